@@ -1,0 +1,54 @@
+# Huddle developer commands. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+.PHONY: help venv run demo test check lint format types imports bench snapshots-update clean
+
+help:  ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+venv: $(STAMP)  ## Create .venv with pinned dependencies
+
+run: $(STAMP)  ## Open the TUI (fills a demo DB at .huddle/demo.json on first run)
+	@mkdir -p .huddle
+	@HUDDLE_DB=$${HUDDLE_DB:-.huddle/demo.json}; \
+	  if [ ! -s "$$HUDDLE_DB" ]; then $(BIN)/huddle --db "$$HUDDLE_DB" demo; fi; \
+	  $(BIN)/huddle --db "$$HUDDLE_DB"
+
+test: $(STAMP)  ## Run the whole test suite
+	$(BIN)/pytest
+
+lint: $(STAMP)  ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)  ## Reformat the code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+types: $(STAMP)  ## mypy --strict
+	$(BIN)/mypy
+
+imports: $(STAMP)  ## Layer contracts (import-linter)
+	$(BIN)/lint-imports
+
+check: lint types imports test  ## Lint, types, layer contracts and tests
+
+bench: $(STAMP)  ## Measure the budgets of DESIGN.md section 7
+	$(BIN)/python bench/run.py
+
+snapshots-update: $(STAMP)  ## Re-record the SVG snapshots (read the report first)
+	$(BIN)/pytest tests/snapshots --snapshot-update
+
+clean:  ## Remove the venv and caches
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,307 @@
+"""The things Huddle keeps: frozen values, changed with ``dataclasses.replace``.
+
+Datetimes are timezone-aware UTC; dates are plain ``date``. Ids are strings owned by the domain
+(readable keys such as ``OPS-12``, ``R-3``, ``M-7``); storage never leaks its own ids.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+Clock = Callable[[], datetime]
+"""Returns the current time as an aware UTC datetime; injected so rules and tests are deterministic."""
+
+DEFAULT_COLUMNS: tuple[tuple[str, int | None], ...] = (
+    ("Backlog", None),
+    ("To do", None),
+    ("Doing", 5),
+    ("Review", 3),
+    ("Done", None),
+)
+DONE_COLUMN = "Done"
+
+
+def new_uid() -> str:
+    """A globally unique id for calendar objects (stored, never regenerated)."""
+    return f"{uuid.uuid4().hex}@huddle"
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class RiskStatus(StrEnum):
+    OPEN = "open"
+    MITIGATING = "mitigating"
+    CLOSED = "closed"
+    OCCURRED = "occurred"
+
+
+class MeetingStatus(StrEnum):
+    PLANNED = "planned"
+    LIVE = "live"
+    ENDED = "ended"
+
+
+class EntryKind(StrEnum):
+    NOTE = "note"
+    DECISION = "decision"
+    ACTION = "action"
+    RISK = "risk"
+
+
+class ChangeStatus(StrEnum):
+    OPEN = "open"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    wip_limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    name: str
+    key: str
+    """Prefix of readable card ids, such as ``OPS`` in ``OPS-12``."""
+    columns: tuple[Column, ...] = tuple(Column(n, w) for n, w in DEFAULT_COLUMNS)
+
+    def column(self, name: str) -> Column | None:
+        """The column called ``name`` (case-insensitive), or None."""
+        wanted = name.strip().casefold()
+        return next((c for c in self.columns if c.name.casefold() == wanted), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    handle: str
+    name: str
+    email: str
+    dept: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """A SMART goal: specific text, a metric, a target value and a deadline."""
+
+    text: str
+    metric: str = ""
+    target: str = ""
+    deadline: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    id: str
+    name: str
+    vision: str = ""
+    goals: tuple[Goal, ...] = ()
+    blocked_escalation_days: int = 3
+    """A card blocked longer than this is flagged for escalation."""
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    id: str
+    dept: str
+    title: str
+    column: str
+    rank: float = 0.0
+    """Order inside the column, smallest first."""
+    description: str = ""
+    owner: str | None = None
+    responsible: tuple[str, ...] = ()
+    accountable: str | None = None
+    consulted: tuple[str, ...] = ()
+    informed: tuple[str, ...] = ()
+    start: date | None = None
+    due: date | None = None
+    estimate: float | None = None
+    """Estimated effort in person-days."""
+    priority: Priority = Priority.NORMAL
+    tags: tuple[str, ...] = ()
+    blocked_by: tuple[str, ...] = ()
+    blocked_reason: str = ""
+    blocked_since: datetime | None = None
+    parent: str | None = None
+    milestone: bool = False
+    progress: int = 0
+    meeting_id: str | None = None
+    """The meeting whose action item created this card."""
+    uid: str = field(default_factory=new_uid)
+    sequence: int = 0
+    created_at: datetime | None = None
+    created_by: str = ""
+    updated_at: datetime | None = None
+    updated_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreChange:
+    at: datetime
+    probability: int | None
+    impact: int | None
+    residual_probability: int | None
+    residual_impact: int | None
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    id: str
+    title: str
+    probability: int | None = None
+    """1-5; None while the risk is not yet assessed."""
+    impact: int | None = None
+    owner: str | None = None
+    description: str = ""
+    category: str = ""
+    residual_probability: int | None = None
+    residual_impact: int | None = None
+    mitigation: str = ""
+    contingency: str = ""
+    trigger: str = ""
+    status: RiskStatus = RiskStatus.OPEN
+    review_date: date | None = None
+    linked_cards: tuple[str, ...] = ()
+    history: tuple[ScoreChange, ...] = ()
+    meeting_id: str | None = None
+    created_at: datetime | None = None
+    created_by: str = ""
+    updated_at: datetime | None = None
+
+    @property
+    def score(self) -> int | None:
+        if self.probability is None or self.impact is None:
+            return None
+        return self.probability * self.impact
+
+    @property
+    def residual_score(self) -> int | None:
+        if self.residual_probability is None or self.residual_impact is None:
+            return None
+        return self.residual_probability * self.residual_impact
+
+
+@dataclass(frozen=True, slots=True)
+class Attendee:
+    handle: str
+    present: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaItem:
+    title: str
+    minutes: int = 10
+    """Timebox in minutes."""
+    started_at: datetime | None = None
+    elapsed_seconds: int = 0
+    """Time spent on the item before ``started_at`` (the item may be visited more than once)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MinuteEntry:
+    """One line of the minutes: a note, or the record of a decision, an action or a raised risk."""
+
+    id: str
+    at: datetime
+    text: str
+    kind: EntryKind = EntryKind.NOTE
+    agenda_index: int | None = None
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    id: str
+    text: str
+    at: datetime
+    meeting_id: str | None = None
+    agenda_index: int | None = None
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    """An action item recorded in a meeting; its state lives on the card it created."""
+
+    card_id: str
+    text: str
+    owner: str
+    due: date | None
+    meeting_id: str
+    at: datetime
+    agenda_index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    id: str
+    title: str
+    start: datetime
+    tz: str
+    series: str = ""
+    place: str = ""
+    organizer: str | None = None
+    attendees: tuple[Attendee, ...] = ()
+    agenda: tuple[AgendaItem, ...] = ()
+    current_item: int = 0
+    notes: tuple[MinuteEntry, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    actions: tuple[ActionItem, ...] = ()
+    status: MeetingStatus = MeetingStatus.LIVE
+    ended_at: datetime | None = None
+    next_start: datetime | None = None
+    """The follow-up meeting set at the end; the invite's UID and SEQUENCE are below."""
+    next_minutes: int = 60
+    next_uid: str = field(default_factory=new_uid)
+    next_sequence: int = 0
+    next_cancelled: bool = False
+    uid: str = field(default_factory=new_uid)
+    carried_over: tuple[str, ...] = ()
+    """Card ids of open action items carried over from the previous meeting of the series."""
+    created_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRequest:
+    id: str
+    title: str
+    description: str = ""
+    status: ChangeStatus = ChangeStatus.OPEN
+    requested_by: str = ""
+    decided_by: str = ""
+    created_at: datetime | None = None
+    decided_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """One recorded change: who (handle and OS account), when, what."""
+
+    id: str
+    at: datetime
+    user: str
+    os_user: str
+    entity: str
+    entity_id: str
+    action: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is making changes: the chosen handle and the OS account of the process."""
+
+    handle: str
+    os_user: str

@@ -1,0 +1,80 @@
+"""The storage interface the services depend on; ``storage/`` implements it.
+
+A ``Store`` hands out units of work. ``transaction()`` is the only way to change data: the
+implementation takes an exclusive lock, reads the current file, lets the caller change it
+through the repositories and writes it back atomically when the block ends without error.
+``snapshot()`` is a consistent read of the current file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Protocol, TypeVar
+
+from domain.models import Activity, Card, ChangeRequest, Department, Meeting, Person, Project, Risk
+
+T = TypeVar("T")
+
+
+class Repository(Protocol[T]):
+    """Upsert-by-domain-id access to one kind of object."""
+
+    def get(self, key: str) -> T | None: ...
+
+    def list(self) -> list[T]: ...
+
+    def put(self, item: T) -> None: ...
+
+    def delete(self, key: str) -> None: ...
+
+
+class CardRepository(Repository[Card], Protocol):
+    def list_for_department(self, dept: str) -> list[Card]: ...
+
+
+class ActivityRepository(Protocol):
+    def add(self, entry: Activity) -> None: ...
+
+    def for_entity(self, entity_id: str) -> list[Activity]: ...
+
+    def recent(self, limit: int = 50) -> list[Activity]: ...
+
+
+class UnitOfWork(Protocol):
+    departments: Repository[Department]
+    people: Repository[Person]
+    projects: Repository[Project]
+    cards: CardRepository
+    risks: Repository[Risk]
+    meetings: Repository[Meeting]
+    change_requests: Repository[ChangeRequest]
+    activity: ActivityRepository
+
+    def next_number(self, counter: str) -> int:
+        """Allocate the next number of a named sequence (``card:OPS``, ``risk``); never reused."""
+        ...
+
+
+class Store(Protocol):
+    def transaction(self) -> AbstractContextManager[UnitOfWork]: ...
+
+    def snapshot(self) -> UnitOfWork: ...
+
+    def version(self) -> object:
+        """A cheap token that changes whenever another process writes (inode, mtime, size)."""
+        ...
+
+    def describe(self) -> str:
+        """Where the data lives, for messages."""
+        ...
+
+
+class Journal(Protocol):
+    """Append-only, fsynced record of text typed in a live meeting."""
+
+    def append(self, record: dict[str, object]) -> None: ...
+
+    def records(self) -> Iterator[dict[str, object]]: ...
+
+    def clear(self) -> None: ...

@@ -1,0 +1,92 @@
+"""Shared plumbing for services: the store, the clock, the actor and activity records."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, tzinfo
+
+from domain.errors import NotFoundError
+from domain.models import Activity, Actor, Card, Clock, Department, Meeting, Person, Risk
+from domain.repository import Store, UnitOfWork
+
+
+class Service:
+    """Base of the use-case services: constructed with a store, a clock, the acting person and a zone."""
+
+    def __init__(self, store: Store, clock: Clock, actor: Actor, zone: tzinfo) -> None:
+        self.store = store
+        self.clock = clock
+        self.actor = actor
+        self.zone = zone
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return self.clock().astimezone(self.zone).date()
+
+    def record(self, uow: UnitOfWork, entity: str, entity_id: str, action: str, detail: str = "") -> None:
+        """Write one activity entry inside the current transaction."""
+        uow.activity.add(
+            Activity(
+                id=uuid.uuid4().hex,
+                at=self.now(),
+                user=self.actor.handle,
+                os_user=self.actor.os_user,
+                entity=entity,
+                entity_id=entity_id,
+                action=action,
+                detail=detail,
+            )
+        )
+
+
+def require_dept(uow: UnitOfWork, name: str) -> Department:
+    """The department called ``name`` (exact, then case-insensitive), or NotFoundError listing the choices."""
+    dept = uow.departments.get(name)
+    if dept is not None:
+        return dept
+    wanted = name.strip().casefold()
+    for candidate in uow.departments.list():
+        if candidate.name.casefold() == wanted or candidate.key.casefold() == wanted:
+            return candidate
+    names = ", ".join(d.name for d in uow.departments.list()) or "none yet; add one with 'huddle dept add NAME'"
+    raise NotFoundError("department", name, f"known: {names}")
+
+
+def require_person(uow: UnitOfWork, text: str) -> Person:
+    """Resolve a handle (with or without ``@``) or a unique full name to a person."""
+    key = text.strip().lstrip("@")
+    person = uow.people.get(key.lower())
+    if person is not None:
+        return person
+    wanted = key.casefold()
+    matches = [p for p in uow.people.list() if p.name.casefold() == wanted]
+    if not matches:
+        matches = [p for p in uow.people.list() if p.name.casefold().startswith(wanted) and wanted]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise NotFoundError("unique person", text, "several match: " + ", ".join(p.handle for p in matches))
+    raise NotFoundError("person", text, "add them with 'huddle person add HANDLE --name NAME --email ADDR'")
+
+
+def require_card(uow: UnitOfWork, card_id: str) -> Card:
+    card = uow.cards.get(card_id.strip().upper())
+    if card is None:
+        raise NotFoundError("card", card_id)
+    return card
+
+
+def require_risk(uow: UnitOfWork, risk_id: str) -> Risk:
+    risk = uow.risks.get(risk_id.strip().upper())
+    if risk is None:
+        raise NotFoundError("risk", risk_id)
+    return risk
+
+
+def require_meeting(uow: UnitOfWork, meeting_id: str) -> Meeting:
+    meeting = uow.meetings.get(meeting_id.strip().upper())
+    if meeting is None:
+        raise NotFoundError("meeting", meeting_id)
+    return meeting

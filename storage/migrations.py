@@ -1,0 +1,48 @@
+"""Schema version in the ``_meta`` table and the ordered migrations applied on open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from domain.errors import StorageError
+
+Data = dict[str, Any]
+META = "_meta"
+
+
+def _v1_initial(data: Data) -> None:
+    """The first schema: nothing to convert."""
+
+
+def _v2_card_progress(data: Data) -> None:
+    """Cards gained ``progress``; Done cards count as complete."""
+    for doc in data.get("cards", {}).values():
+        doc.setdefault("progress", 100 if doc.get("column") == "Done" else 0)
+
+
+MIGRATIONS: list[tuple[str, Callable[[Data], None]]] = [
+    ("initial", _v1_initial),
+    ("card-progress", _v2_card_progress),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def meta(data: Data) -> dict[str, Any]:
+    table = data.setdefault(META, {})
+    doc: dict[str, Any] = table.setdefault("1", {"schema": 0, "counters": {}})
+    return doc
+
+
+def migrate(data: Data, path: object) -> bool:
+    """Bring ``data`` up to SCHEMA_VERSION in place; True when something changed."""
+    info = meta(data)
+    version = int(info.get("schema", 0))
+    if version > SCHEMA_VERSION:
+        raise StorageError(
+            f"{path} was written by a newer Huddle (schema {version}, this one knows {SCHEMA_VERSION}); upgrade huddle"
+        )
+    for _name, step in MIGRATIONS[version:]:
+        step(data)
+    info["schema"] = SCHEMA_VERSION
+    return version != SCHEMA_VERSION

@@ -1,0 +1,214 @@
+"""The TinyDB-backed Store: locked transactions over a shared JSON file, consistent snapshots.
+
+Every mutation goes through ``TinyStore.transaction()``: exclusive lock on ``PATH.lock``, fresh
+read of the file, changes through TinyDB tables held in memory, one atomic replace at the end,
+then the lock is released. TinyDB document ids stay inside this module; repositories speak
+domain ids.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import orjson
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from domain.errors import StorageError
+from domain.models import Activity, Card, ChangeRequest, Department, Meeting, Person, Project, Risk
+from storage import codecs
+from storage.files import atomic_write, dump_json, exclusive_lock, file_version, read_json
+from storage.migrations import META, SCHEMA_VERSION, meta, migrate
+
+T = TypeVar("T")
+Data = dict[str, Any]
+
+
+class BufferStorage(Storage):  # type: ignore[misc]
+    """TinyDB storage over a dict already read under the lock; the transaction writes it once."""
+
+    def __init__(self, data: Data, writable: bool = True) -> None:
+        self.data = data
+        self.writable = writable
+        self.dirty = False
+
+    def read(self) -> Data:
+        return self.data
+
+    def write(self, data: Data) -> None:
+        if not self.writable:
+            raise StorageError("a snapshot is read-only; change data inside store.transaction()")
+        self.data = data
+        self.dirty = True
+
+
+class TableRepository(Generic[T]):
+    """Upsert by domain id over one TinyDB table."""
+
+    def __init__(self, db: TinyDB, name: str, to_doc: Callable[[T], Data], from_doc: Callable[[Data], T]) -> None:
+        self._table = db.table(name, cache_size=0)
+        self._to_doc = to_doc
+        self._from_doc = from_doc
+        self._ids: dict[str, int] | None = None
+
+    def _index(self) -> dict[str, int]:
+        if self._ids is None:
+            self._ids = {doc["id"]: doc.doc_id for doc in self._table}
+        return self._ids
+
+    def get(self, key: str) -> T | None:
+        doc_id = self._index().get(key)
+        if doc_id is None:
+            return None
+        doc = self._table.get(doc_id=doc_id)
+        return None if doc is None else self._from_doc(doc)
+
+    def list(self) -> list[T]:
+        return [self._from_doc(doc) for doc in self._table]
+
+    def raw(self) -> Iterator[Data]:
+        return iter(self._table)
+
+    def put(self, item: T) -> None:
+        doc = self._to_doc(item)
+        index = self._index()
+        doc_id = index.get(doc["id"])
+        if doc_id is None:
+            index[doc["id"]] = self._table.insert(doc)
+        else:
+            self._table.update(doc, doc_ids=[doc_id])
+
+    def delete(self, key: str) -> None:
+        index = self._index()
+        doc_id = index.pop(key, None)
+        if doc_id is not None:
+            self._table.remove(doc_ids=[doc_id])
+
+
+class CardTable(TableRepository[Card]):
+    def list_for_department(self, dept: str) -> list[Card]:
+        return [codecs.card_from_doc(doc) for doc in self.raw() if doc["dept"] == dept]
+
+
+class ActivityTable:
+    def __init__(self, db: TinyDB) -> None:
+        self._table = db.table("activity", cache_size=0)
+
+    def add(self, entry: Activity) -> None:
+        self._table.insert(codecs.activity_to_doc(entry))
+
+    def for_entity(self, entity_id: str) -> list[Activity]:
+        docs = [d for d in self._table if d["entity_id"] == entity_id]
+        return [codecs.activity_from_doc(d) for d in sorted(docs, key=lambda d: d["at"])]
+
+    def recent(self, limit: int = 50) -> list[Activity]:
+        docs = sorted(self._table, key=lambda d: d["at"], reverse=True)[:limit]
+        return [codecs.activity_from_doc(d) for d in docs]
+
+
+class TinyUnitOfWork:
+    """The repositories over one in-memory copy of the file."""
+
+    def __init__(self, db: TinyDB) -> None:
+        self._db = db
+        self.departments = TableRepository[Department](
+            db, "departments", codecs.department_to_doc, codecs.department_from_doc
+        )
+        self.people = TableRepository[Person](db, "people", codecs.person_to_doc, codecs.person_from_doc)
+        self.projects = TableRepository[Project](db, "projects", codecs.project_to_doc, codecs.project_from_doc)
+        self.cards = CardTable(db, "cards", codecs.card_to_doc, codecs.card_from_doc)
+        self.risks = TableRepository[Risk](db, "risks", codecs.risk_to_doc, codecs.risk_from_doc)
+        self.meetings = TableRepository[Meeting](db, "meetings", codecs.meeting_to_doc, codecs.meeting_from_doc)
+        self.change_requests = TableRepository[ChangeRequest](
+            db, "change_requests", codecs.change_to_doc, codecs.change_from_doc
+        )
+        self.activity = ActivityTable(db)
+
+    def next_number(self, counter: str) -> int:
+        table = self._db.table(META, cache_size=0)
+        info = dict(table.get(doc_id=1) or {"schema": SCHEMA_VERSION, "counters": {}})
+        counters = dict(info.get("counters", {}))
+        number = int(counters.get(counter, 0)) + 1
+        counters[counter] = number
+        info["counters"] = counters
+        table.upsert(info, cond=lambda doc: True) if table.contains(doc_id=1) else table.insert(info)
+        return number
+
+
+class TinyStore:
+    """A Huddle data file (or, with ``path=None``, an in-memory store for tests and previews)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._memory: Data = {}
+        self._memory_version = itertools.count()
+        self._memory_token = next(self._memory_version)
+        self._cache: tuple[object, Data] | None = None
+
+    @classmethod
+    def memory(cls) -> TinyStore:
+        return cls(None)
+
+    def describe(self) -> str:
+        return str(self.path) if self.path else "memory"
+
+    def version(self) -> object:
+        if self.path is None:
+            return self._memory_token
+        return file_version(self.path)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[TinyUnitOfWork]:
+        lock = exclusive_lock(self.path) if self.path else contextlib.nullcontext()
+        with lock:
+            data = self._load_for_write()
+            created = self.path is not None and not self.path.exists()
+            changed = migrate(data, self.describe())
+            storage = BufferStorage(data)
+            db = TinyDB(storage=lambda: storage)
+            yield TinyUnitOfWork(db)
+            if storage.dirty or changed or created:
+                self._save(storage.data)
+
+    def snapshot(self) -> TinyUnitOfWork:
+        version = self.version()
+        if self._cache is not None and self._cache[0] == version:
+            data = self._cache[1]
+        else:
+            data = self._load_for_read()
+            migrate(data, self.describe())
+            self._cache = (version, data)
+        return TinyUnitOfWork(TinyDB(storage=lambda: BufferStorage(data, writable=False)))
+
+    def schema_version(self) -> int:
+        data = self._load_for_read()
+        return int(meta(data).get("schema", 0)) if data else 0
+
+    def _load_for_write(self) -> Data:
+        if self.path is None:
+            loaded: Data = orjson.loads(orjson.dumps(self._memory))
+            return loaded
+        return read_json(self.path) or {}
+
+    def _load_for_read(self) -> Data:
+        return self._load_for_write()
+
+    def _save(self, data: Data) -> None:
+        if self.path is None:
+            self._memory = data
+            self._memory_token = next(self._memory_version)
+            return
+        atomic_write(self.path, dump_json(data))
+
+
+def open_store(path: Path) -> TinyStore:
+    """A store on ``path``; the folder must exist, the file is created on the first write."""
+    if not path.parent.is_dir():
+        raise StorageError(f"folder {path.parent} does not exist; create it or choose another --db")
+    store = TinyStore(path)
+    read_json(path)
+    return store
