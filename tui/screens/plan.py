@@ -1,0 +1,15 @@
+"""The plan area (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Footer, Header, Static
+
+from tui.screens.base import AreaScreen
+
+
+class PlanScreen(AreaScreen):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Plan", id="plan-placeholder")
+        yield Footer()

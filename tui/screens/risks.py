@@ -1,0 +1,15 @@
+"""The risks area (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Footer, Header, Static
+
+from tui.screens.base import AreaScreen
+
+
+class RisksScreen(AreaScreen):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Risks", id="risks-placeholder")
+        yield Footer()
