@@ -57,7 +57,9 @@ def department_to_doc(d: Department) -> Doc:
 
 
 def department_from_doc(doc: Doc) -> Department:
-    return Department(doc["name"], doc["key"], tuple(Column(c["name"], c.get("wip_limit")) for c in doc["columns"]))
+    return Department(
+        doc["name"], doc["key"], tuple(Column(c["name"], c.get("wip_limit")) for c in doc["columns"])
+    )
 
 
 def person_to_doc(p: Person) -> Doc:
@@ -79,7 +81,9 @@ def project_to_doc(p: Project) -> Doc:
 def project_from_doc(doc: Doc) -> Project:
     goals = tuple(Goal(g["text"], g.get("metric", ""), g.get("target", ""), _to_d(g.get("deadline")))
                   for g in doc.get("goals", []))  # fmt: skip
-    return Project(doc["id"], doc["name"], doc.get("vision", ""), goals, doc.get("blocked_escalation_days", 3))
+    return Project(
+        doc["id"], doc["name"], doc.get("vision", ""), goals, doc.get("blocked_escalation_days", 3)
+    )
 
 
 def card_to_doc(c: Card) -> Doc:
@@ -106,7 +110,8 @@ def card_from_doc(doc: Doc) -> Card:
         priority=Priority(doc.get("priority", "normal")), tags=tuple(doc.get("tags", ())),
         blocked_by=tuple(doc.get("blocked_by", ())), blocked_reason=doc.get("blocked_reason", ""),
         blocked_since=_to_dt(doc.get("blocked_since")), parent=doc.get("parent"),
-        milestone=doc.get("milestone", False), progress=doc.get("progress", 0), meeting_id=doc.get("meeting_id"),
+        milestone=doc.get("milestone", False), progress=doc.get("progress", 0),
+        meeting_id=doc.get("meeting_id"),
         uid=doc["uid"], sequence=doc.get("sequence", 0),
         created_at=_to_dt(doc.get("created_at")), created_by=doc.get("created_by", ""),
         updated_at=_to_dt(doc.get("updated_at")), updated_by=doc.get("updated_by", ""),
@@ -115,7 +120,8 @@ def card_from_doc(doc: Doc) -> Card:
 
 def _score_to_doc(s: ScoreChange) -> Doc:
     return {"at": _dt(s.at), "probability": s.probability, "impact": s.impact,
-            "residual_probability": s.residual_probability, "residual_impact": s.residual_impact, "by": s.by}  # fmt: skip
+            "residual_probability": s.residual_probability, "residual_impact": s.residual_impact,
+            "by": s.by}  # fmt: skip
 
 
 def _score_from_doc(doc: Doc) -> ScoreChange:
@@ -208,8 +214,8 @@ def change_to_doc(c: ChangeRequest) -> Doc:
 
 def change_from_doc(doc: Doc) -> ChangeRequest:
     return ChangeRequest(doc["id"], doc["title"], doc.get("description", ""), ChangeStatus(doc["status"]),
-                         doc.get("requested_by", ""), doc.get("decided_by", ""), _to_dt(doc.get("created_at")),
-                         _to_dt(doc.get("decided_at")))  # fmt: skip
+                         doc.get("requested_by", ""), doc.get("decided_by", ""),
+                         _to_dt(doc.get("created_at")), _to_dt(doc.get("decided_at")))  # fmt: skip
 
 
 def activity_to_doc(a: Activity) -> Doc:
@@ -220,5 +226,5 @@ def activity_to_doc(a: Activity) -> Doc:
 def activity_from_doc(doc: Doc) -> Activity:
     at = _to_dt(doc["at"])
     assert at is not None
-    return Activity(doc["id"], at, doc["user"], doc["os_user"], doc["entity"], doc["entity_id"], doc["action"],
-                    doc.get("detail", ""))  # fmt: skip
+    return Activity(doc["id"], at, doc["user"], doc["os_user"], doc["entity"], doc["entity_id"],
+                    doc["action"], doc.get("detail", ""))  # fmt: skip

@@ -70,10 +70,13 @@ def read_json(path: Path) -> dict[str, object] | None:
     except FileNotFoundError:
         return None
     except IsADirectoryError:
-        raise StorageError(f"{path} is a folder, not a Huddle data file; pass --db with a file path") from None
+        raise StorageError(
+            f"{path} is a folder, not a Huddle data file; pass --db with a file path"
+        ) from None
     except OSError as exc:
         raise StorageError(
-            f"cannot read {path}: {exc.strerror}; check its permissions (a shared file needs group read/write)"
+            f"cannot read {path}: {exc.strerror}; "
+            "check its permissions (a shared file needs group read/write)"
         ) from exc
     if not raw.strip():
         return None
@@ -85,7 +88,9 @@ def read_json(path: Path) -> dict[str, object] | None:
             f"or move it aside (mv {path} {path}.broken) to start a new one"
         ) from exc
     if not isinstance(data, dict):
-        raise StorageError(f"{path} is not a Huddle data file (top level is not an object); it was left untouched")
+        raise StorageError(
+            f"{path} is not a Huddle data file (top level is not an object); it was left untouched"
+        )
     return data
 
 

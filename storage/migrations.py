@@ -40,7 +40,8 @@ def migrate(data: Data, path: object) -> bool:
     version = int(info.get("schema", 0))
     if version > SCHEMA_VERSION:
         raise StorageError(
-            f"{path} was written by a newer Huddle (schema {version}, this one knows {SCHEMA_VERSION}); upgrade huddle"
+            f"{path} was written by a newer Huddle (schema {version}, this one knows {SCHEMA_VERSION}); "
+            "upgrade huddle"
         )
     for _name, step in MIGRATIONS[version:]:
         step(data)

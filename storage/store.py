@@ -28,7 +28,7 @@ T = TypeVar("T")
 Data = dict[str, Any]
 
 
-class BufferStorage(Storage):  # type: ignore[misc]
+class BufferStorage(Storage):
     """TinyDB storage over a dict already read under the lock; the transaction writes it once."""
 
     def __init__(self, data: Data, writable: bool = True) -> None:
@@ -49,7 +49,9 @@ class BufferStorage(Storage):  # type: ignore[misc]
 class TableRepository(Generic[T]):
     """Upsert by domain id over one TinyDB table."""
 
-    def __init__(self, db: TinyDB, name: str, to_doc: Callable[[T], Data], from_doc: Callable[[Data], T]) -> None:
+    def __init__(
+        self, db: TinyDB, name: str, to_doc: Callable[[T], Data], from_doc: Callable[[Data], T]
+    ) -> None:
         self._table = db.table(name, cache_size=0)
         self._to_doc = to_doc
         self._from_doc = from_doc
@@ -119,10 +121,14 @@ class TinyUnitOfWork:
             db, "departments", codecs.department_to_doc, codecs.department_from_doc
         )
         self.people = TableRepository[Person](db, "people", codecs.person_to_doc, codecs.person_from_doc)
-        self.projects = TableRepository[Project](db, "projects", codecs.project_to_doc, codecs.project_from_doc)
+        self.projects = TableRepository[Project](
+            db, "projects", codecs.project_to_doc, codecs.project_from_doc
+        )
         self.cards = CardTable(db, "cards", codecs.card_to_doc, codecs.card_from_doc)
         self.risks = TableRepository[Risk](db, "risks", codecs.risk_to_doc, codecs.risk_from_doc)
-        self.meetings = TableRepository[Meeting](db, "meetings", codecs.meeting_to_doc, codecs.meeting_from_doc)
+        self.meetings = TableRepository[Meeting](
+            db, "meetings", codecs.meeting_to_doc, codecs.meeting_from_doc
+        )
         self.change_requests = TableRepository[ChangeRequest](
             db, "change_requests", codecs.change_to_doc, codecs.change_from_doc
         )
