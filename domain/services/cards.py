@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -202,10 +203,10 @@ class CardService(Service):
             self.record(uow, "card", previous.id, "restored", "undo")
         return restored
 
-    def history(self, card_id: str) -> list[Activity]:
+    def history(self, card_id: str) -> builtins.list[Activity]:
         return self.store.snapshot().activity.for_entity(card_id.strip().upper())
 
-    def _rank_before(self, siblings: list[Card], before: str | None) -> float:
+    def _rank_before(self, siblings: builtins.list[Card], before: str | None) -> float:
         if before is None:
             return rules.rank_between(siblings[-1].rank if siblings else None, None)
         index = next((i for i, c in enumerate(siblings) if c.id == before), None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
@@ -257,7 +258,7 @@ class MeetingService(Service):
                 self.record(uow, "meeting", meeting.id, "cancelled follow-up")
         return meeting
 
-    def open_actions(self, series: str) -> list[tuple[ActionItem, Card]]:
+    def open_actions(self, series: str) -> builtins.list[tuple[ActionItem, Card]]:
         """Action items of a series whose cards are not done, oldest first."""
         return self._open_actions(self.store.snapshot(), series)
 
@@ -266,10 +267,10 @@ class MeetingService(Service):
         uow = self.store.snapshot()
         return {a.card_id: uow.cards.get(a.card_id) for a in meeting.actions}
 
-    def live_meetings(self) -> list[Meeting]:
+    def live_meetings(self) -> builtins.list[Meeting]:
         return [m for m in self.list() if m.status == MeetingStatus.LIVE]
 
-    def _open_actions(self, uow: UnitOfWork, series: str) -> list[tuple[ActionItem, Card]]:
+    def _open_actions(self, uow: UnitOfWork, series: str) -> builtins.list[tuple[ActionItem, Card]]:
         result = []
         for meeting in sorted(uow.meetings.list(), key=lambda m: m.start):
             if (meeting.series or meeting.id) != series and meeting.series != series:
