@@ -42,14 +42,24 @@ class ActivityRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    departments: Repository[Department]
-    people: Repository[Person]
-    projects: Repository[Project]
-    cards: CardRepository
-    risks: Repository[Risk]
-    meetings: Repository[Meeting]
-    change_requests: Repository[ChangeRequest]
-    activity: ActivityRepository
+    # Read-only members: a plain attribute in a Protocol is invariant, so no concrete unit of
+    # work (whose attributes have the concrete repository types) would satisfy it.
+    @property
+    def departments(self) -> Repository[Department]: ...
+    @property
+    def people(self) -> Repository[Person]: ...
+    @property
+    def projects(self) -> Repository[Project]: ...
+    @property
+    def cards(self) -> CardRepository: ...
+    @property
+    def risks(self) -> Repository[Risk]: ...
+    @property
+    def meetings(self) -> Repository[Meeting]: ...
+    @property
+    def change_requests(self) -> Repository[ChangeRequest]: ...
+    @property
+    def activity(self) -> ActivityRepository: ...
 
     def next_number(self, counter: str) -> int:
         """Allocate the next number of a named sequence (``card:OPS``, ``risk``); never reused."""
