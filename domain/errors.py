@@ -31,3 +31,7 @@ class ConflictError(DomainError):
 
 class StorageError(HuddleError):
     """The data file could not be read or written; the message names the file and the way out."""
+
+
+class DeliveryError(HuddleError):
+    """Sending an e-mail or publishing to a calendar server failed; the message never holds a password."""
