@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
+from tinydb.table import Table
 
 from domain.errors import StorageError
 from domain.models import Activity, Card, ChangeRequest, Department, Meeting, Person, Project, Risk
@@ -44,6 +45,18 @@ class BufferStorage(Storage):
             raise StorageError("a snapshot is read-only; change data inside store.transaction()")
         self.data = data
         self.dirty = True
+
+
+class ReadOnlyTable(Table):
+    """A snapshot's table: refuses a write before TinyDB changes the data shared by cached snapshots."""
+
+    def _update_table(self, updater: Callable[[dict[int, Mapping[str, Any]]], None]) -> None:
+        # Every TinyDB write goes through here; TinyDB edits the read data in place before calling write().
+        raise StorageError("a snapshot is read-only; change data inside store.transaction()")
+
+
+class SnapshotDB(TinyDB):
+    table_class = ReadOnlyTable
 
 
 class TableRepository(Generic[T]):
@@ -188,7 +201,7 @@ class TinyStore:
             data = self._load_for_read()
             migrate(data, self.describe())
             self._cache = (version, data)
-        return TinyUnitOfWork(TinyDB(storage=lambda: BufferStorage(data, writable=False)))
+        return TinyUnitOfWork(SnapshotDB(storage=lambda: BufferStorage(data, writable=False)))
 
     def schema_version(self) -> int:
         data = self._load_for_read()
