@@ -1,0 +1,173 @@
+"""The ``export``, ``send`` and ``calendar`` subcommands of ``huddle``. No Textual import.
+
+python-docx, icalendar, caldav and smtplib are imported inside the handlers, so other commands
+(``card add``) never load them. Handlers print one result line and raise ``HuddleError``s, which
+``tui.cli.main`` turns into ``huddle: error: ...`` with exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.exporting import Export
+    from tui.wiring import Context
+
+
+def _common() -> argparse.ArgumentParser:
+    """``--db`` and ``--user`` after the subcommand too, as every other ``huddle`` command accepts them."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="the data file")
+    common.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help="your handle")
+    return common
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``export minutes|ics``, ``send invite`` and ``calendar push`` to the ``huddle`` parser."""
+    common = _common()
+
+    def output_options(p: argparse.ArgumentParser, example: str) -> None:
+        p.add_argument(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help=f"file to write, '-' for stdout (default: {example} in the current folder)",
+        )
+        p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+    export = sub.add_parser("export", help="write Word minutes or calendar files", parents=[common])
+    export_sub = export.add_subparsers(
+        dest="action", metavar="WHAT", required=True, parser_class=type(export)
+    )
+
+    p = export_sub.add_parser(
+        "minutes", help="Word minutes of a meeting", description="Word minutes of a meeting", parents=[common]
+    )
+    p.add_argument("id", metavar="ID", help="meeting id, such as M-3")
+    output_options(p, "ID-TITLE.docx")
+    p.set_defaults(handler=cmd_export_minutes)
+
+    p = export_sub.add_parser(
+        "ics",
+        help="calendar file: follow-up invite, milestones or action items",
+        description="Write an iCalendar file: the follow-up meeting of --meeting ID (or its cancellation), "
+        "every milestone as an all-day event, or every action item on its due date.",
+        parents=[common],
+    )
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--meeting", metavar="ID", help="the follow-up meeting set by 'meeting end ID --next'")
+    which.add_argument("--milestones", action="store_true", help="milestones as all-day events")
+    which.add_argument("--actions", action="store_true", help="action items as events on their due date")
+    p.add_argument(
+        "--cancel", action="store_true", help="with --meeting: cancel the follow-up (METHOD:CANCEL)"
+    )
+    output_options(p, "ID-follow-up.ics, milestones.ics or actions.ics")
+    p.set_defaults(handler=cmd_export_ics)
+
+    send = sub.add_parser("send", help="e-mail the follow-up invite", parents=[common])
+    send_sub = send.add_subparsers(dest="action", metavar="WHAT", required=True, parser_class=type(send))
+    p = send_sub.add_parser(
+        "invite",
+        help="e-mail the follow-up invite to the attendees (SMTP settings from config)",
+        description="E-mail the follow-up meeting's invite (or cancellation) to the attendees over SMTP, "
+        "as text plus a text/calendar part (RFC 6047). SMTP settings come from [smtp] in huddle.toml "
+        "or HUDDLE_SMTP_* variables; the password only from the variable named by password_env.",
+        parents=[common],
+    )
+    p.add_argument("id", metavar="ID", help="meeting id whose follow-up to send")
+    p.add_argument("--attach-minutes", action="store_true", help="attach the Word minutes of the meeting")
+    p.set_defaults(handler=cmd_send_invite)
+
+    calendar = sub.add_parser("calendar", help="publish to a CalDAV calendar", parents=[common])
+    calendar_sub = calendar.add_subparsers(
+        dest="action", metavar="WHAT", required=True, parser_class=type(calendar)
+    )
+    p = calendar_sub.add_parser(
+        "push",
+        help="publish follow-up meetings and milestones to the CalDAV calendar of [caldav]",
+        description="PUT every follow-up meeting and milestone to the CalDAV calendar named in [caldav]; "
+        "pushing again updates the same events.",
+        parents=[common],
+    )
+    p.set_defaults(handler=cmd_calendar_push)
+
+
+def _deliver(ctx: Context, args: argparse.Namespace, export: Export) -> int:
+    from tui.exporting import export_to_path
+
+    if args.output == "-":
+        sys.stdout.buffer.write(export.data)
+        sys.stdout.buffer.flush()
+        return 0
+    path = export_to_path(export, Path(args.output) if args.output else None, force=args.force)
+    print(f"wrote {path} ({export.description})")
+    return 0
+
+
+def _precheck(args: argparse.Namespace) -> None:
+    """Refuse an unusable destination before anything is changed or rendered."""
+    from tui.exporting import check_destination
+
+    if args.output and args.output != "-":
+        check_destination(Path(args.output), force=args.force)
+
+
+def cmd_export_minutes(ctx: Context, args: argparse.Namespace) -> int:
+    """``huddle export minutes ID [-o FILE.docx] [--force]``."""
+    from tui.exporting import minutes_export
+
+    _precheck(args)
+    return _deliver(ctx, args, minutes_export(ctx.services, args.id, now=ctx.clock()))
+
+
+def cmd_export_ics(ctx: Context, args: argparse.Namespace) -> int:
+    """``huddle export ics (--meeting ID [--cancel] | --milestones | --actions) [-o FILE.ics] [--force]``."""
+    from domain.errors import ValidationError
+    from tui.exporting import actions_export, followup_export, milestones_export
+
+    if args.cancel and not args.meeting:
+        raise ValidationError("--cancel goes with --meeting ID")
+    _precheck(args)
+    now = ctx.clock()
+    if args.meeting:
+        export = followup_export(ctx.services, args.meeting, cancel=args.cancel, now=now)
+    elif args.milestones:
+        export = milestones_export(ctx.services, now=now)
+    else:
+        export = actions_export(ctx.services, now=now)
+    return _deliver(ctx, args, export)
+
+
+def cmd_send_invite(ctx: Context, args: argparse.Namespace) -> int:
+    """``huddle send invite ID [--attach-minutes]``."""
+    from tui.delivery import send_invite
+
+    result = send_invite(
+        ctx.services,
+        ctx.settings,
+        args.id,
+        attach_minutes=args.attach_minutes,
+        now=ctx.clock(),
+        env=os.environ,
+    )
+    what = "cancellation" if result.method == "CANCEL" else "invite"
+    attached = f", minutes attached as {result.attached}" if result.attached else ""
+    print(
+        f"sent {what} (sequence {result.sequence}) to {len(result.recipients)} recipient(s): "
+        f"{', '.join(result.recipients)}{attached}"
+    )
+    return 0
+
+
+def cmd_calendar_push(ctx: Context, args: argparse.Namespace) -> int:
+    """``huddle calendar push``."""
+    from tui.delivery import push_calendar
+
+    result = push_calendar(ctx.services, ctx.settings, now=ctx.clock(), env=os.environ)
+    counts = f"{result.followups} follow-up meeting(s) and {result.milestones} milestone(s)"
+    print(f"published {counts} to {result.url}")
+    return 0

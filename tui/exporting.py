@@ -1,0 +1,180 @@
+"""Export use cases shared by the CLI and the TUI: load by id, render, write the file safely.
+
+No Textual import, and the exporters (python-docx, icalendar) are imported only when a function
+here runs, so neither the CLI's other commands nor the TUI's start-up pay for them. The TUI calls
+these functions from a thread worker with the path its dialog collected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from domain.errors import ConflictError, StorageError, ValidationError
+from domain.models import Card, Meeting
+from domain.services import Services
+
+MAX_NAME = 80
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """What an export produced: the bytes, a suggested file name and a one-line description."""
+
+    data: bytes
+    default_name: str
+    description: str
+
+
+def safe_filename(text: str, suffix: str, *, fallback: str = "huddle") -> str:
+    """A file name made from ``text`` (a title) that cannot leave the current folder.
+
+    Letters and digits of any script are kept (Chinese titles stay readable); everything else,
+    path separators and ``..`` included, becomes ``-``; leading dots and dashes are removed; the
+    stem is cut to 80 characters. An empty result falls back to ``fallback``.
+    """
+    stem = _stem(text) or _stem(fallback) or "huddle"
+    return stem + suffix
+
+
+def _stem(text: str) -> str:
+    normal = unicodedata.normalize("NFC", text)
+    stem = "".join(ch if ch.isalnum() or ch == "_" else "-" for ch in normal)
+    return re.sub(r"-{2,}", "-", stem).strip("-._")[:MAX_NAME].rstrip("-._")
+
+
+def check_destination(path: Path, *, force: bool) -> None:
+    """Refuse a destination that is a folder, sits in a missing folder, or exists without ``force``."""
+    if path.is_dir():
+        raise ValidationError(f"{path} is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise ValidationError(f"folder {path.parent} does not exist")
+    if path.exists() and not force:
+        raise ConflictError(f"{path} already exists; use --force to overwrite it")
+
+
+def write_file(path: Path, data: bytes, *, force: bool) -> Path:
+    """Write ``data`` to ``path`` atomically: the reader sees the old file or the whole new one.
+
+    Without ``force`` an existing file is never replaced, even if it appears between the check and
+    the write (the temp file is hard-linked into place, which fails if the name is taken).
+    """
+    check_destination(path, force=force)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise StorageError(f"cannot write in {path.parent}: {exc.strerror}") from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        if force:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError as exc:
+                raise ConflictError(f"{path} already exists; use --force to overwrite it") from exc
+            except OSError:
+                if path.exists():
+                    raise ConflictError(f"{path} already exists; use --force to overwrite it") from None
+                os.replace(tmp, path)
+    except OSError as exc:
+        raise StorageError(f"cannot write {path}: {exc.strerror}") from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _cards_by_id(services: Services) -> dict[str, Card]:
+    return {card.id: card for card in services.cards.list()}
+
+
+def minutes_export(services: Services, meeting_id: str, *, now: datetime) -> Export:
+    """The Word minutes of a meeting, with its action cards and carried-over items as they are now."""
+    from exporters.minutes_docx import render_minutes_docx
+
+    meeting = services.meetings.get(meeting_id)
+    cards = _cards_by_id(services)
+    data = render_minutes_docx(
+        meeting,
+        people=services.directory.people(),
+        action_cards={a.card_id: cards.get(a.card_id) for a in meeting.actions},
+        carried_over=[cards[c] for c in meeting.carried_over if c in cards],
+        now=now,
+    )
+    return Export(
+        data,
+        minutes_filename(meeting),
+        f"minutes of {meeting.id} ({len(meeting.notes)} notes, {len(meeting.actions)} actions)",
+    )
+
+
+def minutes_filename(meeting: Meeting) -> str:
+    """``M-3-发布会筹备会议.docx``: the meeting id and a sanitised title."""
+    return safe_filename(f"{meeting.id} {meeting.title}", ".docx", fallback=meeting.id)
+
+
+def followup_export(services: Services, meeting_id: str, *, cancel: bool, now: datetime) -> Export:
+    """The follow-up invite (METHOD:REQUEST) or, with ``cancel``, its cancellation (METHOD:CANCEL).
+
+    ``cancel`` records the cancellation first (raising SEQUENCE once; repeating it is harmless).
+    """
+    from exporters.calendar_ics import followup_method, render_followup_ics
+
+    meeting = services.meetings.get(meeting_id)
+    people = services.directory.people()
+    # Render before changing anything, so a meeting the exporter refuses is not cancelled.
+    render_followup_ics(
+        replace(meeting, next_cancelled=cancel or meeting.next_cancelled), people=people, now=now
+    )
+    if cancel:
+        meeting = services.meetings.cancel_next(meeting.id)
+    data = render_followup_ics(meeting, people=people, now=now)
+    method = followup_method(meeting)
+    return Export(
+        data,
+        safe_filename(f"{meeting.id} follow-up", ".ics", fallback=meeting.id),
+        f"{method} for the follow-up of {meeting.id} (sequence {meeting.next_sequence})",
+    )
+
+
+def milestones_export(services: Services, *, now: datetime) -> Export:
+    """Every dated milestone as an all-day event."""
+    from exporters.calendar_ics import render_milestones_ics
+
+    cards = [c for c in services.cards.list() if c.milestone and c.due is not None]
+    name = f"{services.directory.project().name} milestones"
+    data = render_milestones_ics(cards, calendar_name=name, now=now)
+    return Export(data, "milestones.ics", f"{len(cards)} milestone(s)")
+
+
+def actions_export(services: Services, *, now: datetime) -> Export:
+    """Every action item (a card created in a meeting) that has a due date, as an event on that date."""
+    from exporters.calendar_ics import render_actions_ics
+
+    cards = [c for c in services.cards.list() if c.meeting_id is not None and c.due is not None]
+    name = f"{services.directory.project().name} action items"
+    data = render_actions_ics(cards, calendar_name=name, now=now, people=services.directory.people())
+    return Export(data, "actions.ics", f"{len(cards)} action item(s)")
+
+
+def export_to_path(export: Export, path: Path | None, *, force: bool) -> Path:
+    """Write ``export`` to ``path`` (default: its suggested name in the current folder)."""
+    return write_file(path if path is not None else Path(export.default_name), export.data, force=force)
