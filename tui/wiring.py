@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from domain.dates import get_zone, local_zone_name
 from domain.errors import StorageError
 from domain.models import Actor, Clock
+from domain.repository import Journal
 from domain.services import Services
 from storage import open_store
 from tui.config import Settings, load_settings, os_user, resolve_db, resolve_user
@@ -35,6 +37,29 @@ class Context:
     @property
     def zone_name(self) -> str:
         return self.zone.key
+
+    @property
+    def os_user(self) -> str:
+        """The OS account of this process (journals are kept per account)."""
+        return self.services.meetings.actor.os_user
+
+    def open_journal(self, meeting_id: str) -> ClosableJournal:
+        """The meeting journal of this OS account for ``meeting_id`` (opened on first append)."""
+        from storage.journal import MeetingJournal
+
+        return MeetingJournal(self.db_path, meeting_id, self.os_user)
+
+    def pending_journals(self) -> list[str]:
+        """Ids of meetings with a journal left by this OS account (a crash, or a draft kept on leaving)."""
+        from storage.journal import pending_journals
+
+        return [meeting_id for meeting_id, user, _ in pending_journals(self.db_path) if user == self.os_user]
+
+
+class ClosableJournal(Journal, Protocol):
+    """A meeting journal whose file handle can be closed when the meeting screen goes away."""
+
+    def close(self) -> None: ...
 
 
 def build_context(
