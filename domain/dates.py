@@ -79,7 +79,9 @@ def parse_datetime(text: str, today: date, zone: tzinfo) -> datetime:
         day_part, _, time_part = raw.rpartition(" ")
     match = _TIME.match(time_part.strip())
     if not day_part or not match:
-        raise ValidationError(f"cannot read date and time {raw!r}; use DATE HH:MM, for example '2026-12-01 14:00'")
+        raise ValidationError(
+            f"cannot read date and time {raw!r}; use DATE HH:MM, for example '2026-12-01 14:00'"
+        )
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
         raise ValidationError(f"time {time_part!r} is not a time of day")
@@ -96,7 +98,9 @@ def get_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError(f"unknown time zone {name!r}; use an IANA name such as 'Asia/Shanghai'") from exc
+        raise ValidationError(
+            f"unknown time zone {name!r}; use an IANA name such as 'Asia/Shanghai'"
+        ) from exc
 
 
 def local_zone_name() -> str:

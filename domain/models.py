@@ -6,7 +6,6 @@ Datetimes are timezone-aware UTC; dates are plain ``date``. Ids are strings owne
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,6 +26,8 @@ DONE_COLUMN = "Done"
 
 def new_uid() -> str:
     """A globally unique id for calendar objects (stored, never regenerated)."""
+    import uuid  # deferred: keeps `huddle card add` start-up short
+
     return f"{uuid.uuid4().hex}@huddle"
 
 

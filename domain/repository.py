@@ -32,6 +32,8 @@ class Repository(Protocol[T]):
 class CardRepository(Repository[Card], Protocol):
     def list_for_department(self, dept: str) -> list[Card]: ...
 
+    def list_in_column(self, dept: str, column: str) -> list[Card]: ...
+
 
 class ActivityRepository(Protocol):
     def add(self, entry: Activity) -> None: ...
@@ -60,6 +62,14 @@ class UnitOfWork(Protocol):
     def change_requests(self) -> Repository[ChangeRequest]: ...
     @property
     def activity(self) -> ActivityRepository: ...
+
+    def is_empty(self) -> bool:
+        """True when the file holds no departments, people, cards, risks or meetings."""
+        ...
+
+    def clear(self) -> None:
+        """Remove every record (counters are kept so ids are never reused)."""
+        ...
 
     def next_number(self, counter: str) -> int:
         """Allocate the next number of a named sequence (``card:OPS``, ``risk``); never reused."""

@@ -38,7 +38,9 @@ def check_wip(dept: Department, column: str, cards: Iterable[Card], moving: str 
         )
 
 
-def find_cycle(card_id: str, blocked_by: Sequence[str], graph: Mapping[str, Sequence[str]]) -> list[str] | None:
+def find_cycle(
+    card_id: str, blocked_by: Sequence[str], graph: Mapping[str, Sequence[str]]
+) -> list[str] | None:
     """The dependency path that would loop back to ``card_id`` if it were blocked by ``blocked_by``."""
     stack: list[tuple[str, list[str]]] = [(dep, [card_id, dep]) for dep in blocked_by]
     seen: set[str] = set()
@@ -119,7 +121,9 @@ def heatmap(risks: Iterable[Risk], *, residual: bool = False) -> dict[tuple[int,
     for risk in risks:
         if risk.status == RiskStatus.CLOSED:
             continue
-        p, i = (risk.residual_probability, risk.residual_impact) if residual else (risk.probability, risk.impact)
+        p, i = (
+            (risk.residual_probability, risk.residual_impact) if residual else (risk.probability, risk.impact)
+        )
         if p is None or i is None:
             continue
         cells.setdefault((p, i), []).append(risk)
@@ -154,9 +158,7 @@ def early_warnings(
         if card.blocked_since is not None and now - card.blocked_since > timedelta(days=escalate_after_days):
             days = (now - card.blocked_since).days
             reason = f" ({card.blocked_reason})" if card.blocked_reason else ""
-            warnings.append(
-                Warning("blocked", card.id, f"{card.id} blocked {days} days{reason}: escalate")
-            )
+            warnings.append(Warning("blocked", card.id, f"{card.id} blocked {days} days{reason}: escalate"))
         if card.milestone:
             late = [
                 dep
@@ -170,13 +172,18 @@ def early_warnings(
                     Warning(
                         "milestone-at-risk",
                         card.id,
-                        f"milestone {card.id} {card.title} at risk: late predecessor(s) {', '.join(sorted(late))}",
+                        f"milestone {card.id} {card.title} at risk: "
+                        f"late predecessor(s) {', '.join(sorted(late))}",
                     )
                 )
     for risk in risks:
         if risk.status != RiskStatus.CLOSED and risk.review_date is not None and risk.review_date < today:
             warnings.append(
-                Warning("risk-review", risk.id, f"risk {risk.id} {risk.title} was due for review on {risk.review_date}")
+                Warning(
+                    "risk-review",
+                    risk.id,
+                    f"risk {risk.id} {risk.title} was due for review on {risk.review_date}",
+                )
             )
     order = {"milestone-at-risk": 0, "blocked": 1, "overdue": 2, "risk-review": 3}
     return sorted(warnings, key=lambda w: order[w.kind])

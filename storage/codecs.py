@@ -35,6 +35,26 @@ from domain.models import (
 Doc = dict[str, Any]
 
 
+_CARD_DEFAULTS: dict[str, object] = {
+    "rank": 0.0, "description": "", "owner": None, "responsible": [], "accountable": None, "consulted": [],
+    "informed": [], "start": None, "due": None, "estimate": None, "priority": "normal", "tags": [],
+    "blocked_by": [], "blocked_reason": "", "blocked_since": None, "parent": None, "milestone": False,
+    "progress": 0, "meeting_id": None, "sequence": 0, "created_at": None, "created_by": "",
+    "updated_at": None, "updated_by": "",
+}  # fmt: skip
+
+
+def _compact(doc: Doc, defaults: dict[str, object]) -> Doc:
+    """Leave out fields that hold their default (``card_from_doc`` supplies it): smaller files make
+    every locked read-modify-write faster for everyone sharing the file."""
+    missing = object()
+    return {
+        k: v
+        for k, v in doc.items()
+        if (default := defaults.get(k, missing)) is missing or type(v) is not type(default) or v != default
+    }
+
+
 def _dt(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -87,7 +107,8 @@ def project_from_doc(doc: Doc) -> Project:
 
 
 def card_to_doc(c: Card) -> Doc:
-    return {
+    return _compact(
+        {
         "id": c.id, "dept": c.dept, "title": c.title, "column": c.column, "rank": c.rank,
         "description": c.description, "owner": c.owner, "responsible": list(c.responsible),
         "accountable": c.accountable, "consulted": list(c.consulted), "informed": list(c.informed),
@@ -97,7 +118,9 @@ def card_to_doc(c: Card) -> Doc:
         "progress": c.progress, "meeting_id": c.meeting_id, "uid": c.uid, "sequence": c.sequence,
         "created_at": _dt(c.created_at), "created_by": c.created_by,
         "updated_at": _dt(c.updated_at), "updated_by": c.updated_by,
-    }  # fmt: skip
+        },
+        _CARD_DEFAULTS,
+    )  # fmt: skip
 
 
 def card_from_doc(doc: Doc) -> Card:

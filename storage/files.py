@@ -7,7 +7,6 @@ import errno
 import fcntl
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,7 +94,7 @@ def read_json(path: Path) -> dict[str, object] | None:
 
 
 def dump_json(data: object) -> bytes:
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+    return orjson.dumps(data) + b"\n"
 
 
 def atomic_write(path: Path, payload: bytes) -> None:
@@ -110,8 +109,9 @@ def atomic_write(path: Path, payload: bytes) -> None:
         mode, gid = stat.S_IMODE(old.st_mode), old.st_gid
     except FileNotFoundError:
         mode, gid = shared_mode(folder), -1
+    tmp_name = folder / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:
         raise StorageError(f"cannot write in {folder}: {exc.strerror}; nothing was changed") from exc
     try:

@@ -75,6 +75,9 @@ class TableRepository(Generic[T]):
             self._ids = {doc["id"]: doc.doc_id for doc in self._table}
         return self._ids
 
+    def forget_index(self) -> None:
+        self._ids = None
+
     def get(self, key: str) -> T | None:
         doc_id = self._index().get(key)
         if doc_id is None:
@@ -97,6 +100,17 @@ class TableRepository(Generic[T]):
         else:
             self._table.update(doc, doc_ids=[doc_id])
 
+    def put_many(self, items: list[T]) -> None:
+        """Insert many new items in one table update (bulk loads; existing ids are updated one by one)."""
+        index = self._index()
+        fresh = [self._to_doc(item) for item in items]
+        new = [doc for doc in fresh if doc["id"] not in index]
+        for doc in fresh:
+            if doc["id"] in index:
+                self._table.update(doc, doc_ids=[index[doc["id"]]])
+        for doc, doc_id in zip(new, self._table.insert_multiple(new), strict=True):
+            index[doc["id"]] = doc_id
+
     def delete(self, key: str) -> None:
         index = self._index()
         doc_id = index.pop(key, None)
@@ -107,6 +121,9 @@ class TableRepository(Generic[T]):
 class CardTable(TableRepository[Card]):
     def list_for_department(self, dept: str) -> list[Card]:
         return [codecs.card_from_doc(doc) for doc in self.raw() if doc["dept"] == dept]
+
+    def list_in_column(self, dept: str, column: str) -> list[Card]:
+        return [codecs.card_from_doc(d) for d in self.raw() if d["dept"] == dept and d["column"] == column]
 
 
 class ActivityTable:
@@ -146,6 +163,27 @@ class TinyUnitOfWork:
             db, "change_requests", codecs.change_to_doc, codecs.change_from_doc
         )
         self.activity = ActivityTable(db)
+
+    _DATA_TABLES = (
+        "departments",
+        "people",
+        "projects",
+        "cards",
+        "risks",
+        "meetings",
+        "change_requests",
+        "activity",
+    )
+
+    def is_empty(self) -> bool:
+        return all(len(self._db.table(name, cache_size=0)) == 0 for name in self._DATA_TABLES)
+
+    def clear(self) -> None:
+        for name in self._DATA_TABLES:
+            self._db.table(name, cache_size=0).truncate()
+        for repo in (self.departments, self.people, self.projects, self.cards, self.risks, self.meetings,
+                     self.change_requests):  # fmt: skip
+            repo.forget_index()
 
     def next_number(self, counter: str) -> int:
         table = self._db.table(META, cache_size=0)
@@ -228,6 +266,6 @@ def open_store(path: Path) -> TinyStore:
     """A store on ``path``; the folder must exist, the file is created on the first write."""
     if not path.parent.is_dir():
         raise StorageError(f"folder {path.parent} does not exist; create it or choose another --db")
-    store = TinyStore(path)
-    read_json(path)
-    return store
+    if path.is_dir():
+        raise StorageError(f"{path} is a folder, not a Huddle data file; pass --db with a file path")
+    return TinyStore(path)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import getpass
 import os
 import pwd
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -98,7 +97,9 @@ def _build(cls: type[Any], values: dict[str, Any], where: str) -> Any:
 
 
 def config_path() -> Path:
-    return Path(os.environ["HUDDLE_CONFIG"]) if os.environ.get("HUDDLE_CONFIG") else config_dir() / "huddle.toml"
+    return (
+        Path(os.environ["HUDDLE_CONFIG"]) if os.environ.get("HUDDLE_CONFIG") else config_dir() / "huddle.toml"
+    )
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -110,6 +111,8 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings()
     except OSError as exc:
         raise ValidationError(f"cannot read config {path}: {exc.strerror}") from exc
+    import tomllib
+
     try:
         values = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -2,39 +2,66 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import tzinfo
+from functools import cached_property
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from domain.models import Actor, Clock
 from domain.repository import Store
-from domain.services.cards import CardService
-from domain.services.changes import RecordService
-from domain.services.directory import DirectoryService
-from domain.services.meetings import MeetingService
-from domain.services.risks import RiskService
 
-__all__ = ["CardService", "DirectoryService", "MeetingService", "RecordService", "RiskService", "Services"]
+if TYPE_CHECKING:
+    from domain.services.cards import CardService
+    from domain.services.changes import RecordService
+    from domain.services.directory import DirectoryService
+    from domain.services.meetings import MeetingService
+    from domain.services.risks import RiskService
+
+__all__ = ["Services"]
 
 
-@dataclass(frozen=True, slots=True)
 class Services:
-    """Every service wired to one store, clock and actor; built by the composition roots."""
+    """Every service wired to one store, clock and actor; built by the composition roots.
 
-    store: Store
-    directory: DirectoryService
-    cards: CardService
-    risks: RiskService
-    meetings: MeetingService
-    records: RecordService
+    Each service is created (and its module imported) on first use, so a one-shot CLI command
+    pays only for what it touches.
+    """
+
+    def __init__(self, store: Store, clock: Clock, actor: Actor, zone: ZoneInfo) -> None:
+        self.store = store
+        self.clock = clock
+        self.actor = actor
+        self.zone = zone
 
     @classmethod
-    def build(cls, store: Store, clock: Clock, actor: Actor, zone: tzinfo) -> Services:
-        args = (store, clock, actor, zone)
-        return cls(
-            store=store,
-            directory=DirectoryService(*args),
-            cards=CardService(*args),
-            risks=RiskService(*args),
-            meetings=MeetingService(*args),
-            records=RecordService(*args),
-        )
+    def build(cls, store: Store, clock: Clock, actor: Actor, zone: ZoneInfo) -> Services:
+        return cls(store, clock, actor, zone)
+
+    @cached_property
+    def directory(self) -> DirectoryService:
+        from domain.services.directory import DirectoryService
+
+        return DirectoryService(self.store, self.clock, self.actor, self.zone)
+
+    @cached_property
+    def cards(self) -> CardService:
+        from domain.services.cards import CardService
+
+        return CardService(self.store, self.clock, self.actor, self.zone)
+
+    @cached_property
+    def risks(self) -> RiskService:
+        from domain.services.risks import RiskService
+
+        return RiskService(self.store, self.clock, self.actor, self.zone)
+
+    @cached_property
+    def meetings(self) -> MeetingService:
+        from domain.services.meetings import MeetingService
+
+        return MeetingService(self.store, self.clock, self.actor, self.zone)
+
+    @cached_property
+    def records(self) -> RecordService:
+        from domain.services.changes import RecordService
+
+        return RecordService(self.store, self.clock, self.actor, self.zone)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime, tzinfo
+import os
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from domain.errors import NotFoundError
 from domain.models import Activity, Actor, Card, Clock, Department, Meeting, Person, Risk
@@ -13,7 +14,7 @@ from domain.repository import Store, UnitOfWork
 class Service:
     """Base of the use-case services: constructed with a store, a clock, the acting person and a zone."""
 
-    def __init__(self, store: Store, clock: Clock, actor: Actor, zone: tzinfo) -> None:
+    def __init__(self, store: Store, clock: Clock, actor: Actor, zone: ZoneInfo) -> None:
         self.store = store
         self.clock = clock
         self.actor = actor
@@ -29,7 +30,7 @@ class Service:
         """Write one activity entry inside the current transaction."""
         uow.activity.add(
             Activity(
-                id=uuid.uuid4().hex,
+                id=os.urandom(16).hex(),
                 at=self.now(),
                 user=self.actor.handle,
                 os_user=self.actor.os_user,
@@ -50,7 +51,9 @@ def require_dept(uow: UnitOfWork, name: str) -> Department:
     for candidate in uow.departments.list():
         if candidate.name.casefold() == wanted or candidate.key.casefold() == wanted:
             return candidate
-    names = ", ".join(d.name for d in uow.departments.list()) or "none yet; add one with 'huddle dept add NAME'"
+    names = (
+        ", ".join(d.name for d in uow.departments.list()) or "none yet; add one with 'huddle dept add NAME'"
+    )
     raise NotFoundError("department", name, f"known: {names}")
 
 

@@ -71,9 +71,9 @@ class CardService(Service):
                 f"{department.name} has no column {column!r}; columns: "
                 + ", ".join(c.name for c in department.columns)
             )
-        cards_in_dept = uow.cards.list_for_department(department.name)
+        cards_in_column = uow.cards.list_in_column(department.name, col.name)
         if enforce_wip:
-            rules.check_wip(department, col.name, cards_in_dept)
+            rules.check_wip(department, col.name, cards_in_column)
         owner_handle = require_person(uow, owner).handle if owner else None
         deps = tuple(d.strip().upper() for d in blocked_by)
         for dep in deps:
@@ -81,7 +81,7 @@ class CardService(Service):
                 raise NotFoundError("card", dep, "a blocked-by id must name an existing card")
         number = uow.next_number(f"card:{department.key}")
         card_id = f"{department.key}-{number}"
-        last = max((c.rank for c in cards_in_dept if c.column == col.name), default=None)
+        last = max((c.rank for c in cards_in_column), default=None)
         now = self.now()
         card = Card(
             id=card_id,
@@ -111,14 +111,12 @@ class CardService(Service):
 
     def list(self, dept: str | None = None, owner: str | None = None) -> list[Card]:
         uow = self.store.snapshot()
-        if dept:
-            cards = uow.cards.list_for_department(require_dept(uow, dept).name)
-        else:
-            cards = uow.cards.list()
+        cards = uow.cards.list_for_department(require_dept(uow, dept).name) if dept else uow.cards.list()
         if owner:
             handle = require_person(uow, owner).handle
             cards = [c for c in cards if c.owner == handle]
-        return sorted(cards, key=lambda c: (c.dept, c.column, c.rank, c.id))
+        order = {(d.name, col.name): i for d in uow.departments.list() for i, col in enumerate(d.columns)}
+        return sorted(cards, key=lambda c: (c.dept, order.get((c.dept, c.column), 99), c.rank, c.id))
 
     def move(self, card_id: str, column: str, *, before: str | None = None, enforce_wip: bool = True) -> Card:
         """Move a card to ``column`` (at the end, or just above ``before``)."""
@@ -128,10 +126,15 @@ class CardService(Service):
             col = dept.column(column)
             if col is None:
                 raise ValidationError(
-                    f"{dept.name} has no column {column!r}; columns: " + ", ".join(c.name for c in dept.columns)
+                    f"{dept.name} has no column {column!r}; columns: "
+                    + ", ".join(c.name for c in dept.columns)
                 )
             siblings = sorted(
-                (c for c in uow.cards.list_for_department(dept.name) if c.column == col.name and c.id != card.id),
+                (
+                    c
+                    for c in uow.cards.list_for_department(dept.name)
+                    if c.column == col.name and c.id != card.id
+                ),
                 key=lambda c: c.rank,
             )
             if enforce_wip and col.name != card.column:
@@ -148,10 +151,7 @@ class CardService(Service):
         """Move a card up (negative) or down (positive) inside its column."""
         with self.store.transaction() as uow:
             card = require_card(uow, card_id)
-            column = sorted(
-                (c for c in uow.cards.list_for_department(card.dept) if c.column == card.column),
-                key=lambda c: c.rank,
-            )
+            column = sorted(uow.cards.list_in_column(card.dept, card.column), key=lambda c: c.rank)
             index = next(i for i, c in enumerate(column) if c.id == card.id)
             target = max(0, min(len(column) - 1, index + offset))
             if target == index:

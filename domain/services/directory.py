@@ -15,7 +15,9 @@ PROJECT_ID = "main"
 class DirectoryService(Service):
     """Who and where: departments with their boards, people, and the project itself."""
 
-    def add_department(self, name: str, key: str | None = None, columns: list[Column] | None = None) -> Department:
+    def add_department(
+        self, name: str, key: str | None = None, columns: list[Column] | None = None
+    ) -> Department:
         name = clean_title(name, "department name")
         with self.store.transaction() as uow:
             existing = uow.departments.list()
@@ -33,7 +35,9 @@ class DirectoryService(Service):
                     raise ValidationError(f"department key {key!r} must be 1-8 ASCII letters or digits")
                 if any(d.key == key for d in existing):
                     raise ConflictError(f"department key {key!r} is already used")
-            dept = Department(name=name, key=key) if columns is None else Department(name, key, tuple(columns))
+            dept = (
+                Department(name=name, key=key) if columns is None else Department(name, key, tuple(columns))
+            )
             uow.departments.put(dept)
             self.record(uow, "department", name, "created", f"key {key}")
         return dept

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-import uuid
+import os
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -56,7 +56,9 @@ class MeetingService(Service):
                 tz=tz,
                 series=clean_title(series, "series") if series else "",
                 place=clean_text(place, "place", required=False),
-                organizer=self.actor.handle if uow.people.get(self.actor.handle) else (handles[0] if handles else None),
+                organizer=self.actor.handle
+                if uow.people.get(self.actor.handle)
+                else (handles[0] if handles else None),
                 attendees=tuple(Attendee(h) for h in handles),
                 agenda=tuple(AgendaItem(clean_title(t, "agenda item"), max(1, m)) for t, m in agenda),
                 carried_over=tuple(carried_over),
@@ -67,7 +69,9 @@ class MeetingService(Service):
             self.record(uow, "meeting", meeting.id, "started", meeting.title)
         return meeting
 
-    def start_next(self, previous_id: str, *, at: datetime | None = None, title: str | None = None) -> Meeting:
+    def start_next(
+        self, previous_id: str, *, at: datetime | None = None, title: str | None = None
+    ) -> Meeting:
         """Start the next meeting of a series: attendees, agenda and open action items carry over."""
         uow = self.store.snapshot()
         prev = require_meeting(uow, previous_id)
@@ -89,7 +93,9 @@ class MeetingService(Service):
     def list(self) -> list[Meeting]:
         return sorted(self.store.snapshot().meetings.list(), key=lambda m: (m.start, int(m.id.split("-")[1])))
 
-    def note(self, meeting_id: str, text: str, *, entry_id: str | None = None, agenda_index: int | None = None) -> MinuteEntry:
+    def note(
+        self, meeting_id: str, text: str, *, entry_id: str | None = None, agenda_index: int | None = None
+    ) -> MinuteEntry:
         text = clean_text(text, "note")
         with self.store.transaction() as uow:
             meeting = self._live(uow, meeting_id)
@@ -101,7 +107,9 @@ class MeetingService(Service):
             self.record(uow, "meeting", meeting.id, "note", text[:80])
         return entry
 
-    def decide(self, meeting_id: str, text: str, *, entry_id: str | None = None, agenda_index: int | None = None) -> Decision:
+    def decide(
+        self, meeting_id: str, text: str, *, entry_id: str | None = None, agenda_index: int | None = None
+    ) -> Decision:
         text = clean_text(text, "decision")
         with self.store.transaction() as uow:
             meeting = self._live(uow, meeting_id)
@@ -110,7 +118,9 @@ class MeetingService(Service):
                 return existing
             entry = self._entry(meeting, text, EntryKind.DECISION, entry_id, agenda_index)
             decision = Decision(entry.id, text, entry.at, meeting.id, entry.agenda_index, self.actor.handle)
-            uow.meetings.put(replace(meeting, notes=(*meeting.notes, entry), decisions=(*meeting.decisions, decision)))
+            uow.meetings.put(
+                replace(meeting, notes=(*meeting.notes, entry), decisions=(*meeting.decisions, decision))
+            )
             self.record(uow, "meeting", meeting.id, "decision", text[:80])
         return decision
 
@@ -140,12 +150,20 @@ class MeetingService(Service):
             dept = require_dept(uow, person.dept)
             column = ACTION_COLUMN if dept.column(ACTION_COLUMN) else dept.columns[0].name
             card = CardService(self.store, self.clock, self.actor, self.zone).add_in(
-                uow, dept.name, text, column=column, owner=person.handle, due=due,
-                meeting_id=meeting.id, enforce_wip=False,
-            )  # fmt: skip
+                uow,
+                dept.name,
+                text,
+                column=column,
+                owner=person.handle,
+                due=due,
+                meeting_id=meeting.id,
+                enforce_wip=False,
+            )
             entry = self._entry(meeting, text, EntryKind.ACTION, entry_id, agenda_index)
             item = ActionItem(card.id, text, person.handle, due, meeting.id, entry.at, entry.agenda_index)
-            uow.meetings.put(replace(meeting, notes=(*meeting.notes, entry), actions=(*meeting.actions, item)))
+            uow.meetings.put(
+                replace(meeting, notes=(*meeting.notes, entry), actions=(*meeting.actions, item))
+            )
             self.record(uow, "meeting", meeting.id, "action", f"{card.id} @{person.handle} {text[:60]}")
         return item, card
 
@@ -155,13 +173,21 @@ class MeetingService(Service):
         with self.store.transaction() as uow:
             meeting = self._live(uow, meeting_id)
             if entry_id and any(n.id == entry_id for n in meeting.notes):
-                found = next((r for r in uow.risks.list() if r.meeting_id == meeting.id and r.title == text), None)
+                found = next(
+                    (r for r in uow.risks.list() if r.meeting_id == meeting.id and r.title == text), None
+                )
                 if found:
                     return found
             number = uow.next_number("risk")
             now = self.now()
-            risk = Risk(id=f"R-{number}", title=text, meeting_id=meeting.id, created_at=now,
-                        created_by=self.actor.handle, updated_at=now)  # fmt: skip
+            risk = Risk(
+                id=f"R-{number}",
+                title=text,
+                meeting_id=meeting.id,
+                created_at=now,
+                created_by=self.actor.handle,
+                updated_at=now,
+            )
             uow.risks.put(risk)
             entry = self._entry(meeting, f"{risk.id}: {text}", EntryKind.RISK, entry_id, None)
             uow.meetings.put(replace(meeting, notes=(*meeting.notes, entry)))
@@ -173,13 +199,17 @@ class MeetingService(Service):
         with self.store.transaction() as uow:
             meeting = self._live(uow, meeting_id)
             if not 0 <= index < len(meeting.agenda):
-                raise ValidationError(f"the agenda has {len(meeting.agenda)} item(s); there is no item {index + 1}")
+                raise ValidationError(
+                    f"the agenda has {len(meeting.agenda)} item(s); there is no item {index + 1}"
+                )
             now = self.now()
             agenda = list(meeting.agenda)
             cur = agenda[meeting.current_item] if meeting.current_item < len(agenda) else None
             if cur is not None and cur.started_at is not None:
                 spent = int((now - cur.started_at).total_seconds())
-                agenda[meeting.current_item] = replace(cur, started_at=None, elapsed_seconds=cur.elapsed_seconds + spent)
+                agenda[meeting.current_item] = replace(
+                    cur, started_at=None, elapsed_seconds=cur.elapsed_seconds + spent
+                )
             agenda[index] = replace(agenda[index], started_at=now)
             meeting = replace(meeting, agenda=tuple(agenda), current_item=index)
             uow.meetings.put(meeting)
@@ -206,7 +236,9 @@ class MeetingService(Service):
             attendees = [a for a in meeting.attendees if a.handle != person.handle]
             old = [a for a in meeting.attendees if a.handle == person.handle]
             if old:
-                attendees = [replace(a, present=present) if a.handle == person.handle else a for a in meeting.attendees]
+                attendees = [
+                    replace(a, present=present) if a.handle == person.handle else a for a in meeting.attendees
+                ]
             else:
                 attendees.append(Attendee(person.handle, present))
             meeting = replace(meeting, attendees=tuple(attendees))
@@ -222,27 +254,46 @@ class MeetingService(Service):
             if next_start is not None and next_start <= meeting.start:
                 raise ValidationError("the next meeting must start after this one")
             agenda = tuple(
-                replace(a, started_at=None, elapsed_seconds=a.elapsed_seconds + int((now - a.started_at).total_seconds()))
-                if a.started_at else a
+                replace(
+                    a,
+                    started_at=None,
+                    elapsed_seconds=a.elapsed_seconds + int((now - a.started_at).total_seconds()),
+                )
+                if a.started_at
+                else a
                 for a in meeting.agenda
-            )  # fmt: skip
+            )
             meeting = replace(
-                meeting, status=MeetingStatus.ENDED, ended_at=now, agenda=agenda,
-                next_start=next_start, next_minutes=next_minutes,
-            )  # fmt: skip
+                meeting,
+                status=MeetingStatus.ENDED,
+                ended_at=now,
+                agenda=agenda,
+                next_start=next_start,
+                next_minutes=next_minutes,
+            )
             uow.meetings.put(meeting)
-            self.record(uow, "meeting", meeting.id, "ended", f"next {next_start.isoformat() if next_start else 'none'}")
+            self.record(
+                uow,
+                "meeting",
+                meeting.id,
+                "ended",
+                f"next {next_start.isoformat() if next_start else 'none'}",
+            )
         return meeting
 
-    def reschedule_next(self, meeting_id: str, next_start: datetime, next_minutes: int | None = None) -> Meeting:
+    def reschedule_next(
+        self, meeting_id: str, next_start: datetime, next_minutes: int | None = None
+    ) -> Meeting:
         """Move the follow-up meeting; the invite keeps its UID and its SEQUENCE goes up."""
         with self.store.transaction() as uow:
             meeting = require_meeting(uow, meeting_id)
             meeting = replace(
-                meeting, next_start=next_start, next_minutes=next_minutes or meeting.next_minutes,
+                meeting,
+                next_start=next_start,
+                next_minutes=next_minutes or meeting.next_minutes,
                 next_sequence=meeting.next_sequence + (1 if meeting.next_start is not None else 0),
                 next_cancelled=False,
-            )  # fmt: skip
+            )
             uow.meetings.put(meeting)
             self.record(uow, "meeting", meeting.id, "rescheduled", next_start.isoformat())
         return meeting
@@ -291,9 +342,11 @@ class MeetingService(Service):
         self, meeting: Meeting, text: str, kind: EntryKind, entry_id: str | None, agenda_index: int | None
     ) -> MinuteEntry:
         index = meeting.current_item if agenda_index is None and meeting.agenda else agenda_index
-        return MinuteEntry(entry_id or uuid.uuid4().hex, self.now(), text, kind, index, self.actor.handle)
+        return MinuteEntry(entry_id or os.urandom(16).hex(), self.now(), text, kind, index, self.actor.handle)
 
 
 def follow_up_end(meeting: Meeting) -> datetime | None:
     """When the follow-up meeting ends."""
-    return None if meeting.next_start is None else meeting.next_start + timedelta(minutes=meeting.next_minutes)
+    return (
+        None if meeting.next_start is None else meeting.next_start + timedelta(minutes=meeting.next_minutes)
+    )
