@@ -14,6 +14,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Cm
 
 from domain.models import Card, EntryKind, Meeting, MinuteEntry, Person
 from domain.rules import is_done
@@ -30,6 +31,8 @@ EAST_ASIA_LANG = "zh-CN"
 
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 _AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+_COLUMN_CM = (5.6, 3.6, 2.8, 2.0, 2.0)
+"""Widths of the five table columns (text, owner, due, card, state); 16 cm fits Letter and A4."""
 _KIND_LABEL = {EntryKind.DECISION: "Decision", EntryKind.ACTION: "Action", EntryKind.RISK: "Risk"}
 
 
@@ -212,17 +215,26 @@ class _Writer:
 
     def key_values(self, pairs: Sequence[tuple[str, str]]) -> None:
         table = self.doc.add_table(rows=len(pairs), cols=2)
+        table.autofit = False
+        table.columns[0].width, table.columns[1].width = Cm(3), Cm(13)
         for row, (key, value) in zip(table.rows, pairs, strict=True):
             key_cell, value_cell = row.cells
+            key_cell.width, value_cell.width = Cm(3), Cm(13)
             self.run(key_cell.paragraphs[0], key, bold=True)
             self.run(value_cell.paragraphs[0], value)
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        """A grid table with a repeating bold header row; columns sized for action-item tables."""
         table = self.doc.add_table(rows=len(rows) + 1, cols=len(header))
         table.style = self.doc.styles["Table Grid"]
+        table.autofit = False
+        widths = [Cm(w) for w in _COLUMN_CM]
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
         for row, values in zip(table.rows, [header, *rows], strict=True):
             is_header = values is header
-            for cell, value in zip(row.cells, values, strict=True):
+            for cell, value, width in zip(row.cells, values, widths, strict=True):
+                cell.width = width
                 self.run(cell.paragraphs[0], value, bold=is_header)
         repeat = OxmlElement("w:tblHeader")
         table.rows[0]._tr.get_or_add_trPr().append(repeat)
@@ -266,6 +278,10 @@ def _set_style_fonts(doc: DocumentObject, east_asia_font: str) -> None:
     for style in styles.findall(qn("w:style")):
         if style.get(qn("w:type")) in ("paragraph", "character", "table"):
             _set_fonts(style.get_or_add_rPr(), east_asia_font)
+    # Conditional table formatting (w:tblStylePr) has its own rFonts with theme attributes.
+    for fonts in styles.iter(qn("w:rFonts")):
+        if any(fonts.get(qn(attr)) is not None for attr in _THEME_ATTRS):
+            _set_fonts(fonts.getparent(), east_asia_font)
 
 
 def _add_field(paragraph: Paragraph, writer: _Writer, instruction: str) -> None:
