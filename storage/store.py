@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -59,6 +59,17 @@ class SnapshotDB(TinyDB):
     table_class = ReadOnlyTable
 
 
+def _replacing(doc: Data) -> Callable[[MutableMapping[str, Any]], None]:
+    """A TinyDB update that swaps in the whole document: a plain update merges, so a field left out
+    of a compact document (back at its default) would keep its old stored value."""
+
+    def replace_document(current: MutableMapping[str, Any]) -> None:
+        current.clear()
+        current.update(doc)
+
+    return replace_document
+
+
 class TableRepository(Generic[T]):
     """Upsert by domain id over one TinyDB table."""
 
@@ -98,16 +109,16 @@ class TableRepository(Generic[T]):
         if doc_id is None:
             index[doc["id"]] = self._table.insert(doc)
         else:
-            self._table.update(doc, doc_ids=[doc_id])
+            self._table.update(_replacing(doc), doc_ids=[doc_id])
 
-    def put_many(self, items: list[T]) -> None:
+    def put_many(self, items: Sequence[T]) -> None:
         """Insert many new items in one table update (bulk loads; existing ids are updated one by one)."""
         index = self._index()
         fresh = [self._to_doc(item) for item in items]
         new = [doc for doc in fresh if doc["id"] not in index]
         for doc in fresh:
             if doc["id"] in index:
-                self._table.update(doc, doc_ids=[index[doc["id"]]])
+                self._table.update(_replacing(doc), doc_ids=[index[doc["id"]]])
         for doc, doc_id in zip(new, self._table.insert_multiple(new), strict=True):
             index[doc["id"]] = doc_id
 
