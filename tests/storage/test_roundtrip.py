@@ -286,3 +286,14 @@ def test_read_only_snapshot_refuses_writes(store: TinyStore) -> None:
     with pytest.raises(StorageError, match="read-only"):
         store.snapshot().cards.put(CARD)
     assert store.snapshot().cards.list() == []
+
+
+def test_a_field_set_back_to_its_default_is_saved(store: TinyStore) -> None:
+    """Upsert must replace the stored document, not merge into it: clearing a field has to stick."""
+    put_all(store)
+    cleared = dataclasses.replace(
+        CARD, owner=None, blocked_by=(), blocked_reason="", blocked_since=None, milestone=False, tags=()
+    )
+    with store.transaction() as uow:
+        uow.cards.put(cleared)
+    assert store.snapshot().cards.get("MKT-7") == cleared

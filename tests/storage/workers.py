@@ -14,6 +14,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from domain.models import Actor
 from domain.services import Services
@@ -41,7 +42,7 @@ def _wait_for_go() -> None:
 
 def _services(db: Path, writer: int) -> Services:
     actor = Actor(handle=f"w{writer}", os_user=getpass.getuser())
-    return Services.build(open_store(db), _system_clock, actor, UTC)
+    return Services.build(open_store(db), _system_clock, actor, ZoneInfo("UTC"))
 
 
 def add_cards(db: Path, writer: int, count: int | None, pause: float = 0.0) -> None:
