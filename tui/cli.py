@@ -629,6 +629,8 @@ def cmd_meeting_cancel_next(ctx: Context, args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- parser
 
 
+DATE_EPILOG = f"DATE accepts {DATE_FORMS}. DATETIME adds HH:MM, e.g. 'fri 14:00' or '2026-12-01 14:00'."
+
 GROUPS = {
     "demo": "fill the data file with a demo project",
     "dept": "departments and their boards",
@@ -691,7 +693,9 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         return False
 
     def command(group: Any, name: str, handler: Handler, help_text: str) -> Parser:
-        p: Parser = group.add_parser(name, help=help_text, description=help_text, parents=[common])
+        p: Parser = group.add_parser(
+            name, help=help_text, description=help_text, parents=[common], epilog=DATE_EPILOG
+        )
         p.set_defaults(handler=handler)
         return p
 

@@ -1,0 +1,76 @@
+"""Real processes: several people running ``huddle`` on one file at once; no Textual on CLI paths."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.cli.conftest import HUDDLE, Cli
+
+WRITERS = 4
+CARDS_EACH = 15
+
+
+@pytest.mark.slow
+def test_concurrent_cli_writers_lose_nothing(team: Cli) -> None:
+    script = (
+        "for i in $(seq 1 {n}); do "
+        '{huddle} --db {db} --user w{w} card add --dept OPS --title "w{w}-$i" || exit 1; done'
+    )
+    procs = [
+        subprocess.Popen(
+            ["bash", "-c", script.format(n=CARDS_EACH, huddle=HUDDLE, db=team.db, w=w)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(WRITERS)
+    ]
+    printed: list[str] = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        printed += out.split()
+    cards = json.loads(team.db.read_text("utf-8"))["cards"]
+    titles = sorted(doc["title"] for doc in cards.values())
+    assert titles == sorted(f"w{w}-{i}" for w in range(WRITERS) for i in range(1, CARDS_EACH + 1))
+    assert len(set(printed)) == WRITERS * CARDS_EACH
+    assert sorted(printed) == sorted(doc["id"] for doc in cards.values())
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["dept", "list", "--json"],
+        ["card", "add", "--dept", "OPS", "--title", "x"],
+        ["card", "list", "--json"],
+        ["meeting", "list"],
+        ["risk", "list"],
+        ["--help"],
+    ],
+)
+def test_cli_commands_never_import_textual(team: Cli, argv: list[str]) -> None:
+    code = (
+        "import sys\n"
+        "from tui.cli import main\n"
+        "try:\n"
+        f"    main({['--db', str(team.db), *argv]!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted(m for m in ('textual', 'rich', 'docx', 'icalendar', 'caldav') if m in sys.modules)\n"
+        "print('LOADED', heavy)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "LOADED []" in proc.stdout
+
+
+def test_script_entry_point_runs(team: Cli) -> None:
+    proc = subprocess.run(
+        [HUDDLE, "--db", str(team.db), "dept", "list", "--json"], capture_output=True, text=True
+    )
+    assert proc.returncode == 0
+    assert [d["name"] for d in json.loads(proc.stdout)] == ["Operations", "市场部"]
