@@ -1,21 +1,44 @@
-"""The Huddle Textual app: five areas as modes, live refresh from the shared data file."""
+"""The Huddle Textual app: five areas as modes, live refresh from the shared data file.
+
+The app owns what crosses screens: the write queue (one write at a time, in order, off the event
+loop), this user's undo stack, the flush hooks run when the terminal hangs up, help and the palette.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import asyncio
+import signal
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from types import FrameType
+from typing import Any, ClassVar
 
-from textual import work
-from textual.app import App
+from textual import on, work
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
-from tui.messages import DataChanged
+from tui.commands import GoToCardProvider
+from tui.messages import DataChanged, OpenCard
 from tui.screens.base import AreaScreen
 from tui.screens.boards import BoardsScreen
+from tui.screens.help import HelpScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.screens.plan import PlanScreen
 from tui.screens.portfolio import PortfolioScreen
 from tui.screens.risks import RisksScreen
+from tui.shell import UndoStack, WriteFinished, WriteJob
 from tui.wiring import Context
+
+AREAS: tuple[tuple[str, str, type[AreaScreen]], ...] = (
+    ("boards", "Boards", BoardsScreen),
+    ("portfolio", "Portfolio", PortfolioScreen),
+    ("risks", "Risks", RisksScreen),
+    ("meetings", "Meetings", MeetingsScreen),
+    ("plan", "Plan", PlanScreen),
+)
+HANGUP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
 
 
 class HuddleApp(App[None]):
@@ -23,12 +46,16 @@ class HuddleApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "Huddle"
+    COMMANDS = App.COMMANDS | {GoToCardProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "switch_mode('boards')", "Boards", id="app.boards"),
         Binding("2", "switch_mode('portfolio')", "Portfolio", id="app.portfolio"),
         Binding("3", "switch_mode('risks')", "Risks", id="app.risks"),
         Binding("4", "switch_mode('meetings')", "Meetings", id="app.meetings"),
         Binding("5", "switch_mode('plan')", "Plan", id="app.plan"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("slash", "search", "Search", id="app.search"),
+        Binding("ctrl+z", "undo", "Undo", id="app.undo"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
@@ -39,13 +66,15 @@ class HuddleApp(App[None]):
         self.sub_title = str(context.db_path)
         self._seen_version: object = context.services.store.version()
         self.area_screens: dict[str, AreaScreen] = {}
-        for name, screen in (
-            ("boards", BoardsScreen),
-            ("portfolio", PortfolioScreen),
-            ("risks", RisksScreen),
-            ("meetings", MeetingsScreen),
-            ("plan", PlanScreen),
-        ):
+        self.undo = UndoStack()
+        self.writes_submitted = 0
+        self.writes_in_flight = 0
+        self._write_jobs: deque[WriteJob] = deque()
+        self._write_lock = threading.Lock()
+        self._flush_hooks: list[Callable[[], None]] = []
+        self._previous_handlers: dict[int, Any] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        for name, _title, screen in AREAS:
             self.add_mode(name, lambda name=name, screen=screen: self._make_area(name, screen))  # type: ignore[misc]
 
     def _make_area(self, name: str, screen_class: type[AreaScreen]) -> AreaScreen:
@@ -58,6 +87,12 @@ class HuddleApp(App[None]):
             self.set_keymap(self.context.settings.keymap)
         self.switch_mode(self.start_mode)
         self.set_interval(self.context.settings.poll_seconds, self.check_for_changes)
+        self._install_hangup_handlers()
+
+    def on_unmount(self) -> None:
+        self._restore_hangup_handlers()
+
+    # ----- live refresh --------------------------------------------------------------------------
 
     def check_for_changes(self) -> None:
         self._poll_version()
@@ -73,6 +108,156 @@ class HuddleApp(App[None]):
         self._seen_version = version
         for screen in self.area_screens.values():
             screen.post_message(DataChanged(version))
+
+    # ----- writes and undo -----------------------------------------------------------------------
+
+    def submit_write(self, job: WriteJob) -> None:
+        """Queue ``job``: jobs run one at a time, in submission order, in a thread worker."""
+        self.writes_submitted += 1
+        self.writes_in_flight += 1
+        self._write_jobs.append(job)
+        self._run_next_write()
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _run_next_write(self) -> None:
+        with self._write_lock:
+            job = self._write_jobs.popleft()
+            result: Any = None
+            error: Exception | None = None
+            try:
+                result = job.run()
+            except Exception as exc:  # every failure is reported to the person, none ends the app
+                error = exc
+            version = self.context.services.store.version()
+        self.post_message(WriteFinished(job, result, error, version))
+
+    @on(WriteFinished)
+    def write_finished(self, message: WriteFinished) -> None:
+        self.writes_in_flight -= 1
+        job = message.job
+        if message.error is None:
+            if job.on_done is not None:
+                job.on_done(message.result)
+        elif job.on_error is not None:
+            job.on_error(message.error)
+        else:
+            self.notify(str(message.error), title=f"Could not {job.label}", severity="error", markup=False)
+        self.announce_change(message.version)
+
+    def action_undo(self) -> None:
+        """Undo this user's most recent card change (move, reorder, edit, add or delete)."""
+        entry = self.undo.pop()
+        if entry is None:
+            self.notify("Nothing to undo")
+            return
+        cards = self.context.services.cards
+        previous = entry.previous
+        run: Callable[[], object]
+        if previous is None:
+
+            def run() -> object:
+                return cards.delete(entry.card_id)
+
+        else:
+
+            def run() -> object:
+                return cards.restore(previous)
+
+        def done(_result: object) -> None:
+            self.notify(f"Undid {entry.label}", markup=False)
+            boards = self.area_screens.get("boards")
+            if isinstance(boards, BoardsScreen) and previous is not None:
+                boards.reload_and_select(previous.dept, previous.id)
+
+        self.submit_write(WriteJob(f"undo the {entry.label}", run, done))
+
+    # ----- navigation ----------------------------------------------------------------------------
+
+    @on(OpenCard)
+    def open_card(self, message: OpenCard) -> None:
+        """Show a card on its department board."""
+        self.switch_mode("boards")
+        boards = self.area_screens.get("boards")
+        if isinstance(boards, BoardsScreen):
+            boards.show_card(message.card_id)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(AREAS, self.context.settings.keymap))
+
+    def action_search(self) -> None:
+        """Search all cards: the portfolio's search box."""
+        self.switch_mode("portfolio")
+        portfolio = self.area_screens.get("portfolio")
+        if isinstance(portfolio, PortfolioScreen):
+            self.call_after_refresh(portfolio.focus_search)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette offers every key binding of the current screen and of the app, by its description."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding, node = active.binding, active.node
+            if not active.enabled or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            group = getattr(node, "BINDING_GROUP_TITLE", None) or ("App" if node is self else "Screen")
+            yield SystemCommand(
+                f"{group}: {binding.description}",
+                f"key {binding.key_display or binding.key}",
+                self._palette_callback(binding.action, node),
+            )
+
+    def _palette_callback(self, action: str, node: Any) -> Callable[[], None]:
+        def run() -> None:
+            self.call_later(self.run_action, action, node)
+
+        return run
+
+    # ----- hang-up -------------------------------------------------------------------------------
+
+    def register_flush(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Run ``callback`` (on the event loop) when the terminal hangs up or on SIGTERM, before exiting.
+
+        Use it to save what must not be lost with a dropped SSH link (a meeting journal, a draft).
+        Returns a function that unregisters the callback.
+        """
+        self._flush_hooks.append(callback)
+
+        def unregister() -> None:
+            if callback in self._flush_hooks:
+                self._flush_hooks.remove(callback)
+
+        return unregister
+
+    def run_flush_hooks(self) -> None:
+        """Run every registered flush hook; one failing hook does not stop the others."""
+        for hook in list(self._flush_hooks):
+            try:
+                hook()
+            except Exception as exc:
+                self.log.error(f"flush hook {hook!r} failed: {exc!r}")
+
+    def hang_up(self) -> None:
+        """The terminal went away: save what is pending, then exit."""
+        self.run_flush_hooks()
+        self.exit()
+
+    def _install_hangup_handlers(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        self._loop = asyncio.get_running_loop()
+        for signum in HANGUP_SIGNALS:
+            self._previous_handlers[signum] = signal.signal(signum, self._on_hangup_signal)
+
+    def _restore_hangup_handlers(self) -> None:
+        for signum, handler in self._previous_handlers.items():
+            signal.signal(signum, handler)
+        self._previous_handlers.clear()
+
+    def _on_hangup_signal(self, signum: int, frame: FrameType | None) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self.hang_up)
 
 
 def run_app(context: Context) -> None:

@@ -1,15 +1,562 @@
-"""The boards area (placeholder until its issue lands)."""
+"""The boards area: one kanban board per department, keyboard and mouse driven.
+
+The screen holds the view state (department, cursor, cards by column), reads data in a thread worker,
+applies key presses to its in-memory copy at once (so a move repaints in the next frame) and hands the
+write to the app's write queue. A reload that started before a pending write is dropped.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Footer, Header, Static
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, ClassVar
 
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Footer, Header, Static, Tab, Tabs
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from domain import rules
+from domain.errors import HuddleError
+from domain.models import Card, Department
 from tui.screens.base import AreaScreen
+from tui.screens.dialogs import (
+    CardDetail,
+    CardDetailModal,
+    CardFormModal,
+    CardFormResult,
+    ConfirmModal,
+    DepartmentPickerModal,
+)
+from tui.shell import UndoEntry, WriteJob, shell_of
+from tui.widgets.board_column import PAGE_SIZE, BoardColumn
+from tui.widgets.card_tile import CardTile
+from tui.widgets.safe import literal
+
+
+@dataclass
+class BoardData:
+    """One department's board as read from the file."""
+
+    departments: list[Department]
+    department: Department | None
+    cards: list[Card]
+    today: date
+    select: str | None
+    """A card to put the cursor on once shown (from search or "go to card")."""
+    writes_seen: int
+    """The app's write counter when the read began."""
 
 
 class BoardsScreen(AreaScreen):
+    """Kanban board of one department; ``[``/``]`` or the tabs switch department."""
+
+    BINDING_GROUP_TITLE = "Board"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,h", "cursor(-1, 0)", "Column left", id="board.cursor-left", show=False),
+        Binding("right,l", "cursor(1, 0)", "Column right", id="board.cursor-right", show=False),
+        Binding("up,k", "cursor(0, -1)", "Card up", id="board.cursor-up", show=False),
+        Binding("down,j", "cursor(0, 1)", "Card down", id="board.cursor-down", show=False),
+        Binding("pageup", "cursor(0, -10)", "Page up", id="board.page-up", show=False),
+        Binding("pagedown", "cursor(0, 10)", "Page down", id="board.page-down", show=False),
+        Binding("home,g", "cursor(0, -1000000)", "First card", id="board.first", show=False),
+        Binding("end,G", "cursor(0, 1000000)", "Last card", id="board.last", show=False),
+        Binding("shift+left,H", "move_column(-1)", "Move ←", id="board.move-left"),
+        Binding("shift+right,L", "move_column(1)", "Move →", id="board.move-right"),
+        Binding("shift+up,K", "reorder(-1)", "Move up", id="board.move-up", show=False),
+        Binding("shift+down,J", "reorder(1)", "Move down", id="board.move-down", show=False),
+        Binding("n", "new_card", "New", id="board.new-card"),
+        Binding("e", "edit_card", "Edit", id="board.edit-card"),
+        Binding("enter", "open_card", "Detail", id="board.open-card"),
+        Binding("delete,x", "delete_card", "Delete", id="board.delete-card"),
+        Binding("left_square_bracket", "switch_dept(-1)", "Prev dept", id="board.prev-dept", show=False),
+        Binding("right_square_bracket", "switch_dept(1)", "Next dept", id="board.next-dept", show=False),
+        Binding("d", "pick_dept", "Dept", id="board.pick-dept"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        data: BoardData
+
+    def __init__(self, context: Any) -> None:
+        super().__init__(context)
+        self.departments: list[Department] = []
+        self.department: Department | None = None
+        self.columns: dict[str, list[Card]] = {}
+        self.limits: dict[str, int] = {}
+        self.cursor_col = 0
+        self.cursor_row = 0
+        self.today: date = self.services.cards.today()
+        self._pending_select: str | None = None
+        self._selected_tile: CardTile | None = None
+
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Boards", id="boards-placeholder")
+        tabs = Tabs(id="dept-tabs")
+        tabs.can_focus = False
+        yield tabs
+        yield Horizontal(id="board")
+        yield Static("", id="board-empty")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#board-empty", Static).display = False
+        self.load_board(None)
+
+    # ----- data in -------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.load_board(self.department.name if self.department else None, self.selected_id)
+
+    @work(thread=True, exclusive=True, group="board-load", exit_on_error=False)
+    def load_board(self, dept: str | None, select: str | None = None) -> None:
+        """Read the departments and one department's cards (in a thread)."""
+        writes_seen = shell_of(self.app).writes_submitted
+        services = self.services
+        departments = services.directory.departments()
+        department = next((d for d in departments if d.name == dept), departments[0] if departments else None)
+        cards = services.cards.list(dept=department.name) if department else []
+        if not get_current_worker().is_cancelled:
+            data = BoardData(departments, department, cards, services.cards.today(), select, writes_seen)
+            self.post_message(self.Loaded(data))
+
+    @work(thread=True, exclusive=True, group="board-load", exit_on_error=False)
+    def locate_card(self, card_id: str) -> None:
+        """Find which board ``card_id`` is on, then show it there."""
+        card = self.services.cards.get(card_id)
+        self.app.call_from_thread(self.load_board, card.dept, card.id)
+
+    def show_card(self, card_id: str) -> None:
+        """Open the board holding ``card_id`` with the cursor on it."""
+        if card_id in {c.id for cards in self.columns.values() for c in cards}:
+            self._select_card(card_id)
+        else:
+            self.locate_card(card_id)
+
+    def reload_and_select(self, dept: str, card_id: str) -> None:
+        """Re-read ``dept``'s board and put the cursor on ``card_id`` (after an undo)."""
+        self.load_board(dept, card_id)
+
+    @on(Loaded)
+    async def apply_board(self, message: Loaded) -> None:
+        data = message.data
+        shell = shell_of(self.app)
+        stale = data.writes_seen != shell.writes_submitted or shell.writes_in_flight > 0
+        if stale and (
+            self.department is None or data.department is None or data.department.name == self.department.name
+        ):
+            return
+        select = data.select or self.selected_id
+        self.today = data.today
+        await self._set_departments(data.departments, data.department)
+        changed_dept = data.department != self.department
+        self.department = data.department
+        dept = data.department
+        empty = self.query_one("#board-empty", Static)
+        empty.display = dept is None
+        if dept is None:
+            empty.update("No departments yet. Add one with: huddle dept add NAME")
+            return
+        grouped: dict[str, list[Card]] = {c.name: [] for c in dept.columns}
+        for card in sorted(data.cards, key=lambda c: (c.rank, c.id)):
+            grouped.setdefault(card.column, []).append(card)
+        self.columns = grouped
+        if changed_dept or [c.column.name for c in self.board_columns] != [c.name for c in dept.columns]:
+            board = self.query_one("#board", Horizontal)
+            await board.remove_children()
+            self._selected_tile = None
+            self.limits = {c.name: PAGE_SIZE for c in dept.columns}
+            await board.mount_all([BoardColumn(col, id=f"col-{i}") for i, col in enumerate(dept.columns)])
+        if select is not None and not self._locate(select):
+            select = None
+        if select is None:
+            self._clamp_cursor()
+        self._render_columns()
+        self._update_selection()
+
+    async def _set_departments(self, departments: list[Department], current: Department | None) -> None:
+        tabs = self.query_one("#dept-tabs", Tabs)
+        if [d.name for d in departments] != [d.name for d in self.departments]:
+            self.departments = departments
+            await tabs.clear()
+            for dept in departments:
+                await tabs.add_tab(Tab(literal(dept.name), id=f"dept-{dept.key}"))
+        self.departments = departments
+        if current is not None and tabs.active != f"dept-{current.key}":
+            with tabs.prevent(Tabs.TabActivated):
+                tabs.active = f"dept-{current.key}"
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.group == "board-load":
+            error = event.worker.error
+            self.notify(str(error), title="Could not read the board", severity="error", markup=False)
+
+    # ----- view state ----------------------------------------------------------------------------
+
+    @property
+    def board_columns(self) -> list[BoardColumn]:
+        return list(self.query("#board > BoardColumn").results(BoardColumn))
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.department.columns] if self.department else []
+
+    @property
+    def selected_card(self) -> Card | None:
+        names = self.column_names
+        if not names:
+            return None
+        cards = self.columns.get(names[self.cursor_col], [])
+        return cards[self.cursor_row] if 0 <= self.cursor_row < len(cards) else None
+
+    @property
+    def selected_id(self) -> str | None:
+        card = self.selected_card
+        return card.id if card else None
+
+    def _locate(self, card_id: str) -> bool:
+        for col_index, name in enumerate(self.column_names):
+            for row, card in enumerate(self.columns.get(name, [])):
+                if card.id == card_id:
+                    self.cursor_col, self.cursor_row = col_index, row
+                    self.limits[name] = max(self.limits.get(name, PAGE_SIZE), row + 1)
+                    return True
+        return False
+
+    def _clamp_cursor(self) -> None:
+        names = self.column_names
+        self.cursor_col = max(0, min(self.cursor_col, len(names) - 1))
+        count = len(self.columns.get(names[self.cursor_col], [])) if names else 0
+        self.cursor_row = max(0, min(self.cursor_row, count - 1))
+
+    def _render_columns(self, only: set[str] | None = None) -> None:
+        if self.department is None:
+            return
+        selected = self.selected_id
+        for widget, column in zip(self.board_columns, self.department.columns, strict=False):
+            if only is None or column.name in only:
+                widget.show(
+                    column,
+                    self.columns.get(column.name, []),
+                    self.today,
+                    selected=selected,
+                    limit=self.limits.get(column.name, PAGE_SIZE),
+                )
+        self._selected_tile = None
+
+    def _update_selection(self) -> None:
+        """Move the ``-selected`` class to the cursor's tile and scroll it into view."""
+        selected = self.selected_id
+        columns = self.board_columns
+        for index, widget in enumerate(columns):
+            widget.set_class(index == self.cursor_col, "-current")
+        if self._selected_tile is not None and self._selected_tile.card.id != selected:
+            self._selected_tile.remove_class("-selected")
+        tile = None
+        if selected is not None and self.cursor_col < len(columns):
+            tile = columns[self.cursor_col].tile_for(selected)
+        if tile is None:
+            for widget in columns:
+                for other in widget.query("CardTile.-selected").results(CardTile):
+                    other.remove_class("-selected")
+        else:
+            tile.add_class("-selected")
+            self.call_after_refresh(tile.scroll_visible, animate=False)
+        self._selected_tile = tile
+        self.refresh_bindings()
+
+    def _select_card(self, card_id: str) -> None:
+        before = dict(self.limits)
+        if self._locate(card_id):
+            if before != self.limits:
+                self._render_columns()
+            self._update_selection()
+
+    # ----- keys ----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        card_actions = {"edit_card", "open_card", "delete_card", "reorder"}
+        if action in card_actions and self.selected_card is None:
+            return None
+        if action == "move_column":
+            if self.selected_card is None:
+                return None
+            target = self.cursor_col + int(str(parameters[0]))
+            return True if 0 <= target < len(self.column_names) else None
+        if action == "new_card" and self.department is None:
+            return None
+        return True
+
+    def action_cursor(self, dx: int, dy: int) -> None:
+        names = self.column_names
+        if not names:
+            return
+        if dx:
+            self.cursor_col = max(0, min(len(names) - 1, self.cursor_col + dx))
+            self._clamp_cursor()
+        if dy:
+            cards = self.columns.get(names[self.cursor_col], [])
+            self.cursor_row = max(0, min(len(cards) - 1, self.cursor_row + dy))
+            name = names[self.cursor_col]
+            limit = self.limits.get(name, PAGE_SIZE)
+            if self.cursor_row >= limit:
+                self.limits[name] = (self.cursor_row // PAGE_SIZE + 1) * PAGE_SIZE
+                self._render_columns({name})
+        self._update_selection()
+
+    def action_switch_dept(self, step: int) -> None:
+        if not self.departments or self.department is None:
+            return
+        names = [d.name for d in self.departments]
+        index = names.index(self.department.name) if self.department.name in names else 0
+        self.load_board(names[(index + step) % len(names)])
+
+    def action_pick_dept(self) -> None:
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self.load_board(name)
+
+        self.app.push_screen(
+            DepartmentPickerModal(self.departments, self.department.name if self.department else None), chosen
+        )
+
+    @on(Tabs.TabActivated, "#dept-tabs")
+    def switch_to_tab(self, event: Tabs.TabActivated) -> None:
+        key = (event.tab.id or "").removeprefix("dept-")
+        dept = next((d for d in self.departments if d.key == key), None)
+        if dept is not None and (self.department is None or dept.name != self.department.name):
+            self.load_board(dept.name)
+
+    # ----- mouse ---------------------------------------------------------------------------------
+
+    @on(CardTile.Clicked)
+    def select_clicked_card(self, message: CardTile.Clicked) -> None:
+        self._select_card(message.card_id)
+        if message.chain >= 2:
+            self.action_open_card()
+
+    @on(BoardColumn.HeaderClicked)
+    def move_to_clicked_column(self, message: BoardColumn.HeaderClicked) -> None:
+        """A click on a column header moves the selected card there (or just selects the column)."""
+        names = self.column_names
+        if message.column not in names:
+            return
+        target = names.index(message.column)
+        if self.selected_card is not None and target != self.cursor_col:
+            self._move_to(target)
+        else:
+            self.cursor_col = target
+            self._clamp_cursor()
+            self._update_selection()
+
+    # ----- changes -------------------------------------------------------------------------------
+
+    def _write(
+        self,
+        label: str,
+        run: Callable[[], Any],
+        *,
+        undo: Callable[[Any], UndoEntry | None] | None = None,
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> None:
+        shell = shell_of(self.app)
+
+        def done(result: Any) -> None:
+            if undo is not None and (entry := undo(result)) is not None:
+                shell.undo.push(entry)
+
+        def failed(error: Exception) -> None:
+            if on_error is not None:
+                on_error(error)
+            else:
+                self.notify(str(error), title=f"Could not {label}", severity="error", markup=False)
+            self.reload()
+
+        shell.submit_write(WriteJob(label, run, done, failed))
+
+    def action_move_column(self, step: int) -> None:
+        self._move_to(self.cursor_col + step)
+
+    def _move_to(self, target: int) -> None:
+        card, dept = self.selected_card, self.department
+        names = self.column_names
+        if card is None or dept is None or not 0 <= target < len(names) or target == self.cursor_col:
+            return
+        name = names[target]
+        all_cards = [c for cards in self.columns.values() for c in cards]
+        try:
+            rules.check_wip(dept, name, all_cards, moving=card.id)
+        except HuddleError as exc:
+            self.notify(str(exc), title="WIP limit", severity="warning", markup=False)
+            return
+        source = names[self.cursor_col]
+        self.columns[source] = [c for c in self.columns[source] if c.id != card.id]
+        target_cards = self.columns.setdefault(name, [])
+        rank = rules.rank_between(target_cards[-1].rank if target_cards else None, None)
+        moved = replace(card, column=name, rank=rank)
+        target_cards.append(moved)
+        self.cursor_col, self.cursor_row = target, len(target_cards) - 1
+        self.limits[name] = max(self.limits.get(name, PAGE_SIZE), self.cursor_row + 1)
+        self._render_columns({source, name})
+        self._update_selection()
+        cards = self.services.cards
+        self._write(
+            f"move {card.id}",
+            lambda: (cards.get(card.id), cards.move(card.id, name)),
+            undo=lambda result: UndoEntry(f"move of {card.id} to {name}", card.id, result[0]),
+        )
+
+    def action_reorder(self, offset: int) -> None:
+        card = self.selected_card
+        if card is None:
+            return
+        name = self.column_names[self.cursor_col]
+        cards_in_column = self.columns[name]
+        target = max(0, min(len(cards_in_column) - 1, self.cursor_row + offset))
+        if target == self.cursor_row:
+            return
+        cards_in_column.insert(target, cards_in_column.pop(self.cursor_row))
+        self.cursor_row = target
+        self._render_columns({name})
+        self._update_selection()
+        service = self.services.cards
+        self._write(
+            f"reorder {card.id}",
+            lambda: (service.get(card.id), service.reorder(card.id, offset)),
+            undo=lambda result: UndoEntry(f"reorder of {card.id}", card.id, result[0]),
+        )
+
+    def action_new_card(self, draft: dict[str, str] | None = None, error: str = "") -> None:
+        dept = self.department
+        if dept is None:
+            return
+        column = self.column_names[self.cursor_col] if self.column_names else None
+
+        def submitted(result: CardFormResult | None) -> None:
+            if result is None:
+                return
+            values = dict(result.values)
+            title = values.pop("title")
+            owner = values.pop("owner")
+            due = values.pop("due")
+            milestone = values.pop("milestone")
+            blocked_by = values.pop("blocked_by")
+            service = self.services.cards
+
+            def add() -> Card:
+                return service.add(
+                    dept.name, title, column=result.column, owner=owner, due=due,
+                    milestone=milestone, blocked_by=blocked_by, **values,
+                )  # fmt: skip
+
+            def added(card: Card) -> UndoEntry:
+                self._pending_select = card.id
+                self.call_later(self.load_board, card.dept, card.id)
+                return UndoEntry(f"new card {card.id}", card.id, None)
+
+            self._write(
+                "add the card",
+                add,
+                undo=added,
+                on_error=lambda exc: self.action_new_card(result.draft, str(exc)),
+            )
+
+        self.app.push_screen(
+            CardFormModal(None, today=self.today, department=dept, column=column, draft=draft, error=error),
+            submitted,
+        )
+
+    def action_edit_card(self, draft: dict[str, str] | None = None, error: str = "") -> None:
+        card, dept = self.selected_card, self.department
+        if card is None or dept is None:
+            return
+
+        def submitted(result: CardFormResult | None) -> None:
+            if result is None or not result.values:
+                return
+            service = self.services.cards
+            self._write(
+                f"edit {card.id}",
+                lambda: (service.get(card.id), service.edit(card.id, result.values)),
+                undo=lambda res: UndoEntry(f"edit of {card.id}", card.id, res[0]),
+                on_error=lambda exc: self._reopen_edit(card.id, result.draft, str(exc)),
+            )
+
+        self.app.push_screen(
+            CardFormModal(card, today=self.today, department=dept, draft=draft, error=error), submitted
+        )
+
+    def _reopen_edit(self, card_id: str, draft: dict[str, str], error: str) -> None:
+        self._select_card(card_id)
+        if self.selected_id == card_id:
+            self.action_edit_card(draft, error)
+        else:
+            self.notify(error, title="Could not save the card", severity="error", markup=False)
+
+    def action_delete_card(self) -> None:
+        card = self.selected_card
+        if card is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            for name, cards in self.columns.items():
+                self.columns[name] = [c for c in cards if c.id != card.id]
+            self._clamp_cursor()
+            self._render_columns({card.column})
+            self._update_selection()
+            service = self.services.cards
+            self._write(
+                f"delete {card.id}",
+                lambda: service.delete(card.id),
+                undo=lambda deleted: UndoEntry(f"delete of {card.id}", card.id, deleted),
+            )
+
+        self.app.push_screen(ConfirmModal(f"Delete {card.id} {card.title}?", yes="Delete"), answered)
+
+    def action_open_card(self) -> None:
+        card = self.selected_card
+        if card is not None:
+            self.load_detail(card.id)
+
+    @work(thread=True, exclusive=True, group="card-detail", exit_on_error=False)
+    def load_detail(self, card_id: str) -> None:
+        """Read a card with its dependencies and history, then open the detail dialog."""
+        service = self.services.cards
+        card = service.get(card_id)
+        everything = {c.id: c for c in service.list()}
+        detail = CardDetail(
+            card=card,
+            blocked_by=[(dep, everything.get(dep)) for dep in card.blocked_by],
+            blocking=[c for c in everything.values() if card.id in c.blocked_by],
+            children=[c for c in everything.values() if c.parent == card.id],
+            history=service.history(card.id),
+        )
+        self.app.call_from_thread(self._show_detail, detail)
+
+    def _show_detail(self, detail: CardDetail) -> None:
+        names = self.column_names
+        index = names.index(detail.card.column) if detail.card.column in names else 0
+
+        def chosen(what: str | None) -> None:
+            if what is None or not self._locate(detail.card.id):
+                return
+            self._update_selection()
+            if what == "move-left":
+                self.action_move_column(-1)
+            elif what == "move-right":
+                self.action_move_column(1)
+            elif what == "edit":
+                self.action_edit_card()
+            elif what == "delete":
+                self.action_delete_card()
+
+        modal = CardDetailModal(
+            detail, today=self.today, can_left=index > 0, can_right=index < len(names) - 1
+        )
+        self.app.push_screen(modal, chosen)

@@ -1,15 +1,316 @@
-"""The portfolio area (placeholder until its issue lands)."""
+"""The portfolio area: every department at once (departments x columns), filters and search.
+
+All cards are read in a thread worker; filtering runs on the in-memory list, so a key press in the
+search box repaints within a frame even with thousands of cards.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Footer, Header, Static
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
 
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from domain.models import Card, Department, Person
+from domain.rules import is_done
+from tui.messages import OpenCard
 from tui.screens.base import AreaScreen
+from tui.widgets.card_tile import BLOCKED_MARK, MILESTONE_MARK, is_overdue
+from tui.widgets.safe import literal, printable
+
+CARD_COLUMNS = (
+    ("id", "Id", 8),
+    ("dept", "Department", 12),
+    ("column", "Column", 8),
+    ("title", "Title", 40),
+    ("owner", "Owner", 10),
+    ("due", "Due", 15),
+    ("flags", "Flags", 5),
+)
+MAX_ROWS = 300
+"""Cards listed at most; the count line says how many matched."""
+
+
+def fold(text: str) -> str:
+    """Normalise for search: NFKC (full-width forms) and case-folding; Chinese is left as is."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+@dataclass(frozen=True)
+class CardFilter:
+    """What the person asked to see."""
+
+    text: str = ""
+    owner: str | None = None
+    tag: str | None = None
+    overdue: bool = False
+    blocked: bool = False
+    milestone: bool = False
+
+    def matches(self, card: Card, today: date) -> bool:
+        if self.owner is not None and card.owner != self.owner:
+            return False
+        if self.tag is not None and self.tag not in card.tags:
+            return False
+        if self.overdue and not is_overdue(card, today):
+            return False
+        if self.blocked and not (card.blocked_by or card.blocked_reason):
+            return False
+        if self.milestone and not card.milestone:
+            return False
+        if self.text:
+            haystack = fold(" ".join((card.id, card.title, card.owner or "", card.dept, *card.tags)))
+            return all(word in haystack for word in fold(self.text).split())
+        return True
+
+
+@dataclass
+class PortfolioData:
+    departments: list[Department]
+    people: list[Person]
+    cards: list[Card]
+    today: date
+    tags: list[str] = field(default_factory=list)
 
 
 class PortfolioScreen(AreaScreen):
+    """Departments x columns with counts, and a filtered list of all cards."""
+
+    BINDING_GROUP_TITLE = "Portfolio"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search", id="portfolio.search"),
+        Binding("escape", "clear_search", "Clear", id="portfolio.clear"),
+        Binding("o", "toggle_filter('overdue')", "Overdue", id="portfolio.overdue"),
+        Binding("b", "toggle_filter('blocked')", "Blocked", id="portfolio.blocked"),
+        Binding("m", "toggle_filter('milestone')", "Milestones", id="portfolio.milestone"),
+        Binding("w", "focus_owner", "Owner", id="portfolio.owner"),
+        Binding("t", "focus_tag", "Tag", id="portfolio.tag"),
+        Binding("c", "focus_cards", "Cards", id="portfolio.cards", show=False),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        data: PortfolioData
+
+    def __init__(self, context: Any) -> None:
+        super().__init__(context)
+        self.data: PortfolioData | None = None
+        self.filter = CardFilter()
+        self.shown: list[Card] = []
+
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Portfolio", id="portfolio-placeholder")
+        with Horizontal(id="portfolio-filters"):
+            yield Input(placeholder="/ search id, title, owner, tag (中文 ok)", id="search", compact=True)
+            yield Select[str]([], prompt="owner (w)", id="owner-filter", compact=True)
+            yield Select[str]([], prompt="tag (t)", id="tag-filter", compact=True)
+            yield Checkbox("overdue (o)", id="overdue", compact=True)
+            yield Checkbox("blocked (b)", id="blocked", compact=True)
+            yield Checkbox("milestone (m)", id="milestone", compact=True)
+        yield DataTable(id="summary", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="match-count")
+        yield DataTable(id="cards", cursor_type="row", zebra_stripes=True)
         yield Footer()
+
+    def on_mount(self) -> None:
+        for checkbox in self.query(Checkbox):
+            checkbox.can_focus = False
+        cards = self.query_one("#cards", DataTable)
+        for key, label, width in CARD_COLUMNS:
+            cards.add_column(label, key=key, width=width)
+        cards.focus()
+        self.load_portfolio()
+
+    def reload(self) -> None:
+        self.load_portfolio()
+
+    @work(thread=True, exclusive=True, group="portfolio-load", exit_on_error=False)
+    def load_portfolio(self) -> None:
+        services = self.services
+        departments = services.directory.departments()
+        people = services.directory.people()
+        cards = services.cards.list()
+        tags = sorted({tag for card in cards for tag in card.tags})
+        if not get_current_worker().is_cancelled:
+            self.post_message(
+                self.Loaded(PortfolioData(departments, people, cards, services.cards.today(), tags))
+            )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.group == "portfolio-load":
+            self.notify(
+                str(event.worker.error), title="Could not read the cards", severity="error", markup=False
+            )
+
+    @on(Loaded)
+    def apply_portfolio(self, message: Loaded) -> None:
+        data = message.data
+        previous = self.data
+        self.data = data
+        if previous is None or [p.handle for p in previous.people] != [p.handle for p in data.people]:
+            owner = self.query_one("#owner-filter", Select)
+            with owner.prevent(Select.Changed):
+                owner.set_options((printable(f"@{p.handle} {p.name}"), p.handle) for p in data.people)
+        if previous is None or previous.tags != data.tags:
+            tag = self.query_one("#tag-filter", Select)
+            with tag.prevent(Select.Changed):
+                tag.set_options((printable(t), t) for t in data.tags)
+        self._render_summary()
+        self._render_cards()
+
+    def _render_summary(self) -> None:
+        data = self.data
+        if data is None:
+            return
+        table = self.query_one("#summary", DataTable)
+        columns: list[str] = []
+        for dept in data.departments:
+            columns += [c.name for c in dept.columns if c.name not in columns]
+        table.clear(columns=True)
+        width = max((len(d.name) * 2 for d in data.departments), default=10)
+        table.add_column("Department", key="dept", width=min(24, max(10, width)))
+        for name in columns:
+            table.add_column(Text(printable(name)), key=f"col:{name}", width=max(8, len(name)))
+        for key, label in (("overdue", "Overdue"), ("blocked", "Blocked"), ("total", "Total")):
+            table.add_column(label, key=key, width=7)
+        counts: dict[tuple[str, str], int] = {}
+        overdue: dict[str, int] = {}
+        blocked: dict[str, int] = {}
+        for card in data.cards:
+            counts[card.dept, card.column] = counts.get((card.dept, card.column), 0) + 1
+            if is_overdue(card, data.today):
+                overdue[card.dept] = overdue.get(card.dept, 0) + 1
+            if (card.blocked_by or card.blocked_reason) and not is_done(card):
+                blocked[card.dept] = blocked.get(card.dept, 0) + 1
+        for dept in data.departments:
+            row: list[Content] = [literal(dept.name, "bold")]
+            for name in columns:
+                col = dept.column(name)
+                count = counts.get((dept.name, name), 0)
+                if col is None:
+                    row.append(Content("-"))
+                elif col.wip_limit is not None and count > col.wip_limit:
+                    row.append(Content.styled(f"{count}/{col.wip_limit} over", "bold $error"))
+                elif col.wip_limit is not None:
+                    row.append(Content(f"{count}/{col.wip_limit}"))
+                else:
+                    row.append(Content(str(count)))
+            late = overdue.get(dept.name, 0)
+            stuck = blocked.get(dept.name, 0)
+            row.append(Content.styled(str(late), "bold $error") if late else Content("0"))
+            row.append(Content.styled(str(stuck), "bold $warning") if stuck else Content("0"))
+            row.append(Content(str(sum(counts.get((dept.name, n), 0) for n in columns))))
+            table.add_row(*row, key=dept.name)
+
+    def _render_cards(self) -> None:
+        data = self.data
+        if data is None:
+            return
+        matched = [card for card in data.cards if self.filter.matches(card, data.today)]
+        self.shown = matched[:MAX_ROWS]
+        table = self.query_one("#cards", DataTable)
+        table.clear()
+        for card in self.shown:
+            flags = []
+            if card.milestone:
+                flags.append(MILESTONE_MARK)
+            if card.blocked_by or card.blocked_reason:
+                flags.append(BLOCKED_MARK)
+            late = is_overdue(card, data.today)
+            due = card.due.isoformat() if card.due else ""
+            table.add_row(
+                Content(card.id),
+                literal(card.dept),
+                literal(card.column),
+                literal(card.title),
+                literal(f"@{card.owner}" if card.owner else ""),
+                Content.styled(f"{due} late", "bold $error") if late else Content(due),
+                Content(" ".join(flags)),
+                key=card.id,
+            )
+        total = len(data.cards)
+        more = f" (first {MAX_ROWS} listed)" if len(matched) > MAX_ROWS else ""
+        active = [name for name in ("overdue", "blocked", "milestone") if getattr(self.filter, name)]
+        if self.filter.owner:
+            active.append(f"@{self.filter.owner}")
+        if self.filter.tag:
+            active.append(f"tag {self.filter.tag}")
+        shown = f"  filters: {', '.join(active)}" if active else ""
+        self.query_one("#match-count", Static).update(
+            literal(f"{len(matched)} of {total} cards match{more}{shown}; enter opens a card on its board")
+        )
+
+    def _set_filter(self, **changes: Any) -> None:
+        values = {**self.filter.__dict__, **changes}
+        self.filter = CardFilter(**values)
+        self._render_cards()
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        self._set_filter(text=event.value)
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self) -> None:
+        self.action_focus_cards()
+
+    @on(Select.Changed, "#owner-filter")
+    def owner_changed(self, event: Select.Changed) -> None:
+        self._set_filter(owner=None if event.value is Select.NULL else str(event.value))
+
+    @on(Select.Changed, "#tag-filter")
+    def tag_changed(self, event: Select.Changed) -> None:
+        self._set_filter(tag=None if event.value is Select.NULL else str(event.value))
+
+    @on(Checkbox.Changed)
+    def flag_changed(self, event: Checkbox.Changed) -> None:
+        if event.checkbox.id in ("overdue", "blocked", "milestone"):
+            self._set_filter(**{event.checkbox.id: event.value})
+
+    @on(DataTable.RowSelected, "#cards")
+    def open_card(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.post_message(OpenCard(str(event.row_key.value)))
+
+    @on(DataTable.RowSelected, "#summary")
+    def open_board(self, event: DataTable.RowSelected) -> None:
+        data = self.data
+        if data is None or event.row_key.value is None:
+            return
+        first = next((c for c in data.cards if c.dept == event.row_key.value), None)
+        if first is not None:
+            self.post_message(OpenCard(first.id))
+
+    def focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_search(self) -> None:
+        self.focus_search()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""
+        self.action_focus_cards()
+
+    def action_toggle_filter(self, name: str) -> None:
+        checkbox = self.query_one(f"#{name}", Checkbox)
+        checkbox.value = not checkbox.value
+
+    def action_focus_owner(self) -> None:
+        self.query_one("#owner-filter", Select).focus()
+
+    def action_focus_tag(self) -> None:
+        self.query_one("#tag-filter", Select).focus()
+
+    def action_focus_cards(self) -> None:
+        self.query_one("#cards", DataTable).focus()

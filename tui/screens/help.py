@@ -1,0 +1,85 @@
+"""The help screen: every key of every area, read from the bindings themselves (so remaps show)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.screens.dialogs import CardDetailModal, CardFormModal, ConfirmModal, DepartmentPickerModal
+from tui.widgets.safe import literal
+
+DIALOGS: tuple[tuple[str, type[DOMNode]], ...] = (
+    ("Card form", CardFormModal),
+    ("Card detail", CardDetailModal),
+    ("Confirmation", ConfirmModal),
+    ("Department picker", DepartmentPickerModal),
+)
+
+
+def binding_rows(
+    bindings: Iterable[BindingType], keymap: Mapping[str, str], key_display: Any
+) -> list[tuple[str, str]]:
+    """``(keys, description)`` per action, with keys merged ("left, h") and the keymap applied."""
+    rows: dict[tuple[str, str], list[str]] = {}
+    for binding in Binding.make_bindings(bindings):
+        if binding.id and binding.id in keymap:
+            keys = [key.strip() for key in keymap[binding.id].split(",")]
+        else:
+            keys = [key_display(binding)]
+        slot = rows.setdefault((binding.action, binding.description or binding.action), [])
+        slot.extend(key for key in keys if key not in slot)
+    return [(", ".join(keys), description) for (_action, description), keys in rows.items()]
+
+
+def section(title: str, rows: Sequence[tuple[str, str]]) -> Content:
+    lines = [Content.styled(title, "bold $text-accent")]
+    lines += [Content.assemble((f"  {keys:<22}", "bold"), literal(description)) for keys, description in rows]
+    return Content("\n").join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    """All keys: global ones, then each area's and the dialogs'."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "Close help", id="help.close"),
+    ]
+
+    def __init__(self, areas: Sequence[tuple[str, str, type[DOMNode]]], keymap: Mapping[str, str]) -> None:
+        super().__init__()
+        self.areas = areas
+        self.keymap = keymap
+
+    def compose(self) -> ComposeResult:
+        display = self.app.get_key_display
+        sections = [section("Everywhere", binding_rows(type(self.app).BINDINGS, self.keymap, display))]
+        for index, (_name, title, cls) in enumerate(self.areas, start=1):
+            rows = binding_rows(cls.BINDINGS, self.keymap, display)
+            sections.append(section(f"{title} (key {index})", rows or [("-", "no keys of its own")]))
+        for title, dialog in DIALOGS:
+            sections.append(section(title, binding_rows(dialog.BINDINGS, self.keymap, display)))
+        sections.append(
+            section(
+                "Mouse",
+                [
+                    ("click", "select a card"),
+                    ("double click", "open the card's detail"),
+                    ("click a column header", "move the selected card into that column"),
+                    ("click a tab", "switch department"),
+                ],
+            )
+        )
+        with Vertical(id="help", classes="dialog"):
+            yield Static("Huddle keys  (esc to close)", classes="dialog-title")
+            with VerticalScroll(id="help-body"):
+                yield Static(Content("\n\n").join(sections), id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,91 @@
+"""One card on a board: id, markers, title, owner and due date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from textual import events
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from domain.models import Card
+from domain.rules import is_done
+from tui.widgets.safe import printable
+
+MILESTONE_MARK = "◆"
+BLOCKED_MARK = "⊘"
+
+
+def tile_content(card: Card, today: date) -> Content:
+    """The three lines of a tile; user text is literal and stripped of control characters."""
+    overdue = is_overdue(card, today)
+    head: list[str | tuple[str, str]] = [(card.id, "bold $text-accent")]
+    if card.milestone:
+        head += [" ", (MILESTONE_MARK, "bold $warning")]
+    if card.blocked_by or card.blocked_reason:
+        head += [" ", (f"{BLOCKED_MARK} blocked", "bold $error")]
+    owner = f"@{card.owner}" if card.owner else "unassigned"
+    foot: list[str | tuple[str, str]] = [(printable(owner), "" if card.owner else "italic")]
+    if card.due is not None:
+        due = f"due {card.due.isoformat()}"
+        foot += ["  ", (f"{due} overdue", "bold $error") if overdue else (due, "")]
+    return Content("\n").join(
+        [Content.assemble(*head), Content(printable(card.title)), Content.assemble(*foot)]
+    )
+
+
+def is_overdue(card: Card, today: date) -> bool:
+    return card.due is not None and card.due < today and not is_done(card)
+
+
+class CardTile(Static):
+    """A card tile; the board marks the selected one with the ``-selected`` class."""
+
+    DEFAULT_CSS = """
+    CardTile {
+        height: 3;
+        padding: 0 1;
+        margin-bottom: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    @dataclass
+    class Clicked(Message):
+        """The tile was clicked (``chain`` is 2 for a double click)."""
+
+        tile: CardTile
+        card_id: str
+        chain: int
+
+        @property
+        def control(self) -> CardTile:
+            return self.tile
+
+    def __init__(self, card: Card, today: date) -> None:
+        super().__init__(tile_content(card, today), markup=False)
+        self.card = card
+        self.today = today
+        self._apply_classes()
+
+    def show(self, card: Card, today: date) -> None:
+        """Show ``card`` (the board reuses tiles rather than remounting them)."""
+        if card == self.card and today == self.today:
+            return
+        self.card = card
+        self.today = today
+        self.update(tile_content(card, today), layout=False)
+        self._apply_classes()
+
+    def _apply_classes(self) -> None:
+        card = self.card
+        self.set_class(is_overdue(card, self.today), "-overdue")
+        self.set_class(bool(card.blocked_by or card.blocked_reason), "-blocked")
+        self.set_class(card.milestone, "-milestone")
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(self.Clicked(self, self.card.id, event.chain))
