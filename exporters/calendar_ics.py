@@ -164,8 +164,9 @@ def _calendar(method: str | None, name: str | None = None) -> Calendar:
     if method:
         calendar.add("method", method)
     if name:
-        calendar.add("name", xml_safe(name))
-        calendar.add("x-wr-calname", xml_safe(name))
+        one_line = " ".join(xml_safe(name).split())
+        calendar.add("name", one_line)
+        calendar.add("x-wr-calname", one_line)
     return calendar
 
 
