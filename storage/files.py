@@ -77,7 +77,7 @@ def read_json(path: Path) -> dict[str, object] | None:
             f"cannot read {path}: {exc.strerror}; "
             "check its permissions (a shared file needs group read/write)"
         ) from exc
-    if not raw.strip():
+    if len(raw) < 64 and not raw.strip():
         return None
     try:
         data = orjson.loads(raw)
