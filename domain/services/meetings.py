@@ -75,7 +75,12 @@ class MeetingService(Service):
         """Start the next meeting of a series: attendees, agenda and open action items carry over."""
         uow = self.store.snapshot()
         prev = require_meeting(uow, previous_id)
-        open_ids = [card.id for _, card in self._open_actions(uow, prev.series or prev.id)]
+        # Items carried into ``prev`` that are still open carry on, even from before the series had a name.
+        still_open = [
+            cid for cid in prev.carried_over if (c := uow.cards.get(cid)) is not None and not is_done(c)
+        ]
+        own = [card.id for _, card in self._open_actions(uow, prev.series or prev.id)]
+        open_ids = list(dict.fromkeys([*still_open, *own]))
         return self.start(
             title or prev.title,
             attendees=[a.handle for a in prev.attendees],
