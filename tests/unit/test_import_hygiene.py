@@ -1,0 +1,72 @@
+"""The headless core imports without Textual: checked in fresh interpreters, module by module."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+PROBE = """
+import importlib, sys
+forbidden = sys.argv[1].split(",")
+for name in sys.argv[2:]:
+    importlib.import_module(name)
+    leaked = [f for f in forbidden if f in sys.modules]
+    if leaked:
+        sys.exit(f"importing {name} pulled in {', '.join(leaked)}")
+print("clean", len(sys.argv) - 2)
+"""
+
+
+def modules_in(package: str) -> list[str]:
+    """Every module of a top-level package, found on disk without importing it here."""
+    root = REPO / package
+    names = []
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(REPO).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+def probe(modules: list[str], forbidden: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, ",".join(forbidden), *modules],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr.strip().splitlines()[-1:] or result.stdout
+    assert result.stdout.strip() == f"clean {len(modules)}"
+
+
+def test_domain_has_no_ui_no_tinydb_no_file_formats() -> None:
+    probe(modules_in("domain"), ["textual", "rich", "tinydb", "docx", "icalendar"])
+
+
+def test_storage_is_reachable_without_the_tui() -> None:
+    probe(modules_in("storage"), ["textual", "rich"])
+
+
+def test_exporters_are_reachable_without_the_tui() -> None:
+    modules = modules_in("exporters")
+    if not modules:
+        pytest.skip("no exporters package yet")
+    probe(modules, ["textual", "rich"])
+
+
+@pytest.mark.parametrize("module", ["tui.config", "tui.wiring", "tui.cli"])
+def test_the_cli_side_of_tui_does_not_import_textual(module: str) -> None:
+    if not (REPO / Path(*module.split("."))).with_suffix(".py").exists():
+        pytest.skip(f"{module} does not exist yet")
+    probe([module], ["textual"])
+
+
+def test_the_probe_notices_a_textual_import() -> None:
+    with pytest.raises(AssertionError, match=r"importing textual\.app pulled in textual"):
+        probe(["textual.app"], ["textual"])
