@@ -1,0 +1,419 @@
+"""Risk dialogs: the add/edit form, the detail view with its score history, and the "since" date prompt."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
+
+from domain.dates import DATE_FORMS, parse_date
+from domain.errors import HuddleError, ValidationError
+from domain.models import Card, Risk, RiskStatus
+
+if TYPE_CHECKING:
+    from domain.services import Services
+
+DIALOG_CSS = """
+RiskFormModal, RiskDetailModal, SinceModal { align: center middle; }
+.risk-dialog {
+    width: 90;
+    max-width: 100%;
+    height: auto;
+    max-height: 100%;
+    border: thick $primary 80%;
+    background: $surface;
+    padding: 0 1;
+}
+.risk-dialog .dialog-title { text-style: bold; width: 100%; padding-bottom: 1; }
+.risk-dialog .field-label { width: 14; padding-top: 1; color: $text-muted; }
+.risk-dialog .field-row { height: auto; }
+.risk-dialog .field-row Input { width: 1fr; }
+.risk-dialog .score-input { width: 8; }
+.risk-dialog .hint { color: $text-muted; padding: 1 1 0 1; width: 1fr; }
+.risk-dialog TextArea { height: 4; width: 1fr; }
+.risk-dialog Select { width: 24; }
+.risk-dialog #form-fields { height: auto; max-height: 1fr; }
+.risk-dialog .form-error { color: $error; text-style: bold; padding: 0 1; height: auto; }
+.risk-dialog .form-error.-empty { display: none; }
+.risk-dialog .buttons { height: auto; align-horizontal: right; padding-top: 1; }
+.risk-dialog .buttons Button { margin-left: 2; }
+.risk-dialog Input.-invalid { border: tall $error; }
+.risk-dialog #detail-body { height: auto; max-height: 1fr; }
+.risk-dialog .detail-field { height: auto; }
+.risk-dialog #history-table { height: auto; max-height: 12; margin-top: 1; }
+"""
+
+_SCORE_FIELDS = (
+    ("probability", "Probability"),
+    ("impact", "Impact"),
+    ("residual_probability", "Residual P"),
+    ("residual_impact", "Residual I"),
+)
+_TEXT_FIELDS = (
+    ("category", "Category", "e.g. supplier, budget, people"),
+    ("owner", "Owner", "a person's handle, e.g. ann"),
+    ("mitigation", "Mitigation", "what lowers the probability or impact now"),
+    ("contingency", "Contingency", "what we do if it happens"),
+    ("trigger", "Trigger", "the early-warning indicator to watch"),
+)
+
+
+def parse_score(text: str, what: str) -> int | None:
+    """Read a 1-5 score; empty means not assessed."""
+    value = text.strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= 5:
+        raise ValidationError(f"{what} must be a whole number from 1 to 5 (or empty), not {value!r}")
+    return int(value)
+
+
+def parse_card_ids(text: str) -> tuple[str, ...]:
+    """Card ids separated by commas or spaces, upper-cased."""
+    return tuple(dict.fromkeys(part.upper() for part in re.split(r"[\s,;]+", text.strip()) if part))
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError(Exception):
+    """A bad value in one field of the form."""
+
+    field: str
+    message: str
+
+
+class RiskFormModal(ModalScreen[Risk | None]):
+    """Add a risk, or edit one; saves through the risk service and returns the saved risk."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="risk-form.save"),
+        Binding("escape", "cancel", "Cancel", id="risk-form.cancel"),
+    ]
+
+    def __init__(self, services: Services, *, today: date, risk: Risk | None = None) -> None:
+        super().__init__()
+        self.services = services
+        self.today = today
+        self.risk = risk
+
+    def compose(self) -> ComposeResult:
+        risk = self.risk
+        title = f"Edit risk {risk.id}" if risk else "New risk"
+        with Vertical(classes="risk-dialog"):
+            yield Label(title, classes="dialog-title")
+            with VerticalScroll(id="form-fields"):
+                with Horizontal(classes="field-row"):
+                    yield Label("Title", classes="field-label")
+                    yield Input(
+                        risk.title if risk else "", placeholder="what could go wrong", id="field-title"
+                    )
+                with Horizontal(classes="field-row"):
+                    yield Label("Description", classes="field-label")
+                    yield TextArea(risk.description if risk else "", id="field-description")
+                with Horizontal(classes="field-row"):
+                    for name, label in _SCORE_FIELDS:
+                        yield Label(label, classes="field-label")
+                        value = getattr(risk, name) if risk else None
+                        yield Input(
+                            "" if value is None else str(value),
+                            placeholder="1-5",
+                            id=f"field-{name}",
+                            classes="score-input",
+                        )
+                for name, label, hint in _TEXT_FIELDS:
+                    with Horizontal(classes="field-row"):
+                        yield Label(label, classes="field-label")
+                        yield Input(
+                            str(getattr(risk, name) or "") if risk else "",
+                            placeholder=hint,
+                            id=f"field-{name}",
+                        )
+                with Horizontal(classes="field-row"):
+                    yield Label("Status", classes="field-label")
+                    yield Select(
+                        [(s.value, s.value) for s in RiskStatus],
+                        value=(risk.status if risk else RiskStatus.OPEN).value,
+                        allow_blank=False,
+                        id="field-status",
+                    )
+                with Horizontal(classes="field-row"):
+                    yield Label("Review date", classes="field-label")
+                    review = risk.review_date.isoformat() if risk and risk.review_date else ""
+                    yield Input(review, placeholder="fri, +2w, 2026-12-01", id="field-review_date")
+                    yield Label("", id="review-resolved", classes="hint")
+                with Horizontal(classes="field-row"):
+                    yield Label("Linked cards", classes="field-label")
+                    yield Input(
+                        ", ".join(risk.linked_cards) if risk else "",
+                        placeholder="OPS-1, MKT-2",
+                        id="field-linked_cards",
+                    )
+            yield Static("", id="form-error", classes="form-error -empty")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Save", variant="primary", id="save")
+
+    def on_mount(self) -> None:
+        self.query_one("#field-title", Input).focus()
+        self._show_resolved(self.query_one("#field-review_date", Input).value)
+
+    @on(Input.Changed, "#field-review_date")
+    def preview_review_date(self, event: Input.Changed) -> None:
+        self._show_resolved(event.value)
+
+    def _show_resolved(self, text: str) -> None:
+        label = self.query_one("#review-resolved", Label)
+        if not text.strip():
+            label.update("no review date")
+            return
+        try:
+            day = parse_date(text, self.today)
+        except ValidationError:
+            label.update("?")
+            return
+        label.update(f"→ {day:%a} {day.isoformat()}")
+
+    def _read(self) -> dict[str, Any]:
+        """The form's values as service fields; raises FieldError naming the first bad field."""
+        values: dict[str, Any] = {}
+        title = self.query_one("#field-title", Input).value.strip()
+        if not title:
+            raise FieldError("title", "Title is empty: say in a few words what could go wrong.")
+        values["title"] = title
+        values["description"] = self.query_one("#field-description", TextArea).text
+        for name, label in _SCORE_FIELDS:
+            try:
+                values[name] = parse_score(self.query_one(f"#field-{name}", Input).value, label)
+            except ValidationError as exc:
+                raise FieldError(name, str(exc)) from None
+        for name, _, _ in _TEXT_FIELDS:
+            values[name] = self.query_one(f"#field-{name}", Input).value.strip()
+        values["owner"] = values["owner"] or None
+        values["status"] = str(self.query_one("#field-status", Select).value)
+        review_text = self.query_one("#field-review_date", Input).value
+        try:
+            values["review_date"] = parse_date(review_text, self.today) if review_text.strip() else None
+        except ValidationError as exc:
+            raise FieldError("review_date", f"Review date: {exc}") from None
+        values["linked_cards"] = parse_card_ids(self.query_one("#field-linked_cards", Input).value)
+        return values
+
+    def _show_error(self, message: str, field: str | None = None) -> None:
+        error = self.query_one("#form-error", Static)
+        error.update(Content(message))
+        error.set_class(not message, "-empty")
+        for widget in self.query(Input):
+            widget.set_class(field is not None and widget.id == f"field-{field}", "-invalid")
+        if field is not None:
+            self.query_one(f"#field-{field}").focus()
+
+    def action_save(self) -> None:
+        try:
+            values = self._read()
+        except FieldError as exc:
+            self._show_error(exc.message, exc.field)
+            return
+        self._show_error("")
+        self.query_one("#save", Button).disabled = True
+        self._save(values)
+
+    @work(thread=True, exclusive=True, group="risk-save", exit_on_error=False)
+    def _save(self, values: dict[str, Any]) -> None:
+        """Write off the event loop; report back on it."""
+        try:
+            if self.risk is None:
+                title = values.pop("title")
+                probability, impact = values.pop("probability"), values.pop("impact")
+                owner = values.pop("owner")
+                saved = self.services.risks.add(title, probability, impact, owner=owner, **values)
+            else:
+                saved = self.services.risks.edit(self.risk.id, values)
+        except (HuddleError, ValueError) as exc:
+            self.app.call_from_thread(self._save_failed, str(exc))
+            return
+        self.app.call_from_thread(self._saved, saved)
+
+    def _save_failed(self, message: str) -> None:
+        self.query_one("#save", Button).disabled = False
+        field = "linked_cards" if "card" in message else "owner" if "person" in message else None
+        self._show_error(f"Not saved: {message}", field)
+
+    def _saved(self, risk: Risk) -> None:
+        self.dismiss(risk)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    def save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.action_cancel()
+
+
+class RiskDetailModal(ModalScreen[str | None]):
+    """One risk in full, with the history of its scores; ``e`` asks to edit (returns ``"edit"``)."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edit", "Edit", id="risk-detail.edit"),
+        Binding("escape", "close", "Close", id="risk-detail.close"),
+    ]
+
+    def __init__(self, risk: Risk, *, cards: dict[str, Card], zone: tzinfo) -> None:
+        super().__init__()
+        self.risk = risk
+        self.cards = cards
+        self.zone = zone
+
+    def compose(self) -> ComposeResult:
+        risk = self.risk
+        score = (
+            "not assessed" if risk.score is None else f"P{risk.probability} x I{risk.impact} = {risk.score}"
+        )
+        residual = (
+            "not assessed"
+            if risk.residual_score is None
+            else f"P{risk.residual_probability} x I{risk.residual_impact} = {risk.residual_score}"
+        )
+        linked = [
+            f"{cid} {self.cards[cid].title}" if cid in self.cards else f"{cid} (no longer exists)"
+            for cid in risk.linked_cards
+        ]
+        rows = [
+            ("Status", risk.status.value),
+            ("Owner", risk.owner or "nobody"),
+            ("Category", risk.category or "-"),
+            ("Inherent", score),
+            ("Residual", residual),
+            ("Review", risk.review_date.isoformat() if risk.review_date else "no date set"),
+            ("Description", risk.description or "-"),
+            ("Mitigation", risk.mitigation or "-"),
+            ("Contingency", risk.contingency or "-"),
+            ("Trigger", risk.trigger or "-"),
+            ("Linked cards", "; ".join(linked) or "-"),
+        ]
+        with Vertical(classes="risk-dialog"):
+            yield Static(Content(f"{risk.id}  {risk.title}"), classes="dialog-title")
+            with VerticalScroll(id="detail-body"):
+                for label, value in rows:
+                    yield Static(
+                        Content.assemble((f"{label:<13}", "$text-muted"), value), classes="detail-field"
+                    )
+                yield Label("Score history", classes="dialog-title")
+                yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            with Horizontal(classes="buttons"):
+                yield Button("Edit (e)", id="edit")
+                yield Button("Close", variant="primary", id="close")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#history-table", DataTable)
+        for key, label in (
+            ("when", "When"), ("by", "By"), ("inherent", "Inherent"), ("residual", "Residual"),
+        ):  # fmt: skip
+            table.add_column(label, key=key)
+        for change in reversed(self.risk.history):
+            inherent = (
+                "-"
+                if change.probability is None or change.impact is None
+                else f"P{change.probability} I{change.impact} = {change.probability * change.impact}"
+            )
+            res = (
+                "-"
+                if change.residual_probability is None or change.residual_impact is None
+                else f"P{change.residual_probability} I{change.residual_impact} = "
+                f"{change.residual_probability * change.residual_impact}"
+            )
+            when = change.at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+            table.add_row(Text(when), Text(change.by or "-"), Text(inherent), Text(res))
+        self.query_one("#close", Button).focus()
+
+    def action_edit(self) -> None:
+        self.dismiss("edit")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#edit")
+    def edit_pressed(self) -> None:
+        self.action_edit()
+
+    @on(Button.Pressed, "#close")
+    def close_pressed(self) -> None:
+        self.action_close()
+
+
+_AGO = re.compile(r"^-(\d{1,4})\s*([dw])$")
+
+
+def parse_past_date(text: str, today: date) -> date:
+    """Like ``parse_date``, plus ``-3d`` and ``-2w`` for days or weeks ago."""
+    if match := _AGO.match(text.strip().lower()):
+        amount, unit = int(match.group(1)), match.group(2)
+        return today - timedelta(days=amount * (7 if unit == "w" else 1))
+    return parse_date(text, today)
+
+
+@dataclass(frozen=True, slots=True)
+class SinceChoice:
+    """The date to show movement since; None turns movement off."""
+
+    day: date | None
+
+
+class SinceModal(ModalScreen[SinceChoice | None]):
+    """Ask for the date to compare the heatmap with (human forms; empty turns movement off)."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="risk-since.cancel"),
+    ]
+
+    def __init__(self, *, today: date, current: date | None) -> None:
+        super().__init__()
+        self.today = today
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="risk-dialog"):
+            yield Label("Show movement since…", classes="dialog-title")
+            yield Input(
+                self.current.isoformat() if self.current else "",
+                placeholder="2026-11-01, yesterday, -2w; empty turns movement off",
+                id="since-input",
+            )
+            yield Static(Content(f"Forms: -3d, -2w (days/weeks ago), {DATE_FORMS}."), classes="hint")
+            yield Static("", id="form-error", classes="form-error -empty")
+
+    def on_mount(self) -> None:
+        self.query_one("#since-input", Input).focus()
+
+    @on(Input.Submitted, "#since-input")
+    def choose(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            self.dismiss(SinceChoice(None))
+            return
+        try:
+            day = parse_past_date(text, self.today)
+        except ValidationError as exc:
+            error = self.query_one("#form-error", Static)
+            error.update(Content(str(exc)))
+            error.remove_class("-empty")
+            return
+        self.dismiss(SinceChoice(day))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
