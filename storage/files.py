@@ -147,3 +147,25 @@ def file_version(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def append_lines(path: Path, lines: list[bytes]) -> None:
+    """Append whole lines to ``path`` (created with the folder's shared mode) and fsync them."""
+    payload = b"".join(line + b"\n" for line in lines)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, shared_mode(path.parent))
+    except OSError as exc:
+        raise StorageError(f"cannot open {path}: {exc.strerror}; nothing was changed") from exc
+    try:
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            payload = b"\n" + payload  # a torn line from a crash or a full disk stays on its own line
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    except OSError as exc:
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
+        raise StorageError(f"cannot write {path}: {reason}; nothing was changed") from exc
+    finally:
+        os.close(fd)

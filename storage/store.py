@@ -22,7 +22,7 @@ from tinydb.table import Table
 from domain.errors import StorageError
 from domain.models import Activity, Card, ChangeRequest, Department, Meeting, Person, Project, Risk
 from storage import codecs
-from storage.files import atomic_write, dump_json, exclusive_lock, file_version, read_json
+from storage.files import append_lines, atomic_write, dump_json, exclusive_lock, file_version, read_json
 from storage.migrations import META, SCHEMA_VERSION, meta, migrate
 
 T = TypeVar("T")
@@ -146,16 +146,43 @@ class CardTable(TableRepository[Card]):
         return [codecs.card_from_doc(d) for d in self.raw() if d["dept"] == dept and d["column"] == column]
 
 
+ACTIVITY_KEEP = 2000
+"""Activity records kept in the data file; older ones move to the archive beside it."""
+ACTIVITY_SLACK = 500
+"""Archive only once this many records above ACTIVITY_KEEP have built up (one append per batch)."""
+
+
+def activity_archive_path(path: Path) -> Path:
+    return path.with_name(path.name + ".activity.jsonl")
+
+
 class ActivityTable:
-    def __init__(self, db: TinyDB) -> None:
+    def __init__(self, db: TinyDB, archive: Path | None = None) -> None:
         self._table = db.table("activity", cache_size=0)
+        self._archive = archive
 
     def add(self, entry: Activity) -> None:
         self._table.insert(codecs.activity_to_doc(entry))
 
     def for_entity(self, entity_id: str) -> list[Activity]:
-        docs = [d for d in self._table if d["entity_id"] == entity_id]
-        return [codecs.activity_from_doc(d) for d in sorted(docs, key=lambda d: d["at"])]
+        docs = {d["id"]: d for d in self._archived() if d["entity_id"] == entity_id}
+        docs.update((d["id"], d) for d in self._table if d["entity_id"] == entity_id)
+        return [codecs.activity_from_doc(d) for d in sorted(docs.values(), key=lambda d: d["at"])]
+
+    def _archived(self) -> Iterator[Data]:
+        if self._archive is None:
+            return
+        try:
+            lines = self._archive.read_bytes().splitlines()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise StorageError(f"cannot read the activity archive {self._archive}: {exc.strerror}") from exc
+        for line in lines:
+            try:
+                yield orjson.loads(line)
+            except orjson.JSONDecodeError:
+                continue  # a torn last line after a crash: its records are still in the data file
 
     def recent(self, limit: int = 50) -> list[Activity]:
         docs = sorted(self._table, key=lambda d: d["at"], reverse=True)[:limit]
@@ -165,7 +192,7 @@ class ActivityTable:
 class TinyUnitOfWork:
     """The repositories over one in-memory copy of the file."""
 
-    def __init__(self, db: TinyDB) -> None:
+    def __init__(self, db: TinyDB, archive: Path | None = None) -> None:
         self._db = db
         self.departments = TableRepository[Department](
             db, "departments", codecs.department_to_doc, codecs.department_from_doc
@@ -182,7 +209,7 @@ class TinyUnitOfWork:
         self.change_requests = TableRepository[ChangeRequest](
             db, "change_requests", codecs.change_to_doc, codecs.change_from_doc
         )
-        self.activity = ActivityTable(db)
+        self.activity = ActivityTable(db, archive)
 
     _DATA_TABLES = (
         "departments",
@@ -247,8 +274,9 @@ class TinyStore:
             changed = migrate(data, self.describe())
             storage = BufferStorage(data)
             db = TinyDB(storage=lambda: storage)
-            yield TinyUnitOfWork(db)
+            yield TinyUnitOfWork(db, self._archive_path())
             if storage.dirty or changed or created:
+                self._archive_activity(storage.data)
                 self._save(storage.data)
 
     def snapshot(self) -> TinyUnitOfWork:
@@ -259,7 +287,27 @@ class TinyStore:
             data = self._load_for_read()
             migrate(data, self.describe())
             self._cache = (version, data)
-        return TinyUnitOfWork(SnapshotDB(storage=lambda: BufferStorage(data, writable=False)))
+        return TinyUnitOfWork(
+            SnapshotDB(storage=lambda: BufferStorage(data, writable=False)), self._archive_path()
+        )
+
+    def _archive_path(self) -> Path | None:
+        return None if self.path is None else activity_archive_path(self.path)
+
+    def _archive_activity(self, data: Data) -> None:
+        """Move the oldest activity records to the append-only archive, under the transaction's lock.
+
+        The archive is appended and fsynced before the data file is replaced: a crash in between
+        leaves records in both places, and readers de-duplicate them by id.
+        """
+        table: dict[str, Data] = data.get("activity", {})
+        archive = self._archive_path()
+        if archive is None or len(table) <= ACTIVITY_KEEP + ACTIVITY_SLACK:
+            return
+        keys = sorted(table, key=int)[: len(table) - ACTIVITY_KEEP]
+        append_lines(archive, [orjson.dumps(table[key]) for key in keys])
+        for key in keys:
+            del table[key]
 
     def schema_version(self) -> int:
         data = self._load_for_read()
