@@ -1,15 +1,377 @@
-"""The meetings area (placeholder until its issue lands)."""
+"""The meetings area: meetings grouped by series (live, upcoming, past), start, follow, resume.
+
+On mount (and whenever it is shown again) the screen looks for meeting journals this OS account left
+behind (a crash, a kill -9, a dropped link) and offers to resume the meeting with what was typed.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Footer, Header, Static
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from domain.capture import ReplayPlan, plan_replay
+from domain.errors import HuddleError
+from domain.models import Meeting, MeetingStatus, Person
+from tui.messages import DataChanged
 from tui.screens.base import AreaScreen
+from tui.screens.meeting_dialogs import ResumeMeetingModal, StartMeetingModal, StartRequest, when_text
+from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen, export_meeting
+from tui.widgets.safe import literal, printable
+
+if TYPE_CHECKING:
+    from tui.wiring import Context
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingList:
+    meetings: tuple[Meeting, ...]
+    people: tuple[Person, ...]
+
+
+@dataclass
+class MeetingsLoaded(Message):
+    data: MeetingList
+
+
+@dataclass
+class ResumeFound(Message):
+    """A journal left by a crash holds lines or a draft that the data file does not."""
+
+    meeting: Meeting
+    plan: ReplayPlan
+
+
+@dataclass
+class MeetingStarted(Message):
+    meeting_id: str
+
+
+def series_key(meeting: Meeting) -> str:
+    return meeting.series or meeting.title
+
+
+def meeting_options(meetings: tuple[Meeting, ...], zone_name: str) -> list[Option]:
+    """The list: live meetings, upcoming follow-ups, then every series with its meetings, newest first."""
+    options: list[Option] = []
+    live = [m for m in meetings if m.status == MeetingStatus.LIVE]
+    if live:
+        options.append(Option(literal("Live now", "bold"), disabled=True))
+        options.extend(
+            Option(
+                literal(f"  ● {m.id:<5} {printable(m.title)}  · started {when_text(m.start, m.tz)}"), id=m.id
+            )
+            for m in live
+        )
+    latest: dict[str, Meeting] = {}
+    for meeting in meetings:
+        latest[series_key(meeting)] = meeting
+    upcoming = [
+        m
+        for m in latest.values()
+        if m.status == MeetingStatus.ENDED and m.next_start and not m.next_cancelled
+    ]
+    if upcoming:
+        options.append(Option(literal("Upcoming", "bold"), disabled=True))
+        options.extend(
+            Option(
+                literal(f"  ○ {printable(series_key(m))}  · {when_text(m.next_start, m.tz)}  (after {m.id})"),  # type: ignore[arg-type]
+                id=f"next:{m.id}",
+            )
+            for m in sorted(upcoming, key=lambda m: m.next_start)  # type: ignore[arg-type,return-value]
+        )
+    by_series: dict[str, list[Meeting]] = defaultdict(list)
+    for meeting in meetings:
+        if meeting.status != MeetingStatus.LIVE:
+            by_series[series_key(meeting)].append(meeting)
+    for series, items in sorted(by_series.items(), key=lambda kv: -max(m.start.timestamp() for m in kv[1])):
+        options.append(Option(literal(f"Series: {printable(series)}", "bold"), disabled=True))
+        for m in sorted(items, key=lambda m: m.start, reverse=True):
+            counts = f"{len(m.decisions)} decisions, {len(m.actions)} actions"
+            options.append(
+                Option(
+                    literal(f"    {m.id:<5} {when_text(m.start, m.tz)}  · {m.status.value} · {counts}"),
+                    id=m.id,
+                )
+            )
+    return options
+
+
+def meeting_detail(meeting: Meeting, people: dict[str, Person]) -> str:
+    """The side panel for the highlighted meeting."""
+    names = [people[a.handle].name if a.handle in people else a.handle for a in meeting.attendees]
+    lines = [
+        f"{meeting.id} {meeting.title}",
+        f"Series: {meeting.series or '—'}",
+        f"Starts: {when_text(meeting.start, meeting.tz)}",
+        f"Status: {meeting.status.value}",
+        f"Attendees: {', '.join(names) or '—'}",
+        "",
+        "Agenda:",
+        *(f"  {i + 1}. {a.title} ({a.minutes} min)" for i, a in enumerate(meeting.agenda)),
+        "",
+        f"{len(meeting.notes)} entries · {len(meeting.decisions)} decisions · {len(meeting.actions)} actions",
+    ]
+    if meeting.carried_over:
+        lines.append(f"Carried over: {', '.join(meeting.carried_over)}")
+    if meeting.next_start:
+        cancelled = " (cancelled)" if meeting.next_cancelled else ""
+        lines.append(f"Next: {when_text(meeting.next_start, meeting.tz)}{cancelled}")
+    return "\n".join(lines)
 
 
 class MeetingsScreen(AreaScreen):
+    """Meetings grouped by series; start a new one or the next of a series; open, follow, export."""
+
+    CSS_PATH = "meetings.tcss"
+    BINDING_GROUP_TITLE = "Meetings"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new_meeting", "New meeting", id="meetings.new"),
+        Binding("s", "start_next", "Start next in series", id="meetings.start-next"),
+        Binding("enter", "open", "Open", id="meetings.open", show=False),
+        Binding("f", "follow", "Follow", id="meetings.follow"),
+        Binding("e", "export_minutes", "Export minutes", id="meetings.export-minutes"),
+        Binding("i", "export_invite", "Export invite", id="meetings.export-invite"),
+    ]
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.data = MeetingList((), ())
+        self.offered: set[str] = set()
+
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Meetings", id="meetings-placeholder")
+        with Horizontal(id="meetings-body"):
+            yield OptionList(id="meeting-list")
+            yield VerticalScroll(Static(id="meeting-detail-text"), id="meeting-detail")
         yield Footer()
+
+    @property
+    def meeting_list(self) -> OptionList:
+        return self.query_one("#meeting-list", OptionList)
+
+    def on_mount(self) -> None:
+        self.meeting_list.border_title = "Meetings"
+        self.query_one("#meeting-detail").border_title = "Details"
+        self.reload()
+        self.run_worker(self._find_journals, thread=True, group="meetings-resume", exit_on_error=False)
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.reload()
+
+    def reload(self) -> None:
+        self.run_worker(self._load, thread=True, exclusive=True, group="meetings-load", exit_on_error=False)
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.reload()
+        for screen in self.app.screen_stack:
+            if isinstance(screen, LiveMeetingScreen):
+                screen.post_message(DataChanged(message.version))
+
+    # --- threads ------------------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        services = self.services
+        data = MeetingList(tuple(services.meetings.list()), tuple(services.directory.people()))
+        if not get_current_worker().is_cancelled:
+            self.post_message(MeetingsLoaded(data))
+
+    def _find_journals(self) -> None:
+        """Journals this OS account left behind: offer to resume the live meetings they belong to."""
+        for meeting_id in self.context.pending_journals():
+            try:
+                meeting = self.services.meetings.get(meeting_id)
+                journal = self.context.open_journal(meeting_id)
+                plan = plan_replay(journal.records(), meeting)
+                journal.close()
+            except HuddleError as exc:
+                self.app.call_from_thread(self.notify, str(exc), title="Meeting journal", severity="error")
+                continue
+            if plan.empty:
+                journal.clear()
+            elif meeting.status != MeetingStatus.LIVE:
+                self.app.call_from_thread(
+                    self.notify,
+                    f"{meeting.id} has ended, but its journal still holds {len(plan.entries)} unsaved "
+                    "line(s); it is kept beside the data file",
+                    title="Meeting journal",
+                    severity="warning",
+                    markup=False,
+                )
+            else:
+                self.post_message(ResumeFound(meeting, plan))
+
+    # --- showing ------------------------------------------------------------------------------------
+
+    @on(MeetingsLoaded)
+    def show_meetings(self, message: MeetingsLoaded) -> None:
+        self.data = message.data
+        option_list = self.meeting_list
+        highlighted = option_list.highlighted_option.id if option_list.highlighted_option else None
+        option_list.clear_options()
+        options = meeting_options(message.data.meetings, self.context.zone_name)
+        if not options:
+            options = [Option(literal("No meetings yet: press n to start one"), disabled=True)]
+        option_list.add_options(options)
+        ids = [o.id for o in options]
+        if highlighted is not None and highlighted in ids:
+            option_list.highlighted = ids.index(highlighted)
+        else:
+            option_list.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
+        self._show_detail()
+
+    @on(OptionList.OptionHighlighted, "#meeting-list")
+    def highlight_meeting(self) -> None:
+        self._show_detail()
+
+    def _selected(self) -> Meeting | None:
+        option = self.meeting_list.highlighted_option
+        if option is None or option.id is None:
+            return None
+        wanted = option.id.removeprefix("next:")
+        return next((m for m in self.data.meetings if m.id == wanted), None)
+
+    def _show_detail(self) -> None:
+        meeting = self._selected()
+        people = {p.handle: p for p in self.data.people}
+        text = meeting_detail(meeting, people) if meeting else "Press n to start a meeting."
+        self.query_one("#meeting-detail-text", Static).update(literal(text, keep_newlines=True))
+
+    # --- actions ------------------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#meeting-list")
+    def open_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        meeting = self._selected()
+        option = self.meeting_list.highlighted_option
+        if meeting is None or option is None:
+            return
+        if option.id and option.id.startswith("next:"):
+            self.action_start_next()
+        elif meeting.status == MeetingStatus.LIVE:
+            self.open_live(meeting.id)
+        else:
+            self.app.push_screen(MeetingSummaryScreen(self.context, meeting.id))
+
+    def open_live(self, meeting_id: str, *, follow: bool = False, resume: ReplayPlan | None = None) -> None:
+        """Open a live meeting; the scribe's own unsaved journal (a draft kept on leaving) comes back."""
+        if follow or resume is not None:
+            self.app.push_screen(LiveMeetingScreen(self.context, meeting_id, follow=follow, resume=resume))
+            return
+        self.run_worker(
+            lambda: self._open_with_journal(meeting_id),
+            thread=True,
+            group="meetings-open",
+            exit_on_error=False,
+        )
+
+    def _open_with_journal(self, meeting_id: str) -> None:
+        plan: ReplayPlan | None = None
+        if meeting_id in self.context.pending_journals():
+            journal = self.context.open_journal(meeting_id)
+            plan = plan_replay(journal.records(), self.services.meetings.get(meeting_id))
+            journal.close()
+        self.app.call_from_thread(
+            self.app.push_screen, LiveMeetingScreen(self.context, meeting_id, resume=plan)
+        )
+
+    def action_follow(self) -> None:
+        meeting = self._selected()
+        if meeting is not None:
+            self.open_live(meeting.id, follow=True)
+
+    def action_new_meeting(self) -> None:
+        today = self.context.clock().astimezone(self.context.zone).date()
+        modal = StartMeetingModal(self.data.people, today=today, zone=self.context.zone_name)
+        self.app.push_screen(modal, self._start)
+
+    def _start(self, request: StartRequest | None) -> None:
+        if request is None:
+            return
+
+        def run() -> None:
+            meetings = self.services.meetings
+            try:
+                meeting = meetings.start(
+                    request.title, attendees=request.attendees, at=request.at, tz=request.tz,
+                    series=request.series, agenda=request.agenda,
+                )  # fmt: skip
+                if meeting.agenda:
+                    meetings.goto_item(meeting.id, 0)
+            except HuddleError as exc:
+                self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+                return
+            self.post_message(MeetingStarted(meeting.id))
+
+        self.run_worker(run, thread=True, group="meetings-write", exit_on_error=False)
+
+    def action_start_next(self) -> None:
+        """Start the next meeting of the highlighted series: attendees, agenda and open actions carry over."""
+        meeting = self._selected()
+        if meeting is None:
+            return
+        series = [m for m in self.data.meetings if series_key(m) == series_key(meeting)]
+        previous = max(series, key=lambda m: (m.start, int(m.id.split("-")[1])))
+        if previous.status == MeetingStatus.LIVE:
+            self.notify(f"{previous.id} of this series is still live; end it first", severity="warning")
+            return
+
+        def run() -> None:
+            meetings = self.services.meetings
+            try:
+                at = previous.next_start if previous.next_start and not previous.next_cancelled else None
+                started = meetings.start_next(previous.id, at=at or self.context.clock())
+                if started.agenda:
+                    meetings.goto_item(started.id, 0)
+            except HuddleError as exc:
+                self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+                return
+            self.post_message(MeetingStarted(started.id))
+
+        self.run_worker(run, thread=True, group="meetings-write", exit_on_error=False)
+
+    @on(MeetingStarted)
+    def open_started(self, message: MeetingStarted) -> None:
+        self.reload()
+        self.open_live(message.meeting_id)
+
+    @on(ResumeFound)
+    def offer_resume(self, message: ResumeFound) -> None:
+        meeting, plan = message.meeting, message.plan
+        if meeting.id in self.offered:
+            return
+        self.offered.add(meeting.id)
+        lines = [f"{meeting.id} {meeting.title} was interrupted (a crash, a kill or a dropped connection)."]
+        if plan.entries:
+            lines.append(f"{len(plan.entries)} line(s) typed but not yet saved will be saved now:")
+            lines.extend(f"  • {e.text}" for e in plan.entries[:5])
+        if plan.draft:
+            lines.append(f"The line being typed comes back: {plan.draft}")
+        self.app.push_screen(
+            ResumeMeetingModal("\n".join(lines)),
+            lambda yes: self.open_live(meeting.id, resume=plan) if yes else None,
+        )
+
+    def action_export_minutes(self) -> None:
+        meeting = self._selected()
+        if meeting is not None:
+            export_meeting(self, self.context, meeting.id, "minutes")
+
+    def action_export_invite(self) -> None:
+        meeting = self._selected()
+        if meeting is None or meeting.next_start is None:
+            self.notify("This meeting has no follow-up; set one when you end it", severity="warning")
+            return
+        export_meeting(self, self.context, meeting.id, "invite")

@@ -1,0 +1,275 @@
+"""The meeting recorder: journal first, then the data file, each in order on its own thread.
+
+No Textual import. The live meeting screen runs ``journal_loop`` and ``db_loop`` as two thread workers
+and receives events through ``on_event`` (called on those threads); the benchmark runs the same loops
+on plain threads. A captured line is appended to the journal and fsynced before its data-file write
+starts, so a crash at any point leaves it in one place or the other; the in-progress draft goes to the
+journal only, so it is never held up behind a slow write of the shared file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain.capture import JournalEntry, apply_entry, draft_record, dropped_record
+from domain.errors import HuddleError
+from domain.services.meetings import MeetingService
+from tui.wiring import ClosableJournal
+
+POLL_SECONDS = 0.2
+"""How often an idle loop checks whether it was cancelled."""
+
+
+@dataclass(frozen=True, slots=True)
+class EntryDurable:
+    """The entry is fsynced in the journal; ``seconds`` since it was submitted."""
+
+    entry_id: str
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class EntryCommitted:
+    """The entry is in the data file; ``seconds`` since it was submitted."""
+
+    entry: JournalEntry
+    result: object
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFailed:
+    """The data file refused the entry; its text should go back to the person who typed it."""
+
+    entry: JournalEntry
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDone:
+    label: str
+    result: object
+
+
+@dataclass(frozen=True, slots=True)
+class TaskFailed:
+    label: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class JournalFailed:
+    """The journal could not be written: typing is not crash-safe until this is fixed."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A fresh read of what the meeting screen shows."""
+
+    view: object
+
+
+@dataclass(slots=True)
+class _Capture:
+    entry: JournalEntry
+    submitted: float
+    journaled: threading.Event = field(default_factory=threading.Event)
+    replay: bool = False
+
+
+@dataclass(slots=True)
+class _Task:
+    label: str
+    call: Callable[[], object]
+
+
+class MeetingRecorder:
+    """Ordered, crash-safe writes for one meeting, off the event loop."""
+
+    def __init__(
+        self,
+        meetings: MeetingService,
+        meeting_id: str,
+        journal: ClosableJournal | None,
+        on_event: Callable[[object], None],
+        load: Callable[[], object] | None = None,
+    ) -> None:
+        self.meetings = meetings
+        self.meeting_id = meeting_id
+        self.journal = journal
+        self.on_event = on_event
+        self.load = load
+        self._journal_queue: queue.SimpleQueue[dict[str, Any] | _Capture | None] = queue.SimpleQueue()
+        self._db_queue: queue.SimpleQueue[_Capture | _Task | None] = queue.SimpleQueue()
+        self._journal_lock = threading.Lock()
+        self._load_wanted = threading.Event()
+        self._journal_stopped = threading.Event()
+        self._stopping = threading.Event()
+        self.finished = threading.Event()
+        """Set when the data-file loop has drained its queue and tidied the journal."""
+        self.keep_journal = False
+        """Set by the screen when the journal must outlive this recorder (a draft, an unsaved line)."""
+        self._last_draft = ""
+
+    # --- called on the event loop -----------------------------------------------------------------
+
+    def capture(self, entry: JournalEntry) -> None:
+        """Journal ``entry`` (fsync), then write it to the data file."""
+        item = _Capture(entry, time.perf_counter())
+        if self.journal is None:
+            item.journaled.set()
+        else:
+            self._journal_queue.put(item)
+        self._last_draft = ""
+        self._db_queue.put(item)
+
+    def replay(self, entry: JournalEntry) -> None:
+        """Write an entry that is already in the journal (resume after a crash)."""
+        item = _Capture(entry, time.perf_counter(), replay=True)
+        item.journaled.set()
+        self._db_queue.put(item)
+
+    def draft(self, text: str) -> None:
+        """Journal the in-progress line if it changed since the last time."""
+        if self.journal is None or text == self._last_draft:
+            return
+        self._last_draft = text
+        self._journal_queue.put(draft_record(text))
+
+    def run(self, label: str, call: Callable[[], object]) -> None:
+        """Run a data-file write (agenda, attendance, end) in order with the captured lines."""
+        self._db_queue.put(_Task(label, call))
+
+    def request_load(self) -> None:
+        """Re-read the meeting on the data-file thread (coalesced)."""
+        if not self._load_wanted.is_set():
+            self._load_wanted.set()
+            self._db_queue.put(_Task("load", lambda: None))
+
+    def flush_now(self, draft: str) -> None:
+        """Append the draft synchronously (SIGHUP): the connection is going away."""
+        if self.journal is None or draft == self._last_draft:
+            return
+        if self._journal_lock.acquire(timeout=0.5):
+            try:
+                self.journal.append(draft_record(draft))
+                self._last_draft = draft
+            except HuddleError:
+                pass
+            finally:
+                self._journal_lock.release()
+
+    def stop(self) -> None:
+        """Finish queued work, then end both loops."""
+        self._stopping.set()
+        self._journal_queue.put(None)
+        self._db_queue.put(None)
+
+    # --- the loops (thread workers) ---------------------------------------------------------------
+
+    def journal_loop(self, cancelled: Callable[[], bool] = lambda: False) -> None:
+        """Append records in order, each fsynced before the next."""
+        try:
+            while True:
+                try:
+                    item = self._journal_queue.get(timeout=POLL_SECONDS)
+                except queue.Empty:
+                    if cancelled():
+                        self.stop()
+                    continue
+                if item is None:
+                    return
+                record = item.entry.to_record() if isinstance(item, _Capture) else item
+                try:
+                    self._append(record)
+                    if isinstance(item, _Capture):
+                        self.on_event(EntryDurable(item.entry.id, time.perf_counter() - item.submitted))
+                except HuddleError as exc:
+                    self.on_event(JournalFailed(str(exc)))
+                finally:
+                    if isinstance(item, _Capture):
+                        item.journaled.set()
+        finally:
+            self._journal_stopped.set()
+
+    def db_loop(self, cancelled: Callable[[], bool] = lambda: False) -> None:
+        """Write captured lines and other changes in the order they were made."""
+        while True:
+            try:
+                item = self._db_queue.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                if cancelled():
+                    self.stop()
+                continue
+            if item is None:
+                break
+            if isinstance(item, _Capture):
+                self._write_entry(item)
+            elif item.label == "load":
+                self._load_wanted.clear()
+                self._load()
+            else:
+                try:
+                    self.on_event(TaskDone(item.label, item.call()))
+                except HuddleError as exc:
+                    self.on_event(TaskFailed(item.label, str(exc)))
+            was_load = isinstance(item, _Task) and item.label == "load"
+            if self._db_queue.empty() and not self._stopping.is_set() and not was_load:
+                self._load()
+        self._journal_stopped.wait(timeout=5)
+        if self.journal is not None:
+            with self._journal_lock:
+                if not self.keep_journal:
+                    with contextlib.suppress(HuddleError):
+                        self.journal.clear()
+                self.journal.close()
+        self.finished.set()
+
+    def compact(self, draft: str) -> None:
+        """Empty the journal once everything in it is in the data file, keeping the current draft."""
+        if self.journal is None:
+            return
+        self._db_queue.put(_Task("compact", lambda: self._compact(draft)))
+
+    # --- helpers ------------------------------------------------------------------------------------
+
+    def _compact(self, draft: str) -> None:
+        assert self.journal is not None
+        with self._journal_lock:
+            self.journal.clear()
+            if draft:
+                self.journal.append(draft_record(draft))
+            self._last_draft = draft
+
+    def _append(self, record: dict[str, Any]) -> None:
+        assert self.journal is not None
+        with self._journal_lock:
+            self.journal.append(record)
+
+    def _write_entry(self, item: _Capture) -> None:
+        item.journaled.wait(timeout=5)
+        try:
+            result = apply_entry(self.meetings, self.meeting_id, item.entry)
+        except HuddleError as exc:
+            if self.journal is not None:
+                with contextlib.suppress(HuddleError):
+                    self._append(dropped_record(item.entry.id))
+            self.on_event(EntryFailed(item.entry, str(exc)))
+            return
+        self.on_event(EntryCommitted(item.entry, result, time.perf_counter() - item.submitted))
+
+    def _load(self) -> None:
+        if self.load is None:
+            return
+        try:
+            self.on_event(Loaded(self.load()))
+        except HuddleError as exc:
+            self.on_event(TaskFailed("load", str(exc)))

@@ -1,0 +1,607 @@
+"""The live meeting: agenda with timers, attendees, minutes with quick capture, open action items.
+
+One person types (the scribe); anyone else can follow read-only in their own terminal and sees the
+minutes appear through live refresh. Every line the scribe submits is journaled (fsync) before it is
+written to the shared file, and the line being typed is journaled every second, so a crash, a kill -9
+or a dropped SSH link loses at most the last second of typing; the next start offers to resume.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from domain.capture import CaptureKind, JournalEntry, ReplayPlan, parse_capture
+from domain.dates import get_zone
+from domain.errors import ValidationError
+from domain.models import ActionItem, AgendaItem, Card, Meeting, MeetingStatus, Person
+from tui.meeting_recorder import (
+    EntryCommitted,
+    EntryDurable,
+    EntryFailed,
+    JournalFailed,
+    Loaded,
+    MeetingRecorder,
+    TaskDone,
+    TaskFailed,
+)
+from tui.messages import DataChanged
+from tui.screens.meeting_dialogs import EndMeetingModal, EndRequest, when_text
+from tui.widgets.action_item_row import ActionItemRow
+from tui.widgets.agenda_panel import AgendaPanel
+from tui.widgets.attendee_list import AttendeeList
+from tui.widgets.meeting_clock import MeetingClock
+from tui.widgets.minutes_log import MinuteLine, MinutesLog
+from tui.widgets.safe import literal
+
+if TYPE_CHECKING:
+    from domain.services import Services
+    from tui.wiring import Context
+
+CAPTURE_HINT = "Enter records a note · /d decision · /a @owner DATE text · /r risk · /n next item"
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingView:
+    """Everything the live screen shows, read in one go off the event loop."""
+
+    meeting: Meeting
+    people: dict[str, Person]
+    open_actions: tuple[tuple[ActionItem, Card], ...]
+    action_cards: dict[str, Card | None] = field(default_factory=dict)
+
+    @property
+    def series(self) -> str:
+        return self.meeting.series or self.meeting.id
+
+
+def load_view(services: Services, meeting_id: str) -> MeetingView:
+    """Read a meeting, the people and the open action items of its series (snapshot reads are cached)."""
+    meeting = services.meetings.get(meeting_id)
+    return MeetingView(
+        meeting=meeting,
+        people={p.handle: p for p in services.directory.people()},
+        open_actions=tuple(services.meetings.open_actions(meeting.series or meeting.id)),
+        action_cards=services.meetings.action_cards(meeting),
+    )
+
+
+def entry_line(entry: JournalEntry) -> str:
+    """The capture line that would produce ``entry`` again (to give a refused line back)."""
+    if entry.kind == CaptureKind.DECISION:
+        return f"/d {entry.text}"
+    if entry.kind == CaptureKind.RISK:
+        return f"/r {entry.text}"
+    if entry.kind == CaptureKind.ACTION:
+        due = entry.due.isoformat() if entry.due else ""
+        return f"/a @{entry.owner} {due} {entry.text}"
+    return entry.text
+
+
+def summary_text(view: MeetingView, zone_name: str) -> str:
+    """The end-of-meeting summary: decisions, actions by owner, open items carried over, next meeting."""
+    meeting = view.meeting
+    names = {h: p.name for h, p in view.people.items()}
+    present = [names.get(a.handle, a.handle) for a in meeting.attendees if a.present]
+    absent = [names.get(a.handle, a.handle) for a in meeting.attendees if not a.present]
+    lines = [f"{meeting.id} {meeting.title} — {when_text(meeting.start, zone_name)}"]
+    lines.append(f"Present: {', '.join(present) or 'nobody recorded'}")
+    if absent:
+        lines.append(f"Absent: {', '.join(absent)}")
+    lines.append("")
+    lines.append(f"Decisions ({len(meeting.decisions)})")
+    lines.extend(f"  • {d.text}" for d in meeting.decisions)
+    by_owner: dict[str, list[ActionItem]] = defaultdict(list)
+    for item in meeting.actions:
+        by_owner[item.owner].append(item)
+    lines.append("")
+    lines.append(f"Action items ({len(meeting.actions)})")
+    for owner, items in sorted(by_owner.items()):
+        lines.append(f"  {names.get(owner, owner)} (@{owner})")
+        lines.extend(
+            f"    {a.card_id} due {a.due:%a %d %b}: {a.text}" if a.due else f"    {a.card_id}: {a.text}"
+            for a in items
+        )
+    carried = [(a, c) for a, c in view.open_actions if a.meeting_id != meeting.id]
+    lines.append("")
+    lines.append(f"Open items carried over ({len(carried)})")
+    lines.extend(f"  {a.card_id} @{a.owner} · {c.column}: {a.text}" for a, c in carried)
+    lines.append("")
+    if meeting.next_start and not meeting.next_cancelled:
+        lines.append(
+            f"Next meeting: {when_text(meeting.next_start, meeting.tz)} ({meeting.next_minutes} min)"
+        )
+    elif meeting.status == MeetingStatus.ENDED:
+        lines.append("Next meeting: none set")
+    return "\n".join(lines)
+
+
+@dataclass
+class RecorderEvent(Message):
+    """An event from the recorder threads (journal durable, line committed, a fresh read, a failure)."""
+
+    event: object
+
+
+class LiveMeetingScreen(Screen[None]):
+    """A live meeting for the scribe (``follow=False``) or a read-only follower."""
+
+    CSS_PATH = "meetings.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Meetings", id="meeting.leave"),
+        Binding("alt+d", "capture('d')", "Decision", id="meeting.decide"),
+        Binding("alt+a", "capture('a')", "Action", id="meeting.action"),
+        Binding("alt+r", "capture('r')", "Risk", id="meeting.risk"),
+        Binding("ctrl+n,alt+n", "next_item", "Next item", id="meeting.next-item"),
+        Binding("ctrl+b,alt+b", "previous_item", "Previous item", id="meeting.previous-item", show=False),
+        Binding("ctrl+t,alt+t", "attendees", "Attendees", id="meeting.attendees"),
+        Binding("alt+e", "end_meeting", "End meeting", id="meeting.end"),
+    ]
+
+    def __init__(
+        self, context: Context, meeting_id: str, *, follow: bool = False, resume: ReplayPlan | None = None
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.meeting_id = meeting_id
+        self.follow = follow
+        self.resume = resume
+        self.view: MeetingView | None = None
+        self.pending: dict[str, JournalEntry] = {}
+        self.draft = ""
+        """What the capture line holds, kept here so it can be journaled after the widgets are gone."""
+        self.durable_seconds: list[float] = []
+        self.commit_seconds: list[float] = []
+        self._unregister_flush: object = None
+        self.recorder = MeetingRecorder(
+            context.services.meetings,
+            meeting_id,
+            None if follow else context.open_journal(meeting_id),
+            self._from_thread,
+            lambda: load_view(self.context.services, self.meeting_id),
+        )
+
+    # --- layout -------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="meeting-top"):
+            yield Static(id="meeting-title")
+            yield MeetingClock(
+                self.context.clock, self.context.zone, self.context.zone_name, id="meeting-clock"
+            )
+        with Horizontal(id="meeting-body"):
+            yield AgendaPanel(id="agenda")
+            yield MinutesLog(read_only=self.follow, id="minutes")
+            with Vertical(id="meeting-side"):
+                yield AttendeeList(id="attendees")
+                yield VerticalScroll(id="open-actions")
+        yield Footer()
+
+    @property
+    def minutes_log(self) -> MinutesLog:
+        return self.query_one("#minutes", MinutesLog)
+
+    @property
+    def agenda_panel(self) -> AgendaPanel:
+        return self.query_one("#agenda", AgendaPanel)
+
+    @property
+    def attendee_list(self) -> AttendeeList:
+        return self.query_one("#attendees", AttendeeList)
+
+    def on_mount(self) -> None:
+        self.set_class(self.follow, "-follower")
+        self.query_one("#open-actions").border_title = "Open actions"
+        self.attendee_list.read_only = self.follow
+        self.run_worker(self._journal_loop, thread=True, group="meeting-journal", exit_on_error=False)
+        self.run_worker(self._db_loop, thread=True, group="meeting-db", exit_on_error=False)
+        if self.resume is not None:
+            for entry in self.resume.entries:
+                self.pending[entry.id] = entry
+                self.recorder.replay(entry)
+            if self.resume.draft:
+                self.minutes_log.restore(self.resume.draft)
+            self.recorder.compact(self.resume.draft)
+            if self.resume.entries or self.resume.draft:
+                self.notify(
+                    f"Resumed {self.meeting_id}: {len(self.resume.entries)} line(s) saved again"
+                    + (", draft restored" if self.resume.draft else ""),
+                    title="Meeting resumed",
+                )
+        self.recorder.request_load()
+        if not self.follow:
+            self.minutes_log.capture_input.focus()
+            self.minutes_log.set_preview(CAPTURE_HINT, hint=True)
+            register = getattr(self.app, "register_flush", None)
+            if callable(register):
+                self._unregister_flush = register(self.flush_journal)
+
+    def on_unmount(self) -> None:
+        if callable(self._unregister_flush):
+            self._unregister_flush()
+        self.close_recorder()
+
+    def close_recorder(self) -> None:
+        """Journal the draft, then let the loops finish queued writes and tidy the journal."""
+        draft = "" if self.follow else self.draft
+        self.recorder.draft(draft)
+        self.recorder.keep_journal = bool(draft.strip())
+        self.recorder.stop()
+
+    def flush_journal(self) -> None:
+        """SIGHUP/SIGTERM: write the current draft to the journal now."""
+        if not self.follow:
+            self.recorder.flush_now(self.draft)
+
+    # --- threads --------------------------------------------------------------------------------------
+
+    def _journal_loop(self) -> None:
+        worker = get_current_worker()
+        self.recorder.journal_loop(lambda: worker.is_cancelled)
+
+    def _db_loop(self) -> None:
+        worker = get_current_worker()
+        self.recorder.db_loop(lambda: worker.is_cancelled)
+
+    def _from_thread(self, event: object) -> None:
+        self.post_message(RecorderEvent(event))
+
+    @on(RecorderEvent)
+    def apply_recorder_event(self, message: RecorderEvent) -> None:
+        event = message.event
+        if isinstance(event, Loaded) and isinstance(event.view, MeetingView):
+            self.show(event.view)
+        elif isinstance(event, EntryDurable):
+            self.durable_seconds.append(event.seconds)
+        elif isinstance(event, EntryCommitted):
+            self.commit_seconds.append(event.seconds)
+        elif isinstance(event, EntryFailed):
+            self.pending.pop(event.entry.id, None)
+            self.notify(f"Not saved: {event.message}", severity="error", markup=False)
+            if not self.follow and not self.draft:
+                self.minutes_log.restore(entry_line(event.entry))
+            self._show_minutes()
+        elif isinstance(event, TaskFailed):
+            self.notify(event.message, title=event.label, severity="error", markup=False)
+        elif isinstance(event, JournalFailed):
+            self.notify(
+                event.message, title="Typing is not crash-safe", severity="error", timeout=30, markup=False
+            )
+        elif isinstance(event, TaskDone) and event.label == "end" and isinstance(event.result, Meeting):
+            self.app.switch_screen(MeetingSummaryScreen(self.context, event.result.id))
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.recorder.request_load()
+
+    # --- showing ------------------------------------------------------------------------------------
+
+    def show(self, view: MeetingView) -> None:
+        """Push a fresh read down into the widgets."""
+        self.view = view
+        meeting = view.meeting
+        for entry_id in [i for i in self.pending if any(n.id == i for n in meeting.notes)]:
+            self.pending.pop(entry_id)
+        state = "read-only, following" if self.follow else "you are the scribe"
+        if meeting.status == MeetingStatus.ENDED:
+            state = "ended"
+        series = f" · series {meeting.series}" if meeting.series and meeting.series != meeting.title else ""
+        self.query_one("#meeting-title", Static).update(
+            literal(f"{meeting.id} {meeting.title}{series} · {state}")
+        )
+        clock = self.query_one("#meeting-clock", MeetingClock)
+        clock.started = meeting.start
+        clock.zone = get_zone(meeting.tz)
+        clock.zone_name = meeting.tz
+        self.agenda_panel.show(meeting.agenda, meeting.current_item, self.context.clock())
+        self.attendee_list.show(meeting.attendees, {h: p.name for h, p in view.people.items()})
+        self._show_minutes()
+        self._show_actions(view)
+
+    def _show_minutes(self) -> None:
+        if self.view is None:
+            return
+        meeting = self.view.meeting
+        zone = get_zone(meeting.tz)
+        current = meeting.current_item if meeting.agenda else None
+        lines = [
+            MinuteLine(n.id, f"{n.at.astimezone(zone):%H:%M}", n.by, n.kind.value, n.text)
+            for n in meeting.notes
+            if current is None or n.agenda_index == current
+        ]
+        now = f"{self.context.clock().astimezone(zone):%H:%M}"
+        lines.extend(
+            MinuteLine(e.id, now, "", e.kind.value, e.text, pending=True)
+            for e in self.pending.values()
+            if current is None or e.agenda_index == current
+        )
+        if current is not None:
+            heading = f"Minutes · {current + 1}. {meeting.agenda[current].title}"
+        else:
+            heading = "Minutes"
+        self.minutes_log.set_heading(heading)
+        self.minutes_log.show_entries(lines)
+
+    def _show_actions(self, view: MeetingView) -> None:
+        box = self.query_one("#open-actions", VerticalScroll)
+        today = self.context.clock().astimezone(get_zone(view.meeting.tz)).date()
+        carried = set(view.meeting.carried_over)
+        rows = [ActionItemRow(a, c, today=today, carried=a.card_id in carried) for a, c in view.open_actions]
+        box.remove_children()
+        if rows:
+            box.mount_all(rows)
+        else:
+            box.mount(Static("No open action items", classes="empty"))
+        box.border_title = f"Open actions · {len(rows)}"
+
+    @on(MeetingClock.Ticked)
+    def tick(self, message: MeetingClock.Ticked) -> None:
+        self.agenda_panel.tick(message.now)
+        if not self.follow:
+            self.recorder.draft(self.draft)
+
+    # --- capture ------------------------------------------------------------------------------------
+
+    def _today(self) -> date:
+        zone = get_zone(self.view.meeting.tz) if self.view else self.context.zone
+        return self.context.clock().astimezone(zone).date()
+
+    def _people(self) -> list[Person]:
+        return list(self.view.people.values()) if self.view else []
+
+    @on(MinutesLog.DraftChanged)
+    def preview_line(self, message: MinutesLog.DraftChanged) -> None:
+        self.draft = message.text
+        if not message.text.strip():
+            self.minutes_log.set_preview(CAPTURE_HINT, hint=True)
+            return
+        try:
+            capture = parse_capture(message.text, today=self._today(), people=self._people())
+        except ValidationError as exc:
+            self.minutes_log.set_preview(f"✗ {exc}", error=True)
+            return
+        self.minutes_log.set_preview(capture.describe())
+
+    @on(MinutesLog.EntrySubmitted)
+    def record_line(self, message: MinutesLog.EntrySubmitted) -> None:
+        if self.follow or not message.text.strip():
+            return
+        if self.view is not None and self.view.meeting.status == MeetingStatus.ENDED:
+            self.minutes_log.set_preview("✗ this meeting has ended; its minutes are closed", error=True)
+            return
+        try:
+            capture = parse_capture(message.text, today=self._today(), people=self._people())
+        except ValidationError as exc:
+            self.minutes_log.set_preview(f"✗ {exc}", error=True)
+            return
+        if capture.kind == CaptureKind.NEXT:
+            self.minutes_log.clear_input()
+            self.draft = ""
+            self.action_next_item()
+            return
+        meeting = self.view.meeting if self.view else None
+        index = meeting.current_item if meeting is not None and meeting.agenda else None
+        entry = JournalEntry.from_capture(capture, index)
+        self.pending[entry.id] = entry
+        self.recorder.capture(entry)
+        self.minutes_log.clear_input()
+        self.draft = ""
+        self.minutes_log.set_preview(capture.describe().replace("→", "✓", 1), hint=True)
+        self._show_minutes()
+
+    def action_capture(self, command: str) -> None:
+        """alt+d / alt+r record the line as a decision or risk; alt+a starts an action item line."""
+        if self.follow:
+            return
+        log = self.minutes_log
+        text = log.draft.strip()
+        if text.startswith(("/", "／", "、")) and len(text) > 1 and text[1].isalpha():
+            text = text[2:].strip()
+        if command == "a" or not text:
+            log.restore(f"/{command} {text}" if text else f"/{command} ")
+            log.capture_input.focus()
+            self.preview_line(MinutesLog.DraftChanged(log, log.draft))
+            return
+        self.record_line(MinutesLog.EntrySubmitted(log, f"/{command} {text}"))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.follow and action in ("capture", "next_item", "previous_item", "end_meeting"):
+            return None
+        return True
+
+    def action_next_item(self) -> None:
+        meeting = self.view.meeting if self.view else None
+        if meeting is None or not meeting.agenda:
+            return
+        if meeting.current_item + 1 >= len(meeting.agenda):
+            self.notify("This is the last agenda item")
+            return
+        self._goto(meeting.current_item + 1)
+
+    def action_previous_item(self) -> None:
+        meeting = self.view.meeting if self.view else None
+        if meeting is not None and meeting.current_item > 0:
+            self._goto(meeting.current_item - 1)
+
+    def _goto(self, index: int) -> None:
+        """Move to agenda item ``index`` at once on screen; the write follows in order."""
+        if self.view is None:
+            return
+        meetings = self.context.services.meetings
+        self.recorder.run("agenda", lambda: meetings.goto_item(self.meeting_id, index))
+        agenda = _moved(
+            list(self.view.meeting.agenda), self.view.meeting.current_item, index, self.context.clock()
+        )
+        self.show(replace(self.view, meeting=replace(self.view.meeting, agenda=agenda, current_item=index)))
+
+    @on(AgendaPanel.GotoRequested)
+    def goto_item(self, message: AgendaPanel.GotoRequested) -> None:
+        if not self.follow:
+            self._goto(message.index)
+
+    def action_attendees(self) -> None:
+        if self.attendee_list.has_focus and not self.follow:
+            self.minutes_log.capture_input.focus()
+        else:
+            self.attendee_list.focus()
+
+    @on(AttendeeList.PresenceChangeRequested)
+    def set_presence(self, message: AttendeeList.PresenceChangeRequested) -> None:
+        if self.follow:
+            return
+        meetings = self.context.services.meetings
+        handle, present = message.handle, message.present
+        self.recorder.run("attendance", lambda: meetings.set_present(self.meeting_id, handle, present))
+        if self.view is not None:
+            attendees = tuple(
+                replace(a, present=present) if a.handle == handle else a for a in self.view.meeting.attendees
+            )
+            self.attendee_list.show(attendees, {h: p.name for h, p in self.view.people.items()})
+
+    def action_leave(self) -> None:
+        if not self.follow and not self.minutes_log.capture_input.has_focus:
+            self.minutes_log.capture_input.focus()
+            return
+        self.app.pop_screen()
+
+    def action_end_meeting(self) -> None:
+        if self.follow or self.view is None:
+            return
+        if self.draft.strip():
+            self.notify("Submit or clear the capture line before ending the meeting", severity="warning")
+            return
+        meeting = self.view.meeting
+        zone = get_zone(meeting.tz)
+        local = meeting.start.astimezone(zone)
+        suggestion = f"{(local + timedelta(days=7)).date().isoformat()} {local:%H:%M}"
+        self.app.push_screen(
+            EndMeetingModal(
+                summary_text(self.view, meeting.tz),
+                zone=meeting.tz,
+                today=self._today(),
+                start=meeting.start,
+                suggestion=suggestion,
+            ),
+            self._end,
+        )
+
+    def _end(self, request: EndRequest | None) -> None:
+        if request is None:
+            return
+        meetings = self.context.services.meetings
+        self.recorder.run(
+            "end",
+            lambda: meetings.end(
+                self.meeting_id, next_start=request.next_start, next_minutes=request.next_minutes
+            ),
+        )
+
+
+def _moved(agenda: list[AgendaItem], old: int, new: int, now: datetime) -> tuple[AgendaItem, ...]:
+    """The agenda after moving from item ``old`` to ``new`` at ``now`` (as ``goto_item`` will store it)."""
+    item = agenda[old]
+    if item.started_at is not None:
+        spent = int((now - item.started_at).total_seconds())
+        agenda[old] = replace(item, started_at=None, elapsed_seconds=item.elapsed_seconds + spent)
+    agenda[new] = replace(agenda[new], started_at=now)
+    return tuple(agenda)
+
+
+class MeetingSummaryScreen(Screen[None]):
+    """The summary of an ended meeting, with exports of the minutes and the follow-up invite."""
+
+    CSS_PATH = "meetings.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Meetings", id="meeting-summary.leave"),
+        Binding("e", "export_minutes", "Export minutes", id="meeting-summary.export-minutes"),
+        Binding("i", "export_invite", "Export invite", id="meeting-summary.export-invite"),
+    ]
+
+    def __init__(self, context: Context, meeting_id: str) -> None:
+        super().__init__()
+        self.context = context
+        self.meeting_id = meeting_id
+        self.view: MeetingView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(literal(f"{self.meeting_id} · summary"), id="meeting-top")
+        yield VerticalScroll(Static("Loading…", id="summary-text"), id="summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.run_worker(self._load, thread=True, exclusive=True, group="summary-load", exit_on_error=False)
+
+    def _load(self) -> None:
+        view = load_view(self.context.services, self.meeting_id)
+        self.post_message(RecorderEvent(Loaded(view)))
+
+    @on(RecorderEvent)
+    def loaded(self, message: RecorderEvent) -> None:
+        event = message.event
+        if isinstance(event, Loaded) and isinstance(event.view, MeetingView):
+            self.view = event.view
+            meeting = event.view.meeting
+            self.query_one("#meeting-top", Static).update(literal(f"{meeting.id} {meeting.title} · summary"))
+            self.query_one("#summary-text", Static).update(
+                literal(summary_text(event.view, meeting.tz), keep_newlines=True)
+            )
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export_invite":
+            meeting = self.view.meeting if self.view else None
+            return meeting is not None and meeting.next_start is not None
+        return True
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()
+
+    def action_export_minutes(self) -> None:
+        export_meeting(self, self.context, self.meeting_id, "minutes")
+
+    def action_export_invite(self) -> None:
+        export_meeting(self, self.context, self.meeting_id, "invite")
+
+
+def export_meeting(screen: Screen[None], context: Context, meeting_id: str, what: str) -> None:
+    """Write the minutes (.docx) or the follow-up invite (.ics) to the current folder in a worker."""
+
+    def run() -> None:
+        from pathlib import Path
+
+        from domain.errors import ConflictError, HuddleError
+        from tui.exporting import export_to_path, followup_export, minutes_export, minutes_filename
+
+        try:
+            if what == "minutes":
+                export = minutes_export(context.services, meeting_id, now=context.clock())
+                name = minutes_filename(context.services.meetings.get(meeting_id))
+            else:
+                export = followup_export(context.services, meeting_id, cancel=False, now=context.clock())
+                name = export.default_name
+            path = Path(name)
+            for number in range(2, 100):
+                try:
+                    written = export_to_path(export, path, force=False)
+                    break
+                except ConflictError:
+                    path = Path(f"{Path(name).stem}-{number}{Path(name).suffix}")
+            else:
+                raise ConflictError(f"{name} and 98 numbered copies already exist")
+            screen.app.call_from_thread(
+                screen.notify, f"{export.description} → {written.resolve()}", title="Exported", markup=False
+            )
+        except HuddleError as exc:
+            screen.app.call_from_thread(screen.notify, str(exc), severity="error", markup=False)
+
+    screen.run_worker(run, thread=True, group="export", exit_on_error=False)

@@ -1,0 +1,32 @@
+"""One open action item of a meeting series: card id, owner, due date, the card's column, the text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import Static
+
+from domain.models import ActionItem, Card
+from domain.rules import is_done
+from tui.widgets.safe import literal
+
+
+class ActionItemRow(Static):
+    """An action item with its state: ``-overdue``, ``-blocked``, ``-done`` and ``-carried`` as classes."""
+
+    def __init__(self, item: ActionItem, card: Card | None, *, today: date, carried: bool = False) -> None:
+        super().__init__(classes="action-item-row")
+        self.item = item
+        self.card = card
+        due = f"{item.due:%a %d %b}" if item.due else "no date"
+        state = card.column if card else "card deleted"
+        if (card is not None and card.blocked_by) or (card is not None and card.blocked_reason):
+            state += ", blocked"
+        self.update(
+            literal(f"{item.card_id} @{item.owner} · {due} · {state}\n  {item.text}", keep_newlines=True)
+        )
+        overdue = item.due is not None and item.due < today and not (card and is_done(card))
+        self.set_class(overdue, "-overdue")
+        self.set_class(card is not None and is_done(card), "-done")
+        self.set_class(card is not None and bool(card.blocked_reason or card.blocked_by), "-blocked")
+        self.set_class(carried, "-carried")

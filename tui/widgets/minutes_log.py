@@ -1,0 +1,150 @@
+"""The minutes of the current agenda item, and the capture line that adds to them.
+
+The widget shows entries and a preview the screen computes; it never parses or saves anything
+itself. Enter posts ``EntrySubmitted``; every edit posts ``DraftChanged``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from tui.widgets.safe import literal
+
+PLACEHOLDER = "Type a note · /d decision · /a @owner DATE action · /r risk · /n next item"
+KIND_LABELS = {"note": "", "decision": "DECISION ", "action": "ACTION ", "risk": "RISK "}
+
+
+@dataclass(frozen=True, slots=True)
+class MinuteLine:
+    """One line of the log as the screen wants it shown."""
+
+    id: str
+    time: str
+    by: str
+    kind: str
+    text: str
+    pending: bool = False
+
+
+class MinuteRow(Static):
+    """One entry; ``-note``/``-decision``/``-action``/``-risk`` and ``-pending`` as classes."""
+
+    def __init__(self, line: MinuteLine) -> None:
+        super().__init__(classes="minute-row")
+        self.line: MinuteLine | None = None
+        self.show(line)
+
+    def show(self, line: MinuteLine) -> None:
+        if line == self.line:
+            return
+        self.line = line
+        state = "  (saving…)" if line.pending else ""
+        self.update(literal(f"{line.time} {line.by:<6} {KIND_LABELS.get(line.kind, '')}{line.text}{state}"))
+        for kind in KIND_LABELS:
+            self.set_class(line.kind == kind, f"-{kind}")
+        self.set_class(line.pending, "-pending")
+
+
+class MinutesLog(Vertical):
+    """Entries of the current agenda item above a capture line with a live preview."""
+
+    @dataclass
+    class EntrySubmitted(Message):
+        """Enter was pressed on the capture line."""
+
+        minutes_log: MinutesLog
+        text: str
+
+        @property
+        def control(self) -> MinutesLog:
+            return self.minutes_log
+
+    @dataclass
+    class DraftChanged(Message):
+        """The capture line changed (every keystroke)."""
+
+        minutes_log: MinutesLog
+        text: str
+
+        @property
+        def control(self) -> MinutesLog:
+            return self.minutes_log
+
+    def __init__(self, *, read_only: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.read_only = read_only
+        self._rows: dict[str, MinuteRow] = {}
+
+    def compose(self) -> ComposeResult:
+        yield VerticalScroll(Static("Nothing recorded yet", id="minutes-empty"), id="minutes-entries")
+        if not self.read_only:
+            yield Input(placeholder=PLACEHOLDER, id="capture-input", select_on_focus=False)
+            yield Static(id="capture-preview")
+
+    @property
+    def capture_input(self) -> Input:
+        return self.query_one("#capture-input", Input)
+
+    @property
+    def draft(self) -> str:
+        return "" if self.read_only else self.capture_input.value
+
+    def set_heading(self, heading: str) -> None:
+        self.border_title = heading
+
+    def show_entries(self, lines: list[MinuteLine]) -> None:
+        """Show ``lines`` in order; rows are reused by entry id so only changes repaint."""
+        scroller = self.query_one("#minutes-entries", VerticalScroll)
+        at_end = scroller.scroll_y >= scroller.max_scroll_y - 1
+        wanted = {line.id for line in lines}
+        for entry_id in [i for i in self._rows if i not in wanted]:
+            self._rows.pop(entry_id).remove()
+        previous: MinuteRow | None = None
+        for line in lines:
+            row = self._rows.get(line.id)
+            if row is None:
+                row = self._rows[line.id] = MinuteRow(line)
+                if previous is None:
+                    scroller.mount(row, before=0)
+                else:
+                    scroller.mount(row, after=previous)
+            else:
+                row.show(line)
+            previous = row
+        self.query_one("#minutes-empty").display = not lines
+        if at_end:
+            scroller.scroll_end(animate=False)
+
+    def set_preview(self, text: str, *, error: bool = False, hint: bool = False) -> None:
+        """The line under the input: what Enter will record, or why it cannot."""
+        if self.read_only:
+            return
+        preview = self.query_one("#capture-preview", Static)
+        preview.update(literal(text))
+        preview.set_class(error, "-error")
+        preview.set_class(hint, "-hint")
+
+    def clear_input(self) -> None:
+        with self.capture_input.prevent(Input.Changed):
+            self.capture_input.value = ""
+
+    def restore(self, text: str) -> None:
+        """Put ``text`` back into the capture line (a resumed draft, a refused line)."""
+        self.capture_input.value = text
+        self.capture_input.cursor_position = len(text)
+
+    @on(Input.Submitted, "#capture-input")
+    def submit_line(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.EntrySubmitted(self, event.value))
+
+    @on(Input.Changed, "#capture-input")
+    def draft_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.DraftChanged(self, event.value))
