@@ -29,8 +29,8 @@ def tile_content(card: Card, today: date) -> Content:
     owner = f"@{card.owner}" if card.owner else "unassigned"
     foot: list[str | tuple[str, str]] = [(printable(owner), "" if card.owner else "italic")]
     if card.due is not None:
-        due = f"due {card.due.isoformat()}"
-        foot += ["  ", (f"{due} overdue", "bold $error") if overdue else (due, "")]
+        shown = card.due.strftime("%m-%d") if card.due.year == today.year else card.due.isoformat()
+        foot += ["  ", (f"overdue {shown}", "bold $error") if overdue else (f"due {shown}", "")]
     return Content("\n").join(
         [Content.assemble(*head), Content(printable(card.title)), Content.assemble(*foot)]
     )

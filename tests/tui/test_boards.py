@@ -1,0 +1,424 @@
+"""Boards: navigation, moves, forms, detail, delete, undo, mouse, departments, literal text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import Button, Input, Static, Tabs
+
+from tests.conftest import FixedClock
+from tests.tui.test_boards_support import boards, column, settle, tile, tile_ids, tile_text
+from tui.app import HuddleApp
+from tui.screens.dialogs import CardDetailModal, CardFormModal, ConfirmModal, DepartmentPickerModal
+from tui.widgets.board_column import ColumnHeader
+from tui.wiring import Context
+
+
+async def test_opens_on_first_department_with_tiles_and_counts(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = boards(app)
+        assert screen.department is not None
+        assert screen.department.name == "Operations"
+        assert tile_ids(app, "Backlog") == ["OPS-1", "OPS-3"]
+        assert tile_ids(app, "Doing") == ["OPS-2"]
+        header = column(app, "Doing").query_one(ColumnHeader)
+        assert "Doing  1/5" in str(header.render())
+        assert screen.selected_id == "OPS-1"
+        assert tile(app, "OPS-1").has_class("-selected")
+
+
+async def test_tile_shows_id_owner_due_overdue_blocked_and_milestone(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        overdue = tile(app, "OPS-1")
+        assert overdue.has_class("-overdue")
+        text = tile_text(overdue)
+        assert "OPS-1" in text
+        assert "Rack the new servers" in text
+        assert "@ann" in text
+        assert "overdue 11-20" in text
+        milestone = tile(app, "OPS-3")
+        assert milestone.has_class("-milestone")
+        assert milestone.has_class("-blocked")
+        assert "◆" in tile_text(milestone)
+        assert "blocked" in tile_text(milestone)
+        assert not milestone.has_class("-overdue")
+
+
+async def test_markup_like_title_is_shown_literally(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        assert "[red]Literal[/red] markup [/] title" in tile_text(tile(app, "OPS-2"))
+
+
+async def test_over_wip_column_is_marked(context: Context) -> None:
+    context.services.directory.set_wip_limit("Operations", "Doing", 1)
+    context.services.cards.add("OPS", "One too many", column="Doing", enforce_wip=False)
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        doing = column(app, "Doing")
+        assert doing.has_class("-over-wip")
+        assert "over WIP" in str(doing.query_one(ColumnHeader).render())
+        assert not column(app, "Backlog").has_class("-over-wip")
+
+
+async def test_arrows_and_hjkl_move_the_cursor(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = boards(app)
+        await pilot.press("down")
+        assert screen.selected_id == "OPS-3"
+        await pilot.press("k")
+        assert screen.selected_id == "OPS-1"
+        await pilot.press("l", "l")
+        assert screen.selected_id == "OPS-2"
+        assert column(app, "Doing").has_class("-current")
+        await pilot.press("h", "left")
+        assert screen.selected_id == "OPS-1"
+        await pilot.press("right", "right", "right")
+        assert screen.selected_card is None
+        assert screen.cursor_col == 3
+
+
+async def test_move_card_right_and_left_writes_the_file(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        assert tile_ids(app, "To do") == ["OPS-1"]
+        assert boards(app).selected_id == "OPS-1"
+        await settle(pilot)
+        assert context.services.cards.get("OPS-1").column == "To do"
+        await pilot.press("shift+right", "shift+left", "H")
+        await settle(pilot)
+        assert context.services.cards.get("OPS-1").column == "Backlog"
+        assert "OPS-1" in tile_ids(app, "Backlog")
+
+
+async def test_move_refused_at_wip_limit_without_writing(context: Context) -> None:
+    context.services.directory.set_wip_limit("Operations", "To do", 1)
+    context.services.cards.add("OPS", "Fills To do", column="To do")
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        assert context.services.cards.get("OPS-1").column == "Backlog"
+        assert tile_ids(app, "Backlog")[0] == "OPS-1"
+
+
+async def test_reorder_inside_a_column(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("J")
+        assert tile_ids(app, "Backlog") == ["OPS-3", "OPS-1"]
+        await settle(pilot)
+        backlog = [c.id for c in context.services.cards.list("OPS") if c.column == "Backlog"]
+        assert backlog == ["OPS-3", "OPS-1"]
+        await pilot.press("K")
+        await settle(pilot)
+        backlog = [c.id for c in context.services.cards.list("OPS") if c.column == "Backlog"]
+        assert backlog == ["OPS-1", "OPS-3"]
+
+
+async def test_new_card_form_adds_a_card_in_the_current_column(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "n")
+        assert isinstance(app.screen, CardFormModal)
+        await pilot.press(*"Order cables")
+        app.screen.query_one("#owner", Input).value = "bob"
+        app.screen.query_one("#due", Input).value = "+3d"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        added = [c for c in context.services.cards.list("OPS") if c.title == "Order cables"]
+        assert len(added) == 1
+        card = added[0]
+        assert (card.column, card.owner, card.due) == ("To do", "bob", date(2026, 11, 28))
+        assert boards(app).selected_id == card.id
+
+
+async def test_edit_form_shows_resolved_date_live_and_saves(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, CardFormModal)
+        assert form.query_one("#title", Input).value == "Rack the new servers"
+        form.query_one("#due", Input).focus()
+        form.query_one("#due", Input).value = ""
+        await pilot.press(*"fri")
+        await pilot.pause()
+        assert "Fri 2026-11-27" in str(form.query_one("#due-resolved", Static).render())
+        form.query_one("#due", Input).value = "next mon"
+        await pilot.pause()
+        assert "Mon 2026-11-30" in str(form.query_one("#due-resolved", Static).render())
+        form.query_one("#due", Input).value = "明天"
+        await pilot.pause()
+        assert "2026-11-26" in str(form.query_one("#due-resolved", Static).render())
+        form.query_one("#tags", Input).value = "infra, 硬件"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        card = context.services.cards.get("OPS-1")
+        assert card.due == date(2026, 11, 26)
+        assert card.tags == ("infra", "硬件")
+        history = context.services.cards.history("OPS-1")
+        assert history[-1].action == "edited"
+
+
+async def test_bad_date_and_control_characters_are_refused_in_the_form(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, CardFormModal)
+        form.query_one("#due", Input).value = "someday"
+        await pilot.pause()
+        assert "not a date" in str(form.query_one("#due-resolved", Static).render())
+        await pilot.press("ctrl+s")
+        assert app.screen is form
+        assert "cannot read date" in str(form.query_one("#form-error", Static).render())
+        form.query_one("#due", Input).value = ""
+        form.query_one("#title", Input).value = "evil \x1b[31m title"
+        await pilot.press("ctrl+s")
+        assert app.screen is form
+        assert "control character" in str(form.query_one("#form-error", Static).render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert context.services.cards.get("OPS-1").title == "Rack the new servers"
+
+
+async def test_service_error_reopens_the_form_with_what_was_typed(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, CardFormModal)
+        form.query_one("#title", Input).value = "Rack them all"
+        form.query_one("#owner", Input).value = "nobody"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        again = app.screen
+        assert isinstance(again, CardFormModal)
+        assert again is not form
+        assert again.query_one("#title", Input).value == "Rack them all"
+        assert "nobody" in str(again.query_one("#form-error", Static).render())
+        assert context.services.cards.get("OPS-1").title == "Rack the new servers"
+
+
+async def test_delete_asks_first(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")
+        await settle(pilot)
+        assert context.services.cards.get("OPS-1")
+        await pilot.press("delete")
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "OPS-1" not in {c.id for c in context.services.cards.list()}
+        assert "OPS-1" not in tile_ids(app, "Backlog")
+
+
+async def test_detail_shows_dependencies_and_history_and_moves_by_button(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, CardDetailModal)
+        text = str(detail.query_one("#detail-text", Static).render())
+        assert "Blocked by" in text
+        assert "OPS-1  Rack the new servers" in text
+        assert "created" in text
+        assert "ann (tester)" in text
+        await pilot.click("#move-right")
+        await settle(pilot)
+        assert context.services.cards.get("OPS-3").column == "To do"
+        await pilot.press("enter")
+        await settle(pilot)
+        text = str(app.screen.query_one("#detail-text", Static).render())
+        assert "moved" in text
+        assert "Blocking" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CardDetailModal)
+
+
+async def test_detail_of_blocker_lists_what_it_blocks(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = str(app.screen.query_one("#detail-text", Static).render())
+        blocking = text.split("Blocking", 1)[1]
+        assert "OPS-3  Go-live review" in blocking
+
+
+async def test_click_selects_and_header_click_moves_the_selected_card(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.click(tile(app, "OPS-2"))
+        assert boards(app).selected_id == "OPS-2"
+        await pilot.click(column(app, "Review").query_one(ColumnHeader))
+        assert tile_ids(app, "Review") == ["OPS-2"]
+        await settle(pilot)
+        assert context.services.cards.get("OPS-2").column == "Review"
+
+
+async def test_double_click_opens_detail(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.double_click(tile(app, "OPS-3"))
+        await settle(pilot)
+        assert isinstance(app.screen, CardDetailModal)
+        assert app.screen.detail.card.id == "OPS-3"
+
+
+async def test_undo_move_edit_and_delete(context: Context) -> None:
+    app = HuddleApp(context)
+    cards = context.services.cards
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        assert cards.get("OPS-1").column == "To do"
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert cards.get("OPS-1").column == "Backlog"
+        assert "OPS-1" in tile_ids(app, "Backlog")
+
+        await pilot.press("e")
+        app.screen.query_one("#title", Input).value = "Renamed"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert cards.get("OPS-1").title == "Renamed"
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert cards.get("OPS-1").title == "Rack the new servers"
+
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert "OPS-1" not in {c.id for c in cards.list()}
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert cards.get("OPS-1").title == "Rack the new servers"
+        assert "OPS-1" in tile_ids(app, "Backlog")
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert len(app.undo) == 0
+
+
+async def test_undo_of_a_new_card_removes_it(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"Temporary", "ctrl+s")
+        await settle(pilot)
+        assert any(c.title == "Temporary" for c in context.services.cards.list())
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert not any(c.title == "Temporary" for c in context.services.cards.list())
+
+
+async def test_switch_department_by_keys_tabs_and_picker(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = boards(app)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.department is not None
+        assert screen.department.name == "市场部"
+        assert tile_ids(app, "Doing") == ["MKT-1"]
+        assert "发布会场地预订" in tile_text(tile(app, "MKT-1"))
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert screen.department.name == "Operations"
+        await pilot.click("#dept-MKT")
+        await settle(pilot)
+        assert screen.department.name == "市场部"
+        assert screen.query_one(Tabs).active == "dept-MKT"
+        await pilot.press("d")
+        assert isinstance(app.screen, DepartmentPickerModal)
+        await pilot.press("up", "enter")
+        await settle(pilot)
+        assert screen.department.name == "Operations"
+
+
+async def test_big_column_draws_one_page_and_pages_on(context: Context, clock: FixedClock) -> None:
+    with context.services.store.transaction() as uow:
+        base = uow.cards.get("OPS-1")
+        assert base is not None
+        from dataclasses import replace
+
+        for n in range(2000):
+            uow.cards.put(replace(base, id=f"OPS-{100 + n}", title=f"Bulk {n}", rank=10_000.0 + n, due=None))
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        backlog = column(app, "Backlog")
+        assert len(backlog.cards) == 2002
+        assert len(backlog.tiles) == 30
+        more = backlog.query_one(".column-more", Static)
+        assert "+1972 more" in str(more.render())
+        await pilot.press("end")
+        await settle(pilot)
+        assert boards(app).selected_id == "OPS-2099"
+        assert backlog.tiles[-1].card.id == "OPS-2099"
+        assert not more.display
+
+
+async def test_number_keys_and_help_list_every_area(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        text = str(app.screen.query_one("#help-text", Static).render())
+        for expected in (
+            "Everywhere",
+            "Boards (key 1)",
+            "Portfolio (key 2)",
+            "Risks (key 3)",
+            "Move →",
+            "Undo",
+        ):
+            assert expected in text
+        assert "shift+→, L" in text or "shift+right" in text or "⇧" in text
+        await pilot.press("escape")
+        assert app.screen is boards(app)
+
+
+async def test_buttons_in_dialogs_work_by_mouse(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.click("#no")
+        await settle(pilot)
+        assert context.services.cards.get("OPS-1")
+        await pilot.press("e")
+        await pilot.click("#cancel")
+        assert app.screen is boards(app)
+        await pilot.press("x")
+        assert isinstance(app.screen.query_one("#yes", Button), Button)
+        await pilot.click("#yes")
+        await settle(pilot)
+        assert "OPS-1" not in {c.id for c in context.services.cards.list()}
