@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from domain.dates import DATE_FORMS, get_zone, local_zone_name, parse_date, parse_datetime
 from domain.errors import HuddleError, ValidationError
-from domain.models import Card, Department, Meeting, Person, Risk
+from domain.models import Card, Department, Meeting, Person, Project, Risk
 from tui.wiring import Context, build_context
 
 Handler = Callable[[Context, argparse.Namespace], int]
@@ -626,6 +626,141 @@ def cmd_meeting_cancel_next(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def project_json(p: Project) -> dict[str, Any]:
+    return {
+        "name": p.name,
+        "vision": p.vision,
+        "escalate_after_days": p.blocked_escalation_days,
+        "goals": [
+            {"text": g.text, "metric": g.metric, "target": g.target, "deadline": _iso(g.deadline)}
+            for g in p.goals
+        ],
+    }
+
+
+def cmd_project_show(ctx: Context, args: argparse.Namespace) -> int:
+    project = ctx.services.directory.project()
+    if args.json:
+        emit_json(project_json(project))
+        return 0
+    print(_safe(project.name))
+    if project.vision:
+        print(f"  vision: {_safe(project.vision)}")
+    for goal in project.goals:
+        parts = [
+            goal.metric and f"metric {goal.metric}",
+            goal.target and f"target {goal.target}",
+            goal.deadline and f"by {goal.deadline}",
+        ]
+        print(f"  goal: {_safe(goal.text)}" + "".join(f"; {_safe(str(p))}" for p in parts if p))
+    print(f"  blocked cards are escalated after {project.blocked_escalation_days} day(s)")
+    return 0
+
+
+def cmd_project_set(ctx: Context, args: argparse.Namespace) -> int:
+    if args.name is None and args.vision is None and args.escalate_after is None:
+        raise UsageError("project set: nothing to change; give --name, --vision or --escalate-after")
+    project = ctx.services.directory.update_project(
+        name=args.name, vision=args.vision, escalate_after_days=args.escalate_after
+    )
+    print(_safe(project.name))
+    return 0
+
+
+def cmd_project_goal(ctx: Context, args: argparse.Namespace) -> int:
+    deadline = _date_arg(ctx, args.deadline, "deadline")
+    project = ctx.services.directory.add_goal(
+        args.text, metric=args.metric, target=args.target, deadline=deadline
+    )
+    _resolved("deadline", deadline)
+    print(f"{len(project.goals)} goal(s)")
+    return 0
+
+
+def cmd_change_request(ctx: Context, args: argparse.Namespace) -> int:
+    print(ctx.services.records.request_change(args.title, args.description or "").id)
+    return 0
+
+
+def cmd_change_decide(ctx: Context, args: argparse.Namespace) -> int:
+    request = ctx.services.records.decide_change(args.id, approve=args.approve)
+    print(f"{request.id} {request.status.value}")
+    return 0
+
+
+def cmd_change_list(ctx: Context, args: argparse.Namespace) -> int:
+    requests = ctx.services.records.change_requests()
+    if args.json:
+        emit_json(
+            [
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "description": r.description,
+                    "status": r.status.value,
+                    "requested_by": r.requested_by,
+                    "decided_by": r.decided_by or None,
+                    "created_at": _iso(r.created_at),
+                    "decided_at": _iso(r.decided_at),
+                }
+                for r in requests
+            ]
+        )
+        return 0
+    print_table(
+        [[r.id, r.title, r.status.value, r.requested_by, r.decided_by] for r in requests],
+        ["ID", "TITLE", "STATUS", "REQUESTED BY", "DECIDED BY"],
+    )
+    return 0
+
+
+def cmd_decision_list(ctx: Context, args: argparse.Namespace) -> int:
+    decisions = ctx.services.records.decisions()
+    if args.json:
+        emit_json(
+            [
+                {"id": d.id, "text": d.text, "at": _iso(d.at), "meeting_id": d.meeting_id, "by": d.by}
+                for d in decisions
+            ]
+        )
+        return 0
+    rows = [[d.at.astimezone(ctx.zone).strftime("%Y-%m-%d"), d.meeting_id or "", d.text] for d in decisions]
+    print_table(rows, ["DATE", "MEETING", "DECISION"])
+    return 0
+
+
+def cmd_activity(ctx: Context, args: argparse.Namespace) -> int:
+    entries = ctx.services.records.feed(args.limit)
+    if args.json:
+        emit_json(
+            [
+                {
+                    "at": _iso(a.at),
+                    "user": a.user,
+                    "os_user": a.os_user,
+                    "entity": a.entity,
+                    "entity_id": a.entity_id,
+                    "action": a.action,
+                    "detail": a.detail,
+                }
+                for a in entries
+            ]
+        )
+        return 0
+    rows = [
+        [
+            a.at.astimezone(ctx.zone).strftime("%Y-%m-%d %H:%M"),
+            f"{a.user} ({a.os_user})",
+            a.entity_id,
+            a.action,
+            a.detail,
+        ]
+        for a in entries
+    ]
+    print_table(rows, ["WHEN", "WHO", "WHAT", "ACTION", "DETAIL"])
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -638,6 +773,10 @@ GROUPS = {
     "card": "cards on the department boards",
     "risk": "the risk register",
     "meeting": "meetings, minutes, decisions and action items",
+    "project": "the project: vision, SMART goals, escalation",
+    "change": "change requests, approved or rejected",
+    "decision": "the decision log across meetings",
+    "activity": "who changed what, newest first",
     "export": "write Word minutes and calendar files",
     "send": "e-mail meeting invites",
     "calendar": "publish to a CalDAV calendar",
@@ -715,6 +854,20 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         _risk_parsers(sub, common, command, json_flag)
     if wants("meeting"):
         _meeting_parsers(sub, common, command, json_flag)
+    if wants("project"):
+        _project_parsers(sub, common, command, json_flag)
+    if wants("change"):
+        _change_parsers(sub, common, command, json_flag)
+    if wants("decision"):
+        decision = sub.add_parser("decision", help=GROUPS["decision"], parents=[common])
+        decision_sub = decision.add_subparsers(
+            dest="action", metavar="ACTION", required=True, parser_class=Parser
+        )
+        json_flag(command(decision_sub, "list", cmd_decision_list, "every decision, newest first"))
+    if wants("activity"):
+        p = command(sub, "activity", cmd_activity, GROUPS["activity"])
+        p.add_argument("--limit", type=int, default=50, help="how many entries (default 50)")
+        json_flag(p)
     if build_all or wanted in EXPORT_GROUPS:
         if importlib.util.find_spec("tui.cli_export") is not None:
             importlib.import_module("tui.cli_export").add_parsers(sub)
@@ -828,6 +981,34 @@ def _risk_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -
     p = command(risk_sub, "show", cmd_risk_show, "show one risk with its score history")
     p.add_argument("id", metavar="ID")
     json_flag(p)
+
+
+def _project_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -> None:
+    project = sub.add_parser("project", help=GROUPS["project"], parents=[common])
+    project_sub = project.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    json_flag(command(project_sub, "show", cmd_project_show, "show the project, its vision and goals"))
+    p = command(project_sub, "set", cmd_project_set, "change the project's name, vision or escalation")
+    p.add_argument("--name", metavar="TEXT")
+    p.add_argument("--vision", metavar="TEXT")
+    p.add_argument("--escalate-after", type=int, metavar="DAYS", help="flag cards blocked longer than this")
+    p = command(project_sub, "goal", cmd_project_goal, "add a SMART goal")
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--metric", default="", metavar="TEXT", help="how it is measured")
+    p.add_argument("--target", default="", metavar="TEXT", help="the value to reach")
+    p.add_argument("--deadline", metavar="DATE")
+
+
+def _change_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -> None:
+    change = sub.add_parser("change", help=GROUPS["change"], parents=[common])
+    change_sub = change.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    p = command(change_sub, "request", cmd_change_request, "record a change request; prints its id")
+    p.add_argument("--title", required=True, metavar="TEXT")
+    p.add_argument("--description", metavar="TEXT")
+    for verb, approve in (("approve", True), ("reject", False)):
+        p = command(change_sub, verb, cmd_change_decide, f"{verb} a change request")
+        p.add_argument("id", metavar="ID")
+        p.set_defaults(approve=approve)
+    json_flag(command(change_sub, "list", cmd_change_list, "list change requests"))
 
 
 def _meeting_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -> None:

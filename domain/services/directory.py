@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from domain.errors import ConflictError, ValidationError
 from domain.models import Column, Department, Goal, Person, Project
@@ -91,4 +92,39 @@ class DirectoryService(Service):
         with self.store.transaction() as uow:
             uow.projects.put(project)
             self.record(uow, "project", PROJECT_ID, "updated", project.name)
+        return project
+
+    def update_project(
+        self, *, name: str | None = None, vision: str | None = None, escalate_after_days: int | None = None
+    ) -> Project:
+        """Change the project's name, vision or escalation threshold, keeping its goals."""
+        with self.store.transaction() as uow:
+            project = uow.projects.get(PROJECT_ID) or Project(id=PROJECT_ID, name="Huddle project")
+            if name is not None:
+                project = replace(project, name=clean_title(name, "project name"))
+            if vision is not None:
+                project = replace(project, vision=clean_text(vision, "vision", required=False))
+            if escalate_after_days is not None:
+                if escalate_after_days < 1:
+                    raise ValidationError("the escalation threshold must be at least 1 day")
+                project = replace(project, blocked_escalation_days=escalate_after_days)
+            uow.projects.put(project)
+            self.record(uow, "project", PROJECT_ID, "updated", project.name)
+        return project
+
+    def add_goal(
+        self, text: str, *, metric: str = "", target: str = "", deadline: date | None = None
+    ) -> Project:
+        """Add a SMART goal: what, measured by which metric, to which target, by when."""
+        goal = Goal(
+            clean_title(text, "goal"),
+            clean_text(metric, "metric", required=False),
+            clean_text(target, "target", required=False),
+            deadline,
+        )
+        with self.store.transaction() as uow:
+            project = uow.projects.get(PROJECT_ID) or Project(id=PROJECT_ID, name="Huddle project")
+            project = replace(project, goals=(*project.goals, goal))
+            uow.projects.put(project)
+            self.record(uow, "project", PROJECT_ID, "goal added", goal.text)
         return project

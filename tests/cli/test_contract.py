@@ -187,3 +187,37 @@ def test_db_and_user_from_environment(cli: Cli) -> None:
     assert json.loads(shown.out)["created_by"] == "envuser"
     other = cli.db.with_name("other.json")
     assert cli.run("--db", str(other), "dept", "list", "--json", env=env).out.strip() == "[]"
+
+
+def test_project_goals_changes_decisions_and_activity(team: Cli) -> None:
+    team.ok("project", "set", "--name", "发布项目", "--vision", "Launch together", "--escalate-after", "5")
+    team.ok(
+        "project",
+        "goal",
+        "三家试点客户上线",
+        "--metric",
+        "customers live",
+        "--target",
+        "3",
+        "--deadline",
+        "+6w",
+    )
+    project = team("project", "show", "--json").json()
+    assert project["name"] == "发布项目"
+    assert project["escalate_after_days"] == 5
+    assert project["goals"] == [
+        {"text": "三家试点客户上线", "metric": "customers live", "target": "3", "deadline": "2027-01-06"}
+    ]
+    change = team.ok("change", "request", "--title", "推迟发布一周", "--description", "vendor delay")
+    assert change == "CR-1"
+    assert team.ok("change", "reject", change) == "CR-1 rejected"
+    again = team("change", "approve", change)
+    assert again.code == 1
+    assert "already rejected" in again.err
+    assert team("change", "list", "--json").json()[0]["status"] == "rejected"
+    meeting = team.ok("meeting", "start", "--title", "Sync")
+    team.ok("meeting", "decide", meeting, "批准预算")
+    assert [d["text"] for d in team("decision", "list", "--json").json()] == ["批准预算"]
+    feed = team("activity", "--limit", "2", "--json").json()
+    assert [e["action"] for e in feed] == ["decision", "started"]
+    assert feed[0]["user"] == "ann"
