@@ -229,7 +229,7 @@ class RisksScreen(AreaScreen):
         )
         parts: list[str | tuple[str, str]] = [(kind, "bold")]
         if self.since is not None:
-            parts += ["  ·  movement since ", (self.since.isoformat(), "bold"), "  (◦ = was here)"]
+            parts += ["\nMoved since ", (self.since.isoformat(), "bold"), ": arrow = moved in, ◦ = was here"]
         self.query_one("#heatmap-caption", Static).update(Content.assemble(*parts))
         amber, red = self.bands.amber, self.bands.red
         legend = Content.assemble(
