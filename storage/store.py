@@ -185,7 +185,7 @@ class ActivityTable:
                 continue  # a torn last line after a crash: its records are still in the data file
 
     def recent(self, limit: int = 50) -> list[Activity]:
-        docs = sorted(self._table, key=lambda d: d["at"], reverse=True)[:limit]
+        docs = sorted(self._table, key=lambda d: (d["at"], d.doc_id), reverse=True)[:limit]
         return [codecs.activity_from_doc(d) for d in docs]
 
 
