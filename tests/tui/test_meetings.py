@@ -1,0 +1,397 @@
+"""Meeting mode end to end: start form, quick capture, bad input, followers, carry-over, end, resume."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from textual.message import Message
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from domain.capture import CaptureKind, JournalEntry, draft_record
+from domain.models import Meeting, MeetingStatus
+from storage.journal import MeetingJournal, journal_path
+from tests.conftest import FixedClock, make_context
+from tui.app import HuddleApp
+from tui.screens.meeting_dialogs import EndMeetingModal, ResumeMeetingModal, StartMeetingModal
+from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
+from tui.screens.meetings import MeetingsScreen
+from tui.widgets.minutes_log import MinuteRow, MinutesLog
+from tui.wiring import Context
+
+SIZE = (120, 40)
+
+
+async def until(pilot: Pilot[None], predicate: Callable[[], bool], seconds: float = 5.0) -> None:
+    """Let the app run until ``predicate`` holds (the recorder's loops never end: no wait_for_complete)."""
+    waited = 0.0
+    while not predicate():
+        if waited >= seconds:
+            raise AssertionError("condition not reached in time")
+        await pilot.pause(0.05)
+        waited += 0.05
+
+
+def start_meeting(context: Context, **kwargs: object) -> Meeting:
+    meetings = context.services.meetings
+    meeting = meetings.start(
+        "Weekly ops sync",
+        attendees=["ann", "wei", "bob"],
+        tz="Asia/Shanghai",
+        series="Ops weekly",
+        agenda=[("Intro", 5), ("Budget review", 15), ("发布会筹备", 20)],
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return meetings.goto_item(meeting.id, 0)
+
+
+async def open_live(pilot: Pilot[None]) -> LiveMeetingScreen:
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, MeetingsScreen) and bool(app.screen.data.meetings))
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, LiveMeetingScreen) and app.screen.view is not None)
+    assert isinstance(app.screen, LiveMeetingScreen)
+    return app.screen
+
+
+async def type_line(pilot: Pilot[None], text: str, *, submit: bool = True) -> None:
+    screen = pilot.app.screen
+    assert isinstance(screen, LiveMeetingScreen)
+    screen.minutes_log.capture_input.insert_text_at_cursor(text)
+    await pilot.pause()
+    if submit:
+        await pilot.press("enter")
+
+
+def preview(screen: LiveMeetingScreen) -> Static:
+    return screen.query_one("#capture-preview", Static)
+
+
+async def test_start_form_opens_the_live_meeting(context: Context) -> None:
+    app = HuddleApp(context, start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, StartMeetingModal))
+        form = app.screen
+        form.query_one("#form-title", Input).value = "发布会筹备会议"
+        form.query_one("#form-series", Input).value = "Launch"
+        form.query_one("#form-attendees", Input).value = "ann, 李伟"
+        form.query_one("#form-agenda").text = "Venue 10m\n预算 15分钟\nAOB"  # type: ignore[attr-defined]
+        form.query_one("#form-when", Input).value = "today 10:00"
+        await pilot.pause()
+        assert "李伟 (@wei)" in str(form.query_one("#form-attendees-preview", Static).content)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, LiveMeetingScreen) and app.screen.view is not None)
+        meeting = context.services.meetings.list()[-1]
+        assert meeting.title == "发布会筹备会议"
+        assert meeting.series == "Launch"
+        assert [a.handle for a in meeting.attendees] == ["ann", "wei"]
+        assert [(a.title, a.minutes) for a in meeting.agenda] == [("Venue", 10), ("预算", 15), ("AOB", 10)]
+        assert meeting.start == datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+        assert meeting.agenda[0].started_at is not None
+
+
+async def test_start_form_refuses_unknown_attendee(context: Context) -> None:
+    app = HuddleApp(context, start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, StartMeetingModal))
+        app.screen.query_one("#form-title", Input).value = "Sync"
+        app.screen.query_one("#form-attendees", Input).value = "ann, zed"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, StartMeetingModal)
+        assert "no person 'zed'" in str(app.screen.query_one("#form-error", Static).content)
+        assert context.services.meetings.list() == []
+
+
+async def test_quick_capture_records_notes_decisions_actions_risks(context: Context) -> None:
+    meeting = start_meeting(context)
+    messages: list[Message] = []
+    app = HuddleApp(context, start_mode="meetings")
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        screen = await open_live(pilot)
+        assert screen.minutes_log.capture_input.has_focus
+        await type_line(pilot, "Racks arrive [red]Monday[/]")
+        await type_line(pilot, "/d 采用方案B")
+        await type_line(pilot, "/a @wei fri", submit=False)
+        assert "has no text yet" in str(preview(screen).content)
+        await type_line(pilot, " 确认场地", submit=False)
+        assert (
+            str(preview(screen).content) == "→ action for 李伟 (@wei, 市场部), due Fri 27 Nov 2026: 确认场地"
+        )
+        await pilot.press("enter")
+        await type_line(pilot, "/r Vendor may ship late")
+        await until(pilot, lambda: not screen.pending and len(screen.commit_seconds) == 4)
+        await type_line(pilot, "/n")
+        await until(pilot, lambda: context.services.meetings.get(meeting.id).current_item == 1)
+
+        saved = context.services.meetings.get(meeting.id)
+        assert [(n.kind.value, n.text) for n in saved.notes] == [
+            ("note", "Racks arrive [red]Monday[/]"),
+            ("decision", "采用方案B"),
+            ("action", "确认场地"),
+            ("risk", f"{saved.notes[3].text.split(':')[0]}: Vendor may ship late"),
+        ]
+        assert all(n.agenda_index == 0 for n in saved.notes)
+        assert [d.text for d in saved.decisions] == ["采用方案B"]
+        (action,) = saved.actions
+        card = context.services.cards.get(action.card_id)
+        assert (card.dept, card.owner, card.due, card.meeting_id) == (
+            "市场部",
+            "wei",
+            date(2026, 11, 27),
+            meeting.id,
+        )
+        assert any(
+            r.title == "Vendor may ship late" and r.meeting_id == meeting.id
+            for r in context.services.risks.list()
+        )
+        submitted = list({id(m): m for m in messages if isinstance(m, MinutesLog.EntrySubmitted)}.values())
+        assert [m.text for m in submitted][:2] == ["Racks arrive [red]Monday[/]", "/d 采用方案B"]
+        # User text is shown literally, never as markup.
+        await until(pilot, lambda: screen.view is not None and screen.view.meeting.current_item == 1)
+        assert screen.minutes_log.border_title == "Minutes · 2. Budget review"
+
+
+async def test_minutes_show_markup_literally(context: Context) -> None:
+    start_meeting(context)
+    app = HuddleApp(context, start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_live(pilot)
+        await type_line(pilot, "Racks arrive [red]Monday[/]")
+        await until(pilot, lambda: not screen.pending)
+        await pilot.pause(0.2)
+        rows = [str(r.content) for r in screen.query(MinuteRow)]
+        assert any("Racks arrive [red]Monday[/]" in r for r in rows)
+
+
+async def test_bad_lines_stay_in_the_input_with_a_message(context: Context) -> None:
+    meeting = start_meeting(context)
+    app = HuddleApp(context, start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_live(pilot)
+        for line, message in [
+            ("/a @zed fri 订机票", "no person 'zed'"),
+            ("/a @wei 下下周 订机票", "cannot read date '下下周'"),
+            ("/q what", "unknown command /q"),
+        ]:
+            screen.minutes_log.capture_input.value = ""
+            await type_line(pilot, line)
+            await pilot.pause()
+            assert screen.minutes_log.capture_input.value == line
+            assert message in str(preview(screen).content)
+            assert preview(screen).has_class("-error")
+        await pilot.pause(0.3)
+        assert context.services.meetings.get(meeting.id).notes == ()
+
+
+async def test_keys_record_the_line_as_decision_and_move_items(context: Context) -> None:
+    meeting = start_meeting(context)
+    app = HuddleApp(context, start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_live(pilot)
+        await type_line(pilot, "Ship on Friday", submit=False)
+        await pilot.press("alt+d")
+        await type_line(pilot, "Order racks", submit=False)
+        await pilot.press("alt+a")
+        assert screen.minutes_log.capture_input.value == "/a Order racks"
+        screen.minutes_log.capture_input.value = ""
+        await pilot.press("ctrl+n")
+        assert screen.agenda_panel.current == 1
+        await until(pilot, lambda: context.services.meetings.get(meeting.id).current_item == 1)
+        saved = context.services.meetings.get(meeting.id)
+        assert [d.text for d in saved.decisions] == ["Ship on Friday"]
+        await pilot.press("ctrl+b")
+        await until(pilot, lambda: context.services.meetings.get(meeting.id).current_item == 0)
+
+
+async def test_attendance_toggle(context: Context) -> None:
+    meeting = start_meeting(context)
+    app = HuddleApp(context, start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_live(pilot)
+        await pilot.press("ctrl+t")
+        assert screen.attendee_list.has_focus
+        await pilot.press("down", "space")
+        await until(pilot, lambda: not context.services.meetings.get(meeting.id).attendees[1].present)
+        await until(pilot, lambda: screen.attendee_list.children[1].has_class("-absent"))
+        assert not screen.attendee_list.children[0].has_class("-absent")
+        await pilot.press("ctrl+t")
+        assert screen.minutes_log.capture_input.has_focus
+
+
+async def test_timer_uses_the_injected_clock_and_shows_over_time(db_path: Path, clock: FixedClock) -> None:
+    from tests.conftest import seed_workspace
+
+    context = make_context(db_path, clock)
+    seed_workspace(context.services)
+    start_meeting(context)
+    app = HuddleApp(context, start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_live(pilot)
+        row = app.screen.query_one("#agenda-item-0")
+        assert not row.has_class("-over-time")
+        clock.advance(minutes=6)
+        await until(pilot, lambda: row.has_class("-over-time"), seconds=3)
+        assert "06:00 / 5 min  +01:00 over" in str(row.content)  # type: ignore[attr-defined]
+
+
+async def test_follower_sees_notes_appear(db_path: Path, clock: FixedClock) -> None:
+    from tests.conftest import seed_workspace
+
+    scribe = make_context(db_path, clock, "ann")
+    seed_workspace(scribe.services)
+    meeting = start_meeting(scribe)
+    follower = make_context(db_path, clock, "wei")
+    app = HuddleApp(follower, start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, MeetingsScreen) and bool(app.screen.data.meetings))
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, LiveMeetingScreen) and app.screen.view is not None)
+        screen = app.screen
+        assert isinstance(screen, LiveMeetingScreen)
+        assert not screen.query("#capture-input")
+        scribe.services.meetings.note(meeting.id, "written by the scribe's process")
+        await until(pilot, lambda: any("scribe's process" in str(r.content) for r in screen.query(MinuteRow)))
+        await pilot.press("ctrl+n", "alt+d")
+        await pilot.pause(0.3)
+        assert follower.services.meetings.get(meeting.id).current_item == 0
+
+
+async def test_end_meeting_summary_and_next_meeting(context: Context) -> None:
+    meeting = start_meeting(context)
+    context.services.meetings.decide(meeting.id, "Go with vendor B")
+    context.services.meetings.action(meeting.id, "ann", date(2026, 11, 27), "Order racks")
+    app = HuddleApp(context, start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_live(pilot)
+        await pilot.press("alt+e")
+        await until(pilot, lambda: isinstance(app.screen, EndMeetingModal))
+        summary = str(app.screen.query_one("#end-summary", Static).content)
+        assert "Go with vendor B" in summary
+        assert "Ann Lee (@ann)" in summary
+        field = app.screen.query_one("#end-next", Input)
+        field.value = "next wed 10:00"
+        await pilot.pause()
+        assert "Wed 02 Dec 2026 10:00 Asia/Shanghai" in str(
+            app.screen.query_one("#end-next-preview", Static).content
+        )
+        await pilot.press("enter")
+        await until(
+            pilot, lambda: isinstance(app.screen, MeetingSummaryScreen) and app.screen.view is not None
+        )
+        ended = context.services.meetings.get(meeting.id)
+        assert ended.status == MeetingStatus.ENDED
+        assert ended.next_start == datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
+        text = str(app.screen.query_one("#summary-text", Static).content)
+        assert "Next meeting: Wed 02 Dec 2026 10:00 Asia/Shanghai (60 min)" in text
+        assert "Order racks" in text
+
+
+async def test_next_meeting_of_series_carries_attendees_agenda_and_open_actions(context: Context) -> None:
+    meetings = context.services.meetings
+    first = start_meeting(context)
+    meetings.set_present(first.id, "bob", False)
+    open_item, _ = meetings.action(first.id, "ann", date(2026, 11, 27), "Order racks")
+    done_item, done_card = meetings.action(first.id, "wei", date(2026, 11, 26), "确认场地")
+    context.services.cards.move(done_card.id, "Done")
+    meetings.end(first.id, next_start=datetime(2026, 12, 2, 2, 0, tzinfo=UTC))
+    app = HuddleApp(context, start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, MeetingsScreen) and bool(app.screen.data.meetings))
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, LiveMeetingScreen) and app.screen.view is not None)
+        screen = app.screen
+        assert isinstance(screen, LiveMeetingScreen)
+        assert screen.view is not None
+        second = screen.view.meeting
+        assert second.id != first.id
+        assert second.series == "Ops weekly"
+        assert second.start == datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
+        assert [a.handle for a in second.attendees] == ["ann", "wei", "bob"]
+        assert [(a.title, a.minutes) for a in second.agenda] == [(a.title, a.minutes) for a in first.agenda]
+        assert second.carried_over == (open_item.card_id,)
+        assert [a.card_id for a, _ in screen.view.open_actions] == [open_item.card_id]
+        rows = screen.query("ActionItemRow")
+        assert len(rows) == 1
+        assert rows.first().has_class("-carried")
+        assert done_item.card_id not in str(rows.first().content)  # type: ignore[attr-defined]
+
+
+def write_crash_journal(context: Context, meeting_id: str) -> JournalEntry:
+    """What a scribe's journal holds after a kill -9: a line not yet in the data file and a draft."""
+    entry = JournalEntry("e-unsaved", CaptureKind.DECISION, "Budget approved 预算通过", agenda_index=0)
+    journal = MeetingJournal(context.db_path, meeting_id, context.os_user)
+    journal.append(draft_record("Budget appr"))
+    journal.append(entry.to_record())
+    journal.append(draft_record("Next step: 联系供应"))
+    journal.close()
+    return entry
+
+
+async def test_resume_offer_replays_lines_and_restores_the_draft(context: Context) -> None:
+    meeting = start_meeting(context)
+    entry = write_crash_journal(context, meeting.id)
+    app = HuddleApp(context, start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ResumeMeetingModal))
+        message = str(app.screen.query_one("#resume-message", Static).content)
+        assert "Budget approved 预算通过" in message
+        assert "Next step: 联系供应" in message
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, LiveMeetingScreen) and not app.screen.pending)
+        screen = app.screen
+        assert isinstance(screen, LiveMeetingScreen)
+        assert screen.minutes_log.capture_input.value == "Next step: 联系供应"
+        saved = context.services.meetings.get(meeting.id)
+        assert [(n.id, n.text) for n in saved.notes] == [(entry.id, entry.text)]
+        journal = MeetingJournal(context.db_path, meeting.id, context.os_user)
+        await until(pilot, lambda: list(journal.records()) == [draft_record("Next step: 联系供应")])
+
+
+async def test_leaving_with_an_empty_line_clears_the_journal(context: Context) -> None:
+    meeting = start_meeting(context)
+    app = HuddleApp(context, start_mode="meetings")
+    path = journal_path(context.db_path, meeting.id, context.os_user)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_live(pilot)
+        await type_line(pilot, "A note")
+        await until(pilot, lambda: path.exists() and not screen.pending)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, MeetingsScreen))
+        await until(pilot, lambda: screen.recorder.finished.is_set())
+        assert not path.exists()
+
+
+async def test_leaving_with_a_draft_keeps_it_for_next_time(context: Context) -> None:
+    meeting = start_meeting(context)
+    app = HuddleApp(context, start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_live(pilot)
+        await type_line(pilot, "half a thought", submit=False)
+        await pilot.press("escape")
+        await until(
+            pilot, lambda: isinstance(app.screen, MeetingsScreen) and screen.recorder.finished.is_set()
+        )
+        assert context.pending_journals() == [meeting.id]
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, LiveMeetingScreen) and app.screen is not screen)
+        assert app.screen.minutes_log.capture_input.value == "half a thought"  # type: ignore[attr-defined]
+
+
+async def test_hang_up_flush_journals_the_draft_at_once(context: Context) -> None:
+    meeting = start_meeting(context)
+    app = HuddleApp(context, start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_live(pilot)
+        await type_line(pilot, "typed just before the link dropped", submit=False)
+        flush = getattr(app, "run_flush_hooks", None)
+        if flush is None:
+            screen.flush_journal()
+        else:
+            flush()
+        journal = MeetingJournal(context.db_path, meeting.id, context.os_user)
+        assert draft_record("typed just before the link dropped") in list(journal.records())
