@@ -114,25 +114,43 @@ class KillRound:
 
 def run_and_kill(argv: Sequence[str], delay: float, *, timeout: float = 30.0) -> KillRound:
     """Start ``argv``, let it work for ``delay`` seconds after it prints ``ready``, then SIGKILL it."""
-    proc = subprocess.Popen(
-        list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, env=worker_env()
-    )
-    try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
-        assert first.strip() == b"ready", (
-            f"worker did not start: {first!r} {proc.stderr and proc.stderr.read()!r}"
+    return run_and_kill_together([argv], delay, timeout=timeout)[0]
+
+
+def run_and_kill_together(
+    argvs: Sequence[Sequence[str]], delay: float, *, timeout: float = 30.0
+) -> list[KillRound]:
+    """Start every command, wait until all print ``ready``, let them work ``delay`` s, SIGKILL them all."""
+    procs = [
+        subprocess.Popen(
+            list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, env=worker_env()
         )
+        for argv in argvs
+    ]
+    outputs: list[bytes] = []
+    try:
+        for proc in procs:
+            assert proc.stdout is not None
+            first = proc.stdout.readline()
+            assert first.strip() == b"ready", (
+                f"worker did not start: {first!r} {proc.stderr and proc.stderr.read()!r}"
+            )
         time.sleep(delay)
-        os.kill(proc.pid, signal.SIGKILL)
-        out, _err = proc.communicate(timeout=timeout)
+        for proc in procs:
+            os.kill(proc.pid, signal.SIGKILL)
+        outputs = [proc.communicate(timeout=timeout)[0] for proc in procs]
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    # A line cut by the kill has no newline yet: it was not acknowledged.
-    complete = out.split(b"\n")[:-1]
-    return KillRound([line.decode().strip() for line in complete if line.strip()], delay, proc.returncode)
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    rounds = []
+    for proc, out in zip(procs, outputs, strict=True):
+        # A line cut by the kill has no newline yet: it was not acknowledged.
+        complete = out.split(b"\n")[:-1]
+        acknowledged = [line.decode().strip() for line in complete if line.strip()]
+        rounds.append(KillRound(acknowledged, delay, proc.returncode))
+    return rounds
 
 
 def interleavings(ids_by_writer: Sequence[Sequence[str]]) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from domain.errors import StorageError
+from domain.repository import Journal
 from storage.journal import MeetingJournal, journal_dir, pending_journals
 
 
@@ -28,6 +29,13 @@ def test_records_come_back_in_order_with_chinese_text(db_path: Path) -> None:
     assert "场地已确认".encode() in raw
     assert b"\\u" not in raw.replace(b"\\u001b", b"")
     journal.close()
+
+
+def test_it_is_the_journal_the_domain_asks_for(db_path: Path) -> None:
+    journal: Journal = MeetingJournal(db_path, "M-1", "ann")
+    journal.append({"kind": "draft", "text": "typed"})
+    assert list(journal.records()) == [{"kind": "draft", "text": "typed"}]
+    journal.clear()
 
 
 def test_the_file_is_named_for_meeting_and_user_beside_the_data_file(db_path: Path) -> None:

@@ -17,7 +17,13 @@ from domain.services import Services
 from storage import TinyStore
 from storage.files import read_json
 from storage.journal import MeetingJournal
-from tests.storage.procs import interleavings, run_and_kill, run_writers, worker_command
+from tests.storage.procs import (
+    interleavings,
+    run_and_kill,
+    run_and_kill_together,
+    run_writers,
+    worker_command,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -135,3 +141,47 @@ def test_sigkill_never_loses_an_acknowledged_journal_record(db_path: Path) -> No
         f"0 lost, {len(records)} records read back, {torn} torn line(s) skipped, {seconds:.1f} s"
     )
     assert acknowledged
+
+
+def test_sigkill_of_two_writers_contending_for_the_lock(db_path: Path, file_services: Services) -> None:
+    """Kills land while one writer holds the lock and the other waits for it."""
+    seed(file_services, ballast=100)
+    seed_value = int(os.environ.get("HUDDLE_KILL_SEED", time.time_ns() % 1_000_000))
+    rng = random.Random(seed_value)
+    acknowledged: list[str] = []
+    started = time.monotonic()
+    for _ in range(KILL_ROUNDS // 2):
+        writers = [worker_command("add-cards", str(db_path), "--writer", str(w)) for w in (1, 2)]
+        for result in run_and_kill_together(writers, rng.uniform(0.05, 0.4)):
+            assert result.returncode == -9
+            acknowledged.extend(result.acknowledged)
+        stored = {c.id for c in TinyStore(db_path).snapshot().cards.list()}
+        missing = set(acknowledged) - stored
+        assert not missing, f"acknowledged but lost: {sorted(missing)} (seed {seed_value})"
+    assert len(set(acknowledged)) == len(acknowledged), "two writers were given the same id"
+    after = file_services.cards.add("OPS", "after the kills")
+    assert file_services.cards.get(after.id).title == "after the kills"
+    print(
+        f"\n[kill -9, two writers] seed {seed_value}: {KILL_ROUNDS // 2} rounds, "
+        f"{len(acknowledged)} writes acknowledged, 0 lost, 0 duplicate ids, "
+        f"{time.monotonic() - started:.1f} s"
+    )
+    assert acknowledged
+
+
+def test_two_processes_appending_to_one_journal_never_interleave(db_path: Path) -> None:
+    """Two sessions of one OS user in one meeting share a journal file: whole lines only."""
+    argv = worker_command("journal", str(db_path), "M-1", "ann")
+    results = run_and_kill_together([argv, argv], 0.3)
+    journal = MeetingJournal(db_path, "M-1", "ann")
+    records = list(journal.records())
+    ids = {r["id"] for r in records}
+    acknowledged = [i for result in results for i in result.acknowledged]
+    assert acknowledged
+    assert all(i in ids for i in acknowledged)
+    assert journal.torn == 0
+    assert len(ids) == len(records)
+    print(
+        f"\n[journal, two appenders] {len(acknowledged)} appends acknowledged, "
+        f"{len(records)} whole records, 0 torn"
+    )
