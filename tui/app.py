@@ -7,6 +7,8 @@ loop), this user's undo stack, the flush hooks run when the terminal hangs up, h
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import signal
 import threading
 from collections import deque
@@ -238,9 +240,19 @@ class HuddleApp(App[None]):
             except Exception as exc:
                 self.log.error(f"flush hook {hook!r} failed: {exc!r}")
 
-    def hang_up(self) -> None:
-        """The terminal went away: save what is pending, then exit."""
+    def hang_up(self, terminal_gone: bool = False) -> None:
+        """Save what is pending, then exit; with ``terminal_gone`` the screen output goes to /dev/null.
+
+        Writing the closing escape sequences to a hung-up terminal fails with EIO and would turn a
+        clean exit into a crash, so a real hang-up detaches stdout and stderr first.
+        """
         self.run_flush_hooks()
+        if terminal_gone and not self.is_headless:
+            null = os.open(os.devnull, os.O_WRONLY)
+            for fd in (1, 2):
+                with contextlib.suppress(OSError):
+                    os.dup2(null, fd)
+            os.close(null)
         self.exit()
 
     def _install_hangup_handlers(self) -> None:
@@ -257,7 +269,7 @@ class HuddleApp(App[None]):
 
     def _on_hangup_signal(self, signum: int, frame: FrameType | None) -> None:
         if self._loop is not None:
-            self._loop.call_soon_threadsafe(self.hang_up)
+            self._loop.call_soon_threadsafe(self.hang_up, signum == signal.SIGHUP)
 
 
 def run_app(context: Context) -> None:

@@ -1,0 +1,216 @@
+"""Live refresh from another process, drafts kept across reloads, SIGHUP flush hooks, the palette."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from tests.tui.test_boards_support import boards, settle, tile_ids
+from tui.app import HuddleApp
+from tui.screens.dialogs import CardFormModal
+from tui.wiring import Context
+
+ROOT = Path(__file__).resolve().parents[2]
+HUDDLE = Path(sys.executable).parent / "huddle"
+
+
+def other_process_adds_card(db: Path, title: str) -> subprocess.Popen[bytes]:
+    """Start another process that adds a card through the services (the CLI when it is installed)."""
+    if HUDDLE.exists():
+        cmd = [
+            str(HUDDLE),
+            "--db",
+            str(db),
+            "--user",
+            "bob",
+            "card",
+            "add",
+            "--dept",
+            "OPS",
+            "--title",
+            title,
+        ]
+    else:
+        code = (
+            "import sys; from tui.wiring import build_context; "
+            "ctx = build_context(sys.argv[1], 'bob'); ctx.services.cards.add('OPS', sys.argv[2])"
+        )
+        cmd = [sys.executable, "-c", code, str(db), title]
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+async def wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
+    """Poll ``condition()`` while the app runs, up to ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await asyncio.sleep(0.05)
+    return condition()
+
+
+@pytest.mark.slow
+async def test_another_process_change_shows_within_about_a_second(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        before = len(tile_ids(app, "Backlog"))
+        proc = other_process_adds_card(context.db_path, "Added elsewhere")
+        await asyncio.to_thread(proc.wait, 30)
+        assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+        done = time.monotonic()
+        assert await wait_for(lambda: len(tile_ids(app, "Backlog")) == before + 1)
+        assert time.monotonic() - done < 2.5
+        titles = [c.title for c in boards(app).columns["Backlog"]]
+        assert "Added elsewhere" in titles
+
+
+@pytest.mark.slow
+async def test_open_edit_form_keeps_its_text_while_the_board_reloads(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, CardFormModal)
+        title = form.query_one("#title", Input)
+        title.value = ""
+        await pilot.press(*"Half typed")
+        proc = other_process_adds_card(context.db_path, "Written meanwhile")
+        await asyncio.to_thread(proc.wait, 30)
+        assert await wait_for(
+            lambda: "Written meanwhile" in [c.title for c in boards(app).columns["Backlog"]]
+        )
+        assert app.screen is form
+        assert title.value == "Half typed"
+        assert app.focused is title
+        await pilot.press(*" title", "ctrl+s")
+        await settle(pilot)
+        assert context.services.cards.get("OPS-1").title == "Half typed title"
+
+
+def broken_hook() -> None:
+    """A hook that fails: the others still run."""
+    raise OSError("disk gone")
+
+
+async def test_sighup_runs_flush_hooks_then_exits(context: Context) -> None:
+    app = HuddleApp(context)
+    flushed: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        unregister = app.register_flush(lambda: flushed.append("second"))
+        app.register_flush(lambda: flushed.append("journal"))
+        app.register_flush(broken_hook)
+        unregister()
+        os.kill(os.getpid(), signal.SIGHUP)
+        await pilot.pause(0.1)
+        await pilot.pause()
+    assert flushed == ["journal"]
+    assert app.return_code == 0
+    assert signal.getsignal(signal.SIGHUP) is not app._on_hangup_signal
+
+
+APP_SCRIPT = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from tui.wiring import build_context
+from tui.app import HuddleApp
+
+ctx = build_context({db!r}, "ann")
+app = HuddleApp(ctx)
+marker = Path({marker!r})
+
+def flush():
+    marker.write_text("flushed")
+
+def ready():
+    app.register_flush(flush)
+    Path({ready!r}).write_text("ready")
+
+app.call_later(ready)
+app.run()
+"""
+
+
+@pytest.mark.slow
+def test_real_terminal_hangup_flushes_and_exits(context: Context, tmp_path: Path) -> None:
+    marker = tmp_path / "flushed.txt"
+    ready_file = tmp_path / "ready.txt"
+    script = APP_SCRIPT.format(
+        root=str(ROOT), db=str(context.db_path), marker=str(marker), ready=str(ready_file)
+    )
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "COLORTERM"}
+    env.update(TERM="xterm-256color", COLUMNS="80", LINES="24")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=follower, stdout=follower, stderr=follower, env=env, cwd=ROOT
+    )
+    os.close(follower)
+    output = b""
+    try:
+        deadline = time.monotonic() + 20
+        while not ready_file.exists() and time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 0.2)
+            if ready:
+                try:
+                    output += os.read(leader, 65536)
+                except OSError:
+                    break
+        assert ready_file.exists(), output[-500:]
+        assert b"\x1b[38;2;" not in output, "no truecolor without COLORTERM"
+        proc.send_signal(signal.SIGHUP)
+        os.close(leader)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert marker.read_text() == "flushed"
+
+
+async def test_palette_lists_the_screen_actions(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for expected in (
+            "Board: Move →",
+            "Board: New",
+            "Board: Edit",
+            "Board: Delete",
+            "Board: Detail",
+            "App: Undo",
+        ):
+            assert expected in titles
+        commands = {command.title: command for command in app.get_system_commands(app.screen)}
+        commands["Board: Move →"].callback()
+        await settle(pilot)
+        assert context.services.cards.get("OPS-1").column == "To do"
+
+
+async def test_palette_go_to_card_opens_it_on_its_board(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"MKT-2")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = boards(app)
+        assert screen.department is not None
+        assert screen.department.name == "市场部"
+        assert screen.selected_id == "MKT-2"
