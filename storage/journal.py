@@ -104,13 +104,13 @@ class MeetingJournal:
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every complete record, oldest first; a torn line left by a crash is skipped."""
+        self.torn = 0
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return
         except OSError as exc:
             raise StorageError(f"cannot read the meeting journal {self.path}: {exc.strerror}") from exc
-        self.torn = 0
         lines = raw.split(b"\n")
         if lines[-1]:
             self.torn += 1
