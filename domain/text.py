@@ -66,6 +66,6 @@ def clean_email(text: str) -> str:
 
 
 def dept_key_from_name(name: str) -> str:
-    """Suggest a short ASCII key for readable card ids (``Operations`` -> ``OPS``); empty if none."""
+    """Suggest a short ASCII key for readable card ids (``Operations`` -> ``OPE``); empty if none."""
     letters = [ch for ch in name.upper() if "A" <= ch <= "Z"]
     return "".join(letters[:3])

@@ -133,11 +133,22 @@ def atomic_write(path: Path, payload: bytes) -> None:
             os.unlink(tmp_name)
         reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
         raise StorageError(f"cannot write {path}: {reason}; nothing was changed") from exc
-    dir_fd = os.open(folder, os.O_RDONLY)
     try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError as exc:
+        raise StorageError(f"{path} was written but {folder} could not be synced: {exc.strerror}") from exc
+
+
+def remove_stale_temp_files(path: Path) -> None:
+    """Delete temp files left by writers killed mid-write; call only while holding the lock,
+    when no live writer can own one."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def file_version(path: Path) -> tuple[int, int, int] | None:

@@ -331,3 +331,18 @@ def test_a_full_disk_keeps_the_old_file_and_says_so(tiny_disk: Path, clock: Fixe
     (tiny_disk / "filler").unlink()
     card = services.cards.add("OPS", "after freeing space")
     assert services.cards.get(card.id).title == "after freeing space"
+
+
+def test_temp_files_of_killed_writers_are_removed_by_the_next_write(tmp_path: Path) -> None:
+    from storage import open_store
+
+    db = tmp_path / "huddle.json"
+    store = open_store(db)
+    with store.transaction() as uow:
+        uow.next_number("x")
+    stale = tmp_path / f".{db.name}.99999.deadbeef.tmp"
+    stale.write_bytes(b"half a file")
+    with store.transaction() as uow:
+        uow.next_number("x")
+    assert not stale.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
