@@ -22,8 +22,15 @@ from tinydb.table import Table
 from domain.errors import StorageError
 from domain.models import Activity, Card, ChangeRequest, Department, Meeting, Person, Project, Risk
 from storage import codecs
-from storage.files import append_lines, atomic_write, dump_json, exclusive_lock, file_version, read_json,
+from storage.files import (
+    append_lines,
+    atomic_write,
+    dump_json,
+    exclusive_lock,
+    file_version,
+    read_json,
     remove_stale_temp_files,
+)
 from storage.migrations import META, SCHEMA_VERSION, meta, migrate
 
 T = TypeVar("T")
