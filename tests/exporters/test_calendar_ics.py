@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
 import uuid
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -276,3 +281,40 @@ def test_calendar_objects_hold_one_event_each_without_method(world: World) -> No
         assert [str(e["UID"]) for e in calendar.walk("VEVENT")] == [obj.uid]
     assert objects[0].uid == world.meeting.next_uid
     assert b"BEGIN:VTIMEZONE" in objects[0].data
+
+
+ICALJS_DIR = os.environ.get("ICALJS_DIR", "")
+ICALJS_SCRIPT = Path(__file__).with_name("icaljs_instants.mjs")
+
+
+@pytest.mark.skipif(
+    shutil.which("node") is None or not (Path(ICALJS_DIR) / "node_modules" / "ical.js").is_dir(),
+    reason="Mozilla ical.js not available: set ICALJS_DIR to a folder where 'npm install ical.js@2' ran",
+)
+@pytest.mark.parametrize(
+    ("zone", "wall", "utc"),
+    [
+        ("America/New_York", "2026-03-09 09:00", datetime(2026, 3, 9, 13, 0, tzinfo=UTC)),
+        ("Europe/Berlin", "2026-10-26 09:00", datetime(2026, 10, 26, 8, 0, tzinfo=UTC)),
+        ("Europe/Berlin", "2026-10-23 09:00", datetime(2026, 10, 23, 7, 0, tzinfo=UTC)),
+        ("Asia/Shanghai", "2026-12-02 10:00", datetime(2026, 12, 2, 2, 0, tzinfo=UTC)),
+    ],
+)
+def test_icaljs_reads_the_same_instants(zone: str, wall: str, utc: datetime) -> None:
+    def icaljs(data: bytes) -> list[dict[str, Any]]:
+        result = subprocess.run(
+            ["node", str(ICALJS_SCRIPT)], input=data, capture_output=True, check=True,
+            env={**os.environ, "ICALJS_DIR": ICALJS_DIR}, timeout=60,
+        )  # fmt: skip
+        parsed: list[dict[str, Any]] = json.loads(result.stdout)
+        return parsed
+
+    meeting = meeting_in(zone, wall)
+    (event,) = icaljs(render_followup_ics(meeting, people=[ANN, WEI], now=NOW))
+    assert event["uid"] == meeting.next_uid
+    assert event["zone"] == zone  # resolved through the file's own VTIMEZONE (ical.js has no zone database)
+    assert event["start"] == int(utc.timestamp())
+    assert event["end"] == int((utc + timedelta(minutes=45)).timestamp())
+    stones = render_milestones_ics([milestone(1, date(2026, 12, 31))], calendar_name="m", now=NOW)
+    (stone,) = icaljs(stones)
+    assert (stone["start"], stone["end"]) == ("2026-12-31", "2027-01-01")
