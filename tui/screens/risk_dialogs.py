@@ -35,19 +35,24 @@ RiskFormModal, RiskDetailModal, SinceModal { align: center middle; }
     padding: 0 1;
 }
 .risk-dialog .dialog-title { text-style: bold; width: 100%; padding-bottom: 1; }
-.risk-dialog .field-label { width: 14; padding-top: 1; color: $text-muted; }
-.risk-dialog .field-row { height: auto; }
+.risk-dialog .field-label { width: 14; color: $text-muted; }
+.risk-dialog .field-row { height: auto; margin-bottom: 1; }
+.risk-dialog #form-fields > .field-row:last-of-type { margin-bottom: 0; }
+.risk-dialog Input, .risk-dialog TextArea { background: $boost; }
+.risk-dialog Input:focus, .risk-dialog TextArea:focus { background: $primary 20%; }
 .risk-dialog .field-row Input { width: 1fr; }
-.risk-dialog .score-input { width: 8; }
-.risk-dialog .hint { color: $text-muted; padding: 1 1 0 1; width: 1fr; }
-.risk-dialog TextArea { height: 4; width: 1fr; }
+.risk-dialog .score-input { width: 5; margin-right: 2; }
+.risk-dialog .score-row .field-label { width: auto; padding-right: 1; }
+.risk-dialog .score-row .field-label.-first { width: 14; padding-right: 0; }
+.risk-dialog .hint { color: $text-muted; padding: 0 1; width: 1fr; }
+.risk-dialog TextArea { height: 3; width: 1fr; }
 .risk-dialog Select { width: 24; }
 .risk-dialog #form-fields { height: auto; max-height: 1fr; }
 .risk-dialog .form-error { color: $error; text-style: bold; padding: 0 1; height: auto; }
 .risk-dialog .form-error.-empty { display: none; }
-.risk-dialog .buttons { height: auto; align-horizontal: right; padding-top: 1; }
+.risk-dialog .buttons { height: auto; align-horizontal: right; padding: 1 0; }
 .risk-dialog .buttons Button { margin-left: 2; }
-.risk-dialog Input.-invalid { border: tall $error; }
+.risk-dialog Input.-invalid { background: $error 35%; }
 .risk-dialog #detail-body { height: auto; max-height: 1fr; }
 .risk-dialog .detail-field { height: auto; }
 .risk-dialog #history-table { height: auto; max-height: 12; margin-top: 1; }
@@ -115,20 +120,24 @@ class RiskFormModal(ModalScreen[Risk | None]):
                 with Horizontal(classes="field-row"):
                     yield Label("Title", classes="field-label")
                     yield Input(
-                        risk.title if risk else "", placeholder="what could go wrong", id="field-title"
+                        risk.title if risk else "",
+                        placeholder="what could go wrong",
+                        id="field-title",
+                        compact=True,
                     )
                 with Horizontal(classes="field-row"):
                     yield Label("Description", classes="field-label")
-                    yield TextArea(risk.description if risk else "", id="field-description")
-                with Horizontal(classes="field-row"):
-                    for name, label in _SCORE_FIELDS:
-                        yield Label(label, classes="field-label")
+                    yield TextArea(risk.description if risk else "", id="field-description", compact=True)
+                with Horizontal(classes="field-row score-row"):
+                    for n, (name, label) in enumerate(_SCORE_FIELDS):
+                        yield Label(label, classes="field-label -first" if n == 0 else "field-label")
                         value = getattr(risk, name) if risk else None
                         yield Input(
                             "" if value is None else str(value),
                             placeholder="1-5",
                             id=f"field-{name}",
                             classes="score-input",
+                            compact=True,
                         )
                 for name, label, hint in _TEXT_FIELDS:
                     with Horizontal(classes="field-row"):
@@ -137,6 +146,7 @@ class RiskFormModal(ModalScreen[Risk | None]):
                             str(getattr(risk, name) or "") if risk else "",
                             placeholder=hint,
                             id=f"field-{name}",
+                            compact=True,
                         )
                 with Horizontal(classes="field-row"):
                     yield Label("Status", classes="field-label")
@@ -145,11 +155,14 @@ class RiskFormModal(ModalScreen[Risk | None]):
                         value=(risk.status if risk else RiskStatus.OPEN).value,
                         allow_blank=False,
                         id="field-status",
+                        compact=True,
                     )
                 with Horizontal(classes="field-row"):
                     yield Label("Review date", classes="field-label")
                     review = risk.review_date.isoformat() if risk and risk.review_date else ""
-                    yield Input(review, placeholder="fri, +2w, 2026-12-01", id="field-review_date")
+                    yield Input(
+                        review, placeholder="fri, +2w, 2026-12-01", id="field-review_date", compact=True
+                    )
                     yield Label("", id="review-resolved", classes="hint")
                 with Horizontal(classes="field-row"):
                     yield Label("Linked cards", classes="field-label")
@@ -157,11 +170,12 @@ class RiskFormModal(ModalScreen[Risk | None]):
                         ", ".join(risk.linked_cards) if risk else "",
                         placeholder="OPS-1, MKT-2",
                         id="field-linked_cards",
+                        compact=True,
                     )
             yield Static("", id="form-error", classes="form-error -empty")
             with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+                yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#field-title", Input).focus()
@@ -315,8 +329,8 @@ class RiskDetailModal(ModalScreen[str | None]):
                 yield Label("Score history", classes="dialog-title")
                 yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="buttons"):
-                yield Button("Edit (e)", id="edit")
-                yield Button("Close", variant="primary", id="close")
+                yield Button("Edit (e)", id="edit", compact=True)
+                yield Button("Close (esc)", variant="primary", id="close", compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#history-table", DataTable)
@@ -393,6 +407,7 @@ class SinceModal(ModalScreen[SinceChoice | None]):
                 self.current.isoformat() if self.current else "",
                 placeholder="2026-11-01, yesterday, -2w; empty turns movement off",
                 id="since-input",
+                compact=True,
             )
             yield Static(Content(f"Forms: -3d, -2w (days/weeks ago), {DATE_FORMS}."), classes="hint")
             yield Static("", id="form-error", classes="form-error -empty")
