@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone, vCalAddress
 
 from domain.errors import ValidationError
-from domain.models import Card, Meeting, Person
+from domain.models import Card, Meeting, MeetingStatus, Person
 from domain.rules import is_done
 from domain.text import clean_email
 from exporters._text import display_name, index_people, wall_clock, xml_safe, zone_of
@@ -197,10 +197,12 @@ def _followup_event(
     meeting: Meeting, people: Mapping[str, Person], now: datetime
 ) -> tuple[Event, list[Timezone]]:
     if meeting.next_start is None:
-        raise ValidationError(
-            f"meeting {meeting.id} has no follow-up meeting; "
-            f"set one with 'huddle meeting end {meeting.id} --next DATETIME'"
+        hint = (
+            ""
+            if meeting.status == MeetingStatus.ENDED
+            else f" (set one with 'meeting end {meeting.id} --next')"
         )
+        raise ValidationError(f"meeting {meeting.id} has no follow-up meeting{hint}")
     chair = people.get(meeting.organizer or "")
     if chair is None or not chair.email:
         raise ValidationError(

@@ -24,6 +24,8 @@ from domain.text import clean_email
 from tui.config import CalDavSettings, Settings, SmtpSettings
 
 SECURITY_MODES = ("none", "starttls", "ssl")
+CALDAV_TIMEOUT = 30
+"""Seconds to wait for the CalDAV server."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +235,7 @@ def push_calendar(
             url=config.url,
             username=config.username or None,
             password=password,
-            timeout=int(settings.smtp.timeout),
+            timeout=CALDAV_TIMEOUT,
             enable_rfc6764=False,
         ) as client:
             calendar = client.calendar(url=config.url)  # type: ignore[no-untyped-call]
