@@ -1,15 +1,357 @@
-"""The plan area (placeholder until its issue lands)."""
+"""The plan area: the project's vision and SMART goals, milestones, a week timeline, RACI and load."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Footer, Header, Static
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, ClassVar
 
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.color import Color
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.markup import escape
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
+
+from domain.errors import HuddleError
+from domain.models import Card, Department, Person, Project
+from tui.messages import OpenCard
+from tui.plan_view import load_rows, milestone_rows, progress_bar, raci_rows, timeline_rows, week_start
 from tui.screens.base import AreaScreen
+from tui.widgets.timeline import TimelineChart
+
+if TYPE_CHECKING:
+    from tui.wiring import Context
+
+TABS = {"overview": "overview-tab", "timeline": "timeline-tab", "raci": "raci-tab", "load": "load-tab"}
+
+
+@dataclass(frozen=True, slots=True)
+class PlanData:
+    """What one load reads from the data file."""
+
+    project: Project | None = None
+    cards: tuple[Card, ...] = ()
+    people: tuple[Person, ...] = ()
+    departments: tuple[Department, ...] = ()
+    at_risk: frozenset[str] = field(default_factory=frozenset)
+    today: date = date(2000, 1, 1)
 
 
 class PlanScreen(AreaScreen):
+    """Project goals and milestones, timeline, RACI matrix (flagging missing A or R), per-person load."""
+
+    CSS_PATH = "plan.tcss"
+    BINDING_GROUP_TITLE = "Plan"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "show_tab('overview')", "Overview", id="plan.show-overview"),
+        Binding("t", "show_tab('timeline')", "Timeline", id="plan.show-timeline"),
+        Binding("r", "show_tab('raci')", "RACI", id="plan.show-raci"),
+        Binding("l", "show_tab('load')", "Load", id="plan.show-load"),
+        Binding("p", "toggle_problems", "Only RACI problems", id="plan.raci-problems"),
+    ]
+
+    problems_only: reactive[bool] = reactive(False, init=False)
+    """Show only the cards whose RACI lacks an Accountable or a Responsible."""
+
+    @dataclass
+    class Loaded(Message):
+        data: PlanData
+
+    @dataclass
+    class LoadFailed(Message):
+        error: str
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.data = PlanData()
+
+    @property
+    def tabs(self) -> TabbedContent:
+        return self.query_one("#plan-tabs", TabbedContent)
+
+    @property
+    def milestone_table(self) -> DataTable[object]:
+        return self.query_one("#milestone-table", DataTable)
+
+    @property
+    def raci_table(self) -> DataTable[object]:
+        return self.query_one("#raci-table", DataTable)
+
+    @property
+    def load_table(self) -> DataTable[object]:
+        return self.query_one("#load-table", DataTable)
+
+    @property
+    def timeline(self) -> TimelineChart:
+        return self.query_one("#timeline", TimelineChart)
+
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Plan", id="plan-placeholder")
+        with TabbedContent(id="plan-tabs"):
+            with TabPane("Overview", id=TABS["overview"]), VerticalScroll(id="overview-scroll"):
+                yield Static("", id="project-summary")
+                yield Label("SMART goals", classes="section-title")
+                yield DataTable(id="goals-table", cursor_type="row", zebra_stripes=True)
+                yield Label("Milestones (enter opens the card)", classes="section-title")
+                yield DataTable(id="milestone-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Timeline", id=TABS["timeline"]), VerticalScroll(id="timeline-scroll"):
+                yield Static("", id="timeline-legend")
+                yield TimelineChart(id="timeline")
+            with TabPane("RACI", id=TABS["raci"]):
+                yield Static("", id="raci-summary")
+                yield DataTable(id="raci-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Load", id=TABS["load"]):
+                yield Static("", id="load-summary")
+                yield DataTable(id="load-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.milestone_table.focus()
+        self.reload()
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="plan-load", exit_on_error=False)
+    def _load(self) -> None:
+        """Read the project, cards and people off the event loop and post them back."""
+        try:
+            services = self.services
+            warnings = services.risks.warnings(self.context.settings.blocked_escalation_days)
+            data = PlanData(
+                project=services.directory.project(),
+                cards=tuple(services.cards.list()),
+                people=tuple(sorted(services.directory.people(), key=lambda p: p.handle)),
+                departments=tuple(services.directory.departments()),
+                at_risk=frozenset(w.target for w in warnings if w.kind == "milestone-at-risk"),
+                today=services.cards.today(),
+            )
+        except HuddleError as exc:
+            self.post_message(self.LoadFailed(str(exc)))
+            return
+        self.post_message(self.Loaded(data))
+
+    def on_plan_screen_loaded(self, message: Loaded) -> None:
+        self.data = message.data
+        self.refresh_views()
+
+    def on_plan_screen_load_failed(self, message: LoadFailed) -> None:
+        self.notify(escape(message.error), title="Cannot read the plan", severity="error")
+
+    def refresh_views(self) -> None:
+        self.refresh_overview()
+        self.refresh_timeline()
+        self.refresh_raci()
+        self.refresh_load()
+
+    def _styles(self) -> dict[str, Style]:
+        """Rich styles from the theme's variables, for DataTable cells."""
+        variables = self.app.get_css_variables()
+        return {
+            name: Style(color=Color.parse(variables[name]).rich_color, bold=True)
+            for name in ("success", "warning", "error")
+            if name in variables
+        }
+
+    def refresh_overview(self) -> None:
+        data = self.data
+        project = data.project
+        summary = self.query_one("#project-summary", Static)
+        if project is None:
+            summary.update("")
+        else:
+            vision = project.vision or "No vision written yet (huddle project set --vision ...)."
+            summary.update(
+                Content.assemble((project.name, "bold"), "\n", ("Vision: ", "$text-muted"), vision)
+            )
+        goals = self.query_one("#goals-table", DataTable)
+        goals.clear(columns=True)
+        for key, label in (
+            ("goal", "Goal"),
+            ("metric", "Metric"),
+            ("target", "Target"),
+            ("deadline", "Deadline"),
+        ):
+            goals.add_column(label, key=key)
+        styles = self._styles()
+        for n, goal in enumerate(project.goals if project else ()):
+            if goal.deadline is None:
+                deadline = Text("-")
+            else:
+                days = (goal.deadline - data.today).days
+                when = (
+                    f"{goal.deadline} ({days} days left)"
+                    if days >= 0
+                    else f"{goal.deadline} ({-days} days ago)"
+                )
+                deadline = Text(when, style=styles.get("error", "") if days < 0 else "")
+            goals.add_row(Text(goal.text), Text(goal.metric), Text(goal.target), deadline, key=str(n))
+        if goals.row_count == 0:
+            goals.add_row(Text("No SMART goals yet"), Text(""), Text(""), Text(""))
+        table = self.milestone_table
+        selected = self._cursor_key(table)
+        table.clear(columns=True)
+        for key, label in (
+            ("id", "ID"), ("title", "Milestone"), ("dept", "Dept"), ("due", "Due"), ("progress", "Progress"),
+            ("preds", "Predecessors"), ("status", "Status"),
+        ):  # fmt: skip
+            table.add_column(label, key=key)
+        status_styles = {"late": "error", "at risk": "warning", "done": "success"}
+        for row in milestone_rows(data.cards, data.today, data.at_risk):
+            card = row.card
+            preds = Text()
+            for n, pred in enumerate(row.predecessors):
+                if n:
+                    preds.append(", ")
+                style = styles.get("error", "") if pred.state == "late" else ""
+                preds.append(f"{pred.card_id} {pred.state}", style=style)
+            table.add_row(
+                Text(card.id),
+                Text(card.title),
+                Text(card.dept),
+                Text(card.due.isoformat() if card.due else "-"),
+                Text(progress_bar(row.progress)),
+                preds if row.predecessors else Text("-"),
+                Text(row.status, style=styles.get(status_styles.get(row.status, ""), "")),
+                key=card.id,
+            )
+        if table.row_count == 0:
+            table.add_row(
+                Text("-"), Text("No milestones yet: mark a card as a milestone on its board."), *[""] * 5
+            )
+        if selected is not None and selected in table.rows:
+            table.move_cursor(row=table.get_row_index(selected))
+
+    def refresh_timeline(self) -> None:
+        data = self.data
+        start = week_start(data.today) - timedelta(weeks=1)
+        open_or_milestone = [c for c in data.cards if c.milestone or c.column != "Done"]
+        self.timeline.show(timeline_rows(open_or_milestone, start, data.today), start, data.today)
+        legend = Content.assemble(
+            ("████", "$primary"), " open  ", ("████", "bold $error"), " late  ",
+            ("████", "$success"), " done  ", ("◆", "bold"), " milestone  ",
+            ("●", ""), " due date  ", (" │ ", "$text-muted"), " this week",
+        )  # fmt: skip
+        self.query_one("#timeline-legend", Static).update(legend)
+
+    def refresh_raci(self) -> None:
+        data = self.data
+        table = self.raci_table
+        selected = self._cursor_key(table)
+        table.clear(columns=True)
+        handles = [p.handle for p in data.people]
+        table.add_column("Card", key="card")
+        table.add_column("Title", key="title")
+        for handle in handles:
+            table.add_column(handle, key=f"person:{handle}")
+        table.add_column("Problems", key="problems")
+        styles = self._styles()
+        all_rows = raci_rows(data.cards, handles)
+        shown = [r for r in all_rows if r.problems] if self.problems_only else all_rows
+        for row in shown:
+            table.add_row(
+                Text(row.card.id),
+                Text(row.card.title[:40]),
+                *[Text(row.letters[h].center(3)) for h in handles],
+                Text(", ".join(row.problems) or "ok", style=styles.get("error", "") if row.problems else ""),
+                key=row.card.id,
+            )
+        if selected is not None and selected in table.rows:
+            table.move_cursor(row=table.get_row_index(selected))
+        flagged = sum(1 for r in all_rows if r.problems)
+        scope = "only tasks with problems" if self.problems_only else "all open tasks"
+        self.query_one("#raci-summary", Static).update(
+            Content.assemble(
+                (f"{flagged} of {len(all_rows)} open tasks", "bold"),
+                " have no Accountable or no Responsible.  ",
+                ("R", "bold"),
+                "esponsible ",
+                ("A", "bold"),
+                "ccountable ",
+                ("C", "bold"),
+                "onsulted ",
+                ("I", "bold"),
+                f"nformed · showing {scope} (p toggles)",
+            )
+        )
+
+    def refresh_load(self) -> None:
+        data = self.data
+        table = self.load_table
+        table.clear(columns=True)
+        depts = [d.name for d in data.departments]
+        names = {p.handle: p for p in data.people}
+        table.add_column("Person", key="person")
+        table.add_column("Home dept", key="home")
+        for dept in depts:
+            table.add_column(dept, key=f"dept:{dept}")
+        table.add_column("Open cards", key="total")
+        table.add_column("Note", key="note")
+        styles = self._styles()
+        rows = load_rows(data.cards)
+        for row in rows:
+            person = names.get(row.handle)
+            label = f"{person.name} ({row.handle})" if person else row.handle
+            note = f"works in {row.departments} departments" if row.departments > 1 else ""
+            table.add_row(
+                Text(label),
+                Text(person.dept or "-" if person else "-"),
+                *[Text(str(row.per_dept.get(d, 0) or "")) for d in depts],
+                Text(str(row.total)),
+                Text(note, style=styles.get("warning", "") if note else ""),
+                key=row.handle,
+            )
+        spread = sum(1 for r in rows if r.departments > 1)
+        self.query_one("#load-summary", Static).update(
+            Content.assemble(
+                (f"{len(rows)} people own open cards", "bold"),
+                f"; {spread} across more than one department." if spread else ".",
+            )
+        )
+
+    @staticmethod
+    def _cursor_key(table: DataTable[object]) -> str | None:
+        if table.row_count == 0:
+            return None
+        try:
+            value = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:
+            return None
+        return None if value is None else str(value)
+
+    def watch_problems_only(self) -> None:
+        self.refresh_raci()
+
+    def action_show_tab(self, name: str) -> None:
+        self.tabs.active = TABS[name]
+        target = {
+            "overview": self.milestone_table,
+            "timeline": self.query_one("#timeline-scroll"),
+            "raci": self.raci_table,
+            "load": self.load_table,
+        }[name]
+        target.focus()
+
+    def action_toggle_problems(self) -> None:
+        self.problems_only = not self.problems_only
+        if self.tabs.active != TABS["raci"]:
+            self.action_show_tab("raci")
+
+    @on(DataTable.RowSelected, "#milestone-table, #raci-table")
+    def open_card(self, event: DataTable.RowSelected) -> None:
+        card_id = event.row_key.value
+        card = next((c for c in self.data.cards if c.id == card_id), None)
+        if card is None:
+            return
+        self.post_message(OpenCard(card.id))
+        due = f", due {card.due.isoformat()}" if card.due else ""
+        self.notify(
+            escape(f"{card.id} {card.title} ({card.dept} / {card.column}{due})"), title="Opening card"
+        )

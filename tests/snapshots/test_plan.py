@@ -1,0 +1,42 @@
+"""Snapshots of the plan area with the fixed clock: the overview, and the timeline on a small terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.pilot import Pilot
+
+from tests.tui.test_plan import seed_plan
+from tui.app import HuddleApp
+from tui.wiring import Context
+
+SnapCompare = Callable[..., bool]
+
+
+def make_app(context: Context) -> HuddleApp:
+    app = HuddleApp(context, start_mode="plan")
+    app.sub_title = "team.json"
+    return app
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+class TestPlanScreen:
+    def test_overview_120x40(self, snap_compare: SnapCompare, context: Context) -> None:
+        seed_plan(context)
+        assert snap_compare(make_app(context), terminal_size=(120, 40), run_before=settle)
+
+    def test_timeline_80x24(self, snap_compare: SnapCompare, context: Context) -> None:
+        seed_plan(context)
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await settle(pilot)
+            await pilot.press("t")
+            await pilot.pause()
+
+        assert snap_compare(make_app(context), terminal_size=(80, 24), run_before=run_before)

@@ -1,0 +1,125 @@
+"""The plan area: project goals, milestones, timeline, RACI matrix flags and per-person load."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.message import Message
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from domain.models import Goal
+from tui.app import HuddleApp
+from tui.messages import OpenCard
+from tui.screens.plan import PlanScreen
+from tui.wiring import Context
+
+
+def seed_plan(context: Context) -> None:
+    """Goals, RACI roles and a second milestone on top of the shared workspace."""
+    sv = context.services
+    sv.directory.set_project(
+        "Launch 2027",
+        "[b]One[/b] launch, all departments ready on the same day.",
+        [Goal("Sign 20 pilot customers", "signed contracts", "20", date(2027, 1, 31))],
+    )
+    sv.cards.edit("OPS-1", {"start": date(2026, 11, 9), "accountable": "ann"})
+    sv.cards.edit(
+        "MKT-1",
+        {"start": date(2026, 11, 16), "accountable": "wei", "consulted": ["ann"], "informed": ["bob"]},
+    )
+    sv.cards.add("MKT", "Launch event", milestone=True, due=date(2027, 1, 20), blocked_by=["MKT-1"])
+    sv.cards.add(
+        "OPS", "Help marketing", owner="wei", column="Doing", due=date(2027, 1, 10), enforce_wip=False
+    )
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def plan_screen(app: HuddleApp) -> PlanScreen:
+    screen = app.screen
+    assert isinstance(screen, PlanScreen)
+    return screen
+
+
+def column(table: DataTable[object], key: str) -> list[str]:
+    return [str(table.get_cell(row, key)) for row in table.rows]
+
+
+async def test_overview_shows_goals_and_milestones_with_progress(context: Context) -> None:
+    seed_plan(context)
+    messages: list[Message] = []
+    app = HuddleApp(context, start_mode="plan")
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        await settle(pilot)
+        screen = plan_screen(app)
+        summary = str(screen.query_one("#project-summary", Static).render())
+        assert "[b]One[/b] launch" in summary
+        goals = screen.query_one("#goals-table", DataTable)
+        assert column(goals, "goal") == ["Sign 20 pilot customers"]
+        assert "67 days left" in column(goals, "deadline")[0]
+        milestones = screen.milestone_table
+        assert list(milestones.rows) == ["OPS-3", "MKT-3"]
+        assert column(milestones, "status") == ["at risk", "on track"]
+        assert column(milestones, "preds") == ["OPS-1 late", "MKT-1 open"]
+        assert column(milestones, "progress")[0].endswith(" 0%")
+        await pilot.press("enter")
+        await pilot.pause()
+        opened = {id(m): m.card_id for m in messages if isinstance(m, OpenCard)}
+        assert list(opened.values()) == ["OPS-3"]
+
+
+async def test_raci_matrix_flags_missing_roles_and_filters(context: Context) -> None:
+    seed_plan(context)
+    app = HuddleApp(context, start_mode="plan")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = plan_screen(app)
+        await pilot.press("r")
+        table = screen.raci_table
+        assert app.focused is table
+        assert str(table.get_cell("OPS-1", "person:ann")).strip() == "RA"
+        assert str(table.get_cell("MKT-1", "person:ann")).strip() == "C"
+        assert str(table.get_cell("MKT-1", "person:bob")).strip() == "I"
+        assert str(table.get_cell("OPS-3", "problems")) == "no Accountable, no Responsible"
+        assert str(table.get_cell("OPS-1", "problems")) == "ok"
+        assert "MKT-2" not in table.rows
+        await pilot.press("p")
+        assert screen.problems_only is True
+        assert set(table.rows) == {"OPS-2", "OPS-3", "OPS-4", "MKT-3"}
+        assert "4 of 6 open tasks" in str(screen.query_one("#raci-summary", Static).render())
+
+
+async def test_load_and_timeline(context: Context) -> None:
+    seed_plan(context)
+    app = HuddleApp(context, start_mode="plan")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = plan_screen(app)
+        await pilot.press("l")
+        load = screen.load_table
+        assert next(iter(load.rows)) == "wei"
+        assert str(load.get_cell("wei", "total")) == "2"
+        assert "2 departments" in str(load.get_cell("wei", "note"))
+        await pilot.press("t")
+        timeline = screen.timeline
+        assert [r.card.id for r in timeline.rows] == ["OPS-1", "MKT-1", "OPS-3", "OPS-4", "MKT-3"]
+        text = str(timeline.render())
+        assert "◆" in text
+        assert max(len(line) for line in text.splitlines()) <= timeline.size.width
+
+
+async def test_reloads_when_data_changes(context: Context) -> None:
+    app = HuddleApp(context, start_mode="plan")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = plan_screen(app)
+        assert list(screen.milestone_table.rows) == ["OPS-3"]
+        context.services.cards.add("MKT", "Press day", milestone=True, due=date(2026, 12, 20))
+        app.announce_change(object())
+        await settle(pilot)
+        assert list(screen.milestone_table.rows) == ["OPS-3", "MKT-3"]

@@ -1,0 +1,99 @@
+"""A text timeline: one row per card, one narrow column per week, fitted to the terminal's width."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from textual.content import Content
+from textual.widget import Widget
+
+from tui.plan_view import TimelineRow
+
+WEEK_WIDTH = 4
+MAX_ROWS = 300
+
+
+class TimelineChart(Widget):
+    """Draws ``TimelineRow`` values; the screen sets ``rows``, ``window_start`` and ``today``."""
+
+    DEFAULT_CSS = """
+    TimelineChart { height: auto; width: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.rows: tuple[TimelineRow, ...] = ()
+        self.window_start = date(2000, 1, 3)
+        self.today = self.window_start
+
+    def show(self, rows: Sequence[TimelineRow], window_start: date, today: date) -> None:
+        self.rows = tuple(rows)
+        self.window_start = window_start
+        self.today = today
+        self.refresh(layout=True)
+
+    def label_width(self, width: int) -> int:
+        return max(12, min(34, width // 3))
+
+    def week_count(self, width: int) -> int:
+        return max(2, (width - self.label_width(width) - 1) // WEEK_WIDTH)
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        extra = 1 if len(self.rows) > MAX_ROWS else 0
+        return 2 + max(1, min(len(self.rows), MAX_ROWS)) + extra
+
+    def render(self) -> Content:
+        width = self.size.width or 80
+        label_w = self.label_width(width)
+        weeks = self.week_count(width)
+        mondays = [self.window_start + timedelta(weeks=n) for n in range(weeks)]
+        today_week = (self.today - self.window_start).days // 7
+        month_line: list[str | tuple[str, str]] = [" " * (label_w + 1)]
+        day_line: list[str | tuple[str, str]] = [("card".ljust(label_w), "$text-muted"), " "]
+        previous_month = 0
+        for n, monday in enumerate(mondays):
+            month_line.append(
+                f"{monday:%b}".ljust(WEEK_WIDTH) if monday.month != previous_month else " " * WEEK_WIDTH
+            )
+            previous_month = monday.month
+            style = "bold reverse" if n == today_week else "$text-muted"
+            day_line.append((f"{monday.day:>2}".ljust(WEEK_WIDTH), style))
+        lines = [Content.assemble(*month_line), Content.assemble(*day_line)]
+        if not self.rows:
+            lines.append(Content.styled("No cards with a start or due date yet.", "$text-muted"))
+        for row in self.rows[:MAX_ROWS]:
+            lines.append(self._row_line(row, label_w, weeks, today_week))
+        if len(self.rows) > MAX_ROWS:
+            lines.append(Content.styled(f"… {len(self.rows) - MAX_ROWS} more cards", "$text-muted"))
+        return Content("\n").join(lines)
+
+    def _row_line(self, row: TimelineRow, label_w: int, weeks: int, today_week: int) -> Content:
+        card = row.card
+        label = Content(f"{card.id} {card.title}").truncate(label_w, ellipsis=True)
+        label = label.extend_right(label_w - label.cell_length)
+        style = {"done": "$success", "late": "bold $error"}.get(row.state, "$primary")
+        parts: list[str | Content | tuple[str, str]] = [label, " "]
+        if row.last < 0 or row.first >= weeks:
+            when = card.due or card.start
+            note = f"◀ due {when}" if row.last < 0 else f"▶ from {card.start or card.due}"
+            parts.append((note[: weeks * WEEK_WIDTH], style))
+            return Content.assemble(*parts)
+        for n in range(weeks):
+            if card.milestone and n == row.last:
+                parts.append((" ◆  ", f"bold {style}"))
+            elif row.first == row.last == n:
+                parts.append((" ●  ", style))
+            elif row.first <= n <= row.last:
+                if n == 0 and row.first < 0:
+                    glyph = "◀███"
+                elif n == weeks - 1 and row.last >= weeks:
+                    glyph = "███▶"
+                else:
+                    glyph = "████"
+                parts.append((glyph, style))
+            elif n == today_week:
+                parts.append((" │  ", "$text-muted"))
+            else:
+                parts.append(" " * WEEK_WIDTH)
+        return Content.assemble(*parts)
