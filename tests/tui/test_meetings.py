@@ -18,6 +18,7 @@ from tui.app import HuddleApp
 from tui.screens.meeting_dialogs import EndMeetingModal, ResumeMeetingModal, StartMeetingModal
 from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen
+from tui.widgets.meeting_summary import MeetingSummary
 from tui.widgets.minutes_log import MinuteRow, MinutesLog
 from tui.wiring import Context
 
@@ -236,7 +237,7 @@ async def test_timer_uses_the_injected_clock_and_shows_over_time(db_path: Path, 
         assert not row.has_class("-over-time")
         clock.advance(minutes=6)
         await until(pilot, lambda: row.has_class("-over-time"), seconds=3)
-        assert "06:00 / 5 min  +01:00 over" in str(row.content)  # type: ignore[attr-defined]
+        assert "06:00 / 05:00  +01:00" in str(row.content)  # type: ignore[attr-defined]
 
 
 async def test_follower_sees_notes_appear(db_path: Path, clock: FixedClock) -> None:
@@ -270,7 +271,7 @@ async def test_end_meeting_summary_and_next_meeting(context: Context) -> None:
         await open_live(pilot)
         await pilot.press("alt+e")
         await until(pilot, lambda: isinstance(app.screen, EndMeetingModal))
-        summary = str(app.screen.query_one("#end-summary", Static).content)
+        summary = app.screen.query_one("#end-summary", MeetingSummary).text
         assert "Go with vendor B" in summary
         assert "Ann Lee (@ann)" in summary
         field = app.screen.query_one("#end-next", Input)
@@ -286,7 +287,7 @@ async def test_end_meeting_summary_and_next_meeting(context: Context) -> None:
         ended = context.services.meetings.get(meeting.id)
         assert ended.status == MeetingStatus.ENDED
         assert ended.next_start == datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
-        text = str(app.screen.query_one("#summary-text", Static).content)
+        text = app.screen.query_one("#meeting-summary", MeetingSummary).text
         assert "Next meeting: Wed 02 Dec 2026 10:00 Asia/Shanghai (60 min)" in text
         assert "Order racks" in text
 
@@ -338,7 +339,7 @@ async def test_resume_offer_replays_lines_and_restores_the_draft(context: Contex
     app = HuddleApp(context, start_mode="meetings")
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ResumeMeetingModal))
-        message = str(app.screen.query_one("#resume-message", Static).content)
+        message = "\n".join(str(line.content) for line in app.screen.query(".resume-line").results(Static))
         assert "Budget approved 预算通过" in message
         assert "Next step: 联系供应" in message
         await pilot.press("enter")

@@ -18,6 +18,7 @@ from domain.capture import parse_agenda, resolve_person
 from domain.dates import get_zone, parse_datetime
 from domain.errors import ValidationError
 from domain.models import Person
+from tui.widgets.meeting_summary import MeetingSummary, SummaryLine
 from tui.widgets.safe import literal
 
 
@@ -107,6 +108,9 @@ class StartMeetingModal(ModalScreen[StartRequest | None]):
                 yield Button("Cancel", id="form-cancel")
 
     def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = not self.app.is_headless
+        self.query_one("#form-agenda", TextArea).cursor_blink = not self.app.is_headless
         self.query_one("#form-title", Input).focus()
 
     def _value(self, selector: str) -> str:
@@ -160,7 +164,9 @@ class EndMeetingModal(ModalScreen[EndRequest | None]):
         Binding("escape", "cancel", "Cancel", id="meeting-end.cancel"),
     ]
 
-    def __init__(self, summary: str, *, zone: str, today: date, start: datetime, suggestion: str) -> None:
+    def __init__(
+        self, summary: list[SummaryLine], *, zone: str, today: date, start: datetime, suggestion: str
+    ) -> None:
         super().__init__()
         self.summary = summary
         self.zone = zone
@@ -171,7 +177,7 @@ class EndMeetingModal(ModalScreen[EndRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="end-form", classes="meeting-dialog"):
             yield Label("End the meeting", classes="dialog-title")
-            yield Static(literal(self.summary, keep_newlines=True), id="end-summary")
+            yield MeetingSummary(self.summary, id="end-summary")
             yield Label(f"Next meeting (DATE HH:MM in {self.zone}; empty for none)")
             yield Input(self.suggestion, id="end-next")
             yield Static(id="end-next-preview", classes="form-preview")
@@ -182,6 +188,8 @@ class EndMeetingModal(ModalScreen[EndRequest | None]):
                 yield Button("Keep going", id="end-cancel")
 
     def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = not self.app.is_headless
         self.query_one("#end-next", Input).focus()
         self._preview(self.suggestion)
 
@@ -238,7 +246,8 @@ class ResumeMeetingModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="resume-dialog", classes="meeting-dialog"):
             yield Label("Resume the meeting?", classes="dialog-title")
-            yield Static(literal(self.message, keep_newlines=True), id="resume-message")
+            for number, line in enumerate(self.message.splitlines()):
+                yield Static(literal(line), classes="resume-line", id=f"resume-line-{number}")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Resume", variant="primary", id="resume-yes")
                 yield Button("Later", id="resume-later")

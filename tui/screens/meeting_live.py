@@ -42,6 +42,7 @@ from tui.widgets.action_item_row import ActionItemRow
 from tui.widgets.agenda_panel import AgendaPanel
 from tui.widgets.attendee_list import AttendeeList
 from tui.widgets.meeting_clock import MeetingClock
+from tui.widgets.meeting_summary import MeetingSummary, SummaryLine
 from tui.widgets.minutes_log import MinuteLine, MinutesLog
 from tui.widgets.safe import literal
 
@@ -89,42 +90,43 @@ def entry_line(entry: JournalEntry) -> str:
     return entry.text
 
 
-def summary_text(view: MeetingView, zone_name: str) -> str:
+def summary_lines(view: MeetingView, zone_name: str) -> list[SummaryLine]:
     """The end-of-meeting summary: decisions, actions by owner, open items carried over, next meeting."""
     meeting = view.meeting
     names = {h: p.name for h, p in view.people.items()}
     present = [names.get(a.handle, a.handle) for a in meeting.attendees if a.present]
     absent = [names.get(a.handle, a.handle) for a in meeting.attendees if not a.present]
-    lines = [f"{meeting.id} {meeting.title} — {when_text(meeting.start, zone_name)}"]
-    lines.append(f"Present: {', '.join(present) or 'nobody recorded'}")
+    lines: list[SummaryLine] = [
+        ("title", f"{meeting.id} {meeting.title} — {when_text(meeting.start, zone_name)}")
+    ]
+    lines.append(("meta", f"Present: {', '.join(present) or 'nobody recorded'}"))
     if absent:
-        lines.append(f"Absent: {', '.join(absent)}")
-    lines.append("")
-    lines.append(f"Decisions ({len(meeting.decisions)})")
-    lines.extend(f"  • {d.text}" for d in meeting.decisions)
+        lines.append(("meta", f"Absent: {', '.join(absent)}"))
+    lines.append(("heading", f"Decisions ({len(meeting.decisions)})"))
+    lines.extend(("item", f"• {d.text}") for d in meeting.decisions)
     by_owner: dict[str, list[ActionItem]] = defaultdict(list)
     for item in meeting.actions:
         by_owner[item.owner].append(item)
-    lines.append("")
-    lines.append(f"Action items ({len(meeting.actions)})")
+    lines.append(("heading", f"Action items ({len(meeting.actions)})"))
     for owner, items in sorted(by_owner.items()):
-        lines.append(f"  {names.get(owner, owner)} (@{owner})")
+        lines.append(("item", f"{names.get(owner, owner)} (@{owner})"))
         lines.extend(
-            f"    {a.card_id} due {a.due:%a %d %b}: {a.text}" if a.due else f"    {a.card_id}: {a.text}"
+            ("subitem", f"{a.card_id} due {a.due:%a %d %b}: {a.text}" if a.due else f"{a.card_id}: {a.text}")
             for a in items
         )
     carried = [(a, c) for a, c in view.open_actions if a.meeting_id != meeting.id]
-    lines.append("")
-    lines.append(f"Open items carried over ({len(carried)})")
-    lines.extend(f"  {a.card_id} @{a.owner} · {c.column}: {a.text}" for a, c in carried)
-    lines.append("")
+    lines.append(("heading", f"Open items carried over ({len(carried)})"))
+    lines.extend(("item", f"{a.card_id} @{a.owner} · {c.column}: {a.text}") for a, c in carried)
     if meeting.next_start and not meeting.next_cancelled:
         lines.append(
-            f"Next meeting: {when_text(meeting.next_start, meeting.tz)} ({meeting.next_minutes} min)"
+            (
+                "next",
+                f"Next meeting: {when_text(meeting.next_start, meeting.tz)} ({meeting.next_minutes} min)",
+            )
         )
     elif meeting.status == MeetingStatus.ENDED:
-        lines.append("Next meeting: none set")
-    return "\n".join(lines)
+        lines.append(("next", "Next meeting: none set"))
+    return lines
 
 
 @dataclass
@@ -303,6 +305,7 @@ class LiveMeetingScreen(Screen[None]):
         clock.started = meeting.start
         clock.zone = get_zone(meeting.tz)
         clock.zone_name = meeting.tz
+        clock.show_time()
         self.agenda_panel.show(meeting.agenda, meeting.current_item, self.context.clock())
         self.attendee_list.show(meeting.attendees, {h: p.name for h, p in view.people.items()})
         self._show_minutes()
@@ -486,7 +489,7 @@ class LiveMeetingScreen(Screen[None]):
         suggestion = f"{(local + timedelta(days=7)).date().isoformat()} {local:%H:%M}"
         self.app.push_screen(
             EndMeetingModal(
-                summary_text(self.view, meeting.tz),
+                summary_lines(self.view, meeting.tz),
                 zone=meeting.tz,
                 today=self._today(),
                 start=meeting.start,
@@ -535,7 +538,7 @@ class MeetingSummaryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(literal(f"{self.meeting_id} · summary"), id="meeting-top")
-        yield VerticalScroll(Static("Loading…", id="summary-text"), id="summary")
+        yield MeetingSummary(id="meeting-summary")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -552,9 +555,7 @@ class MeetingSummaryScreen(Screen[None]):
             self.view = event.view
             meeting = event.view.meeting
             self.query_one("#meeting-top", Static).update(literal(f"{meeting.id} {meeting.title} · summary"))
-            self.query_one("#summary-text", Static).update(
-                literal(summary_text(event.view, meeting.tz), keep_newlines=True)
-            )
+            self.query_one("#meeting-summary", MeetingSummary).show(summary_lines(event.view, meeting.tz))
             self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -39,9 +39,9 @@ class AgendaRow(Static):
     def show(self, item: AgendaItem, *, current: bool, now: datetime) -> None:
         spent = elapsed_seconds(item, now)
         over = spent - item.minutes * 60
-        timer = f"{clock_text(spent)} / {item.minutes} min"
+        timer = f"{clock_text(spent)} / {clock_text(item.minutes * 60)}"
         if over > 0:
-            timer += f"  +{clock_text(over)} over"
+            timer += f"  +{clock_text(over)}"
         marker = "▶" if current else " "
         self.update(literal(f"{marker} {self.index + 1}. {item.title}\n    {timer}", keep_newlines=True))
         self.set_class(current, "-current")

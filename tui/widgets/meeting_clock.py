@@ -39,7 +39,12 @@ class MeetingClock(Static):
         self.set_interval(1, self.tick)
 
     def tick(self) -> None:
+        now = self.show_time()
+        self.post_message(self.Ticked(self, now))
+
+    def show_time(self) -> datetime:
+        """Redraw with the current time (also when the meeting or its zone changes); returns it."""
         now = self.clock()
         since = f" · meeting {clock_text(int((now - self.started).total_seconds()))}" if self.started else ""
         self.update(f"{now.astimezone(self.zone):%H:%M} {self.zone_name}{since}")
-        self.post_message(self.Ticked(self, now))
+        return now

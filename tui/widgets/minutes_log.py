@@ -87,6 +87,10 @@ class MinutesLog(Vertical):
             yield Input(placeholder=PLACEHOLDER, id="capture-input", select_on_focus=False)
             yield Static(id="capture-preview")
 
+    def on_mount(self) -> None:
+        if not self.read_only:
+            self.capture_input.cursor_blink = not self.app.is_headless
+
     @property
     def capture_input(self) -> Input:
         return self.query_one("#capture-input", Input)

@@ -1,0 +1,166 @@
+"""Snapshots of meeting mode at 120x40 with the fixed clock (the agenda timers read the injected clock)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, TextArea
+
+from domain.capture import CaptureKind, JournalEntry, draft_record
+from domain.models import Meeting
+from storage.journal import MeetingJournal
+from tests.conftest import FixedClock
+from tests.tui.test_meetings import start_meeting, until
+from tui.app import HuddleApp
+from tui.screens.meeting_dialogs import EndMeetingModal, ResumeMeetingModal, StartMeetingModal
+from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
+from tui.screens.meetings import MeetingsScreen
+from tui.wiring import Context
+
+SnapCompare = Callable[..., bool]
+SIZE = (120, 40)
+
+
+def make_app(context: Context) -> HuddleApp:
+    app = HuddleApp(context, start_mode="meetings")
+    app.sub_title = "team.json"
+    return app
+
+
+def busy_meeting(context: Context, clock: FixedClock) -> Meeting:
+    """A series with an ended first meeting (one open action carried over) and a live second one."""
+    meetings = context.services.meetings
+    first = start_meeting(context, at=datetime(2026, 11, 18, 2, 0, tzinfo=UTC))
+    meetings.action(first.id, "ann", date(2026, 11, 24), "Order the [red]racks[/red]")
+    meetings.end(first.id, next_start=datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
+    clock.advance(minutes=1)
+    second = meetings.start_next(first.id, at=clock())
+    meetings.goto_item(second.id, 0)
+    meetings.set_present(second.id, "bob", False)
+    meetings.note(second.id, "Racks arrive [red]Monday[/]")
+    meetings.decide(second.id, "采用方案B，下周一开始试运行")
+    meetings.action(second.id, "wei", date(2026, 11, 27), "确认发布会场地")
+    meetings.raise_risk(second.id, "Vendor may ship late")
+    clock.advance(minutes=7)
+    return second
+
+
+async def open_live(pilot: Pilot[Any], key: str = "enter") -> LiveMeetingScreen:
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, MeetingsScreen) and bool(app.screen.data.meetings))
+    await pilot.press(key)
+    await until(pilot, lambda: isinstance(app.screen, LiveMeetingScreen) and app.screen.view is not None)
+    await pilot.pause(0.2)
+    assert isinstance(app.screen, LiveMeetingScreen)
+    return app.screen
+
+
+class TestMeetingMode:
+    def test_meeting_list(self, snap_compare: SnapCompare, context: Context, clock: FixedClock) -> None:
+        busy_meeting(context, clock)
+        other = context.services.meetings.start("发布会筹备会议", attendees=["wei"], tz="Asia/Shanghai")
+        context.services.meetings.end(other.id, next_start=datetime(2026, 12, 3, 6, 30, tzinfo=UTC))
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await until(
+                pilot,
+                lambda: isinstance(pilot.app.screen, MeetingsScreen) and bool(pilot.app.screen.data.meetings),
+            )
+            await pilot.pause(0.2)
+
+        assert snap_compare(make_app(context), terminal_size=SIZE, run_before=run_before)
+
+    def test_live_meeting_typing_an_action(
+        self, snap_compare: SnapCompare, context: Context, clock: FixedClock
+    ) -> None:
+        busy_meeting(context, clock)
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            screen = await open_live(pilot)
+            screen.minutes_log.capture_input.insert_text_at_cursor("/a @wei next mon 订机票和酒店")
+            await pilot.pause(0.2)
+
+        assert snap_compare(make_app(context), terminal_size=SIZE, run_before=run_before)
+
+    def test_live_meeting_bad_line_kept_with_message(
+        self, snap_compare: SnapCompare, context: Context, clock: FixedClock
+    ) -> None:
+        busy_meeting(context, clock)
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            screen = await open_live(pilot)
+            screen.minutes_log.capture_input.insert_text_at_cursor("/a @zed fri Book the venue")
+            await pilot.press("enter")
+            await pilot.pause(0.2)
+
+        assert snap_compare(make_app(context), terminal_size=SIZE, run_before=run_before)
+
+    def test_follower_read_only(self, snap_compare: SnapCompare, context: Context, clock: FixedClock) -> None:
+        busy_meeting(context, clock)
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await open_live(pilot, "f")
+
+        assert snap_compare(make_app(context), terminal_size=SIZE, run_before=run_before)
+
+    def test_start_form(self, snap_compare: SnapCompare, context: Context) -> None:
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await pilot.pause(0.2)
+            await pilot.press("n")
+            await until(pilot, lambda: isinstance(pilot.app.screen, StartMeetingModal))
+            form = pilot.app.screen
+            form.query_one("#form-title", Input).value = "发布会筹备会议"
+            form.query_one("#form-attendees", Input).value = "ann, 李伟, @bob"
+            form.query_one("#form-agenda", TextArea).text = "Venue 10m\n预算 15分钟\nAOB"
+            form.query_one("#form-when", Input).value = "fri 14:00"
+            form.query_one("#form-title", Input).focus()
+            await pilot.pause(0.2)
+
+        assert snap_compare(make_app(context), terminal_size=SIZE, run_before=run_before)
+
+    def test_end_dialog(self, snap_compare: SnapCompare, context: Context, clock: FixedClock) -> None:
+        busy_meeting(context, clock)
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await open_live(pilot)
+            await pilot.press("alt+e")
+            await until(pilot, lambda: isinstance(pilot.app.screen, EndMeetingModal))
+            pilot.app.screen.query_one("#end-next", Input).value = "next wed 10:00"
+            await pilot.pause(0.2)
+
+        assert snap_compare(make_app(context), terminal_size=SIZE, run_before=run_before)
+
+    def test_summary(self, snap_compare: SnapCompare, context: Context, clock: FixedClock) -> None:
+        second = busy_meeting(context, clock)
+        context.services.meetings.end(second.id, next_start=datetime(2026, 12, 2, 2, 0, tzinfo=UTC))
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            app = pilot.app
+            await until(
+                pilot, lambda: isinstance(app.screen, MeetingsScreen) and bool(app.screen.data.meetings)
+            )
+            option_list = app.screen.query_one("#meeting-list", OptionList)
+            option_list.highlighted = option_list.get_option_index(second.id)
+            await pilot.press("enter")
+            await until(
+                pilot, lambda: isinstance(app.screen, MeetingSummaryScreen) and app.screen.view is not None
+            )
+            await pilot.pause(0.2)
+
+        assert snap_compare(make_app(context), terminal_size=SIZE, run_before=run_before)
+
+    def test_resume_offer(self, snap_compare: SnapCompare, context: Context) -> None:
+        meeting = start_meeting(context)
+        journal = MeetingJournal(context.db_path, meeting.id, context.os_user)
+        journal.append(JournalEntry("e1", CaptureKind.DECISION, "Budget approved 预算通过", 0).to_record())
+        journal.append(draft_record("Next step: 联系供应"))
+        journal.close()
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await until(pilot, lambda: isinstance(pilot.app.screen, ResumeMeetingModal))
+            await pilot.pause(0.2)
+
+        assert snap_compare(make_app(context), terminal_size=SIZE, run_before=run_before)
