@@ -351,7 +351,3 @@ class PlanScreen(AreaScreen):
         if card is None:
             return
         self.post_message(OpenCard(card.id))
-        due = f", due {card.due.isoformat()}" if card.due else ""
-        self.notify(
-            escape(f"{card.id} {card.title} ({card.dept} / {card.column}{due})"), title="Opening card"
-        )

@@ -8,7 +8,7 @@ from datetime import date, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -19,6 +19,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static, Tex
 from domain.dates import DATE_FORMS, parse_date
 from domain.errors import HuddleError, ValidationError
 from domain.models import Card, Risk, RiskStatus
+from tui.shell import WriteJob, shell_of
 
 if TYPE_CHECKING:
     from domain.services import Services
@@ -241,21 +242,22 @@ class RiskFormModal(ModalScreen[Risk | None]):
         self.query_one("#save", Button).disabled = True
         self._save(values)
 
-    @work(thread=True, exclusive=True, group="risk-save", exit_on_error=False)
     def _save(self, values: dict[str, Any]) -> None:
-        """Write off the event loop; report back on it."""
-        try:
-            if self.risk is None:
-                title = values.pop("title")
-                probability, impact = values.pop("probability"), values.pop("impact")
-                owner = values.pop("owner")
-                saved = self.services.risks.add(title, probability, impact, owner=owner, **values)
-            else:
-                saved = self.services.risks.edit(self.risk.id, values)
-        except (HuddleError, ValueError) as exc:
-            self.app.call_from_thread(self._save_failed, str(exc))
-            return
-        self.app.call_from_thread(self._saved, saved)
+        """Queue the write with the app's other writes (off the event loop); report back in the form."""
+        services, risk = self.services, self.risk
+
+        def run() -> Risk:
+            if risk is not None:
+                return services.risks.edit(risk.id, values)
+            fields = dict(values)
+            title, owner = fields.pop("title"), fields.pop("owner")
+            probability, impact = fields.pop("probability"), fields.pop("impact")
+            return services.risks.add(title, probability, impact, owner=owner, **fields)
+
+        def failed(error: Exception) -> None:
+            self._save_failed(str(error) if isinstance(error, HuddleError | ValueError) else repr(error))
+
+        shell_of(self.app).submit_write(WriteJob("save the risk", run, self._saved, failed))
 
     def _save_failed(self, message: str) -> None:
         self.query_one("#save", Button).disabled = False

@@ -455,13 +455,6 @@ class RisksScreen(AreaScreen):
             self.post_message(OpenRisk(warning.target))
             return
         self.post_message(OpenCard(warning.target))
-        card = self.data.cards.get(warning.target)
-        if card is not None:
-            due = f", due {card.due.isoformat()}" if card.due else ""
-            self.notify(
-                escape(f"{card.id} {card.title} ({card.dept} / {card.column}{due})"),
-                title="Opening card",
-            )
 
     def on_open_risk(self, message: OpenRisk) -> None:
         message.stop()
