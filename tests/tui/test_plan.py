@@ -92,6 +92,14 @@ async def test_raci_matrix_flags_missing_roles_and_filters(context: Context) -> 
         assert screen.problems_only is True
         assert set(table.rows) == {"OPS-2", "OPS-3", "OPS-4", "MKT-3"}
         assert "4 of 6 open tasks" in str(screen.query_one("#raci-summary", Static).render())
+        await pilot.press("p", "d")
+        assert screen.raci_dept == "Operations"
+        assert set(table.rows) == {"OPS-1", "OPS-2", "OPS-3", "OPS-4"}
+        assert "person:wei" in table.columns
+        assert "3 of 4 open tasks in Operations" in str(screen.query_one("#raci-summary", Static).render())
+        await pilot.press("d", "d")
+        assert screen.raci_dept == ""
+        assert len(table.rows) == 6
 
 
 async def test_load_and_timeline(context: Context) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, ClassVar
@@ -21,8 +22,20 @@ from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedCont
 
 from domain.errors import HuddleError
 from domain.models import Card, Department, Person, Project
+from domain.rules import is_done
 from tui.messages import OpenCard
-from tui.plan_view import load_rows, milestone_rows, progress_bar, raci_rows, timeline_rows, week_start
+from tui.plan_view import (
+    LoadRow,
+    MilestoneRow,
+    RaciRow,
+    TimelineRow,
+    load_rows,
+    milestone_rows,
+    progress_bar,
+    raci_rows,
+    timeline_rows,
+    week_start,
+)
 from tui.screens.base import AreaScreen
 from tui.widgets.timeline import TimelineChart
 
@@ -42,6 +55,42 @@ class PlanData:
     departments: tuple[Department, ...] = ()
     at_risk: frozenset[str] = field(default_factory=frozenset)
     today: date = date(2000, 1, 1)
+    milestones: tuple[MilestoneRow, ...] = ()
+    timeline: tuple[TimelineRow, ...] = ()
+    raci: tuple[RaciRow, ...] = ()
+    """Every open card's RACI row (letters for every person), computed off the event loop."""
+    load: tuple[LoadRow, ...] = ()
+    window_start: date = date(2000, 1, 3)
+
+
+RACI_MAX_ROWS = 300
+"""More rows than this are not a readable matrix: the screen asks to narrow by department."""
+
+
+def compute_plan(
+    project: Project,
+    cards: Sequence[Card],
+    people: Sequence[Person],
+    departments: Sequence[Department],
+    at_risk: frozenset[str],
+    today: date,
+) -> PlanData:
+    """Derive every table's rows from the loaded values (pure; runs in the load worker)."""
+    window_start = week_start(today) - timedelta(weeks=1)
+    open_or_milestone = [c for c in cards if c.milestone or not is_done(c)]
+    return PlanData(
+        project=project,
+        cards=tuple(cards),
+        people=tuple(people),
+        departments=tuple(departments),
+        at_risk=at_risk,
+        today=today,
+        milestones=tuple(milestone_rows(cards, today, at_risk)),
+        timeline=tuple(timeline_rows(open_or_milestone, window_start, today)),
+        raci=tuple(raci_rows(cards, [p.handle for p in people])),
+        load=tuple(load_rows(cards)),
+        window_start=window_start,
+    )
 
 
 class PlanScreen(AreaScreen):
@@ -55,10 +104,13 @@ class PlanScreen(AreaScreen):
         Binding("r", "show_tab('raci')", "RACI", id="plan.show-raci"),
         Binding("l", "show_tab('load')", "Load", id="plan.show-load"),
         Binding("p", "toggle_problems", "Only RACI problems", id="plan.raci-problems"),
+        Binding("d", "next_department", "RACI department", id="plan.raci-department"),
     ]
 
     problems_only: reactive[bool] = reactive(False, init=False)
     """Show only the cards whose RACI lacks an Accountable or a Responsible."""
+    raci_dept: reactive[str] = reactive("", init=False)
+    """Show the RACI matrix of one department; empty means every department."""
 
     @dataclass
     class Loaded(Message):
@@ -71,6 +123,7 @@ class PlanScreen(AreaScreen):
     def __init__(self, context: Context) -> None:
         super().__init__(context)
         self.data = PlanData()
+        self._stale: set[str] = set()
 
     @property
     def tabs(self) -> TabbedContent:
@@ -125,13 +178,13 @@ class PlanScreen(AreaScreen):
         try:
             services = self.services
             warnings = services.risks.warnings(self.context.settings.blocked_escalation_days)
-            data = PlanData(
-                project=services.directory.project(),
-                cards=tuple(services.cards.list()),
-                people=tuple(sorted(services.directory.people(), key=lambda p: p.handle)),
-                departments=tuple(services.directory.departments()),
-                at_risk=frozenset(w.target for w in warnings if w.kind == "milestone-at-risk"),
-                today=services.cards.today(),
+            data = compute_plan(
+                services.directory.project(),
+                services.cards.list(),
+                sorted(services.directory.people(), key=lambda p: p.handle),
+                services.directory.departments(),
+                frozenset(w.target for w in warnings if w.kind == "milestone-at-risk"),
+                services.cards.today(),
             )
         except HuddleError as exc:
             self.post_message(self.LoadFailed(str(exc)))
@@ -146,10 +199,26 @@ class PlanScreen(AreaScreen):
         self.notify(escape(message.error), title="Cannot read the plan", severity="error")
 
     def refresh_views(self) -> None:
-        self.refresh_overview()
-        self.refresh_timeline()
-        self.refresh_raci()
-        self.refresh_load()
+        """Paint the visible tab now and the others when they are first shown."""
+        self._stale = set(TABS.values())
+        self.refresh_active_tab()
+
+    def refresh_active_tab(self) -> None:
+        active = self.tabs.active
+        if active not in self._stale:
+            return
+        self._stale.discard(active)
+        painter = {
+            TABS["overview"]: self.refresh_overview,
+            TABS["timeline"]: self.refresh_timeline,
+            TABS["raci"]: self.refresh_raci,
+            TABS["load"]: self.refresh_load,
+        }[active]
+        painter()
+
+    @on(TabbedContent.TabActivated, "#plan-tabs")
+    def paint_shown_tab(self) -> None:
+        self.refresh_active_tab()
 
     def _styles(self) -> dict[str, Style]:
         """Rich styles from the theme's variables, for DataTable cells."""
@@ -204,7 +273,7 @@ class PlanScreen(AreaScreen):
         ):  # fmt: skip
             table.add_column(label, key=key)
         status_styles = {"late": "error", "at risk": "warning", "done": "success"}
-        for row in milestone_rows(data.cards, data.today, data.at_risk):
+        for row in data.milestones:
             card = row.card
             preds = Text()
             for n, pred in enumerate(row.predecessors):
@@ -231,9 +300,7 @@ class PlanScreen(AreaScreen):
 
     def refresh_timeline(self) -> None:
         data = self.data
-        start = week_start(data.today) - timedelta(weeks=1)
-        open_or_milestone = [c for c in data.cards if c.milestone or c.column != "Done"]
-        self.timeline.show(timeline_rows(open_or_milestone, start, data.today), start, data.today)
+        self.timeline.show(data.timeline, data.window_start, data.today)
         legend = Content.assemble(
             ("████", "$primary"), " open  ", ("████", "bold $error"), " late  ",
             ("████", "$success"), " done  ", ("◆", "bold"), " milestone  ",
@@ -246,41 +313,41 @@ class PlanScreen(AreaScreen):
         table = self.raci_table
         selected = self._cursor_key(table)
         table.clear(columns=True)
-        handles = [p.handle for p in data.people]
+        in_scope = [r for r in data.raci if not self.raci_dept or r.card.dept == self.raci_dept]
+        matching = [r for r in in_scope if r.problems] if self.problems_only else in_scope
+        shown = matching[:RACI_MAX_ROWS]
+        handles = [p.handle for p in data.people if any(r.letters.get(p.handle) for r in shown)]
         table.add_column("Card", key="card")
         table.add_column("Title", key="title")
         for handle in handles:
             table.add_column(handle, key=f"person:{handle}")
         table.add_column("Problems", key="problems")
-        styles = self._styles()
-        all_rows = raci_rows(data.cards, handles)
-        shown = [r for r in all_rows if r.problems] if self.problems_only else all_rows
+        error = self._styles().get("error", Style())
         for row in shown:
             table.add_row(
                 Text(row.card.id),
                 Text(row.card.title[:40]),
                 *[Text(row.letters[h].center(3)) for h in handles],
-                Text(", ".join(row.problems) or "ok", style=styles.get("error", "") if row.problems else ""),
+                Text(", ".join(row.problems), style=error) if row.problems else Text("ok"),
                 key=row.card.id,
             )
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
-        flagged = sum(1 for r in all_rows if r.problems)
-        scope = "only tasks with problems" if self.problems_only else "all open tasks"
-        self.query_one("#raci-summary", Static).update(
-            Content.assemble(
-                (f"{flagged} of {len(all_rows)} open tasks", "bold"),
-                " have no Accountable or no Responsible.  ",
-                ("R", "bold"),
-                "esponsible ",
-                ("A", "bold"),
-                "ccountable ",
-                ("C", "bold"),
-                "onsulted ",
-                ("I", "bold"),
-                f"nformed · showing {scope} (p toggles)",
+        flagged = sum(1 for r in in_scope if r.problems)
+        where = self.raci_dept or "all departments"
+        parts: list[str | tuple[str, str]] = [
+            (f"{flagged} of {len(in_scope)} open tasks", "bold"),
+            f" in {where} have no Accountable or no Responsible.\n",
+            ("R", "bold"), "esponsible ", ("A", "bold"), "ccountable ", ("C", "bold"), "onsulted ",
+            ("I", "bold"), "nformed · ",
+            "only tasks with problems" if self.problems_only else "all open tasks",
+            " (p toggles) · d picks a department",
+        ]  # fmt: skip
+        if len(matching) > len(shown):
+            parts.append(
+                (f"\nShowing the first {len(shown)} of {len(matching)}: press d to narrow.", "$warning")
             )
-        )
+        self.query_one("#raci-summary", Static).update(Content.assemble(*parts))
 
     def refresh_load(self) -> None:
         data = self.data
@@ -295,7 +362,7 @@ class PlanScreen(AreaScreen):
         table.add_column("Open cards", key="total")
         table.add_column("Note", key="note")
         styles = self._styles()
-        rows = load_rows(data.cards)
+        rows = data.load
         for row in rows:
             person = names.get(row.handle)
             label = f"{person.name} ({row.handle})" if person else row.handle
@@ -328,6 +395,16 @@ class PlanScreen(AreaScreen):
 
     def watch_problems_only(self) -> None:
         self.refresh_raci()
+
+    def watch_raci_dept(self) -> None:
+        self.refresh_raci()
+
+    def action_next_department(self) -> None:
+        names = ["", *(d.name for d in self.data.departments)]
+        index = names.index(self.raci_dept) if self.raci_dept in names else 0
+        self.raci_dept = names[(index + 1) % len(names)]
+        if self.tabs.active != TABS["raci"]:
+            self.action_show_tab("raci")
 
     def action_show_tab(self, name: str) -> None:
         self.tabs.active = TABS[name]
