@@ -617,6 +617,15 @@ def cmd_meeting_show(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_meeting_reschedule_next(ctx: Context, args: argparse.Namespace) -> int:
+    meeting = ctx.services.meetings.get(args.id)
+    when = _datetime_arg(ctx, args.when, ZoneInfo(meeting.tz), "when")
+    meeting = ctx.services.meetings.reschedule_next(args.id, when, args.minutes)
+    _resolved("next", when, meeting.tz)
+    print(f"follow-up of {meeting.id} moved (invite sequence {meeting.next_sequence})")
+    return 0
+
+
 def cmd_meeting_cancel_next(ctx: Context, args: argparse.Namespace) -> int:
     meeting = ctx.services.meetings.cancel_next(args.id)
     print(
@@ -1054,6 +1063,10 @@ def _meeting_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag
     p.add_argument("id", metavar="ID")
     p.add_argument("--next", metavar="DATETIME", help="follow-up meeting, wall-clock in the meeting's zone")
     p.add_argument("--minutes", type=int, default=60, help="length of the follow-up (default 60)")
+    p = command(meeting_sub, "reschedule-next", cmd_meeting_reschedule_next, "move the follow-up meeting")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("when", metavar="DATETIME", help="new time, wall-clock in the meeting's zone")
+    p.add_argument("--minutes", type=int, help="new length in minutes")
     p = command(meeting_sub, "cancel-next", cmd_meeting_cancel_next, "cancel the follow-up meeting")
     p.add_argument("id", metavar="ID")
     json_flag(command(meeting_sub, "list", cmd_meeting_list, "list meetings"))

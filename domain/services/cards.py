@@ -140,9 +140,10 @@ class CardService(Service):
             if enforce_wip and col.name != card.column:
                 rules.check_wip(dept, col.name, siblings)
             rank = self._rank_before(siblings, before)
-            moved = self._touch(replace(card, column=col.name, rank=rank))
+            moved = replace(card, column=col.name, rank=rank)
             if col.name == "Done":
                 moved = replace(moved, progress=100)
+            moved = self._touch(moved, card)
             uow.cards.put(moved)
             self.record(uow, "card", card.id, "moved", f"{card.column} -> {col.name}")
         return moved
@@ -171,7 +172,7 @@ class CardService(Service):
             raise ValidationError("cannot edit " + ", ".join(sorted(unknown)))
         with self.store.transaction() as uow:
             card = require_card(uow, card_id)
-            edited = self._touch(self._apply(uow, card, changes))
+            edited = self._touch(self._apply(uow, card, changes), card)
             uow.cards.put(edited)
             changed = [k for k in sorted(changes) if getattr(card, k) != getattr(edited, k)]
             self.record(uow, "card", card.id, "edited", ", ".join(changed) or "no change")
@@ -198,7 +199,7 @@ class CardService(Service):
         """Put back an earlier version of a card (undo of a move, edit or delete)."""
         with self.store.transaction() as uow:
             require_dept(uow, previous.dept)
-            restored = self._touch(previous)
+            restored = self._touch(previous, uow.cards.get(previous.id))
             uow.cards.put(restored)
             self.record(uow, "card", previous.id, "restored", "undo")
         return restored
@@ -215,8 +216,13 @@ class CardService(Service):
         prev = siblings[index - 1].rank if index > 0 else None
         return rules.rank_between(prev, siblings[index].rank)
 
-    def _touch(self, card: Card) -> Card:
-        return replace(card, updated_at=self.now(), updated_by=self.actor.handle)
+    def _touch(self, card: Card, before: Card | None = None) -> Card:
+        """Stamp who changed the card and when; raise its calendar SEQUENCE when what a calendar shows
+        of it (title, date, done or not) changed, so calendars accept the update."""
+        sequence = card.sequence if before is None else max(card.sequence, before.sequence)
+        if before is not None and _calendar_view(before) != _calendar_view(card):
+            sequence += 1
+        return replace(card, updated_at=self.now(), updated_by=self.actor.handle, sequence=sequence)
 
     def _apply(self, uow: UnitOfWork, card: Card, changes: Mapping[str, Any]) -> Card:
         """Validate and apply field changes; raises on the first bad value."""
@@ -279,3 +285,7 @@ class CardService(Service):
         if new_changes.get("priority") is not None:
             new_changes["priority"] = Priority(new_changes["priority"])
         return replace(card, **new_changes)
+
+
+def _calendar_view(card: Card) -> tuple[object, ...]:
+    return (card.title, card.due, card.milestone, rules.is_done(card))

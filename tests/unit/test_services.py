@@ -360,3 +360,18 @@ def test_change_requests_are_decided_once(seeded: Services, clock: FixedClock) -
     with pytest.raises(ConflictError, match="already approved"):
         seeded.records.decide_change(request.id, approve=False)
     assert [a.action for a in seeded.records.feed() if a.entity_id == request.id] == ["approved", "requested"]
+
+
+def test_card_sequence_rises_when_a_calendar_would_show_a_change(seeded: Services) -> None:
+    card = seeded.cards.add("OPS", "Go-live", milestone=True, due=date(2026, 12, 15))
+    assert card.sequence == 0
+    card = seeded.cards.edit(card.id, {"owner": "ann"})
+    assert card.sequence == 0
+    card = seeded.cards.edit(card.id, {"due": date(2026, 12, 18)})
+    assert card.sequence == 1
+    before_done = card
+    card = seeded.cards.move(card.id, "Done")
+    assert card.sequence == 2
+    restored = seeded.cards.restore(before_done)
+    assert restored.sequence == 3
+    assert restored.column == before_done.column
