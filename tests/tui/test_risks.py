@@ -270,3 +270,13 @@ async def test_compact_heatmap_on_a_small_terminal(context: Context) -> None:
         assert grid.compact is True
         assert grid.region.bottom <= 23
         assert risks_screen(app).query_one("#cell-risks", OptionList).region.width >= 20
+
+
+async def test_blocked_cards_escalate_after_project_threshold(context: Context, clock: FixedClock) -> None:
+    context.services.directory.update_project(name="Launch", escalate_after_days=1)
+    clock.advance(days=2)
+    app = HuddleApp(context, start_mode="risks")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        warnings = risks_screen(app).warning_list.warnings
+        assert [(w.kind, w.target) for w in warnings if w.kind == "blocked"] == [("blocked", "OPS-3")]

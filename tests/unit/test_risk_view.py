@@ -103,3 +103,10 @@ def test_sort_puts_missing_values_last_both_ways() -> None:
     assert [r.id for r in sort_risks(risks, "id")] == ["R-1", "R-2", "R-3", "R-10"]
     titled = [risk("R-1", 1, 1, title="b"), risk("R-2", 1, 1, title="A")]
     assert [r.id for r in sort_risks(titled, "title")] == ["R-2", "R-1"]
+
+
+def test_escalation_threshold_defers_to_the_project_unless_configured() -> None:
+    from tui.risk_view import escalation_override
+
+    assert escalation_override(3, 3) is None
+    assert escalation_override(5, 3) == 5

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from domain.errors import HuddleError
 from domain.models import Card, Risk
 from domain.rules import ScoreBands, Warning
+from tui.config import Settings
 from tui.messages import OpenCard, OpenRisk
 from tui.risk_view import (
     SORT_COLUMNS,
@@ -31,6 +32,7 @@ from tui.risk_view import (
     Position,
     build_heatmap,
     describe_move,
+    escalation_override,
     matches,
     position_of,
     sort_risks,
@@ -152,6 +154,12 @@ class RisksScreen(AreaScreen):
 
     # loading
 
+    def escalate_after(self) -> int | None:
+        """Days blocked before a card is escalated: the project's, unless the config file sets its own."""
+        return escalation_override(
+            self.context.settings.blocked_escalation_days, Settings().blocked_escalation_days
+        )
+
     def reload(self) -> None:
         self._load()
 
@@ -162,7 +170,7 @@ class RisksScreen(AreaScreen):
             services = self.services
             data = RiskData(
                 risks=tuple(services.risks.list()),
-                warnings=tuple(services.risks.warnings(self.context.settings.blocked_escalation_days)),
+                warnings=tuple(services.risks.warnings(self.escalate_after())),
                 cards={c.id: c for c in services.cards.list()},
             )
         except HuddleError as exc:
