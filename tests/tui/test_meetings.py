@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from textual import events
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -189,15 +190,22 @@ async def test_bad_lines_stay_in_the_input_with_a_message(context: Context) -> N
         assert context.services.meetings.get(meeting.id).notes == ()
 
 
+async def press_alt(pilot: Pilot[None], letter: str) -> None:
+    """alt+letter as a terminal sends it: with the letter as its character (which an Input would type)."""
+    pilot.app.post_message(events.Key(f"alt+{letter}", letter))
+    await pilot.pause()
+
+
 async def test_keys_record_the_line_as_decision_and_move_items(context: Context) -> None:
     meeting = start_meeting(context)
     app = HuddleApp(context, start_mode="meetings")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_live(pilot)
         await type_line(pilot, "Ship on Friday", submit=False)
-        await pilot.press("alt+d")
+        await press_alt(pilot, "d")
+        assert screen.minutes_log.capture_input.value == ""
         await type_line(pilot, "Order racks", submit=False)
-        await pilot.press("alt+a")
+        await press_alt(pilot, "a")
         assert screen.minutes_log.capture_input.value == "/a Order racks"
         screen.minutes_log.capture_input.value = ""
         await pilot.press("ctrl+n")
@@ -396,3 +404,18 @@ async def test_hang_up_flush_journals_the_draft_at_once(context: Context) -> Non
             flush()
         journal = MeetingJournal(context.db_path, meeting.id, context.os_user)
         assert draft_record("typed just before the link dropped") in list(journal.records())
+
+
+async def test_a_journal_in_use_is_not_offered_for_resume(context: Context) -> None:
+    meeting = start_meeting(context)
+    app = HuddleApp(context, start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_live(pilot)
+        await type_line(pilot, "typed in the first window", submit=False)
+        screen.flush_journal()
+        same_account = make_context(context.db_path, FixedClock())
+        assert same_account.pending_journals() == []
+        assert same_account.open_journal(meeting.id) is None
+        await pilot.press("escape")
+        await until(pilot, lambda: screen.recorder.finished.is_set())
+        assert same_account.pending_journals() == [meeting.id]

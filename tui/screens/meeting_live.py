@@ -142,13 +142,22 @@ class LiveMeetingScreen(Screen[None]):
     CSS_PATH = "meetings.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Meetings", id="meeting.leave"),
-        Binding("alt+d", "capture('d')", "Decision", id="meeting.decide"),
-        Binding("alt+a", "capture('a')", "Action", id="meeting.action"),
-        Binding("alt+r", "capture('r')", "Risk", id="meeting.risk"),
-        Binding("ctrl+n,alt+n", "next_item", "Next item", id="meeting.next-item"),
-        Binding("ctrl+b,alt+b", "previous_item", "Previous item", id="meeting.previous-item", show=False),
-        Binding("ctrl+t,alt+t", "attendees", "Attendees", id="meeting.attendees"),
-        Binding("alt+e", "end_meeting", "End meeting", id="meeting.end"),
+        # Terminals send alt+letter with its letter, which the focused capture line would type:
+        # these bindings must run before the input sees the key.
+        Binding("alt+d", "capture('d')", "Decision", id="meeting.decide", priority=True),
+        Binding("alt+a", "capture('a')", "Action", id="meeting.action", priority=True),
+        Binding("alt+r", "capture('r')", "Risk", id="meeting.risk", priority=True),
+        Binding("ctrl+n,alt+n", "next_item", "Next item", id="meeting.next-item", priority=True),
+        Binding(
+            "ctrl+b,alt+b",
+            "previous_item",
+            "Previous item",
+            id="meeting.previous-item",
+            show=False,
+            priority=True,
+        ),
+        Binding("ctrl+t,alt+t", "attendees", "Attendees", id="meeting.attendees", priority=True),
+        Binding("alt+e", "end_meeting", "End meeting", id="meeting.end", priority=True),
     ]
 
     def __init__(
@@ -166,10 +175,13 @@ class LiveMeetingScreen(Screen[None]):
         self.durable_seconds: list[float] = []
         self.commit_seconds: list[float] = []
         self._unregister_flush: object = None
+        journal = None if follow else context.open_journal(meeting_id)
+        self.journal_in_use = not follow and journal is None
+        """Another open meeting screen of this OS account holds the journal: this one types without it."""
         self.recorder = MeetingRecorder(
             context.services.meetings,
             meeting_id,
-            None if follow else context.open_journal(meeting_id),
+            journal,
             self._from_thread,
             lambda: load_view(self.context.services, self.meeting_id),
         )
@@ -216,12 +228,18 @@ class LiveMeetingScreen(Screen[None]):
                 self.minutes_log.restore(self.resume.draft)
             self.recorder.compact(self.resume.draft)
             if self.resume.entries or self.resume.draft:
-                self.notify(
-                    f"Resumed {self.meeting_id}: {len(self.resume.entries)} line(s) saved again"
-                    + (", draft restored" if self.resume.draft else ""),
-                    title="Meeting resumed",
-                )
+                done = [f"{len(self.resume.entries)} line(s) saved again"] if self.resume.entries else []
+                done += ["the line being typed is back"] if self.resume.draft else []
+                self.notify(f"{self.meeting_id}: {', '.join(done)}", title="Meeting resumed", markup=False)
         self.recorder.request_load()
+        if self.journal_in_use:
+            self.notify(
+                "Another Huddle window of yours is recording this meeting; typing here is not journaled, "
+                "so a crash would lose the line being typed. Follow it with f instead.",
+                title="Not crash-safe",
+                severity="warning",
+                timeout=20,
+            )
         if not self.follow:
             self.minutes_log.capture_input.focus()
             self.minutes_log.set_preview(CAPTURE_HINT, hint=True)
@@ -285,6 +303,10 @@ class LiveMeetingScreen(Screen[None]):
 
     def on_data_changed(self, message: DataChanged) -> None:
         self.recorder.request_load()
+
+    def on_screen_resume(self) -> None:
+        if self.view is not None:
+            self.recorder.request_load()
 
     # --- showing ------------------------------------------------------------------------------------
 
@@ -418,9 +440,7 @@ class LiveMeetingScreen(Screen[None]):
         self.record_line(MinutesLog.EntrySubmitted(log, f"/{command} {text}"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.follow and action in ("capture", "next_item", "previous_item", "end_meeting"):
-            return None
-        return True
+        return not (self.follow and action in ("capture", "next_item", "previous_item", "end_meeting"))
 
     def action_next_item(self) -> None:
         meeting = self.view.meeting if self.view else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -20,6 +21,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from domain.capture import ReplayPlan, plan_replay
+from domain.dates import get_zone
 from domain.errors import HuddleError
 from domain.models import Meeting, MeetingStatus, Person
 from tui.messages import DataChanged
@@ -56,39 +58,39 @@ class MeetingStarted(Message):
     meeting_id: str
 
 
+def short_when(moment: datetime, zone_name: str) -> str:
+    """``Wed 02 Dec 10:00``: a time in the meeting's zone, short enough for a list row."""
+    return f"{moment.astimezone(get_zone(zone_name)):%a %d %b %H:%M}"
+
+
 def series_key(meeting: Meeting) -> str:
     return meeting.series or meeting.title
 
 
-def meeting_options(meetings: tuple[Meeting, ...], zone_name: str) -> list[Option]:
+def meeting_options(meetings: tuple[Meeting, ...]) -> list[Option]:
     """The list: live meetings, upcoming follow-ups, then every series with its meetings, newest first."""
     options: list[Option] = []
     live = [m for m in meetings if m.status == MeetingStatus.LIVE]
     if live:
         options.append(Option(literal("Live now", "bold"), disabled=True))
-        options.extend(
-            Option(
-                literal(f"  ● {m.id:<5} {printable(m.title)}  · started {when_text(m.start, m.tz)}"), id=m.id
-            )
-            for m in live
-        )
+        for m in live:
+            text = f"  ● {m.id:<5} {printable(m.title)} · started {short_when(m.start, m.tz)}"
+            options.append(Option(literal(text), id=m.id))
     latest: dict[str, Meeting] = {}
     for meeting in meetings:
         latest[series_key(meeting)] = meeting
     upcoming = [
-        m
+        (m.next_start, m)
         for m in latest.values()
-        if m.status == MeetingStatus.ENDED and m.next_start and not m.next_cancelled
+        if m.status == MeetingStatus.ENDED and m.next_start is not None and not m.next_cancelled
     ]
     if upcoming:
         options.append(Option(literal("Upcoming", "bold"), disabled=True))
-        options.extend(
-            Option(
-                literal(f"  ○ {printable(series_key(m))}  · {when_text(m.next_start, m.tz)}  (after {m.id})"),  # type: ignore[arg-type]
-                id=f"next:{m.id}",
+        for when, m in sorted(upcoming, key=lambda pair: pair[0]):
+            text = (
+                f"  ○ {printable(series_key(m))} · {short_when(when, m.tz)} (after {m.id}; enter starts it)"
             )
-            for m in sorted(upcoming, key=lambda m: m.next_start)  # type: ignore[arg-type,return-value]
-        )
+            options.append(Option(literal(text), id=f"next:{m.id}"))
     by_series: dict[str, list[Meeting]] = defaultdict(list)
     for meeting in meetings:
         if meeting.status != MeetingStatus.LIVE:
@@ -96,13 +98,9 @@ def meeting_options(meetings: tuple[Meeting, ...], zone_name: str) -> list[Optio
     for series, items in sorted(by_series.items(), key=lambda kv: -max(m.start.timestamp() for m in kv[1])):
         options.append(Option(literal(f"Series: {printable(series)}", "bold"), disabled=True))
         for m in sorted(items, key=lambda m: m.start, reverse=True):
-            counts = f"{len(m.decisions)} decisions, {len(m.actions)} actions"
-            options.append(
-                Option(
-                    literal(f"    {m.id:<5} {when_text(m.start, m.tz)}  · {m.status.value} · {counts}"),
-                    id=m.id,
-                )
-            )
+            counts = f"{len(m.decisions)} decided, {len(m.actions)} actions"
+            text = f"    {m.id:<5} {short_when(m.start, m.tz)} · {m.status.value} · {counts}"
+            options.append(Option(literal(text), id=m.id))
     return options
 
 
@@ -147,6 +145,8 @@ class MeetingsScreen(AreaScreen):
         super().__init__(context)
         self.data = MeetingList((), ())
         self.offered: set[str] = set()
+        self.live_screens: list[LiveMeetingScreen] = []
+        """Live meeting screens opened from here: they get the data-changed news, wherever they are."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -174,9 +174,8 @@ class MeetingsScreen(AreaScreen):
 
     def on_data_changed(self, message: DataChanged) -> None:
         self.reload()
-        for screen in self.app.screen_stack:
-            if isinstance(screen, LiveMeetingScreen):
-                screen.post_message(DataChanged(message.version))
+        for screen in self.live_screens:
+            screen.post_message(DataChanged(message.version))
 
     # --- threads ------------------------------------------------------------------------------------
 
@@ -192,14 +191,22 @@ class MeetingsScreen(AreaScreen):
             try:
                 meeting = self.services.meetings.get(meeting_id)
                 journal = self.context.open_journal(meeting_id)
-                plan = plan_replay(journal.records(), meeting)
-                journal.close()
+                if journal is None:
+                    continue
+                try:
+                    plan = plan_replay(journal.records(), meeting)
+                    if plan.empty:
+                        journal.clear()
+                finally:
+                    journal.close()
             except HuddleError as exc:
-                self.app.call_from_thread(self.notify, str(exc), title="Meeting journal", severity="error")
+                self.app.call_from_thread(
+                    self.notify, str(exc), title="Meeting journal", severity="error", markup=False
+                )
                 continue
             if plan.empty:
-                journal.clear()
-            elif meeting.status != MeetingStatus.LIVE:
+                continue
+            if meeting.status != MeetingStatus.LIVE:
                 self.app.call_from_thread(
                     self.notify,
                     f"{meeting.id} has ended, but its journal still holds {len(plan.entries)} unsaved "
@@ -219,7 +226,7 @@ class MeetingsScreen(AreaScreen):
         option_list = self.meeting_list
         highlighted = option_list.highlighted_option.id if option_list.highlighted_option else None
         option_list.clear_options()
-        options = meeting_options(message.data.meetings, self.context.zone_name)
+        options = meeting_options(message.data.meetings)
         if not options:
             options = [Option(literal("No meetings yet: press n to start one"), disabled=True)]
         option_list.add_options(options)
@@ -268,7 +275,7 @@ class MeetingsScreen(AreaScreen):
     def open_live(self, meeting_id: str, *, follow: bool = False, resume: ReplayPlan | None = None) -> None:
         """Open a live meeting; the scribe's own unsaved journal (a draft kept on leaving) comes back."""
         if follow or resume is not None:
-            self.app.push_screen(LiveMeetingScreen(self.context, meeting_id, follow=follow, resume=resume))
+            self._push_live(LiveMeetingScreen(self.context, meeting_id, follow=follow, resume=resume))
             return
         self.run_worker(
             lambda: self._open_with_journal(meeting_id),
@@ -278,14 +285,23 @@ class MeetingsScreen(AreaScreen):
         )
 
     def _open_with_journal(self, meeting_id: str) -> None:
+        for screen in self.live_screens:
+            if screen.meeting_id == meeting_id:
+                screen.recorder.finished.wait(timeout=5)
         plan: ReplayPlan | None = None
         if meeting_id in self.context.pending_journals():
             journal = self.context.open_journal(meeting_id)
-            plan = plan_replay(journal.records(), self.services.meetings.get(meeting_id))
-            journal.close()
-        self.app.call_from_thread(
-            self.app.push_screen, LiveMeetingScreen(self.context, meeting_id, resume=plan)
-        )
+            if journal is not None:
+                try:
+                    plan = plan_replay(journal.records(), self.services.meetings.get(meeting_id))
+                finally:
+                    journal.close()
+        self.app.call_from_thread(self._push_live, LiveMeetingScreen(self.context, meeting_id, resume=plan))
+
+    def _push_live(self, screen: LiveMeetingScreen) -> None:
+        self.live_screens = [s for s in self.live_screens if not s.recorder.finished.is_set()]
+        self.live_screens.append(screen)
+        self.app.push_screen(screen)
 
     def action_follow(self) -> None:
         meeting = self._selected()
