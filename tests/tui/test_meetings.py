@@ -419,3 +419,19 @@ async def test_a_journal_in_use_is_not_offered_for_resume(context: Context) -> N
         await pilot.press("escape")
         await until(pilot, lambda: screen.recorder.finished.is_set())
         assert same_account.pending_journals() == [meeting.id]
+
+
+async def test_a_line_the_data_file_refuses_comes_back_to_the_input(context: Context) -> None:
+    meeting = start_meeting(context)
+    app = HuddleApp(context, start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_live(pilot)
+        context.services.meetings.end(meeting.id)  # ended elsewhere, before this screen noticed
+        await type_line(pilot, "/d 最后一个决定")
+        await until(pilot, lambda: screen.minutes_log.capture_input.value == "/d 最后一个决定")
+        assert not screen.pending
+        journal = MeetingJournal(context.db_path, meeting.id, context.os_user)
+        assert {
+            "t": "dropped",
+            "id": next(iter(r["id"] for r in journal.records() if r["t"] == "entry")),
+        } in list(journal.records())
