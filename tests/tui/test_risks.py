@@ -280,3 +280,21 @@ async def test_blocked_cards_escalate_after_project_threshold(context: Context, 
         await settle(pilot)
         warnings = risks_screen(app).warning_list.warnings
         assert [(w.kind, w.target) for w in warnings if w.kind == "blocked"] == [("blocked", "OPS-3")]
+
+
+async def test_risk_detail_opens_a_linked_card(context: Context) -> None:
+    context.services.risks.edit("R-1", {"linked_cards": ["OPS-1"]})
+    messages: list[Message] = []
+    app = HuddleApp(context, start_mode="risks")
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        linked = app.screen.query_one("#linked-cards", OptionList)
+        assert "OPS-1 Rack the new servers" in str(linked.get_option_at_index(0).prompt)
+        linked.focus()
+        linked.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert {m.card_id for m in messages if isinstance(m, OpenCard)} == {"OPS-1"}
+        assert app.current_mode == "boards"

@@ -14,7 +14,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, DataTable, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
 
 from domain.dates import DATE_FORMS, parse_date
 from domain.errors import HuddleError, ValidationError
@@ -56,7 +57,8 @@ RiskFormModal, RiskDetailModal, SinceModal { align: center middle; }
 .risk-dialog Input.-invalid { background: $error 35%; }
 .risk-dialog #detail-body { height: auto; max-height: 1fr; }
 .risk-dialog .detail-field { height: auto; }
-.risk-dialog #history-table { height: auto; max-height: 12; margin-top: 1; }
+.risk-dialog #history-table { height: auto; max-height: 12; }
+.risk-dialog #linked-cards { height: auto; max-height: 6; }
 """
 
 _SCORE_FIELDS = (
@@ -280,7 +282,10 @@ class RiskFormModal(ModalScreen[Risk | None]):
 
 
 class RiskDetailModal(ModalScreen[str | None]):
-    """One risk in full, with the history of its scores; ``e`` asks to edit (returns ``"edit"``)."""
+    """One risk in full, with the history of its scores.
+
+    Returns ``"edit"`` when the person presses ``e``, ``"card:ID"`` when they open a linked card.
+    """
 
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -319,7 +324,6 @@ class RiskDetailModal(ModalScreen[str | None]):
             ("Mitigation", risk.mitigation or "-"),
             ("Contingency", risk.contingency or "-"),
             ("Trigger", risk.trigger or "-"),
-            ("Linked cards", "; ".join(linked) or "-"),
         ]
         with Vertical(classes="risk-dialog"):
             yield Static(Content(f"{risk.id}  {risk.title}"), classes="dialog-title")
@@ -328,6 +332,17 @@ class RiskDetailModal(ModalScreen[str | None]):
                     yield Static(
                         Content.assemble((f"{label:<13}", "$text-muted"), value), classes="detail-field"
                     )
+                if linked:
+                    yield Label("Linked cards (enter opens one)", classes="dialog-title")
+                    yield OptionList(
+                        *[
+                            Option(Content(text), id=cid)
+                            for cid, text in zip(risk.linked_cards, linked, strict=True)
+                        ],
+                        id="linked-cards",
+                    )
+                else:
+                    yield Static(Content.assemble((f"{'Linked cards':<13}", "$text-muted"), "-"))
                 yield Label("Score history", classes="dialog-title")
                 yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="buttons"):
@@ -358,6 +373,11 @@ class RiskDetailModal(ModalScreen[str | None]):
 
     def action_edit(self) -> None:
         self.dismiss("edit")
+
+    @on(OptionList.OptionSelected, "#linked-cards")
+    def open_linked_card(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None and event.option.id in self.cards:
+            self.dismiss(f"card:{event.option.id}")
 
     def action_close(self) -> None:
         self.dismiss(None)

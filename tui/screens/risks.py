@@ -527,5 +527,7 @@ class RisksScreen(AreaScreen):
         def closed(choice: str | None) -> None:
             if choice == "edit":
                 self.edit(risk)
+            elif choice is not None and choice.startswith("card:"):
+                self.post_message(OpenCard(choice.removeprefix("card:")))
 
         self.app.push_screen(RiskDetailModal(risk, cards=self.data.cards, zone=self.context.zone), closed)
