@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
+import pytest
 from textual import events
 from textual.message import Message
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 
 from domain.capture import CaptureKind, JournalEntry, draft_record
 from domain.models import Meeting, MeetingStatus
@@ -435,3 +437,41 @@ async def test_a_line_the_data_file_refuses_comes_back_to_the_input(context: Con
             "t": "dropped",
             "id": next(iter(r["id"] for r in journal.records() if r["t"] == "entry")),
         } in list(journal.records())
+
+
+def first_text(folder: Path, pattern: str) -> str:
+    return next(folder.glob(pattern)).read_text(encoding="utf-8")
+
+
+async def test_summary_exports_minutes_and_invite_to_the_current_folder(
+    context: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    meeting = start_meeting(context)
+    context.services.meetings.decide(meeting.id, "采用方案B")
+    context.services.meetings.end(meeting.id, next_start=datetime(2026, 12, 2, 2, 0, tzinfo=UTC))
+    app = HuddleApp(context, start_mode="meetings")
+    notes: list[str] = []
+    original_notify = app.notify
+
+    def notify(message: str, **kwargs: Any) -> None:
+        notes.append(message)
+        original_notify(message, **kwargs)
+
+    monkeypatch.setattr(app, "notify", notify)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, MeetingsScreen) and bool(app.screen.data.meetings))
+        option_list = app.screen.query_one("#meeting-list", OptionList)
+        option_list.highlighted = option_list.get_option_index(meeting.id)
+        await pilot.press("enter")
+        await until(
+            pilot, lambda: isinstance(app.screen, MeetingSummaryScreen) and app.screen.view is not None
+        )
+        await pilot.press("e")
+        await until(pilot, lambda: any(tmp_path.glob("*.docx")))
+        await pilot.press("i")
+        await until(pilot, lambda: any(tmp_path.glob("*.ics")))
+        await until(pilot, lambda: len(notes) >= 2)
+        assert all(str(tmp_path) in note for note in notes)
+        assert any(".docx" in note for note in notes)
+        assert "BEGIN:VCALENDAR" in first_text(tmp_path, "*.ics")
