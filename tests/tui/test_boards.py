@@ -78,7 +78,7 @@ async def test_arrows_and_hjkl_move_the_cursor(context: Context) -> None:
         assert screen.selected_id == "OPS-1"
         await pilot.press("l", "l")
         assert screen.selected_id == "OPS-2"
-        assert column(app, "Doing").has_class("-current")
+        assert column(app, "Doing").header.has_class("-current")
         await pilot.press("h", "left")
         assert screen.selected_id == "OPS-1"
         await pilot.press("right", "right", "right")
@@ -376,14 +376,26 @@ async def test_big_column_draws_one_page_and_pages_on(context: Context, clock: F
         await settle(pilot)
         backlog = column(app, "Backlog")
         assert len(backlog.cards) == 2002
-        assert len(backlog.tiles) == 30
+        assert len(backlog.tiles) == 20
         more = backlog.query_one(".column-more", Static)
-        assert "+1972 more" in str(more.render())
+        assert "+1982 more" in str(more.render())
         await pilot.press("end")
         await settle(pilot)
         assert boards(app).selected_id == "OPS-2099"
         assert backlog.tiles[-1].card.id == "OPS-2099"
+        assert len(backlog.tiles) <= 20
         assert not more.display
+        above = backlog.query_one(".column-above", Static)
+        assert above.display
+        assert "above" in str(above.render())
+        await pilot.press("home")
+        await settle(pilot)
+        assert boards(app).selected_id == "OPS-1"
+        assert backlog.tiles[0].card.id == "OPS-1"
+        assert not above.display
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        assert boards(app).selected_id == f"OPS-{100 + 28}"
+        assert backlog.first_row == 20
 
 
 async def test_number_keys_and_help_list_every_area(context: Context) -> None:

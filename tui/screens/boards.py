@@ -33,7 +33,7 @@ from tui.screens.dialogs import (
     DepartmentPickerModal,
 )
 from tui.shell import UndoEntry, WriteJob, shell_of
-from tui.widgets.board_column import PAGE_SIZE, BoardColumn
+from tui.widgets.board_column import BoardColumn, page_start
 from tui.widgets.card_tile import CardTile
 from tui.widgets.safe import literal
 
@@ -87,12 +87,15 @@ class BoardsScreen(AreaScreen):
         self.departments: list[Department] = []
         self.department: Department | None = None
         self.columns: dict[str, list[Card]] = {}
-        self.limits: dict[str, int] = {}
+        self.offsets: dict[str, int] = {}
+        """First drawn row per column (columns draw one page of tiles)."""
         self.cursor_col = 0
         self.cursor_row = 0
         self.today: date = self.services.cards.today()
         self._pending_select: str | None = None
         self._selected_tile: CardTile | None = None
+        self._binding_state: tuple[object, ...] = ()
+        self._board_columns: list[BoardColumn] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -169,8 +172,9 @@ class BoardsScreen(AreaScreen):
             board = self.query_one("#board", Horizontal)
             await board.remove_children()
             self._selected_tile = None
-            self.limits = {c.name: PAGE_SIZE for c in dept.columns}
-            await board.mount_all([BoardColumn(col, id=f"col-{i}") for i, col in enumerate(dept.columns)])
+            self.offsets = {c.name: 0 for c in dept.columns}
+            self._board_columns = [BoardColumn(col, id=f"col-{i}") for i, col in enumerate(dept.columns)]
+            await board.mount_all(self._board_columns)
         if select is not None and not self._locate(select):
             select = None
         if select is None:
@@ -199,7 +203,7 @@ class BoardsScreen(AreaScreen):
 
     @property
     def board_columns(self) -> list[BoardColumn]:
-        return list(self.query("#board > BoardColumn").results(BoardColumn))
+        return self._board_columns
 
     @property
     def column_names(self) -> list[str]:
@@ -223,7 +227,7 @@ class BoardsScreen(AreaScreen):
             for row, card in enumerate(self.columns.get(name, [])):
                 if card.id == card_id:
                     self.cursor_col, self.cursor_row = col_index, row
-                    self.limits[name] = max(self.limits.get(name, PAGE_SIZE), row + 1)
+                    self._ensure_window()
                     return True
         return False
 
@@ -233,9 +237,22 @@ class BoardsScreen(AreaScreen):
         count = len(self.columns.get(names[self.cursor_col], [])) if names else 0
         self.cursor_row = max(0, min(self.cursor_row, count - 1))
 
+    def _ensure_window(self) -> bool:
+        """Page the cursor's column so the cursor's row is drawn; True when the page changed."""
+        names = self.column_names
+        if not names:
+            return False
+        name = names[self.cursor_col]
+        current = self.offsets.get(name, 0)
+        count = len(self.columns.get(name, []))
+        offset = min(page_start(max(0, self.cursor_row), current), max(0, count - 1))
+        self.offsets[name] = offset
+        return offset != current
+
     def _render_columns(self, only: set[str] | None = None) -> None:
         if self.department is None:
             return
+        self._ensure_window()
         selected = self.selected_id
         for widget, column in zip(self.board_columns, self.department.columns, strict=False):
             if only is None or column.name in only:
@@ -244,7 +261,7 @@ class BoardsScreen(AreaScreen):
                     self.columns.get(column.name, []),
                     self.today,
                     selected=selected,
-                    limit=self.limits.get(column.name, PAGE_SIZE),
+                    offset=self.offsets.get(column.name, 0),
                 )
         self._selected_tile = None
 
@@ -253,7 +270,7 @@ class BoardsScreen(AreaScreen):
         selected = self.selected_id
         columns = self.board_columns
         for index, widget in enumerate(columns):
-            widget.set_class(index == self.cursor_col, "-current")
+            widget.set_current(index == self.cursor_col)
         if self._selected_tile is not None and self._selected_tile.card.id != selected:
             self._selected_tile.remove_class("-selected")
         tile = None
@@ -261,18 +278,21 @@ class BoardsScreen(AreaScreen):
             tile = columns[self.cursor_col].tile_for(selected)
         if tile is None:
             for widget in columns:
-                for other in widget.query("CardTile.-selected").results(CardTile):
+                for other in widget.tiles:
                     other.remove_class("-selected")
         else:
             tile.add_class("-selected")
             self.call_after_refresh(tile.scroll_visible, animate=False)
         self._selected_tile = tile
-        self.refresh_bindings()
+        state = (selected is not None, self.department is not None)
+        if state != self._binding_state:
+            self._binding_state = state
+            self.refresh_bindings()
 
     def _select_card(self, card_id: str) -> None:
-        before = dict(self.limits)
+        before = dict(self.offsets)
         if self._locate(card_id):
-            if before != self.limits:
+            if before != self.offsets:
                 self._render_columns()
             self._update_selection()
 
@@ -282,11 +302,8 @@ class BoardsScreen(AreaScreen):
         card_actions = {"edit_card", "open_card", "delete_card", "reorder"}
         if action in card_actions and self.selected_card is None:
             return None
-        if action == "move_column":
-            if self.selected_card is None:
-                return None
-            target = self.cursor_col + int(str(parameters[0]))
-            return True if 0 <= target < len(self.column_names) else None
+        if action == "move_column" and self.selected_card is None:
+            return None
         if action == "new_card" and self.department is None:
             return None
         return True
@@ -301,11 +318,8 @@ class BoardsScreen(AreaScreen):
         if dy:
             cards = self.columns.get(names[self.cursor_col], [])
             self.cursor_row = max(0, min(len(cards) - 1, self.cursor_row + dy))
-            name = names[self.cursor_col]
-            limit = self.limits.get(name, PAGE_SIZE)
-            if self.cursor_row >= limit:
-                self.limits[name] = (self.cursor_row // PAGE_SIZE + 1) * PAGE_SIZE
-                self._render_columns({name})
+            if self._ensure_window():
+                self._render_columns({names[self.cursor_col]})
         self._update_selection()
 
     def action_switch_dept(self, step: int) -> None:
@@ -379,6 +393,7 @@ class BoardsScreen(AreaScreen):
         shell.submit_write(WriteJob(label, run, done, failed))
 
     def action_move_column(self, step: int) -> None:
+        """Move the selected card to the top of the next column left or right (visible at once)."""
         self._move_to(self.cursor_col + step)
 
     def _move_to(self, target: int) -> None:
@@ -396,17 +411,17 @@ class BoardsScreen(AreaScreen):
         source = names[self.cursor_col]
         self.columns[source] = [c for c in self.columns[source] if c.id != card.id]
         target_cards = self.columns.setdefault(name, [])
-        rank = rules.rank_between(target_cards[-1].rank if target_cards else None, None)
-        moved = replace(card, column=name, rank=rank)
-        target_cards.append(moved)
-        self.cursor_col, self.cursor_row = target, len(target_cards) - 1
-        self.limits[name] = max(self.limits.get(name, PAGE_SIZE), self.cursor_row + 1)
+        first = target_cards[0] if target_cards else None
+        moved = replace(card, column=name, rank=rules.rank_between(None, first.rank if first else None))
+        target_cards.insert(0, moved)
+        self.cursor_col, self.cursor_row = target, 0
         self._render_columns({source, name})
         self._update_selection()
         cards = self.services.cards
+        before = first.id if first else None
         self._write(
             f"move {card.id}",
-            lambda: (cards.get(card.id), cards.move(card.id, name)),
+            lambda: (cards.get(card.id), cards.move(card.id, name, before=before)),
             undo=lambda result: UndoEntry(f"move of {card.id} to {name}", card.id, result[0]),
         )
 

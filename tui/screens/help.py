@@ -81,5 +81,8 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-body"):
                 yield Static(Content("\n\n").join(sections), id="help-text")
 
+    def on_mount(self) -> None:
+        self.query_one("#help-body", VerticalScroll).focus()
+
     def action_close(self) -> None:
         self.dismiss(None)

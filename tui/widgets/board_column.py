@@ -17,8 +17,15 @@ from domain.models import Card, Column
 from tui.widgets.card_tile import CardTile
 from tui.widgets.safe import printable
 
-PAGE_SIZE = 30
-"""Tiles drawn per page; a column of 2,000 cards draws only the pages the cursor has reached."""
+PAGE_SIZE = 20
+"""Tiles drawn at once; a column of 2,000 cards draws only the page the cursor is on."""
+
+
+def page_start(row: int, offset: int) -> int:
+    """The first row of the page to draw so that ``row`` is visible (``offset`` if it already is)."""
+    if offset <= row < offset + PAGE_SIZE:
+        return offset
+    return max(0, row // PAGE_SIZE * PAGE_SIZE)
 
 
 def header_content(column: Column, count: int) -> Content:
@@ -67,57 +74,68 @@ class BoardColumn(Vertical):
         super().__init__(id=id)
         self.column = column
         self.cards: list[Card] = []
-        self.limit = PAGE_SIZE
+        self.first_row = 0
         self.selected: str | None = None
 
-    def compose(self) -> ComposeResult:
-        yield ColumnHeader(header_content(self.column, 0), markup=False, classes="column-header")
-        with VerticalScroll(classes="column-body"):
-            yield Static("", markup=False, classes="column-more")
+        self.header = ColumnHeader(header_content(column, 0), markup=False, classes="column-header")
+        self.body = VerticalScroll(classes="column-body", can_focus=False)
+        self.above = Static("", markup=False, classes="column-above")
+        self.more = Static("", markup=False, classes="column-more")
+        self._tiles: list[CardTile] = []
 
-    @property
-    def body(self) -> VerticalScroll:
-        return self.query_one(".column-body", VerticalScroll)
+    def compose(self) -> ComposeResult:
+        yield self.header
+        with self.body:
+            yield self.above
+            yield self.more
 
     @property
     def tiles(self) -> list[CardTile]:
-        return list(self.body.query_children(CardTile))
+        """The tiles drawn now, top to bottom."""
+        return list(self._tiles)
+
+    def set_current(self, current: bool) -> None:
+        """Mark this column as the cursor's (only the header changes, so tiles keep their styles)."""
+        self.header.set_class(current, "-current")
 
     def show(
-        self, column: Column, cards: Sequence[Card], today: date, *, selected: str | None, limit: int
+        self, column: Column, cards: Sequence[Card], today: date, *, selected: str | None, offset: int = 0
     ) -> None:
-        """Draw the first ``limit`` cards, reusing tiles, and mark ``selected``."""
+        """Draw one page of cards from row ``offset``, reusing tiles, and mark ``selected``."""
         self.column = column
         self.cards = list(cards)
-        self.limit = limit
+        self.first_row = offset
         self.selected = selected
         count = len(self.cards)
-        header = self.query_one(ColumnHeader)
-        header.update(header_content(column, count), layout=False)
+        self.header.update(header_content(column, count), layout=False)
         over = column.wip_limit is not None and count > column.wip_limit
+        self.header.set_class(over, "-over-wip")
         self.set_class(over, "-over-wip")
-        visible = self.cards[:limit]
-        tiles = self.tiles
+        visible = self.cards[offset : offset + PAGE_SIZE]
+        tiles = self._tiles
         for tile, card in zip(tiles, visible, strict=False):
-            tile.show(card, today)
-            tile.set_class(card.id == selected, "-selected")
+            tile.show(card, today, selected=card.id == selected)
         if len(tiles) > len(visible):
             for tile in tiles[len(visible) :]:
                 tile.remove()
+            del tiles[len(visible) :]
         elif len(visible) > len(tiles):
-            new = [CardTile(card, today) for card in visible[len(tiles) :]]
-            for tile in new:
-                tile.set_class(tile.card.id == selected, "-selected")
-            more = self.query_one(".column-more", Static)
-            self.body.mount_all(new, before=more)
-        hidden = count - len(visible)
-        more = self.query_one(".column-more", Static)
-        more.update(f"+{hidden} more (j / ↓ to page)" if hidden else "", layout=False)
-        more.display = hidden > 0
+            new = [CardTile(card, today, selected=card.id == selected) for card in visible[len(tiles) :]]
+            tiles.extend(new)
+            self.body.mount_all(new, before=self.more)
+        hidden = count - offset - len(visible)
+        more = self.more
+        more.update(f"+{hidden} more (j / ↓ / pgdn)" if hidden > 0 else "", layout=False)
+        if more.display != (hidden > 0):
+            more.display = hidden > 0
+        above = self.above
+        above.update(f"↑ {offset} above (k / pgup)" if offset else "", layout=False)
+        if above.display != (offset > 0):
+            above.display = offset > 0
         self.set_class(count == 0, "-empty")
 
     def tile_for(self, card_id: str) -> CardTile | None:
-        for tile in self.tiles:
+        for tile in self._tiles:
             if tile.card.id == card_id:
                 return tile
         return None

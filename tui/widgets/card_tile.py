@@ -36,6 +36,20 @@ def tile_content(card: Card, today: date) -> Content:
     )
 
 
+def state_classes(card: Card, today: date, selected: bool) -> set[str]:
+    """The tile's state as CSS classes: ``-overdue``, ``-blocked``, ``-milestone``, ``-selected``."""
+    classes = set()
+    if is_overdue(card, today):
+        classes.add("-overdue")
+    if card.blocked_by or card.blocked_reason:
+        classes.add("-blocked")
+    if card.milestone:
+        classes.add("-milestone")
+    if selected:
+        classes.add("-selected")
+    return classes
+
+
 def is_overdue(card: Card, today: date) -> bool:
     return card.due is not None and card.due < today and not is_done(card)
 
@@ -65,26 +79,22 @@ class CardTile(Static):
         def control(self) -> CardTile:
             return self.tile
 
-    def __init__(self, card: Card, today: date) -> None:
-        super().__init__(tile_content(card, today), markup=False)
+    def __init__(self, card: Card, today: date, *, selected: bool = False) -> None:
+        super().__init__(
+            tile_content(card, today), markup=False, classes=" ".join(state_classes(card, today, selected))
+        )
         self.card = card
         self.today = today
-        self._apply_classes()
 
-    def show(self, card: Card, today: date) -> None:
-        """Show ``card`` (the board reuses tiles rather than remounting them)."""
-        if card == self.card and today == self.today:
-            return
-        self.card = card
-        self.today = today
-        self.update(tile_content(card, today), layout=False)
-        self._apply_classes()
-
-    def _apply_classes(self) -> None:
-        card = self.card
-        self.set_class(is_overdue(card, self.today), "-overdue")
-        self.set_class(bool(card.blocked_by or card.blocked_reason), "-blocked")
-        self.set_class(card.milestone, "-milestone")
+    def show(self, card: Card, today: date, *, selected: bool) -> None:
+        """Show ``card`` (the board reuses tiles rather than remounting them); one restyle at most."""
+        if card != self.card or today != self.today:
+            self.card = card
+            self.today = today
+            self.update(tile_content(card, today), layout=False)
+        wanted = state_classes(card, today, selected)
+        if wanted != set(self.classes):
+            self.set_classes(wanted)
 
     def on_click(self, event: events.Click) -> None:
         event.stop()

@@ -1,0 +1,226 @@
+"""TUI budgets of DESIGN.md section 7: first painted board vs a bare Textual app, key press to repaint.
+
+    python bench/bench_tui.py [--runs 7] [--cards 5000] [--presses 40]
+
+(a) First paint: a fresh ``python -c`` process per run, headless, started from here with the monotonic
+    start time; the child records the time at which the first widget of interest renders (the first
+    card tile for Huddle, the one Static for the bare app) and exits. Runs alternate between the bare
+    app, the demo DB and the generated DB so that machine noise hits them alike; medians are compared.
+(b) Key press to repaint: in one process, on the generated DB, the time from posting a key to the
+    compositor drawing the lines of the tile it changed (move right/left, cursor down), p50 and p95 over ``--presses``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BARE_CHILD = """
+import os, sys, time
+start = float(sys.argv[1]); out = sys.argv[2]
+from textual.app import App
+from textual.widgets import Static
+
+class Probe(Static):
+    done = False
+    def render(self):
+        if not Probe.done:
+            Probe.done = True
+            with open(out, "w") as f:
+                f.write(str(time.monotonic() - start))
+            self.app.call_later(self.app.exit)
+        return super().render()
+
+class Bare(App[None]):
+    def compose(self):
+        yield Probe("hello")
+
+Bare().run(headless=True, size=(120, 40))
+"""
+
+HUDDLE_CHILD = """
+import os, sys, time
+start = float(sys.argv[1]); out = sys.argv[2]; db = sys.argv[3]
+sys.path.insert(0, {root!r})
+from tui.widgets.card_tile import CardTile
+from tui.wiring import build_context
+from tui.app import HuddleApp
+
+original = CardTile.render
+done = []
+
+def render(self):
+    if not done:
+        done.append(True)
+        with open(out, "w") as f:
+            f.write(str(time.monotonic() - start))
+        self.app.call_later(self.app.exit)
+    return original(self)
+
+CardTile.render = render
+HuddleApp(build_context(db, "bench")).run(headless=True, size=(120, 40))
+"""
+
+
+def first_paint(code: str, *args: str) -> float:
+    """Seconds from spawning ``python -c code`` to the probe's first render."""
+    with tempfile.NamedTemporaryFile(suffix=".txt", delete=False) as handle:
+        out = handle.name
+    env = {**os.environ, "HUDDLE_CONFIG": os.devnull + ".none"}
+    start = time.monotonic()
+    subprocess.run(
+        [sys.executable, "-c", code, str(start), out, *args], check=True, cwd=ROOT, env=env, timeout=60
+    )
+    value = float(Path(out).read_text())
+    os.unlink(out)
+    return value
+
+
+def make_demo(path: Path) -> None:
+    huddle = Path(sys.executable).parent / "huddle"
+    cmd = [str(huddle)] if huddle.exists() else [sys.executable, "-m", "tui.cli"]
+    subprocess.run([*cmd, "--db", str(path), "demo"], check=True, cwd=ROOT, capture_output=True)
+
+
+def make_big(path: Path, cards: int) -> None:
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "--cards", str(cards), "--db", str(path)],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
+    """Post keys to a running app and time the render of the tile each key changed."""
+    from tui.app import HuddleApp
+    from tui.screens.boards import BoardsScreen
+    from tui.widgets.card_tile import CardTile
+    from tui.wiring import build_context
+
+    painted: list[tuple[float, str, str, bool]] = []
+    original = CardTile.render_lines
+
+    def render_lines(self: CardTile, crop: Any) -> Any:
+        lines = original(self, crop)
+        painted.append((time.perf_counter(), self.card.id, self.card.column, self.has_class("-selected")))
+        return lines
+
+    CardTile.render_lines = render_lines  # type: ignore[method-assign]
+    app = HuddleApp(build_context(str(db), "bench"))
+    results: dict[str, list[float]] = {"move": [], "cursor": []}
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+
+            async def settle() -> None:
+                for _ in range(3):
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+
+            await settle()
+            screen = app.screen
+            assert isinstance(screen, BoardsScreen)
+
+            async def timed(key: str, card_id: str, column: str, selected: bool) -> float:
+                painted.clear()
+                start = time.perf_counter()
+                press = asyncio.create_task(pilot.press(key))
+                deadline = start + 5
+                while time.perf_counter() < deadline:
+                    hit = [
+                        t
+                        for t, cid, col, sel in painted
+                        if cid == card_id and col == column and sel == selected
+                    ]
+                    if hit:
+                        await press
+                        return hit[0] - start
+                    await asyncio.sleep(0.0005)
+                await press
+                raise RuntimeError(f"no repaint of {card_id} in {column} after {key}")
+
+            for index in range(presses):
+                card = screen.selected_card
+                assert card is not None
+                names = screen.column_names
+                step = 1 if index % 2 == 0 else -1
+                key = "L" if step == 1 else "H"
+                target = names[screen.cursor_col + step]
+                results["move"].append(await timed(key, card.id, target, True))
+                await settle()
+            await pilot.press("home")
+            await settle()
+            for _ in range(presses):
+                cards = screen.columns[screen.column_names[screen.cursor_col]]
+                nxt = cards[min(len(cards) - 1, screen.cursor_row + 1)]
+                results["cursor"].append(await timed("j", nxt.id, nxt.column, True))
+            await settle()
+    finally:
+        CardTile.render_lines = original  # type: ignore[method-assign]
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--cards", type=int, default=5000)
+    parser.add_argument("--presses", type=int, default=40)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="huddle-bench-"))
+    demo, big = work / "demo.json", work / "big.json"
+    make_demo(demo)
+    make_big(big, args.cards)
+    huddle_child = HUDDLE_CHILD.format(root=str(ROOT))
+    first_paint(BARE_CHILD)  # warm the file cache and bytecode
+    first_paint(huddle_child, str(demo))
+    times: dict[str, list[float]] = {"bare": [], "demo": [], "big": []}
+    for _ in range(args.runs):
+        times["bare"].append(first_paint(BARE_CHILD))
+        times["demo"].append(first_paint(huddle_child, str(demo)))
+        times["big"].append(first_paint(huddle_child, str(big)))
+    bare = statistics.median(times["bare"])
+    print(f"First paint, process start to first painted widget (median of {args.runs}, headless 120x40)")
+    print(f"  {'app':<28}{'median s':>10}{'min s':>9}{'ratio':>8}{'budget':>8}")
+    labels = {
+        "bare": "bare Textual app (1 Static)",
+        "demo": "Huddle, demo DB",
+        "big": f"Huddle, {args.cards} cards",
+    }
+    for key, values in times.items():
+        median = statistics.median(values)
+        ratio = median / bare
+        budget = "" if key == "bare" else ("ok" if ratio <= 1.3 else "OVER")
+        print(f"  {labels[key]:<28}{median:>10.3f}{min(values):>9.3f}{ratio:>8.2f}{budget:>8}")
+    results = asyncio.run(key_to_repaint(big, args.presses))
+    print(
+        f"\nKey press to repaint on the {args.cards}-card DB ({args.presses} presses each, budget p95 33 ms)"
+    )
+    print(f"  {'action':<28}{'p50 ms':>10}{'p95 ms':>9}{'max ms':>9}{'budget':>8}")
+    for key, values in results.items():
+        p50, p95 = percentile(values, 50) * 1000, percentile(values, 95) * 1000
+        label = "move card (L / H)" if key == "move" else "cursor down (j)"
+        print(
+            f"  {label:<28}{p50:>10.1f}{p95:>9.1f}{max(values) * 1000:>9.1f}{'ok' if p95 <= 33 else 'OVER':>8}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
