@@ -25,41 +25,6 @@ from tui.shell import WriteJob, shell_of
 if TYPE_CHECKING:
     from domain.services import Services
 
-DIALOG_CSS = """
-RiskFormModal, RiskDetailModal, SinceModal { align: center middle; }
-.risk-dialog {
-    width: 90;
-    max-width: 100%;
-    height: auto;
-    max-height: 100%;
-    border: thick $primary 80%;
-    background: $surface;
-    padding: 0 1;
-}
-.risk-dialog .dialog-title { text-style: bold; width: 100%; padding-bottom: 1; }
-.risk-dialog .field-label { width: 14; color: $text-muted; }
-.risk-dialog .field-row { height: auto; margin-bottom: 1; }
-.risk-dialog #form-fields > .field-row:last-of-type { margin-bottom: 0; }
-.risk-dialog Input, .risk-dialog TextArea { background: $boost; }
-.risk-dialog Input:focus, .risk-dialog TextArea:focus { background: $primary 20%; }
-.risk-dialog .field-row Input { width: 1fr; }
-.risk-dialog .score-input { width: 5; margin-right: 2; }
-.risk-dialog .score-row .field-label { width: auto; padding-right: 1; }
-.risk-dialog .score-row .field-label.-first { width: 14; padding-right: 0; }
-.risk-dialog .hint { color: $text-muted; padding: 0 1; width: 1fr; }
-.risk-dialog TextArea { height: 3; width: 1fr; }
-.risk-dialog Select { width: 24; }
-.risk-dialog #form-fields { height: auto; max-height: 1fr; }
-.risk-dialog .form-error { color: $error; text-style: bold; padding: 0 1; height: auto; }
-.risk-dialog .form-error.-empty { display: none; }
-.risk-dialog .buttons { height: auto; align-horizontal: right; padding: 1 0; }
-.risk-dialog .buttons Button { margin-left: 2; }
-.risk-dialog Input.-invalid { background: $error 35%; }
-.risk-dialog #detail-body { height: auto; max-height: 1fr; }
-.risk-dialog .detail-field { height: auto; }
-.risk-dialog #history-table { height: auto; max-height: 12; }
-.risk-dialog #linked-cards { height: auto; max-height: 6; }
-"""
 
 _SCORE_FIELDS = (
     ("probability", "Probability"),
@@ -102,7 +67,7 @@ class FieldError(Exception):
 class RiskFormModal(ModalScreen[Risk | None]):
     """Add a risk, or edit one; saves through the risk service and returns the saved risk."""
 
-    DEFAULT_CSS = DIALOG_CSS
+    CSS_PATH = "risks.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="risk-form.save"),
         Binding("escape", "cancel", "Cancel", id="risk-form.cancel"),
@@ -287,7 +252,7 @@ class RiskDetailModal(ModalScreen[str | None]):
     Returns ``"edit"`` when the person presses ``e``, ``"card:ID"`` when they open a linked card.
     """
 
-    DEFAULT_CSS = DIALOG_CSS
+    CSS_PATH = "risks.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit", id="risk-detail.edit"),
         Binding("escape", "close", "Close", id="risk-detail.close"),
@@ -412,7 +377,7 @@ class SinceChoice:
 class SinceModal(ModalScreen[SinceChoice | None]):
     """Ask for the date to compare the heatmap with (human forms; empty turns movement off)."""
 
-    DEFAULT_CSS = DIALOG_CSS
+    CSS_PATH = "risks.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="risk-since.cancel"),
     ]
