@@ -7,7 +7,8 @@
     card tile for Huddle, the one Static for the bare app) and exits. Runs alternate between the bare
     app, the demo DB and the generated DB so that machine noise hits them alike; medians are compared.
 (b) Key press to repaint: in one process, on the generated DB, the time from posting a key to the
-    compositor drawing the lines of the tile it changed (move right/left, cursor down), p50 and p95 over ``--presses``.
+    compositor drawing the lines of the tile it changed (move right/left, cursor down), p50 and p95
+    over ``--presses``.
 """
 
 from __future__ import annotations
@@ -216,9 +217,8 @@ def main() -> int:
     for key, values in results.items():
         p50, p95 = percentile(values, 50) * 1000, percentile(values, 95) * 1000
         label = "move card (L / H)" if key == "move" else "cursor down (j)"
-        print(
-            f"  {label:<28}{p50:>10.1f}{p95:>9.1f}{max(values) * 1000:>9.1f}{'ok' if p95 <= 33 else 'OVER':>8}"
-        )
+        verdict = "ok" if p95 <= 33 else "OVER"
+        print(f"  {label:<28}{p50:>10.1f}{p95:>9.1f}{max(values) * 1000:>9.1f}{verdict:>8}")
     return 0
 
 
