@@ -124,7 +124,7 @@ async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
         painted.append((time.perf_counter(), self.card.id, self.card.column, self.has_class("-selected")))
         return lines
 
-    CardTile.render_lines = render_lines  # type: ignore[method-assign]
+    CardTile.render_lines = render_lines  # type: ignore[method-assign,assignment]
     app = HuddleApp(build_context(str(db), "bench"))
     results: dict[str, list[float]] = {"move": [], "cursor": []}
     try:
