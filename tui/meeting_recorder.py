@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.capture import JournalEntry, apply_entry, draft_record, dropped_record
-from domain.errors import HuddleError
 from domain.services.meetings import MeetingService
 from tui.wiring import ClosableJournal
 
@@ -118,12 +117,15 @@ class MeetingRecorder:
         self.keep_journal = False
         """Set by the screen when the journal must outlive this recorder (a draft, an unsaved line)."""
         self._last_draft = ""
+        self._uncommitted: dict[str, JournalEntry] = {}
+        """Captured lines not yet in the data file (written back if the journal is compacted)."""
 
     # --- called on the event loop -----------------------------------------------------------------
 
     def capture(self, entry: JournalEntry) -> None:
         """Journal ``entry`` (fsync), then write it to the data file."""
         item = _Capture(entry, time.perf_counter())
+        self._uncommitted[entry.id] = entry
         if self.journal is None:
             item.journaled.set()
         else:
@@ -162,7 +164,7 @@ class MeetingRecorder:
             try:
                 self.journal.append(draft_record(draft))
                 self._last_draft = draft
-            except HuddleError:
+            except Exception:  # the terminal is going away: nothing left to tell
                 pass
             finally:
                 self._journal_lock.release()
@@ -192,7 +194,7 @@ class MeetingRecorder:
                     self._append(record)
                     if isinstance(item, _Capture):
                         self.on_event(EntryDurable(item.entry.id, time.perf_counter() - item.submitted))
-                except HuddleError as exc:
+                except Exception as exc:  # reported, never the end of the loop: typing goes on
                     self.on_event(JournalFailed(str(exc)))
                 finally:
                     if isinstance(item, _Capture):
@@ -219,7 +221,7 @@ class MeetingRecorder:
             else:
                 try:
                     self.on_event(TaskDone(item.label, item.call()))
-                except HuddleError as exc:
+                except Exception as exc:  # reported to the person; the next write still runs
                     self.on_event(TaskFailed(item.label, str(exc)))
             was_load = isinstance(item, _Task) and item.label == "load"
             if self._db_queue.empty() and not self._stopping.is_set() and not was_load:
@@ -228,7 +230,7 @@ class MeetingRecorder:
         if self.journal is not None:
             with self._journal_lock:
                 if not self.keep_journal:
-                    with contextlib.suppress(HuddleError):
+                    with contextlib.suppress(Exception):
                         self.journal.clear()
                 self.journal.close()
         self.finished.set()
@@ -242,9 +244,13 @@ class MeetingRecorder:
     # --- helpers ------------------------------------------------------------------------------------
 
     def _compact(self, draft: str) -> None:
+        """Clear, then write back what is not in the data file yet: lines in flight and the newest draft."""
         assert self.journal is not None
+        draft = self._last_draft or draft
         with self._journal_lock:
             self.journal.clear()
+            for entry in list(self._uncommitted.values()):
+                self.journal.append(entry.to_record())
             if draft:
                 self.journal.append(draft_record(draft))
             self._last_draft = draft
@@ -258,12 +264,14 @@ class MeetingRecorder:
         item.journaled.wait(timeout=5)
         try:
             result = apply_entry(self.meetings, self.meeting_id, item.entry)
-        except HuddleError as exc:
+        except Exception as exc:  # the text goes back to the person who typed it
             if self.journal is not None:
-                with contextlib.suppress(HuddleError):
+                with contextlib.suppress(Exception):
                     self._append(dropped_record(item.entry.id))
+            self._uncommitted.pop(item.entry.id, None)
             self.on_event(EntryFailed(item.entry, str(exc)))
             return
+        self._uncommitted.pop(item.entry.id, None)
         self.on_event(EntryCommitted(item.entry, result, time.perf_counter() - item.submitted))
 
     def _load(self) -> None:
@@ -271,5 +279,5 @@ class MeetingRecorder:
             return
         try:
             self.on_event(Loaded(self.load()))
-        except HuddleError as exc:
+        except Exception as exc:
             self.on_event(TaskFailed("load", str(exc)))

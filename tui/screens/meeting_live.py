@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from domain.capture import CaptureKind, JournalEntry, ReplayPlan, parse_capture
 from domain.dates import get_zone
@@ -301,6 +301,12 @@ class LiveMeetingScreen(Screen[None]):
         elif isinstance(event, TaskDone) and event.label == "end" and isinstance(event.result, Meeting):
             self.app.switch_screen(MeetingSummaryScreen(self.context, event.result.id))
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed is reported, never silent (the meeting must not stop saving quietly)."""
+        if event.state == WorkerState.ERROR:
+            self.notify(f"{event.worker.name or 'background work'} failed: {event.worker.error}",
+                        severity="error", timeout=30, markup=False)  # fmt: skip
+
     def on_data_changed(self, message: DataChanged) -> None:
         self.recorder.request_load()
 
@@ -577,6 +583,11 @@ class MeetingSummaryScreen(Screen[None]):
             self.query_one("#meeting-top", Static).update(literal(f"{meeting.id} {meeting.title} · summary"))
             self.query_one("#meeting-summary", MeetingSummary).show(summary_lines(event.view, meeting.tz))
             self.refresh_bindings()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.notify(f"{event.worker.name or 'background work'} failed: {event.worker.error}",
+                        severity="error", timeout=30, markup=False)  # fmt: skip
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "export_invite":

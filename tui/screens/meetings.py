@@ -18,7 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from domain.capture import ReplayPlan, plan_replay
 from domain.dates import get_zone
@@ -171,6 +171,12 @@ class MeetingsScreen(AreaScreen):
 
     def reload(self) -> None:
         self.run_worker(self._load, thread=True, exclusive=True, group="meetings-load", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed is reported, never silent (the meeting must not stop saving quietly)."""
+        if event.state == WorkerState.ERROR:
+            self.notify(f"{event.worker.name or 'background work'} failed: {event.worker.error}",
+                        severity="error", timeout=30, markup=False)  # fmt: skip
 
     def on_data_changed(self, message: DataChanged) -> None:
         self.reload()
