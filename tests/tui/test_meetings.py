@@ -428,15 +428,28 @@ async def test_a_line_the_data_file_refuses_comes_back_to_the_input(context: Con
     app = HuddleApp(context, start_mode="meetings")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_live(pilot)
-        context.services.meetings.end(meeting.id)  # ended elsewhere, before this screen noticed
-        await type_line(pilot, "/d 最后一个决定")
+        context.services.meetings.end(meeting.id)  # ended elsewhere; the screen has not noticed yet
+        screen.recorder.capture(JournalEntry("late", CaptureKind.DECISION, "最后一个决定", 0))
+        screen.pending["late"] = JournalEntry("late", CaptureKind.DECISION, "最后一个决定", 0)
         await until(pilot, lambda: screen.minutes_log.capture_input.value == "/d 最后一个决定")
-        assert not screen.pending
+        assert "late" not in screen.pending
         journal = MeetingJournal(context.db_path, meeting.id, context.os_user)
-        assert {
-            "t": "dropped",
-            "id": next(iter(r["id"] for r in journal.records() if r["t"] == "entry")),
-        } in list(journal.records())
+        assert {"t": "dropped", "id": "late"} in list(journal.records())
+        assert context.services.meetings.get(meeting.id).decisions == ()
+
+
+async def test_a_line_typed_after_the_meeting_ended_stays_in_the_input(context: Context) -> None:
+    meeting = start_meeting(context)
+    app = HuddleApp(context, start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_live(pilot)
+        context.services.meetings.end(meeting.id)
+        await until(
+            pilot, lambda: screen.view is not None and screen.view.meeting.status == MeetingStatus.ENDED
+        )
+        await type_line(pilot, "/d 最后一个决定")
+        assert screen.minutes_log.capture_input.value == "/d 最后一个决定"
+        assert "has ended" in str(preview(screen).content)
 
 
 def first_text(folder: Path, pattern: str) -> str:

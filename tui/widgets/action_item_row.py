@@ -20,10 +20,10 @@ class ActionItemRow(Static):
         self.card = card
         due = f"{item.due:%a %d %b}" if item.due else "no date"
         state = card.column if card else "card deleted"
-        if (card is not None and card.blocked_by) or (card is not None and card.blocked_reason):
+        if card is not None and (card.blocked_by or card.blocked_reason):
             state += ", blocked"
         self.update(
-            literal(f"{item.card_id} @{item.owner} · {due} · {state}\n  {item.text}", keep_newlines=True)
+            literal(f"{item.card_id} @{item.owner} · {due}\n{state}: {item.text}", keep_newlines=True)
         )
         overdue = item.due is not None and item.due < today and not (card and is_done(card))
         self.set_class(overdue, "-overdue")
