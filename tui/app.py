@@ -8,38 +8,53 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import os
 import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from types import FrameType
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from tui.commands import GoToCardProvider
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+
 from tui.messages import DataChanged, OpenCard
 from tui.screens.base import AreaScreen
 from tui.screens.boards import BoardsScreen
-from tui.screens.help import HelpScreen
-from tui.screens.meetings import MeetingsScreen
-from tui.screens.plan import PlanScreen
-from tui.screens.portfolio import PortfolioScreen
-from tui.screens.risks import RisksScreen
 from tui.shell import UndoStack, WriteFinished, WriteJob
 from tui.wiring import Context
 
-AREAS: tuple[tuple[str, str, type[AreaScreen]], ...] = (
-    ("boards", "Boards", BoardsScreen),
-    ("portfolio", "Portfolio", PortfolioScreen),
-    ("risks", "Risks", RisksScreen),
-    ("meetings", "Meetings", MeetingsScreen),
-    ("plan", "Plan", PlanScreen),
+AREAS: tuple[tuple[str, str, str], ...] = (
+    ("boards", "Boards", "tui.screens.boards:BoardsScreen"),
+    ("portfolio", "Portfolio", "tui.screens.portfolio:PortfolioScreen"),
+    ("risks", "Risks", "tui.screens.risks:RisksScreen"),
+    ("meetings", "Meetings", "tui.screens.meetings:MeetingsScreen"),
+    ("plan", "Plan", "tui.screens.plan:PlanScreen"),
 )
+"""Mode name, title and screen class; a mode's module is imported when it is first opened."""
+
+
+def area_class(path: str) -> type[AreaScreen]:
+    """Import ``module:Class`` (screens load on first use so that the board paints sooner)."""
+    module_name, _, class_name = path.partition(":")
+    screen_class: type[AreaScreen] = getattr(importlib.import_module(module_name), class_name)
+    return screen_class
+
+
+def go_to_card_provider() -> type[Provider]:
+    from tui.commands import GoToCardProvider
+
+    return GoToCardProvider
+
+
 HANGUP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
 
 
@@ -48,7 +63,7 @@ class HuddleApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "Huddle"
-    COMMANDS = App.COMMANDS | {GoToCardProvider}
+    COMMANDS = App.COMMANDS | {go_to_card_provider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "switch_mode('boards')", "Boards", id="app.boards"),
         Binding("2", "switch_mode('portfolio')", "Portfolio", id="app.portfolio"),
@@ -76,11 +91,11 @@ class HuddleApp(App[None]):
         self._flush_hooks: list[Callable[[], None]] = []
         self._previous_handlers: dict[int, Any] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
-        for name, _title, screen in AREAS:
-            self.add_mode(name, lambda name=name, screen=screen: self._make_area(name, screen))  # type: ignore[misc]
+        for name, _title, path in AREAS:
+            self.add_mode(name, lambda name=name, path=path: self._make_area(name, path))  # type: ignore[misc]
 
-    def _make_area(self, name: str, screen_class: type[AreaScreen]) -> AreaScreen:
-        screen = screen_class(self.context)
+    def _make_area(self, name: str, path: str) -> AreaScreen:
+        screen = area_class(path)(self.context)
         self.area_screens[name] = screen
         return screen
 
@@ -184,15 +199,18 @@ class HuddleApp(App[None]):
             boards.show_card(message.card_id)
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(AREAS, self.context.settings.keymap))
+            areas = [(name, title, area_class(path)) for name, title, path in AREAS]
+            self.push_screen(HelpScreen(areas, self.context.settings.keymap))
 
     def action_search(self) -> None:
         """Search all cards: the portfolio's search box."""
         self.switch_mode("portfolio")
-        portfolio = self.area_screens.get("portfolio")
-        if isinstance(portfolio, PortfolioScreen):
-            self.call_after_refresh(portfolio.focus_search)
+        focus_search = getattr(self.area_screens.get("portfolio"), "focus_search", None)
+        if focus_search is not None:
+            self.call_after_refresh(focus_search)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette offers every key binding of the current screen and of the app, by its description."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual.widgets import Button, Input, Static, Tabs
+from textual.widgets import Button, Input, Static
 
 from tests.conftest import FixedClock
 from tests.tui.test_boards_support import boards, column, settle, tile, tile_ids, tile_text
@@ -355,7 +355,7 @@ async def test_switch_department_by_keys_tabs_and_picker(context: Context) -> No
         await pilot.click("#dept-MKT")
         await settle(pilot)
         assert screen.department.name == "市场部"
-        assert screen.query_one(Tabs).active == "dept-MKT"
+        assert screen._tabs.active == "dept-MKT"
         await pilot.press("d")
         assert isinstance(app.screen, DepartmentPickerModal)
         await pilot.press("up", "enter")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,18 +24,22 @@ from domain import rules
 from domain.errors import HuddleError
 from domain.models import Card, Department
 from tui.screens.base import AreaScreen
-from tui.screens.dialogs import (
-    CardDetail,
-    CardDetailModal,
-    CardFormModal,
-    CardFormResult,
-    ConfirmModal,
-    DepartmentPickerModal,
-)
 from tui.shell import UndoEntry, WriteJob, shell_of
 from tui.widgets.board_column import BoardColumn, page_start
 from tui.widgets.card_tile import CardTile
 from tui.widgets.safe import literal
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from tui.screens.dialogs import CardDetail, CardFormResult
+
+
+def dialogs() -> ModuleType:
+    """The dialogs module, imported on first use so that start-up stays fast."""
+    from tui.screens import dialogs as module
+
+    return module
 
 
 @dataclass
@@ -96,12 +100,11 @@ class BoardsScreen(AreaScreen):
         self._selected_tile: CardTile | None = None
         self._binding_state: tuple[object, ...] = ()
         self._board_columns: list[BoardColumn] = []
+        self._tabs = self._make_tabs([], None)
 
     def compose(self) -> ComposeResult:
         yield Header()
-        tabs = Tabs(id="dept-tabs")
-        tabs.can_focus = False
-        yield tabs
+        yield self._tabs
         yield Horizontal(id="board")
         yield Static("", id="board-empty")
         yield Footer()
@@ -109,6 +112,7 @@ class BoardsScreen(AreaScreen):
     def on_mount(self) -> None:
         self.query_one("#board-empty", Static).display = False
         self.load_board(None)
+        self.set_timer(1.0, dialogs)
 
     # ----- data in -------------------------------------------------------------------------------
 
@@ -155,7 +159,7 @@ class BoardsScreen(AreaScreen):
             return
         select = data.select or self.selected_id
         self.today = data.today
-        await self._set_departments(data.departments, data.department)
+        self._set_departments(data.departments, data.department)
         changed_dept = data.department != self.department
         self.department = data.department
         dept = data.department
@@ -168,31 +172,56 @@ class BoardsScreen(AreaScreen):
         for card in sorted(data.cards, key=lambda c: (c.rank, c.id)):
             grouped.setdefault(card.column, []).append(card)
         self.columns = grouped
-        if changed_dept or [c.column.name for c in self.board_columns] != [c.name for c in dept.columns]:
-            board = self.query_one("#board", Horizontal)
-            await board.remove_children()
-            self._selected_tile = None
+        rebuild = changed_dept or [c.column.name for c in self.board_columns] != [
+            c.name for c in dept.columns
+        ]
+        if rebuild:
             self.offsets = {c.name: 0 for c in dept.columns}
-            self._board_columns = [BoardColumn(col, id=f"col-{i}") for i, col in enumerate(dept.columns)]
-            await board.mount_all(self._board_columns)
+            if changed_dept:
+                self.cursor_col = self.cursor_row = 0
         if select is not None and not self._locate(select):
             select = None
         if select is None:
             self._clamp_cursor()
+        if rebuild:
+            board = self.query_one("#board", Horizontal)
+            if board.children:
+                await board.remove_children()
+            self._selected_tile = None
+            self._ensure_window()
+            selected = self.selected_id
+            self._board_columns = [
+                BoardColumn(col, id=f"col-{i}").prime(
+                    grouped.get(col.name, []),
+                    self.today,
+                    selected=selected,
+                    offset=self.offsets.get(col.name, 0),
+                )
+                for i, col in enumerate(dept.columns)
+            ]
+            await board.mount_all(self._board_columns)
         self._render_columns()
         self._update_selection()
 
-    async def _set_departments(self, departments: list[Department], current: Department | None) -> None:
-        tabs = self.query_one("#dept-tabs", Tabs)
-        if [d.name for d in departments] != [d.name for d in self.departments]:
-            self.departments = departments
-            await tabs.clear()
-            for dept in departments:
-                await tabs.add_tab(Tab(literal(dept.name), id=f"dept-{dept.key}"))
-        self.departments = departments
-        if current is not None and tabs.active != f"dept-{current.key}":
+    def _set_departments(self, departments: list[Department], current: Department | None) -> None:
+        """Show one tab per department (replacing the tab bar when the departments change)."""
+        tabs = self._tabs
+        active = f"dept-{current.key}" if current is not None else None
+        if [(d.name, d.key) for d in departments] != [(d.name, d.key) for d in self.departments]:
+            self._tabs = self._make_tabs(departments, active)
+            tabs.remove()
+            self.mount(self._tabs, after=self.query_one(Header))
+        elif active is not None and tabs.active != active:
             with tabs.prevent(Tabs.TabActivated):
-                tabs.active = f"dept-{current.key}"
+                tabs.active = active
+        self.departments = departments
+
+    @staticmethod
+    def _make_tabs(departments: list[Department], active: str | None) -> Tabs:
+        tabs = Tabs(*[Tab(literal(d.name), id=f"dept-{d.key}") for d in departments], active=active)
+        tabs.add_class("dept-tabs")
+        tabs.can_focus = False
+        return tabs
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.group == "board-load":
@@ -335,11 +364,16 @@ class BoardsScreen(AreaScreen):
                 self.load_board(name)
 
         self.app.push_screen(
-            DepartmentPickerModal(self.departments, self.department.name if self.department else None), chosen
+            dialogs().DepartmentPickerModal(
+                self.departments, self.department.name if self.department else None
+            ),
+            chosen,
         )
 
-    @on(Tabs.TabActivated, "#dept-tabs")
+    @on(Tabs.TabActivated)
     def switch_to_tab(self, event: Tabs.TabActivated) -> None:
+        if event.tabs is not self._tabs:
+            return
         key = (event.tab.id or "").removeprefix("dept-")
         dept = next((d for d in self.departments if d.key == key), None)
         if dept is not None and (self.department is None or dept.name != self.department.name):
@@ -481,7 +515,9 @@ class BoardsScreen(AreaScreen):
             )
 
         self.app.push_screen(
-            CardFormModal(None, today=self.today, department=dept, column=column, draft=draft, error=error),
+            dialogs().CardFormModal(
+                None, today=self.today, department=dept, column=column, draft=draft, error=error
+            ),
             submitted,
         )
 
@@ -502,7 +538,8 @@ class BoardsScreen(AreaScreen):
             )
 
         self.app.push_screen(
-            CardFormModal(card, today=self.today, department=dept, draft=draft, error=error), submitted
+            dialogs().CardFormModal(card, today=self.today, department=dept, draft=draft, error=error),
+            submitted,
         )
 
     def _reopen_edit(self, card_id: str, draft: dict[str, str], error: str) -> None:
@@ -532,7 +569,9 @@ class BoardsScreen(AreaScreen):
                 undo=lambda deleted: UndoEntry(f"delete of {card.id}", card.id, deleted),
             )
 
-        self.app.push_screen(ConfirmModal(f"Delete {card.id} {card.title}?", yes="Delete"), answered)
+        self.app.push_screen(
+            dialogs().ConfirmModal(f"Delete {card.id} {card.title}?", yes="Delete"), answered
+        )
 
     def action_open_card(self) -> None:
         card = self.selected_card
@@ -545,7 +584,7 @@ class BoardsScreen(AreaScreen):
         service = self.services.cards
         card = service.get(card_id)
         everything = {c.id: c for c in service.list()}
-        detail = CardDetail(
+        detail = dialogs().CardDetail(
             card=card,
             blocked_by=[(dep, everything.get(dep)) for dep in card.blocked_by],
             blocking=[c for c in everything.values() if card.id in c.blocked_by],
@@ -571,7 +610,7 @@ class BoardsScreen(AreaScreen):
             elif what == "delete":
                 self.action_delete_card()
 
-        modal = CardDetailModal(
+        modal = dialogs().CardDetailModal(
             detail, today=self.today, can_left=index > 0, can_right=index < len(names) - 1
         )
         self.app.push_screen(modal, chosen)

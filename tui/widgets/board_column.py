@@ -83,10 +83,25 @@ class BoardColumn(Vertical):
         self.more = Static("", markup=False, classes="column-more")
         self._tiles: list[CardTile] = []
 
+    def prime(
+        self, cards: Sequence[Card], today: date, *, selected: str | None, offset: int = 0
+    ) -> BoardColumn:
+        """Set the first data before mounting, so the column mounts with its tiles in one go."""
+        self.cards = list(cards)
+        self.first_row = offset
+        self.selected = selected
+        self.header.update(header_content(self.column, len(self.cards)), layout=False)
+        self._tiles = [
+            CardTile(card, today, selected=card.id == selected)
+            for card in self.cards[offset : offset + PAGE_SIZE]
+        ]
+        return self
+
     def compose(self) -> ComposeResult:
         yield self.header
         with self.body:
             yield self.above
+            yield from self._tiles
             yield self.more
 
     @property
