@@ -65,14 +65,14 @@ class HuddleApp(App[None]):
     TITLE = "Huddle"
     COMMANDS = App.COMMANDS | {go_to_card_provider}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "switch_mode('boards')", "Boards", id="app.boards"),
-        Binding("2", "switch_mode('portfolio')", "Portfolio", id="app.portfolio"),
-        Binding("3", "switch_mode('risks')", "Risks", id="app.risks"),
-        Binding("4", "switch_mode('meetings')", "Meetings", id="app.meetings"),
-        Binding("5", "switch_mode('plan')", "Plan", id="app.plan"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("slash", "search", "Search", id="app.search"),
         Binding("ctrl+z", "undo", "Undo", id="app.undo"),
+        Binding("1", "switch_mode('boards')", "Boards", id="app.boards", show=False),
+        Binding("2", "switch_mode('portfolio')", "Portfolio", id="app.portfolio", show=False),
+        Binding("3", "switch_mode('risks')", "Risks", id="app.risks", show=False),
+        Binding("4", "switch_mode('meetings')", "Meetings", id="app.meetings", show=False),
+        Binding("5", "switch_mode('plan')", "Plan", id="app.plan", show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 

@@ -214,3 +214,31 @@ async def test_palette_go_to_card_opens_it_on_its_board(context: Context) -> Non
         assert screen.department is not None
         assert screen.department.name == "市场部"
         assert screen.selected_id == "MKT-2"
+
+
+async def test_hangup_saves_the_open_form_as_a_draft_and_offers_it_again(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, CardFormModal)
+        form.query_one("#title", Input).value = "Unsaved 草稿 [/] title"
+        form.query_one("#due", Input).value = "fri"
+        os.kill(os.getpid(), signal.SIGHUP)
+        await pilot.pause(0.1)
+    assert context.services.cards.get("OPS-1").title == "Rack the new servers"
+    again = HuddleApp(context)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        form = again.screen
+        assert isinstance(form, CardFormModal)
+        assert form.restored
+        assert form.query_one("#title", Input).value == "Unsaved 草稿 [/] title"
+        assert form.query_one("#due", Input).value == "fri"
+        await pilot.press("escape", "e")
+        form = again.screen
+        assert isinstance(form, CardFormModal)
+        assert not form.restored
+        assert form.query_one("#title", Input).value == "Rack the new servers"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
@@ -20,6 +20,8 @@ from domain.dates import DATE_FORMS, parse_date
 from domain.errors import ValidationError
 from domain.models import Activity, Card, Department, Priority
 from domain.text import clean_text, clean_title
+from tui.drafts import save_draft, take_draft
+from tui.shell import shell_of
 from tui.widgets.safe import literal, printable
 
 LIST_FIELDS = ("tags", "blocked_by", "responsible", "consulted", "informed")
@@ -128,94 +130,127 @@ class CardFormModal(ModalScreen[CardFormResult | None]):
         self.column = column or department.columns[0].name
         self.draft = dict(draft) if draft is not None else card_draft(card)
         self.error = error
+        self.restored = False
+        if draft is None and (saved := take_draft(self.draft_key)) is not None:
+            self.draft = {**self.draft, **saved}
+            self.restored = True
+        self._unregister_flush: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         draft = self.draft
         heading = f"Edit {self.card.id}" if self.card else f"New card in {self.department.name}"
+        if self.restored:
+            heading += "  (unsaved draft restored)"
         with Vertical(id="card-form", classes="dialog"):
             yield Static(literal(heading), classes="dialog-title")
-            with VerticalScroll(id="form-fields"), Grid(classes="form-grid"):
-                yield Label("Title")
-                yield Input(draft.get("title", ""), id="title", placeholder="what needs doing", compact=True)
-                if self.card is None:
-                    yield Label("Column")
+            with VerticalScroll(id="form-fields"):
+                with Grid(classes="form-grid"):
+                    yield Label("Title")
+                    yield Input(
+                        draft.get("title", ""),
+                        id="title",
+                        placeholder="what needs doing",
+                        compact=True,
+                        select_on_focus=False,
+                    )
+                    if self.card is None:
+                        yield Label("Column")
+                        yield Select(
+                            [(c.name, c.name) for c in self.department.columns],
+                            value=self.column,
+                            allow_blank=False,
+                            id="column",
+                            compact=True,
+                        )
+                    yield Label("Owner")
+                    yield Input(
+                        draft.get("owner", ""), id="owner", placeholder="handle, such as ann", compact=True
+                    )
+                    for name, label in (("start", "Start"), ("due", "Due")):
+                        yield Label(label)
+                        with Vertical(classes="date-field"):
+                            yield Input(
+                                draft.get(name, ""),
+                                id=name,
+                                placeholder="today, fri, +3d, 明天…",
+                                compact=True,
+                            )
+                            yield Static(
+                                self._resolve(draft.get(name, "")), id=f"{name}-resolved", classes="resolved"
+                            )
+                    yield Label("Priority")
                     yield Select(
-                        [(c.name, c.name) for c in self.department.columns],
-                        value=self.column,
+                        [(p.value, p.value) for p in Priority],
+                        value=draft.get("priority") or Priority.NORMAL.value,
                         allow_blank=False,
-                        id="column",
+                        id="priority",
                         compact=True,
                     )
-                yield Label("Owner")
-                yield Input(
-                    draft.get("owner", ""), id="owner", placeholder="handle, such as ann", compact=True
-                )
-                for name, label in (("start", "Start"), ("due", "Due")):
-                    yield Label(label)
-                    with Vertical(classes="date-field"):
-                        yield Input(
-                            draft.get(name, ""), id=name, placeholder="today, fri, +3d, 明天…", compact=True
-                        )
-                        yield Static(
-                            self._resolve(draft.get(name, "")), id=f"{name}-resolved", classes="resolved"
-                        )
-                yield Label("Priority")
-                yield Select(
-                    [(p.value, p.value) for p in Priority],
-                    value=draft.get("priority") or Priority.NORMAL.value,
-                    allow_blank=False,
-                    id="priority",
-                    compact=True,
-                )
-                yield Label("Milestone")
-                yield Checkbox("milestone", bool(draft.get("milestone")), id="milestone", compact=True)
-                yield Label("Estimate")
-                yield Input(
-                    draft.get("estimate", ""),
-                    id="estimate",
-                    placeholder="person-days",
-                    type="number",
-                    compact=True,
-                )
-                yield Label("Progress %")
-                yield Input(draft.get("progress", "0"), id="progress", type="integer", compact=True)
-                yield Label("Tags")
-                yield Input(draft.get("tags", ""), id="tags", placeholder="comma separated", compact=True)
-                yield Label("Blocked by")
-                yield Input(
-                    draft.get("blocked_by", ""),
-                    id="blocked_by",
-                    placeholder="card ids, such as OPS-3",
-                    compact=True,
-                )
-                yield Label("Blocked reason")
-                yield Input(draft.get("blocked_reason", ""), id="blocked_reason", compact=True)
-                yield Label("Parent")
-                yield Input(draft.get("parent", ""), id="parent", placeholder="card id (WBS)", compact=True)
-                yield Label("Responsible")
-                yield Input(
-                    draft.get("responsible", ""), id="responsible", placeholder="handles", compact=True
-                )
-                yield Label("Accountable")
-                yield Input(
-                    draft.get("accountable", ""), id="accountable", placeholder="one handle", compact=True
-                )
-                yield Label("Consulted")
-                yield Input(draft.get("consulted", ""), id="consulted", compact=True)
-                yield Label("Informed")
-                yield Input(draft.get("informed", ""), id="informed", compact=True)
-                yield Label("Description")
+                    yield Label("Milestone")
+                    yield Checkbox("milestone", bool(draft.get("milestone")), id="milestone", compact=True)
+                    yield Label("Estimate")
+                    yield Input(
+                        draft.get("estimate", ""),
+                        id="estimate",
+                        placeholder="person-days",
+                        type="number",
+                        compact=True,
+                    )
+                    yield Label("Progress %")
+                    yield Input(draft.get("progress", "0"), id="progress", type="integer", compact=True)
+                    yield Label("Tags")
+                    yield Input(draft.get("tags", ""), id="tags", placeholder="comma separated", compact=True)
+                    yield Label("Blocked by")
+                    yield Input(
+                        draft.get("blocked_by", ""),
+                        id="blocked_by",
+                        placeholder="card ids, such as OPS-3",
+                        compact=True,
+                    )
+                    yield Label("Blocked reason")
+                    yield Input(draft.get("blocked_reason", ""), id="blocked_reason", compact=True)
+                    yield Label("Parent")
+                    yield Input(
+                        draft.get("parent", ""), id="parent", placeholder="card id (WBS)", compact=True
+                    )
+                    yield Label("Responsible")
+                    yield Input(
+                        draft.get("responsible", ""), id="responsible", placeholder="handles", compact=True
+                    )
+                    yield Label("Accountable")
+                    yield Input(
+                        draft.get("accountable", ""), id="accountable", placeholder="one handle", compact=True
+                    )
+                    yield Label("Consulted")
+                    yield Input(draft.get("consulted", ""), id="consulted", compact=True)
+                    yield Label("Informed")
+                    yield Input(draft.get("informed", ""), id="informed", compact=True)
+                yield Label("Description", classes="description-label")
                 yield TextArea(draft.get("description", ""), id="description", soft_wrap=True, compact=True)
             yield Static(literal(self.error), id="form-error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
                 yield Button("Cancel  esc", id="cancel", compact=True)
 
+    @property
+    def draft_key(self) -> str:
+        """Names this form's draft file: one per card, one for a new card per department."""
+        return f"card-{self.card.id}" if self.card else f"card-new-{self.department.key}"
+
+    def flush_draft(self) -> None:
+        """Flush hook: keep what was typed when the terminal hangs up."""
+        save_draft(self.draft_key, self.current_draft())
+
     def on_mount(self) -> None:
+        self._unregister_flush = shell_of(self.app).register_flush(self.flush_draft)
         self.query_one("#form-error", Static).display = bool(self.error)
         for name in DATE_FIELDS:
             self.query_one(f"#{name}-resolved", Static).display = bool(self.draft.get(name, "").strip())
         self.query_one("#title", Input).focus()
+
+    def on_unmount(self) -> None:
+        if self._unregister_flush is not None:
+            self._unregister_flush()
 
     def _resolve(self, text: str) -> Content:
         if not text.strip():
