@@ -133,7 +133,9 @@ class HuddleApp(App[None]):
         self.writes_submitted += 1
         self.writes_in_flight += 1
         self._write_jobs.append(job)
-        self._run_next_write()
+        # Start after the next repaint: reading and writing a big file holds the GIL for a while, and the
+        # person should see the change on screen first.
+        self.call_after_refresh(self._run_next_write)
 
     @work(thread=True, group="write", exit_on_error=False)
     def _run_next_write(self) -> None:

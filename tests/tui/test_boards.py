@@ -10,7 +10,7 @@ from tests.conftest import FixedClock
 from tests.tui.test_boards_support import boards, column, settle, tile, tile_ids, tile_text
 from tui.app import HuddleApp
 from tui.screens.dialogs import CardDetailModal, CardFormModal, ConfirmModal, DepartmentPickerModal
-from tui.widgets.board_column import ColumnHeader
+from tui.widgets.board_column import PAGE_SIZE, ColumnHeader
 from tui.wiring import Context
 
 
@@ -376,14 +376,14 @@ async def test_big_column_draws_one_page_and_pages_on(context: Context, clock: F
         await settle(pilot)
         backlog = column(app, "Backlog")
         assert len(backlog.cards) == 2002
-        assert len(backlog.tiles) == 20
+        assert len(backlog.tiles) == PAGE_SIZE
         more = backlog.query_one(".column-more", Static)
-        assert "+1982 more" in str(more.render())
+        assert f"+{2002 - PAGE_SIZE} more" in str(more.render())
         await pilot.press("end")
         await settle(pilot)
         assert boards(app).selected_id == "OPS-2099"
         assert backlog.tiles[-1].card.id == "OPS-2099"
-        assert len(backlog.tiles) <= 20
+        assert len(backlog.tiles) <= PAGE_SIZE
         assert not more.display
         above = backlog.query_one(".column-above", Static)
         assert above.display
@@ -395,7 +395,7 @@ async def test_big_column_draws_one_page_and_pages_on(context: Context, clock: F
         assert not above.display
         await pilot.press("pagedown", "pagedown", "pagedown")
         assert boards(app).selected_id == f"OPS-{100 + 28}"
-        assert backlog.first_row == 20
+        assert backlog.first_row == 30 // PAGE_SIZE * PAGE_SIZE
 
 
 async def test_number_keys_and_help_list_every_area(context: Context) -> None:

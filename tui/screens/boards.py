@@ -311,7 +311,10 @@ class BoardsScreen(AreaScreen):
                     other.remove_class("-selected")
         else:
             tile.add_class("-selected")
-            self.call_after_refresh(tile.scroll_visible, animate=False)
+            if tile.is_mounted and tile.region:
+                tile.scroll_visible(animate=False, immediate=True)
+            else:
+                self.call_after_refresh(tile.scroll_visible, animate=False)
         self._selected_tile = tile
         state = (selected is not None, self.department is not None)
         if state != self._binding_state:

@@ -17,7 +17,7 @@ from domain.models import Card, Column
 from tui.widgets.card_tile import CardTile
 from tui.widgets.safe import printable
 
-PAGE_SIZE = 20
+PAGE_SIZE = 15
 """Tiles drawn at once; a column of 2,000 cards draws only the page the cursor is on."""
 
 
