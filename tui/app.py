@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -162,6 +162,10 @@ class HuddleApp(App[None]):
         else:
             self.notify(str(message.error), title=f"Could not {job.label}", severity="error", markup=False)
         self.announce_change(message.version)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Undo waits while a dialog is open, so ctrl+z inside a form never changes the board behind it."""
+        return not (action == "undo" and isinstance(self.screen, ModalScreen))
 
     def action_undo(self) -> None:
         """Undo this user's most recent card change (move, reorder, edit, add or delete)."""

@@ -434,3 +434,18 @@ async def test_buttons_in_dialogs_work_by_mouse(context: Context) -> None:
         await pilot.click("#yes")
         await settle(pilot)
         assert "OPS-1" not in {c.id for c in context.services.cards.list()}
+
+
+async def test_ctrl_z_inside_a_dialog_does_not_undo_the_board(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        await pilot.press("e", "ctrl+z")
+        await settle(pilot)
+        assert context.services.cards.get("OPS-1").column == "To do"
+        assert isinstance(app.screen, CardFormModal)
+        await pilot.press("escape", "ctrl+z")
+        await settle(pilot)
+        assert context.services.cards.get("OPS-1").column == "Backlog"

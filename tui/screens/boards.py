@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from types import ModuleType
 
     from tui.screens.dialogs import CardDetail, CardFormResult
+    from tui.wiring import Context
 
 
 def dialogs() -> ModuleType:
@@ -86,7 +87,7 @@ class BoardsScreen(AreaScreen):
     class Loaded(Message):
         data: BoardData
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: Context) -> None:
         super().__init__(context)
         self.departments: list[Department] = []
         self.department: Department | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -27,6 +27,9 @@ from tui.messages import OpenCard
 from tui.screens.base import AreaScreen
 from tui.widgets.card_tile import BLOCKED_MARK, MILESTONE_MARK, is_overdue
 from tui.widgets.safe import literal, printable
+
+if TYPE_CHECKING:
+    from tui.wiring import Context
 
 CARD_COLUMNS = (
     ("id", "Id", 8),
@@ -102,7 +105,7 @@ class PortfolioScreen(AreaScreen):
     class Loaded(Message):
         data: PortfolioData
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: Context) -> None:
         super().__init__(context)
         self.data: PortfolioData | None = None
         self.filter = CardFilter()
