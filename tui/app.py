@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
 
-from tui.messages import DataChanged, OpenCard
+from tui.messages import DataChanged, OpenCard, OpenRisk
 from tui.screens.base import AreaScreen
 from tui.screens.boards import BoardsScreen
 from tui.shell import UndoStack, WriteFinished, WriteJob
@@ -102,6 +102,8 @@ class HuddleApp(App[None]):
     def on_mount(self) -> None:
         if self.context.settings.keymap:
             self.set_keymap(self.context.settings.keymap)
+        if self.start_mode == "boards" and self.context.pending_journals():
+            self.start_mode = "meetings"  # a meeting was cut off: its screen offers to resume it
         self.switch_mode(self.start_mode)
         self.set_interval(self.context.settings.poll_seconds, self.check_for_changes)
         self._install_hangup_handlers()
@@ -203,6 +205,15 @@ class HuddleApp(App[None]):
         boards = self.area_screens.get("boards")
         if isinstance(boards, BoardsScreen):
             boards.show_card(message.card_id)
+
+    @on(OpenRisk)
+    def open_risk(self, message: OpenRisk) -> None:
+        """Show a risk in the register and on the heatmap."""
+        self.switch_mode("risks")
+        risks = self.area_screens.get("risks")
+        show = getattr(risks, "show_risk", None)
+        if callable(show):
+            show(message.risk_id)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

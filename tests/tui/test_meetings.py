@@ -488,3 +488,12 @@ async def test_summary_exports_minutes_and_invite_to_the_current_folder(
         assert all(str(tmp_path) in note for note in notes)
         assert any(".docx" in note for note in notes)
         assert "BEGIN:VCALENDAR" in first_text(tmp_path, "*.ics")
+
+
+async def test_default_start_offers_to_resume_a_cut_off_meeting(context: Context) -> None:
+    meeting = start_meeting(context)
+    write_crash_journal(context, meeting.id)
+    app = HuddleApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ResumeMeetingModal))
+        assert app.current_mode == "meetings"

@@ -298,3 +298,31 @@ async def test_risk_detail_opens_a_linked_card(context: Context) -> None:
         await pilot.pause()
         assert {m.card_id for m in messages if isinstance(m, OpenCard)} == {"OPS-1"}
         assert app.current_mode == "boards"
+
+
+async def test_open_risk_from_another_area_shows_it_in_the_register(context: Context) -> None:
+    from textual.widgets import DataTable
+
+    from tui.app import HuddleApp
+    from tui.messages import OpenRisk
+
+    def cursor_key(app: HuddleApp) -> object:
+        risks = app.area_screens.get("risks")
+        if app.current_mode != "risks" or risks is None:
+            return None
+        table = risks.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.current_mode == "boards"
+        app.screen.post_message(OpenRisk("R-2"))
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if cursor_key(app) == "R-2":
+                break
+        assert app.current_mode == "risks"
+        assert cursor_key(app) == "R-2"
