@@ -10,6 +10,12 @@ async def test_number_keys_switch_areas(context: Context) -> None:
     app = HuddleApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
         assert app.current_mode == "boards"
-        for key, mode in (("2", "portfolio"), ("3", "risks"), ("4", "meetings"), ("5", "plan"), ("1", "boards")):
+        for key, mode in (
+            ("2", "portfolio"),
+            ("3", "risks"),
+            ("4", "meetings"),
+            ("5", "plan"),
+            ("1", "boards"),
+        ):
             await pilot.press(key)
             assert app.current_mode == mode
