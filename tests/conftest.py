@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -43,7 +42,13 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     home = tmp_path_factory.mktemp("home")
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(var, str(home / var.lower()))
-    for var in ("HUDDLE_DB", "HUDDLE_USER", "HUDDLE_CONFIG", "HUDDLE_SMTP_PASSWORD", "HUDDLE_CALDAV_PASSWORD"):
+    for var in (
+        "HUDDLE_DB",
+        "HUDDLE_USER",
+        "HUDDLE_CONFIG",
+        "HUDDLE_SMTP_PASSWORD",
+        "HUDDLE_CALDAV_PASSWORD",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("TZ", "Asia/Shanghai")
 
@@ -90,8 +95,8 @@ def seeded(services: Services) -> Services:
 
 
 @pytest.fixture
-def file_services(db_path: Path, clock: FixedClock) -> Iterator[Services]:
-    yield make_services(open_store(db_path), clock)
+def file_services(db_path: Path, clock: FixedClock) -> Services:
+    return make_services(open_store(db_path), clock)
 
 
 def make_context(db_path: Path, clock: FixedClock, handle: str = "ann") -> Context:
