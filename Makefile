@@ -12,6 +12,14 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]" --config-settings editable_mode=compat
 	touch $(STAMP)
 
+# Mozilla's ical.js, the third independent iCalendar parser the calendar tests compare against;
+# installed when npm is there (the tests that need it skip with a reason otherwise).
+ICALJS := .cache/icaljs
+$(ICALJS)/.installed:
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --prefix $(ICALJS) ical.js@2.2.1 && touch $@; \
+	else echo "npm not found: the ical.js cross-checks will skip"; fi
+
 .PHONY: help venv run demo test check lint format types imports bench snapshots-update clean
 
 help:  ## List the commands
@@ -25,8 +33,8 @@ run: $(STAMP)  ## Open the TUI (fills a demo DB at .huddle/demo.json on first ru
 	  if [ ! -s "$$HUDDLE_DB" ]; then $(BIN)/huddle --db "$$HUDDLE_DB" demo; fi; \
 	  $(BIN)/huddle --db "$$HUDDLE_DB"
 
-test: $(STAMP)  ## Run the whole test suite
-	$(BIN)/pytest
+test: $(STAMP) $(ICALJS)/.installed  ## Run the whole test suite
+	ICALJS_DIR=$${ICALJS_DIR:-$(CURDIR)/$(ICALJS)} $(BIN)/pytest
 
 lint: $(STAMP)  ## ruff lint and format check
 	$(BIN)/ruff check .
