@@ -16,13 +16,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import generate
+from bench.installed import ENV, precompile
 
 HUDDLE = str(Path(sys.executable).with_name("huddle"))
 
 
 def wall(cmd: list[str]) -> float:
     started = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     return time.perf_counter() - started
 
 
@@ -49,6 +50,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.json"
         generate(db, args.cards)
+        precompile()
         bare = [wall([sys.executable, "-c", "pass"]) for _ in range(args.runs)]
         adds = [
             wall(

@@ -27,6 +27,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.installed import ENV, precompile  # noqa: E402
+
 BARE_CHILD = """
 import os, sys, time
 start = float(sys.argv[1]); out = sys.argv[2]
@@ -78,7 +80,7 @@ def first_paint(code: str, *args: str) -> float:
     """Seconds from spawning ``python -c code`` to the probe's first render."""
     with tempfile.NamedTemporaryFile(suffix=".txt", delete=False) as handle:
         out = handle.name
-    env = {**os.environ, "HUDDLE_CONFIG": os.devnull + ".none"}
+    env = {**ENV, "HUDDLE_CONFIG": os.devnull + ".none"}
     start = time.monotonic()
     subprocess.run(
         [sys.executable, "-c", code, str(start), out, *args], check=True, cwd=ROOT, env=env, timeout=60
@@ -225,6 +227,7 @@ def main() -> int:
     demo, big = work / "demo.json", work / "big.json"
     make_demo(demo)
     make_big(big, args.cards)
+    precompile()
     huddle_child = HUDDLE_CHILD.format(root=str(ROOT))
     first_paint(BARE_CHILD)  # warm the file cache and bytecode
     first_paint(huddle_child, str(demo))

@@ -25,6 +25,7 @@ from tui.config import CalDavSettings, Settings, SmtpSettings
 
 SECURITY_MODES = ("none", "starttls", "ssl")
 CALDAV_TIMEOUT = 30
+CALDAV_CONTENT_TYPE = 'text/calendar; charset="utf-8"'
 """Seconds to wait for the CalDAV server."""
 
 
@@ -225,7 +226,8 @@ def push_calendar(
     )
     milestone_uids = {c.uid for c in cards}
 
-    from caldav.calendarobjectresource import Event
+    from urllib.parse import quote
+
     from caldav.davclient import DAVClient
     from caldav.lib.error import DAVError
 
@@ -236,14 +238,16 @@ def push_calendar(
             username=config.username or None,
             password=password,
             timeout=CALDAV_TIMEOUT,
-            enable_rfc6764=False,
         ) as client:
-            calendar = client.calendar(url=config.url)  # type: ignore[no-untyped-call]
+            base = config.url if config.url.endswith("/") else config.url + "/"
             for obj in objects:
-                try:
-                    Event(client=client, parent=calendar).save(raw_data=obj.data, increase_seqno=False)
-                except DAVError as exc:
-                    failures.append(f"{obj.summary} ({obj.uid}): {_scrub(str(exc), password)}")
+                # One resource per UID, PUT verbatim: the stored SEQUENCE is the truth, and a re-push
+                # replaces the same resource instead of adding one.
+                target = base + quote(obj.uid, safe="") + ".ics"
+                response = client.put(target, obj.data.decode("utf-8"), {"Content-Type": CALDAV_CONTENT_TYPE})
+                if response.status not in (200, 201, 204):
+                    reason = f"HTTP {response.status} {response.reason}"
+                    failures.append(f"{obj.summary} ({obj.uid}): {_scrub(reason, password)}")
     except (DAVError, OSError) as exc:
         raise DeliveryError(f"cannot publish to {config.url}: {_scrub(str(exc), password)}") from None
     if failures:

@@ -39,7 +39,7 @@ class Radicale:
 
     def events(self) -> dict[str, Any]:
         """UID -> VEVENT as the server returns them."""
-        with DAVClient(url=self.url, username="alice", password=PASSWORD, enable_rfc6764=False) as client:
+        with DAVClient(url=self.url, username="alice", password=PASSWORD) as client:
             calendar = client.calendar(url=self.url)  # type: ignore[no-untyped-call]
             found: dict[str, Any] = {}
             for obj in calendar.events():
@@ -87,7 +87,7 @@ def radicale(tmp_path: Path) -> Iterator[Radicale]:
     try:
         wait_for_port(port, process)
         base = f"http://127.0.0.1:{port}/"
-        with DAVClient(url=base, username="alice", password=PASSWORD, enable_rfc6764=False) as client:
+        with DAVClient(url=base, username="alice", password=PASSWORD) as client:
             client.principal().make_calendar(name="Huddle", cal_id="huddle")  # type: ignore[no-untyped-call]
         yield Radicale(base, f"{base}alice/huddle/", folder)
     finally:
