@@ -7,17 +7,14 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from tests.snapshots.conftest import SnapCompare, snapshot_app
 from tests.tui.test_boards_support import settle
 from tui.app import HuddleApp
 from tui.wiring import Context
 
-SnapCompare = Callable[..., bool]
-
 
 def make_app(context: Context) -> HuddleApp:
-    app = HuddleApp(context)
-    app.sub_title = "huddle.json"
-    return app
+    return snapshot_app(context, "boards", title="huddle.json")
 
 
 def steps(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:

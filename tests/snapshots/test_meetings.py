@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -13,21 +12,14 @@ from domain.capture import CaptureKind, JournalEntry, draft_record
 from domain.models import Meeting
 from storage.journal import MeetingJournal
 from tests.conftest import FixedClock
+from tests.snapshots.conftest import SnapCompare, snapshot_app
 from tests.tui.test_meetings import start_meeting, until
-from tui.app import HuddleApp
 from tui.screens.meeting_dialogs import EndMeetingModal, ResumeMeetingModal, StartMeetingModal
 from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.wiring import Context
 
-SnapCompare = Callable[..., bool]
 SIZE = (120, 40)
-
-
-def make_app(context: Context) -> HuddleApp:
-    app = HuddleApp(context, start_mode="meetings")
-    app.sub_title = "team.json"
-    return app
 
 
 def busy_meeting(context: Context, clock: FixedClock) -> Meeting:
@@ -71,7 +63,7 @@ class TestMeetingMode:
             )
             await pilot.pause(0.2)
 
-        assert snap_compare(make_app(context), terminal_size=SIZE, run_before=run_before)
+        assert snap_compare(snapshot_app(context, "meetings"), terminal_size=SIZE, run_before=run_before)
 
     def test_live_meeting_typing_an_action(
         self, snap_compare: SnapCompare, context: Context, clock: FixedClock
@@ -83,7 +75,7 @@ class TestMeetingMode:
             screen.minutes_log.capture_input.insert_text_at_cursor("/a @wei next mon 订机票和酒店")
             await pilot.pause(0.2)
 
-        assert snap_compare(make_app(context), terminal_size=SIZE, run_before=run_before)
+        assert snap_compare(snapshot_app(context, "meetings"), terminal_size=SIZE, run_before=run_before)
 
     def test_live_meeting_bad_line_kept_with_message(
         self, snap_compare: SnapCompare, context: Context, clock: FixedClock
@@ -96,7 +88,7 @@ class TestMeetingMode:
             await pilot.press("enter")
             await pilot.pause(0.2)
 
-        assert snap_compare(make_app(context), terminal_size=SIZE, run_before=run_before)
+        assert snap_compare(snapshot_app(context, "meetings"), terminal_size=SIZE, run_before=run_before)
 
     def test_follower_read_only(self, snap_compare: SnapCompare, context: Context, clock: FixedClock) -> None:
         busy_meeting(context, clock)
@@ -104,7 +96,7 @@ class TestMeetingMode:
         async def run_before(pilot: Pilot[Any]) -> None:
             await open_live(pilot, "f")
 
-        assert snap_compare(make_app(context), terminal_size=SIZE, run_before=run_before)
+        assert snap_compare(snapshot_app(context, "meetings"), terminal_size=SIZE, run_before=run_before)
 
     def test_start_form(self, snap_compare: SnapCompare, context: Context) -> None:
         async def run_before(pilot: Pilot[Any]) -> None:
@@ -119,7 +111,7 @@ class TestMeetingMode:
             form.query_one("#form-title", Input).focus()
             await pilot.pause(0.2)
 
-        assert snap_compare(make_app(context), terminal_size=SIZE, run_before=run_before)
+        assert snap_compare(snapshot_app(context, "meetings"), terminal_size=SIZE, run_before=run_before)
 
     def test_end_dialog(self, snap_compare: SnapCompare, context: Context, clock: FixedClock) -> None:
         busy_meeting(context, clock)
@@ -131,7 +123,7 @@ class TestMeetingMode:
             pilot.app.screen.query_one("#end-next", Input).value = "next wed 10:00"
             await pilot.pause(0.2)
 
-        assert snap_compare(make_app(context), terminal_size=SIZE, run_before=run_before)
+        assert snap_compare(snapshot_app(context, "meetings"), terminal_size=SIZE, run_before=run_before)
 
     def test_summary(self, snap_compare: SnapCompare, context: Context, clock: FixedClock) -> None:
         second = busy_meeting(context, clock)
@@ -150,7 +142,7 @@ class TestMeetingMode:
             )
             await pilot.pause(0.2)
 
-        assert snap_compare(make_app(context), terminal_size=SIZE, run_before=run_before)
+        assert snap_compare(snapshot_app(context, "meetings"), terminal_size=SIZE, run_before=run_before)
 
     def test_resume_offer(self, snap_compare: SnapCompare, context: Context) -> None:
         meeting = start_meeting(context)
@@ -163,4 +155,4 @@ class TestMeetingMode:
             await until(pilot, lambda: isinstance(pilot.app.screen, ResumeMeetingModal))
             await pilot.pause(0.2)
 
-        assert snap_compare(make_app(context), terminal_size=SIZE, run_before=run_before)
+        assert snap_compare(snapshot_app(context, "meetings"), terminal_size=SIZE, run_before=run_before)

@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from textual.pilot import Pilot
 
+from tests.snapshots.conftest import SnapCompare, settle, snapshot_app
 from tests.tui.test_plan import seed_plan
-from tui.app import HuddleApp
 from tui.wiring import Context
-
-SnapCompare = Callable[..., bool]
-
-
-def make_app(context: Context) -> HuddleApp:
-    app = HuddleApp(context, start_mode="plan")
-    app.sub_title = "team.json"
-    return app
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 class TestPlanScreen:
     def test_overview_120x40(self, snap_compare: SnapCompare, context: Context) -> None:
         seed_plan(context)
-        assert snap_compare(make_app(context), terminal_size=(120, 40), run_before=settle)
+        assert snap_compare(snapshot_app(context, "plan"), terminal_size=(120, 40), run_before=settle)
 
     def test_timeline_80x24(self, snap_compare: SnapCompare, context: Context) -> None:
         seed_plan(context)
@@ -39,4 +24,4 @@ class TestPlanScreen:
             await pilot.press("t")
             await pilot.pause()
 
-        assert snap_compare(make_app(context), terminal_size=(80, 24), run_before=run_before)
+        assert snap_compare(snapshot_app(context, "plan"), terminal_size=(80, 24), run_before=run_before)

@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from textual.pilot import Pilot
 
 from tests.conftest import FixedClock
-from tui.app import HuddleApp
+from tests.snapshots.conftest import SnapCompare, settle, snapshot_app
 from tui.screens.risks import RisksScreen
 from tui.wiring import Context
-
-SnapCompare = Callable[..., bool]
-
-
-def make_app(context: Context) -> HuddleApp:
-    app = HuddleApp(context, start_mode="risks")
-    app.sub_title = "team.json"
-    return app
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 class TestRiskScreen:
@@ -46,7 +31,7 @@ class TestRiskScreen:
             screen.since = date(2026, 11, 26)
             await pilot.pause()
 
-        assert snap_compare(make_app(context), terminal_size=(120, 40), run_before=run_before)
+        assert snap_compare(snapshot_app(context, "risks"), terminal_size=(120, 40), run_before=run_before)
 
     def test_heatmap_80x24(self, snap_compare: SnapCompare, context: Context) -> None:
-        assert snap_compare(make_app(context), terminal_size=(80, 24), run_before=settle)
+        assert snap_compare(snapshot_app(context, "risks"), terminal_size=(80, 24), run_before=settle)
