@@ -7,6 +7,8 @@ import unicodedata
 
 from domain.errors import ValidationError
 
+REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
+_JOINERS = frozenset("\u200c\u200d")
 MAX_TITLE = 200
 MAX_TEXT = 10_000
 _HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}$")
@@ -16,7 +18,7 @@ def _reject_controls(text: str, what: str, *, allow_newlines: bool) -> None:
     for ch in text:
         if ch in "\n\t" and allow_newlines:
             continue
-        if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200d\u200c":
+        if unicodedata.category(ch) in ("Cc", "Cf") and ch not in _JOINERS:
             raise ValidationError(
                 f"{what} contains a control character (U+{ord(ch):04X}); type it without escape sequences"
             )
@@ -69,3 +71,22 @@ def dept_key_from_name(name: str) -> str:
     """Suggest a short ASCII key for readable card ids (``Operations`` -> ``OPE``); empty if none."""
     letters = [ch for ch in name.upper() if "A" <= ch <= "Z"]
     return "".join(letters[:3])
+
+
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with control and format characters replaced, so no escape sequence reaches a terminal.
+
+    Newlines and tabs become spaces unless ``keep_newlines`` (tabs always become spaces). Used by the
+    TUI and the CLI alike for anything typed by a person.
+    """
+    out: list[str] = []
+    for ch in text:
+        if ch == "\n" and keep_newlines:
+            out.append(ch)
+        elif ch in "\t\n\r":
+            out.append(" ")
+        elif ch not in _JOINERS and unicodedata.category(ch) in ("Cc", "Cf"):
+            out.append(REPLACEMENT)
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from domain.dates import DATE_FORMS, get_zone, local_zone_name, parse_date, parse_datetime
 from domain.errors import HuddleError, ValidationError
 from domain.models import Card, Department, Meeting, Person, Project, Risk
+from domain.text import printable
 from tui.wiring import Context, build_context
 
 Handler = Callable[[Context, argparse.Namespace], int]
@@ -62,17 +63,12 @@ def print_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:
     if not rows:
         print("(none)")
         return
-    cells = [[_safe(c) for c in row] for row in rows]
+    cells = [[printable(c) for c in row] for row in rows]
     widths = [max(_width(h), *(_width(r[i]) for r in cells)) for i, h in enumerate(headers)]
     widths = [min(w, 48) for w in widths]
     print("  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip())
     for row in cells:
         print("  ".join(_pad(_clip(c, w), w) for c, w in zip(row, widths, strict=True)).rstrip())
-
-
-def _safe(text: str) -> str:
-    """Drop control characters before they reach the terminal."""
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
 
 
 def emit_json(value: Any) -> None:
@@ -436,11 +432,11 @@ def cmd_card_show(ctx: Context, args: argparse.Namespace) -> int:
         if value in (None, "", [], False) and key not in ("id", "title", "column"):
             continue
         shown = ", ".join(value) if isinstance(value, list) else str(value)
-        print(f"{key:>15}: {_safe(shown)}")
+        print(f"{key:>15}: {printable(shown)}")
     print("        history:")
     for entry in ctx.services.cards.history(card.id):
         at = entry.at.astimezone(ctx.zone).strftime("%Y-%m-%d %H:%M")
-        print(f"  {at}  {entry.user} ({entry.os_user})  {entry.action}  {_safe(entry.detail)}")
+        print(f"  {at}  {entry.user} ({entry.os_user})  {entry.action}  {printable(entry.detail)}")
     return 0
 
 
@@ -512,7 +508,7 @@ def cmd_risk_show(ctx: Context, args: argparse.Namespace) -> int:
         if key == "history" or value in (None, "", []):
             continue
         shown = ", ".join(value) if isinstance(value, list) else str(value)
-        print(f"{key:>20}: {_safe(shown)}")
+        print(f"{key:>20}: {printable(shown)}")
     print("             history:")
     for h in risk.history:
         at = h.at.astimezone(ctx.zone).strftime("%Y-%m-%d %H:%M")
@@ -603,14 +599,14 @@ def cmd_meeting_show(ctx: Context, args: argparse.Namespace) -> int:
         emit_json(meeting_json(meeting))
         return 0
     zone = ZoneInfo(meeting.tz)
-    print(f"{meeting.id}  {_safe(meeting.title)}  [{meeting.status.value}]")
+    print(f"{meeting.id}  {printable(meeting.title)}  [{meeting.status.value}]")
     print(f"  start: {meeting.start.astimezone(zone).strftime('%Y-%m-%d %H:%M')} {meeting.tz}")
     present = ", ".join(f"{a.handle}{'' if a.present else ' (absent)'}" for a in meeting.attendees)
     print(f"  attendees: {present or '-'}")
     for entry in meeting.notes:
-        print(f"  {entry.at.astimezone(zone).strftime('%H:%M')} [{entry.kind.value}] {_safe(entry.text)}")
+        print(f"  {entry.at.astimezone(zone).strftime('%H:%M')} [{entry.kind.value}] {printable(entry.text)}")
     for item in meeting.actions:
-        print(f"  action {item.card_id} @{item.owner} due {item.due or '-'}: {_safe(item.text)}")
+        print(f"  action {item.card_id} @{item.owner} due {item.due or '-'}: {printable(item.text)}")
     if meeting.next_start:
         state = " (cancelled)" if meeting.next_cancelled else ""
         print(f"  next: {meeting.next_start.astimezone(zone).strftime('%Y-%m-%d %H:%M')} {meeting.tz}{state}")
@@ -652,16 +648,16 @@ def cmd_project_show(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         emit_json(project_json(project))
         return 0
-    print(_safe(project.name))
+    print(printable(project.name))
     if project.vision:
-        print(f"  vision: {_safe(project.vision)}")
+        print(f"  vision: {printable(project.vision)}")
     for goal in project.goals:
         parts = [
             goal.metric and f"metric {goal.metric}",
             goal.target and f"target {goal.target}",
             goal.deadline and f"by {goal.deadline}",
         ]
-        print(f"  goal: {_safe(goal.text)}" + "".join(f"; {_safe(str(p))}" for p in parts if p))
+        print(f"  goal: {printable(goal.text)}" + "".join(f"; {printable(str(p))}" for p in parts if p))
     print(f"  blocked cards are escalated after {project.blocked_escalation_days} day(s)")
     return 0
 
@@ -672,7 +668,7 @@ def cmd_project_set(ctx: Context, args: argparse.Namespace) -> int:
     project = ctx.services.directory.update_project(
         name=args.name, vision=args.vision, escalate_after_days=args.escalate_after
     )
-    print(_safe(project.name))
+    print(printable(project.name))
     return 0
 
 

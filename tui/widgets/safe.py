@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from textual.content import Content
 
-REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
-_KEEP = frozenset("\u200c\u200d")
+from domain.text import REPLACEMENT, printable
 
-
-def printable(text: str, *, keep_newlines: bool = False) -> str:
-    """``text`` with control and format characters replaced, so no escape sequence reaches the terminal.
-
-    Newlines and tabs become spaces unless ``keep_newlines`` (tabs always become spaces).
-    """
-    out: list[str] = []
-    for ch in text:
-        if ch == "\n" and keep_newlines:
-            out.append(ch)
-        elif ch in "\t\n\r":
-            out.append(" ")
-        elif ch not in _KEEP and unicodedata.category(ch) in ("Cc", "Cf"):
-            out.append(REPLACEMENT)
-        else:
-            out.append(ch)
-    return "".join(out)
+__all__ = ["REPLACEMENT", "literal", "printable"]
 
 
 def literal(text: str, style: str = "", *, keep_newlines: bool = False) -> Content:
