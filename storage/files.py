@@ -160,6 +160,14 @@ def file_version(path: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
+def end_torn_line(fd: int) -> None:
+    """If an append-only file (opened read-write) ends mid-line, torn by a crash or a full disk, end
+    that line, so the next record starts on a line of its own and readers skip only the torn one."""
+    size = os.fstat(fd).st_size
+    if size and os.pread(fd, 1, size - 1) != b"\n":
+        os.write(fd, b"\n")
+
+
 def append_lines(path: Path, lines: list[bytes]) -> None:
     """Append whole lines to ``path`` (created with the folder's shared mode) and fsync them."""
     payload = b"".join(line + b"\n" for line in lines)
@@ -168,9 +176,7 @@ def append_lines(path: Path, lines: list[bytes]) -> None:
     except OSError as exc:
         raise StorageError(f"cannot open {path}: {exc.strerror}; nothing was changed") from exc
     try:
-        size = os.fstat(fd).st_size
-        if size and os.pread(fd, 1, size - 1) != b"\n":
-            payload = b"\n" + payload  # a torn line from a crash or a full disk stays on its own line
+        end_torn_line(fd)
         view = memoryview(payload)
         while view:
             view = view[os.write(fd, view) :]

@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from domain.errors import StorageError
-from storage.files import shared_mode
+from storage.files import end_torn_line, shared_mode
 
 SUFFIX = ".jsonl"
 
@@ -150,7 +150,7 @@ class MeetingJournal:
         folder = self.path.parent
         _ensure_dir(folder)
         mode = shared_mode(folder)
-        flags = os.O_APPEND | os.O_WRONLY | os.O_CLOEXEC
+        flags = os.O_APPEND | os.O_RDWR | os.O_CLOEXEC
         try:
             try:
                 fd = os.open(self.path, flags | os.O_CREAT | os.O_EXCL, mode)
@@ -165,24 +165,13 @@ class MeetingJournal:
                 os.fchmod(fd, mode)
                 _fsync_dir(folder)
             else:
-                self._terminate_torn_line(fd)
+                end_torn_line(fd)
+                os.fsync(fd)
         except OSError as exc:
             os.close(fd)
             raise StorageError(f"cannot prepare the meeting journal {self.path}: {exc.strerror}") from exc
         self._fd = fd
         return fd
-
-    def _terminate_torn_line(self, fd: int) -> None:
-        """End a line torn by an earlier crash, so the next record starts on a line of its own."""
-        size = os.fstat(fd).st_size
-        if size == 0:
-            return
-        with open(self.path, "rb") as reader:
-            reader.seek(size - 1)
-            last = reader.read(1)
-        if last != b"\n":
-            os.write(fd, b"\n")
-            os.fsync(fd)
 
 
 def pending_journals(db_path: Path) -> list[tuple[str, str, Path]]:
