@@ -69,8 +69,8 @@ class Settings:
     """Risk scores from this value are amber."""
     risk_red: int = 15
     """Risk scores from this value are red."""
-    blocked_escalation_days: int = 3
-    """Cards blocked longer than this many days are flagged for escalation."""
+    blocked_escalation_days: int | None = None
+    """Your own escalation threshold in days; unset: the project's (`huddle project set --escalate-after`)."""
     poll_seconds: float = 1.0
     """How often an open TUI checks the data file for other people's changes."""
     keymap: dict[str, str] = field(default_factory=dict)

@@ -131,12 +131,6 @@ def describe_move(before: Position | None, after: Position | None) -> str:
     return f"P{before[0]} I{before[1]} → P{after[0]} I{after[1]}"
 
 
-def escalation_override(configured: int, default: int) -> int | None:
-    """The personal config's escalation threshold if it was changed from ``default``; None defers to the
-    project's shared threshold (``huddle project set --escalate-after``)."""
-    return configured if configured != default else None
-
-
 SORT_COLUMNS: tuple[str, ...] = (
     "id", "title", "category", "owner", "probability", "impact", "score", "residual", "status", "review",
 )  # fmt: skip

@@ -106,7 +106,7 @@ def test_sort_puts_missing_values_last_both_ways() -> None:
 
 
 def test_escalation_threshold_defers_to_the_project_unless_configured() -> None:
-    from tui.risk_view import escalation_override
+    from tui.config import Settings
 
-    assert escalation_override(3, 3) is None
-    assert escalation_override(5, 3) == 5
+    assert Settings().blocked_escalation_days is None
+    assert Settings(blocked_escalation_days=5).blocked_escalation_days == 5

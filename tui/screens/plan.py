@@ -23,7 +23,6 @@ from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedCont
 from domain.errors import HuddleError
 from domain.models import Card, Department, Person, Project
 from domain.rules import is_done
-from tui.config import Settings
 from tui.messages import OpenCard
 from tui.plan_view import (
     LoadRow,
@@ -37,7 +36,6 @@ from tui.plan_view import (
     timeline_rows,
     week_start,
 )
-from tui.risk_view import escalation_override
 from tui.screens.base import AreaScreen
 from tui.widgets.timeline import TimelineChart
 
@@ -171,12 +169,6 @@ class PlanScreen(AreaScreen):
         self.milestone_table.focus()
         self.reload()
 
-    def escalate_after(self) -> int | None:
-        """Days blocked before a card is escalated: the project's, unless the config file sets its own."""
-        return escalation_override(
-            self.context.settings.blocked_escalation_days, Settings().blocked_escalation_days
-        )
-
     def reload(self) -> None:
         self._load()
 
@@ -185,7 +177,7 @@ class PlanScreen(AreaScreen):
         """Read the project, cards and people off the event loop and post them back."""
         try:
             services = self.services
-            warnings = services.risks.warnings(self.escalate_after())
+            warnings = services.risks.warnings(self.context.settings.blocked_escalation_days)
             data = compute_plan(
                 services.directory.project(),
                 services.cards.list(),

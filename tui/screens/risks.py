@@ -24,7 +24,6 @@ from textual.widgets.option_list import Option
 from domain.errors import HuddleError
 from domain.models import Card, Risk
 from domain.rules import ScoreBands, Warning
-from tui.config import Settings
 from tui.messages import OpenCard, OpenRisk
 from tui.risk_view import (
     SORT_COLUMNS,
@@ -32,7 +31,6 @@ from tui.risk_view import (
     Position,
     build_heatmap,
     describe_move,
-    escalation_override,
     matches,
     position_of,
     sort_risks,
@@ -154,12 +152,6 @@ class RisksScreen(AreaScreen):
 
     # loading
 
-    def escalate_after(self) -> int | None:
-        """Days blocked before a card is escalated: the project's, unless the config file sets its own."""
-        return escalation_override(
-            self.context.settings.blocked_escalation_days, Settings().blocked_escalation_days
-        )
-
     def reload(self) -> None:
         self._load()
 
@@ -170,7 +162,7 @@ class RisksScreen(AreaScreen):
             services = self.services
             data = RiskData(
                 risks=tuple(services.risks.list()),
-                warnings=tuple(services.risks.warnings(self.escalate_after())),
+                warnings=tuple(services.risks.warnings(self.context.settings.blocked_escalation_days)),
                 cards={c.id: c for c in services.cards.list()},
             )
         except HuddleError as exc:
