@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Table
+from tinydb.table import Document, Table
 
 from domain.errors import StorageError
 from domain.models import Activity, Card, ChangeRequest, Department, Meeting, Person, Project, Risk
@@ -173,9 +173,13 @@ class ActivityTable:
         self._table.insert(codecs.activity_to_doc(entry))
 
     def for_entity(self, entity_id: str) -> list[Activity]:
+        """Oldest first, in the order the records were written (under the lock), whatever the clocks said."""
         docs = {d["id"]: d for d in self._archived() if d["entity_id"] == entity_id}
-        docs.update((d["id"], d) for d in self._table if d["entity_id"] == entity_id)
-        return [codecs.activity_from_doc(d) for d in sorted(docs.values(), key=lambda d: d["at"])]
+        docs.update((d["id"], d) for d in self._in_write_order() if d["entity_id"] == entity_id)
+        return [codecs.activity_from_doc(d) for d in docs.values()]
+
+    def _in_write_order(self) -> list[Document]:
+        return sorted(self._table, key=lambda d: d.doc_id)
 
     def _archived(self) -> Iterator[Data]:
         if self._archive is None:
@@ -193,8 +197,10 @@ class ActivityTable:
                 continue  # a torn last line after a crash: its records are still in the data file
 
     def recent(self, limit: int = 50) -> list[Activity]:
-        docs = sorted(self._table, key=lambda d: (d["at"], d.doc_id), reverse=True)[:limit]
-        return [codecs.activity_from_doc(d) for d in docs]
+        """Newest first, in write order."""
+        if limit <= 0:
+            return []
+        return [codecs.activity_from_doc(d) for d in reversed(self._in_write_order()[-limit:])]
 
 
 class TinyUnitOfWork:

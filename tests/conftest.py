@@ -51,6 +51,8 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("TZ", "Asia/Shanghai")
+    # Relative dates ("fri", "+3d") resolve against the fixed day in every process, on whatever day CI runs.
+    monkeypatch.setenv("HUDDLE_NOW", FIXED_NOW.isoformat())
 
 
 @pytest.fixture

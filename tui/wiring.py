@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +15,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from domain.dates import get_zone, local_zone_name
-from domain.errors import StorageError
+from domain.errors import StorageError, ValidationError
 from domain.models import Actor, Clock
 from domain.repository import Journal
 from domain.services import Services
@@ -25,6 +25,25 @@ from tui.config import Settings, load_settings, os_user, resolve_db, resolve_use
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
+
+
+def clock_from_environment(environ: Mapping[str, str] = os.environ) -> Clock:
+    """The system clock, or one started at ``HUDDLE_NOW`` (ISO 8601 with an offset) that runs on from there.
+
+    ``HUDDLE_NOW`` lets a report be reproduced, and the tests run, on any day: "fri" and "+3d" resolve
+    against it, and timers still tick.
+    """
+    value = environ.get("HUDDLE_NOW", "").strip()
+    if not value:
+        return system_clock
+    try:
+        start = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(f"HUDDLE_NOW: {value!r} is not an ISO 8601 date and time") from None
+    if start.tzinfo is None:
+        raise ValidationError(f"HUDDLE_NOW: {value!r} needs an offset, such as +08:00 or Z")
+    offset = start - system_clock()
+    return lambda: system_clock() + offset
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +158,10 @@ def build_context(
     user: str | None = None,
     *,
     settings: Settings | None = None,
-    clock: Clock = system_clock,
+    clock: Clock | None = None,
 ) -> Context:
     """Resolve the DB and the user, open the store and wire the services."""
+    clock = clock or clock_from_environment()
     settings = settings or load_settings()
     path, is_default = resolve_db(db, settings)
     if is_default:

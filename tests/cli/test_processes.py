@@ -74,3 +74,32 @@ def test_script_entry_point_runs(team: Cli) -> None:
     )
     assert proc.returncode == 0
     assert [d["name"] for d in json.loads(proc.stdout)] == ["Operations", "市场部"]
+
+
+def test_relative_dates_follow_huddle_now_in_a_real_process(team: Cli) -> None:
+    card = team.ok("card", "add", "--dept", "OPS", "--title", "Book the hall")
+    moved = team.run(
+        "--db",
+        str(team.db),
+        "card",
+        "edit",
+        card,
+        "--due",
+        "+3d",
+        env={"HUDDLE_NOW": "2027-03-01T09:00:00+08:00"},
+    )
+    assert moved.code == 0, moved.err
+    assert moved.err.strip() == "due: Thu 2027-03-04"
+    assert team("card", "show", card, "--json").json()["due"] == "2027-03-04"
+
+
+@pytest.mark.parametrize("value", ["tomorrow", "2027-03-01 09:00"])
+def test_bad_huddle_now_is_one_clear_line(team: Cli, value: str) -> None:
+    before = team.digest()
+    result = team.run(
+        "--db", str(team.db), "card", "add", "--dept", "OPS", "--title", "x", env={"HUDDLE_NOW": value}
+    )
+    assert result.code == 1
+    assert result.err.startswith("huddle: error: HUDDLE_NOW:")
+    assert len(result.err.strip().splitlines()) == 1
+    assert team.digest() == before

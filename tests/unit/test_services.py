@@ -375,3 +375,16 @@ def test_card_sequence_rises_when_a_calendar_would_show_a_change(seeded: Service
     restored = seeded.cards.restore(before_done)
     assert restored.sequence == 3
     assert restored.column == before_done.column
+
+
+def test_clock_from_environment_starts_at_huddle_now_and_runs_on() -> None:
+    import time
+
+    from tui.wiring import clock_from_environment, system_clock
+
+    assert clock_from_environment({}) is system_clock
+    clock = clock_from_environment({"HUDDLE_NOW": "2027-03-01T09:00:00+08:00"})
+    first = clock()
+    assert abs(first - datetime(2027, 3, 1, 1, 0, tzinfo=UTC)).total_seconds() < 1
+    time.sleep(0.02)
+    assert clock() > first
