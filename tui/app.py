@@ -63,6 +63,8 @@ class HuddleApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "Huddle"
+    DEFAULT_MODE = "boards"
+    """The first screen is the board itself, not a blank default screen switched away from."""
     COMMANDS = App.COMMANDS | {go_to_card_provider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -104,7 +106,8 @@ class HuddleApp(App[None]):
             self.set_keymap(self.context.settings.keymap)
         if self.start_mode == "boards" and self.context.pending_journals():
             self.start_mode = "meetings"  # a meeting was cut off: its screen offers to resume it
-        self.switch_mode(self.start_mode)
+        if self.start_mode != self.current_mode:
+            self.switch_mode(self.start_mode)
         self.set_interval(self.context.settings.poll_seconds, self.check_for_changes)
         self._install_hangup_handlers()
 

@@ -348,7 +348,10 @@ async def test_resume_offer_replays_lines_and_restores_the_draft(context: Contex
     entry = write_crash_journal(context, meeting.id)
     app = HuddleApp(context, start_mode="meetings")
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, ResumeMeetingModal))
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, ResumeMeetingModal) and bool(app.screen.query(".resume-line")),
+        )
         message = "\n".join(str(line.content) for line in app.screen.query(".resume-line").results(Static))
         assert "Budget approved 预算通过" in message
         assert "Next step: 联系供应" in message
@@ -495,5 +498,8 @@ async def test_default_start_offers_to_resume_a_cut_off_meeting(context: Context
     write_crash_journal(context, meeting.id)
     app = HuddleApp(context)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, ResumeMeetingModal))
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, ResumeMeetingModal) and bool(app.screen.query(".resume-line")),
+        )
         assert app.current_mode == "meetings"

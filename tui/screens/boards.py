@@ -57,6 +57,9 @@ class BoardData:
     """The app's write counter when the read began."""
 
 
+EMPTY_TEXT = "No departments yet. Add one with: huddle dept add NAME"
+
+
 class BoardsScreen(AreaScreen):
     """Kanban board of one department; ``[``/``]`` or the tabs switch department."""
 
@@ -102,17 +105,37 @@ class BoardsScreen(AreaScreen):
         self._binding_state: tuple[object, ...] = ()
         self._board_columns: list[BoardColumn] = []
         self._tabs = self._make_tabs([], None)
+        self._first_read_error: HuddleError | None = None
 
     def compose(self) -> ComposeResult:
+        # The first board is read here, before the first frame: a local read of one department is quicker
+        # than painting an empty board and laying it out again when a worker brings the cards.
+        data: BoardData | None = None
+        try:
+            data = self._read_board(None, None, shell_of(self.app).writes_submitted)
+        except HuddleError as exc:
+            self._first_read_error = exc
+        columns: list[BoardColumn] = []
+        if data is not None:
+            self.departments = data.departments
+            active = data.department
+            self._tabs = self._make_tabs(data.departments, f"dept-{active.key}" if active else None)
+            if self._take(data):
+                columns = self._build_columns()
         yield Header()
         yield self._tabs
-        yield Horizontal(id="board")
-        yield Static("", id="board-empty")
+        yield Horizontal(*columns, id="board")
+        yield Static(EMPTY_TEXT, id="board-empty", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#board-empty", Static).display = False
-        self.load_board(None)
+        self.query_one("#board-empty", Static).display = self.department is None
+        if self._first_read_error is not None:
+            error, self._first_read_error = self._first_read_error, None
+            self.notify(str(error), title="Could not read the board", severity="error", markup=False)
+        elif self.department is not None:
+            self._render_columns()
+            self._update_selection()
         self.set_timer(1.0, dialogs)
 
     # ----- data in -------------------------------------------------------------------------------
@@ -123,14 +146,17 @@ class BoardsScreen(AreaScreen):
     @work(thread=True, exclusive=True, group="board-load", exit_on_error=False)
     def load_board(self, dept: str | None, select: str | None = None) -> None:
         """Read the departments and one department's cards (in a thread)."""
-        writes_seen = shell_of(self.app).writes_submitted
+        data = self._read_board(dept, select, shell_of(self.app).writes_submitted)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(data))
+
+    def _read_board(self, dept: str | None, select: str | None, writes_seen: int) -> BoardData:
+        """The departments and the cards of ``dept`` (the first department when None or gone)."""
         services = self.services
         departments = services.directory.departments()
         department = next((d for d in departments if d.name == dept), departments[0] if departments else None)
         cards = services.cards.list(dept=department.name) if department else []
-        if not get_current_worker().is_cancelled:
-            data = BoardData(departments, department, cards, services.cards.today(), select, writes_seen)
-            self.post_message(self.Loaded(data))
+        return BoardData(departments, department, cards, services.cards.today(), select, writes_seen)
 
     @work(thread=True, exclusive=True, group="board-load", exit_on_error=False)
     def locate_card(self, card_id: str) -> None:
@@ -158,17 +184,28 @@ class BoardsScreen(AreaScreen):
             self.department is None or data.department is None or data.department.name == self.department.name
         ):
             return
+        self._set_departments(data.departments, data.department)
+        rebuild = self._take(data)
+        self.query_one("#board-empty", Static).display = self.department is None
+        if self.department is None:
+            return
+        if rebuild:
+            board = self.query_one("#board", Horizontal)
+            if board.children:
+                await board.remove_children()
+            await board.mount_all(self._build_columns())
+        self._render_columns()
+        self._update_selection()
+
+    def _take(self, data: BoardData) -> bool:
+        """Adopt ``data`` as the view state; True when the columns must be built anew."""
         select = data.select or self.selected_id
         self.today = data.today
-        self._set_departments(data.departments, data.department)
         changed_dept = data.department != self.department
-        self.department = data.department
-        dept = data.department
-        empty = self.query_one("#board-empty", Static)
-        empty.display = dept is None
+        self.department = dept = data.department
         if dept is None:
-            empty.update("No departments yet. Add one with: huddle dept add NAME")
-            return
+            self.columns = {}
+            return False
         grouped: dict[str, list[Card]] = {c.name: [] for c in dept.columns}
         for card in sorted(data.cards, key=lambda c: (c.rank, c.id)):
             grouped.setdefault(card.column, []).append(card)
@@ -184,25 +221,24 @@ class BoardsScreen(AreaScreen):
             select = None
         if select is None:
             self._clamp_cursor()
-        if rebuild:
-            board = self.query_one("#board", Horizontal)
-            if board.children:
-                await board.remove_children()
-            self._selected_tile = None
-            self._ensure_window()
-            selected = self.selected_id
-            self._board_columns = [
-                BoardColumn(col, id=f"col-{i}").prime(
-                    grouped.get(col.name, []),
-                    self.today,
-                    selected=selected,
-                    offset=self.offsets.get(col.name, 0),
-                )
-                for i, col in enumerate(dept.columns)
-            ]
-            await board.mount_all(self._board_columns)
-        self._render_columns()
-        self._update_selection()
+        return rebuild
+
+    def _build_columns(self) -> list[BoardColumn]:
+        """New column widgets for the current department, each primed with its first page of tiles."""
+        assert self.department is not None
+        self._selected_tile = None
+        self._ensure_window()
+        selected = self.selected_id
+        self._board_columns = [
+            BoardColumn(col, id=f"col-{i}").prime(
+                self.columns.get(col.name, []),
+                self.today,
+                selected=selected,
+                offset=self.offsets.get(col.name, 0),
+            )
+            for i, col in enumerate(self.department.columns)
+        ]
+        return self._board_columns
 
     def _set_departments(self, departments: list[Department], current: Department | None) -> None:
         """Show one tab per department (replacing the tab bar when the departments change)."""
