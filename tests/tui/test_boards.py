@@ -11,6 +11,7 @@ from tests.tui.test_boards_support import boards, column, settle, tile, tile_ids
 from tui.app import HuddleApp
 from tui.screens.dialogs import CardDetailModal, CardFormModal, ConfirmModal, DepartmentPickerModal
 from tui.widgets.board_column import PAGE_SIZE, ColumnHeader
+from tui.widgets.key_bar import KeyBar
 from tui.wiring import Context
 
 
@@ -290,6 +291,20 @@ async def test_double_click_opens_detail(context: Context) -> None:
         await settle(pilot)
         assert isinstance(app.screen, CardDetailModal)
         assert app.screen.detail.card.id == "OPS-3"
+
+
+async def test_key_bar_lists_the_keys_and_a_click_presses_one(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        text = str(bar.render())
+        for shown in ("Move →", "New", "Edit", "Delete", "Help"):
+            assert shown in text
+        start = next(start for start, _end, key in bar._spans if key == "n")
+        await pilot.click(bar, offset=(start + 1, 0))
+        await settle(pilot)
+        assert isinstance(app.screen, CardFormModal)
 
 
 async def test_undo_move_edit_and_delete(context: Context) -> None:

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Footer, Header, Static, Tab, Tabs
+from textual.widgets import Header, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from domain import rules
@@ -27,6 +27,7 @@ from tui.screens.base import AreaScreen
 from tui.shell import UndoEntry, WriteJob, shell_of
 from tui.widgets.board_column import BoardColumn, page_start
 from tui.widgets.card_tile import CardTile
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe import literal
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ class BoardsScreen(AreaScreen):
         yield self._tabs
         yield Horizontal(*columns, id="board")
         yield Static(EMPTY_TEXT, id="board-empty", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#board-empty", Static).display = self.department is None

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from domain.capture import CaptureKind, JournalEntry, ReplayPlan, parse_capture
@@ -41,6 +41,7 @@ from tui.screens.meeting_dialogs import EndMeetingModal, EndRequest, when_text
 from tui.widgets.action_item_row import ActionItemRow
 from tui.widgets.agenda_panel import AgendaPanel
 from tui.widgets.attendee_list import AttendeeList
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.meeting_clock import MeetingClock
 from tui.widgets.meeting_summary import MeetingSummary, SummaryLine
 from tui.widgets.minutes_log import MinuteLine, MinutesLog
@@ -200,7 +201,7 @@ class LiveMeetingScreen(Screen[None]):
             with Vertical(id="meeting-side"):
                 yield AttendeeList(id="attendees")
                 yield VerticalScroll(id="open-actions")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def minutes_log(self) -> MinutesLog:
@@ -565,7 +566,7 @@ class MeetingSummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(literal(f"{self.meeting_id} · summary"), id="meeting-top")
         yield MeetingSummary(id="meeting-summary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.run_worker(self._load, thread=True, exclusive=True, group="summary-load", exit_on_error=False)

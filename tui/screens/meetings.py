@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -28,6 +28,7 @@ from tui.messages import DataChanged
 from tui.screens.base import AreaScreen
 from tui.screens.meeting_dialogs import ResumeMeetingModal, StartMeetingModal, StartRequest, when_text
 from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen, export_meeting
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe import literal, printable
 
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ class MeetingsScreen(AreaScreen):
         with Horizontal(id="meetings-body"):
             yield OptionList(id="meeting-list")
             yield VerticalScroll(Static(id="meeting-detail-text"), id="meeting-detail")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def meeting_list(self) -> OptionList:

@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.markup import escape
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Label, Static, TabbedContent, TabPane
 
 from domain.errors import HuddleError
 from domain.models import Card, Department, Person, Project
@@ -37,6 +37,7 @@ from tui.plan_view import (
     week_start,
 )
 from tui.screens.base import AreaScreen
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.timeline import TimelineChart
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ class PlanScreen(AreaScreen):
             with TabPane("Load", id=TABS["load"]):
                 yield Static("", id="load-summary")
                 yield DataTable(id="load-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.milestone_table.focus()

@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, DataTable, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from domain.models import Card, Department, Person
@@ -26,6 +26,7 @@ from domain.rules import is_done
 from tui.messages import OpenCard
 from tui.screens.base import AreaScreen
 from tui.widgets.card_tile import BLOCKED_MARK, MILESTONE_MARK, is_overdue
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe import literal, printable
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ class PortfolioScreen(AreaScreen):
         yield DataTable(id="summary", cursor_type="row", zebra_stripes=True)
         yield Static("", id="match-count")
         yield DataTable(id="cards", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         for checkbox in self.query(Checkbox):

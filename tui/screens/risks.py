@@ -18,7 +18,7 @@ from textual.events import Resize
 from textual.markup import escape
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Input, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from domain.errors import HuddleError
@@ -38,6 +38,7 @@ from tui.risk_view import (
 from tui.screens.base import AreaScreen
 from tui.screens.risk_dialogs import RiskDetailModal, RiskFormModal, SinceChoice, SinceModal
 from tui.widgets.heatmap_grid import HeatmapGrid
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.warning_list import WarningList
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ class RisksScreen(AreaScreen):
                 yield Static("", id="register-status")
             with TabPane("Warnings", id=TABS["warnings"]):
                 yield WarningList(id="warning-list")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.grid.focus()
