@@ -464,3 +464,18 @@ async def test_ctrl_z_inside_a_dialog_does_not_undo_the_board(context: Context) 
         await pilot.press("escape", "ctrl+z")
         await settle(pilot)
         assert context.services.cards.get("OPS-1").column == "Backlog"
+
+
+async def test_corrupt_file_at_start_is_a_message_not_a_crash(context: Context) -> None:
+    context.db_path.write_text('{"cards": {"1": ', "utf-8")
+    before = context.db_path.read_bytes()
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any(str(context.db_path) in m for m in messages), messages
+        assert boards(app).department is None
+        empty = app.screen.query_one("#board-empty", Static)
+        assert empty.display
+        assert str(empty.content).startswith("Could not read the board:")
+    assert context.db_path.read_bytes() == before

@@ -130,9 +130,11 @@ class BoardsScreen(AreaScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#board-empty", Static).display = self.department is None
+        empty = self.query_one("#board-empty", Static)
+        empty.display = self.department is None
         if self._first_read_error is not None:
             error, self._first_read_error = self._first_read_error, None
+            empty.update(f"Could not read the board: {error}")
             self.notify(str(error), title="Could not read the board", severity="error", markup=False)
         elif self.department is not None:
             self._render_columns()
@@ -187,8 +189,10 @@ class BoardsScreen(AreaScreen):
             return
         self._set_departments(data.departments, data.department)
         rebuild = self._take(data)
-        self.query_one("#board-empty", Static).display = self.department is None
+        empty = self.query_one("#board-empty", Static)
+        empty.display = self.department is None
         if self.department is None:
+            empty.update(EMPTY_TEXT)
             return
         if rebuild:
             board = self.query_one("#board", Horizontal)
