@@ -11,6 +11,7 @@ from tests.tui.test_boards_support import boards, column, settle, tile, tile_ids
 from tui.app import HuddleApp
 from tui.screens.dialogs import CardDetailModal, CardFormModal, ConfirmModal, DepartmentPickerModal
 from tui.widgets.board_column import PAGE_SIZE, ColumnHeader
+from tui.widgets.department_bar import DepartmentBar
 from tui.widgets.key_bar import KeyBar
 from tui.wiring import Context
 
@@ -367,10 +368,12 @@ async def test_switch_department_by_keys_tabs_and_picker(context: Context) -> No
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert screen.department.name == "Operations"
-        await pilot.click("#dept-MKT")
+        bar = app.screen.query_one(DepartmentBar)
+        start = next(start for start, _end, name in bar._spans if name == "市场部")
+        await pilot.click(bar, offset=(start + 2, 0))  # the bar has one cell of padding
         await settle(pilot)
         assert screen.department.name == "市场部"
-        assert screen._tabs.active == "dept-MKT"
+        assert bar.active == "市场部"
         await pilot.press("d")
         assert isinstance(app.screen, DepartmentPickerModal)
         await pilot.press("up", "enter")
@@ -479,3 +482,26 @@ async def test_corrupt_file_at_start_is_a_message_not_a_crash(context: Context) 
         assert empty.display
         assert str(empty.content).startswith("Could not read the board:")
     assert context.db_path.read_bytes() == before
+
+
+async def test_department_bar_keeps_the_active_department_in_view() -> None:
+    from textual.app import App, ComposeResult
+
+    from domain.models import Department
+
+    departments = [Department(name=f"研发{i}部门", key=f"D{i}") for i in range(12)]
+
+    class BarApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DepartmentBar(departments, departments[-1].name)
+
+    app = BarApp()
+    async with app.run_test(size=(40, 5)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(DepartmentBar)
+        top, underline = str(bar.render()).split("\n")
+        assert top.startswith("‹ ")
+        assert top.endswith("研发11部门")
+        assert "━" * 10 in underline  # the active name (10 cells wide) is underlined
+        assert bar._spans[-1][2] == "研发11部门"
+        assert bar._spans[-1][1] <= bar.size.width

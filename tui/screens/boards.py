@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Header, Static, Tab, Tabs
+from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from domain import rules
@@ -27,8 +27,8 @@ from tui.screens.base import AreaScreen
 from tui.shell import UndoEntry, WriteJob, shell_of
 from tui.widgets.board_column import BoardColumn, page_start
 from tui.widgets.card_tile import CardTile
+from tui.widgets.department_bar import DepartmentBar
 from tui.widgets.key_bar import KeyBar
-from tui.widgets.safe import literal
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -105,7 +105,7 @@ class BoardsScreen(AreaScreen):
         self._selected_tile: CardTile | None = None
         self._binding_state: tuple[object, ...] = ()
         self._board_columns: list[BoardColumn] = []
-        self._tabs = self._make_tabs([], None)
+        self._dept_bar = DepartmentBar([], None, id="dept-bar")
         self._first_read_error: HuddleError | None = None
 
     def compose(self) -> ComposeResult:
@@ -119,12 +119,11 @@ class BoardsScreen(AreaScreen):
         columns: list[BoardColumn] = []
         if data is not None:
             self.departments = data.departments
-            active = data.department
-            self._tabs = self._make_tabs(data.departments, f"dept-{active.key}" if active else None)
+            self._dept_bar.show(data.departments, data.department.name if data.department else None)
             if self._take(data):
                 columns = self._build_columns()
         yield Header()
-        yield self._tabs
+        yield self._dept_bar
         yield Horizontal(*columns, id="board")
         yield Static(EMPTY_TEXT, id="board-empty", markup=False)
         yield KeyBar()
@@ -246,24 +245,9 @@ class BoardsScreen(AreaScreen):
         return self._board_columns
 
     def _set_departments(self, departments: list[Department], current: Department | None) -> None:
-        """Show one tab per department (replacing the tab bar when the departments change)."""
-        tabs = self._tabs
-        active = f"dept-{current.key}" if current is not None else None
-        if [(d.name, d.key) for d in departments] != [(d.name, d.key) for d in self.departments]:
-            self._tabs = self._make_tabs(departments, active)
-            tabs.remove()
-            self.mount(self._tabs, after=self.query_one(Header))
-        elif active is not None and tabs.active != active:
-            with tabs.prevent(Tabs.TabActivated):
-                tabs.active = active
+        """Show one tab per department, ``current`` highlighted."""
+        self._dept_bar.show(departments, current.name if current is not None else None)
         self.departments = departments
-
-    @staticmethod
-    def _make_tabs(departments: list[Department], active: str | None) -> Tabs:
-        tabs = Tabs(*[Tab(literal(d.name), id=f"dept-{d.key}") for d in departments], active=active)
-        tabs.add_class("dept-tabs")
-        tabs.can_focus = False
-        return tabs
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.group == "board-load":
@@ -415,14 +399,10 @@ class BoardsScreen(AreaScreen):
             chosen,
         )
 
-    @on(Tabs.TabActivated)
-    def switch_to_tab(self, event: Tabs.TabActivated) -> None:
-        if event.tabs is not self._tabs:
-            return
-        key = (event.tab.id or "").removeprefix("dept-")
-        dept = next((d for d in self.departments if d.key == key), None)
-        if dept is not None and (self.department is None or dept.name != self.department.name):
-            self.load_board(dept.name)
+    @on(DepartmentBar.Chosen)
+    def switch_to_clicked_department(self, event: DepartmentBar.Chosen) -> None:
+        if self.department is None or event.name != self.department.name:
+            self.load_board(event.name)
 
     # ----- mouse ---------------------------------------------------------------------------------
 
