@@ -8,9 +8,9 @@ through the repositories and writes it back atomically when the block ends witho
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from domain.models import Activity, Card, ChangeRequest, Department, Meeting, Person, Project, Risk
 
@@ -96,5 +96,7 @@ class Journal(Protocol):
     def append(self, record: dict[str, object]) -> None: ...
 
     def records(self) -> Iterator[dict[str, object]]: ...
+
+    def rewrite(self, records: Iterable[Mapping[str, Any]]) -> None: ...
 
     def clear(self) -> None: ...

@@ -13,7 +13,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -126,6 +126,39 @@ class MeetingJournal:
                 yield record
             else:
                 self.torn += 1
+
+    def rewrite(self, records: Iterable[Mapping[str, Any]]) -> None:
+        """Replace the journal with ``records`` in one step: a crash leaves the old journal or the new one.
+
+        The new lines go to a hidden temporary file in the same folder, fsynced, then renamed over the
+        journal; with no records left the journal is removed.
+        """
+        data = b"".join(orjson.dumps(record) + b"\n" for record in records)
+        if not data:
+            self.clear()
+            return
+        self.close()
+        folder = self.path.parent
+        _ensure_dir(folder)
+        mode = shared_mode(folder)
+        temp = folder / f".{self.path.name}.{os.getpid()}.tmp"
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, mode)
+            try:
+                os.fchmod(fd, mode)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(temp, self.path)
+            _fsync_dir(folder)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
+            raise StorageError(f"cannot rewrite the meeting journal {self.path}: {reason}") from exc
 
     def clear(self) -> None:
         """Remove the journal once its records are safely in the data file."""

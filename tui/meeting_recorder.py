@@ -244,15 +244,15 @@ class MeetingRecorder:
     # --- helpers ------------------------------------------------------------------------------------
 
     def _compact(self, draft: str) -> None:
-        """Clear, then write back what is not in the data file yet: lines in flight and the newest draft."""
+        """Replace the journal, in one atomic step, with what is not in the data file yet: lines in flight
+        and the newest draft."""
         assert self.journal is not None
         draft = self._last_draft or draft
+        kept = [entry.to_record() for entry in list(self._uncommitted.values())]
+        if draft:
+            kept.append(draft_record(draft))
         with self._journal_lock:
-            self.journal.clear()
-            for entry in list(self._uncommitted.values()):
-                self.journal.append(entry.to_record())
-            if draft:
-                self.journal.append(draft_record(draft))
+            self.journal.rewrite(kept)
             self._last_draft = draft
 
     def _append(self, record: dict[str, Any]) -> None:

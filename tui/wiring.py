@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from domain.dates import get_zone, local_zone_name
@@ -136,6 +136,9 @@ class LockedJournal:
 
     def records(self) -> Iterator[dict[str, object]]:
         return self._journal.records()
+
+    def rewrite(self, records: Iterable[Mapping[str, Any]]) -> None:
+        self._journal.rewrite(records)
 
     def clear(self) -> None:
         self._journal.clear()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -20,6 +18,7 @@ from storage import TinyStore, open_store
 from storage.files import lock_path, read_json
 from storage.journal import MeetingJournal
 from tests.conftest import FixedClock, make_services
+from tests.storage.conftest import fill
 from tests.storage.procs import REPO, worker_env
 
 NOBODY = 65534
@@ -266,43 +265,6 @@ def test_the_file_is_written_readably_and_stays_parseable(db_path: Path, clock: 
     data = orjson.loads(db_path.read_bytes())
     assert data["_meta"]["1"]["schema"] >= 1
     assert db_path.read_bytes().endswith(b"}\n")
-
-
-@pytest.fixture
-def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real 64 KiB tmpfs: writes on it really fail with ENOSPC."""
-    mount_point = tmp_path / "tiny"
-    mount_point.mkdir()
-    if shutil.which("mount") is None:
-        pytest.skip("no mount command; cannot make a small file system to fill")
-    result = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k,mode=0755", "tmpfs", str(mount_point)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs (needs root or CAP_SYS_ADMIN): {result.stderr.strip()}")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
-
-
-def fill(folder: Path) -> None:
-    """Write zeros until the file system refuses with ENOSPC."""
-    fd = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        for _ in range(10_000):
-            try:
-                os.write(fd, b"\0" * 4096)
-            except OSError as exc:
-                if exc.errno == errno.ENOSPC:
-                    return
-                raise
-        raise AssertionError("the small file system never filled up")
-    finally:
-        os.close(fd)
 
 
 def test_a_full_disk_keeps_the_old_file_and_says_so(tiny_disk: Path, clock: FixedClock) -> None:

@@ -11,6 +11,7 @@ import pytest
 from domain.errors import StorageError
 from domain.repository import Journal
 from storage.journal import MeetingJournal, journal_dir, pending_journals
+from tests.storage.conftest import fill
 
 
 def test_records_come_back_in_order_with_chinese_text(db_path: Path) -> None:
@@ -146,3 +147,34 @@ def test_a_journal_that_cannot_be_created_names_the_path(tmp_path: Path) -> None
     journal = MeetingJournal(db_path, "M-1", "ann")
     with pytest.raises(StorageError, match=r"huddle\.json\.journal"):
         journal.append({"kind": "note", "text": "x"})
+
+
+def test_rewrite_replaces_the_lines_in_one_step_and_keeps_the_mode(db_path: Path) -> None:
+    journal = MeetingJournal(db_path, "M-1", "ann")
+    for n in range(5):
+        journal.append({"kind": "note", "n": n})
+    mode = stat.S_IMODE(journal.path.stat().st_mode)
+    inode = journal.path.stat().st_ino
+    journal.rewrite([{"kind": "note", "n": 4}, {"kind": "draft", "text": "半句话"}])
+    assert list(journal.records()) == [{"kind": "note", "n": 4}, {"kind": "draft", "text": "半句话"}]
+    assert journal.path.stat().st_ino != inode, "a new file renamed over the old one, not truncated in place"
+    assert stat.S_IMODE(journal.path.stat().st_mode) == mode
+    assert [p.name for p in journal.path.parent.iterdir()] == [journal.path.name]
+    journal.append({"kind": "note", "n": 5})
+    assert [r.get("n") for r in journal.records()] == [4, None, 5]
+    assert [(m, u) for m, u, _ in pending_journals(db_path)] == [("M-1", "ann")]
+    journal.rewrite([])
+    assert not journal.path.exists()
+    journal.close()
+
+
+def test_rewrite_on_a_full_disk_keeps_the_old_journal_whole(tiny_disk: Path) -> None:
+    journal = MeetingJournal(tiny_disk / "huddle.json", "M-1", "ann")
+    journal.append({"kind": "note", "text": "已记录的内容"})
+    journal.append({"kind": "draft", "text": "typed before the disk filled"})
+    before = journal.path.read_bytes()
+    fill(tiny_disk)
+    with pytest.raises(StorageError, match="disk is full"):
+        journal.rewrite([{"kind": "draft", "text": "x" * 100_000}])
+    assert journal.path.read_bytes() == before
+    assert [p.name for p in journal.path.parent.iterdir()] == [journal.path.name]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
 from domain.capture import CaptureKind, JournalEntry, draft_record
@@ -23,6 +23,10 @@ class FakeJournal:
 
     def records(self) -> Iterator[dict[str, object]]:
         return iter(list(self.lines))
+
+    def rewrite(self, records: Iterable[Mapping[str, Any]]) -> None:
+        self.log.append("journal rewritten")
+        self.lines = [dict(record) for record in records]
 
     def clear(self) -> None:
         self.log.append("journal cleared")
