@@ -6,6 +6,7 @@ from datetime import date
 
 from textual.message import Message
 from textual.pilot import Pilot
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from domain.models import Goal
@@ -131,3 +132,50 @@ async def test_reloads_when_data_changes(context: Context) -> None:
         app.announce_change(object())
         await settle(pilot)
         assert list(screen.milestone_table.rows) == ["OPS-3", "MKT-3"]
+
+
+async def test_records_tab_lists_decisions_and_approves_or_rejects_changes(context: Context) -> None:
+    sv = context.services
+    meeting = sv.meetings.start("周会", attendees=["ann", "wei"])
+    sv.meetings.decide(meeting.id, "采用方案B [b]not markup[/b]")
+    sv.records.request_change("推迟发布一周", "vendor delay")
+    sv.records.request_change("Add a second pilot city")
+    app = HuddleApp(context, start_mode="plan")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = plan_screen(app)
+        await pilot.press("c")
+        await settle(pilot)
+        changes = screen.change_table
+        assert list(changes.rows) == ["CR-2", "CR-1"]
+        assert column(changes, "status") == ["open", "open"]
+        decisions = screen.query_one("#decision-table", DataTable)
+        assert column(decisions, "text") == ["采用方案B [b]not markup[/b]"]
+        assert column(decisions, "meeting") == [meeting.id]
+        assert column(decisions, "when") == ["2026-11-25 10:00"]
+
+        await pilot.press("down", "a")  # CR-1
+        await pilot.press("y")
+        await settle(pilot)
+        assert sv.records.change_requests()[0].status.value == "approved"
+        assert column(changes, "status")[list(changes.rows).index("CR-1")] == "approved"
+
+        cursor = list(changes.rows).index("CR-2")
+        changes.move_cursor(row=cursor)
+        await pilot.press("x", "n")  # asked, then declined: nothing changes
+        await settle(pilot)
+        assert {c.id: c.status.value for c in sv.records.change_requests()}["CR-2"] == "open"
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert {c.id: c.status.value for c in sv.records.change_requests()}["CR-2"] == "rejected"
+        changes.move_cursor(row=list(changes.rows).index("CR-2"))
+        await pilot.press("a")
+        await settle(pilot)
+        assert not isinstance(app.screen, ModalScreen), "a decided change is not asked about again"
+        assert any("already rejected" in n.message for n in app._notifications)
+
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("a")  # not on the records tab: no approval
+        await settle(pilot)
+        assert not isinstance(app.screen, ModalScreen)

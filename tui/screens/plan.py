@@ -1,4 +1,5 @@
-"""The plan area: the project's vision and SMART goals, milestones, a week timeline, RACI and load."""
+"""The plan area: the project's vision and SMART goals, milestones, a week timeline, RACI, load, and the
+records (decision log and change requests)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Header, Label, Static, TabbedContent, TabPane
 
 from domain.errors import HuddleError
-from domain.models import Card, Department, Person, Project
+from domain.models import Card, ChangeRequest, ChangeStatus, Decision, Department, Person, Project
 from domain.rules import is_done
 from tui.messages import OpenCard
 from tui.plan_view import (
@@ -37,13 +38,20 @@ from tui.plan_view import (
     week_start,
 )
 from tui.screens.base import AreaScreen
+from tui.shell import WriteJob, shell_of
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.timeline import TimelineChart
 
 if TYPE_CHECKING:
     from tui.wiring import Context
 
-TABS = {"overview": "overview-tab", "timeline": "timeline-tab", "raci": "raci-tab", "load": "load-tab"}
+TABS = {
+    "overview": "overview-tab",
+    "timeline": "timeline-tab",
+    "raci": "raci-tab",
+    "load": "load-tab",
+    "records": "records-tab",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +70,9 @@ class PlanData:
     """Every open card's RACI row (letters for every person), computed off the event loop."""
     load: tuple[LoadRow, ...] = ()
     window_start: date = date(2000, 1, 3)
+    decisions: tuple[Decision, ...] = ()
+    """Every meeting's decisions, newest first."""
+    changes: tuple[ChangeRequest, ...] = ()
 
 
 RACI_MAX_ROWS = 300
@@ -75,6 +86,8 @@ def compute_plan(
     departments: Sequence[Department],
     at_risk: frozenset[str],
     today: date,
+    decisions: Sequence[Decision] = (),
+    changes: Sequence[ChangeRequest] = (),
 ) -> PlanData:
     """Derive every table's rows from the loaded values (pure; runs in the load worker)."""
     window_start = week_start(today) - timedelta(weeks=1)
@@ -91,7 +104,15 @@ def compute_plan(
         raci=tuple(raci_rows(cards, [p.handle for p in people])),
         load=tuple(load_rows(cards)),
         window_start=window_start,
+        decisions=tuple(decisions),
+        changes=tuple(sorted(changes, key=lambda c: (c.status != ChangeStatus.OPEN, -_number(c.id)))),
     )
+
+
+def _number(record_id: str) -> int:
+    """``CR-12`` -> 12 (newest first within a status)."""
+    digits = record_id.rpartition("-")[2]
+    return int(digits) if digits.isdigit() else 0
 
 
 class PlanScreen(AreaScreen):
@@ -106,6 +127,9 @@ class PlanScreen(AreaScreen):
         Binding("l", "show_tab('load')", "Load", id="plan.show-load"),
         Binding("p", "toggle_problems", "Only RACI problems", id="plan.raci-problems"),
         Binding("d", "next_department", "RACI department", id="plan.raci-department"),
+        Binding("c", "show_tab('records')", "Records", id="plan.show-records"),
+        Binding("a", "decide_change(True)", "Approve change", id="plan.approve-change"),
+        Binding("x", "decide_change(False)", "Reject change", id="plan.reject-change"),
     ]
 
     problems_only: reactive[bool] = reactive(False, init=False)
@@ -143,6 +167,10 @@ class PlanScreen(AreaScreen):
         return self.query_one("#load-table", DataTable)
 
     @property
+    def change_table(self) -> DataTable[object]:
+        return self.query_one("#change-table", DataTable)
+
+    @property
     def timeline(self) -> TimelineChart:
         return self.query_one("#timeline", TimelineChart)
 
@@ -164,6 +192,13 @@ class PlanScreen(AreaScreen):
             with TabPane("Load", id=TABS["load"]):
                 yield Static("", id="load-summary")
                 yield DataTable(id="load-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Records", id=TABS["records"]), VerticalScroll(id="records-scroll"):
+                yield Label(
+                    "Change requests (a approves, x rejects the selected open one)", classes="section-title"
+                )
+                yield DataTable(id="change-table", cursor_type="row", zebra_stripes=True)
+                yield Label("Decision log, newest first", classes="section-title")
+                yield DataTable(id="decision-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -186,6 +221,8 @@ class PlanScreen(AreaScreen):
                 services.directory.departments(),
                 frozenset(w.target for w in warnings if w.kind == "milestone-at-risk"),
                 services.cards.today(),
+                services.records.decisions(),
+                services.records.change_requests(),
             )
         except HuddleError as exc:
             self.post_message(self.LoadFailed(str(exc)))
@@ -214,12 +251,14 @@ class PlanScreen(AreaScreen):
             TABS["timeline"]: self.refresh_timeline,
             TABS["raci"]: self.refresh_raci,
             TABS["load"]: self.refresh_load,
+            TABS["records"]: self.refresh_records,
         }[active]
         painter()
 
     @on(TabbedContent.TabActivated, "#plan-tabs")
     def paint_shown_tab(self) -> None:
         self.refresh_active_tab()
+        self.refresh_bindings()  # approve and reject belong to the records tab
 
     def _styles(self) -> dict[str, Style]:
         """Rich styles from the theme's variables, for DataTable cells."""
@@ -384,6 +423,98 @@ class PlanScreen(AreaScreen):
             )
         )
 
+    def refresh_records(self) -> None:
+        data = self.data
+        zone = self.context.zone
+        styles = self._styles()
+        status_styles = {
+            ChangeStatus.OPEN: "warning",
+            ChangeStatus.APPROVED: "success",
+            ChangeStatus.REJECTED: "error",
+        }
+        table = self.change_table
+        selected = self._cursor_key(table)
+        table.clear(columns=True)
+        for key, label in (
+            ("id", "ID"), ("status", "Status"), ("title", "Change"), ("by", "Requested by"),
+            ("when", "Requested"), ("decided", "Decided"),
+        ):  # fmt: skip
+            table.add_column(label, key=key)
+        for change in data.changes:
+            decided = (
+                f"{change.decided_by} {change.decided_at.astimezone(zone):%Y-%m-%d}"
+                if change.decided_at
+                else "-"
+            )
+            table.add_row(
+                Text(change.id),
+                Text(change.status.value, style=styles.get(status_styles.get(change.status, ""), "")),
+                Text(change.title),
+                Text(change.requested_by or "-"),
+                Text(f"{change.created_at.astimezone(zone):%Y-%m-%d}" if change.created_at else "-"),
+                Text(decided),
+                key=change.id,
+            )
+        if table.row_count == 0:
+            table.add_row(
+                Text("-"),
+                Text(""),
+                Text("No change requests yet (huddle change request --title ...)"),
+                *[""] * 3,
+            )
+        if selected is not None and selected in table.rows:
+            table.move_cursor(row=table.get_row_index(selected))
+        decisions = self.query_one("#decision-table", DataTable)
+        decisions.clear(columns=True)
+        for key, label in (("when", "When"), ("meeting", "Meeting"), ("text", "Decision"), ("by", "By")):
+            decisions.add_column(label, key=key)
+        for decision in data.decisions:
+            decisions.add_row(
+                Text(f"{decision.at.astimezone(zone):%Y-%m-%d %H:%M}"),
+                Text(decision.meeting_id or "-"),
+                Text(decision.text),
+                Text(decision.by or "-"),
+                key=decision.id,
+            )
+        if decisions.row_count == 0:
+            decisions.add_row(
+                Text("-"), Text(""), Text("No decisions yet: record them in meeting mode (/d)."), Text("")
+            )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Approve and reject apply on the records tab only."""
+        if action == "decide_change":
+            return self.is_mounted and self.tabs.active == TABS["records"]
+        return True
+
+    def action_decide_change(self, approve: bool) -> None:
+        change_id = self._cursor_key(self.change_table)
+        change = next((c for c in self.data.changes if c.id == change_id), None)
+        if change is None:
+            return
+        if change.status != ChangeStatus.OPEN:
+            self.notify(f"{change.id} was already {change.status.value}", markup=False)
+            return
+        verb = "Approve" if approve else "Reject"
+        records = self.services.records
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+
+            def done(result: ChangeRequest) -> None:
+                self.notify(f"{result.id} {result.status.value}", markup=False)
+                self.reload()
+
+            job = WriteJob(
+                f"{verb.lower()} {change.id}", lambda: records.decide_change(change.id, approve), done
+            )
+            shell_of(self.app).submit_write(job)
+
+        from tui.screens.dialogs import ConfirmModal
+
+        self.app.push_screen(ConfirmModal(f"{verb} {change.id}: {change.title}?", yes=verb), answered)
+
     @staticmethod
     def _cursor_key(table: DataTable[object]) -> str | None:
         if table.row_count == 0:
@@ -414,6 +545,7 @@ class PlanScreen(AreaScreen):
             "timeline": self.query_one("#timeline-scroll"),
             "raci": self.raci_table,
             "load": self.load_table,
+            "records": self.change_table,
         }[name]
         target.focus()
 
