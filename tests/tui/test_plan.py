@@ -158,9 +158,9 @@ async def test_records_tab_lists_decisions_and_approves_or_rejects_changes(conte
         await pilot.press("y")
         await settle(pilot)
         assert sv.records.change_requests()[0].status.value == "approved"
-        assert column(changes, "status")[list(changes.rows).index("CR-1")] == "approved"
+        assert column(changes, "status")[changes.get_row_index("CR-1")] == "approved"
 
-        cursor = list(changes.rows).index("CR-2")
+        cursor = changes.get_row_index("CR-2")
         changes.move_cursor(row=cursor)
         await pilot.press("x", "n")  # asked, then declined: nothing changes
         await settle(pilot)
@@ -168,7 +168,7 @@ async def test_records_tab_lists_decisions_and_approves_or_rejects_changes(conte
         await pilot.press("x", "y")
         await settle(pilot)
         assert {c.id: c.status.value for c in sv.records.change_requests()}["CR-2"] == "rejected"
-        changes.move_cursor(row=list(changes.rows).index("CR-2"))
+        changes.move_cursor(row=changes.get_row_index("CR-2"))
         await pilot.press("a")
         await settle(pilot)
         assert not isinstance(app.screen, ModalScreen), "a decided change is not asked about again"
