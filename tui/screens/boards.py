@@ -118,8 +118,7 @@ class BoardsScreen(AreaScreen):
             self._first_read_error = exc
         columns: list[BoardColumn] = []
         if data is not None:
-            self.departments = data.departments
-            self._dept_bar.show(data.departments, data.department.name if data.department else None)
+            self._set_departments(data.departments, data.department)
             if self._take(data):
                 columns = self._build_columns()
         yield Header()
