@@ -179,3 +179,26 @@ async def test_records_tab_lists_decisions_and_approves_or_rejects_changes(conte
         await pilot.press("a")  # not on the records tab: no approval
         await settle(pilot)
         assert not isinstance(app.screen, ModalScreen)
+
+
+async def test_new_change_request_from_the_records_tab(context: Context) -> None:
+    from tui.screens.dialogs import ChangeRequestModal
+
+    app = HuddleApp(context, start_mode="plan")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")  # not on the records tab: nothing opens
+        assert not isinstance(app.screen, ModalScreen)
+        await pilot.press("c", "n")
+        assert isinstance(app.screen, ChangeRequestModal)
+        await pilot.press("ctrl+s")  # an empty title is refused inline
+        modal = app.screen
+        assert isinstance(modal, ChangeRequestModal)
+        error = modal.query_one("#change-error", Static)
+        assert error.display and "title" in str(error.render()).lower()
+        await pilot.press(*"推迟 [b]发布[/b]", "tab", *"vendor late", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ModalScreen)
+        (change,) = context.services.records.change_requests()
+        assert (change.id, change.title, change.description) == ("CR-1", "推迟 [b]发布[/b]", "vendor late")
+        assert column(plan_screen(app).change_table, "title") == ["推迟 [b]发布[/b]"]

@@ -340,6 +340,66 @@ class ConfirmModal(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
+class ChangeRequestModal(ModalScreen[tuple[str, str] | None]):
+    """Raise a change request: what should change, and why. Returns (title, description)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="change.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="change.cancel"),
+    ]
+
+    def __init__(self, title: str = "", description: str = "", *, error: str = "") -> None:
+        super().__init__()
+        self.initial = (title, description)
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        title, description = self.initial
+        with Vertical(id="change-form", classes="dialog"):
+            yield Static("New change request", classes="dialog-title")
+            with Grid(classes="form-grid"):
+                yield Label("Change")
+                yield Input(title, id="change-title", placeholder="what should change", compact=True)
+                yield Label("Why")
+                yield Input(description, id="change-description", placeholder="the reason", compact=True)
+            yield Static(literal(self.error), id="change-error", classes="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
+                yield Button("Cancel  esc", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#change-error", Static).display = bool(self.error)
+        self.query_one("#change-title", Input).focus()
+
+    def action_save(self) -> None:
+        title = self.query_one("#change-title", Input).value
+        description = self.query_one("#change-description", Input).value
+        try:
+            clean_title(title)
+            clean_text(description, "description", required=False)
+        except ValidationError as exc:
+            error = self.query_one("#change-error", Static)
+            error.update(literal(str(exc)))
+            error.display = True
+            return
+        self.dismiss((title, description))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+
 @dataclass(frozen=True)
 class CardDetail:
     """Everything the detail dialog shows, loaded off the event loop."""

@@ -128,6 +128,7 @@ class PlanScreen(AreaScreen):
         Binding("p", "toggle_problems", "Only RACI problems", id="plan.raci-problems"),
         Binding("d", "next_department", "RACI department", id="plan.raci-department"),
         Binding("c", "show_tab('records')", "Records", id="plan.show-records"),
+        Binding("n", "new_change", "New change", id="plan.new-change"),
         Binding("a", "decide_change(True)", "Approve change", id="plan.approve-change"),
         Binding("x", "decide_change(False)", "Reject change", id="plan.reject-change"),
     ]
@@ -482,10 +483,38 @@ class PlanScreen(AreaScreen):
             )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Approve and reject apply on the records tab only."""
-        if action == "decide_change":
+        """New, approve and reject apply on the records tab only."""
+        if action in ("decide_change", "new_change"):
             return self.is_mounted and self.tabs.active == TABS["records"]
         return True
+
+    def action_new_change(self, title: str = "", description: str = "", error: str = "") -> None:
+        """Ask for a change request and raise it; a refused one comes back with what was typed."""
+        from tui.screens.dialogs import ChangeRequestModal
+
+        records = self.services.records
+
+        def answered(values: tuple[str, str] | None) -> None:
+            if values is None:
+                return
+            typed_title, typed_description = values
+
+            def done(result: ChangeRequest) -> None:
+                self.notify(f"{result.id} requested: {result.title}", markup=False)
+                self.reload()
+
+            def failed(exc: Exception) -> None:
+                self.action_new_change(typed_title, typed_description, f"Not saved: {exc}")
+
+            job = WriteJob(
+                "raise the change request",
+                lambda: records.request_change(typed_title, typed_description),
+                done,
+                failed,
+            )
+            shell_of(self.app).submit_write(job)
+
+        self.app.push_screen(ChangeRequestModal(title, description, error=error), answered)
 
     def action_decide_change(self, approve: bool) -> None:
         change_id = self._cursor_key(self.change_table)
