@@ -195,7 +195,8 @@ async def test_new_change_request_from_the_records_tab(context: Context) -> None
         modal = app.screen
         assert isinstance(modal, ChangeRequestModal)
         error = modal.query_one("#change-error", Static)
-        assert error.display and "title" in str(error.render()).lower()
+        assert error.display
+        assert "title" in str(error.render()).lower()
         await pilot.press(*"推迟 [b]发布[/b]", "tab", *"vendor late", "enter")
         await settle(pilot)
         assert not isinstance(app.screen, ModalScreen)
