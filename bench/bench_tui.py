@@ -9,7 +9,8 @@
     Two reference rows have no budget: the bare app with Textual's Header and Footer, and a "floor"
     that reads the same file and paints the first board's text in one widget per column.
 (b) Key press to repaint: in one process, on the generated DB, the time from posting a key to the
-    compositor drawing the lines of the tile it changed (move right/left, cursor down), and from a key
+    compositor drawing the lines of the tile it changed (move right/left, cursor down, ctrl+s saving an
+    edited title), and from a key
     typed in the portfolio search to the card list redrawing; p50 and p95 over ``--presses``.
 """
 
@@ -163,17 +164,18 @@ async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
     from tui.widgets.card_tile import CardTile
     from tui.wiring import build_context
 
-    painted: list[tuple[float, str, str, bool]] = []
+    painted: list[tuple[float, str, str, bool, str]] = []
     original = CardTile.render_lines
 
     def render_lines(self: CardTile, crop: Any) -> Any:
         lines = original(self, crop)
-        painted.append((time.perf_counter(), self.card.id, self.card.column, self.has_class("-selected")))
+        card = self.card
+        painted.append((time.perf_counter(), card.id, card.column, self.has_class("-selected"), card.title))
         return lines
 
     CardTile.render_lines = render_lines  # type: ignore[method-assign,assignment]
     app = HuddleApp(build_context(str(db), "bench"))
-    results: dict[str, list[float]] = {"move": [], "cursor": []}
+    results: dict[str, list[float]] = {"move": [], "cursor": [], "edit": []}
     try:
         async with app.run_test(size=(120, 40)) as pilot:
 
@@ -186,7 +188,9 @@ async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
             screen = app.screen
             assert isinstance(screen, BoardsScreen)
 
-            async def timed(key: str, card_id: str, column: str, selected: bool) -> float:
+            async def timed(
+                key: str, card_id: str, column: str, selected: bool, title: str | None = None
+            ) -> float:
                 painted.clear()
                 start = time.perf_counter()
                 press = asyncio.create_task(pilot.press(key))
@@ -194,8 +198,8 @@ async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
                 while time.perf_counter() < deadline:
                     hit = [
                         t
-                        for t, cid, col, sel in painted
-                        if cid == card_id and col == column and sel == selected
+                        for t, cid, col, sel, shown in painted
+                        if cid == card_id and col == column and sel == selected and title in (None, shown)
                     ]
                     if hit:
                         await press
@@ -220,6 +224,17 @@ async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
                 nxt = cards[min(len(cards) - 1, screen.cursor_row + 1)]
                 results["cursor"].append(await timed("j", nxt.id, nxt.column, True))
             await settle()
+            from textual.widgets import Input
+
+            for index in range(presses):
+                card = screen.selected_card
+                assert card is not None
+                await pilot.press("e")
+                await settle()
+                title = f"{card.title.split(' ·')[0]} · {index}"
+                app.screen.query_one("#title", Input).value = title
+                results["edit"].append(await timed("ctrl+s", card.id, card.column, True, title))
+                await settle()
             results["filter"] = await filter_to_repaint(app, pilot, settle, presses)
     finally:
         CardTile.render_lines = original  # type: ignore[method-assign]
@@ -319,9 +334,12 @@ def main() -> int:
     print(f"  {'action':<28}{'p50 ms':>10}{'p95 ms':>9}{'max ms':>9}{'budget':>8}")
     for key, values in results.items():
         p50, p95 = percentile(values, 50) * 1000, percentile(values, 95) * 1000
-        label = {"move": "move card (L / H)", "cursor": "cursor down (j)", "filter": "portfolio search key"}[
-            key
-        ]
+        label = {
+            "move": "move card (L / H)",
+            "cursor": "cursor down (j)",
+            "edit": "save an edit (ctrl+s)",
+            "filter": "portfolio search key",
+        }[key]
         verdict = "ok" if p95 <= 33 else "OVER"
         print(f"  {label:<28}{p50:>10.1f}{p95:>9.1f}{max(values) * 1000:>9.1f}{verdict:>8}")
     return 0

@@ -177,6 +177,24 @@ async def test_edit_form_shows_resolved_date_live_and_saves(context: Context) ->
         assert history[-1].action == "edited"
 
 
+async def test_an_edit_shows_on_the_board_before_the_file_is_written(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, CardFormModal)
+        form.query_one("#title", Input).value = "新服务器 [b]x[/b]"
+        with app._write_lock:  # the disk is slow: the write cannot finish yet
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert "新服务器 [b]x[/b]" in tile_text(tile(app, "OPS-1"))
+            assert context.services.cards.get("OPS-1").title == "Rack the new servers"
+        await settle(pilot)
+        assert context.services.cards.get("OPS-1").title == "新服务器 [b]x[/b]"
+        assert "新服务器 [b]x[/b]" in tile_text(tile(app, "OPS-1"))
+
+
 async def test_bad_date_and_control_characters_are_refused_in_the_form(context: Context) -> None:
     app = HuddleApp(context)
     async with app.run_test(size=(120, 40)) as pilot:

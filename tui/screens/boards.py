@@ -553,6 +553,13 @@ class BoardsScreen(AreaScreen):
         def submitted(result: CardFormResult | None) -> None:
             if result is None or not result.values:
                 return
+            # Shown at once, like a move; the reload after the write brings what the service stored.
+            shown = replace(card, **result.values)
+            self.columns[card.column] = [
+                shown if c.id == card.id else c for c in self.columns.get(card.column, [])
+            ]
+            self._render_columns({card.column})
+            self._update_selection()
             service = self.services.cards
             self._write(
                 f"edit {card.id}",
