@@ -168,6 +168,5 @@ def cmd_calendar_push(ctx: Context, args: argparse.Namespace) -> int:
     from tui.delivery import push_calendar
 
     result = push_calendar(ctx.services, ctx.settings, now=ctx.clock(), env=os.environ)
-    counts = f"{result.followups} follow-up meeting(s) and {result.milestones} milestone(s)"
-    print(f"published {counts} to {result.url}")
+    print(result.summary())
     return 0

@@ -12,13 +12,14 @@ from __future__ import annotations
 import ipaddress
 import smtplib
 import ssl
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 from domain.errors import DeliveryError, ValidationError
+from domain.models import Meeting, Person
 from domain.services import Services
 from domain.text import clean_email
 from tui.config import CalDavSettings, Settings, SmtpSettings
@@ -43,6 +44,10 @@ class PushResult:
     url: str
     followups: int
     milestones: int
+
+    def summary(self) -> str:
+        counts = f"{self.followups} follow-up meeting(s) and {self.milestones} milestone(s)"
+        return f"published {counts} to {self.url}"
 
 
 def smtp_settings(base: SmtpSettings, env: Mapping[str, str]) -> SmtpSettings:
@@ -161,13 +166,7 @@ def send_invite(
     smtp = smtp_settings(settings.smtp, env)
     meeting = services.meetings.get(meeting_id)
     people = services.directory.people()
-    by_handle = {p.handle: p for p in people}
-    chair = by_handle.get(meeting.organizer or "")
-    sender = smtp.sender or (chair.email if chair else "")
-    if not sender:
-        raise ValidationError(
-            "no sender address: set sender in [smtp] or give the meeting a chair with an address"
-        )
+    sender = _sender(smtp, meeting, people)
     minutes = minutes_export(services, meeting.id, now=now) if attach_minutes else None
     message = build_invite_message(
         meeting,
@@ -186,6 +185,33 @@ def send_invite(
         meeting.next_sequence,
         minutes.default_name if minutes else None,
     )
+
+
+def invite_preview(
+    services: Services, settings: Settings, meeting_id: str, *, env: Mapping[str, str]
+) -> tuple[str, list[str]]:
+    """The follow-up's title and whom :func:`send_invite` would e-mail ("Name <address>"), sending nothing."""
+    from exporters._text import index_people
+    from exporters.invite_mail import invite_recipients
+
+    meeting = services.meetings.get(meeting_id)
+    if meeting.next_start is None:
+        raise ValidationError(f"meeting {meeting.id} has no follow-up; set one when you end it")
+    people = services.directory.people()
+    sender = _sender(smtp_settings(settings.smtp, env), meeting, people)
+    recipients = invite_recipients(meeting, index_people(people), sender)
+    return f"{meeting.id} {meeting.title}", [f"{p.name} <{p.email}>" for p in recipients]
+
+
+def _sender(smtp: SmtpSettings, meeting: Meeting, people: Sequence[Person]) -> str:
+    """The configured sender, else the chair's address."""
+    chair = next((p for p in people if p.handle == meeting.organizer), None)
+    sender = smtp.sender or (chair.email if chair else "")
+    if not sender:
+        raise ValidationError(
+            "no sender address: set sender in [smtp] or give the meeting a chair with an address"
+        )
+    return sender
 
 
 def caldav_settings(base: CalDavSettings, env: Mapping[str, str]) -> CalDavSettings:

@@ -3,102 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
-import icalendar
 import pytest
-from caldav.davclient import DAVClient
 
 from domain.errors import DeliveryError, ValidationError
-from tests.exporters.conftest import NEXT_START, World, cli_env, context_for, free_port
+from tests.exporters.conftest import CALDAV_PASSWORD as PASSWORD
+from tests.exporters.conftest import NEXT_START, Radicale, World, cli_env, context_for
 from tui.cli_export import cmd_calendar_push
 from tui.config import CalDavSettings, Settings
 
-PASSWORD = "radicale-Pa55"
 pytestmark = pytest.mark.slow
-
-
-@dataclass
-class Radicale:
-    base: str
-    url: str
-    """The calendar collection, ``http://127.0.0.1:PORT/alice/huddle/``."""
-    folder: Path
-
-    def stored_objects(self) -> list[Path]:
-        """The .ics files Radicale keeps for the calendar: one per calendar object resource."""
-        return sorted((self.folder / "collection-root" / "alice" / "huddle").glob("*.ics"))
-
-    def events(self) -> dict[str, Any]:
-        """UID -> VEVENT as the server returns them."""
-        with DAVClient(url=self.url, username="alice", password=PASSWORD) as client:
-            calendar = client.calendar(url=self.url)  # type: ignore[no-untyped-call]
-            found: dict[str, Any] = {}
-            for obj in calendar.events():
-                parsed: Any = icalendar.Calendar.from_ical(obj.data)
-                for event in parsed.walk("VEVENT"):
-                    assert str(event["UID"]) not in found, "duplicate UID on the server"
-                    found[str(event["UID"])] = event
-            return found
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"radicale exited: {process.stderr.read().decode() if process.stderr else ''}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(f"radicale did not listen on port {port}")
-
-
-@pytest.fixture
-def radicale(tmp_path: Path) -> Iterator[Radicale]:
-    """Radicale with htpasswd (plain) login for alice, storage in tmp_path, and an empty calendar."""
-    port = free_port()
-    folder = tmp_path / "collections"
-    users = tmp_path / "users"
-    users.write_text(f"alice:{PASSWORD}\n")
-    config = tmp_path / "radicale.conf"
-    config.write_text(
-        f"[server]\nhosts = 127.0.0.1:{port}\n"
-        f"[auth]\ntype = htpasswd\nhtpasswd_filename = {users}\nhtpasswd_encryption = plain\ndelay = 0\n"
-        f"[rights]\ntype = owner_only\n"
-        f"[storage]\nfilesystem_folder = {folder}\n"
-        f"[web]\ntype = none\n"
-        f"[logging]\nlevel = warning\n"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "radicale", "--config", str(config)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        wait_for_port(port, process)
-        base = f"http://127.0.0.1:{port}/"
-        with DAVClient(url=base, username="alice", password=PASSWORD) as client:
-            client.principal().make_calendar(name="Huddle", cal_id="huddle")  # type: ignore[no-untyped-call]
-        yield Radicale(base, f"{base}alice/huddle/", folder)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr:
-            process.stderr.close()
 
 
 def push(world: World, url: str, capsys: pytest.CaptureFixture[str] | None = None) -> str:

@@ -4,14 +4,12 @@ server (aiosmtpd on 127.0.0.1, with and without AUTH and STARTTLS) started by th
 from __future__ import annotations
 
 import argparse
-import email
 import shutil
 import ssl
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from email.message import EmailMessage
-from email.policy import default as default_policy
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -19,63 +17,28 @@ from typing import Any
 import docx
 import icalendar
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from domain.errors import DeliveryError, ValidationError
 from domain.models import Person
 from exporters.invite_mail import build_invite_message
-from tests.exporters.conftest import HUDDLE, MEETING_TITLE, World, cli_env, context_for, free_port
+from tests.exporters.conftest import (
+    HUDDLE,
+    MEETING_TITLE,
+    Inbox,
+    Server,
+    World,
+    cli_env,
+    context_for,
+    free_port,
+    start,
+)
+from tests.exporters.conftest import (
+    SMTP_PASSWORD as PASSWORD,
+)
 from tui.cli_export import cmd_send_invite
 from tui.config import Settings, SmtpSettings
 
-PASSWORD = "s3cret-Pa55"
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
-
-
-@dataclass
-class Inbox:
-    """An aiosmtpd handler that keeps every envelope it accepts."""
-
-    envelopes: list[Any] = field(default_factory=list)
-    logins: list[str] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.envelopes.append(envelope)
-        return "250 Message accepted"
-
-    def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
-        ok = isinstance(data, LoginPassword) and data.login == b"ann" and data.password == PASSWORD.encode()
-        if ok:
-            self.logins.append(mechanism)
-        return AuthResult(success=ok, handled=False)
-
-    def message(self, index: int = -1) -> EmailMessage:
-        parsed = email.message_from_bytes(self.envelopes[index].original_content, policy=default_policy)
-        assert isinstance(parsed, EmailMessage)
-        return parsed
-
-
-@dataclass
-class Server:
-    inbox: Inbox
-    port: int
-
-
-def start(inbox: Inbox, **kwargs: Any) -> tuple[Controller, int]:
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, **kwargs)
-    controller.start()
-    return controller, port
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[Server]:
-    """A plain SMTP server on 127.0.0.1 accepting mail without login."""
-    inbox = Inbox()
-    controller, port = start(inbox)
-    yield Server(inbox, port)
-    controller.stop()
 
 
 @pytest.fixture

@@ -487,9 +487,11 @@ async def test_summary_exports_minutes_and_invite_to_the_current_folder(
         await until(pilot, lambda: any(tmp_path.glob("*.docx")))
         await pilot.press("i")
         await until(pilot, lambda: any(tmp_path.glob("*.ics")))
-        await until(pilot, lambda: len(notes) >= 2)
-        assert all(str(tmp_path) in note for note in notes)
-        assert any(".docx" in note for note in notes)
+        await until(pilot, lambda: len([n for n in notes if "→" in n]) >= 2)
+        written = [n for n in notes if "→" in n]
+        assert all(str(tmp_path) in note for note in written)
+        assert any(".docx" in note for note in written)
+        assert any(n.startswith("Exporting the minutes of") for n in notes), "the start is shown too"
         assert "BEGIN:VCALENDAR" in first_text(tmp_path, "*.ics")
 
 

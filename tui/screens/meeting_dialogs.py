@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from domain.capture import parse_agenda, resolve_person
 from domain.dates import get_zone, parse_datetime
@@ -262,3 +262,46 @@ class ResumeMeetingModal(ModalScreen[bool]):
     @on(Button.Pressed, "#resume-later")
     def action_later(self) -> None:
         self.dismiss(False)
+
+
+class SendInviteModal(ModalScreen[bool | None]):
+    """Before the invite goes out by e-mail: to whom, and whether the Word minutes go along.
+
+    Dismissed with whether to attach the minutes, or None when nothing is to be sent.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="send-invite.cancel"),
+    ]
+
+    def __init__(self, meeting_title: str, recipients: Sequence[str], *, has_minutes: bool) -> None:
+        super().__init__()
+        self.meeting_title = meeting_title
+        self.recipients = list(recipients)
+        self.has_minutes = has_minutes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="send-invite-dialog", classes="meeting-dialog"):
+            yield Label("Send the follow-up invite by e-mail?", classes="dialog-title")
+            yield Static(literal(self.meeting_title), classes="send-invite-line")
+            if self.recipients:
+                yield Static(literal("To: " + ", ".join(self.recipients)), classes="send-invite-line")
+            else:
+                yield Static("No attendee has an e-mail address.", classes="send-invite-line error")
+            attach = Checkbox("Attach the Word minutes", value=self.has_minutes, id="send-invite-attach")
+            attach.display = self.has_minutes
+            yield attach
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Send", variant="primary", id="send-invite-yes", disabled=not self.recipients)
+                yield Button("Cancel", id="send-invite-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#send-invite-yes" if self.recipients else "#send-invite-cancel", Button).focus()
+
+    @on(Button.Pressed, "#send-invite-yes")
+    def send(self) -> None:
+        self.dismiss(self.has_minutes and self.query_one("#send-invite-attach", Checkbox).value)
+
+    @on(Button.Pressed, "#send-invite-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -38,6 +38,7 @@ from tui.meeting_recorder import (
 )
 from tui.messages import DataChanged
 from tui.screens.meeting_dialogs import EndMeetingModal, EndRequest, when_text
+from tui.screens.outbound import export_meeting, offer_invite
 from tui.widgets.action_item_row import ActionItemRow
 from tui.widgets.agenda_panel import AgendaPanel
 from tui.widgets.attendee_list import AttendeeList
@@ -555,6 +556,7 @@ class MeetingSummaryScreen(Screen[None]):
         Binding("escape", "leave", "Meetings", id="meeting-summary.leave"),
         Binding("e", "export_minutes", "Export minutes", id="meeting-summary.export-minutes"),
         Binding("i", "export_invite", "Export invite", id="meeting-summary.export-invite"),
+        Binding("m", "mail_invite", "Mail invite", id="meeting-summary.mail-invite"),
     ]
 
     def __init__(self, context: Context, meeting_id: str) -> None:
@@ -591,7 +593,7 @@ class MeetingSummaryScreen(Screen[None]):
                         severity="error", timeout=30, markup=False)  # fmt: skip
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "export_invite":
+        if action in ("export_invite", "mail_invite"):
             meeting = self.view.meeting if self.view else None
             return meeting is not None and meeting.next_start is not None
         return True
@@ -605,36 +607,5 @@ class MeetingSummaryScreen(Screen[None]):
     def action_export_invite(self) -> None:
         export_meeting(self, self.context, self.meeting_id, "invite")
 
-
-def export_meeting(screen: Screen[None], context: Context, meeting_id: str, what: str) -> None:
-    """Write the minutes (.docx) or the follow-up invite (.ics) to the current folder in a worker."""
-
-    def run() -> None:
-        from pathlib import Path
-
-        from domain.errors import ConflictError, HuddleError
-        from tui.exporting import export_to_path, followup_export, minutes_export, minutes_filename
-
-        try:
-            if what == "minutes":
-                export = minutes_export(context.services, meeting_id, now=context.clock())
-                name = minutes_filename(context.services.meetings.get(meeting_id))
-            else:
-                export = followup_export(context.services, meeting_id, cancel=False, now=context.clock())
-                name = export.default_name
-            path = Path(name)
-            for number in range(2, 100):
-                try:
-                    written = export_to_path(export, path, force=False)
-                    break
-                except ConflictError:
-                    path = Path(f"{Path(name).stem}-{number}{Path(name).suffix}")
-            else:
-                raise ConflictError(f"{name} and 98 numbered copies already exist")
-            screen.app.call_from_thread(
-                screen.notify, f"{export.description} → {written.resolve()}", title="Exported", markup=False
-            )
-        except HuddleError as exc:
-            screen.app.call_from_thread(screen.notify, str(exc), severity="error", markup=False)
-
-    screen.run_worker(run, thread=True, group="export", exit_on_error=False)
+    def action_mail_invite(self) -> None:
+        offer_invite(self, self.context, self.meeting_id)

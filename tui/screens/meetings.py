@@ -27,7 +27,8 @@ from domain.models import Meeting, MeetingStatus, Person
 from tui.messages import DataChanged
 from tui.screens.base import AreaScreen
 from tui.screens.meeting_dialogs import ResumeMeetingModal, StartMeetingModal, StartRequest, when_text
-from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen, export_meeting
+from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
+from tui.screens.outbound import export_meeting, offer_invite
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe import literal, printable
 
@@ -140,6 +141,7 @@ class MeetingsScreen(AreaScreen):
         Binding("f", "follow", "Follow", id="meetings.follow"),
         Binding("e", "export_minutes", "Export minutes", id="meetings.export-minutes"),
         Binding("i", "export_invite", "Export invite", id="meetings.export-invite"),
+        Binding("m", "mail_invite", "Mail invite", id="meetings.mail-invite"),
     ]
 
     def __init__(self, context: Context) -> None:
@@ -398,3 +400,10 @@ class MeetingsScreen(AreaScreen):
             self.notify("This meeting has no follow-up; set one when you end it", severity="warning")
             return
         export_meeting(self, self.context, meeting.id, "invite")
+
+    def action_mail_invite(self) -> None:
+        meeting = self._selected()
+        if meeting is None or meeting.next_start is None:
+            self.notify("This meeting has no follow-up; set one when you end it", severity="warning")
+            return
+        offer_invite(self, self.context, meeting.id)

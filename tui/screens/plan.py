@@ -128,6 +128,8 @@ class PlanScreen(AreaScreen):
         Binding("p", "toggle_problems", "Only RACI problems", id="plan.raci-problems"),
         Binding("d", "next_department", "RACI department", id="plan.raci-department"),
         Binding("c", "show_tab('records')", "Records", id="plan.show-records"),
+        Binding("i", "export_milestones", "Export milestones", id="plan.export-milestones"),
+        Binding("u", "publish_calendar", "Publish calendar", id="plan.publish-calendar"),
         Binding("n", "new_change", "New change", id="plan.new-change"),
         Binding("a", "decide_change(True)", "Approve change", id="plan.approve-change"),
         Binding("x", "decide_change(False)", "Reject change", id="plan.reject-change"),
@@ -487,6 +489,24 @@ class PlanScreen(AreaScreen):
         if action in ("decide_change", "new_change"):
             return self.is_mounted and self.tabs.active == TABS["records"]
         return True
+
+    def action_export_milestones(self) -> None:
+        """Every dated milestone as an all-day event, in an .ics file in the current folder."""
+        from tui.screens.outbound import export_milestones
+
+        export_milestones(self, self.context)
+
+    def action_publish_calendar(self) -> None:
+        """Put follow-up meetings and milestones on the team's CalDAV calendar, after asking."""
+        from tui.screens.dialogs import ConfirmModal
+        from tui.screens.outbound import publish_calendar
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                publish_calendar(self, self.context)
+
+        question = "Publish every follow-up meeting and milestone to the CalDAV calendar of huddle.toml?"
+        self.app.push_screen(ConfirmModal(question, yes="Publish"), answered)
 
     def action_new_change(self, title: str = "", description: str = "", error: str = "") -> None:
         """Ask for a change request and raise it; a refused one comes back with what was typed."""
