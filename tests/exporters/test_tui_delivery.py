@@ -127,3 +127,19 @@ async def test_publish_without_a_calendar_is_a_message(world: World) -> None:
         await pilot.press("u", "y")
         await until(pilot, lambda: any("no CalDAV calendar configured" in n for n in notes(app)))
         assert app.is_running
+
+
+async def test_export_action_items_from_the_meetings_screen(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = HuddleApp(context_for(world), start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: meetings_listed(app))
+        await pilot.press("a")
+        written = tmp_path / "actions.ics"
+        await until(pilot, lambda: written.exists() and any("2 action item(s) →" in n for n in notes(app)))
+    calendar = icalendar.Calendar.from_ical(written.read_bytes())
+    summaries = " ".join(str(event["SUMMARY"]) for event in calendar.walk("VEVENT"))
+    assert "预订酒店" in summaries
+    assert "Send the floor plan" in summaries

@@ -28,7 +28,7 @@ from tui.messages import DataChanged
 from tui.screens.base import AreaScreen
 from tui.screens.meeting_dialogs import ResumeMeetingModal, StartMeetingModal, StartRequest, when_text
 from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
-from tui.screens.outbound import export_meeting, offer_invite
+from tui.screens.outbound import export_calendar, export_meeting, offer_invite
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe import literal, printable
 
@@ -142,6 +142,7 @@ class MeetingsScreen(AreaScreen):
         Binding("e", "export_minutes", "Export minutes", id="meetings.export-minutes"),
         Binding("i", "export_invite", "Export invite", id="meetings.export-invite"),
         Binding("m", "mail_invite", "Mail invite", id="meetings.mail-invite"),
+        Binding("a", "export_actions", "Export actions", id="meetings.export-actions"),
     ]
 
     def __init__(self, context: Context) -> None:
@@ -400,6 +401,10 @@ class MeetingsScreen(AreaScreen):
             self.notify("This meeting has no follow-up; set one when you end it", severity="warning")
             return
         export_meeting(self, self.context, meeting.id, "invite")
+
+    def action_export_actions(self) -> None:
+        """Every action item with a due date, as an event on that date, in an .ics file."""
+        export_calendar(self, self.context, "actions")
 
     def action_mail_invite(self) -> None:
         meeting = self._selected()

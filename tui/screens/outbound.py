@@ -69,17 +69,18 @@ def export_meeting(screen: Screen[Any], context: Context, meeting_id: str, what:
     _run(screen, f"Exporting the {what} of {meeting_id}…", work)
 
 
-def export_milestones(screen: Screen[Any], context: Context) -> None:
-    """Write every dated milestone as an all-day event to an .ics file."""
+def export_calendar(screen: Screen[Any], context: Context, what: str) -> None:
+    """Write every dated milestone (``what="milestones"``) or action item (``"actions"``) to an .ics."""
 
     def work() -> tuple[str, str]:
-        from tui.exporting import milestones_export
+        from tui.exporting import actions_export, milestones_export
 
-        export = milestones_export(context.services, now=context.clock())
+        build = milestones_export if what == "milestones" else actions_export
+        export = build(context.services, now=context.clock())
         written = _write_beside(export, export.default_name)
         return "Exported", f"{export.description} → {written.resolve()}"
 
-    _run(screen, "Exporting the milestones…", work)
+    _run(screen, f"Exporting the {'milestones' if what == 'milestones' else 'action items'}…", work)
 
 
 def offer_invite(screen: Screen[Any], context: Context, meeting_id: str) -> None:

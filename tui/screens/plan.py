@@ -492,9 +492,9 @@ class PlanScreen(AreaScreen):
 
     def action_export_milestones(self) -> None:
         """Every dated milestone as an all-day event, in an .ics file in the current folder."""
-        from tui.screens.outbound import export_milestones
+        from tui.screens.outbound import export_calendar
 
-        export_milestones(self, self.context)
+        export_calendar(self, self.context, "milestones")
 
     def action_publish_calendar(self) -> None:
         """Put follow-up meetings and milestones on the team's CalDAV calendar, after asking."""
