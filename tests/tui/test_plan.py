@@ -159,6 +159,9 @@ async def test_records_tab_lists_decisions_and_approves_or_rejects_changes(conte
         await settle(pilot)
         assert sv.records.change_requests()[0].status.value == "approved"
         assert column(changes, "status")[changes.get_row_index("CR-1")] == "approved"
+        activity = screen.query_one("#activity-table", DataTable)
+        assert (column(activity, "what")[0], column(activity, "action")[0]) == ("CR-1", "approved")
+        assert column(activity, "who")[0].startswith("ann")
 
         cursor = changes.get_row_index("CR-2")
         changes.move_cursor(row=cursor)

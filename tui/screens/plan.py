@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Header, Label, Static, TabbedContent, TabPane
 
 from domain.errors import HuddleError
-from domain.models import Card, ChangeRequest, ChangeStatus, Decision, Department, Person, Project
+from domain.models import Activity, Card, ChangeRequest, ChangeStatus, Decision, Department, Person, Project
 from domain.rules import is_done
 from tui.messages import OpenCard
 from tui.plan_view import (
@@ -73,7 +73,12 @@ class PlanData:
     decisions: tuple[Decision, ...] = ()
     """Every meeting's decisions, newest first."""
     changes: tuple[ChangeRequest, ...] = ()
+    activity: tuple[Activity, ...] = ()
+    """The newest recorded changes, newest first."""
 
+
+ACTIVITY_ROWS = 50
+"""Recent changes shown on the records tab (``huddle activity --limit N`` shows more)."""
 
 RACI_MAX_ROWS = 300
 """More rows than this are not a readable matrix: the screen asks to narrow by department."""
@@ -88,6 +93,7 @@ def compute_plan(
     today: date,
     decisions: Sequence[Decision] = (),
     changes: Sequence[ChangeRequest] = (),
+    activity: Sequence[Activity] = (),
 ) -> PlanData:
     """Derive every table's rows from the loaded values (pure; runs in the load worker)."""
     window_start = week_start(today) - timedelta(weeks=1)
@@ -106,6 +112,7 @@ def compute_plan(
         window_start=window_start,
         decisions=tuple(decisions),
         changes=tuple(sorted(changes, key=lambda c: (c.status != ChangeStatus.OPEN, -_number(c.id)))),
+        activity=tuple(activity),
     )
 
 
@@ -202,6 +209,8 @@ class PlanScreen(AreaScreen):
                 yield DataTable(id="change-table", cursor_type="row", zebra_stripes=True)
                 yield Label("Decision log, newest first", classes="section-title")
                 yield DataTable(id="decision-table", cursor_type="row", zebra_stripes=True)
+                yield Label(f"Recent activity, the last {ACTIVITY_ROWS} changes", classes="section-title")
+                yield DataTable(id="activity-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -226,6 +235,7 @@ class PlanScreen(AreaScreen):
                 services.cards.today(),
                 services.records.decisions(),
                 services.records.change_requests(),
+                services.records.feed(ACTIVITY_ROWS),
             )
         except HuddleError as exc:
             self.post_message(self.LoadFailed(str(exc)))
@@ -482,6 +492,25 @@ class PlanScreen(AreaScreen):
         if decisions.row_count == 0:
             decisions.add_row(
                 Text("-"), Text(""), Text("No decisions yet: record them in meeting mode (/d)."), Text("")
+            )
+        activity = self.query_one("#activity-table", DataTable)
+        activity.clear(columns=True)
+        for key, label in (
+            ("when", "When"),
+            ("who", "Who"),
+            ("what", "What"),
+            ("action", "Change"),
+            ("detail", "Detail"),
+        ):
+            activity.add_column(label, key=key)
+        for entry in data.activity:
+            activity.add_row(
+                Text(f"{entry.at.astimezone(zone):%Y-%m-%d %H:%M}"),
+                Text(f"{entry.user} ({entry.os_user})" if entry.os_user != entry.user else entry.user),
+                Text(entry.entity_id),
+                Text(entry.action),
+                Text(entry.detail[:80]),
+                key=entry.id,
             )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
