@@ -7,7 +7,7 @@ from datetime import date
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from domain.models import Goal
 from tui.app import HuddleApp
@@ -185,7 +185,7 @@ async def test_records_tab_lists_decisions_and_approves_or_rejects_changes(conte
 
 
 async def test_new_change_request_from_the_records_tab(context: Context) -> None:
-    from tui.screens.dialogs import ChangeRequestModal
+    from tui.screens.dialogs import FieldsModal
 
     app = HuddleApp(context, start_mode="plan")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -193,16 +193,61 @@ async def test_new_change_request_from_the_records_tab(context: Context) -> None
         await pilot.press("n")  # not on the records tab: nothing opens
         assert not isinstance(app.screen, ModalScreen)
         await pilot.press("c", "n")
-        assert isinstance(app.screen, ChangeRequestModal)
+        assert isinstance(app.screen, FieldsModal)
         await pilot.press("ctrl+s")  # an empty title is refused inline
         modal = app.screen
-        assert isinstance(modal, ChangeRequestModal)
-        error = modal.query_one("#change-error", Static)
+        assert isinstance(modal, FieldsModal)
+        error = modal.query_one("#fields-error", Static)
         assert error.display
-        assert "title" in str(error.render()).lower()
+        assert str(error.render()) == "change is empty"
         await pilot.press(*"推迟 [b]发布[/b]", "tab", *"vendor late", "enter")
         await settle(pilot)
         assert not isinstance(app.screen, ModalScreen)
         (change,) = context.services.records.change_requests()
         assert (change.id, change.title, change.description) == ("CR-1", "推迟 [b]发布[/b]", "vendor late")
         assert column(plan_screen(app).change_table, "title") == ["推迟 [b]发布[/b]"]
+
+
+async def test_edit_project_and_add_a_goal(context: Context) -> None:
+    from tui.screens.dialogs import FieldsModal
+
+    app = HuddleApp(context, start_mode="plan")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, FieldsModal)
+        form.query_one("#field-name", Input).value = "发布项目 Launch"
+        form.query_one("#field-vision", Input).value = "[b]All[/b] departments ready together"
+        form.query_one("#field-escalate", Input).value = "0"
+        await pilot.press("ctrl+s")
+        assert app.screen is form, "a threshold of 0 days is refused in the form"
+        assert "at least 1" in str(form.query_one("#fields-error", Static).render())
+        form.query_one("#field-escalate", Input).value = "5"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        project = context.services.directory.project()
+        assert (project.name, project.vision, project.blocked_escalation_days) == (
+            "发布项目 Launch",
+            "[b]All[/b] departments ready together",
+            5,
+        )
+        summary = str(plan_screen(app).query_one("#project-summary", Static).render())
+        assert "[b]All[/b] departments" in summary
+
+        await pilot.press("g")
+        goal_form = app.screen
+        assert isinstance(goal_form, FieldsModal)
+        goal_form.query_one("#field-text", Input).value = "三家试点客户上线"
+        goal_form.query_one("#field-target", Input).value = "3"
+        goal_form.query_one("#field-deadline", Input).value = "someday"
+        await pilot.press("ctrl+s")
+        assert app.screen is goal_form
+        assert "deadline" in str(goal_form.query_one("#fields-error", Static).render())
+        goal_form.query_one("#field-deadline", Input).value = "+6w"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        (goal,) = context.services.directory.project().goals
+        assert (goal.text, goal.target, goal.deadline) == ("三家试点客户上线", "3", date(2027, 1, 6))
+        goals = plan_screen(app).query_one("#goals-table", DataTable)
+        assert column(goals, "goal") == ["三家试点客户上线"]

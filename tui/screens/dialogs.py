@@ -340,49 +340,75 @@ class ConfirmModal(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-class ChangeRequestModal(ModalScreen[tuple[str, str] | None]):
-    """Raise a change request: what should change, and why. Returns (title, description)."""
+@dataclass(frozen=True)
+class FormField:
+    """One line of a :class:`FieldsModal`."""
+
+    key: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+
+
+class FieldsModal(ModalScreen[dict[str, str] | None]):
+    """A small form of one-line fields, dismissed with the typed values by key (None when cancelled).
+
+    ``check`` raises ValidationError for values that must not be saved: the form stays open with the
+    message and everything typed.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="change.save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="change.cancel"),
+        Binding("ctrl+s", "save", "Save", id="fields.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="fields.cancel"),
     ]
 
-    def __init__(self, title: str = "", description: str = "", *, error: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        fields: Sequence[FormField],
+        *,
+        check: Callable[[dict[str, str]], object] | None = None,
+        error: str = "",
+    ) -> None:
         super().__init__()
-        self.initial = (title, description)
+        self.title_text = title
+        self.fields = list(fields)
+        self.check = check
         self.error = error
 
     def compose(self) -> ComposeResult:
-        title, description = self.initial
-        with Vertical(id="change-form", classes="dialog"):
-            yield Static("New change request", classes="dialog-title")
+        with Vertical(id="fields-form", classes="dialog"):
+            yield Static(literal(self.title_text), classes="dialog-title")
             with Grid(classes="form-grid"):
-                yield Label("Change")
-                yield Input(title, id="change-title", placeholder="what should change", compact=True)
-                yield Label("Why")
-                yield Input(description, id="change-description", placeholder="the reason", compact=True)
-            yield Static(literal(self.error), id="change-error", classes="error")
+                for field in self.fields:
+                    yield Label(literal(field.label))
+                    yield Input(
+                        field.value, id=f"field-{field.key}", placeholder=field.placeholder, compact=True
+                    )
+            yield Static(literal(self.error), id="fields-error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
                 yield Button("Cancel  esc", id="cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#change-error", Static).display = bool(self.error)
-        self.query_one("#change-title", Input).focus()
+        self.query_one("#fields-error", Static).display = bool(self.error)
+        if self.fields:
+            self.query_one(f"#field-{self.fields[0].key}", Input).focus()
+
+    def values(self) -> dict[str, str]:
+        return {field.key: self.query_one(f"#field-{field.key}", Input).value for field in self.fields}
 
     def action_save(self) -> None:
-        title = self.query_one("#change-title", Input).value
-        description = self.query_one("#change-description", Input).value
-        try:
-            clean_title(title)
-            clean_text(description, "description", required=False)
-        except ValidationError as exc:
-            error = self.query_one("#change-error", Static)
-            error.update(literal(str(exc)))
-            error.display = True
-            return
-        self.dismiss((title, description))
+        values = self.values()
+        if self.check is not None:
+            try:
+                self.check(values)
+            except ValidationError as exc:
+                error = self.query_one("#fields-error", Static)
+                error.update(literal(str(exc)))
+                error.display = True
+                return
+        self.dismiss(values)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

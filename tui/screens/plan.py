@@ -3,10 +3,10 @@ records (decision log and change requests)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -21,9 +21,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable, Header, Label, Static, TabbedContent, TabPane
 
-from domain.errors import HuddleError
+from domain.dates import parse_date
+from domain.errors import HuddleError, ValidationError
 from domain.models import Activity, Card, ChangeRequest, ChangeStatus, Decision, Department, Person, Project
 from domain.rules import is_done
+from domain.text import clean_text, clean_title
 from tui.messages import OpenCard
 from tui.plan_view import (
     LoadRow,
@@ -43,6 +45,7 @@ from tui.widgets.key_bar import KeyBar
 from tui.widgets.timeline import TimelineChart
 
 if TYPE_CHECKING:
+    from tui.screens.dialogs import FormField
     from tui.wiring import Context
 
 TABS = {
@@ -135,6 +138,8 @@ class PlanScreen(AreaScreen):
         Binding("p", "toggle_problems", "Only RACI problems", id="plan.raci-problems"),
         Binding("d", "next_department", "RACI department", id="plan.raci-department"),
         Binding("c", "show_tab('records')", "Records", id="plan.show-records"),
+        Binding("e", "edit_project", "Edit project", id="plan.edit-project"),
+        Binding("g", "add_goal", "Add goal", id="plan.add-goal"),
         Binding("i", "export_milestones", "Export milestones", id="plan.export-milestones"),
         Binding("u", "publish_calendar", "Publish calendar", id="plan.publish-calendar"),
         Binding("n", "new_change", "New change", id="plan.new-change"),
@@ -537,33 +542,130 @@ class PlanScreen(AreaScreen):
         question = "Publish every follow-up meeting and milestone to the CalDAV calendar of huddle.toml?"
         self.app.push_screen(ConfirmModal(question, yes="Publish"), answered)
 
-    def action_new_change(self, title: str = "", description: str = "", error: str = "") -> None:
-        """Ask for a change request and raise it; a refused one comes back with what was typed."""
-        from tui.screens.dialogs import ChangeRequestModal
+    def _form_then_write(
+        self,
+        title: str,
+        fields: list[FormField],
+        *,
+        label: str,
+        check: Callable[[dict[str, str]], object],
+        write: Callable[[dict[str, str]], Any],
+        done: Callable[[Any], str],
+        error: str = "",
+    ) -> None:
+        """Ask with a small form, then write; a write the service refuses reopens the form as typed."""
+        from tui.screens.dialogs import FieldsModal
 
-        records = self.services.records
-
-        def answered(values: tuple[str, str] | None) -> None:
+        def answered(values: dict[str, str] | None) -> None:
             if values is None:
                 return
-            typed_title, typed_description = values
 
-            def done(result: ChangeRequest) -> None:
-                self.notify(f"{result.id} requested: {result.title}", markup=False)
+            def finished(result: Any) -> None:
+                self.notify(done(result), markup=False)
                 self.reload()
 
             def failed(exc: Exception) -> None:
-                self.action_new_change(typed_title, typed_description, f"Not saved: {exc}")
+                typed = [replace(f, value=values.get(f.key, f.value)) for f in fields]
+                self._form_then_write(
+                    title, typed, label=label, check=check, write=write, done=done, error=f"Not saved: {exc}"
+                )
 
-            job = WriteJob(
-                "raise the change request",
-                lambda: records.request_change(typed_title, typed_description),
-                done,
-                failed,
-            )
-            shell_of(self.app).submit_write(job)
+            shell_of(self.app).submit_write(WriteJob(label, lambda: write(values), finished, failed))
 
-        self.app.push_screen(ChangeRequestModal(title, description, error=error), answered)
+        self.app.push_screen(FieldsModal(title, fields, check=check, error=error), answered)
+
+    def action_new_change(self) -> None:
+        """Raise a change request: what should change, and why."""
+        from tui.screens.dialogs import FormField
+
+        records = self.services.records
+
+        def check(values: dict[str, str]) -> None:
+            clean_title(values["title"], "change")
+            clean_text(values["description"], "description", required=False)
+
+        self._form_then_write(
+            "New change request",
+            [
+                FormField("title", "Change", placeholder="what should change"),
+                FormField("description", "Why", placeholder="the reason"),
+            ],
+            label="raise the change request",
+            check=check,
+            write=lambda values: records.request_change(values["title"], values["description"]),
+            done=lambda result: f"{result.id} requested: {result.title}",
+        )
+
+    def action_edit_project(self) -> None:
+        """Change the project's name, vision and escalation threshold (its goals stay)."""
+        from tui.screens.dialogs import FormField
+
+        project = self.data.project or self.services.directory.project()
+        directory = self.services.directory
+
+        def days(values: dict[str, str]) -> int:
+            text = values["escalate"].strip()
+            if not text.isdigit() or int(text) < 1:
+                raise ValidationError(f"escalate after {text!r}: give a whole number of days, at least 1")
+            return int(text)
+
+        def check(values: dict[str, str]) -> None:
+            clean_title(values["name"], "project name")
+            clean_text(values["vision"], "vision", required=False)
+            days(values)
+
+        self._form_then_write(
+            "Project",
+            [
+                FormField("name", "Name", project.name),
+                FormField("vision", "Vision", project.vision, "why the departments work on this together"),
+                FormField(
+                    "escalate", "Escalate after", str(project.blocked_escalation_days), "days a card may stay blocked"
+                ),
+            ],
+            label="save the project",
+            check=check,
+            write=lambda values: directory.update_project(
+                name=values["name"], vision=values["vision"], escalate_after_days=days(values)
+            ),
+            done=lambda result: f"Project saved: {result.name}",
+        )
+
+    def action_add_goal(self) -> None:
+        """Add a SMART goal: what, measured how, to which target, by when (human dates accepted)."""
+        from tui.screens.dialogs import FormField
+
+        directory = self.services.directory
+        today = self.data.today if self.data.project is not None else self.services.cards.today()
+
+        def deadline(values: dict[str, str]) -> date | None:
+            text = values["deadline"].strip()
+            try:
+                return parse_date(text, today) if text else None
+            except ValidationError as exc:
+                raise ValidationError(f"deadline: {exc}") from None
+
+        def check(values: dict[str, str]) -> None:
+            clean_title(values["text"], "goal")
+            clean_text(values["metric"], "metric", required=False)
+            clean_text(values["target"], "target", required=False)
+            deadline(values)
+
+        self._form_then_write(
+            "New SMART goal",
+            [
+                FormField("text", "Goal", placeholder="specific: what will be true"),
+                FormField("metric", "Metric", placeholder="measurable: counted how"),
+                FormField("target", "Target", placeholder="the number to reach"),
+                FormField("deadline", "Deadline", placeholder="2027-01-31, +6w, 下周五"),
+            ],
+            label="add the goal",
+            check=check,
+            write=lambda values: directory.add_goal(
+                values["text"], metric=values["metric"], target=values["target"], deadline=deadline(values)
+            ),
+            done=lambda result: f"Goal added: {result.goals[-1].text}",
+        )
 
     def action_decide_change(self, approve: bool) -> None:
         change_id = self._cursor_key(self.change_table)
