@@ -619,9 +619,7 @@ class PlanScreen(AreaScreen):
             [
                 FormField("name", "Name", project.name),
                 FormField("vision", "Vision", project.vision, "why the departments work on this together"),
-                FormField(
-                    "escalate", "Escalate after", str(project.blocked_escalation_days), "days a card may stay blocked"
-                ),
+                FormField("escalate", "Escalate after", str(project.blocked_escalation_days), "days blocked"),
             ],
             label="save the project",
             check=check,
