@@ -251,3 +251,30 @@ async def test_edit_project_and_add_a_goal(context: Context) -> None:
         assert (goal.text, goal.target, goal.deadline) == ("三家试点客户上线", "3", date(2027, 1, 6))
         goals = plan_screen(app).query_one("#goals-table", DataTable)
         assert column(goals, "goal") == ["三家试点客户上线"]
+
+
+async def test_fit_columns_sizes_columns_to_their_widest_cell_at_once() -> None:
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+
+    from tui.widgets.tables import fit_columns
+
+    class TableApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable()
+
+    app = TableApp()
+    async with app.run_test(size=(120, 20)) as pilot:
+        table = app.query_one(DataTable)
+        table.add_column("Goal", key="goal")
+        table.add_column("N", key="n")
+        table.add_row(Text("三家试点客户上线"), "12345", key="a")
+        table.add_row(Text("x" * 100), "1", key="b")
+        fit_columns(table)  # before any idle-time measuring
+        assert table.columns["goal"].width == 60, "capped"
+        assert table.columns["n"].width == 5
+        table.remove_row("b")
+        fit_columns(table)
+        assert table.columns["goal"].width == 16, "CJK cells count double"
+        await pilot.pause()
+        assert table.columns["goal"].width == 16

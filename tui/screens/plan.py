@@ -42,6 +42,7 @@ from tui.plan_view import (
 from tui.screens.base import AreaScreen
 from tui.shell import WriteJob, shell_of
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.tables import fit_columns
 from tui.widgets.timeline import TimelineChart
 
 if TYPE_CHECKING:
@@ -322,6 +323,7 @@ class PlanScreen(AreaScreen):
             goals.add_row(Text(goal.text), Text(goal.metric), Text(goal.target), deadline, key=str(n))
         if goals.row_count == 0:
             goals.add_row(Text("No SMART goals yet"), Text(""), Text(""), Text(""))
+        fit_columns(goals)
         table = self.milestone_table
         selected = self._cursor_key(table)
         table.clear(columns=True)
@@ -353,6 +355,7 @@ class PlanScreen(AreaScreen):
             table.add_row(
                 Text("-"), Text("No milestones yet: mark a card as a milestone on its board."), *[""] * 5
             )
+        fit_columns(table)
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
 
@@ -389,6 +392,7 @@ class PlanScreen(AreaScreen):
                 Text(", ".join(row.problems), style=error) if row.problems else Text("ok"),
                 key=row.card.id,
             )
+        fit_columns(table)
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
         flagged = sum(1 for r in in_scope if r.problems)
@@ -433,6 +437,7 @@ class PlanScreen(AreaScreen):
                 Text(note, style=styles.get("warning", "") if note else ""),
                 key=row.handle,
             )
+        fit_columns(table)
         spread = sum(1 for r in rows if r.departments > 1)
         self.query_one("#load-summary", Static).update(
             Content.assemble(
@@ -480,6 +485,7 @@ class PlanScreen(AreaScreen):
                 Text("No change requests yet (huddle change request --title ...)"),
                 *[""] * 3,
             )
+        fit_columns(table)
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
         decisions = self.query_one("#decision-table", DataTable)
@@ -498,6 +504,7 @@ class PlanScreen(AreaScreen):
             decisions.add_row(
                 Text("-"), Text(""), Text("No decisions yet: record them in meeting mode (/d)."), Text("")
             )
+        fit_columns(decisions)
         activity = self.query_one("#activity-table", DataTable)
         activity.clear(columns=True)
         for key, label in (
@@ -517,6 +524,7 @@ class PlanScreen(AreaScreen):
                 Text(entry.detail[:80]),
                 key=entry.id,
             )
+        fit_columns(activity)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """New, approve and reject apply on the records tab only."""

@@ -39,6 +39,7 @@ from tui.screens.base import AreaScreen
 from tui.screens.risk_dialogs import RiskDetailModal, RiskFormModal, SinceChoice, SinceModal
 from tui.widgets.heatmap_grid import HeatmapGrid
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.tables import fit_columns
 from tui.widgets.warning_list import WarningList
 
 if TYPE_CHECKING:
@@ -317,6 +318,7 @@ class RisksScreen(AreaScreen):
                 Text(risk.review_date.isoformat() if risk.review_date else ""),
                 key=risk.id,
             )
+        fit_columns(table)
         if selected is not None and selected.id in table.rows:
             table.move_cursor(row=table.get_row_index(selected.id))
         total = len(self.data.risks)
