@@ -266,15 +266,15 @@ async def test_fit_columns_sizes_columns_to_their_widest_cell_at_once() -> None:
     app = TableApp()
     async with app.run_test(size=(120, 20)) as pilot:
         table = app.query_one(DataTable)
-        table.add_column("Goal", key="goal")
-        table.add_column("N", key="n")
+        goal = table.add_column("Goal", key="goal")
+        number = table.add_column("N", key="n")
         table.add_row(Text("三家试点客户上线"), "12345", key="a")
         table.add_row(Text("x" * 100), "1", key="b")
         fit_columns(table)  # before any idle-time measuring
-        assert table.columns["goal"].width == 60, "capped"
-        assert table.columns["n"].width == 5
+        assert table.columns[goal].width == 60, "capped"
+        assert table.columns[number].width == 5
         table.remove_row("b")
         fit_columns(table)
-        assert table.columns["goal"].width == 16, "CJK cells count double"
+        assert table.columns[goal].width == 16, "CJK cells count double"
         await pilot.pause()
-        assert table.columns["goal"].width == 16
+        assert table.columns[goal].width == 16
