@@ -32,12 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.installed import ENV, precompile  # noqa: E402
 
-BARE_CHILD = """
-import os, sys, time
-start = float(sys.argv[1]); out = sys.argv[2]
-from textual.app import App
-from textual.widgets import Static
-
+PROBE = """
 class Probe(Static):
     done = False
     def render(self):
@@ -47,20 +42,33 @@ class Probe(Static):
                 f.write(str(time.monotonic() - start))
             self.app.call_later(self.app.exit)
         return super().render()
+"""
+"""A Static that writes the seconds since ``start`` to ``out`` when it first renders, then exits."""
 
+BARE_CHILD = (
+    """
+import os, sys, time
+start = float(sys.argv[1]); out = sys.argv[2]
+from textual.app import App
+from textual.widgets import Static
+"""
+    + PROBE
+    + """
 class Bare(App[None]):
     def compose(self):
         yield Probe("hello")
 
 Bare().run(headless=True, size=(120, 40))
 """
+)
 
 CHROME_CHILD = BARE_CHILD.replace(
     "from textual.widgets import Static", "from textual.widgets import Footer, Header, Static"
 ).replace('yield Probe("hello")', 'yield Header(); yield Probe("hello"); yield Footer()')
 """For reference only: Textual's minimal app shape (header, one widget, footer)."""
 
-FLOOR_CHILD = """
+FLOOR_CHILD = (
+    """
 import sys, time
 start = float(sys.argv[1]); out = sys.argv[2]; db = sys.argv[3]
 sys.path.insert(0, {root!r})
@@ -70,17 +78,9 @@ from textual.content import Content
 from textual.widgets import Static
 from tui.widgets.card_tile import tile_content
 from tui.wiring import build_context
-
-class Probe(Static):
-    done = False
-    def render(self):
-        if not Probe.done:
-            Probe.done = True
-            with open(out, "w") as f:
-                f.write(str(time.monotonic() - start))
-            self.app.call_later(self.app.exit)
-        return super().render()
-
+"""
+    + PROBE
+    + """
 class Floor(App[None]):
     CSS = "Probe {{ width: 1fr; height: 1fr; }}"
     def compose(self):
@@ -95,6 +95,7 @@ class Floor(App[None]):
 
 Floor().run(headless=True, size=(120, 40))
 """
+)
 """For reference only: the least a board can do in this stack (our imports, the read, one text widget
 per column, no header, tabs or keys); shows how much of the budget the data and the imports take."""
 

@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, Static
 
 from tests.exporters.conftest import CALDAV_PASSWORD, MEETING_TITLE, Radicale, Server, World, context_for
+from tests.tui.test_meetings import until as wait_until
 from tui.app import HuddleApp
 from tui.config import CalDavSettings, Settings, SmtpSettings
 from tui.screens.dialogs import ConfirmModal
@@ -23,13 +24,9 @@ from tui.screens.meetings import MeetingsScreen
 SIZE = (120, 40)
 
 
-async def until(pilot: Pilot[None], predicate: Callable[[], bool], seconds: float = 15.0) -> None:
-    waited = 0.0
-    while not predicate():
-        if waited >= seconds:
-            raise AssertionError("condition not reached in time")
-        await pilot.pause(0.05)
-        waited += 0.05
+async def until(pilot: Pilot[None], predicate: Callable[[], bool]) -> None:
+    """Sending and publishing talk to real servers: give them longer than a screen change."""
+    await wait_until(pilot, predicate, seconds=15.0)
 
 
 def meetings_listed(app: HuddleApp) -> bool:

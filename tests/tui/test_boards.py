@@ -7,7 +7,7 @@ from datetime import date
 from textual.widgets import Button, Input, Static
 
 from tests.conftest import FixedClock
-from tests.tui.test_boards_support import boards, column, settle, tile, tile_ids, tile_text
+from tests.tui.test_boards_support import boards, column, edit_form, settle, tile, tile_ids, tile_text
 from tui.app import HuddleApp
 from tui.screens.dialogs import CardDetailModal, CardFormModal, ConfirmModal, DepartmentPickerModal
 from tui.widgets.board_column import PAGE_SIZE, ColumnHeader
@@ -152,9 +152,7 @@ async def test_edit_form_shows_resolved_date_live_and_saves(context: Context) ->
     app = HuddleApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("e")
-        form = app.screen
-        assert isinstance(form, CardFormModal)
+        form = await edit_form(pilot)
         assert form.query_one("#title", Input).value == "Rack the new servers"
         form.query_one("#due", Input).focus()
         form.query_one("#due", Input).value = ""
@@ -181,9 +179,7 @@ async def test_an_edit_shows_on_the_board_before_the_file_is_written(context: Co
     app = HuddleApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("e")
-        form = app.screen
-        assert isinstance(form, CardFormModal)
+        form = await edit_form(pilot)
         form.query_one("#title", Input).value = "新服务器 [b]x[/b]"
         with app._write_lock:  # the disk is slow: the write cannot finish yet
             await pilot.press("ctrl+s")
@@ -199,9 +195,7 @@ async def test_bad_date_and_control_characters_are_refused_in_the_form(context: 
     app = HuddleApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("e")
-        form = app.screen
-        assert isinstance(form, CardFormModal)
+        form = await edit_form(pilot)
         form.query_one("#due", Input).value = "someday"
         await pilot.pause()
         assert "not a date" in str(form.query_one("#due-resolved", Static).render())
@@ -222,9 +216,7 @@ async def test_service_error_reopens_the_form_with_what_was_typed(context: Conte
     app = HuddleApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("e")
-        form = app.screen
-        assert isinstance(form, CardFormModal)
+        form = await edit_form(pilot)
         form.query_one("#title", Input).value = "Rack them all"
         form.query_one("#owner", Input).value = "nobody"
         await pilot.press("ctrl+s")

@@ -6,6 +6,7 @@ from textual.pilot import Pilot
 
 from tui.app import HuddleApp
 from tui.screens.boards import BoardsScreen
+from tui.screens.dialogs import CardFormModal
 from tui.screens.portfolio import PortfolioScreen
 from tui.widgets.board_column import BoardColumn
 from tui.widgets.card_tile import CardTile
@@ -53,3 +54,11 @@ def tile(app: HuddleApp, card_id: str) -> CardTile:
 def tile_text(widget: CardTile) -> str:
     """The text a person sees on a tile."""
     return "\n".join("".join(seg.text for seg in widget.render_line(y)) for y in range(widget.size.height))
+
+
+async def edit_form(pilot: Pilot[None]) -> CardFormModal:
+    """Press ``e`` on the board: the edit form of the selected card."""
+    await pilot.press("e")
+    form = pilot.app.screen
+    assert isinstance(form, CardFormModal)
+    return form

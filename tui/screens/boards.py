@@ -135,7 +135,6 @@ class BoardsScreen(AreaScreen):
             empty.update(f"Could not read the board: {error}")
             self.notify(str(error), title="Could not read the board", severity="error", markup=False)
         elif self.department is not None:
-            self._render_columns()
             self._update_selection()
         self.set_timer(1.0, dialogs)
 
@@ -197,7 +196,8 @@ class BoardsScreen(AreaScreen):
             if board.children:
                 await board.remove_children()
             await board.mount_all(self._build_columns())
-        self._render_columns()
+        else:
+            self._render_columns()
         self._update_selection()
 
     def _take(self, data: BoardData) -> bool:

@@ -282,6 +282,7 @@ class CardFormModal(ModalScreen[CardFormResult | None]):
         error.update(literal(message))
         error.display = True
 
+    @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         draft = self.current_draft()
         try:
@@ -297,15 +298,8 @@ class CardFormModal(ModalScreen[CardFormResult | None]):
             values = changed_values(self.card, values)
         self.dismiss(CardFormResult(values, draft, column))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#save")
-    def save_pressed(self) -> None:
-        self.action_save()
-
     @on(Button.Pressed, "#cancel")
-    def cancel_pressed(self) -> None:
+    def action_cancel(self) -> None:
         self.dismiss(None)
 
 
@@ -398,6 +392,8 @@ class FieldsModal(ModalScreen[dict[str, str] | None]):
     def values(self) -> dict[str, str]:
         return {field.key: self.query_one(f"#field-{field.key}", Input).value for field in self.fields}
 
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         values = self.values()
         if self.check is not None:
@@ -410,19 +406,8 @@ class FieldsModal(ModalScreen[dict[str, str] | None]):
                 return
         self.dismiss(values)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#save")
-    def save_pressed(self) -> None:
-        self.action_save()
-
     @on(Button.Pressed, "#cancel")
-    def cancel_pressed(self) -> None:
+    def action_cancel(self) -> None:
         self.dismiss(None)
 
 

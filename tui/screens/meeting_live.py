@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from domain.capture import CaptureKind, JournalEntry, ReplayPlan, parse_capture
+from domain.capture import Capture, CaptureKind, JournalEntry, ReplayPlan, parse_capture
 from domain.dates import get_zone
 from domain.errors import ValidationError
 from domain.models import ActionItem, AgendaItem, Card, Meeting, MeetingStatus, Person
@@ -392,18 +392,23 @@ class LiveMeetingScreen(Screen[None]):
     def _people(self) -> list[Person]:
         return list(self.view.people.values()) if self.view else []
 
+    def _parse(self, text: str) -> Capture | None:
+        """The capture ``text`` stands for, or None with the reason shown under the line (kept as typed)."""
+        try:
+            return parse_capture(text, today=self._today(), people=self._people())
+        except ValidationError as exc:
+            self.minutes_log.set_preview(f"✗ {exc}", error=True)
+            return None
+
     @on(MinutesLog.DraftChanged)
     def preview_line(self, message: MinutesLog.DraftChanged) -> None:
         self.draft = message.text
         if not message.text.strip():
             self.minutes_log.set_preview(CAPTURE_HINT, hint=True)
             return
-        try:
-            capture = parse_capture(message.text, today=self._today(), people=self._people())
-        except ValidationError as exc:
-            self.minutes_log.set_preview(f"✗ {exc}", error=True)
-            return
-        self.minutes_log.set_preview(capture.describe())
+        capture = self._parse(message.text)
+        if capture is not None:
+            self.minutes_log.set_preview(capture.describe())
 
     @on(MinutesLog.EntrySubmitted)
     def record_line(self, message: MinutesLog.EntrySubmitted) -> None:
@@ -412,10 +417,8 @@ class LiveMeetingScreen(Screen[None]):
         if self.view is not None and self.view.meeting.status == MeetingStatus.ENDED:
             self.minutes_log.set_preview("✗ this meeting has ended; its minutes are closed", error=True)
             return
-        try:
-            capture = parse_capture(message.text, today=self._today(), people=self._people())
-        except ValidationError as exc:
-            self.minutes_log.set_preview(f"✗ {exc}", error=True)
+        capture = self._parse(message.text)
+        if capture is None:
             return
         if capture.kind == CaptureKind.NEXT:
             self.minutes_log.clear_input()

@@ -199,6 +199,7 @@ class RiskFormModal(ModalScreen[Risk | None]):
         if field is not None:
             self.query_one(f"#field-{field}").focus()
 
+    @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         try:
             values = self._read()
@@ -234,16 +235,9 @@ class RiskFormModal(ModalScreen[Risk | None]):
     def _saved(self, risk: Risk) -> None:
         self.dismiss(risk)
 
+    @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-    @on(Button.Pressed, "#save")
-    def save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def cancel_pressed(self) -> None:
-        self.action_cancel()
 
 
 class RiskDetailModal(ModalScreen[str | None]):

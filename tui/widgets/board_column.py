@@ -90,11 +90,9 @@ class BoardColumn(Vertical):
         self.cards = list(cards)
         self.first_row = offset
         self.selected = selected
-        self.header.update(header_content(self.column, len(self.cards)), layout=False)
-        self._tiles = [
-            CardTile(card, today, selected=card.id == selected)
-            for card in self.cards[offset : offset + PAGE_SIZE]
-        ]
+        visible = self.cards[offset : offset + PAGE_SIZE]
+        self._tiles = [CardTile(card, today, selected=card.id == selected) for card in visible]
+        self._show_counts(len(visible))
         return self
 
     def compose(self) -> ComposeResult:
@@ -121,11 +119,6 @@ class BoardColumn(Vertical):
         self.cards = list(cards)
         self.first_row = offset
         self.selected = selected
-        count = len(self.cards)
-        self.header.update(header_content(column, count), layout=False)
-        over = column.wip_limit is not None and count > column.wip_limit
-        self.header.set_class(over, "-over-wip")
-        self.set_class(over, "-over-wip")
         visible = self.cards[offset : offset + PAGE_SIZE]
         tiles = self._tiles
         for tile, card in zip(tiles, visible, strict=False):
@@ -138,7 +131,16 @@ class BoardColumn(Vertical):
             new = [CardTile(card, today, selected=card.id == selected) for card in visible[len(tiles) :]]
             tiles.extend(new)
             self.body.mount_all(new, before=self.more)
-        hidden = count - offset - len(visible)
+        self._show_counts(len(visible))
+
+    def _show_counts(self, drawn: int) -> None:
+        """The header (count, WIP), the over-WIP and empty marks, and the rows above and below the page."""
+        column, count, offset = self.column, len(self.cards), self.first_row
+        self.header.update(header_content(column, count), layout=False)
+        over = column.wip_limit is not None and count > column.wip_limit
+        self.header.set_class(over, "-over-wip")
+        self.set_class(over, "-over-wip")
+        hidden = count - offset - drawn
         more = self.more
         more.update(f"+{hidden} more (j / ↓ / pgdn)" if hidden > 0 else "", layout=False)
         if more.display != (hidden > 0):
