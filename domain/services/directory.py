@@ -7,10 +7,8 @@ from datetime import date
 
 from domain.errors import ConflictError, ValidationError
 from domain.models import Column, Department, Goal, Person, Project
-from domain.services.base import Service, require_dept, require_person
+from domain.services.base import PROJECT_ID, Service, require_dept, require_person
 from domain.text import clean_email, clean_handle, clean_text, clean_title, dept_key_from_name
-
-PROJECT_ID = "main"
 
 
 class DirectoryService(Service):
