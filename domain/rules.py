@@ -310,9 +310,10 @@ def critical_path(cards: Sequence[Card]) -> CriticalPath:
 
     A card's latest finish is the smallest latest start (latest finish minus duration) of the cards
     it blocks; a milestone's latest finish is its own due date; a dated card that blocks nothing may
-    end as late as the project's last milestone. Slack is latest finish minus due date. The chain
-    starts at the latest milestone and walks to the predecessor with the least slack (ties: the one
-    due last), so it names the tasks whose slip moves that milestone.
+    end as late as the project's last milestone (or its own due date, if later). Slack is latest
+    finish minus due date. The chain starts at the latest milestone and walks to the predecessor
+    with the least slack (ties: the one due last), so it names the tasks whose slip moves that
+    milestone.
     """
     by_id = {c.id: c for c in cards}
     successors: dict[str, list[str]] = {}
@@ -338,7 +339,7 @@ def critical_path(cards: Sequence[Card]) -> CriticalPath:
             if finish is not None:
                 bounds.append(finish - timedelta(days=duration_days(by_id[succ])))
         if not bounds and end is not None and card.due is not None:
-            bounds.append(end)
+            bounds.append(max(end, card.due))  # follow-up work after the last milestone floats freely
         latest[card_id] = min(bounds) if bounds else None
         return latest[card_id]
 
@@ -461,7 +462,7 @@ def suggest_agenda(
     wanted = None if departments is None else set(departments)
     out: list[AgendaSuggestion] = []
     flagged: dict[str, list[str]] = {}
-    for card in sorted(cards, key=lambda c: c.id):
+    for card in sorted(cards, key=lambda c: id_order(c.id)):
         if is_done(card) or (wanted is not None and card.dept not in wanted):
             continue
         overdue = card.due is not None and card.due < today
@@ -495,7 +496,8 @@ def suggest_agenda(
 
     actions = sorted(
         {a.card_id for m in meetings for a in m.actions if still_open(a.card_id)}
-        | {cid for cid in carried if still_open(cid)}
+        | {cid for cid in carried if still_open(cid)},
+        key=id_order,
     )
     if actions:
         n_carried = sum(1 for a in actions if a in carried)
@@ -522,6 +524,12 @@ def suggest_agenda(
 # ---------------------------------------------------------------- project close
 
 
+def id_order(item_id: str) -> tuple[str, int, str]:
+    """Sort key for readable ids: ``OPS-2`` before ``OPS-10``."""
+    prefix, _, number = item_id.rpartition("-")
+    return (prefix, int(number), "") if number.isdigit() else (item_id, 0, item_id)
+
+
 @dataclass(frozen=True, slots=True)
 class OpenItem:
     """Something still open that stops a clean project close."""
@@ -540,10 +548,11 @@ def close_blockers(
 ) -> list[OpenItem]:
     """What is still open: unaccepted criteria, open cards, risks and change requests, live meetings."""
     items: list[OpenItem] = []
-    for card in sorted(cards, key=lambda c: c.id):
+    ordered = sorted(cards, key=lambda c: id_order(c.id))
+    for card in ordered:
         for crit in open_criteria(card):
             items.append(OpenItem("criterion", f"{card.id}/{crit.id}", f"{card.title}: {crit.text}"))
-    for card in sorted(cards, key=lambda c: c.id):
+    for card in ordered:
         if not is_done(card):
             items.append(OpenItem("card", card.id, f"{card.title} ({card.dept}, {card.column})"))
     for risk in risks:
