@@ -178,7 +178,7 @@ class ClosingService(Service):
         retro = next((m for m in reversed(meetings) if m.kind == MeetingKind.RETRO), None)
         sections = tuple((t, tuple(e)) for t, e in retro_sections(retro)) if retro else ()
         retro_actions = tuple(by_id[a.card_id] for a in retro.actions if a.card_id in by_id) if retro else ()
-        decisions = tuple(d for m in meetings for d in m.decisions)
+        decisions = tuple(sorted((d for m in meetings for d in m.decisions), key=lambda d: d.at))
         milestones = tuple(sorted((c for c in cards if c.milestone), key=lambda c: (c.due or date.max, c.id)))
         return CloseReport(
             project=project,
