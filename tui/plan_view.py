@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from domain.models import Card, Meeting, MeetingKind, ReviewOutcome
 from domain.rules import (
+    CriticalPath,
     critical_path,
     is_done,
     late_predecessors,
@@ -97,10 +98,22 @@ class TimelineRow:
     """Index of the last week covered (may be past the window)."""
     state: str
     """``done``, ``late`` or ``open``."""
+    slack: int | None = None
+    """Days the card can slip without moving a milestone (see ``domain.rules.critical_path``)."""
+    critical: bool = False
+    """On the chain that sets the latest milestone."""
 
 
-def timeline_rows(cards: Iterable[Card], window_start: date, today: date) -> list[TimelineRow]:
-    """Cards with a start or due date, placed on weeks counted from ``window_start`` (a Monday)."""
+def timeline_rows(
+    cards: Iterable[Card], window_start: date, today: date, path: CriticalPath | None = None
+) -> list[TimelineRow]:
+    """Cards with a start or due date, placed on weeks counted from ``window_start`` (a Monday).
+
+    With ``path``, each row carries its slack and whether it is on the critical path; a card planned
+    past the latest start its successors allow (negative slack) is ``late`` even before it is overdue.
+    """
+    slack = path.slack if path else {}
+    chain = set(path.chain) if path else set()
     rows = []
     for card in cards:
         if card.start is None and card.due is None:
@@ -111,7 +124,10 @@ def timeline_rows(cards: Iterable[Card], window_start: date, today: date) -> lis
         assert end is not None
         first = (week_start(begin) - window_start).days // 7
         last = (week_start(end) - window_start).days // 7
-        rows.append(TimelineRow(card, first, last, predecessor_state(card, today)))
+        state = predecessor_state(card, today)
+        if state == "open" and slack.get(card.id, 0) < 0:
+            state = "late"
+        rows.append(TimelineRow(card, first, last, state, slack.get(card.id), card.id in chain))
     return sorted(
         rows, key=lambda r: (r.card.start or r.card.due or date.max, r.card.due or date.max, r.card.id)
     )
