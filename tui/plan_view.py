@@ -202,15 +202,19 @@ class MilestoneFacts:
     review_due: bool
     reviews: tuple[tuple[str, ReviewOutcome | None], ...]
     """(meeting id, outcome) of each review meeting held, oldest first."""
+    today: date
 
     @property
     def status(self) -> str:
-        """``done``, ``awaiting acceptance``, ``late``, ``at risk`` or ``on track``."""
+        """``done``, ``awaiting acceptance``, ``late`` (past due), ``at risk`` (late predecessors or
+        negative slack) or ``on track``, as the Plan's milestone table says."""
         if milestone_done(self.card):
             return "done"
         if is_done(self.card) or (self.total and not open_criteria(self.card)):
             return "awaiting acceptance"
-        return "late" if self.late or (self.slack is not None and self.slack < 0) else "on track"
+        if self.card.due is not None and self.card.due < self.today:
+            return "late"
+        return "at risk" if self.late or (self.slack is not None and self.slack < 0) else "on track"
 
 
 def milestone_facts(cards: Sequence[Card], meetings: Sequence[Meeting], today: date) -> list[MilestoneFacts]:
@@ -236,6 +240,7 @@ def milestone_facts(cards: Sequence[Card], meetings: Sequence[Meeting], today: d
                 late=tuple(late_predecessors(card, by_id, today)),
                 review_due=card.id in due,
                 reviews=tuple((m.id, m.outcome) for m in held.get(card.id, ())),
+                today=today,
             )
         )
     return sorted(out, key=lambda f: (f.card.due or date.max, f.card.id))

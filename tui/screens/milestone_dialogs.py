@@ -185,7 +185,7 @@ class AgendaPrepModal(ModalScreen[PrepRequest | None]):
             yield Input(id="prep-title", placeholder="Weekly sync", compact=True)
             yield Label("Attendees (their departments' overdue items are suggested)")
             yield Input(id="prep-attendees", placeholder="ann, 李伟", compact=True)
-            yield Label("Suggested agenda (space toggles; the items keep the board items they discuss)")
+            yield Label("Suggested agenda (space toggles an item)")
             yield SelectionList[str](id="prep-picks")
             yield Static("", id="prep-error", classes="error")
             with Horizontal(classes="dialog-buttons"):
