@@ -3,6 +3,8 @@ dialog, reviews due, slack and the critical path, goal actuals, agenda prep, ret
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, SelectionList, Static
 
@@ -181,3 +183,15 @@ async def test_review_outcome_and_retro_in_meetings(context: Context) -> None:
             "What went wrong, and why",
             "What to change next time",
         ]
+
+
+def test_card_detail_lists_the_acceptance_criteria(context: Context) -> None:
+    from tui.screens.dialogs import CardDetail, detail_content
+
+    seed_close(context)
+    context.services.milestones.accept("OPS-3", "AC-1", evidence="wiki")
+    card = context.services.cards.get("OPS-3")
+    text = detail_content(CardDetail(card), date(2026, 11, 25)).plain
+    assert "Acceptance (1/2)" in text
+    assert "AC-1 [accepted] Runbook reviewed by Ops — ann" in text
+    assert "AC-2 [open] 监控告警已验证" in text
