@@ -195,3 +195,34 @@ def test_card_detail_lists_the_acceptance_criteria(context: Context) -> None:
     assert "Acceptance (1/2)" in text
     assert "AC-1 [accepted] Runbook reviewed by Ops — ann" in text
     assert "AC-2 [open] 监控告警已验证" in text
+
+
+async def test_change_request_with_impact_and_the_closed_banner(context: Context) -> None:
+    app = HuddleApp(context, start_mode="plan")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded_plan(pilot)
+        await pilot.press("c", "n")
+        await until(pilot, lambda: isinstance(app.screen, FieldsModal))
+        form = app.screen
+        form.query_one("#field-title", Input).value = "单点登录 SSO"
+        form.query_one("#field-scope", Input).value = "SAML login"
+        form.query_one("#field-days", Input).value = "soon"
+        await pilot.press("ctrl+s")
+        assert "whole number" in str(form.query_one("#fields-error", Static).render())
+        form.query_one("#field-days", Input).value = "5"
+        form.query_one("#field-cost", Input).value = "1200"
+        await pilot.press("ctrl+s")
+        services = context.services
+        await until(pilot, lambda: bool(services.records.change_requests()))
+        (change,) = services.records.change_requests()
+        assert (change.scope, change.schedule_days, change.cost) == ("SAML login", 5, 1200.0)
+        screen = app.screen
+        assert isinstance(screen, PlanScreen)
+        await until(
+            pilot, lambda: cells(screen.change_table, "impact") == ["scope: SAML login; +5 days; cost 1200"]
+        )
+        services.closing.close(force=True, reason="pilot ends")
+        screen.reload()
+        await pilot.press("o")
+        summary = screen.query_one("#project-summary", Static)
+        await until(pilot, lambda: "Closed on 2026-11-25 (read-only): pilot ends" in str(summary.render()))

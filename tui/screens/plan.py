@@ -35,6 +35,7 @@ from domain.models import (
     Project,
 )
 from domain.rules import OpenItem, critical_path, goal_progress, is_done
+from domain.services.changes import impact_text
 from domain.text import clean_text, clean_title, printable
 from tui.messages import OpenCard
 from tui.plan_view import (
@@ -328,8 +329,17 @@ class PlanScreen(AreaScreen):
             summary.update("")
         else:
             vision = project.vision or "No vision written yet (huddle project set --vision ...)."
+            closed: list[str | tuple[str, str]] = []
+            if project.closed:
+                when = (
+                    f" on {project.closed_at.astimezone(self.context.zone):%Y-%m-%d}"
+                    if project.closed_at
+                    else ""
+                )
+                reason = f": {printable(project.close_reason)}" if project.close_reason else ""
+                closed = ["\n", (f"Closed{when} (read-only){reason}", "bold $warning")]
             summary.update(
-                Content.assemble((project.name, "bold"), "\n", ("Vision: ", "$text-muted"), vision)
+                Content.assemble((project.name, "bold"), "\n", ("Vision: ", "$text-muted"), vision, *closed)
             )
         goals = self.query_one("#goals-table", DataTable)
         goals.clear(columns=True)
@@ -540,8 +550,8 @@ class PlanScreen(AreaScreen):
         selected = self._cursor_key(table)
         table.clear(columns=True)
         for key, label in (
-            ("id", "ID"), ("status", "Status"), ("title", "Change"), ("by", "Requested by"),
-            ("when", "Requested"), ("decided", "Decided"),
+            ("id", "ID"), ("status", "Status"), ("title", "Change"), ("impact", "Impact"),
+            ("by", "Requested by"), ("when", "Requested"), ("decided", "Decided"),
         ):  # fmt: skip
             table.add_column(label, key=key)
         for change in data.changes:
@@ -550,10 +560,13 @@ class PlanScreen(AreaScreen):
                 if change.decided_at
                 else "-"
             )
+            if change.meeting_id:
+                decided += f" in {change.meeting_id}"
             table.add_row(
                 Text(change.id),
                 Text(change.status.value, style=styles.get(status_styles.get(change.status, ""), "")),
                 Text(change.title),
+                Text(impact_text(change) + (f"; cards {', '.join(change.cards)}" if change.cards else "")),
                 Text(change.requested_by or "-"),
                 Text(f"{change.created_at.astimezone(zone):%Y-%m-%d}" if change.created_at else "-"),
                 Text(decided),
@@ -564,7 +577,7 @@ class PlanScreen(AreaScreen):
                 Text("-"),
                 Text(""),
                 Text("No change requests yet (huddle change request --title ...)"),
-                *[""] * 3,
+                *[""] * 4,
             )
         fit_columns(table)
         if selected is not None and selected in table.rows:
@@ -669,19 +682,37 @@ class PlanScreen(AreaScreen):
 
         records = self.services.records
 
+        def impact(values: dict[str, str]) -> tuple[int, float | None]:
+            days, cost = values["days"].strip(), values["cost"].strip()
+            try:
+                return int(days or 0), float(cost) if cost else None
+            except ValueError:
+                raise ValidationError("schedule days must be a whole number and cost a number") from None
+
         def check(values: dict[str, str]) -> None:
             clean_title(values["title"], "change")
             clean_text(values["description"], "description", required=False)
+            clean_text(values["scope"], "scope", required=False)
+            impact(values)
+
+        def write(values: dict[str, str]) -> ChangeRequest:
+            days, cost = impact(values)
+            return records.request_change(
+                values["title"], values["description"], scope=values["scope"], schedule_days=days, cost=cost
+            )
 
         self._form_then_write(
             "New change request",
             [
                 FormField("title", "Change", placeholder="what should change"),
                 FormField("description", "Why", placeholder="the reason"),
+                FormField("scope", "Scope", placeholder="what it adds, removes or alters"),
+                FormField("days", "Schedule days", placeholder="days it moves the schedule, e.g. 5"),
+                FormField("cost", "Cost", placeholder="extra cost, e.g. 1200"),
             ],
             label="raise the change request",
             check=check,
-            write=lambda values: records.request_change(values["title"], values["description"]),
+            write=write,
             done=lambda result: f"{result.id} requested: {result.title}",
         )
 
