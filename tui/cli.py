@@ -812,7 +812,7 @@ GROUPS = {
     "milestone": "milestones: acceptance criteria, reviews, critical path",
     "risk": "the risk register",
     "meeting": "meetings, minutes, decisions and action items",
-    "project": "the project: vision, SMART goals, escalation",
+    "project": "the project: vision, SMART goals and their actuals, escalation, close",
     "change": "change requests, approved or rejected",
     "decision": "the decision log across meetings",
     "activity": "who changed what, newest first",
