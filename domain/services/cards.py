@@ -121,31 +121,39 @@ class CardService(Service):
     def move(self, card_id: str, column: str, *, before: str | None = None, enforce_wip: bool = True) -> Card:
         """Move a card to ``column`` (at the end, or just above ``before``)."""
         with self.store.transaction() as uow:
-            card = require_card(uow, card_id)
-            dept = require_dept(uow, card.dept)
-            col = dept.column(column)
-            if col is None:
-                raise ValidationError(
-                    f"{dept.name} has no column {column!r}; columns: "
-                    + ", ".join(c.name for c in dept.columns)
-                )
-            siblings = sorted(
-                (
-                    c
-                    for c in uow.cards.list_for_department(dept.name)
-                    if c.column == col.name and c.id != card.id
-                ),
-                key=lambda c: c.rank,
+            moved = self.move_in(uow, card_id, column, before=before, enforce_wip=enforce_wip)
+        return moved
+
+    def move_in(
+        self,
+        uow: UnitOfWork,
+        card_id: str,
+        column: str,
+        *,
+        before: str | None = None,
+        enforce_wip: bool = True,
+    ) -> Card:
+        """Move a card inside a transaction the caller already holds (an import moves many at once)."""
+        card = require_card(uow, card_id)
+        dept = require_dept(uow, card.dept)
+        col = dept.column(column)
+        if col is None:
+            raise ValidationError(
+                f"{dept.name} has no column {column!r}; columns: " + ", ".join(c.name for c in dept.columns)
             )
-            if enforce_wip and col.name != card.column:
-                rules.check_wip(dept, col.name, siblings)
-            rank = self._rank_before(siblings, before)
-            moved = replace(card, column=col.name, rank=rank)
-            if col.name == "Done":
-                moved = replace(moved, progress=100)
-            moved = self._touch(moved, card)
-            uow.cards.put(moved)
-            self.record(uow, "card", card.id, "moved", f"{card.column} -> {col.name}")
+        siblings = sorted(
+            (c for c in uow.cards.list_for_department(dept.name) if c.column == col.name and c.id != card.id),
+            key=lambda c: c.rank,
+        )
+        if enforce_wip and col.name != card.column:
+            rules.check_wip(dept, col.name, siblings)
+        rank = self._rank_before(siblings, before)
+        moved = replace(card, column=col.name, rank=rank)
+        if col.name == "Done":
+            moved = replace(moved, progress=100)
+        moved = self._touch(moved, card)
+        uow.cards.put(moved)
+        self.record(uow, "card", card.id, "moved", f"{card.column} -> {col.name}")
         return moved
 
     def reorder(self, card_id: str, offset: int) -> Card:
@@ -171,11 +179,16 @@ class CardService(Service):
         if unknown:
             raise ValidationError("cannot edit " + ", ".join(sorted(unknown)))
         with self.store.transaction() as uow:
-            card = require_card(uow, card_id)
-            edited = self._touch(self._apply(uow, card, changes), card)
-            uow.cards.put(edited)
-            changed = [k for k in sorted(changes) if getattr(card, k) != getattr(edited, k)]
-            self.record(uow, "card", card.id, "edited", ", ".join(changed) or "no change")
+            edited = self.edit_in(uow, card_id, changes)
+        return edited
+
+    def edit_in(self, uow: UnitOfWork, card_id: str, changes: Mapping[str, Any]) -> Card:
+        """Edit a card inside a transaction the caller already holds (an import applies many at once)."""
+        card = require_card(uow, card_id)
+        edited = self._touch(self._apply(uow, card, changes), card)
+        uow.cards.put(edited)
+        changed = [k for k in sorted(changes) if getattr(card, k) != getattr(edited, k)]
+        self.record(uow, "card", card.id, "edited", ", ".join(changed) or "no change")
         return edited
 
     def delete(self, card_id: str) -> Card:
@@ -275,6 +288,8 @@ class CardService(Service):
                 values[key] = None if value is None else float(value)
                 if values[key] is not None and values[key] < 0:
                     raise ValidationError("estimate cannot be negative")
+            elif key in ("source", "source_id"):
+                values[key] = clean_title(str(value), key.replace("_", " ")) if value else ""
         if "blocked_reason" in values and values["blocked_reason"] and card.blocked_since is None:
             values.setdefault("blocked_since", self.now())
         if "start" in values or "due" in values:
