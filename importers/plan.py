@@ -295,8 +295,15 @@ class _Planner:
             return None
         card = self.by_source.get(ref) or self.by_id.get(ref.strip().upper())
         if card is None:
-            raise located(self.batch.name, item.row, what, f"no card {ref!r} in the file or the project")
+            raise located(
+                self.batch.name, item.row, self.label(what), f"no card {ref!r} in the file or the project"
+            )
         return card.id
+
+    def label(self, what: str) -> str:
+        """``依赖 (blocked by)``: the source's own header for a field, with Huddle's name for it."""
+        header = dict(self.batch.mapping).get(what.replace(" ", "_"))
+        return f"{header} ({what})" if header and header.casefold() != what else what
 
 
 def _differs(current: object, wanted: object) -> bool:
@@ -385,9 +392,8 @@ def _execute(services: Services, plan: ImportPlan, planner: _Planner, uow: UnitO
             if changes:
                 services.cards.edit_in(uow, card.id, changes)
         except DomainError as exc:
-            raise located(
-                name, step.row, "blocked by" if "blocked_by" in changes else "parent", str(exc)
-            ) from None
+            what = planner.label("blocked by" if "blocked_by" in changes else "parent")
+            raise located(name, step.row, what, str(exc)) from None
 
 
 def _find_dept(uow: UnitOfWork, name: str) -> Department:
