@@ -218,30 +218,22 @@ def add_table_parsers(
     p.set_defaults(handler=cmd_export_meeting_markdown)
 
 
-def _as_export(rendered: object, fallback: str) -> Export:
-    from outbound.tables import Rendered
-    from tui.exporting import Export, safe_filename
-
-    assert isinstance(rendered, Rendered)
-    return Export(
-        rendered.data, safe_filename(rendered.name, rendered.suffix, fallback=fallback), rendered.description
-    )
-
-
 def cmd_export_table(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle export cards|risks|raci --csv|--xlsx|--markdown [--dept NAME] [-o FILE] [--force]``."""
     from outbound.tables import table_export
+    from tui.exporting import export_of
 
     _precheck(args)
     rendered = table_export(
         ctx.services, args.what, args.fmt, now=ctx.clock(), dept=getattr(args, "dept", None)
     )
-    return _deliver(ctx, args, _as_export(rendered, args.what))
+    return _deliver(ctx, args, export_of(rendered, args.what))
 
 
 def cmd_export_meeting_markdown(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle export meeting ID --markdown [-o FILE] [--force]``."""
     from outbound.tables import meeting_markdown_export
+    from tui.exporting import export_of
 
     _precheck(args)
-    return _deliver(ctx, args, _as_export(meeting_markdown_export(ctx.services, args.id), "meeting"))
+    return _deliver(ctx, args, export_of(meeting_markdown_export(ctx.services, args.id), "meeting"))
