@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from domain.errors import DomainError, ValidationError
+from domain import rules
+from domain.errors import ConflictError, DomainError, ValidationError
 from domain.models import DONE_COLUMN, Card, Column, Department, Person, Priority
 from domain.repository import UnitOfWork
 from domain.services import Services
@@ -376,24 +377,41 @@ def _execute(services: Services, plan: ImportPlan, planner: _Planner, uow: UnitO
             ids[step.source_id] = _card(services, uow, step, plan.source)
         except DomainError as exc:
             raise located(name, step.row, None, str(exc)) from None
+    services.cards.link_in(uow, _links(planner, plan, ids, uow))
+
+
+def _links(planner: _Planner, plan: ImportPlan, ids: Mapping[str, str], uow: UnitOfWork) -> dict[str, Any]:
+    """The parent and blocked-by changes of every imported card, as Huddle ids, checked here first
+    (against one read of every card) so that an error names the row it comes from."""
+    cards = {c.id: c for c in uow.cards.list()}
+    links: dict[str, dict[str, Any]] = {}
     for step, item in zip(plan.cards, planner.batch.items, strict=True):
-        changes: dict[str, Any] = {}
-        card = uow.cards.get(ids[step.source_id])
-        assert card is not None
+        card = cards[ids[step.source_id]]
+        change: dict[str, Any] = {}
+        what = "parent"
         try:
             if step.has_parent:
                 parent = planner.resolve(step.parent, item, "parent", ids) if step.parent else None
+                if parent == card.id:
+                    raise ConflictError("a card cannot be its own parent")
                 if parent != card.parent:
-                    changes["parent"] = parent
+                    change["parent"] = parent
             if step.blocked_by is not None:
-                deps = tuple(planner.resolve(r, item, "blocked by", ids) or "" for r in step.blocked_by)
+                what = "blocked by"
+                deps = tuple(
+                    dict.fromkeys(
+                        ids.get(r) or planner.resolve(r, item, what, ids) or r for r in step.blocked_by
+                    )
+                )
                 if deps != card.blocked_by:
-                    changes["blocked_by"] = deps
-            if changes:
-                services.cards.edit_in(uow, card.id, changes)
+                    rules.check_dependencies(card.id, deps, cards)
+                    change["blocked_by"] = deps
+                    cards[card.id] = replace(card, blocked_by=deps)
         except DomainError as exc:
-            what = planner.label("blocked by" if "blocked_by" in changes else "parent")
-            raise located(name, step.row, what, str(exc)) from None
+            raise located(plan.name, step.row, planner.label(what), str(exc)) from None
+        if change:
+            links[card.id] = change
+    return links
 
 
 def _find_dept(uow: UnitOfWork, name: str) -> Department:
