@@ -135,6 +135,9 @@ def test_unknown_map_field_and_wrong_encoding_are_refused(cli: Cli) -> None:
     wrong = cli("import", "csv", str(DATA / "tasks-gb18030.csv"), "--dept", "RND", "--encoding", "utf-8")
     assert wrong.code == 1
     assert "is not utf-8" in wrong.err
+    no_dept = cli("import", "csv", str(DATA / "tasks-utf8.csv"))
+    assert no_dept.code == 1
+    assert "tasks-utf8.csv row 2: no department: give --dept NAME" in no_dept.err
     missing = cli("import", "csv", str(DATA / "nope.csv"), "--dept", "RND")
     assert missing.code == 1
     assert "does not exist" in missing.err
