@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 
 from domain.errors import ValidationError
 from domain.text import clean_text, clean_title
@@ -90,7 +91,7 @@ def read_jira(data: bytes, name: str, encoding: str | None = None) -> SourceBatc
             except ValidationError as exc:
                 raise located(name, row_number, label, str(exc)) from None
 
-        def day(label: str, column: str, row_number: int = number, row: Sequence[str] = row) -> object:
+        def day(label: str, column: str, row_number: int = number, row: Sequence[str] = row) -> date | None:
             try:
                 return cell_date(first(row, column))
             except ValueError as exc:
@@ -114,9 +115,9 @@ def read_jira(data: bytes, name: str, encoding: str | None = None) -> SourceBatc
                 status=field("Status", first(row, "status"), title=True) if first(row, "status") else None,
                 owner=SourcePerson(name=field("Assignee", assignee, title=True)) if assignee else None,
                 has_owner=True,
-                due=day("Due date", "due date"),  # type: ignore[arg-type]
+                due=day("Due date", "due date"),
                 has_due=True,
-                start=day("Custom field (Start date)", "custom field (start date)"),  # type: ignore[arg-type]
+                start=day("Custom field (Start date)", "custom field (start date)"),
                 has_start="custom field (start date)" in columns,
                 description=field("Description", first(row, "description")),
                 tags=tuple(

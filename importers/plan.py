@@ -55,6 +55,8 @@ class CardStep:
     parent: str | None = None
     has_parent: bool = False
     blocked_by: tuple[str, ...] | None = None
+    details: tuple[str, ...] = ()
+    """Each change as ``due: 2026-12-05 → 2026-12-06``, for the plan a person reads."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,7 @@ class ImportPlan:
                     "dept": s.dept,
                     "column": s.column,
                     "changes": list(s.changes),
+                    "details": list(s.details),
                     "row": s.row,
                 }
                 for s in self.cards
@@ -120,7 +123,7 @@ class ImportPlan:
             if step.action == "create":
                 out.append(f"  + {step.dept} / {step.column}: {step.title}")
             elif step.action == "update":
-                out.append(f"  ~ {step.card_id} {step.title}: {', '.join(step.changes)}")
+                out.append(f"  ~ {step.card_id} {step.title}: {'; '.join(step.details or step.changes)}")
         if self.lost:
             out.append("could not map:")
             out.extend(f"  - {text}" for text in self.lost)
@@ -252,13 +255,18 @@ class _Planner:
             return CardStep("create", item.source_id, item.title, dept, column, None, (), item.row, values,
                             item.parent, item.has_parent, item.blocked_by)  # fmt: skip
         changes = [k for k, v in values.items() if _differs(getattr(card, k), v)]
+        details = [_detail(k, getattr(card, k), values[k]) for k in changes]
         if column is not None and column != card.column:
             changes.insert(0, "column")
-        changes.extend(k for k, v in refs.items() if v != getattr(card, k))
+            details.insert(0, _detail("column", card.column, column))
+        for key, value in refs.items():
+            if value != getattr(card, key):
+                changes.append(key)
+                details.append(_detail(key, getattr(card, key), value))
         return CardStep(
             "update" if changes else "unchanged", item.source_id, item.title, card.dept,
             column or card.column, card.id, tuple(changes), item.row, values, item.parent, item.has_parent,
-            item.blocked_by,
+            item.blocked_by, tuple(details),
         )  # fmt: skip
 
     def _description(self, item: SourceItem) -> str | None:
@@ -305,6 +313,22 @@ class _Planner:
         """``依赖 (blocked by)``: the source's own header for a field, with Huddle's name for it."""
         header = dict(self.batch.mapping).get(what.replace(" ", "_"))
         return f"{header} ({what})" if header and header.casefold() != what else what
+
+
+def _detail(field: str, before: object, after: object) -> str:
+    """``due: 2026-12-05 → 2026-12-06``; long text is only said to have changed."""
+
+    def shown(value: object) -> str:
+        if value is None or value == () or value == "":
+            return "(none)"
+        if isinstance(value, tuple):
+            return ", ".join(str(v) if v is not None else "(new card)" for v in value)
+        return str(value)
+
+    old, new = shown(before), shown(after)
+    if field == "description" or len(old) + len(new) > 80:
+        return f"{field} changed"
+    return f"{field}: {old} → {new}"
 
 
 def _differs(current: object, wanted: object) -> bool:

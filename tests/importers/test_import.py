@@ -84,6 +84,9 @@ def test_reimporting_the_same_sheet_updates_instead_of_duplicating(services: Ser
 
     changed = {s.title: s.changes for s in third.cards if s.action == "update"}
     assert changed == {"API 接口开发": ("column",), "联调测试 𠮷": ("due",)}
+    ids = {c.title: c.id for c in services.cards.list()}
+    assert f"  ~ {ids['联调测试 𠮷']} 联调测试 𠮷: due: 2026-12-05 → 2026-12-06" in third.lines()
+    assert f"  ~ {ids['API 接口开发']} API 接口开发: column: Doing → Done" in third.lines()
     cards = by_title(services)
     assert cards["联调测试 𠮷"].due == date(2026, 12, 6)
     assert (cards["API 接口开发"].column, cards["API 接口开发"].progress) == ("Done", 100)
