@@ -396,9 +396,13 @@ def _execute(services: Services, plan: ImportPlan, planner: _Planner, uow: UnitO
     for person in plan.people:
         services.directory.add_person_in(uow, person.handle, person.name, person.email)
     ids: dict[str, str] = {}
+    last_rank: dict[tuple[str, str], float] = {}
+    for card in planner.by_id.values():
+        key = (card.dept, card.column)
+        last_rank[key] = max(last_rank.get(key, card.rank), card.rank)
     for step in plan.cards:
         try:
-            ids[step.source_id] = _card(services, uow, step, plan.source)
+            ids[step.source_id] = _card(services, uow, step, plan.source, last_rank)
         except DomainError as exc:
             raise located(name, step.row, None, str(exc)) from None
     services.cards.link_in(uow, _links(planner, plan, ids, uow))
@@ -445,8 +449,11 @@ def _find_dept(uow: UnitOfWork, name: str) -> Department:
     return dept
 
 
-def _card(services: Services, uow: UnitOfWork, step: CardStep, source: str) -> str:
-    """Create or update one card (without its references); returns its Huddle id."""
+def _card(
+    services: Services, uow: UnitOfWork, step: CardStep, source: str, last_rank: dict[tuple[str, str], float]
+) -> str:
+    """Create or update one card (without its references); returns its Huddle id. ``last_rank`` holds
+    the rank of each column's last card, kept up to date as cards are added."""
     values = dict(step.values)
     if step.action == "create":
         title = values.pop("title")
@@ -456,8 +463,10 @@ def _card(services: Services, uow: UnitOfWork, step: CardStep, source: str) -> s
             values.setdefault("progress", 100)
         card = services.cards.add_in(
             uow, step.dept, title, column=step.column, owner=owner, due=due, enforce_wip=False,
-            source=source, source_id=step.source_id, **values,
+            after_rank=last_rank.get((step.dept, step.column), 0.0), source=source, source_id=step.source_id,
+            **values,
         )  # fmt: skip
+        last_rank[(card.dept, card.column)] = card.rank
         return card.id
     assert step.card_id is not None
     if step.action == "unchanged":
@@ -465,7 +474,8 @@ def _card(services: Services, uow: UnitOfWork, step: CardStep, source: str) -> s
     current = uow.cards.get(step.card_id)
     assert current is not None
     if "column" in step.changes:
-        services.cards.move_in(uow, step.card_id, step.column, enforce_wip=False)
+        moved = services.cards.move_in(uow, step.card_id, step.column, enforce_wip=False)
+        last_rank[(moved.dept, moved.column)] = moved.rank
     fields = {k: v for k, v in values.items() if k in step.changes}
     if fields:
         services.cards.edit_in(uow, step.card_id, fields)

@@ -63,6 +63,9 @@ def test_every_sheet_encoding_and_dialect_imports_the_same_four_tasks(
     assert release.priority == Priority.URGENT
     assert (manual.column, manual.progress, manual.owner) == ("Done", 100, None)
     assert {c.source for c in cards.values()} == {"sheet"}
+    to_do = [c.title for c in services.cards.list(dept="研发部") if c.column == "To do"]
+    assert to_do == [test.title, release.title], "rows keep their order in the column"
+    assert test.rank < release.rank
     assert {p.handle for p in services.directory.people()} >= {"li.wei", "ann"}
     wang = next(p for p in services.directory.people() if p.name == "王芳")
     assert release.owner == wang.handle
@@ -127,8 +130,10 @@ def test_a_trello_board_keeps_lists_members_labels_checklists_and_comments(servi
     assert cards["安全评审"].due == date(2026, 12, 9), "a due instant is a date in the project's zone"
     assert cards["安全评审"].column == "测试"
 
+    existing = services.cards.add("发布计划", "已有的卡片")
     again = apply_import(services, read("trello", "trello-board-zh.json"))
     assert (again.count("create"), again.count("unchanged")) == (0, 5)
+    services.cards.delete(existing.id)
     assert len(services.cards.list()) == 5
 
 
@@ -188,3 +193,15 @@ def test_a_card_moved_after_import_is_updated_in_place(services: Services) -> No
     assert [s.changes for s in plan.cards if s.action == "update"] == [("title",)]
     assert services.cards.get(card.id).title == "发布上线"
     assert replace(services.cards.get(card.id), updated_at=None).source_id == "T3"
+
+
+def test_imported_cards_go_below_the_cards_already_in_the_column(services: Services) -> None:
+    services.directory.add_department("Operations", key="OPS")
+    first = services.cards.add("OPS", "already here", column="To do")
+    sheet = "标题,状态\n新一,待办\n新二,待办\n".encode()
+
+    apply_import(services, read_source("csv", sheet, "new.csv", zone=ZONE), dept="OPS")
+
+    column = [c.title for c in services.cards.list(dept="OPS") if c.column == "To do"]
+    assert column == ["already here", "新一", "新二"]
+    assert services.cards.get(first.id).rank < min(c.rank for c in services.cards.list() if c.id != first.id)
