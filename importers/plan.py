@@ -224,10 +224,8 @@ class _Planner:
         return new_handle
 
     def _step(self, item: SourceItem) -> CardStep:
-        dept = self._dept(item)
         card = self.existing(item.source_id)
-        if card is not None and card.dept != dept:
-            dept = card.dept
+        dept = card.dept if card is not None else self._dept(item)
         column: str | None = None
         if item.done and DONE_COLUMN in self._columns(dept):
             column = DONE_COLUMN

@@ -205,3 +205,17 @@ def test_imported_cards_go_below_the_cards_already_in_the_column(services: Servi
     column = [c.title for c in services.cards.list(dept="OPS") if c.column == "To do"]
     assert column == ["already here", "新一", "新二"]
     assert services.cards.get(first.id).rank < min(c.rank for c in services.cards.list() if c.id != first.id)
+
+
+def test_a_reimport_leaves_cards_on_the_board_they_were_moved_to(services: Services) -> None:
+    apply_import(services, read("jira", "jira-export.csv"))
+    services.directory.add_department("财务部", key="FIN")
+    story = next(c for c in services.cards.list() if c.source_id == "PAY-2")
+    with services.store.transaction() as uow:
+        uow.cards.put(replace(story, dept="财务部"))
+
+    plan = apply_import(services, read("jira", "jira-export.csv"), dept="新部门")
+
+    assert plan.departments == (), "no department is made for cards that already exist"
+    assert plan.count("unchanged") == 3
+    assert services.cards.get(story.id).dept == "财务部"
