@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -277,3 +279,41 @@ def test_a_broken_backup_is_refused_before_anything_changes(cli: Cli, tmp_path: 
     other.write_bytes(io.BytesIO(b'{"format": "something-else"}').read())
     assert "is not a Huddle backup" in cli("restore", str(other), "--force").err
     assert cli.db.read_bytes() == before
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+CALC = Path("/usr/lib/libreoffice/program/libscfiltlo.so")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    SOFFICE is None or not CALC.exists(), reason="LibreOffice Calc (libreoffice-calc-nogui) is not installed"
+)
+def test_libreoffice_calc_reads_our_csv_and_xlsx_and_we_read_what_it_writes(cli: Cli, tmp_path: Path) -> None:
+    """Another spreadsheet implementation between export and import: Calc opens the CSV (quoted line
+    breaks, doubled quotes) and the .xlsx, saves them in the other format, and the cards come back."""
+    seed(cli)
+    cli.ok("import", "csv", str(DATA / "tasks-utf8.csv"), "--dept", "研发部")
+    cli.ok("export", "cards", "--csv", "-o", str(tmp_path / "cards.csv"))
+    cli.ok("export", "cards", "--xlsx", "-o", str(tmp_path / "book.xlsx"))
+    profile = tmp_path / "lo-profile"
+
+    def calc(source: Path, target: str, *options: str) -> None:
+        subprocess.run(
+            [str(SOFFICE), f"-env:UserInstallation=file://{profile}", "--headless", *options, "--convert-to",
+             target, "--outdir", str(tmp_path / "calc"), str(source)],
+            check=True, capture_output=True, timeout=180,
+        )  # fmt: skip
+
+    calc(tmp_path / "cards.csv", "xlsx", "--infilter=CSV:44,34,76,1")
+    calc(tmp_path / "book.xlsx", "csv:Text - txt - csv (StarCalc):44,34,76,1")
+    original = {c["title"]: c for c in cli("card", "list", "--json").json()}
+    for kind, name in (("xlsx", "cards.xlsx"), ("csv", "book.csv")):
+        fresh = Cli(tmp_path / f"{kind}.json", cli.capsys)
+        seed(fresh)
+        fresh.ok("import", kind, str(tmp_path / "calc" / name))
+        copied = {c["title"]: c for c in fresh("card", "list", "--json").json()}
+        assert set(copied) == set(original), kind
+        for title, card in original.items():
+            for key in ("column", "owner", "due", "priority", "tags", "description"):
+                assert copied[title][key] == card[key], (kind, title, key)
