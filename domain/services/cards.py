@@ -210,31 +210,13 @@ class CardService(Service):
         cards = {c.id: c for c in uow.cards.list()}
         linked = []
         for card_id, change in links.items():
-            card = cards.get(card_id)
-            if card is None:
-                raise NotFoundError("card", card_id)
-            values: dict[str, Any] = {}
-            if "parent" in change:
-                parent = str(change["parent"]).strip().upper() if change["parent"] else None
-                if parent is not None and parent not in cards:
-                    raise NotFoundError("card", parent, "a parent must be an existing card")
-                if parent == card.id:
-                    raise ConflictError("a card cannot be its own parent")
-                values["parent"] = parent
-            if "blocked_by" in change:
-                deps = tuple(dict.fromkeys(str(d).strip().upper() for d in change["blocked_by"]))
-                rules.check_dependencies(card.id, deps, cards)
-                values["blocked_by"] = deps
-                if deps and not card.blocked_by:
-                    values["blocked_since"] = self.now()
-                elif not deps and not card.blocked_reason:
-                    values["blocked_since"] = None
-            edited = self._touch(replace(card, **values), card)
+            if set(change) - {"parent", "blocked_by"}:
+                raise ValidationError("link_in sets only parent and blocked_by")
+            card = require_card(uow, card_id)
+            edited = self._touch(self._apply(uow, card, change, cards), card)
             cards[card_id] = edited
             uow.cards.put(edited)
-            self.record(
-                uow, "card", card_id, "edited", ", ".join(sorted(k for k in values if k != "blocked_since"))
-            )
+            self.record(uow, "card", card_id, "edited", ", ".join(sorted(change)))
             linked.append(edited)
         return linked
 
@@ -284,8 +266,11 @@ class CardService(Service):
             sequence += 1
         return replace(card, updated_at=self.now(), updated_by=self.actor.handle, sequence=sequence)
 
-    def _apply(self, uow: UnitOfWork, card: Card, changes: Mapping[str, Any]) -> Card:
-        """Validate and apply field changes; raises on the first bad value."""
+    def _apply(
+        self, uow: UnitOfWork, card: Card, changes: Mapping[str, Any], cards: Mapping[str, Card] | None = None
+    ) -> Card:
+        """Validate and apply field changes; raises on the first bad value. ``cards`` (every card by id)
+        saves reading them all again for a dependency check."""
         values: dict[str, Any] = {}
         for key, value in changes.items():
             if key == "title":
@@ -311,7 +296,9 @@ class CardService(Service):
                 values[key] = tuple(dict.fromkeys(clean_title(str(t), "tag") for t in value))
             elif key == "blocked_by":
                 deps = tuple(dict.fromkeys(str(d).strip().upper() for d in value))
-                rules.check_dependencies(card.id, deps, {c.id: c for c in uow.cards.list()})
+                rules.check_dependencies(
+                    card.id, deps, cards if cards is not None else {c.id: c for c in uow.cards.list()}
+                )
                 values[key] = deps
                 if deps and not card.blocked_by:
                     values["blocked_since"] = self.now()
