@@ -219,3 +219,19 @@ def test_a_reimport_leaves_cards_on_the_board_they_were_moved_to(services: Servi
     assert plan.departments == (), "no department is made for cards that already exist"
     assert plan.count("unchanged") == 3
     assert services.cards.get(story.id).dept == "财务部"
+
+
+def test_jira_server_parent_id_and_semicolon_dialect(services: Services) -> None:
+    """Jira Server names the column ``Parent id``; an export re-saved by Excel in Europe uses ``;``."""
+    sheet = (
+        "Summary;Issue key;Issue id;Parent id;Status;Labels;Labels;Project name\r\n"
+        "父任务;OPS-7;20007;;Open;a;b;运维\r\n"
+        "子任务;OPS-8;20008;20007;Closed;;;运维\r\n"
+    ).encode("utf-8-sig")
+    apply_import(services, read_source("jira", sheet, "server.csv", zone=ZONE))
+
+    cards = {c.source_id: c for c in services.cards.list()}
+    assert cards["OPS-8"].parent == cards["OPS-7"].id
+    assert (cards["OPS-7"].column, cards["OPS-8"].column) == ("To do", "Done")
+    assert cards["OPS-7"].tags == ("a", "b")
+    assert cards["OPS-7"].source == "jira"
