@@ -15,10 +15,14 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from domain.errors import ConflictError, StorageError, ValidationError
 from domain.models import Card, Meeting
 from domain.services import Services
+
+if TYPE_CHECKING:
+    from outbound.tables import Rendered
 
 MAX_NAME = 80
 
@@ -189,3 +193,10 @@ def report_export(services: Services, *, now: datetime) -> Export:
     name = safe_filename(f"{report.project.name} close report", ".docx", fallback="close-report")
     state = "closed" if report.project.closed else "not closed yet"
     return Export(data, name, f"close report ({state}, {len(report.open_items)} open item(s) handed over)")
+
+
+def export_of(rendered: Rendered, fallback: str) -> Export:
+    """A table or Markdown export (``outbound.tables``) with its safe default file name."""
+    return Export(
+        rendered.data, safe_filename(rendered.name, rendered.suffix, fallback=fallback), rendered.description
+    )
