@@ -18,6 +18,7 @@ from domain.models import (
     GoalActual,
     Meeting,
     MeetingKind,
+    MeetingStatus,
     MinuteEntry,
     Person,
     Project,
@@ -131,7 +132,8 @@ class ClosingService(Service):
     def close(self, *, force: bool = False, reason: str = "") -> tuple[Project, list[rules.OpenItem]]:
         """Mark the project closed (read-only). Refuses while items are open unless forced with a reason.
 
-        Returns the closed project and the items that were open at the close (handed over).
+        A forced close also ends meetings still live, which nobody could end afterwards. Returns the
+        closed project and the items that were open at the close (handed over).
         """
         reason = clean_text(reason, "reason", required=False)
         if force and not reason:
@@ -151,6 +153,10 @@ class ClosingService(Service):
                 close_reason=reason,
             )
             uow.projects.put(project)
+            for meeting in uow.meetings.list():
+                if meeting.status == MeetingStatus.LIVE:  # nobody could end it once the project is read-only
+                    uow.meetings.put(replace(meeting, status=MeetingStatus.ENDED, ended_at=self.now()))
+                    self.record(uow, "meeting", meeting.id, "ended", "by the project close")
             detail = f"forced with {len(items)} open: {reason[:60]}" if items else "clean close"
             self.record(uow, "project", PROJECT_ID, "closed", detail)
         return project, items

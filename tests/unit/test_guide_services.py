@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from domain.models import Actor, ChangeStatus, MeetingKind, ReviewOutcome
+from domain.models import Actor, ChangeStatus, MeetingKind, MeetingStatus, ReviewOutcome
 from domain.services import Services
 from tests.conftest import ZONE, FixedClock
 
@@ -160,12 +160,14 @@ class TestClose:
             planned.closing.close()
         with pytest.raises(ValidationError, match="needs --reason"):
             planned.closing.close(force=True)
+        live = planned.meetings.start("Still going", attendees=["ann"])
         before = planned.store.snapshot().projects.get("main")
         project, handed_over = planned.closing.close(force=True, reason="budget year ends")
         assert project.closed
         assert project.close_reason == "budget year ends"
-        assert {i.id for i in handed_over} == {"OPS-1", "OPS-2", "MKT-1"}
+        assert {i.id for i in handed_over} == {"OPS-1", "OPS-2", "MKT-1", live.id}
         assert before is None or not before.closed
+        assert planned.meetings.get(live.id).status == MeetingStatus.ENDED
         with pytest.raises(ConflictError, match="read-only"):
             planned.cards.add("OPS", "more work")
         with pytest.raises(ConflictError, match="read-only"):
