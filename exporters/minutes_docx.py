@@ -73,7 +73,8 @@ def render_minutes_docx(
       A card in its board's done column shows "done", any other its column name.
     - Times are wall-clock times in ``meeting.tz``; an unknown zone raises ValidationError.
     - Core properties come from the meeting: title = meeting title, author = the chair (else the
-      creator), created = meeting start, modified = ``now``; nothing of the template's remains.
+      creator), created = meeting start, modified = :func:`last_recorded`; nothing of the
+      template's remains.
     - Every style and run names ``east_asia_font`` as its East Asian font, theme font attributes are
       removed and the East Asian language is zh-CN, so Chinese text never falls back to a Japanese face.
     - Every page has "Page N of M" in the footer (PAGE and NUMPAGES fields).
@@ -83,8 +84,9 @@ def render_minutes_docx(
     - Nothing of python-docx's template is left: no blank thumbnail, and docProps/app.xml says
       Application "Huddle" with the true word, character and paragraph counts. It names no page
       count, because only a layout engine knows it (Word and LibreOffice count on opening).
-    - The bytes depend only on the inputs: zip entries in a fixed order, each stamped with ``now``,
-      so the same meeting exported under the same ``HUDDLE_NOW`` is byte-identical.
+    - The bytes depend only on the inputs: zip entries in a fixed order, each stamped with
+      :func:`last_recorded`, so the same meeting exported twice is byte-identical (the wall clock,
+      ``HUDDLE_NOW``'s included, leaves no trace).
     """
     if paper not in PAPERS:
         raise ValidationError(f"paper {paper!r} is not one of: {', '.join(PAPERS)}")
@@ -190,7 +192,7 @@ def render_minutes_docx(
     _drop_template_leftovers(doc)
     out = BytesIO()
     doc.save(out)
-    return _reproducible_zip(out.getvalue(), now)
+    return _reproducible_zip(out.getvalue(), last_recorded(meeting, now))
 
 
 def _set_page(doc: DocumentObject, paper: str) -> int:
@@ -256,11 +258,11 @@ def text_statistics(text: str) -> tuple[int, int, int]:
 _ZIP_ORDER = ("[Content_Types].xml", "_rels/.rels")
 
 
-def _reproducible_zip(data: bytes, now: datetime) -> bytes:
-    """``data`` re-packed with every entry stamped ``now`` (UTC; zip cannot go before 1980), the
+def _reproducible_zip(data: bytes, stamp_at: datetime) -> bytes:
+    """``data`` re-packed with every entry stamped ``stamp_at`` (UTC; zip cannot go before 1980), the
     content types and package relationships first and the rest sorted, and fixed attributes:
     python-docx stamps entries with the wall clock, so two exports never matched."""
-    stamp = max(now.astimezone(UTC), datetime(1980, 1, 1, tzinfo=UTC)).timetuple()[:6]
+    stamp = max(stamp_at.astimezone(UTC), datetime(1980, 1, 1, tzinfo=UTC)).timetuple()[:6]
     out = BytesIO()
     with ZipFile(BytesIO(data)) as source, ZipFile(out, "w", ZIP_DEFLATED) as target:
         names = source.namelist()
@@ -470,7 +472,21 @@ def _set_core_properties(
         props.language = EAST_ASIA_LANG
     props.revision = 1
     props.created = meeting.start.astimezone(UTC).replace(tzinfo=None)
-    props.modified = now.astimezone(UTC).replace(tzinfo=None)
+    props.modified = last_recorded(meeting, now).astimezone(UTC).replace(tzinfo=None)
+
+
+def last_recorded(meeting: Meeting, now: datetime) -> datetime:
+    """The latest moment the meeting records (its end, else its last note, decision or action, else
+    its start), never after ``now``: the minutes' "modified" time and the stamp of every zip entry.
+
+    Taken from the data rather than the clock so that exporting the same meeting twice gives the
+    same bytes, with or without ``HUDDLE_NOW`` (whose clock runs on between two commands).
+    """
+    moments = [meeting.start, *(e.at for e in meeting.notes), *(d.at for d in meeting.decisions)]
+    moments += [a.at for a in meeting.actions]
+    if meeting.ended_at is not None:
+        moments.append(meeting.ended_at)
+    return min(max(moments), now)
 
 
 def _has_cjk(text: str) -> bool:

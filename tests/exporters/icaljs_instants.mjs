@@ -1,6 +1,6 @@
 // Reads iCalendar text on stdin and prints, as JSON, each VEVENT's UID with its start and end as
 // Unix seconds (or ISO dates for all-day events), as Mozilla's ical.js computes them from the file's
-// own VTIMEZONE components. Stdin may also be a JSON array of iCalendar texts: the answer is then an
+// own VTIMEZONE components, and the CN of each ATTENDEE (RFC 6868 decoded). Stdin may also be a JSON array of iCalendar texts: the answer is then an
 // array with one such list per text, each read with only its own VTIMEZONEs registered.
 // Usage: ICALJS_DIR=<folder holding node_modules/ical.js> node icaljs_instants.mjs
 import { readFileSync } from "node:fs";
@@ -19,7 +19,8 @@ function instants(text) {
     const event = new ICAL.Event(component);
     const when = (t) => (t.isDate ? t.toString() : t.toUnixTime());
     return { uid: event.uid, start: when(event.startDate), end: when(event.endDate), summary: event.summary,
-             zone: event.startDate.zone ? event.startDate.zone.tzid : null };
+             zone: event.startDate.zone ? event.startDate.zone.tzid : null,
+             attendees: component.getAllProperties("attendee").map((p) => p.getParameter("cn")) };
   });
 }
 
