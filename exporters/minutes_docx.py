@@ -303,15 +303,25 @@ class _Writer:
         self.doc = doc
         self.font = east_asia_font
         self.text_width = text_width
+        self._style_ids: dict[str, str] = {}
 
     def paragraph(self, text: str, *, style: str | None = None) -> Paragraph:
-        paragraph: Paragraph = self.doc.add_paragraph(style=style)
+        paragraph: Paragraph = self.doc.add_paragraph()
+        if style is not None:
+            paragraph._p.style = self._style_id(style)
         if text:
             self.run(paragraph, text)
         return paragraph
 
+    def _style_id(self, name: str) -> str:
+        """The style id of ``name``, looked up once: python-docx scans every style for the default
+        on each lookup, which was most of the time of a 300-note meeting."""
+        if name not in self._style_ids:
+            self._style_ids[name] = str(self.doc.styles[name].style_id)
+        return self._style_ids[name]
+
     def heading(self, text: str, level: int) -> None:
-        self.run(self.doc.add_heading(level=level), text)
+        self.run(self.paragraph("", style="Title" if level == 0 else f"Heading {level}"), text)
 
     def run(self, paragraph: Paragraph, text: str, *, bold: bool = False) -> None:
         run = paragraph.add_run(xml_safe(text))
