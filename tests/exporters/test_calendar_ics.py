@@ -338,3 +338,25 @@ def test_a_card_that_is_milestone_and_action_item_has_one_uid_per_feed() -> None
     for feed in (stones, actions):
         assert feed["METHOD"] == "PUBLISH"
         assert str(feed.walk("VEVENT")[0]["ORGANIZER"]) == "mailto:ann@example.com"
+
+
+def test_an_end_or_start_in_the_second_pass_of_a_repeated_hour_is_written_in_utc() -> None:
+    """00:30 EDT + 90 minutes ends at 01:00 EST, the second 01:00 of the night: as a TZID wall-clock
+    time every reader would take the first 01:00 (RFC 5545), 30 minutes long instead of 90."""
+    meeting = meeting_in("America/New_York", "2026-11-01 00:30", next_minutes=90)
+    text = render_followup_ics(meeting, people=[ANN, WEI], now=NOW).decode()
+    assert "DTSTART;TZID=America/New_York:20261101T003000\r\n" in text
+    assert "DTEND:20261101T060000Z\r\n" in text
+    _, event = only_event(text.encode())
+    assert event.end - event.start == timedelta(minutes=90)
+    # A start stored before ambiguous input was refused, in the second pass: UTC too.
+    second_pass = datetime(2026, 11, 1, 6, 30, tzinfo=UTC)  # 01:30 EST
+    stored = replace(meeting, next_start=second_pass, next_minutes=30)
+    text = render_followup_ics(stored, people=[ANN, WEI], now=NOW).decode()
+    assert "DTSTART:20261101T063000Z\r\n" in text
+    assert "DTEND;TZID=America/New_York:20261101T020000\r\n" in text
+    v_start, v_end = vobject_times(text)
+    assert (v_start.astimezone(UTC), v_end.astimezone(UTC)) == (
+        second_pass,
+        second_pass + timedelta(minutes=30),
+    )
