@@ -243,6 +243,11 @@ def _followup_event(
         raise ValidationError(
             f"meeting {meeting.id} has no chair with an e-mail address; an invite needs one"
         )
+    if meeting.next_minutes < 1:
+        raise ValidationError(
+            f"the follow-up of {meeting.id} lasts {meeting.next_minutes} minutes; "
+            "an event must end after it starts"
+        )
     zone = zone_of(meeting.tz)
     start, end, timezones = _zoned(meeting.next_start, meeting.next_minutes, zone)
     organizer = _address(chair)

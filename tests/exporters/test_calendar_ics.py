@@ -360,3 +360,14 @@ def test_an_end_or_start_in_the_second_pass_of_a_repeated_hour_is_written_in_utc
         second_pass,
         second_pass + timedelta(minutes=30),
     )
+
+
+def test_a_follow_up_of_no_length_is_refused_at_input_and_at_export(world: World) -> None:
+    meetings = world.services.meetings
+    with pytest.raises(ValidationError, match="at least 1 minute, not 0"):
+        meetings.reschedule_next("M-1", NEXT_START, 0)
+    with pytest.raises(ValidationError, match="at least 1 minute, not -30"):
+        meetings.reschedule_next("M-1", NEXT_START, -30)
+    assert meetings.get("M-1").next_minutes == 60  # nothing written
+    with pytest.raises(ValidationError, match="must end after it starts"):
+        render_followup_ics(meeting_in("UTC", "2026-12-02 10:00", next_minutes=0), people=[ANN, WEI], now=NOW)
