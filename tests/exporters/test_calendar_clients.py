@@ -323,3 +323,29 @@ def _as_calcurse_keeps(moment: int, local: str) -> int:
     wall = datetime.fromtimestamp(moment, ZoneInfo(local))
     first = wall.replace(fold=0)
     return int(first.timestamp()) if wall.fold and first.utcoffset() != wall.utcoffset() else moment
+
+
+SAMPLE_ZONES = (
+    "America/New_York", "America/Santiago", "America/Havana", "America/St_Johns", "America/Asuncion",
+    "America/Mexico_City", "America/Sao_Paulo", "Europe/Berlin", "Europe/London", "Europe/Dublin",
+    "Europe/Chisinau", "Africa/Cairo", "Africa/Casablanca", "Asia/Shanghai", "Asia/Jerusalem",
+    "Asia/Gaza", "Asia/Tehran", "Asia/Kolkata", "Australia/Sydney", "Australia/Lord_Howe",
+    "Pacific/Auckland", "Pacific/Chatham", "Antarctica/Troll", "Pacific/Apia",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("key", SAMPLE_ZONES)
+def test_the_vtimezone_gives_zoneinfos_offset_at_every_moment(key: str) -> None:
+    """icalendar's own VTIMEZONE expansion (dateutil rrules, not Huddle's code) against zoneinfo, every
+    7 hours over the event's years, and in 2040-2041, far past the scanned years: the open yearly
+    rules must still be the zone's (Morocco and Gaza's are not yearly rules: only the scanned years)."""
+    component = build_vtimezone(key, 2025, 2029)
+    tz = component.to_tz()
+    zone = ZoneInfo(key)
+    spans = [(datetime(2026, 1, 1, tzinfo=UTC), datetime(2029, 12, 31, tzinfo=UTC))]
+    if key not in ("Africa/Casablanca", "Asia/Gaza"):
+        spans.append((datetime(2040, 1, 1, tzinfo=UTC), datetime(2041, 12, 31, tzinfo=UTC)))
+    for moment, stop in spans:
+        while moment < stop:
+            assert moment.astimezone(tz).utcoffset() == moment.astimezone(zone).utcoffset(), moment
+            moment += timedelta(hours=7)
