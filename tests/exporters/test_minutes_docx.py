@@ -199,21 +199,26 @@ def test_an_unknown_zone_is_a_validation_error(world: World) -> None:
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def to_pdf(data: bytes, folder: Path) -> Path:
+    """``data`` (a .docx) laid out by LibreOffice into ``folder``/minutes.pdf, with a private profile."""
+    source = folder / "minutes.docx"
+    source.write_bytes(data)
+    profile = folder / "lo-profile"
+    subprocess.run(
+        [str(SOFFICE), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(folder), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return folder / "minutes.pdf"
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(
     SOFFICE is None or shutil.which("pdftotext") is None,
     reason="LibreOffice (libreoffice-writer-nogui) and pdftotext (poppler-utils) are not installed",
 )
 def test_libreoffice_lays_out_chinese_text_and_the_action_table(world: World, tmp_path: Path) -> None:
-    source = tmp_path / "minutes.docx"
-    source.write_bytes(render(world))
-    profile = tmp_path / "lo-profile"
-    subprocess.run(
-        [str(SOFFICE), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    pdf = tmp_path / "minutes.pdf"
+    pdf = to_pdf(render(world), tmp_path)
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
@@ -346,15 +351,7 @@ def test_libreoffice_pages_have_the_paper_size_and_nothing_in_the_margins(
     meeting = world.meeting
     text = "行动项 {} prepare the launch checklist"
     many = tuple(replace(meeting.actions[0], card_id=f"X-{i}", text=text.format(i)) for i in range(40))
-    source = tmp_path / "minutes.docx"
-    source.write_bytes(render(world, replace(meeting, actions=meeting.actions + many), paper=paper))
-    profile = tmp_path / "lo-profile"
-    subprocess.run(
-        [str(SOFFICE), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    pdf = tmp_path / "minutes.pdf"
+    pdf = to_pdf(render(world, replace(meeting, actions=meeting.actions + many), paper=paper), tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
     assert size is not None
