@@ -22,6 +22,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
+_DayRule = tuple[str, int, int]
+"""(kind, day, weekday): ``("on-or-after", 8, 6)`` is the Sunday on or after the 8th, i.e. the 2nd
+Sunday; ``("last", 0, 6)`` the last Sunday; ``("day", 21, -1)`` the 21st whatever the weekday."""
 _WEEKDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _EPOCH_START = datetime(1970, 1, 1, tzinfo=UTC).replace(tzinfo=None)
 """DTSTART of the single observance of a zone that has no transitions in the scanned years."""
@@ -49,17 +52,17 @@ class _Transition:
     def shape(self) -> tuple[object, ...]:
         """What must stay the same from year to year for one yearly RRULE to describe the change."""
         local = self.local
-        return (self.before, self.after, local.month, local.weekday(), local.time())
+        return (self.before, self.after, local.month, local.time())
 
-    def day_rules(self) -> frozenset[tuple[str, int]]:
-        """Every BYDAY/BYMONTHDAY form this year's date fits: nth weekday, last weekday, fixed day,
-        and "weekday on or after day D" for each possible D."""
-        day = self.local.day
+    def day_rules(self) -> frozenset[_DayRule]:
+        """Every BYDAY/BYMONTHDAY form this year's date fits: the weekday on or after day D (for each
+        possible D; D = 1, 8, 15, 22 is the 1st to 4th weekday), the last weekday, the fixed day."""
+        day, weekday = self.local.day, self.local.weekday()
         length = _calendar.monthrange(self.local.year, self.local.month)[1]
-        rules = {("day", day)}
-        rules.update(("on-or-after", first) for first in range(max(1, day - 6), day + 1))
+        rules = {("day", day, -1)}
+        rules.update(("on-or-after", first, weekday) for first in range(max(1, day - 6), day + 1))
         if day + 7 > length:
-            rules.add(("last", 0))
+            rules.add(("last", 0, weekday))
         return frozenset(rules)
 
 
@@ -93,25 +96,29 @@ def _transitions(zone: ZoneInfo, first_year: int, last_year: int) -> tuple[_Stat
     return initial, found
 
 
-def _byday(rules: frozenset[tuple[str, int]], weekday: int) -> dict[str, object]:
-    """The RRULE day parts for the simplest form in ``rules`` (nth weekday, last, fixed day, range)."""
-    code = _WEEKDAY[weekday]
-    for first in (1, 8, 15, 22):
-        if ("on-or-after", first) in rules:
-            return {"BYDAY": f"{(first - 1) // 7 + 1}{code}"}
-    if ("last", 0) in rules:
-        return {"BYDAY": f"-1{code}"}
-    days = sorted(value for kind, value in rules if kind == "day")
-    if days:
-        return {"BYMONTHDAY": days[0]}
-    first = min(value for kind, value in rules if kind == "on-or-after")
-    return {"BYDAY": code, "BYMONTHDAY": list(range(first, first + 7))}
+def _byday(rules: frozenset[_DayRule]) -> dict[str, object]:
+    """The RRULE day parts for the simplest form in ``rules``: nth weekday, last weekday, fixed day,
+    else "weekday on or after day D" as BYDAY with seven BYMONTHDAYs (RFC 5545 has no shorter form)."""
+    for kind, day, weekday in sorted(rules):
+        if kind == "on-or-after" and day in (1, 8, 15, 22):
+            return {"BYDAY": f"{(day - 1) // 7 + 1}{_WEEKDAY[weekday]}"}
+    for kind, _, weekday in rules:
+        if kind == "last":
+            return {"BYDAY": f"-1{_WEEKDAY[weekday]}"}
+    for kind, day, _ in rules:
+        if kind == "day":
+            return {"BYMONTHDAY": day}
+    kind, first, weekday = min(rules)
+    return {"BYDAY": _WEEKDAY[weekday], "BYMONTHDAY": list(range(first, first + 7))}
 
 
-def _runs(transitions: list[_Transition]) -> list[tuple[list[_Transition], frozenset[tuple[str, int]]]]:
+_Run = tuple[list[_Transition], frozenset[_DayRule]]
+
+
+def _runs(transitions: list[_Transition]) -> list[_Run]:
     """Consecutive yearly transitions of one shape whose dates share a day rule, as one run each."""
-    open_runs: list[tuple[list[_Transition], frozenset[tuple[str, int]]]] = []
-    done: list[tuple[list[_Transition], frozenset[tuple[str, int]]]] = []
+    open_runs: list[_Run] = []
+    done: list[_Run] = []
     for change in transitions:
         placed = False
         for index, (members, rules) in enumerate(open_runs):
@@ -162,13 +169,12 @@ def build_vtimezone(key: str, first_year: int, last_year: int) -> Timezone:
     for members, rules in _runs(transitions):
         head = members[0]
         observance = _observance(head.before, head.after, head.local)
-        # A single change in the last scanned year is no evidence of a yearly rule (Morocco's
-        # Ramadan changes): only a pattern seen in two or more years runs on.
-        still_in_force = len(members) > 1 and members[-1].local.year >= last_year
-        if len(members) > 1 or still_in_force:
+        # A change seen in one year only is no evidence of a yearly rule (Morocco's Ramadan
+        # changes): it stays a single onset. A pattern still seen in the last scanned year runs on.
+        if len(members) > 1:
             recur: dict[str, object] = {"FREQ": "YEARLY", "BYMONTH": head.local.month}
-            recur.update(_byday(rules, head.local.weekday()))
-            if not still_in_force:
+            recur.update(_byday(rules))
+            if members[-1].local.year < last_year:
                 recur["UNTIL"] = members[-1].at
             observance.add("rrule", vRecur(recur))
         timezone.add_component(observance)
