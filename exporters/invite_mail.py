@@ -64,8 +64,7 @@ def build_invite_message(
       that alternative part and the .docx as an attachment named ``minutes_filename``.
     - From is the sender address with the chair's name; To lists every attendee with an address
       except the sender and the chair; Subject says "Invitation", "Updated invitation" (SEQUENCE > 0)
-      or "Cancelled".
-      Non-ASCII names and subjects are encoded by the e-mail package (RFC 2047).
+      or "Cancelled". Non-ASCII names and subjects are encoded by the e-mail package (RFC 2047).
     - The message is 7-bit clean, so any relay takes it without ``BODY=8BITMIME``: a text part that
       is not ASCII is quoted-printable, the attachment base64.
     - The attachment is named twice, for every mail client: RFC 2231 ``filename*`` on
@@ -156,29 +155,27 @@ def _name_for_every_client(part: EmailMessage, filename: str) -> None:
     Written as raw, pre-folded header lines (``set_raw``; :data:`POLICY` emits raw lines as they
     are): the e-mail package would otherwise decode the encoded word inside the quoted ``name``
     when it folds the header and turn it back into RFC 2231, which is what Outlook and QQ Mail
-    cannot read. Every line stays under 78 characters.
+    cannot read. Continuation lines stay under 78 characters (the first holds the media type,
+    which cannot be folded). An ASCII name is written plainly in both places.
     """
     if filename.isascii() and filename.isprintable():
         plain = filename.replace("\\", "\\\\").replace('"', '\\"')
-        del part["Content-Type"], part["Content-Disposition"]
-        part.set_raw("Content-Type", f'{"/".join(DOCX_TYPE)};\n name="{plain}"')
-        part.set_raw("Content-Disposition", f'attachment;\n filename="{plain}"')
-        return
-    words = Header(filename, "utf-8", header_name="Content-Type").encode(maxlinelen=76).split()
-    name = "\n ".join(words)
-    # Continuations end on whole characters: some readers decode each piece on its own.
-    chunks = [""]
-    for char in filename:
-        piece = quote(char, safe="")
-        if len(chunks[-1]) + len(piece) > 54:
-            chunks.append("")
-        chunks[-1] += piece
-    if len(chunks) == 1:
-        disposition = f"filename*=utf-8''{chunks[0]}"
+        name, disposition = plain, f'filename="{plain}"'
     else:
-        first = f"filename*0*=utf-8''{chunks[0]}"
-        rest = [f"filename*{n}*={chunk}" for n, chunk in enumerate(chunks[1:], 1)]
-        disposition = ";\n ".join([first, *rest])
+        name = "\n ".join(Header(filename, "utf-8", header_name="Content-Type").encode(maxlinelen=76).split())
+        # Continuations end on whole characters: some readers decode each piece on its own.
+        chunks = [""]
+        for char in filename:
+            piece = quote(char, safe="")
+            if len(chunks[-1]) + len(piece) > 54:
+                chunks.append("")
+            chunks[-1] += piece
+        if len(chunks) == 1:
+            disposition = f"filename*=utf-8''{chunks[0]}"
+        else:
+            pieces = [f"filename*{n}*={chunk}" for n, chunk in enumerate(chunks)]
+            pieces[0] = f"filename*0*=utf-8''{chunks[0]}"
+            disposition = ";\n ".join(pieces)
     del part["Content-Type"], part["Content-Disposition"]
     part.set_raw("Content-Type", f'{"/".join(DOCX_TYPE)};\n name="{name}"')
     part.set_raw("Content-Disposition", f"attachment;\n {disposition}")
