@@ -23,6 +23,8 @@ from tui.wiring import ClosableJournal
 
 POLL_SECONDS = 0.2
 """How often an idle loop checks whether it was cancelled."""
+CANCEL_GRACE_SECONDS = 2.0
+"""A cancelled loop (the app is exiting) keeps going this long for the screen's ``stop()``."""
 FLUSH_SECONDS = 1.0
 """How long a hang-up waits for submitted lines to reach the journal (each takes well under 1 ms)."""
 
@@ -114,6 +116,7 @@ class MeetingRecorder:
         self._load_wanted = threading.Event()
         self._journal_stopped = threading.Event()
         self._stopping = threading.Event()
+        self._cancelled_at: float | None = None
         self.finished = threading.Event()
         """Set when the data-file loop has drained its queue and tidied the journal."""
         self.keep_journal = False
@@ -198,8 +201,7 @@ class MeetingRecorder:
                 try:
                     item = self._journal_queue.get(timeout=POLL_SECONDS)
                 except queue.Empty:
-                    if cancelled():
-                        self.stop()
+                    self._check_cancelled(cancelled)
                     continue
                 if item is None:
                     return
@@ -222,8 +224,7 @@ class MeetingRecorder:
             try:
                 item = self._db_queue.get(timeout=POLL_SECONDS)
             except queue.Empty:
-                if cancelled():
-                    self.stop()
+                self._check_cancelled(cancelled)
                 continue
             if item is None:
                 break
@@ -258,6 +259,19 @@ class MeetingRecorder:
         self._db_queue.put(_Task("compact", lambda: self._compact(draft)))
 
     # --- helpers ------------------------------------------------------------------------------------
+
+    def _check_cancelled(self, cancelled: Callable[[], bool]) -> None:
+        """On exit Textual cancels the workers before the screen closes the recorder: wait a little for
+        the screen's ``stop()`` (it journals the draft and says whether to keep the journal), then stop
+        anyway, keeping the journal, since what the line held is unknown."""
+        if self._stopping.is_set() or not cancelled():
+            return
+        now = time.monotonic()
+        if self._cancelled_at is None:
+            self._cancelled_at = now
+        elif now - self._cancelled_at >= CANCEL_GRACE_SECONDS:
+            self.keep_journal = True
+            self.stop()
 
     def _compact(self, draft: str) -> None:
         """Replace the journal, in one atomic step, with what is not in the data file yet: lines in flight
