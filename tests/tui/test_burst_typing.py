@@ -180,3 +180,30 @@ async def test_returning_to_the_meeting_puts_the_cursor_in_the_capture_line(cont
         await until(pilot, lambda: app.screen is screen)
         await until(pilot, lambda: screen.minutes_log.capture_input.has_focus)
         assert isinstance(app.screen, LiveMeetingScreen)
+
+
+async def test_a_hang_up_in_the_middle_of_enter_journals_the_line_once_and_no_stale_draft(
+    context: Context,
+) -> None:
+    meeting = start_meeting(context)
+    app = HuddleApp(context, start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_live(pilot)
+        capture = screen.minutes_log.capture_input
+        record = capture.submit
+        assert record is not None
+
+        def record_then_hang_up(text: str) -> bool:
+            """The signal handler runs after the line is recorded, before the capture line is cleared."""
+            recorded = record(text)
+            app.run_flush_hooks()
+            return recorded
+
+        capture.submit = record_then_hang_up
+        post_burst(app, "said just before the link dropped", ENTER)
+        await until(
+            pilot, lambda: not screen.pending and bool(context.services.meetings.get(meeting.id).notes)
+        )
+        records = list(MeetingJournal(context.db_path, meeting.id, context.os_user).records())
+        assert [r["text"] for r in records if r["t"] == "entry"] == ["said just before the link dropped"]
+        assert [r for r in records if r["t"] == "draft"] == []

@@ -270,8 +270,15 @@ class LiveMeetingScreen(Screen[None]):
         self.recorder.stop()
 
     def flush_journal(self) -> None:
-        """SIGHUP/SIGTERM: write the current draft to the journal now."""
-        if not self.follow:
+        """SIGHUP/SIGTERM: journal every submitted line and the current draft now (in the signal handler).
+
+        If the signal arrived in the middle of an Enter, the line is neither the draft nor recorded:
+        flush once that Enter is done instead.
+        """
+        capture = self._capture
+        if capture is not None and capture.submitting:
+            capture.after_submit = self.flush_journal
+        elif not self.follow:
             self.recorder.flush_now(self.draft)
 
     # --- threads --------------------------------------------------------------------------------------
@@ -484,8 +491,7 @@ class LiveMeetingScreen(Screen[None]):
             log.capture_input.focus()
             self.preview_line()
             return
-        if self.record_line(f"/{command} {text}"):
-            log.clear_input()
+        log.capture_input.submit_line(f"/{command} {text}")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (self.follow and action in ("capture", "next_item", "previous_item", "end_meeting"))

@@ -41,6 +41,10 @@ class CaptureInput(Input):
     def __init__(self, submit: Submit | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.submit = submit
+        self.submitting = False
+        """True from the moment a line is handed to ``submit`` until it is cleared."""
+        self.after_submit: Callable[[], object] | None = None
+        """Run once the submission in progress is over (a hang-up flush arriving in the middle of it)."""
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key in SUBMIT_KEYS:
@@ -59,10 +63,23 @@ class CaptureInput(Input):
         if rest:
             self.insert_text_at_cursor(rest)
 
-    def submit_line(self) -> None:
-        """Hand the current text to ``submit``; clear it if it was recorded, keep it if refused."""
-        if self.submit is not None and self.submit(self.value):
-            self.clear()
+    def submit_line(self, text: str | None = None) -> None:
+        """Hand ``text`` (default: the line) to ``submit``; clear the line if it was recorded.
+
+        A signal handler can run between any two steps here; ``submitting`` tells it that the line is
+        neither a draft nor recorded yet, so it can ask to run ``after_submit`` instead.
+        """
+        if self.submit is None:
+            return
+        self.submitting = True
+        try:
+            if self.submit(self.value if text is None else text):
+                self.clear()
+        finally:
+            self.submitting = False
+            after, self.after_submit = self.after_submit, None
+            if after is not None:
+                after()
 
     def clear(self) -> None:
         """Empty the line without posting ``Changed`` (the screen shows what was recorded instead)."""
