@@ -132,6 +132,10 @@ def run_one(index: int, db: Path, meeting_id: str, rng: random.Random) -> Outcom
     if typist is not None:
         outcome.saved_after, outcome.draft_after = saved_lines(db, meeting_id)
         check_saved(outcome, [typed_line(index, n) for n in range(1, len(outcome.sent) + 2)])
+        if outcome.problems:
+            journal = list(MeetingJournal(db, meeting_id, os_user()).records())
+            notes = [n.text for n in make_context(db, FixedClock()).services.meetings.get(meeting_id).notes]
+            outcome.problems.append(f"journal ends {journal[-4:]}; data file ends {notes[-2:]}")
     return outcome
 
 

@@ -468,9 +468,14 @@ class LiveMeetingScreen(Screen[None]):
         entry = JournalEntry.from_capture(capture, index)
         self.pending[entry.id] = entry
         self.recorder.capture(entry)
+        # Drawn after this key: if the screen is closing (a hang-up while keys are still queued), a
+        # failing redraw must not keep the recorded line in the capture line, to be journaled again.
+        self.call_next(self._show_recorded, capture)
+        return True
+
+    def _show_recorded(self, capture: Capture) -> None:
         self.minutes_log.set_preview(capture.describe().replace("→", "✓", 1), hint=True)
         self._show_minutes()
-        return True
 
     def _in_order(self, callback: Callable[[], object]) -> None:
         """Run a priority key's action after the keys typed before it (see ``MinutesLog.after_typed``)."""
@@ -526,7 +531,9 @@ class LiveMeetingScreen(Screen[None]):
         agenda = _moved(
             list(self.view.meeting.agenda), self.view.meeting.current_item, index, self.context.clock()
         )
-        self.show(replace(self.view, meeting=replace(self.view.meeting, agenda=agenda, current_item=index)))
+        # The next line typed belongs to the new item at once; the redraw follows this key (as above).
+        self.view = replace(self.view, meeting=replace(self.view.meeting, agenda=agenda, current_item=index))
+        self.call_next(self.show, self.view)
 
     @on(AgendaPanel.GotoRequested)
     def goto_item(self, message: AgendaPanel.GotoRequested) -> None:
