@@ -207,3 +207,20 @@ async def test_a_hang_up_in_the_middle_of_enter_journals_the_line_once_and_no_st
         records = list(MeetingJournal(context.db_path, meeting.id, context.os_user).records())
         assert [r["text"] for r in records if r["t"] == "entry"] == ["said just before the link dropped"]
         assert [r for r in records if r["t"] == "draft"] == []
+
+
+async def test_keys_still_queued_when_the_app_exits_are_recorded_once(context: Context) -> None:
+    meeting = start_meeting(context)
+    app = HuddleApp(context, start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_live(pilot)
+        capture = screen.minutes_log.capture_input
+        for key in [*key_events("typed as the link dropped"), events.Key("enter", "\r")]:
+            capture.post_message(key)
+        app.exit()  # the capture line applies its queued keys while the screens close
+    assert screen.recorder.finished.wait(timeout=10)
+    assert capture.value == ""
+    notes = [n.text for n in context.services.meetings.get(meeting.id).notes]
+    assert notes == ["typed as the link dropped"]
+    records = list(MeetingJournal(context.db_path, meeting.id, context.os_user).records())
+    assert draft_record("typed as the link dropped") not in records

@@ -402,6 +402,8 @@ class LiveMeetingScreen(Screen[None]):
 
     def _show_actions(self, view: MeetingView) -> None:
         box = self.query_one("#open-actions", VerticalScroll)
+        if not box.is_attached:
+            return  # the screen is closing: nothing to draw
         today = self.context.clock().astimezone(get_zone(view.meeting.tz)).date()
         carried = set(view.meeting.carried_over)
         rows = [ActionItemRow(a, c, today=today, carried=a.card_id in carried) for a, c in view.open_actions]

@@ -166,6 +166,8 @@ class MinutesLog(Vertical):
     def show_entries(self, lines: list[MinuteLine]) -> None:
         """Show ``lines`` in order; rows are reused by entry id so only changes repaint."""
         scroller = self.query_one("#minutes-entries", VerticalScroll)
+        if not scroller.is_attached:
+            return  # closing with its screen (keys still queued at exit are applied): nothing to draw
         at_end = scroller.scroll_y >= scroller.max_scroll_y - 1
         wanted = {line.id for line in lines}
         for entry_id in [i for i in self._rows if i not in wanted]:
