@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
-from docx.shared import Cm, Mm, Pt
+from docx.shared import Emu, Pt
 
+from domain.errors import ValidationError
 from domain.models import Card, Person
 from domain.rules import is_done, milestone_finished_at
 from domain.services.changes import impact_text
@@ -24,8 +25,12 @@ from exporters._text import display_name, index_people, xml_safe, zone_of
 from exporters.minutes_docx import (
     EAST_ASIA_FONT,
     EAST_ASIA_LANG,
+    PAPERS,
     _add_page_numbers,
+    _drop_template_leftovers,
     _has_cjk,
+    _reproducible_zip,
+    _set_page,
     _set_style_fonts,
     _Writer,
 )
@@ -33,16 +38,14 @@ from exporters.minutes_docx import (
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
 
-TEXT_WIDTH_CM = 16.0
-"""A4 (21 cm) less two 2.5 cm margins: every table's columns add up to at most this."""
 TABLE_FONT = Pt(9)
 """Tables are set a little smaller than the text so an ISO date fits a 2.4 cm column."""
 
 
 def render_report_docx(
-    report: CloseReport, *, now: datetime, tz: str, east_asia_font: str = EAST_ASIA_FONT
+    report: CloseReport, *, now: datetime, tz: str, east_asia_font: str = EAST_ASIA_FONT, paper: str = "a4"
 ) -> bytes:
-    """Return the close report of ``report.project`` as an A4 .docx file.
+    """Return the close report of ``report.project`` as a .docx file (A4 unless ``paper="letter"``).
 
     Contract:
     - Sections in order: title block (project, vision, state, close reason, report date), SMART goals
@@ -54,14 +57,18 @@ def render_report_docx(
     - Dates are calendar days in ``tz``; an unknown zone raises ValidationError.
     - Chinese text is set in ``east_asia_font`` (as in the minutes); "Page N of M" on every page.
     - Core properties: title, author (who closed it, else "Huddle"), created = the close (else ``now``),
-      modified = ``now``; nothing of the template's remains.
+      modified = ``now``; nothing of the template's remains (as in the minutes); zip entries are
+      stamped ``now``, so one report rendered twice with the same ``now`` is byte-identical.
+    - Page set-up and table sizing are the minutes' own: columns share the text width.
     """
+    if paper not in PAPERS:
+        raise ValidationError(f"paper {paper!r} is not one of: {', '.join(PAPERS)}")
     zone = zone_of(tz)
     people = index_people(report.people)
     doc: DocumentObject = Document()
-    _a4(doc)
+    text_width = _set_page(doc, paper)
     _set_style_fonts(doc, east_asia_font)
-    writer = _Writer(doc, east_asia_font)
+    writer = _Writer(doc, east_asia_font, text_width)
     project = report.project
 
     def day(moment: datetime | None) -> str:
@@ -197,40 +204,33 @@ def render_report_docx(
 
     _add_page_numbers(doc, writer)
     _set_properties(doc, report, people, now)
+    _drop_template_leftovers(doc)
     out = BytesIO()
     doc.save(out)
-    return out.getvalue()
+    return _reproducible_zip(out.getvalue(), now)
 
 
 def _day(value: date | None) -> str:
     return "—" if value is None else value.isoformat()
 
 
-def _a4(doc: DocumentObject) -> None:
-    for section in doc.sections:
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.left_margin = section.right_margin = Cm(2.5)
-        section.top_margin = section.bottom_margin = Cm(2.5)
-
-
 def _grid(
-    writer: _Writer, header: Sequence[str], rows: Sequence[Sequence[str]], widths_cm: Sequence[float]
+    writer: _Writer, header: Sequence[str], rows: Sequence[Sequence[str]], shares: Sequence[float]
 ) -> None:
-    """A grid table with a bold header row repeated on each page, or "None." when there are no rows."""
+    """A grid table whose columns share the text width by ``shares``, with a bold header row repeated
+    on each page; "None." when there are no rows."""
     if not rows:
         writer.paragraph("None.")
         return
-    assert sum(widths_cm) <= TEXT_WIDTH_CM + 0.01, "table wider than the text"
     doc = writer.doc
     table = doc.add_table(rows=len(rows) + 1, cols=len(header))
     table.style = doc.styles["Table Grid"]
-    table.autofit = False
-    widths = [Cm(w) for w in widths_cm]
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
+    total = sum(shares)
+    widths = [Emu(int(writer.text_width * share / total)) for share in shares]
+    widths[-1] = Emu(writer.text_width - sum(widths[:-1]))
+    writer._size(table, widths)
     for row, values in zip(table.rows, [header, *rows], strict=True):
-        for cell, value, width in zip(row.cells, values, widths, strict=True):
-            cell.width = width
+        for cell, value in zip(row.cells, values, strict=True):
             paragraph = cell.paragraphs[0]
             writer.run(paragraph, value, bold=values is header)
             paragraph.runs[-1].font.size = TABLE_FONT

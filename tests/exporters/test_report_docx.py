@@ -206,3 +206,15 @@ def test_libreoffice_lays_it_out_and_pdftoppm_draws_the_pages(closed: Services, 
     if shutil.which("pdffonts"):
         fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
         assert "CJK" in fonts, "Chinese text was not set in a CJK font"
+
+
+def test_same_project_same_moment_same_bytes_and_letter_paper(closed: Services) -> None:
+    assert render(closed) == render(closed)
+    letter = render_report_docx(closed.closing.report(), now=closed.clock(), tz="UTC", paper="letter")
+    section = docx.Document(BytesIO(letter)).sections[0]
+    assert section.page_width is not None
+    assert round(section.page_width.inches, 1) == 8.5
+    from domain.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="paper 'a5'"):
+        render_report_docx(closed.closing.report(), now=closed.clock(), tz="UTC", paper="a5")
