@@ -20,7 +20,17 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from domain.errors import StorageError
-from domain.models import Activity, Card, ChangeRequest, Department, Meeting, Person, Project, Risk
+from domain.models import (
+    Activity,
+    Card,
+    ChangeRequest,
+    Department,
+    Meeting,
+    Person,
+    Project,
+    PublishedEvent,
+    Risk,
+)
 from storage import codecs
 from storage.files import (
     append_lines,
@@ -224,6 +234,9 @@ class TinyUnitOfWork:
             db, "change_requests", codecs.change_to_doc, codecs.change_from_doc
         )
         self.activity = ActivityTable(db, archive)
+        self.published = TableRepository[PublishedEvent](
+            db, "published", codecs.published_to_doc, codecs.published_from_doc
+        )
 
     _DATA_TABLES = (
         "departments",
@@ -234,6 +247,7 @@ class TinyUnitOfWork:
         "meetings",
         "change_requests",
         "activity",
+        "published",
     )
 
     def is_empty(self) -> bool:
@@ -243,7 +257,7 @@ class TinyUnitOfWork:
         for name in self._DATA_TABLES:
             self._db.table(name, cache_size=0).truncate()
         for repo in (self.departments, self.people, self.projects, self.cards, self.risks, self.meetings,
-                     self.change_requests):  # fmt: skip
+                     self.change_requests, self.published):  # fmt: skip
             repo.forget_index()
 
     def next_number(self, counter: str) -> int:
