@@ -120,8 +120,8 @@ def fetch_replies(services: Services, config: ImapConfig, env: Mapping[str, str]
         client = _connect(target)
         try:
             if target.password is not None:
-                _login(client, target.username, target.password)
-            _ok(client.select(_quote(target.mailbox)), f"cannot open the mailbox {target.mailbox!r}")
+                login(client, target.username, target.password)
+            _ok(client.select(quote_mailbox(target.mailbox)), f"cannot open the mailbox {target.mailbox!r}")
             processed: list[str] = []
             for uid in _unseen_with_calendar(client):
                 source = f"imap:{target.mailbox}/{uid}"
@@ -161,7 +161,7 @@ def _connect(target: ImapTarget) -> imaplib.IMAP4:
     return client
 
 
-def _login(client: imaplib.IMAP4, username: str, password: str) -> None:
+def login(client: imaplib.IMAP4, username: str, password: str) -> None:
     """LOGIN, or AUTHENTICATE PLAIN (UTF-8, RFC 4616) for a name or password LOGIN cannot carry."""
     if username.isascii() and password.isascii():
         client.login(username, password)
@@ -196,9 +196,15 @@ def _mark_processed(client: imaplib.IMAP4, target: ImapTarget, uids: list[str]) 
     ids = ",".join(uids)
     if target.move_to:
         if b"MOVE" in _capabilities(client):
-            _ok(client.uid("MOVE", ids, _quote(target.move_to)), f"cannot move replies to {target.move_to!r}")
+            _ok(
+                client.uid("MOVE", ids, quote_mailbox(target.move_to)),
+                f"cannot move replies to {target.move_to!r}",
+            )
             return
-        _ok(client.uid("COPY", ids, _quote(target.move_to)), f"cannot copy replies to {target.move_to!r}")
+        _ok(
+            client.uid("COPY", ids, quote_mailbox(target.move_to)),
+            f"cannot copy replies to {target.move_to!r}",
+        )
         _ok(client.uid("STORE", ids, "+FLAGS.SILENT", r"(\Seen \Deleted)"), "cannot flag replies")
         if b"UIDPLUS" in _capabilities(client):
             client.uid("EXPUNGE", ids)
@@ -229,7 +235,7 @@ def _flatten(data: list[object]) -> bytes:
     return b" ".join(parts)
 
 
-def _quote(name: str) -> str:
+def quote_mailbox(name: str) -> str:
     """A mailbox name as an IMAP quoted string in modified UTF-7 (RFC 3501 5.1.3), so a Chinese
     folder name reaches the server as the name the mail client shows (``imap_target`` refused
     quotes and backslashes)."""

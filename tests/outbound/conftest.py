@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import grp
 import imaplib
 import os
 import pwd
@@ -103,8 +104,10 @@ class Dovecot:
     ca_file: Path | None
 
     def client(self) -> imaplib.IMAP4:
+        from outbound.imap import login
+
         client = imaplib.IMAP4("127.0.0.1", self.port, timeout=20)
-        client.login(IMAP_USER, IMAP_PASSWORD)
+        login(client, IMAP_USER, IMAP_PASSWORD)
         return client
 
     def append(self, message: bytes, mailbox: str = "INBOX") -> None:
@@ -172,7 +175,7 @@ base_dir = {folder}/run
 state_dir = {folder}/state
 instance_name = huddle-test-{port}
 default_internal_user = {account.pw_name}
-default_internal_group = {account.pw_gid}
+default_internal_group = {grp.getgrgid(account.pw_gid).gr_name}
 default_login_user = {account.pw_name}
 first_valid_uid = 0
 mail_location = maildir:{folder}/mail/%u
