@@ -9,6 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import icalendar
 import pytest
@@ -42,9 +43,9 @@ class Vdir:
     def sync(self, check: bool = True) -> subprocess.CompletedProcess[str]:
         return self.run("sync", check=check)
 
-    def events(self) -> dict[str, tuple[Path, icalendar.Event]]:
+    def events(self) -> dict[str, tuple[Path, Any]]:
         """UID -> (file, VEVENT) in the local folder vdirsyncer keeps."""
-        found: dict[str, tuple[Path, icalendar.Event]] = {}
+        found: dict[str, tuple[Path, Any]] = {}
         for path in sorted(self.folder.glob("*.ics")):
             calendar = icalendar.Calendar.from_ical(path.read_bytes())
             for event in calendar.walk("VEVENT"):
