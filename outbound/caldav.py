@@ -242,6 +242,10 @@ class _Push:
             if found and record.etag and found[0].etag != record.etag and not self.force:
                 self.problems.append(self._changed(record.summary, record.uid, "removed"))
             return
+        if not _same_server(record.href, self.target.url):
+            self.removed.pop()
+            self.problems.append(f"{record.summary} ({record.uid}): recorded at another server, not removed")
+            return
         headers = {} if self.force or not record.etag else {"If-Match": record.etag}
         response = self.client.request(record.href, "DELETE", "", headers)
         if response.status in (200, 202, 204, 404, 410):
@@ -278,8 +282,9 @@ class _Push:
             etag = item.findtext(f".//{DAV}getetag") or ""
             data = item.findtext(f".//{CALDAV}calendar-data") or ""
             # text-match is a substring match: keep only the exact UID.
-            if href and uid in _uids(data):
-                found.append(_Found(urljoin(self.target.url, href), etag))
+            url = urljoin(self.target.url, href or "")
+            if href and uid in _uids(data) and _same_server(url, self.target.url):
+                found.append(_Found(url, etag))
         return found
 
     def _put(
@@ -329,6 +334,12 @@ class _Push:
 def _same(a: str, b: str) -> bool:
     """Two resource URLs name the same object (servers differ in how they percent-encode ``@``)."""
     return unquote(urlsplit(a).path) == unquote(urlsplit(b).path)
+
+
+def _same_server(url: str, base: str) -> bool:
+    """``url`` is on the calendar's own server: the login is never sent where a response points elsewhere."""
+    a, b = urlsplit(url), urlsplit(base)
+    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
 
 
 def _uids(data: str) -> Sequence[str]:

@@ -3,10 +3,10 @@
 Only unread messages whose MIME structure holds a calendar part (``text/calendar``,
 ``application/ics`` or an ``.ics`` file, seen in BODYSTRUCTURE without downloading the mail) are
 fetched, with ``BODY.PEEK`` so reading does not mark them. After the answers are stored, the
-messages that held a calendar are flagged ``\\Seen`` (or moved to ``move_to``) so the next fetch
-skips them; every other mail in the box is left exactly as it was. Settings come from ``[imap]``
-and ``HUDDLE_IMAP_*``; the password only from the variable ``password_env`` names, never sent
-unencrypted to another machine, never in a message.
+messages that held a reply are flagged ``\\Seen`` (or moved to ``move_to``) so the next fetch
+skips them; every other mail in the box, invitations included, is left exactly as it was.
+Settings come from ``[imap]`` and ``HUDDLE_IMAP_*``; the password only from the variable
+``password_env`` names, never sent unencrypted to another machine, never in a message.
 """
 
 from __future__ import annotations
@@ -128,12 +128,12 @@ def fetch_replies(services: Services, config: ImapConfig, env: Mapping[str, str]
                 try:
                     found = parse_replies(_fetch(client, uid), printable(source))
                 except ValidationError as exc:
-                    notes.append(f"{exc} (marked as read)")
-                    found = []
-                if not found:
-                    notes.append(f"{source}: no calendar reply (METHOD:REPLY) in it")
-                replies += found
-                processed.append(uid)
+                    notes.append(f"{exc} (left unread)")
+                    continue
+                if found:
+                    # Only replies are marked: an invitation to someone else's meeting must stay unread.
+                    replies += found
+                    processed.append(uid)
             outcomes = tuple(services.rsvp.record_replies(replies)) if replies else ()
             _mark_processed(client, target, processed)
         finally:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from domain.errors import DeliveryError, ValidationError
+from exporters.invite_mail import build_invite_message
 from outbound.imap import fetch_replies, quote_mailbox
 from tests.exporters.conftest import World, cli_env
 from tests.outbound.conftest import IMAP_PASSWORD, IMAP_USER, Dovecot, reply_ics, reply_mail
@@ -76,6 +77,12 @@ def test_fetch_records_replies_marks_them_read_and_leaves_other_mail(world: Worl
         reply_mail(reply_ics("other@x", "bob@example.com", "ACCEPTED"), "bob@example.com", subject="stray")
     )
     dovecot.append(b"From: boss@example.com\r\nSubject: lunch\r\n\r\nLunch at 12?\r\n")
+    invitation = build_invite_message(
+        world.meeting, people=world.services.directory.people(), sender="ann@example.com", now=world.clock()
+    )
+    del invitation["Subject"]
+    invitation["Subject"] = "someone else's invitation"
+    dovecot.append(bytes(invitation))
 
     result = fetch(world, dovecot)
     assert result.returncode == 0, result.stderr
@@ -90,6 +97,7 @@ def test_fetch_records_replies_marks_them_read_and_leaves_other_mail(world: Worl
     flags = dovecot.flags()
     assert all("\\Seen" in flags[s] for s in ("bob", "wei 谢绝", "stray")), flags
     assert "\\Seen" not in flags["lunch"], "ordinary mail must stay unread"
+    assert "\\Seen" not in flags["someone else's invitation"], "an invitation is not a reply"
 
     # Nothing is read twice; a later reply is.
     assert json.loads(fetch(world, dovecot).stdout)["replies"] == []
