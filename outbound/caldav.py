@@ -22,7 +22,7 @@ sent over plain http to another machine and never appear in a message.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -154,7 +154,14 @@ def push_calendar(
             password=target.password,
             timeout=CALDAV_TIMEOUT,
         ) as client:
-            session = _Push(client, target, now=now, dry_run=dry_run, force=force)
+            session = _Push(
+                client,
+                target,
+                now=now,
+                dry_run=dry_run,
+                force=force,
+                latest=lambda uid: _record(services, target.url, uid),
+            )
             for obj in objects:
                 session.publish(obj, records.get(obj.uid))
             for record in stale:
@@ -183,6 +190,10 @@ def push_calendar(
     )
 
 
+def _record(services: Services, calendar: str, uid: str) -> PublishedEvent | None:
+    return next((p for p in services.publishing.published(calendar) if p.uid == uid), None)
+
+
 @dataclass(frozen=True, slots=True)
 class _Found:
     href: str
@@ -192,8 +203,20 @@ class _Found:
 class _Push:
     """One push over one connection: what was written, removed and refused, in order."""
 
-    def __init__(self, client: DAVClient, target: CalDavTarget, *, now: datetime, dry_run: bool, force: bool):
+    def __init__(
+        self,
+        client: DAVClient,
+        target: CalDavTarget,
+        *,
+        now: datetime,
+        dry_run: bool,
+        force: bool,
+        latest: Callable[[str], PublishedEvent | None] = lambda uid: None,
+    ) -> None:
         self.client = client
+        self.latest = latest
+        """The record as stored now: another account's push may have written an event since this
+        push read the record, and its new ETag is then not a change by a third party."""
         self.target = target
         self.now = now
         self.dry_run = dry_run
@@ -221,7 +244,7 @@ class _Push:
         for hit in found:
             ours = record is not None and _same(hit.href, record.href)
             expected = record.etag if ours and record is not None and record.etag else hit.etag
-            if self.force:
+            if self.force or (ours and expected != hit.etag and self._rewritten_by_huddle(obj.uid, hit)):
                 expected = hit.etag
             if self.dry_run:
                 if expected != hit.etag:
@@ -248,6 +271,9 @@ class _Push:
             return
         headers = {} if self.force or not record.etag else {"If-Match": record.etag}
         response = self.client.request(record.href, "DELETE", "", headers)
+        latest = self.latest(record.uid)
+        if response.status == 412 and latest is not None and latest.etag and latest.etag != record.etag:
+            response = self.client.request(record.href, "DELETE", "", {"If-Match": latest.etag})
         if response.status in (200, 202, 204, 404, 410):
             self.removed_uids.append(record.uid)
             return
@@ -256,6 +282,10 @@ class _Push:
             self.problems.append(self._changed(record.summary, record.uid, "removed"))
         else:
             self.problems.append(f"{record.summary} ({record.uid}): not removed, {self._status(response)}")
+
+    def _rewritten_by_huddle(self, uid: str, hit: _Found) -> bool:
+        latest = self.latest(uid)
+        return latest is not None and _same(latest.href, hit.href) and latest.etag == hit.etag
 
     # --- HTTP
 

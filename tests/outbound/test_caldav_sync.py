@@ -177,3 +177,42 @@ def test_dry_run_changes_nothing(world: World, radicale: Radicale, tmp_path: Pat
     assert "was changed on the server" in result.stderr
     assert CALDAV_PASSWORD not in result.stdout + result.stderr
     assert go_live.uid not in radicale.events(), "the removal still went through"
+
+
+def test_a_push_by_another_account_in_between_is_not_a_conflict(world: World, radicale: Radicale) -> None:
+    """Two people push from the same data file at once: the second read the record before the first
+    wrote its new ETags. Its If-Match fails against Huddle's own newer write, which is no conflict."""
+    from outbound.caldav import _Push, _record, caldav_target
+
+    cards = world.services.cards
+    go_live = cards.add("OPS", "Go live 上线", milestone=True, due=date(2027, 1, 15))
+    push(world, radicale)
+    stale = {p.uid: p for p in world.services.publishing.published(radicale.url)}
+    cards.edit(go_live.id, {"title": "Go live v2"})
+    push(world, radicale)  # the other account's push: new ETags in the record
+    cards.edit(go_live.id, {"title": "Go live v3"})
+    objects = render_calendar_objects(
+        meetings=world.services.meetings.list(),
+        milestones=cards.list(),
+        people=world.services.directory.people(),
+        now=world.clock(),
+    )
+    target = caldav_target(CalDavSettings(url=radicale.url, username="alice"), ENV)
+    with DAVClient(url=target.url, username="alice", password=CALDAV_PASSWORD) as client:
+        session = _Push(
+            client,
+            target,
+            now=world.clock(),
+            dry_run=False,
+            force=False,
+            latest=lambda uid: _record(world.services, radicale.url, uid),
+        )
+        for obj in objects:
+            session.publish(obj, stale[obj.uid])
+    assert session.problems == []
+    assert str(radicale.events()[go_live.uid]["SUMMARY"]) == "Milestone: Go live v3"
+    # Without that check the stale ETag would have been reported as a third party's change.
+    with DAVClient(url=target.url, username="alice", password=CALDAV_PASSWORD) as client:
+        blind = _Push(client, target, now=world.clock(), dry_run=False, force=False)
+        blind.publish(objects[-1], stale[objects[-1].uid])
+    assert len(blind.problems) == 1
