@@ -96,14 +96,20 @@ class PushResult:
 def caldav_target(config: CalDavConfig, env: Mapping[str, str]) -> CalDavTarget:
     """``config`` with ``HUDDLE_CALDAV_URL``/``HUDDLE_CALDAV_USERNAME`` applied, checked, with its password.
 
-    Refused (ValidationError): no URL, a URL that is not http(s), a login without its password
-    variable, and a password that would travel over plain http to another machine.
+    Refused (ValidationError): no URL, a URL that is not http(s) or holds a login, a login without
+    its password variable, and a password that would travel over plain http to another machine.
     """
     url = env.get("HUDDLE_CALDAV_URL") or config.url
     username = env.get("HUDDLE_CALDAV_USERNAME") or config.username
     if not url:
         raise ValidationError("no CalDAV calendar configured; set url in the [caldav] table of huddle.toml")
     parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        # The URL is printed in every result line: a password in it would be shown to everyone.
+        raise ValidationError(
+            "the CalDAV url must not hold a login; set username in [caldav] and the password in "
+            f"${config.password_env}"
+        )
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationError(f"CalDAV url {url!r} must be an http:// or https:// address")
     password = password_from_env(config.password_env, env, username, "CalDAV")

@@ -216,3 +216,12 @@ def test_a_push_by_another_account_in_between_is_not_a_conflict(world: World, ra
         blind = _Push(client, target, now=world.clock(), dry_run=False, force=False)
         blind.publish(objects[-1], stale[objects[-1].uid])
     assert len(blind.problems) == 1
+
+
+def test_a_url_holding_a_password_is_refused_without_echoing_it(world: World) -> None:
+    from domain.errors import ValidationError
+
+    config = CalDavSettings(url="https://alice:hunter2@cal.example.com/alice/huddle/")
+    with pytest.raises(ValidationError, match=r"must not hold a login") as caught:
+        push_calendar(world.services, config, now=world.clock(), env={})
+    assert "hunter2" not in str(caught.value)
