@@ -104,21 +104,22 @@ class Settings:
     imap: ImapSettings = field(default_factory=ImapSettings)
 
 
-_TABLES: dict[str, type[Any]] = {"smtp": SmtpSettings, "caldav": CalDavSettings, "imap": ImapSettings}
-
-
 def _build(cls: type[Any], values: dict[str, Any], where: str) -> Any:
     known = {f.name: f for f in fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, value in values.items():
         if key not in known:
             raise ValidationError(f"{where}: unknown setting {key!r}; known: {', '.join(known)}")
-        if key in _TABLES:
+        if key in ("smtp", "caldav"):
             if not isinstance(value, dict):
                 raise ValidationError(f"{where}: [{key}] must be a table")
-            kwargs[key] = _build(_TABLES[key], value, f"{where} [{key}]")
+            kwargs[key] = _build(SmtpSettings if key == "smtp" else CalDavSettings, value, f"{where} [{key}]")
         elif key == "db":
             kwargs[key] = Path(str(value)).expanduser()
+        elif key == "imap":
+            if not isinstance(value, dict):
+                raise ValidationError(f"{where}: [imap] must be a table")
+            kwargs[key] = _build(ImapSettings, value, f"{where} [imap]")
         else:
             kwargs[key] = value
     return cls(**kwargs)
