@@ -247,8 +247,10 @@ class TinyUnitOfWork:
         "meetings",
         "change_requests",
         "activity",
-        "published",
     )
+    """The project's own data. ``published`` (what Huddle wrote to CalDAV calendars) is not part of it:
+    it describes the calendar servers, which a restore or ``demo --force`` does not change, so it is
+    kept and the next push still finds (and updates or removes) what it wrote."""
 
     def is_empty(self) -> bool:
         return all(len(self._db.table(name, cache_size=0)) == 0 for name in self._DATA_TABLES)
@@ -257,7 +259,7 @@ class TinyUnitOfWork:
         for name in self._DATA_TABLES:
             self._db.table(name, cache_size=0).truncate()
         for repo in (self.departments, self.people, self.projects, self.cards, self.risks, self.meetings,
-                     self.change_requests, self.published):  # fmt: skip
+                     self.change_requests):  # fmt: skip
             repo.forget_index()
 
     def next_number(self, counter: str) -> int:

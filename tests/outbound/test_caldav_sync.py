@@ -225,3 +225,23 @@ def test_a_url_holding_a_password_is_refused_without_echoing_it(world: World) ->
     with pytest.raises(ValidationError, match=r"must not hold a login") as caught:
         push_calendar(world.services, config, now=world.clock(), env={})
     assert "hunter2" not in str(caught.value)
+
+
+def test_a_restored_backup_keeps_the_push_record(world: World, radicale: Radicale, tmp_path: Path) -> None:
+    """The record describes the server, which a restore does not change: events of the replaced data
+    are still found and removed by the next push."""
+    huddle = Path(sys.executable).with_name("huddle")
+    env = cli_env(world.db_path)
+    backup = tmp_path / "before.json"
+    done = subprocess.run([str(huddle), "backup", "-o", str(backup)], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    go_live = world.services.cards.add("OPS", "Go live 上线", milestone=True, due=date(2027, 1, 15))
+    push(world, radicale)
+    assert go_live.uid in radicale.events()
+    done = subprocess.run(
+        [str(huddle), "restore", str(backup), "--force"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    result = push(world, radicale)
+    assert result.removed == ("Milestone: Go live 上线",)
+    assert set(radicale.events()) == {world.meeting.next_uid}
