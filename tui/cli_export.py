@@ -132,7 +132,9 @@ def cmd_export_minutes(ctx: Context, args: argparse.Namespace) -> int:
     from tui.exporting import minutes_export
 
     _precheck(args)
-    return _deliver(ctx, args, minutes_export(ctx.services, args.id, now=ctx.clock()))
+    return _deliver(
+        ctx, args, minutes_export(ctx.services, args.id, now=ctx.clock(), paper=ctx.settings.paper)
+    )
 
 
 def cmd_export_ics(ctx: Context, args: argparse.Namespace) -> int:

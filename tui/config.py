@@ -99,6 +99,8 @@ class Settings:
     """How often an open TUI checks the data file for other people's changes."""
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys, such as ``{"board.move-right" = "L"}``."""
+    paper: str = "a4"
+    """Page size of the Word minutes: ``"a4"`` (default) or ``"letter"``."""
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     caldav: CalDavSettings = field(default_factory=CalDavSettings)
     imap: ImapSettings = field(default_factory=ImapSettings)
@@ -114,6 +116,10 @@ def _build(cls: type[Any], values: dict[str, Any], where: str) -> Any:
             if not isinstance(value, dict):
                 raise ValidationError(f"{where}: [{key}] must be a table")
             kwargs[key] = _build(SmtpSettings if key == "smtp" else CalDavSettings, value, f"{where} [{key}]")
+        elif key == "paper":
+            if value not in ("a4", "letter"):
+                raise ValidationError(f'{where}: paper must be "a4" or "letter", not {value!r}')
+            kwargs[key] = value
         elif key == "db":
             kwargs[key] = Path(str(value)).expanduser()
         elif key == "imap":

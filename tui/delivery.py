@@ -95,7 +95,9 @@ def send_message(
                 client.ehlo()
             if password is not None:
                 client.login(settings.username, password)
-            refused = client.send_message(message, from_addr=sender, to_addrs=recipients)
+            refused = client.send_message(
+                message, from_addr=sender, to_addrs=recipients, mail_options=_body_options(client, message)
+            )
     except smtplib.SMTPAuthenticationError as exc:
         raw = exc.smtp_error
         reason = _scrub(raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw), password)
@@ -111,6 +113,20 @@ def send_message(
         ) from None
     if refused:
         raise DeliveryError(f"SMTP server {where} refused: {', '.join(refused)}; the others were sent")
+
+
+def _body_options(client: smtplib.SMTP, message: EmailMessage) -> tuple[str, ...]:
+    """``BODY=8BITMIME`` when the message has 8-bit bytes and the server offers it (RFC 6152).
+
+    Huddle's own invites are 7-bit clean (quoted-printable and base64 parts), so this only speaks
+    up for a message someone built with 8-bit parts; a server without 8BITMIME cannot take such a
+    message unchanged, which is refused here instead of being passed on to be mangled.
+    """
+    if message.as_bytes().isascii():
+        return ()
+    if client.has_extn("8bitmime"):
+        return ("BODY=8BITMIME",)
+    raise DeliveryError("the message has 8-bit parts and the SMTP server does not offer 8BITMIME")
 
 
 def send_invite(
@@ -131,7 +147,7 @@ def send_invite(
     meeting = services.meetings.get(meeting_id)
     people = services.directory.people()
     sender = _sender(smtp, meeting, people)
-    minutes = minutes_export(services, meeting.id, now=now) if attach_minutes else None
+    minutes = minutes_export(services, meeting.id, now=now, paper=settings.paper) if attach_minutes else None
     message = build_invite_message(
         meeting,
         people=people,
