@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from domain.services.directory import DirectoryService
     from domain.services.meetings import MeetingService
     from domain.services.milestones import MilestoneService
+    from domain.services.publishing import PublishingService
     from domain.services.risks import RiskService
+    from domain.services.rsvp import RsvpService
 
 __all__ = ["Services"]
 
@@ -86,3 +88,15 @@ class Services:
         from domain.services.agenda import AgendaService
 
         return AgendaService(self.store, self.clock, self.actor, self.zone)
+
+    @cached_property
+    def rsvp(self) -> RsvpService:
+        from domain.services.rsvp import RsvpService
+
+        return RsvpService(self.store, self.clock, self.actor, self.zone)
+
+    @cached_property
+    def publishing(self) -> PublishingService:
+        from domain.services.publishing import PublishingService
+
+        return PublishingService(self.store, self.clock, self.actor, self.zone)

@@ -25,6 +25,7 @@ from domain.capture import ReplayPlan, plan_replay
 from domain.dates import get_zone
 from domain.errors import HuddleError, ValidationError
 from domain.models import Meeting, MeetingKind, MeetingStatus, Person
+from domain.rules import rsvp_counts, rsvp_summary
 from domain.services.milestones import OUTCOME_WORDS
 from tui.messages import DataChanged
 from tui.screens.base import AreaScreen
@@ -94,6 +95,8 @@ def meeting_options(meetings: tuple[Meeting, ...]) -> list[Option]:
             text = (
                 f"  ○ {printable(series_key(m))} · {short_when(when, m.tz)} (after {m.id}; enter starts it)"
             )
+            if replies := rsvp_counts(m):
+                text += f" · {replies}"
             options.append(Option(literal(text), id=f"next:{m.id}"))
     by_series: dict[str, list[Meeting]] = defaultdict(list)
     for meeting in meetings:
@@ -142,6 +145,8 @@ def meeting_detail(meeting: Meeting, people: dict[str, Person]) -> str:
     if meeting.next_start:
         cancelled = " (cancelled)" if meeting.next_cancelled else ""
         lines.append(f"Next: {when_text(meeting.next_start, meeting.tz)}{cancelled}")
+        if rsvp_counts(meeting):
+            lines.append(f"Replies: {rsvp_summary(meeting)}")
     return "\n".join(lines)
 
 
