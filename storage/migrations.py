@@ -9,6 +9,9 @@ from domain.errors import StorageError
 
 Data = dict[str, Any]
 META = "_meta"
+MARKER_KEY = "app"
+MARKER = "huddle"
+"""``_meta`` document 1 carries ``"app": "huddle"``: what tells a Huddle file from any other JSON."""
 
 
 def _v1_initial(data: Data) -> None:
@@ -21,9 +24,16 @@ def _v2_card_progress(data: Data) -> None:
         doc.setdefault("progress", 100 if doc.get("column") == "Done" else 0)
 
 
+def _v3_huddle_marker(data: Data) -> None:
+    """Files gained the Huddle marker in ``_meta``, so JSON that is not Huddle's is never adopted; a
+    file of an older schema (checked as Huddle's by its valid ``_meta`` schema) gets it here."""
+    meta(data)[MARKER_KEY] = MARKER
+
+
 MIGRATIONS: list[tuple[str, Callable[[Data], None]]] = [
     ("initial", _v1_initial),
     ("card-progress", _v2_card_progress),
+    ("huddle-marker", _v3_huddle_marker),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
