@@ -112,6 +112,17 @@ def _open_error(path: Path, exc: OSError, what: str, verb: str = "open") -> Stor
     return StorageError(f"cannot {verb} {name}: {exc.strerror}; nothing was changed")
 
 
+def _foreign(path: Path, uid: int) -> StorageError:
+    try:
+        name = pwd.getpwuid(uid).pw_name
+    except KeyError:
+        name = f"uid {uid}"
+    return StorageError(
+        f"{path} belongs to another account ({name}), not to you; Huddle did not use it and left it "
+        "untouched: remove it if you did not make it"
+    )
+
+
 def _at(path: Path, dir_fd: int | None) -> str | Path:
     return path if dir_fd is None else path.name
 
@@ -152,6 +163,11 @@ def open_existing(
     except FileNotFoundError:
         raise
     except OSError as exc:
+        if owner is not None and exc.errno in (errno.EACCES, errno.EPERM):
+            with contextlib.suppress(OSError):
+                found = os.stat(_at(path, dir_fd), dir_fd=dir_fd, follow_symlinks=False)
+                if found.st_uid != owner:
+                    raise _foreign(path, found.st_uid) from exc
         raise _open_error(path, exc, what, verb) from exc
     try:
         st = os.fstat(fd)
@@ -163,10 +179,7 @@ def open_existing(
                 "Huddle did not use it and left it untouched: move it aside"
             )
         if owner is not None and st.st_uid != owner:
-            raise StorageError(
-                f"{path} belongs to another account (uid {st.st_uid}), not to you; Huddle did not use "
-                f"it and left it untouched: remove it if you did not make it"
-            )
+            raise _foreign(path, st.st_uid)
         os.set_blocking(fd, True)
     except BaseException:
         os.close(fd)

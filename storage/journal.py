@@ -72,7 +72,7 @@ def _open_dir(folder: Path) -> int:
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
+        if exc.errno == errno.ELOOP or os.path.islink(folder):
             raise refuse_link(folder) from exc
         if exc.errno == errno.ENOTDIR:
             raise StorageError(f"{folder} is not a folder; move it aside to keep meeting journals") from exc

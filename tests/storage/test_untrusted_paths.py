@@ -183,7 +183,9 @@ def test_a_link_at_the_journal_folder_is_refused(shared: Path, tmp_path: Path, t
     journal_dir(path).symlink_to(elsewhere, target_is_directory=True)
     journal = MeetingJournal(path, "M-1", "ann")
 
-    refused(lambda: journal.append({"kind": "note", "text": "x"}), journal_dir(path))
+    assert "symbolic link" in refused(
+        lambda: journal.append({"kind": "note", "text": "x"}), journal_dir(path)
+    )
     refused(lambda: claim_journal(path, "M-1", "ann"), journal_dir(path))
     refused(lambda: unclaimed_journals(path, "ann"), journal_dir(path))
 
