@@ -107,6 +107,9 @@ def build_context(
         except OSError as exc:
             raise StorageError(f"cannot create {path.parent}: {exc.strerror}") from exc
     store = open_store(path)
+    # The store resolved a data file given through a link to its real path: the journals go beside it too.
+    if isinstance(store.path, Path):
+        path = store.path
     zone = get_zone(settings.timezone or local_zone_name())
     actor = Actor(handle=resolve_user(user, settings), os_user=os_user())
     return Context(settings, path, Services.build(store, clock, actor, zone), zone, clock)

@@ -494,3 +494,24 @@ def test_every_file_huddle_creates_has_the_folder_mode_whatever_the_umask(
     files = [path, lock_path(path), store.activity_archive_path(path), journal, claim_path(journal)]
     assert {p.name: mode_of(p) for p in files} == {p.name: file_mode for p in files}
     assert mode_of(journal_dir(path)) == dir_mode
+
+
+def test_the_journals_of_a_data_file_given_as_a_link_go_beside_the_real_file(
+    shared: Path, tmp_path: Path, clock: FixedClock
+) -> None:
+    from tui.wiring import build_context
+
+    real = shared / "team.json"
+    huddle_file(real, clock)
+    link = tmp_path / "my-team.json"
+    link.symlink_to(real)
+
+    context = build_context(db=str(link), user="ann", clock=clock)
+    journal = context.open_journal("M-1")
+    assert journal is not None
+    journal.append({"kind": "note", "text": "一"})
+    journal.close()
+
+    assert context.db_path == real
+    assert (journal_dir(real) / f"M-1.{context.os_user}.jsonl").exists()
+    assert not journal_dir(link).exists()
