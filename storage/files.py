@@ -55,14 +55,15 @@ def _user_name() -> str:
 
 
 def access_hint(path: Path) -> str:
-    """What to do about a permission refused on ``path``: join the folder's group, or ask the owner."""
+    """What to do about a permission refused on ``path``: join the folder's group, or ask the owner
+    of the file (or, when it could not be created, of the folder) to share it with the group."""
     folder = path.parent
     try:
         folder_st = os.stat(folder)
     except OSError:
         return f"check the permissions of {folder}"
     if not folder_st.st_mode & stat.S_ISGID:
-        return f"check its permissions (ls -l {path})"
+        return f"check its permissions (ls -ld {path})"
     try:
         group = grp.getgrgid(folder_st.st_gid).gr_name
     except KeyError:
@@ -72,6 +73,10 @@ def access_hint(path: Path) -> str:
             f"{folder} is shared with the group {group}, and you are not in it: ask an administrator to "
             f"run 'sudo usermod -aG {group} {_user_name()}', then log in again"
         )
+    if not os.path.lexists(path):  # it could not be created: the folder is not group-writable
+        return f"ask the owner of {folder} to share it with the group (chmod 2770 {folder})"
+    if os.path.isdir(path) and not os.path.islink(path):
+        return f"ask its owner to share it with the group (chmod 2770 {path})"
     return f"ask its owner to make it group-writable (chmod g+rw {path})"
 
 
@@ -456,14 +461,14 @@ def end_torn_line(fd: int) -> None:
         os.write(fd, b"\n")
 
 
-def append_lines(path: Path, lines: list[bytes]) -> None:
+def append_lines(path: Path, lines: list[bytes], what: str = "the file") -> None:
     """Append whole lines to ``path`` (created with the folder's shared mode) and fsync them.
 
     A link or anything but a regular file at ``path`` is refused: appending through a planted link
     would write attacker-chosen text into the link's target.
     """
     payload = b"".join(line + b"\n" for line in lines)
-    fd, _created = open_shared(path, os.O_RDWR | os.O_APPEND, shared_mode(path.parent), what="the file")
+    fd, _created = open_shared(path, os.O_RDWR | os.O_APPEND, shared_mode(path.parent), what=what)
     try:
         end_torn_line(fd)
         write_all(fd, payload)

@@ -350,7 +350,7 @@ class TinyStore:
         if archive is None or len(table) <= ACTIVITY_KEEP + ACTIVITY_SLACK:
             return
         keys = sorted(table, key=int)[: len(table) - ACTIVITY_KEEP]
-        append_lines(archive, [orjson.dumps(table[key]) for key in keys])
+        append_lines(archive, [orjson.dumps(table[key]) for key in keys], "the activity archive")
         for key in keys:
             del table[key]
 

@@ -278,3 +278,41 @@ def test_removing_a_host_leaves_no_account_group_or_file(host: Host) -> None:
         assert subprocess.run(["id", name], capture_output=True, check=False).returncode != 0
     assert subprocess.run(["getent", "group", group], capture_output=True, check=False).returncode != 0
     assert not base.exists()
+
+
+def test_files_an_older_huddle_left_too_narrow_get_one_line_with_the_fix(team: Host) -> None:
+    """An archive made 0640 and a journal folder made 2750 (what the umask made of them before):
+    Huddle does not chmod what it did not just create, so the other members are told the fix."""
+    host = team
+    owner, other = host.members[0], host.members[1]
+    db = host.folder / "legacy.json"
+    ok(host.run(owner, "--db", str(db), "dept", "add", "Ops", "--key", "OPS"))
+    top_up_activity(db, ROLL_AT)
+    ok(host.run(owner, "--db", str(db), "card", "add", "--dept", "OPS", "--title", "rolls over"))
+    archive = activity_archive_path(db)
+    os.chmod(archive, 0o640)
+    top_up_activity(db, ROLL_AT)
+    before = db.read_bytes()
+
+    result = host.run(other, "--db", str(db), "card", "add", "--dept", "OPS", "--title", "refused")
+
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1, result
+    assert len(lines) == 1, result
+    assert str(archive) in lines[0]
+    assert f"chmod g+rw {archive}" in lines[0], lines[0]
+    assert db.read_bytes() == before
+
+    folder = journal_dir(db)
+    probe = "import sys; from pathlib import Path; from storage.journal import journal_dir; import os; "
+    ok(host.python(owner, probe + "os.mkdir(journal_dir(Path(sys.argv[1])), 0o2750)", str(db)))
+    claim = (
+        "import sys; from pathlib import Path; from domain.errors import StorageError\n"
+        "from storage.journal import claim_journal\n"
+        "try:\n    claim_journal(Path(sys.argv[1]), 'M-1', sys.argv[2])\n"
+        "except StorageError as exc:\n    print(exc)\n"
+    )
+    message = ok(host.python(other, claim, str(db), other.name)).strip()
+    assert str(folder) in message
+    assert f"chmod 2770 {folder}" in message, message
+    print(f"\nlegacy modes: {lines[0]}\nlegacy modes: {message}")
