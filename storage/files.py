@@ -162,7 +162,8 @@ def open_existing(
     verb: str = "open",
 ) -> int:
     """Open an existing regular file without following a link (a FIFO does not block the open);
-    refused when it is anything else, or, with ``owner``, belongs to another account."""
+    refused when it is anything else, when it is opened to write and has a second hard link (it may
+    be someone's file under another name), or, with ``owner``, when it belongs to another account."""
     try:
         fd = os.open(_at(path, dir_fd), flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
     except FileNotFoundError:
@@ -178,7 +179,7 @@ def open_existing(
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise _refuse_kind(path, st.st_mode)
-        if st.st_nlink != 1:
+        if flags & (os.O_WRONLY | os.O_RDWR) and st.st_nlink != 1:  # reading a second name is harmless
             raise StorageError(
                 f"{path} has {st.st_nlink} hard links, so it may be another file under a second name; "
                 "Huddle did not use it and left it untouched: move it aside"
@@ -334,7 +335,8 @@ def read_bytes_safely(
             chunks.append(chunk)
         return b"".join(chunks)
     except OSError as exc:
-        raise StorageError(f"cannot read {what} {path}: {exc.strerror}".replace("  ", " ")) from exc
+        name = f"{what} {path}" if what else str(path)
+        raise StorageError(f"cannot read {name}: {exc.strerror}") from exc
     finally:
         os.close(fd)
 

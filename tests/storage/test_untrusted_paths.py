@@ -515,3 +515,14 @@ def test_the_journals_of_a_data_file_given_as_a_link_go_beside_the_real_file(
     assert context.db_path == real
     assert (journal_dir(real) / f"M-1.{context.os_user}.jsonl").exists()
     assert not journal_dir(link).exists()
+
+
+def test_a_data_file_with_a_second_hard_link_is_still_read_and_written(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """Replacing the data file never writes through a name, so a hard link (a backup) is harmless."""
+    path = tmp_path / "team.json"
+    huddle_file(path, clock)
+    os.link(path, tmp_path / "backup.json")
+    write(path, clock)
+    assert len(open_store(path).snapshot().cards.list()) == 2
