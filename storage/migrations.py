@@ -24,7 +24,13 @@ def _v2_card_progress(data: Data) -> None:
         doc.setdefault("progress", 100 if doc.get("column") == "Done" else 0)
 
 
-def _v3_huddle_marker(data: Data) -> None:
+def _card_import_source(data: Data) -> None:
+    """Cards gained ``source`` and ``source_id`` (where an imported card came from). Both default to empty,
+    which compact documents leave out, so no document changes; the version step is what matters: an
+    older Huddle refuses the file instead of rewriting cards without their source ids."""
+
+
+def _huddle_marker(data: Data) -> None:
     """Files gained the Huddle marker in ``_meta``, so JSON that is not Huddle's is never adopted; a
     file of an older schema (checked as Huddle's by its valid ``_meta`` schema) gets it here."""
     meta(data)[MARKER_KEY] = MARKER
@@ -33,7 +39,8 @@ def _v3_huddle_marker(data: Data) -> None:
 MIGRATIONS: list[tuple[str, Callable[[Data], None]]] = [
     ("initial", _v1_initial),
     ("card-progress", _v2_card_progress),
-    ("huddle-marker", _v3_huddle_marker),
+    ("card-import-source", _card_import_source),
+    ("huddle-marker", _huddle_marker),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
