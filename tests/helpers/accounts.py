@@ -27,7 +27,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 CACHE = Path("/var/tmp/huddle-multiuser")
-PACKAGES = ("domain", "storage", "exporters", "tui")
+PACKAGES = tuple(
+    sorted(p.parent.name for p in REPO.glob("*/__init__.py") if p.parent.name not in ("tests", "bench"))
+)
+"""The project's top-level packages (domain, storage, tui, ...), as the installed wheel has them."""
 
 
 def missing_tools() -> str | None:
