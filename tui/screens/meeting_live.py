@@ -236,9 +236,6 @@ class LiveMeetingScreen(Screen[None]):
                 self.recorder.replay(entry)
             if self.resume.draft:
                 self.minutes_log.restore(self.resume.draft)
-                # Known now, not when the input's Changed message arrives: a journal tick in between
-                # would journal an empty draft after the compaction below.
-                self.draft = self.resume.draft
             self.recorder.compact(self.resume.draft)
             if self.resume.entries or self.resume.draft:
                 done = [f"{len(self.resume.entries)} line(s) saved again"] if self.resume.entries else []
