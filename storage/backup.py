@@ -3,7 +3,7 @@
 The document is built from the domain objects through the codecs, not copied from a data file, so
 every storage backend writes and reads the same format::
 
-    {"format": "huddle-backup", "version": 1, "schema": 3, "created_at": "2026-11-25T02:00:00+00:00",
+    {"format": "huddle-backup", "version": 1, "schema": 4, "created_at": "2026-11-25T02:00:00+00:00",
      "departments": [...], "people": [...], "projects": [...], "cards": [...], "risks": [...],
      "meetings": [...], "change_requests": [...], "activity": [...]}
 

@@ -1,11 +1,22 @@
-"""File primitives for a data file shared by many processes: lock, safe read, atomic replace, modes."""
+"""File primitives for a data file shared by many processes and accounts: lock, safe open, atomic
+replace, modes.
+
+Nothing found by a path in the shared folder is trusted, because every member of its group can put a
+symbolic link, a FIFO or someone else's file under any name there. So every open that creates or
+appends uses ``O_NOFOLLOW`` (and ``O_EXCL`` when it creates), checks with ``fstat`` that it got a regular
+file (owned by this account where that matters), and a mode is only ever set with ``fchmod`` on a
+descriptor this process created, so the umask never decides who can share a file and a planted link
+can never make Huddle chmod, append to or replace its target.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import fcntl
+import grp
 import os
+import pwd
 import stat
 import time
 from collections.abc import Iterator
@@ -21,9 +32,190 @@ LOCK_TIMEOUT = 15.0
 def shared_mode(folder: Path) -> int:
     """0660 in a setgid (group-shared) folder, 0600 otherwise."""
     try:
-        return 0o660 if os.stat(folder).st_mode & stat.S_ISGID else 0o600
+        return mode_for(os.stat(folder))
     except OSError:
         return 0o600
+
+
+def mode_for(folder: os.stat_result) -> int:
+    """The mode of a new file in a folder with this ``stat``: 0660 if it is setgid, 0600 otherwise."""
+    return 0o660 if folder.st_mode & stat.S_ISGID else 0o600
+
+
+def folder_mode_for(folder: os.stat_result) -> int:
+    """The mode of a new sub-folder: 2770 in a setgid folder (members share it), 0700 otherwise."""
+    return 0o2770 if folder.st_mode & stat.S_ISGID else 0o700
+
+
+def _user_name() -> str:
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return str(os.geteuid())
+
+
+def access_hint(path: Path) -> str:
+    """What to do about a permission refused on ``path``: join the folder's group, or ask the owner
+    of the file (or, when it could not be created, of the folder) to share it with the group."""
+    folder = path.parent
+    try:
+        folder_st = os.stat(folder)
+    except OSError:
+        return f"check the permissions of {folder}"
+    if not folder_st.st_mode & stat.S_ISGID:
+        return f"check its permissions (ls -ld {path})"
+    try:
+        group = grp.getgrgid(folder_st.st_gid).gr_name
+    except KeyError:
+        group = str(folder_st.st_gid)
+    if folder_st.st_gid != os.getegid() and folder_st.st_gid not in os.getgroups():
+        return (
+            f"{folder} is shared with the group {group}, and you are not in it: ask an administrator to "
+            f"run 'sudo usermod -aG {group} {_user_name()}', then log in again"
+        )
+    if not os.path.lexists(path):  # it could not be created: the folder is not group-writable
+        return f"ask the owner of {folder} to share it with the group (chmod 2770 {folder})"
+    if os.path.isdir(path) and not os.path.islink(path):
+        return f"ask its owner to share it with the group (chmod 2770 {path})"
+    return f"ask its owner to make it group-writable (chmod g+rw {path})"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return "not a regular file"
+
+
+def refuse_link(path: Path) -> StorageError:
+    """The error for a symbolic link found where Huddle keeps one of its files."""
+    return StorageError(
+        f"{path} is a symbolic link, which Huddle never follows in a shared folder; nothing was "
+        f"changed (its target is untouched): remove the link (rm {path}) and tell the folder's admin"
+    )
+
+
+def _refuse_kind(path: Path, mode: int) -> StorageError:
+    return StorageError(
+        f"{path} is {_kind(mode)}, not a file Huddle made; it was left untouched: move it aside"
+    )
+
+
+def _open_error(path: Path, exc: OSError, what: str, verb: str = "open") -> StorageError:
+    if exc.errno == errno.ELOOP:
+        return refuse_link(path)
+    name = f"{what} {path}" if what else str(path)
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return StorageError(f"cannot {verb} {name}: {exc.strerror}; {access_hint(path)}")
+    return StorageError(f"cannot {verb} {name}: {exc.strerror}; nothing was changed")
+
+
+def _foreign(path: Path, uid: int) -> StorageError:
+    try:
+        name = pwd.getpwuid(uid).pw_name
+    except KeyError:
+        name = f"uid {uid}"
+    return StorageError(
+        f"{path} belongs to another account ({name}), not to you; Huddle did not use it and left it "
+        "untouched: remove it if you did not make it"
+    )
+
+
+def _at(path: Path, dir_fd: int | None) -> str | Path:
+    return path if dir_fd is None else path.name
+
+
+def open_new(path: Path, flags: int, mode: int, *, dir_fd: int | None = None, what: str = "") -> int:
+    """Create ``path`` (refused if anything, a dangling link included, is there) and give the new
+    descriptor ``mode`` with ``fchmod``: the umask does not decide who can share it."""
+    try:
+        fd = os.open(
+            _at(path, dir_fd), flags | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
+            dir_fd=dir_fd,
+        )  # fmt: skip
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise _open_error(path, exc, what or "file") from exc
+    try:
+        os.fchmod(fd, mode)
+    except OSError as exc:
+        os.close(fd)
+        raise StorageError(f"cannot set the mode of {path}: {exc.strerror}") from exc
+    return fd
+
+
+def open_existing(
+    path: Path,
+    flags: int,
+    *,
+    owner: int | None = None,
+    dir_fd: int | None = None,
+    what: str = "file",
+    verb: str = "open",
+) -> int:
+    """Open an existing regular file without following a link (a FIFO does not block the open);
+    refused when it is anything else, when it is opened to write and has a second hard link (it may
+    be someone's file under another name), or, with ``owner``, when it belongs to another account."""
+    try:
+        fd = os.open(_at(path, dir_fd), flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        if owner is not None and exc.errno in (errno.EACCES, errno.EPERM):
+            with contextlib.suppress(OSError):
+                found = os.stat(_at(path, dir_fd), dir_fd=dir_fd, follow_symlinks=False)
+                if found.st_uid != owner:
+                    raise _foreign(path, found.st_uid) from exc
+        raise _open_error(path, exc, what, verb) from exc
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _refuse_kind(path, st.st_mode)
+        if flags & (os.O_WRONLY | os.O_RDWR) and st.st_nlink != 1:  # reading a second name is harmless
+            raise StorageError(
+                f"{path} has {st.st_nlink} hard links, so it may be another file under a second name; "
+                "Huddle did not use it and left it untouched: move it aside"
+            )
+        if owner is not None and st.st_uid != owner:
+            raise _foreign(path, st.st_uid)
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def open_shared(
+    path: Path,
+    flags: int,
+    mode: int,
+    *,
+    owner: int | None = None,
+    dir_fd: int | None = None,
+    what: str = "file",
+) -> tuple[int, bool]:
+    """Open ``path`` for ``flags``, creating it with ``mode`` if missing: (fd, created).
+
+    A file that was already there is used as it is (never chmodded) once ``open_existing`` accepts it.
+    """
+    for _attempt in range(5):
+        try:
+            return open_new(path, flags, mode, dir_fd=dir_fd, what=what), True
+        except FileExistsError:
+            pass
+        try:
+            return open_existing(path, flags, owner=owner, dir_fd=dir_fd, what=what), False
+        except FileNotFoundError:
+            continue  # removed between the two opens: try creating it again
+    raise StorageError(f"cannot open {what} {path}: it keeps appearing and disappearing; nothing was changed")
 
 
 def lock_path(path: Path) -> Path:
@@ -32,17 +224,14 @@ def lock_path(path: Path) -> Path:
 
 @contextlib.contextmanager
 def exclusive_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold an exclusive flock on ``PATH.lock`` (never on the data file, which gets replaced)."""
+    """Hold an exclusive flock on ``PATH.lock`` (never on the data file, which gets replaced).
+
+    The lock is opened read-only: flock needs no write permission, so a lock file whose mode an older
+    Huddle left too narrow still works for every member who can read it.
+    """
     lock = lock_path(path)
-    mode = shared_mode(lock.parent)
+    fd, _created = open_shared(lock, os.O_RDONLY, shared_mode(lock.parent), what="the lock file")
     try:
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, mode)
-    except OSError as exc:
-        raise StorageError(f"cannot open the lock file {lock}: {exc.strerror}") from exc
-    try:
-        with contextlib.suppress(OSError):
-            if os.fstat(fd).st_uid == os.getuid():
-                os.fchmod(fd, mode)
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -62,21 +251,108 @@ def exclusive_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         os.close(fd)
 
 
+def resolve_data_file(path: Path) -> Path:
+    """The real path of the data file, resolved once when the store is opened.
+
+    A data file given through a symbolic link is used through the file it points to, consistently: the
+    lock, the activity archive and the journals all sit beside the real file, so every path to one file
+    shares one lock. A link to nothing, a folder, a FIFO or a device is refused.
+    """
+    real = Path(os.path.realpath(path))
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise StorageError(
+                f"{path} is a symbolic link to {real}, which does not exist; Huddle does not create a "
+                "data file through a link: remove the link or point --db at the real file"
+            ) from None
+        return real
+    except OSError as exc:
+        raise StorageError(f"cannot open {path}: {exc.strerror}; {access_hint(real)}") from exc
+    _refuse_non_file(path, st)
+    return real
+
+
+def _refuse_non_file(path: Path, st: os.stat_result) -> None:
+    if stat.S_ISDIR(st.st_mode):
+        raise StorageError(f"{path} is a folder, not a Huddle data file; pass --db with a file path")
+    if stat.S_ISLNK(st.st_mode):
+        raise refuse_link(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise StorageError(
+            f"{path} is {_kind(st.st_mode)}, not a Huddle data file; it was left untouched: "
+            "pass --db with a file path"
+        )
+
+
+def check_data_file(path: Path) -> None:
+    """Refuse, before any lock file is made beside it, a data file (already resolved) that is now a
+    link, a folder, a FIFO or a device."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return  # missing (created on the first write) or unreadable (reported by the read)
+    _refuse_non_file(path, st)
+
+
+def check_writable(path: Path) -> None:
+    """Refuse to replace a data file this account may not write: replacing it only needs write
+    permission on the folder, so without this check a read-only file would be silently rewritten."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StorageError(f"cannot open {path}: {exc.strerror}; {access_hint(path)}") from exc
+    if stat.S_ISLNK(st.st_mode):
+        raise refuse_link(path)
+    if st.st_uid == os.geteuid():
+        allowed = bool(st.st_mode & stat.S_IWUSR)
+    elif st.st_gid == os.getegid() or st.st_gid in os.getgroups():
+        allowed = bool(st.st_mode & stat.S_IWGRP)
+    else:
+        allowed = bool(st.st_mode & stat.S_IWOTH)
+    if not allowed or not os.access(path, os.W_OK, follow_symlinks=False):
+        raise StorageError(
+            f"{path} is read-only for you (mode {stat.S_IMODE(st.st_mode):04o}); nothing was changed: "
+            f"{access_hint(path)}"
+        )
+
+
+def read_bytes_safely(
+    path: Path, what: str = "file", *, dir_fd: int | None = None, owner: int | None = None
+) -> bytes | None:
+    """The whole content of a regular file, or None when missing; never follows a link, never blocks
+    on a FIFO."""
+    try:
+        fd = open_existing(path, os.O_RDONLY, dir_fd=dir_fd, owner=owner, what=what, verb="read")
+    except FileNotFoundError:
+        return None
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        name = f"{what} {path}" if what else str(path)
+        raise StorageError(f"cannot read {name}: {exc.strerror}") from exc
+    finally:
+        os.close(fd)
+
+
 def read_json(path: Path) -> dict[str, object] | None:
     """The parsed file, or None when it does not exist; StorageError for anything unreadable."""
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+        raw = read_bytes_safely(path, "")
+    except StorageError as exc:
+        if os.path.isdir(path) and not os.path.islink(path):
+            raise StorageError(
+                f"{path} is a folder, not a Huddle data file; pass --db with a file path"
+            ) from None
+        raise exc
+    if raw is None:
         return None
-    except IsADirectoryError:
-        raise StorageError(
-            f"{path} is a folder, not a Huddle data file; pass --db with a file path"
-        ) from None
-    except OSError as exc:
-        raise StorageError(
-            f"cannot read {path}: {exc.strerror}; "
-            "check its permissions (a shared file needs group read/write)"
-        ) from exc
     if len(raw) < 64 and not raw.strip():
         return None
     try:
@@ -97,33 +373,56 @@ def dump_json(data: object) -> bytes:
     return orjson.dumps(data) + b"\n"
 
 
+def write_all(fd: int, payload: bytes) -> None:
+    """Write every byte of ``payload`` (``os.write`` may write less than asked)."""
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def fsync_dir(folder: Path, *, dir_fd: int | None = None) -> None:
+    """Make a create, rename or unlink in ``folder`` durable (through ``dir_fd`` when one is held)."""
+    if dir_fd is not None:
+        os.fsync(dir_fd)
+        return
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def atomic_write(path: Path, payload: bytes) -> None:
     """Write via a temp file in the same folder, fsync, ``os.replace``, fsync the folder.
 
     A crash at any point leaves the old or the new complete file. The new file keeps the old one's
-    mode (or the folder's shared mode) and group.
+    mode (or the folder's shared mode) and group; the temp file is created with ``O_EXCL`` and no link
+    is followed, and ``os.replace`` swaps the name itself, so a link planted at the data file's name is
+    replaced, never its target.
     """
     folder = path.parent
     try:
-        old = os.stat(path)
+        old = os.stat(path, follow_symlinks=False)
+        if stat.S_ISLNK(old.st_mode):
+            raise refuse_link(path)
+        if not stat.S_ISREG(old.st_mode):
+            raise _refuse_kind(path, old.st_mode)
         mode, gid = stat.S_IMODE(old.st_mode), old.st_gid
     except FileNotFoundError:
         mode, gid = shared_mode(folder), -1
     tmp_name = folder / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     try:
-        fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except OSError as exc:
-        raise StorageError(f"cannot write in {folder}: {exc.strerror}; nothing was changed") from exc
+        fd = open_new(tmp_name, os.O_WRONLY, mode, what="a temp file")
+    except FileExistsError:
+        raise StorageError(f"{tmp_name} is in the way; nothing was changed: try again") from None
+    except StorageError as exc:
+        raise StorageError(f"cannot write in {folder}: {exc}; nothing was changed") from exc
     try:
         try:
-            os.fchmod(fd, mode)
             if gid != -1:
                 with contextlib.suppress(OSError):
                     os.fchown(fd, -1, gid)
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            write_all(fd, payload)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -134,11 +433,7 @@ def atomic_write(path: Path, payload: bytes) -> None:
         reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
         raise StorageError(f"cannot write {path}: {reason}; nothing was changed") from exc
     try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        fsync_dir(folder)
     except OSError as exc:
         raise StorageError(f"{path} was written but {folder} could not be synced: {exc.strerror}") from exc
 
@@ -168,18 +463,17 @@ def end_torn_line(fd: int) -> None:
         os.write(fd, b"\n")
 
 
-def append_lines(path: Path, lines: list[bytes]) -> None:
-    """Append whole lines to ``path`` (created with the folder's shared mode) and fsync them."""
+def append_lines(path: Path, lines: list[bytes], what: str = "the file") -> None:
+    """Append whole lines to ``path`` (created with the folder's shared mode) and fsync them.
+
+    A link or anything but a regular file at ``path`` is refused: appending through a planted link
+    would write attacker-chosen text into the link's target.
+    """
     payload = b"".join(line + b"\n" for line in lines)
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, shared_mode(path.parent))
-    except OSError as exc:
-        raise StorageError(f"cannot open {path}: {exc.strerror}; nothing was changed") from exc
+    fd, _created = open_shared(path, os.O_RDWR | os.O_APPEND, shared_mode(path.parent), what=what)
     try:
         end_torn_line(fd)
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view) :]
+        write_all(fd, payload)
         os.fsync(fd)
     except OSError as exc:
         reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror

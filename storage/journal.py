@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
 import stat
 from collections.abc import Iterable, Iterator, Mapping
@@ -21,7 +22,18 @@ from typing import Any
 import orjson
 
 from domain.errors import StorageError
-from storage.files import end_torn_line, shared_mode
+from storage.files import (
+    access_hint,
+    end_torn_line,
+    folder_mode_for,
+    fsync_dir,
+    mode_for,
+    open_new,
+    open_shared,
+    read_bytes_safely,
+    refuse_link,
+    write_all,
+)
 
 SUFFIX = ".jsonl"
 
@@ -40,36 +52,67 @@ def journal_path(db_path: Path, meeting_id: str, os_user: str) -> Path:
     return journal_dir(db_path) / f"{meeting_id}.{os_user}{SUFFIX}"
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
+def _open_dir(folder: Path) -> int:
+    """A descriptor on the journal folder, created if missing: ``2770`` beside a shared (setgid) data
+    file, ``0700`` otherwise, whatever the umask (``fchmod`` on the folder this call made).
+
+    A link (or anything but a folder) at its name is refused; every journal file is then opened
+    relative to this descriptor, so the folder cannot be swapped for a link between check and use.
+    """
+    created = False
     try:
-        os.fsync(fd)
+        os.mkdir(folder, 0o700)
+        created = True
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StorageError(
+            f"cannot create the meeting journal folder {folder}: {exc.strerror}; {access_hint(folder)}"
+        ) from exc
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or os.path.islink(folder):
+            raise refuse_link(folder) from exc
+        if exc.errno == errno.ENOTDIR:
+            raise StorageError(f"{folder} is not a folder; move it aside to keep meeting journals") from exc
+        raise StorageError(
+            f"cannot open the meeting journal folder {folder}: {exc.strerror}; {access_hint(folder)}"
+        ) from exc
+    if created:
+        try:
+            if os.fstat(fd).st_uid != os.geteuid():
+                raise StorageError(f"{folder} was replaced by another account's folder; move it aside")
+            os.fchmod(fd, folder_mode_for(os.stat(folder.parent)))
+            fsync_dir(folder.parent)
+        except OSError as exc:
+            os.close(fd)
+            raise StorageError(f"cannot set up the meeting journal folder {folder}: {exc.strerror}") from exc
+        except StorageError:
+            os.close(fd)
+            raise
+    return fd
+
+
+@contextlib.contextmanager
+def _in_dir(folder: Path) -> Iterator[int]:
+    fd = _open_dir(folder)
+    try:
+        yield fd
     finally:
         os.close(fd)
 
 
-def _ensure_dir(folder: Path) -> None:
-    """Create the journal folder: ``2770`` beside a shared (setgid) data file, ``0700`` otherwise."""
-    if folder.is_dir():
-        return
-    mode = 0o2770 if shared_mode(folder.parent) == 0o660 else 0o700
-    try:
-        os.mkdir(folder, mode)
-    except FileExistsError:
-        if not folder.is_dir():
-            raise StorageError(f"{folder} is not a folder; move it aside to keep meeting journals") from None
-        return
-    except OSError as exc:
-        raise StorageError(f"cannot create the meeting journal folder {folder}: {exc.strerror}") from exc
-    try:
-        os.chmod(folder, mode)
-        _fsync_dir(folder.parent)
-    except OSError as exc:
-        raise StorageError(f"cannot set up the meeting journal folder {folder}: {exc.strerror}") from exc
+def _file_mode(dir_fd: int) -> int:
+    return mode_for(os.fstat(dir_fd))
 
 
 class MeetingJournal:
-    """Append-only, fsynced journal of one person's typing in one meeting."""
+    """Append-only, fsynced journal of one person's typing in one meeting.
+
+    The journal and its temp file are this account's own: an existing one owned by anyone else, a
+    link or a FIFO at their names is refused, never written.
+    """
 
     def __init__(self, db_path: Path, meeting_id: str, os_user: str) -> None:
         self.db_path = db_path
@@ -93,9 +136,7 @@ class MeetingJournal:
         line = orjson.dumps(record) + b"\n"
         fd = self._open()
         try:
-            view = memoryview(line)
-            while view:
-                view = view[os.write(fd, view) :]
+            write_all(fd, line)
             os.fsync(fd)
         except OSError as exc:
             self.close()
@@ -105,12 +146,12 @@ class MeetingJournal:
     def records(self) -> Iterator[dict[str, Any]]:
         """Every complete record, oldest first; a torn line left by a crash is skipped."""
         self.torn = 0
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
+        if not os.path.lexists(self.path.parent):
             return
-        except OSError as exc:
-            raise StorageError(f"cannot read the meeting journal {self.path}: {exc.strerror}") from exc
+        with _in_dir(self.path.parent) as dir_fd:
+            raw = read_bytes_safely(self.path, "the meeting journal", dir_fd=dir_fd)
+        if raw is None:
+            return
         lines = raw.split(b"\n")
         if lines[-1]:
             self.torn += 1
@@ -138,38 +179,53 @@ class MeetingJournal:
             self.clear()
             return
         self.close()
-        folder = self.path.parent
-        _ensure_dir(folder)
-        mode = shared_mode(folder)
-        temp = folder / f".{self.path.name}.{os.getpid()}.tmp"
-        try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, mode)
+        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with _in_dir(self.path.parent) as dir_fd:
+            fd = self._create_temp(temp, dir_fd)
             try:
-                os.fchmod(fd, mode)
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(temp, self.path)
-            _fsync_dir(folder)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
-            raise StorageError(f"cannot rewrite the meeting journal {self.path}: {reason}") from exc
+                try:
+                    write_all(fd, data)
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                os.replace(temp.name, self.path.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+                fsync_dir(temp.parent, dir_fd=dir_fd)
+            except OSError as exc:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp.name, dir_fd=dir_fd)
+                reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
+                raise StorageError(f"cannot rewrite the meeting journal {self.path}: {reason}") from exc
+
+    @staticmethod
+    def _create_temp(temp: Path, dir_fd: int) -> int:
+        """The temp file for a rewrite, made new; a stale one of a killed run (same pid) is removed,
+        a link planted at its name is refused."""
+        for _attempt in range(2):
+            try:
+                return open_new(temp, os.O_WRONLY, _file_mode(dir_fd), dir_fd=dir_fd, what="a temp file")
+            except FileExistsError:
+                st = os.stat(temp.name, dir_fd=dir_fd, follow_symlinks=False)
+                if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
+                    raise StorageError(
+                        f"{temp} is in the way (not a journal temp file of yours); nothing was changed: "
+                        f"remove it (rm {temp})"
+                    ) from None
+                os.unlink(temp.name, dir_fd=dir_fd)
+        raise StorageError(f"{temp} keeps coming back; nothing was changed")
 
     def clear(self) -> None:
         """Remove the journal once its records are safely in the data file."""
         self.close()
-        try:
-            self.path.unlink(missing_ok=True)
-            _fsync_dir(self.path.parent)
-        except FileNotFoundError:
+        if not os.path.lexists(self.path.parent):
             return
-        except OSError as exc:
-            raise StorageError(f"cannot remove the meeting journal {self.path}: {exc.strerror}") from exc
+        with _in_dir(self.path.parent) as dir_fd:
+            try:
+                os.unlink(self.path.name, dir_fd=dir_fd)
+                fsync_dir(self.path.parent, dir_fd=dir_fd)
+            except FileNotFoundError:
+                return
+            except OSError as exc:
+                raise StorageError(f"cannot remove the meeting journal {self.path}: {exc.strerror}") from exc
 
     def close(self) -> None:
         if self._fd is not None:
@@ -180,36 +236,106 @@ class MeetingJournal:
     def _open(self) -> int:
         if self._fd is not None:
             return self._fd
-        folder = self.path.parent
-        _ensure_dir(folder)
-        mode = shared_mode(folder)
-        flags = os.O_APPEND | os.O_RDWR | os.O_CLOEXEC
-        try:
+        with _in_dir(self.path.parent) as dir_fd:
+            fd, created = open_shared(
+                self.path, os.O_APPEND | os.O_RDWR, _file_mode(dir_fd), owner=os.geteuid(), dir_fd=dir_fd,
+                what="the meeting journal",
+            )  # fmt: skip
             try:
-                fd = os.open(self.path, flags | os.O_CREAT | os.O_EXCL, mode)
-                created = True
-            except FileExistsError:
-                fd = os.open(self.path, flags)
-                created = False
-        except OSError as exc:
-            raise StorageError(f"cannot open the meeting journal {self.path}: {exc.strerror}") from exc
-        try:
-            if created:
-                os.fchmod(fd, mode)
-                _fsync_dir(folder)
-            else:
-                end_torn_line(fd)
-                os.fsync(fd)
-        except OSError as exc:
-            os.close(fd)
-            raise StorageError(f"cannot prepare the meeting journal {self.path}: {exc.strerror}") from exc
+                if created:
+                    fsync_dir(self.path.parent, dir_fd=dir_fd)
+                else:
+                    end_torn_line(fd)
+                    os.fsync(fd)
+            except OSError as exc:
+                os.close(fd)
+                raise StorageError(f"cannot prepare the meeting journal {self.path}: {exc.strerror}") from exc
         self._fd = fd
         return fd
+
+
+def claim_path(journal: Path) -> Path:
+    """The hidden lock file beside a journal (journal listings skip names starting with a dot)."""
+    return journal.with_name(f".{journal.name}.lock")
+
+
+def try_claim(journal: Path) -> int | None:
+    """An fd holding an exclusive flock on the journal's claim lock, or None if someone else holds it.
+
+    The claim lock is created like the journal (this account's own, the folder's shared mode, no link
+    followed); one that belongs to another account is refused.
+    """
+    path = claim_path(journal)
+    with _in_dir(path.parent) as dir_fd:
+        fd, _created = open_shared(
+            path, os.O_RDONLY, _file_mode(dir_fd), owner=os.geteuid(), dir_fd=dir_fd,
+            what="the meeting journal lock",
+        )  # fmt: skip
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+class LockedJournal:
+    """A meeting journal plus the flock that marks it in use; ``close()`` releases both."""
+
+    def __init__(self, journal: MeetingJournal, lock_fd: int) -> None:
+        self._journal = journal
+        self._lock_fd: int | None = lock_fd
+
+    @property
+    def path(self) -> Path:
+        return self._journal.path
+
+    def append(self, record: Mapping[str, Any]) -> None:
+        self._journal.append(record)
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        return self._journal.records()
+
+    def rewrite(self, records: Iterable[Mapping[str, Any]]) -> None:
+        self._journal.rewrite(records)
+
+    def clear(self) -> None:
+        self._journal.clear()
+
+    def close(self) -> None:
+        self._journal.close()
+        if self._lock_fd is not None:
+            fd, self._lock_fd = self._lock_fd, None
+            os.close(fd)
+
+
+def claim_journal(db_path: Path, meeting_id: str, os_user: str) -> LockedJournal | None:
+    """``os_user``'s journal for ``meeting_id``, held (flock) until ``close()``; None when another open
+    meeting screen (in this or another process) holds it."""
+    journal = MeetingJournal(db_path, meeting_id, os_user)
+    lock = try_claim(journal.path)
+    return None if lock is None else LockedJournal(journal, lock)
+
+
+def unclaimed_journals(db_path: Path, os_user: str) -> list[str]:
+    """Ids of meetings with a journal of ``os_user`` that no open meeting screen holds: left by a
+    crash, a kill or a dropped link (or kept for a draft on leaving)."""
+    found = []
+    for meeting_id, user, path in pending_journals(db_path):
+        if user != os_user:
+            continue
+        lock = try_claim(path)
+        if lock is not None:
+            os.close(lock)
+            found.append(meeting_id)
+    return found
 
 
 def pending_journals(db_path: Path) -> list[tuple[str, str, Path]]:
     """Journals left beside ``db_path`` (by a crash, or a meeting still open): (meeting id, OS user, path)."""
     folder = journal_dir(db_path)
+    if os.path.islink(folder):
+        raise refuse_link(folder)
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except FileNotFoundError:

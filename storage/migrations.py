@@ -9,6 +9,9 @@ from domain.errors import StorageError
 
 Data = dict[str, Any]
 META = "_meta"
+MARKER_KEY = "app"
+MARKER = "huddle"
+"""``_meta`` document 1 carries ``"app": "huddle"``: what tells a Huddle file from any other JSON."""
 
 
 def _v1_initial(data: Data) -> None:
@@ -27,10 +30,17 @@ def _card_import_source(data: Data) -> None:
     older Huddle refuses the file instead of rewriting cards without their source ids."""
 
 
+def _huddle_marker(data: Data) -> None:
+    """Files gained the Huddle marker in ``_meta``, so JSON that is not Huddle's is never adopted; a
+    file of an older schema (checked as Huddle's by its valid ``_meta`` schema) gets it here."""
+    meta(data)[MARKER_KEY] = MARKER
+
+
 MIGRATIONS: list[tuple[str, Callable[[Data], None]]] = [
     ("initial", _v1_initial),
     ("card-progress", _v2_card_progress),
     ("card-import-source", _card_import_source),
+    ("huddle-marker", _huddle_marker),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

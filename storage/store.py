@@ -31,15 +31,19 @@ from domain.models import (
     PublishedEvent,
     Risk,
 )
-from storage import codecs
+from storage import codecs, shape
 from storage.files import (
     append_lines,
     atomic_write,
+    check_data_file,
+    check_writable,
     dump_json,
     exclusive_lock,
     file_version,
+    read_bytes_safely,
     read_json,
     remove_stale_temp_files,
+    resolve_data_file,
 )
 from storage.migrations import META, SCHEMA_VERSION, meta, migrate
 
@@ -92,10 +96,16 @@ class TableRepository(Generic[T]):
     """Upsert by domain id over one TinyDB table."""
 
     def __init__(
-        self, db: TinyDB, name: str, to_doc: Callable[[T], Data], from_doc: Callable[[Data], T]
+        self,
+        db: TinyDB,
+        name: str,
+        to_doc: Callable[[T], Data],
+        from_doc: Callable[[Data], T],
+        source: str = "memory",
     ) -> None:
         self._db = db
         self._name = name
+        self._source = source
         self._table = db.table(name, cache_size=0)
         self._to_doc = to_doc
         self._from_doc = from_doc
@@ -113,6 +123,19 @@ class TableRepository(Generic[T]):
             self._ids = {doc["id"]: int(doc_id) for doc_id, doc in self._raw_table().items()}
         return self._ids
 
+    def decode(self, doc: Data) -> T:
+        """The domain object of a stored document; a value the codec cannot read (a bad date, an
+        unknown priority) is a StorageError naming the file and the entry, never a traceback."""
+        try:
+            return self._from_doc(doc)
+        except (KeyError, TypeError, ValueError, AttributeError, AssertionError) as exc:
+            label = str(doc.get("id"))[:40]
+            raise shape.ShapeError(
+                f"{self._source} is not a Huddle data file of the expected shape: the {self._name} entry "
+                f"{label!r} cannot be read ({type(exc).__name__}: {str(exc)[:80]}); it was left untouched "
+                "(nothing was written): restore it from a backup, or fix that entry"
+            ) from exc
+
     def forget_index(self) -> None:
         self._ids = None
 
@@ -121,10 +144,10 @@ class TableRepository(Generic[T]):
         if doc_id is None:
             return None
         doc = self._table.get(doc_id=doc_id)
-        return None if doc is None else self._from_doc(doc)
+        return None if doc is None else self.decode(doc)
 
     def list(self) -> list[T]:
-        return [self._from_doc(doc) for doc in self._table]
+        return [self.decode(doc) for doc in self._table]
 
     def raw(self) -> Iterator[Data]:
         return iter(self._raw_table().values())
@@ -158,10 +181,10 @@ class TableRepository(Generic[T]):
 
 class CardTable(TableRepository[Card]):
     def list_for_department(self, dept: str) -> list[Card]:
-        return [codecs.card_from_doc(doc) for doc in self.raw() if doc["dept"] == dept]
+        return [self.decode(doc) for doc in self.raw() if doc["dept"] == dept]
 
     def list_in_column(self, dept: str, column: str) -> list[Card]:
-        return [codecs.card_from_doc(d) for d in self.raw() if d["dept"] == dept and d["column"] == column]
+        return [self.decode(d) for d in self.raw() if d["dept"] == dept and d["column"] == column]
 
 
 ACTIVITY_KEEP = 2000
@@ -194,17 +217,17 @@ class ActivityTable:
     def _archived(self) -> Iterator[Data]:
         if self._archive is None:
             return
-        try:
-            lines = self._archive.read_bytes().splitlines()
-        except FileNotFoundError:
+        raw = read_bytes_safely(self._archive, "the activity archive")
+        if raw is None:
             return
-        except OSError as exc:
-            raise StorageError(f"cannot read the activity archive {self._archive}: {exc.strerror}") from exc
-        for line in lines:
+        needed = shape.REQUIRED["activity"]
+        for line in raw.splitlines():
             try:
-                yield orjson.loads(line)
+                doc = orjson.loads(line)
             except orjson.JSONDecodeError:
                 continue  # a torn last line after a crash: its records are still in the data file
+            if isinstance(doc, dict) and all(isinstance(doc.get(k), t) for k, t in needed.items()):
+                yield doc
 
     def recent(self, limit: int = 50) -> list[Activity]:
         """Newest first, in write order."""
@@ -216,26 +239,28 @@ class ActivityTable:
 class TinyUnitOfWork:
     """The repositories over one in-memory copy of the file."""
 
-    def __init__(self, db: TinyDB, archive: Path | None = None) -> None:
+    def __init__(self, db: TinyDB, archive: Path | None = None, source: str = "memory") -> None:
         self._db = db
         self.departments = TableRepository[Department](
-            db, "departments", codecs.department_to_doc, codecs.department_from_doc
+            db, "departments", codecs.department_to_doc, codecs.department_from_doc, source
         )
-        self.people = TableRepository[Person](db, "people", codecs.person_to_doc, codecs.person_from_doc)
+        self.people = TableRepository[Person](
+            db, "people", codecs.person_to_doc, codecs.person_from_doc, source
+        )
         self.projects = TableRepository[Project](
-            db, "projects", codecs.project_to_doc, codecs.project_from_doc
+            db, "projects", codecs.project_to_doc, codecs.project_from_doc, source
         )
-        self.cards = CardTable(db, "cards", codecs.card_to_doc, codecs.card_from_doc)
-        self.risks = TableRepository[Risk](db, "risks", codecs.risk_to_doc, codecs.risk_from_doc)
+        self.cards = CardTable(db, "cards", codecs.card_to_doc, codecs.card_from_doc, source)
+        self.risks = TableRepository[Risk](db, "risks", codecs.risk_to_doc, codecs.risk_from_doc, source)
         self.meetings = TableRepository[Meeting](
-            db, "meetings", codecs.meeting_to_doc, codecs.meeting_from_doc
+            db, "meetings", codecs.meeting_to_doc, codecs.meeting_from_doc, source
         )
         self.change_requests = TableRepository[ChangeRequest](
-            db, "change_requests", codecs.change_to_doc, codecs.change_from_doc
+            db, "change_requests", codecs.change_to_doc, codecs.change_from_doc, source
         )
         self.activity = ActivityTable(db, archive)
         self.published = TableRepository[PublishedEvent](
-            db, "published", codecs.published_to_doc, codecs.published_from_doc
+            db, "published", codecs.published_to_doc, codecs.published_from_doc, source
         )
 
     _DATA_TABLES = (
@@ -297,14 +322,18 @@ class TinyStore:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[TinyUnitOfWork]:
+        if self.path is not None:
+            check_data_file(self.path)
         lock = exclusive_lock(self.path) if self.path else contextlib.nullcontext()
         with lock:
             data = self._load_for_write()
+            if self.path is not None:
+                check_writable(self.path)
             created = self.path is not None and not self.path.exists()
             changed = migrate(data, self.describe())
             storage = BufferStorage(data)
             db = TinyDB(storage=lambda: storage)
-            yield TinyUnitOfWork(db, self._archive_path())
+            yield TinyUnitOfWork(db, self._archive_path(), self.describe())
             if storage.dirty or changed or created:
                 self._archive_activity(storage.data)
                 self._save(storage.data)
@@ -318,7 +347,9 @@ class TinyStore:
             migrate(data, self.describe())
             self._cache = (version, data)
         return TinyUnitOfWork(
-            SnapshotDB(storage=lambda: BufferStorage(data, writable=False)), self._archive_path()
+            SnapshotDB(storage=lambda: BufferStorage(data, writable=False)),
+            self._archive_path(),
+            self.describe(),
         )
 
     def _archive_path(self) -> Path | None:
@@ -335,7 +366,7 @@ class TinyStore:
         if archive is None or len(table) <= ACTIVITY_KEEP + ACTIVITY_SLACK:
             return
         keys = sorted(table, key=int)[: len(table) - ACTIVITY_KEEP]
-        append_lines(archive, [orjson.dumps(table[key]) for key in keys])
+        append_lines(archive, [orjson.dumps(table[key]) for key in keys], "the activity archive")
         for key in keys:
             del table[key]
 
@@ -347,7 +378,9 @@ class TinyStore:
         if self.path is None:
             loaded: Data = orjson.loads(orjson.dumps(self._memory))
             return loaded
-        return read_json(self.path) or {}
+        data = read_json(self.path) or {}
+        shape.check(data, self.path)
+        return data
 
     def _load_for_read(self) -> Data:
         return self._load_for_write()
@@ -362,9 +395,11 @@ class TinyStore:
 
 
 def open_store(path: Path) -> TinyStore:
-    """A store on ``path``; the folder must exist, the file is created on the first write."""
+    """A store on ``path``; the folder must exist, the file is created on the first write.
+
+    A path through a symbolic link is resolved here, once, to the real file, which the store then uses
+    for everything (one lock for every path to a file); a folder, FIFO or device is refused.
+    """
     if not path.parent.is_dir():
         raise StorageError(f"folder {path.parent} does not exist; create it or choose another --db")
-    if path.is_dir():
-        raise StorageError(f"{path} is a folder, not a Huddle data file; pass --db with a file path")
-    return TinyStore(path)
+    return TinyStore(resolve_data_file(path))

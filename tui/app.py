@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
 
+from domain.errors import StorageError
 from tui.messages import DataChanged, OpenCard, OpenRisk
 from tui.screens.base import AreaScreen
 from tui.screens.boards import BoardsScreen
@@ -139,7 +140,12 @@ class HuddleApp(App[None]):
     def on_mount(self) -> None:
         if self.context.settings.keymap:
             self.set_keymap(self.context.settings.keymap)
-        if self.start_mode == "boards" and self.context.pending_journals():
+        try:
+            cut_off = self.start_mode == "boards" and bool(self.context.pending_journals())
+        except StorageError as exc:  # such as a link planted at the journal folder: say so, start anyway
+            self.notify(str(exc), severity="error", timeout=30)
+            cut_off = False
+        if cut_off:
             self.start_mode = "meetings"  # a meeting was cut off: its screen offers to resume it
         if self.start_mode != self.current_mode:
             self.switch_mode(self.start_mode)

@@ -5,13 +5,12 @@ No Textual import here.
 
 from __future__ import annotations
 
-import fcntl
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from domain.dates import get_zone, local_zone_name
@@ -71,83 +70,18 @@ class Context:
         None when another open meeting screen (in this or another process) holds it: a journal in
         use is never mistaken for one left by a crash, and never cleared under its writer.
         """
-        from storage.journal import MeetingJournal
+        from storage.journal import claim_journal
 
-        journal = MeetingJournal(self.db_path, meeting_id, self.os_user)
-        lock = _try_lock(_claim_path(journal.path))
-        return None if lock is None else LockedJournal(journal, lock)
+        return claim_journal(self.db_path, meeting_id, self.os_user)
 
     def pending_journals(self) -> list[str]:
         """Ids of meetings with a journal of this OS account that no open meeting screen holds.
 
         Such a journal was left by a crash, a kill or a dropped link (or kept for a draft on leaving).
         """
-        from storage.journal import pending_journals
+        from storage.journal import unclaimed_journals
 
-        found = []
-        for meeting_id, user, path in pending_journals(self.db_path):
-            if user != self.os_user:
-                continue
-            lock = _try_lock(_claim_path(path))
-            if lock is not None:
-                os.close(lock)
-                found.append(meeting_id)
-        return found
-
-
-def _claim_path(journal: Path) -> Path:
-    """The hidden lock file beside a journal (journal listings skip names starting with a dot)."""
-    return journal.with_name(f".{journal.name}.lock")
-
-
-def _try_lock(path: Path) -> int | None:
-    """An fd holding an exclusive flock on ``path``, or None if someone else holds it."""
-    from storage.files import shared_mode
-
-    folder = path.parent
-    if not folder.is_dir():
-        try:
-            os.mkdir(folder, 0o2770 if shared_mode(folder.parent) == 0o660 else 0o700)
-        except FileExistsError:
-            pass
-        except OSError as exc:
-            raise StorageError(f"cannot create the meeting journal folder {folder}: {exc.strerror}") from exc
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, shared_mode(folder))
-    except OSError as exc:
-        raise StorageError(f"cannot open {path}: {exc.strerror}") from exc
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return None
-    return fd
-
-
-class LockedJournal:
-    """A meeting journal plus the flock that marks it in use; ``close()`` releases both."""
-
-    def __init__(self, journal: ClosableJournal, lock_fd: int) -> None:
-        self._journal = journal
-        self._lock_fd: int | None = lock_fd
-
-    def append(self, record: dict[str, object]) -> None:
-        self._journal.append(record)
-
-    def records(self) -> Iterator[dict[str, object]]:
-        return self._journal.records()
-
-    def rewrite(self, records: Iterable[Mapping[str, Any]]) -> None:
-        self._journal.rewrite(records)
-
-    def clear(self) -> None:
-        self._journal.clear()
-
-    def close(self) -> None:
-        self._journal.close()
-        if self._lock_fd is not None:
-            fd, self._lock_fd = self._lock_fd, None
-            os.close(fd)
+        return unclaimed_journals(self.db_path, self.os_user)
 
 
 class ClosableJournal(Journal, Protocol):
@@ -173,6 +107,9 @@ def build_context(
         except OSError as exc:
             raise StorageError(f"cannot create {path.parent}: {exc.strerror}") from exc
     store = open_store(path)
+    # The store resolved a data file given through a link to its real path: the journals go beside it too.
+    if isinstance(store.path, Path):
+        path = store.path
     zone = get_zone(settings.timezone or local_zone_name())
     actor = Actor(handle=resolve_user(user, settings), os_user=os_user())
     return Context(settings, path, Services.build(store, clock, actor, zone), zone, clock)

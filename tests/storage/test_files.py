@@ -226,17 +226,35 @@ def test_an_existing_group_file_keeps_mode_and_group_across_replaces(
     assert leftovers(db_path.parent) == []
 
 
-def test_the_lock_file_takes_the_shared_mode_of_its_folder(tmp_path: Path, clock: FixedClock) -> None:
+def test_the_lock_file_takes_the_shared_mode_of_its_folder_whatever_the_umask(
+    tmp_path: Path, clock: FixedClock
+) -> None:
     folder = tmp_path / "team"
     folder.mkdir()
     folder.chmod(0o2770)
     path = folder / "huddle.json"
     valid_file(path, clock)
-    lock_path(path).chmod(0o600)
+    lock_path(path).unlink()
+    old_umask = os.umask(0o077)
+    try:
+        make_services(open_store(path), clock).cards.add("OPS", "again")
+    finally:
+        os.umask(old_umask)
+    assert mode_of(lock_path(path)) == 0o660
+
+
+def test_an_existing_lock_file_is_used_as_found_never_chmodded(tmp_path: Path, clock: FixedClock) -> None:
+    """Huddle never chmods a file it found by a path (it could be a hard link to someone's file)."""
+    folder = tmp_path / "team"
+    folder.mkdir()
+    folder.chmod(0o2770)
+    path = folder / "huddle.json"
+    valid_file(path, clock)
+    lock_path(path).chmod(0o640)
 
     make_services(open_store(path), clock).cards.add("OPS", "again")
 
-    assert mode_of(lock_path(path)) == 0o660
+    assert mode_of(lock_path(path)) == 0o640
 
 
 def test_many_writes_and_a_failed_transaction_leave_no_temp_files(db_path: Path, clock: FixedClock) -> None:

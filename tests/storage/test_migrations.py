@@ -10,7 +10,7 @@ import pytest
 
 from domain.errors import StorageError
 from storage import TinyStore, open_store
-from storage.migrations import SCHEMA_VERSION
+from storage.migrations import MARKER, MARKER_KEY, SCHEMA_VERSION
 from tests.conftest import FixedClock, make_services
 
 
@@ -66,12 +66,29 @@ def test_an_empty_transaction_still_writes_the_migration(db_path: Path) -> None:
     assert orjson.loads(db_path.read_bytes())["_meta"]["1"]["schema"] == SCHEMA_VERSION
 
 
-def test_a_file_without_meta_counts_as_schema_0(db_path: Path, clock: FixedClock) -> None:
+def test_a_file_without_meta_is_not_adopted(db_path: Path, clock: FixedClock) -> None:
+    """Every file Huddle ever wrote has ``_meta``; JSON without it is someone else's file."""
     legacy = {key: value for key, value in SCHEMA_1.items() if key != "_meta"}
     db_path.write_bytes(orjson.dumps(legacy))
+    before = db_path.read_bytes()
     store = open_store(db_path)
-    assert store.schema_version() == 0
-    assert {c.id: c.progress for c in store.snapshot().cards.list()} == {"OPS-1": 100, "OPS-2": 0}
+    with pytest.raises(StorageError, match="not a Huddle data file"):
+        store.snapshot()
+    with pytest.raises(StorageError, match="not a Huddle data file"):
+        make_services(store, clock).cards.add("OPS", "must not be written")
+    assert db_path.read_bytes() == before
+
+
+def test_the_huddle_marker_is_added_to_an_older_file_and_written_into_new_ones(
+    db_path: Path, tmp_path: Path, clock: FixedClock
+) -> None:
+    db_path.write_bytes(orjson.dumps(SCHEMA_1))
+    make_services(open_store(db_path), clock).cards.add("OPS", "after the marker")
+    assert orjson.loads(db_path.read_bytes())["_meta"]["1"][MARKER_KEY] == MARKER
+
+    fresh = tmp_path / "fresh.json"
+    make_services(open_store(fresh), clock).directory.add_department("Operations", key="OPS")
+    assert orjson.loads(fresh.read_bytes())["_meta"]["1"][MARKER_KEY] == MARKER
 
 
 def test_a_file_from_a_newer_huddle_is_refused_and_untouched(db_path: Path, clock: FixedClock) -> None:
