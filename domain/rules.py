@@ -93,8 +93,8 @@ def check_score(value: int | None, what: str) -> int | None:
     """Accept 1-5 (or None for not assessed)."""
     if value is None:
         return None
-    if not 1 <= value <= 5:
-        raise ValidationError(f"{what} must be between 1 and 5, not {value}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise ValidationError(f"{what} must be between 1 and 5, not {str(value)[:40]}")
     return value
 
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import builtins
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from domain import rules
+from domain.dates import check_date
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from domain.models import Activity, Card, Priority
+from domain.models import MAX_ESTIMATE_DAYS, Activity, Card, Priority
 from domain.repository import UnitOfWork
 from domain.services.base import Service, require_card, require_dept, require_person
-from domain.text import clean_text, clean_title
+from domain.text import clean_text, clean_title, quoted
 
 EDITABLE = frozenset(
     {
@@ -41,6 +43,8 @@ class CardService(Service):
         **fields: Any,
     ) -> Card:
         title = clean_title(title)
+        if due is not None:
+            check_date(due, "due")
         with self.store.transaction() as uow:
             card = self.add_in(
                 uow, dept, title, column=column, owner=owner, due=due, milestone=milestone,
@@ -65,6 +69,8 @@ class CardService(Service):
     ) -> Card:
         """Add a card inside a transaction the caller already holds (meeting actions use this)."""
         department = require_dept(uow, dept)
+        if due is not None:
+            check_date(due, "due")
         col = department.column(column) if column else department.columns[0]
         if col is None:
             raise ValidationError(
@@ -239,7 +245,7 @@ class CardService(Service):
             elif key in ("due", "start"):
                 if value is not None and not isinstance(value, date):
                     raise ValidationError(f"{key} must be a date")
-                values[key] = value
+                values[key] = None if value is None else check_date(value, key)
             elif key == "priority":
                 try:
                     values[key] = Priority(str(value).lower())
@@ -267,14 +273,24 @@ class CardService(Service):
             elif key == "milestone":
                 values[key] = bool(value)
             elif key == "progress":
-                progress = int(value)
-                if not 0 <= progress <= 100:
-                    raise ValidationError(f"progress must be 0-100, not {progress}")
+                progress = value if isinstance(value, int) and not isinstance(value, bool) else None
+                if progress is None or not 0 <= progress <= 100:
+                    raise ValidationError(f"progress must be 0-100, not {quoted(str(value))}")
                 values[key] = progress
             elif key == "estimate":
-                values[key] = None if value is None else float(value)
-                if values[key] is not None and values[key] < 0:
+                estimate = None if value is None else value
+                if isinstance(estimate, int | float) and estimate < 0:
                     raise ValidationError("estimate cannot be negative")
+                if estimate is not None and (
+                    isinstance(estimate, bool)
+                    or not isinstance(estimate, int | float)
+                    or not math.isfinite(estimate)
+                    or not 0 <= estimate <= MAX_ESTIMATE_DAYS
+                ):
+                    raise ValidationError(
+                        f"estimate must be 0-{MAX_ESTIMATE_DAYS} days, not {quoted(str(estimate))}"
+                    )
+                values[key] = None if estimate is None else float(estimate)
         if "blocked_reason" in values and values["blocked_reason"] and card.blocked_since is None:
             values.setdefault("blocked_since", self.now())
         if "start" in values or "due" in values:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from domain.dates import check_date
 from domain.errors import ConflictError, ValidationError
-from domain.models import Column, Department, Goal, Person, Project
+from domain.models import MAX_ESCALATION_DAYS, MAX_WIP, Column, Department, Goal, Person, Project
 from domain.services.base import Service, require_dept, require_person
 from domain.text import clean_email, clean_handle, clean_text, clean_title, dept_key_from_name
 
@@ -47,8 +48,8 @@ class DirectoryService(Service):
         return self.store.snapshot().departments.list()
 
     def set_wip_limit(self, dept_name: str, column: str, limit: int | None) -> Department:
-        if limit is not None and limit < 1:
-            raise ValidationError("a WIP limit must be at least 1 (or none)")
+        if limit is not None and (isinstance(limit, bool) or not 1 <= limit <= MAX_WIP):
+            raise ValidationError(f"a WIP limit must be 1-{MAX_WIP} (or none), not {str(limit)[:40]}")
         with self.store.transaction() as uow:
             dept = require_dept(uow, dept_name)
             col = dept.column(column)
@@ -105,8 +106,11 @@ class DirectoryService(Service):
             if vision is not None:
                 project = replace(project, vision=clean_text(vision, "vision", required=False))
             if escalate_after_days is not None:
-                if escalate_after_days < 1:
-                    raise ValidationError("the escalation threshold must be at least 1 day")
+                if not 1 <= escalate_after_days <= MAX_ESCALATION_DAYS:
+                    raise ValidationError(
+                        f"the escalation threshold must be 1-{MAX_ESCALATION_DAYS} days, "
+                        f"not {str(escalate_after_days)[:40]}"
+                    )
                 project = replace(project, blocked_escalation_days=escalate_after_days)
             uow.projects.put(project)
             self.record(uow, "project", PROJECT_ID, "updated", project.name)
@@ -120,7 +124,7 @@ class DirectoryService(Service):
             clean_title(text, "goal"),
             clean_text(metric, "metric", required=False),
             clean_text(target, "target", required=False),
-            deadline,
+            None if deadline is None else check_date(deadline, "deadline"),
         )
         with self.store.transaction() as uow:
             project = uow.projects.get(PROJECT_ID) or Project(id=PROJECT_ID, name="Huddle project")

@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from domain.dates import check_date, get_zone
 from domain.errors import ConflictError, ValidationError
 from domain.models import (
+    MAX_MEETING_MINUTES,
     ActionItem,
     AgendaItem,
     Attendee,
@@ -46,6 +48,10 @@ class MeetingService(Service):
         carried_over: Sequence[str] = (),
     ) -> Meeting:
         title = clean_title(title)
+        tz = get_zone(tz).key
+        if at is not None:
+            check_date(at, "start")
+        timeboxes = [(clean_title(t, "agenda item"), _minutes(m, "agenda timebox")) for t, m in agenda]
         with self.store.transaction() as uow:
             handles = tuple(dict.fromkeys(require_person(uow, a).handle for a in attendees))
             number = uow.next_number("meeting")
@@ -60,7 +66,7 @@ class MeetingService(Service):
                 if uow.people.get(self.actor.handle)
                 else (handles[0] if handles else None),
                 attendees=tuple(Attendee(h) for h in handles),
-                agenda=tuple(AgendaItem(clean_title(t, "agenda item"), max(1, m)) for t, m in agenda),
+                agenda=tuple(AgendaItem(t, m) for t, m in timeboxes),
                 carried_over=tuple(carried_over),
                 status=MeetingStatus.LIVE,
                 created_by=self.actor.handle,
@@ -228,9 +234,10 @@ class MeetingService(Service):
 
     def add_agenda_item(self, meeting_id: str, title: str, minutes: int = 10) -> Meeting:
         title = clean_title(title, "agenda item")
+        minutes = _minutes(minutes, "agenda timebox")
         with self.store.transaction() as uow:
             meeting = self._live(uow, meeting_id)
-            meeting = replace(meeting, agenda=(*meeting.agenda, AgendaItem(title, max(1, minutes))))
+            meeting = replace(meeting, agenda=(*meeting.agenda, AgendaItem(title, minutes)))
             uow.meetings.put(meeting)
         return meeting
 
@@ -251,11 +258,15 @@ class MeetingService(Service):
         return meeting
 
     def end(self, meeting_id: str, *, next_start: datetime | None = None, next_minutes: int = 60) -> Meeting:
+        next_minutes = _minutes(next_minutes, "the follow-up's length")
+        if next_start is not None:
+            check_date(next_start, "next meeting")
         with self.store.transaction() as uow:
             meeting = require_meeting(uow, meeting_id)
             if meeting.status == MeetingStatus.ENDED:
                 raise ConflictError(f"meeting {meeting.id} has already ended")
-            now = self.now()
+            # A meeting recorded ahead of its start time still ends no earlier than it starts.
+            now = max(self.now(), meeting.start)
             if next_start is not None and next_start <= meeting.start:
                 raise ValidationError("the next meeting must start after this one")
             agenda = tuple(
@@ -290,8 +301,13 @@ class MeetingService(Service):
         self, meeting_id: str, next_start: datetime, next_minutes: int | None = None
     ) -> Meeting:
         """Move the follow-up meeting; the invite keeps its UID and its SEQUENCE goes up."""
+        check_date(next_start, "next meeting")
+        if next_minutes is not None:
+            next_minutes = _minutes(next_minutes, "the follow-up's length")
         with self.store.transaction() as uow:
             meeting = require_meeting(uow, meeting_id)
+            if next_start <= meeting.start:
+                raise ValidationError("the next meeting must start after this one")
             meeting = replace(
                 meeting,
                 next_start=next_start,
@@ -348,6 +364,13 @@ class MeetingService(Service):
     ) -> MinuteEntry:
         index = meeting.current_item if agenda_index is None and meeting.agenda else agenda_index
         return MinuteEntry(entry_id or os.urandom(16).hex(), self.now(), text, kind, index, self.actor.handle)
+
+
+def _minutes(value: int, what: str) -> int:
+    """A duration in whole minutes, 1 to MAX_MEETING_MINUTES: zero, negative and endless ones are refused."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_MEETING_MINUTES:
+        raise ValidationError(f"{what} must be 1-{MAX_MEETING_MINUTES} minutes, not {str(value)[:40]}")
+    return value
 
 
 def follow_up_end(meeting: Meeting) -> datetime | None:

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from domain import rules
+from domain.dates import check_date
 from domain.errors import ValidationError
 from domain.models import Risk, RiskStatus, ScoreChange
 from domain.services.base import Service, require_card, require_person, require_risk
@@ -111,7 +112,7 @@ class RiskService(Service):
         values: dict[str, Any] = {}
         for key, value in changes.items():
             if key in SCORE_FIELDS:
-                values[key] = rules.check_score(None if value is None else int(value), key.replace("_", " "))
+                values[key] = rules.check_score(value, key.replace("_", " "))
             elif key == "title":
                 values[key] = clean_title(str(value))
             elif key in ("description", "mitigation", "contingency", "trigger", "category"):
@@ -128,7 +129,7 @@ class RiskService(Service):
             elif key == "review_date":
                 if value is not None and not isinstance(value, date):
                     raise ValidationError("review date must be a date")
-                values[key] = value
+                values[key] = None if value is None else check_date(value, "review date")
             elif key == "linked_cards":
                 values[key] = tuple(dict.fromkeys(require_card(uow, str(c)).id for c in value))
         return replace(risk, **values)
