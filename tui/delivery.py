@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 from domain.errors import DeliveryError, ValidationError
 from domain.models import Meeting, Person
 from domain.services import Services
-from domain.text import clean_email
-from tui.config import CalDavSettings, Settings, SmtpSettings
+from domain.text import clean_email, quoted
+from tui.config import CalDavSettings, Settings, SmtpSettings, check_caldav_url
 
 SECURITY_MODES = ("none", "starttls", "ssl")
 CALDAV_TIMEOUT = 30
@@ -63,10 +63,10 @@ def smtp_settings(base: SmtpSettings, env: Mapping[str, str]) -> SmtpSettings:
             values[field] = env[f"HUDDLE_SMTP_{var}"]
     if env.get("HUDDLE_SMTP_PORT"):
         try:
-            values["port"] = int(env["HUDDLE_SMTP_PORT"])
+            values["port"] = int(env["HUDDLE_SMTP_PORT"][:12])
         except ValueError as exc:
             raise ValidationError(
-                f"HUDDLE_SMTP_PORT={env['HUDDLE_SMTP_PORT']!r} is not a port number"
+                f"HUDDLE_SMTP_PORT={quoted(env['HUDDLE_SMTP_PORT'])} is not a port number"
             ) from exc
     result = replace(base, **values)  # type: ignore[arg-type]
     if result.security not in SECURITY_MODES:
@@ -217,7 +217,7 @@ def _sender(smtp: SmtpSettings, meeting: Meeting, people: Sequence[Person]) -> s
 def caldav_settings(base: CalDavSettings, env: Mapping[str, str]) -> CalDavSettings:
     values = {}
     if env.get("HUDDLE_CALDAV_URL"):
-        values["url"] = env["HUDDLE_CALDAV_URL"]
+        values["url"] = check_caldav_url(env["HUDDLE_CALDAV_URL"], "HUDDLE_CALDAV_URL")
     if env.get("HUDDLE_CALDAV_USERNAME"):
         values["username"] = env["HUDDLE_CALDAV_USERNAME"]
     return replace(base, **values)
