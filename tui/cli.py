@@ -259,18 +259,23 @@ def _whole(text: str, low: int, high: int) -> int:
     return value
 
 
-def _bounded(low: int, high: int) -> Callable[[str], int]:
+class _Bounded:
     """An argparse type for a whole number in ``low..high`` (huge numbers would overflow date arithmetic)."""
 
-    def parse(text: str) -> int:
-        return _whole(text, low, high)
+    def __init__(self, low: int, high: int) -> None:
+        self.low = low
+        self.high = high
+        self.__name__ = f"whole number {low}-{high}"
 
-    parse.__name__ = f"whole number {low}-{high}"
-    return parse
+    def __call__(self, text: str) -> int:
+        return _whole(text, self.low, self.high)
 
 
-def _score(text: str) -> int:
-    return _whole(text, 1, 5)
+def _bounded(low: int, high: int) -> _Bounded:
+    return _Bounded(low, high)
+
+
+_score = _Bounded(1, 5)
 
 
 def _days(text: str) -> float:

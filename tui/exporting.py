@@ -19,7 +19,7 @@ from pathlib import Path
 from domain.errors import ConflictError, StorageError, ValidationError
 from domain.models import Card, Meeting
 from domain.services import Services
-from domain.text import quoted
+from domain.text import check_line, quoted
 
 MAX_NAME = 80
 """Characters kept of a title in a suggested file name."""
@@ -68,6 +68,7 @@ def cut_to_bytes(text: str, limit: int) -> str:
 
 def check_destination(path: Path, *, force: bool) -> None:
     """Refuse a destination that is a folder, sits in a missing folder, or exists without ``force``."""
+    check_line(str(path), "the file name")
     size = len(os.fsencode(path.name))
     if size + TEMP_DECORATION > NAME_MAX_BYTES:
         raise ValidationError(
