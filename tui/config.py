@@ -177,10 +177,11 @@ def _check_values(settings: Any, where: str) -> None:
             raise ValidationError(f"{where}: db must be a file path")
         for binding_id, keys in settings.keymap.items():
             if binding_id not in BINDING_IDS:
-                raise ValidationError(
-                    f"{where} [keymap]: unknown binding id {quoted(binding_id)}; the ids are listed "
-                    "in the help screen (?) and README.md"
-                )
+                import difflib
+
+                close = difflib.get_close_matches(binding_id, BINDING_IDS, n=1)
+                hint = f"did you mean {quoted(close[0])}?" if close else "README.md lists the ids"
+                raise ValidationError(f"{where} [keymap]: unknown binding id {quoted(binding_id)}; {hint}")
             if not _KEYS.match(keys):
                 raise ValidationError(
                     f'{where} [keymap]: {binding_id} = {quoted(keys)} is not a key list such as "L" '
