@@ -60,7 +60,7 @@ def test_exporters_are_reachable_without_the_tui() -> None:
     probe(modules, ["textual", "rich"])
 
 
-@pytest.mark.parametrize("module", ["tui.config", "tui.wiring", "tui.cli"])
+@pytest.mark.parametrize("module", ["tui.config", "tui.keymap_ids", "tui.wiring", "tui.cli"])
 def test_the_cli_side_of_tui_does_not_import_textual(module: str) -> None:
     if not (REPO / Path(*module.split("."))).with_suffix(".py").exists():
         pytest.skip(f"{module} does not exist yet")
