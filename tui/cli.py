@@ -271,10 +271,6 @@ class _Bounded:
         return _whole(text, self.low, self.high)
 
 
-def _bounded(low: int, high: int) -> _Bounded:
-    return _Bounded(low, high)
-
-
 _score = _Bounded(1, 5)
 
 
@@ -923,7 +919,7 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     if wants("activity"):
         p = command(sub, "activity", cmd_activity, GROUPS["activity"])
         p.add_argument(
-            "--limit", type=_bounded(1, MAX_LIMIT), default=50, help="how many entries (default 50)"
+            "--limit", type=_Bounded(1, MAX_LIMIT), default=50, help="how many entries (default 50)"
         )
         json_flag(p)
     if build_all or wanted in EXPORT_GROUPS:
@@ -975,7 +971,7 @@ def _card_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -
         p.add_argument("--responsible", action="append", metavar="HANDLE", help="RACI: Responsible (repeat)")
         p.add_argument("--consulted", action="append", metavar="HANDLE", help="RACI: Consulted (repeat)")
         p.add_argument("--informed", action="append", metavar="HANDLE", help="RACI: Informed (repeat)")
-        p.add_argument("--progress", type=_bounded(0, 100), metavar="0-100")
+        p.add_argument("--progress", type=_Bounded(0, 100), metavar="0-100")
         p.add_argument("--estimate", type=_days, metavar="DAYS")
         p.add_argument("--blocked-reason", metavar="TEXT")
 
@@ -1050,7 +1046,7 @@ def _project_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag
     p.add_argument("--vision", metavar="TEXT")
     p.add_argument(
         "--escalate-after",
-        type=_bounded(1, MAX_ESCALATION_DAYS),
+        type=_Bounded(1, MAX_ESCALATION_DAYS),
         metavar="DAYS",
         help="flag cards blocked longer than this",
     )
@@ -1118,14 +1114,14 @@ def _meeting_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag
     p.add_argument("--next", metavar="DATETIME", help="follow-up meeting, wall-clock in the meeting's zone")
     p.add_argument(
         "--minutes",
-        type=_bounded(1, MAX_MEETING_MINUTES),
+        type=_Bounded(1, MAX_MEETING_MINUTES),
         default=60,
         help="length of the follow-up (default 60)",
     )
     p = command(meeting_sub, "reschedule-next", cmd_meeting_reschedule_next, "move the follow-up meeting")
     p.add_argument("id", metavar="ID")
     p.add_argument("when", metavar="DATETIME", help="new time, wall-clock in the meeting's zone")
-    p.add_argument("--minutes", type=_bounded(1, MAX_MEETING_MINUTES), help="new length in minutes")
+    p.add_argument("--minutes", type=_Bounded(1, MAX_MEETING_MINUTES), help="new length in minutes")
     p = command(meeting_sub, "cancel-next", cmd_meeting_cancel_next, "cancel the follow-up meeting")
     p.add_argument("id", metavar="ID")
     json_flag(command(meeting_sub, "list", cmd_meeting_list, "list meetings"))
