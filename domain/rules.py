@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from domain.errors import ConflictError, ValidationError
 from domain.models import DONE_COLUMN, Card, Department, Risk, RiskStatus
+from domain.text import quoted
 
 RANK_STEP = 1024.0
 
@@ -61,7 +62,7 @@ def check_dependencies(card_id: str, blocked_by: Sequence[str], cards: Mapping[s
         if dep == card_id:
             raise ConflictError(f"card {card_id} cannot be blocked by itself")
         if dep not in cards:
-            raise ValidationError(f"blocked-by card {dep!r} does not exist")
+            raise ValidationError(f"blocked-by card {quoted(dep)} does not exist")
     graph = {cid: c.blocked_by for cid, c in cards.items()}
     if path := find_cycle(card_id, blocked_by, graph):
         raise ConflictError("dependency cycle: " + " -> ".join(path))

@@ -70,7 +70,9 @@ def smtp_settings(base: SmtpSettings, env: Mapping[str, str]) -> SmtpSettings:
             ) from exc
     result = replace(base, **values)  # type: ignore[arg-type]
     if result.security not in SECURITY_MODES:
-        raise ValidationError(f"SMTP security {result.security!r} is not one of: {', '.join(SECURITY_MODES)}")
+        raise ValidationError(
+            f"SMTP security {quoted(result.security)} is not one of: {', '.join(SECURITY_MODES)}"
+        )
     if not 0 < result.port < 65536:
         raise ValidationError(f"SMTP port {result.port} is out of range")
     return result
@@ -239,7 +241,7 @@ def push_calendar(
         raise ValidationError("no CalDAV calendar configured; set url in the [caldav] table of huddle.toml")
     parts = urlsplit(config.url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError(f"CalDAV url {config.url!r} must be an http:// or https:// address")
+        raise ValidationError(f"CalDAV url {quoted(config.url)} must be an http:// or https:// address")
     password = _password(config.password_env, env, config.username, "CalDAV")
     if password and parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise ValidationError(

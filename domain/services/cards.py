@@ -74,7 +74,7 @@ class CardService(Service):
         col = department.column(column) if column else department.columns[0]
         if col is None:
             raise ValidationError(
-                f"{department.name} has no column {column!r}; columns: "
+                f"{department.name} has no column {quoted(str(column))}; columns: "
                 + ", ".join(c.name for c in department.columns)
             )
         cards_in_column = uow.cards.list_in_column(department.name, col.name)
@@ -132,7 +132,7 @@ class CardService(Service):
             col = dept.column(column)
             if col is None:
                 raise ValidationError(
-                    f"{dept.name} has no column {column!r}; columns: "
+                    f"{dept.name} has no column {quoted(column)}; columns: "
                     + ", ".join(c.name for c in dept.columns)
                 )
             siblings = sorted(
@@ -251,7 +251,7 @@ class CardService(Service):
                     values[key] = Priority(str(value).lower())
                 except ValueError:
                     raise ValidationError(
-                        f"priority {value!r} is not one of " + ", ".join(p.value for p in Priority)
+                        f"priority {quoted(str(value))} is not one of " + ", ".join(p.value for p in Priority)
                     ) from None
             elif key == "tags":
                 values[key] = tuple(dict.fromkeys(clean_title(str(t), "tag") for t in value))

@@ -9,7 +9,7 @@ from domain.dates import check_date
 from domain.errors import ConflictError, ValidationError
 from domain.models import MAX_ESCALATION_DAYS, MAX_WIP, Column, Department, Goal, Person, Project
 from domain.services.base import Service, require_dept, require_person
-from domain.text import clean_email, clean_handle, clean_text, clean_title, dept_key_from_name
+from domain.text import clean_email, clean_handle, clean_text, clean_title, dept_key_from_name, quoted
 
 PROJECT_ID = "main"
 
@@ -24,7 +24,7 @@ class DirectoryService(Service):
         with self.store.transaction() as uow:
             existing = uow.departments.list()
             if any(d.name.casefold() == name.casefold() for d in existing):
-                raise ConflictError(f"department {name!r} already exists")
+                raise ConflictError(f"department {quoted(name)} already exists")
             if key is None:
                 key = dept_key_from_name(name) or f"D{len(existing) + 1}"
                 taken = {d.key for d in existing}
@@ -34,9 +34,9 @@ class DirectoryService(Service):
             else:
                 key = key.strip().upper()
                 if not key.isascii() or not key.isalnum() or len(key) > 8:
-                    raise ValidationError(f"department key {key!r} must be 1-8 ASCII letters or digits")
+                    raise ValidationError(f"department key {quoted(key)} must be 1-8 ASCII letters or digits")
                 if any(d.key == key for d in existing):
-                    raise ConflictError(f"department key {key!r} is already used")
+                    raise ConflictError(f"department key {quoted(key)} is already used")
             dept = (
                 Department(name=name, key=key) if columns is None else Department(name, key, tuple(columns))
             )
@@ -54,7 +54,7 @@ class DirectoryService(Service):
             dept = require_dept(uow, dept_name)
             col = dept.column(column)
             if col is None:
-                raise ValidationError(f"{dept.name} has no column {column!r}")
+                raise ValidationError(f"{dept.name} has no column {quoted(column)}")
             cols = tuple(replace(c, wip_limit=limit) if c.name == col.name else c for c in dept.columns)
             dept = replace(dept, columns=cols)
             uow.departments.put(dept)
@@ -67,7 +67,7 @@ class DirectoryService(Service):
         email = clean_email(email)
         with self.store.transaction() as uow:
             if uow.people.get(handle) is not None:
-                raise ConflictError(f"person {handle!r} already exists")
+                raise ConflictError(f"person {quoted(handle)} already exists")
             dept_name = require_dept(uow, dept).name if dept else None
             person = Person(handle=handle, name=name, email=email, dept=dept_name)
             uow.people.put(person)

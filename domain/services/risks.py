@@ -13,7 +13,7 @@ from domain.dates import check_date
 from domain.errors import ValidationError
 from domain.models import Risk, RiskStatus, ScoreChange
 from domain.services.base import Service, require_card, require_person, require_risk
-from domain.text import clean_text, clean_title
+from domain.text import clean_text, clean_title, quoted
 
 SCORE_FIELDS = ("probability", "impact", "residual_probability", "residual_impact")
 EDITABLE = frozenset(
@@ -124,7 +124,7 @@ class RiskService(Service):
                     values[key] = RiskStatus(str(value).lower())
                 except ValueError:
                     raise ValidationError(
-                        f"status {value!r} is not one of " + ", ".join(s.value for s in RiskStatus)
+                        f"status {quoted(str(value))} is not one of " + ", ".join(s.value for s in RiskStatus)
                     ) from None
             elif key == "review_date":
                 if value is not None and not isinstance(value, date):
