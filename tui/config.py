@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from domain.dates import get_zone
 from domain.errors import ValidationError
@@ -141,6 +140,8 @@ def check_caldav_url(url: str, where: str) -> str:
     check_utf8(url, where)
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
         raise ValidationError(f"{where}: the CalDAV url contains spaces or control characters")
+    from urllib.parse import urlsplit  # deferred: only a [caldav] url needs it, not `card add`
+
     try:
         parts = urlsplit(url)
         host = parts.hostname
