@@ -489,6 +489,11 @@ def test_real_process_sample(seeded: bytes, tmp_path: Path) -> None:
         ([b"card", b"list"], {b"TZ": b"Asia/\xff"}, FAILURE),
         ([b"card", b"list"], {b"HUDDLE_CONFIG": os.fsencode(config)}, FAILURE),
         ([b"card", b"add", b"--dept", b"OPS", b"--title", b"\x1b[2J" * 3000], {}, FAILURE),
+        # Bare ``huddle`` (the app) checks the same before it opens anything.
+        ([], {b"HUDDLE_USER": b"ann (root)"}, FAILURE),
+        ([], {b"HUDDLE_NOW": b"9999-12-31T00:00+00:00"}, FAILURE),
+        ([], {b"HUDDLE_CONFIG": os.fsencode(config)}, FAILURE),
+        ([b"--user", b"\xffann"], {}, USAGE),
     ]
     before = db.read_bytes()
     for args, extra, code in samples:
