@@ -87,7 +87,8 @@ class Settings:
 
 SECURITY_MODES = ("none", "starttls", "ssl")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-_KEYS = re.compile(r"^[A-Za-z0-9_+\-]+(?:\s*,\s*[A-Za-z0-9_+\-]+)*$")
+_KEYS = re.compile(r"^[^\s,]+(?:\s*,\s*[^\s,]+)*$")
+"""Comma-separated keys as Textual names them (``ctrl+l``, ``right``, ``question_mark``, ``?``)."""
 _SCALARS: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float)}
 _TYPE_WORDS = {str: "a string", int: "a whole number", float: "a number", bool: "true or false",
                dict: "a table", list: "a list", datetime.date: "a date", datetime.datetime: "a date-time",
@@ -183,6 +184,10 @@ def _check_values(settings: Any, where: str) -> None:
                 close = difflib.get_close_matches(binding_id, BINDING_IDS, n=1)
                 hint = f"did you mean {quoted(close[0])}?" if close else "README.md lists the ids"
                 raise ValidationError(f"{where} [keymap]: unknown binding id {quoted(binding_id)}; {hint}")
+            try:
+                check_line(keys, f"[keymap] {binding_id}")
+            except ValidationError as exc:
+                raise ValidationError(f"{where}: {exc}") from None
             if not _KEYS.match(keys):
                 raise ValidationError(
                     f'{where} [keymap]: {binding_id} = {quoted(keys)} is not a key list such as "L" '
