@@ -45,11 +45,11 @@ def _reject_controls(text: str, what: str, *, allow_newlines: bool) -> None:
     for ch in text:
         if allow_newlines and ch in "\n\t\u2028\u2029":
             continue
+        if ch in LINE_BREAKS and not allow_newlines:
+            raise ValidationError(f"{what} contains a line break (U+{ord(ch):04X}); it must be one line")
         if _is_control(ch) or ch in LINE_BREAKS:
-            kind = "a line break" if ch in LINE_BREAKS else "a control character"
             raise ValidationError(
-                f"{what} contains {kind} (U+{ord(ch):04X}); type it without escape sequences"
-                + ("" if allow_newlines else " or line breaks")
+                f"{what} contains a control character (U+{ord(ch):04X}); type it without escape sequences"
             )
 
 
