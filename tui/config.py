@@ -18,6 +18,7 @@ from typing import Any
 
 from domain.dates import get_zone
 from domain.errors import ValidationError
+from domain.models import MAX_ESCALATION_DAYS
 from domain.text import check_line, check_utf8, clean_email, clean_handle, excerpt, handle_from_login, quoted
 from tui.keymap_ids import BINDING_IDS
 
@@ -173,10 +174,10 @@ def _check_values(settings: Any, where: str) -> None:
         if settings.risk_amber > settings.risk_red:
             raise ValidationError(f"{where}: risk_amber ({settings.risk_amber}) is above risk_red")
         if settings.blocked_escalation_days is not None:
-            _in_range(where, "blocked_escalation_days", settings.blocked_escalation_days, 1, 3650)
+            _in_range(
+                where, "blocked_escalation_days", settings.blocked_escalation_days, 1, MAX_ESCALATION_DAYS
+            )
         _in_range(where, "poll_seconds", settings.poll_seconds, 0.1, 3600)
-        if settings.db is not None and (not str(settings.db) or "\x00" in str(settings.db)):
-            raise ValidationError(f"{where}: db must be a file path")
         for binding_id, keys in settings.keymap.items():
             if binding_id not in BINDING_IDS:
                 import difflib
