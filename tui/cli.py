@@ -832,8 +832,12 @@ GROUPS = {
     "export": "write Word minutes and calendar files",
     "send": "e-mail meeting invites",
     "calendar": "publish to a CalDAV calendar",
+    "import": "bring cards in from a sheet, Trello or Jira",
+    "backup": "write the whole project to one JSON file",
+    "restore": "replace the project with a backup",
 }
 EXPORT_GROUPS = ("export", "send", "calendar")
+IMPORT_GROUPS = ("import", "backup", "restore")
 
 
 def _command_in(argv: Sequence[str]) -> str | None:
@@ -927,6 +931,11 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
             importlib.import_module("tui.cli_export").add_parsers(sub)
     else:
         for group in EXPORT_GROUPS:
+            sub.add_parser(group, help=GROUPS[group])
+    if build_all or wanted in IMPORT_GROUPS:
+        importlib.import_module("tui.cli_import").add_parsers(sub)
+    else:
+        for group in IMPORT_GROUPS:
             sub.add_parser(group, help=GROUPS[group])
     return parser
 

@@ -70,3 +70,13 @@ def test_the_cli_side_of_tui_does_not_import_textual(module: str) -> None:
 def test_the_probe_notices_a_textual_import() -> None:
     with pytest.raises(AssertionError, match=r"importing textual\.app pulled in textual"):
         probe(["textual.app"], ["textual"])
+
+
+@pytest.mark.parametrize("package", ["importers", "outbound"])
+def test_importers_and_outbound_load_neither_textual_nor_a_spreadsheet_library(package: str) -> None:
+    """Import and export use cases run from the CLI: no Textual, and openpyxl only when a file needs it."""
+    probe(modules_in(package), ["textual", "rich", "openpyxl"])
+
+
+def test_the_import_and_export_commands_do_not_load_textual() -> None:
+    probe(["tui.cli_import", "tui.cli_export", "storage.backup", "exporters.tables"], ["textual", "openpyxl"])
