@@ -77,10 +77,22 @@ GOOD: dict[tuple[str, ...], list[str]] = {
     ("activity",): [],
     ("export", "minutes"): ["M-1", "-o", "{out}/m.docx"],
     ("export", "ics"): ["--meeting", "M-2", "-o", "{out}/i.ics"],
+    ("export", "cards"): ["--csv", "-o", "{out}/c.csv"],
+    ("export", "risks"): ["--xlsx", "-o", "{out}/r.xlsx"],
+    ("export", "raci"): ["--markdown", "-o", "{out}/r.md"],
+    ("export", "meeting"): ["M-1", "--markdown", "-o", "{out}/m.md"],
+    ("import", "csv"): ["{data}/tasks-utf8.csv", "--dept", "OPS", "--dry-run"],
+    ("import", "xlsx"): ["{data}/tasks-openpyxl.xlsx", "--dept", "OPS", "--dry-run"],
+    ("import", "trello"): ["{data}/trello-board-zh.json", "--dept", "OPS", "--dry-run"],
+    ("import", "jira"): ["{data}/jira-export.csv", "--dept", "OPS", "--dry-run"],
+    ("backup",): ["-o", "{out}/backup.json"],
+    ("restore",): ["{seed}/backup.json", "--force"],
     ("send", "invite"): ["M-2"],
     ("calendar", "push"): [],
 }
-"""A valid invocation of every subcommand on the seeded file (``{out}`` is the export folder)."""
+"""A valid invocation of every subcommand on the seeded file (``{out}`` is the export folder,
+``{data}`` the sample files of tests/data, ``{seed}`` where the seeded file's backup is)."""
+DATA = Path(__file__).parents[1] / "data"
 NEEDS_A_SERVER = {("send", "invite"), ("calendar", "push")}
 """Their valid invocation would reach for SMTP or CalDAV; their bad ones must fail before that."""
 SINGLE_LINE = {"title", "name", "tag", "series", "agenda"} | {"meeting action text", "project goal text"}
@@ -111,6 +123,8 @@ def leaves(
 
 
 SUBCOMMANDS = dict(leaves(build_parser()))
+SEED = [Path("/nonexistent")]
+"""The folder of the module's seeded file (set by the ``seeded`` fixture)."""
 
 
 # ---------------------------------------------------------------- the classes of bad input
@@ -325,7 +339,7 @@ def extra_cases(command: tuple[str, ...], good: list[str]) -> Iterator[Case]:
 
 
 def all_cases(command: tuple[str, ...], out: Path) -> list[Case]:
-    good = [w.format(out=out) for w in GOOD[command]]
+    good = [w.format(out=out, data=DATA, seed=SEED[0]) for w in GOOD[command]]
     return [
         *universal_cases(good),
         *argument_cases(command, SUBCOMMANDS[command], good, out),
@@ -351,6 +365,7 @@ def _seed(db: Path) -> bytes:
         ["meeting", "note", "M-2", "said"],
         ["meeting", "end", "M-2", "--next", "2026-12-02 10:00"],
         ["change", "request", "--title", "later launch"],
+        ["backup", "-o", str(db.with_name("backup.json"))],
     ]
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         for step in steps:
@@ -361,6 +376,7 @@ def _seed(db: Path) -> bytes:
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     folder = tmp_path_factory.mktemp("seed")
+    SEED[0] = folder
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HUDDLE_NOW", "2026-11-25T02:00:00+00:00")
         mp.setenv("TZ", "Asia/Shanghai")
@@ -446,7 +462,7 @@ def test_valid_invocation_succeeds(
     if command in NEEDS_A_SERVER:
         pytest.skip("needs an SMTP or CalDAV server (tests/exporters cover it)")
     db, out, _ = _layout(tmp_path, seeded)
-    good = [w.format(out=out) for w in GOOD[command]]
+    good = [w.format(out=out, data=DATA, seed=SEED[0]) for w in GOOD[command]]
     code = main(["--db", str(db), "--user", "ann", *command, *good])
     assert code == 0, capsys.readouterr().err
 
