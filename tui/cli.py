@@ -33,6 +33,7 @@ from domain.models import (
     Project,
     Risk,
 )
+from domain.rules import rsvp_statuses, rsvp_summary
 from domain.text import EXCERPT, check_utf8, excerpt, printable, quoted
 from tui.wiring import Context, build_context
 
@@ -202,6 +203,7 @@ def meeting_json(m: Meeting) -> dict[str, Any]:
         "carried_over": list(m.carried_over),
         "ended_at": _local(m.ended_at, m.tz),
         "next": None if m.next_cancelled else _local(m.next_start, m.tz),
+        "rsvp": {handle: status.value for handle, status in rsvp_statuses(m).items()},
     }
 
 
@@ -657,6 +659,7 @@ def cmd_meeting_show(ctx: Context, args: argparse.Namespace) -> int:
     if meeting.next_start:
         state = " (cancelled)" if meeting.next_cancelled else ""
         print(f"  next: {meeting.next_start.astimezone(zone).strftime('%Y-%m-%d %H:%M')} {meeting.tz}{state}")
+        print(f"  rsvp: {rsvp_summary(meeting) or '-'}")
     return 0
 
 
@@ -832,6 +835,7 @@ GROUPS = {
     "export": "write Word minutes and calendar files",
     "send": "e-mail meeting invites",
     "calendar": "publish to a CalDAV calendar",
+    "rsvp": "read meeting replies (accepted, declined, tentative) from files or IMAP",
     "import": "bring cards in from a sheet, Trello or Jira",
     "backup": "write the whole project to one JSON file",
     "restore": "replace the project with a backup",
@@ -932,6 +936,10 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     else:
         for group in EXPORT_GROUPS:
             sub.add_parser(group, help=GROUPS[group])
+    if build_all or wanted == "rsvp":
+        importlib.import_module("tui.cli_rsvp").add_parsers(sub)
+    else:
+        sub.add_parser("rsvp", help=GROUPS["rsvp"])
     if build_all or wanted in IMPORT_GROUPS:
         importlib.import_module("tui.cli_import").add_parsers(sub)
     else:

@@ -65,6 +65,30 @@ class CalDavSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ImapSettings:
+    """The mailbox ``huddle rsvp fetch`` reads attendees' replies from."""
+
+    host: str = ""
+    """IMAP server host name; empty: not configured."""
+    port: int = 0
+    """IMAP port; 0 means 993 with ``ssl``, else 143."""
+    security: str = "ssl"
+    """``ssl`` (IMAPS), ``starttls`` or ``none`` (a login then only to a server on this machine)."""
+    username: str = ""
+    """Login name; empty means no login."""
+    password_env: str = "HUDDLE_IMAP_PASSWORD"
+    """Name of the environment variable holding the IMAP password."""
+    mailbox: str = "INBOX"
+    """The folder replies arrive in."""
+    move_to: str = ""
+    """Folder to move processed replies to; empty: they are only flagged as read (\\Seen)."""
+    ca_file: str = ""
+    """Extra CA certificates (PEM) to trust, for a server with a company or self-signed certificate."""
+    timeout: float = 20.0
+    """Seconds to wait for the server."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     db: Path | None = None
     """The data file; ``--db`` and ``$HUDDLE_DB`` take precedence."""
@@ -82,8 +106,11 @@ class Settings:
     """How often an open TUI checks the data file for other people's changes."""
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys, such as ``{"board.move-right" = "L"}``."""
+    paper: str = "a4"
+    """Page size of the Word minutes: ``"a4"`` (default) or ``"letter"``."""
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     caldav: CalDavSettings = field(default_factory=CalDavSettings)
+    imap: ImapSettings = field(default_factory=ImapSettings)
 
 
 SECURITY_MODES = ("none", "starttls", "ssl")
@@ -149,10 +176,11 @@ def check_caldav_url(url: str, where: str) -> str:
         host = parts.hostname
     except ValueError:
         raise ValidationError(f"{where}: the CalDAV url {quoted(url)} is not a URL") from None
-    if parts.password is not None or (parts.username is not None and ":" in parts.netloc.split("@")[0]):
+    if parts.password is not None or parts.username is not None or "@" in parts.netloc:
+        # The url is printed in every push result: a login (and above all a password) must not be in it.
         raise ValidationError(
-            f"{where}: the CalDAV url has a password in it; remove it and put the password in the "
-            "environment variable named by password_env"
+            f"{where}: the CalDAV url has a login or password in it; set username in [caldav] and "
+            "the password in the environment variable named by password_env"
         )
     if parts.scheme not in ("http", "https") or not host:
         raise ValidationError(f"{where}: CalDAV url {quoted(url)} must be an http:// or https:// address")
@@ -205,10 +233,23 @@ def _check_values(settings: Any, where: str) -> None:
             clean_email(settings.sender)
     elif isinstance(settings, CalDavSettings):
         check_caldav_url(settings.url, where)
-    if isinstance(settings, SmtpSettings | CalDavSettings) and not _ENV_NAME.match(settings.password_env):
+    elif isinstance(settings, ImapSettings):
+        if settings.security not in SECURITY_MODES:
+            raise ValidationError(
+                f"{where}: security {quoted(settings.security)} is not one of: {', '.join(SECURITY_MODES)}"
+            )
+        _in_range(where, "port", settings.port, 0, 65535)
+        _in_range(where, "timeout", settings.timeout, 0.1, 600)
+    if isinstance(settings, SmtpSettings | CalDavSettings | ImapSettings) and not _ENV_NAME.match(
+        settings.password_env
+    ):
         raise ValidationError(
             f"{where}: password_env {quoted(settings.password_env)} is not an environment variable name"
         )
+
+
+NESTED: dict[str, type[Any]] = {"smtp": SmtpSettings, "caldav": CalDavSettings, "imap": ImapSettings}
+"""The tables of the config file, by key."""
 
 
 def _build(cls: type[Any], values: dict[str, Any], where: str) -> Any:
@@ -218,13 +259,15 @@ def _build(cls: type[Any], values: dict[str, Any], where: str) -> Any:
     for key, value in values.items():
         if key not in known:
             raise ValidationError(f"{where}: unknown setting {quoted(key)}; known: {', '.join(known)}")
-        if key in ("smtp", "caldav"):
+        if key in NESTED:
             if not isinstance(value, dict):
                 raise ValidationError(f"{where}: [{key}] must be a table, not {_type_word(value)}")
-            kwargs[key] = _build(SmtpSettings if key == "smtp" else CalDavSettings, value, f"{where} [{key}]")
+            kwargs[key] = _build(NESTED[key], value, f"{where} [{key}]")
             continue
         annotation = known[key].type
         value = _check_type(key, annotation if isinstance(annotation, str) else str(annotation), value, where)
+        if key == "paper" and value not in ("a4", "letter"):
+            raise ValidationError(f'{where}: paper must be "a4" or "letter", not {quoted(str(value))}')
         kwargs[key] = Path(value).expanduser() if key == "db" else value
     built = cls(**kwargs)
     _check_values(built, where)

@@ -269,6 +269,7 @@ class MeetingService(Service):
             now = max(self.now(), meeting.start)
             if next_start is not None and next_start <= meeting.start:
                 raise ValidationError("the next meeting must start after this one")
+            _check_length(next_minutes)
             agenda = tuple(
                 replace(
                     a,
@@ -368,8 +369,14 @@ class MeetingService(Service):
 
 def _minutes(value: int, what: str) -> int:
     """A duration in whole minutes, 1 to MAX_MEETING_MINUTES: zero, negative and endless ones are refused."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_MEETING_MINUTES:
-        raise ValidationError(f"{what} must be 1-{MAX_MEETING_MINUTES} minutes, not {str(value)[:40]}")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"{what} must be a whole number of minutes, not {str(value)[:40]}")
+    if value < 1:
+        raise ValidationError(f"{what} must last at least 1 minute, not {value}")
+    if value > MAX_MEETING_MINUTES:
+        raise ValidationError(
+            f"{what} must last at most {MAX_MEETING_MINUTES} minutes, not {str(value)[:40]}"
+        )
     return value
 
 
@@ -378,3 +385,9 @@ def follow_up_end(meeting: Meeting) -> datetime | None:
     return (
         None if meeting.next_start is None else meeting.next_start + timedelta(minutes=meeting.next_minutes)
     )
+
+
+def _check_length(minutes: int) -> None:
+    """A follow-up lasts at least one minute: a calendar event must end after it starts (RFC 5545)."""
+    if minutes < 1:
+        raise ValidationError(f"the follow-up must last at least 1 minute, not {minutes}")

@@ -31,7 +31,7 @@ import pytest
 
 from domain.text import BIDI_CONTROLS
 from tui.cli import build_parser, main
-from tui.config import CalDavSettings, Settings, SmtpSettings
+from tui.config import NESTED, CalDavSettings, ImapSettings, Settings, SmtpSettings
 
 USAGE = 2
 FAILURE = 1
@@ -89,12 +89,15 @@ GOOD: dict[tuple[str, ...], list[str]] = {
     ("restore",): ["{seed}/backup.json", "--force"],
     ("send", "invite"): ["M-2"],
     ("calendar", "push"): [],
+    ("rsvp", "import"): ["{seed}/reply.ics"],
+    ("rsvp", "fetch"): [],
 }
 """A valid invocation of every subcommand on the seeded file (``{out}`` is the export folder,
 ``{data}`` the sample files of tests/data, ``{seed}`` where the seeded file's backup is)."""
 DATA = Path(__file__).parents[1] / "data"
-NEEDS_A_SERVER = {("send", "invite"), ("calendar", "push")}
-"""Their valid invocation would reach for SMTP or CalDAV; their bad ones must fail before that."""
+NEEDS_A_SERVER = {("send", "invite"), ("calendar", "push"), ("rsvp", "import"), ("rsvp", "fetch")}
+"""Their valid invocation would reach for SMTP, CalDAV, IMAP or an attendee's reply (tests/exporters and
+the rsvp tests cover those); their bad ones must fail before that."""
 SINGLE_LINE = {"title", "name", "tag", "series", "agenda"} | {"meeting action text", "project goal text"}
 """Arguments stored as one-line text, where a line separator (U+2028/U+2029) is refused too."""
 
@@ -149,9 +152,10 @@ def config_cases() -> list[tuple[str, str]]:
     """(label, TOML document): every key of the config file with a value of the wrong type, plus
     the values of the right type that break a rule."""
     docs: list[tuple[str, str]] = []
-    for table, cls in (("", Settings), ("smtp", SmtpSettings), ("caldav", CalDavSettings)):
+    tables = (("", Settings), ("smtp", SmtpSettings), ("caldav", CalDavSettings), ("imap", ImapSettings))
+    for table, cls in tables:
         for f in fields(cls):
-            if f.name in ("smtp", "caldav"):
+            if f.name in NESTED:
                 docs.append((f"[{f.name}] not a table", f"{f.name} = 3\n"))
                 continue
             for what, value in _wrong_type(str(f.type)):
