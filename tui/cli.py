@@ -1175,6 +1175,7 @@ def _one_line(message: str, argv: Sequence[str]) -> str:
     whole values) and paths or variables named in storage errors.
     """
     paths = {word for option, word in itertools.pairwise(argv) if option in PATH_OPTIONS}
+    paths |= {word for word in argv if os.sep in word and os.path.isdir(os.path.dirname(word) or os.sep)}
     for word in sorted(set(argv) - paths, key=len, reverse=True):
         if len(word) > EXCERPT and not word.startswith(PATH_OPTIONS):
             message = message.replace(repr(word), quoted(word)).replace(word, excerpt(word))
