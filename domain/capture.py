@@ -25,9 +25,9 @@ from typing import Any
 
 from domain.dates import DATE_FORMS, parse_date
 from domain.errors import ValidationError
-from domain.models import Meeting, Person
+from domain.models import MAX_MEETING_MINUTES, Meeting, Person
 from domain.services.meetings import MeetingService
-from domain.text import clean_text, clean_title
+from domain.text import clean_text, clean_title, quoted
 
 COMMANDS = "/d decision, /a @owner DATE action, /r risk, /n next item"
 _SLASHES = ("/", "／", "、")
@@ -79,7 +79,7 @@ def _split_command(line: str) -> tuple[str | None, str]:
                 return match.group(1).lower(), match.group(2).strip()
             if slash == "/":
                 raise ValidationError(
-                    f"unknown command {stripped.split()[0]!r}; use {COMMANDS}, or // for a note"
+                    f"unknown command {quoted(stripped.split()[0])}; use {COMMANDS}, or // for a note"
                 )
     return None, stripped
 
@@ -99,9 +99,11 @@ def resolve_person(text: str, people: Sequence[Person]) -> Person:
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise ValidationError(f"owner {key!r} is ambiguous: " + ", ".join(f"@{p.handle}" for p in matches))
+        raise ValidationError(
+            f"owner {quoted(key)} is ambiguous: " + ", ".join(f"@{p.handle}" for p in matches)
+        )
     known = ", ".join(f"@{p.handle}" for p in people[:8]) or "nobody yet"
-    raise ValidationError(f"no person {key!r}; known: {known}")
+    raise ValidationError(f"no person {quoted(key)}; known: {known}")
 
 
 def _parse_action(rest: str, today: date, people: Sequence[Person]) -> Capture:
@@ -171,8 +173,11 @@ def parse_agenda(text: str, default_minutes: int = 10) -> list[tuple[str, int]]:
             title, minutes = match.group(1).strip(), int(match.group(2) or match.group(3))
         else:
             title, minutes = line, default_minutes
-        if minutes < 1:
-            raise ValidationError(f"agenda item {title!r} has a timebox of {minutes} minutes")
+        if not 1 <= minutes <= MAX_MEETING_MINUTES:
+            raise ValidationError(
+                f"agenda item {quoted(title)} has a timebox of {str(minutes)[:12]} minutes; "
+                f"use 1-{MAX_MEETING_MINUTES}"
+            )
         items.append((clean_title(title, "agenda item"), minutes))
     return items
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.errors import ValidationError
+from domain.text import excerpt, quoted
 
 _WEEKDAYS = {
     "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "wednesday": 2,
@@ -20,9 +21,30 @@ _ZH_WEEKDAY = re.compile(r"^(下)?(?:周|星期|礼拜)([一二三四五六日�
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 DATE_FORMS = "YYYY-MM-DD, today, tomorrow, mon..sun, next mon, +3d, +2w, 明天, 周五, 下周一"
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+"""Dates outside this range are refused where they are typed: a date in year 9999 would make date
+arithmetic (an all-day event ends the next day, a meeting an hour later) overflow in a later export."""
+MAX_ZONE_NAME = 64
+_ZONE_NAME = re.compile(r"^[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+)*$")
+
+
+def check_date(value: date, what: str = "date") -> date:
+    """``value`` if it lies between EARLIEST and LATEST, else ValidationError."""
+    day = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError(
+            f"{what} {day.isoformat()} is out of range; use a date from {EARLIEST.year} to {LATEST.year}"
+        )
+    return value
 
 
 def parse_date(text: str, today: date) -> date:
+    """Resolve a typed date relative to ``today``; refused outside EARLIEST..LATEST."""
+    return check_date(_parse_date(text, today))
+
+
+def _parse_date(text: str, today: date) -> date:
     """Resolve a typed date relative to ``today``.
 
     ``fri`` is the nearest Friday from today on (today if it is Friday); ``next fri`` is the Friday of the
@@ -32,6 +54,8 @@ def parse_date(text: str, today: date) -> date:
     value = raw.lower()
     if not value:
         raise ValidationError(f"date is empty; use {DATE_FORMS}")
+    if len(raw) > 40 or any("\ud800" <= ch <= "\udfff" or ch < " " for ch in raw):
+        raise ValidationError(f"cannot read date {quoted(raw)}; use {DATE_FORMS}")
     if value in ("today", "tod"):
         return today
     if value in ("tomorrow", "tmr", "tom"):
@@ -55,7 +79,7 @@ def parse_date(text: str, today: date) -> date:
         return date.fromisoformat(value)
     except ValueError:
         pass
-    raise ValidationError(f"cannot read date {raw!r}; use {DATE_FORMS}")
+    raise ValidationError(f"cannot read date {quoted(raw)}; use {DATE_FORMS}")
 
 
 def _this_or_next(today: date, weekday: int) -> date:
@@ -84,20 +108,22 @@ def parse_datetime(text: str, today: date, zone: tzinfo) -> datetime:
     match = _TIME.match(time_part.strip())
     if not day_part or not match:
         raise ValidationError(
-            f"cannot read date and time {raw!r}; use DATE HH:MM, for example '2026-12-01 14:00'"
+            f"cannot read date and time {quoted(raw)}; use DATE HH:MM, for example '2026-12-01 14:00'"
         )
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
-        raise ValidationError(f"time {time_part!r} is not a time of day")
+        raise ValidationError(f"time {quoted(time_part)} is not a time of day")
     day = parse_date(day_part, today)
     local = datetime.combine(day, time(hour, minute), tzinfo=zone)
     round_trip = local.astimezone(UTC).astimezone(zone)
     if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
-        raise ValidationError(f"{raw} does not exist in {zone} (the clocks skip it); pick another time")
+        raise ValidationError(
+            f"{excerpt(raw)} does not exist in {zone} (the clocks skip it); pick another time"
+        )
     second = local.replace(fold=1)
     if second.utcoffset() != local.utcoffset():
         raise ValidationError(
-            f"{raw} happens twice in {zone} (the clocks go back from UTC{_offset(local)} to "
+            f"{excerpt(raw)} happens twice in {zone} (the clocks go back from UTC{_offset(local)} to "
             f"UTC{_offset(second)}), so it is ambiguous; pick a time outside that hour"
         )
     return local.astimezone(UTC)
@@ -110,12 +136,14 @@ def _offset(moment: datetime) -> str:
 
 
 def get_zone(name: str) -> ZoneInfo:
-    """Return the IANA zone ``name`` or raise ValidationError."""
+    """Return the IANA zone ``name`` or raise ValidationError (over-long and path-like names too)."""
     try:
+        if len(name) > MAX_ZONE_NAME or not _ZONE_NAME.match(name):
+            raise ValueError(name)
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ValidationError(
-            f"unknown time zone {name!r}; use an IANA name such as 'Asia/Shanghai'"
+            f"unknown time zone {quoted(name)}; use an IANA name such as 'Asia/Shanghai'"
         ) from exc
 
 
@@ -125,17 +153,15 @@ def local_zone_name() -> str:
 
     if tz := os.environ.get("TZ", "").lstrip(":"):
         try:
-            ZoneInfo(tz)
-            return tz
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
+            return get_zone(tz).key
+        except ValidationError:
+            pass  # a POSIX rule such as "CST-8" or a path: fall back to the system's zone
     try:
         target = os.path.realpath("/etc/localtime")
         marker = "/zoneinfo/"
         if marker in target:
             name = target.split(marker, 1)[1]
-            ZoneInfo(name)
-            return name
-    except (OSError, ZoneInfoNotFoundError, ValueError):
+            return get_zone(name).key
+    except (OSError, ValidationError):
         pass
     return "UTC"

@@ -7,11 +7,14 @@ weekly series with minutes, decisions and action items.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from datetime import date, datetime, time, timedelta
 
 from domain.errors import ConflictError
 from domain.models import Goal
+from domain.repository import Store, UnitOfWork
 from domain.services import Services
 
 DEPARTMENTS = [
@@ -123,17 +126,49 @@ RISKS: list[tuple[str, int | None, int | None, str | None, str, int | None, int 
 ]
 
 
+class _Within:
+    """A Store whose every transaction and snapshot is one unit of work that is already open.
+
+    The demo is written through the ordinary services (so it follows every rule a person's input
+    does), but as ONE transaction of the real store: the file is replaced once, at the end, or not
+    at all. A failure or a kill half-way leaves the old file as it was.
+    """
+
+    def __init__(self, uow: UnitOfWork, outer: Store) -> None:
+        self._uow = uow
+        self._outer = outer
+
+    def transaction(self) -> AbstractContextManager[UnitOfWork]:
+        return contextlib.nullcontext(self._uow)
+
+    def snapshot(self) -> UnitOfWork:
+        return self._uow
+
+    def version(self) -> object:
+        return self._outer.version()
+
+    def describe(self) -> str:
+        return self._outer.describe()
+
+
 def fill_demo(services: Services, *, force: bool = False) -> str:
-    """Write the demo project; refuses a data file that already has data unless ``force``."""
+    """Write the demo project in one transaction; refuses a data file that has data unless ``force``.
+
+    The counters start again too, so the demo has the same ids (``RND-1``, ``R-1``, ``M-1``) however
+    often it is written, on a new file or over an old one.
+    """
     store = services.store
     with store.transaction() as uow:
-        if not uow.is_empty():
-            if not force:
-                raise ConflictError(
-                    f"{store.describe()} already has data; "
-                    "use 'huddle demo --force' to replace it with the demo"
-                )
-            uow.clear()
+        if not uow.is_empty() and not force:
+            raise ConflictError(
+                f"{store.describe()} already has data; use 'huddle demo --force' to replace it with the demo"
+            )
+        uow.clear(counters=True)
+        staged = Services.build(_Within(uow, store), services.clock, services.actor, services.zone)
+        return _fill(staged)
+
+
+def _fill(services: Services) -> str:
     directory, cards, risks = services.directory, services.cards, services.risks
     today = cards.today()
     directory.set_project(

@@ -19,9 +19,11 @@ class NotFoundError(DomainError):
     """An id, handle or name that does not exist."""
 
     def __init__(self, kind: str, key: str, hint: str = "") -> None:
+        from domain.text import quoted  # deferred: domain.text raises these errors
+
         self.kind = kind
         self.key = key
-        message = f"no {kind} {key!r}"
+        message = f"no {kind} {quoted(key)}"
         super().__init__(f"{message}; {hint}" if hint else message)
 
 

@@ -22,6 +22,14 @@ DEFAULT_COLUMNS: tuple[tuple[str, int | None], ...] = (
     ("Done", None),
 )
 DONE_COLUMN = "Done"
+MAX_MEETING_MINUTES = 24 * 60
+"""The longest meeting or agenda timebox, in minutes; longer ones are refused where they are typed."""
+MAX_ESCALATION_DAYS = 3650
+"""The largest escalation threshold; beyond it date arithmetic in the early warnings would overflow."""
+MAX_ESTIMATE_DAYS = 10_000
+"""The largest card estimate, in days."""
+MAX_WIP = 999
+"""The largest WIP limit a column can have."""
 
 
 def new_uid() -> str:

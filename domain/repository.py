@@ -81,8 +81,9 @@ class UnitOfWork(Protocol):
         """True when the file holds no departments, people, cards, risks or meetings."""
         ...
 
-    def clear(self) -> None:
-        """Remove every record (counters are kept so ids are never reused)."""
+    def clear(self, *, counters: bool = False) -> None:
+        """Remove every record. Counters are kept so ids are never reused, unless ``counters``
+        (the demo replaces a whole project and starts its ids again)."""
         ...
 
     def next_number(self, counter: str) -> int:

@@ -28,6 +28,7 @@ from domain.models import (
     RsvpAnswer,
     RsvpStatus,
 )
+from domain.text import quoted
 
 RANK_STEP = 1024.0
 
@@ -81,7 +82,7 @@ def check_dependencies(card_id: str, blocked_by: Sequence[str], cards: Mapping[s
         if dep == card_id:
             raise ConflictError(f"card {card_id} cannot be blocked by itself")
         if dep not in cards:
-            raise ValidationError(f"blocked-by card {dep!r} does not exist")
+            raise ValidationError(f"blocked-by card {quoted(dep)} does not exist")
     graph = {cid: c.blocked_by for cid, c in cards.items()}
     if path := find_cycle(card_id, blocked_by, graph):
         raise ConflictError("dependency cycle: " + " -> ".join(path))
@@ -113,8 +114,8 @@ def check_score(value: int | None, what: str) -> int | None:
     """Accept 1-5 (or None for not assessed)."""
     if value is None:
         return None
-    if not 1 <= value <= 5:
-        raise ValidationError(f"{what} must be between 1 and 5, not {value}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise ValidationError(f"{what} must be between 1 and 5, not {str(value)[:40]}")
     return value
 
 

@@ -280,9 +280,13 @@ class TinyUnitOfWork:
     def is_empty(self) -> bool:
         return all(len(self._db.table(name, cache_size=0)) == 0 for name in self._DATA_TABLES)
 
-    def clear(self) -> None:
+    def clear(self, *, counters: bool = False) -> None:
         for name in self._DATA_TABLES:
             self._db.table(name, cache_size=0).truncate()
+        if counters:
+            table = self._db.table(META, cache_size=0)
+            if table.contains(doc_id=1):
+                table.update({"counters": {}}, doc_ids=[1])
         for repo in (self.departments, self.people, self.projects, self.cards, self.risks, self.meetings,
                      self.change_requests):  # fmt: skip
             repo.forget_index()

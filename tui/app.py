@@ -25,6 +25,7 @@ from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.driver import Driver
 
 
 from domain.errors import StorageError
@@ -131,6 +132,12 @@ class HuddleApp(App[None]):
         self._loop: asyncio.AbstractEventLoop | None = None
         for name, _title, path in AREAS:
             self.add_mode(name, lambda name=name, path=path: self._make_area(name, path))  # type: ignore[misc]
+
+    def get_driver_class(self) -> type[Driver]:
+        """The platform's driver, dropping bidi controls from everything it writes (``inert_bidi``)."""
+        from tui.widgets.safe import inert_bidi
+
+        return inert_bidi(super().get_driver_class())
 
     def _make_area(self, name: str, path: str) -> AreaScreen:
         screen = area_class(path)(self.context)

@@ -9,7 +9,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import itertools
 import json
+import math
+import os
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -19,9 +22,19 @@ from zoneinfo import ZoneInfo
 
 from domain.dates import DATE_FORMS, get_zone, local_zone_name, parse_date, parse_datetime
 from domain.errors import HuddleError, ValidationError
-from domain.models import Card, Department, Meeting, Person, Project, Risk
+from domain.models import (
+    MAX_ESCALATION_DAYS,
+    MAX_ESTIMATE_DAYS,
+    MAX_MEETING_MINUTES,
+    Card,
+    Department,
+    Meeting,
+    Person,
+    Project,
+    Risk,
+)
 from domain.rules import rsvp_statuses, rsvp_summary
-from domain.text import printable
+from domain.text import EXCERPT, check_utf8, excerpt, printable, quoted
 from tui.wiring import Context, build_context
 
 Handler = Callable[[Context, argparse.Namespace], int]
@@ -35,7 +48,7 @@ class Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line and exit 2."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+        raise UsageError(f"{message} (see '{printable(self.prog)} --help')")
 
 
 # ---------------------------------------------------------------- output helpers
@@ -238,20 +251,54 @@ def _datetime_arg(ctx: Context, text: str, zone: ZoneInfo, what: str) -> datetim
         raise ValidationError(f"--{what}: {exc}") from None
 
 
-def _score(text: str) -> int:
+def _whole(text: str, low: int, high: int) -> int:
+    """``text`` as a whole number from ``low`` to ``high``, or an argparse error naming the range."""
     try:
-        value = int(text)
+        value = int(text) if len(text) <= 12 else None
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to 5") from None
-    if not 1 <= value <= 5:
-        raise argparse.ArgumentTypeError(f"{value} is not between 1 and 5")
+        value = None
+    if value is None:
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number from {low} to {high}")
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+    return value
+
+
+class _Bounded:
+    """An argparse type for a whole number in ``low..high`` (huge numbers would overflow date arithmetic)."""
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low = low
+        self.high = high
+        self.__name__ = f"whole number {low}-{high}"
+
+    def __call__(self, text: str) -> int:
+        return _whole(text, self.low, self.high)
+
+
+_score = _Bounded(1, 5)
+
+
+def _days(text: str) -> float:
+    """An estimate in days: a finite number from 0 to MAX_ESTIMATE_DAYS."""
+    try:
+        value = float(text) if len(text) <= 20 else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not 0 <= value <= MAX_ESTIMATE_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"{quoted(text)} is not a number of days from 0 to {MAX_ESTIMATE_DAYS}"
+        )
     return value
 
 
 def _agenda_item(text: str) -> tuple[str, int]:
     title, sep, minutes = text.rpartition(":")
-    if sep and minutes.strip().isdigit():
-        return title.strip(), int(minutes)
+    if sep and minutes.strip().isascii() and minutes.strip().isdigit():
+        try:
+            return title.strip(), _whole(minutes.strip(), 1, MAX_MEETING_MINUTES)
+        except argparse.ArgumentTypeError as exc:
+            raise UsageError(f"argument --agenda: {exc}") from None
     return text.strip(), 10
 
 
@@ -917,7 +964,9 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         json_flag(command(decision_sub, "list", cmd_decision_list, "every decision, newest first"))
     if wants("activity"):
         p = command(sub, "activity", cmd_activity, GROUPS["activity"])
-        p.add_argument("--limit", type=int, default=50, help="how many entries (default 50)")
+        p.add_argument(
+            "--limit", type=_Bounded(1, MAX_LIMIT), default=50, help="how many entries (default 50)"
+        )
         json_flag(p)
     if build_all or wanted in EXPORT_GROUPS:
         if importlib.util.find_spec("tui.cli_export") is not None:
@@ -977,8 +1026,8 @@ def _card_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -
         p.add_argument("--responsible", action="append", metavar="HANDLE", help="RACI: Responsible (repeat)")
         p.add_argument("--consulted", action="append", metavar="HANDLE", help="RACI: Consulted (repeat)")
         p.add_argument("--informed", action="append", metavar="HANDLE", help="RACI: Informed (repeat)")
-        p.add_argument("--progress", type=int, metavar="0-100")
-        p.add_argument("--estimate", type=float, metavar="DAYS")
+        p.add_argument("--progress", type=_Bounded(0, 100), metavar="0-100")
+        p.add_argument("--estimate", type=_days, metavar="DAYS")
         p.add_argument("--blocked-reason", metavar="TEXT")
 
     p = command(card_sub, "add", cmd_card_add, "add a card; prints its id")
@@ -1050,7 +1099,12 @@ def _project_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag
     p = command(project_sub, "set", cmd_project_set, "change the project's name, vision or escalation")
     p.add_argument("--name", metavar="TEXT")
     p.add_argument("--vision", metavar="TEXT")
-    p.add_argument("--escalate-after", type=int, metavar="DAYS", help="flag cards blocked longer than this")
+    p.add_argument(
+        "--escalate-after",
+        type=_Bounded(1, MAX_ESCALATION_DAYS),
+        metavar="DAYS",
+        help="flag cards blocked longer than this",
+    )
     p = command(project_sub, "goal", cmd_project_goal, "add a SMART goal")
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--metric", default="", metavar="TEXT", help="how it is measured")
@@ -1121,11 +1175,16 @@ def _meeting_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag
     p = command(meeting_sub, "end", cmd_meeting_end, "end a meeting, optionally setting the follow-up")
     p.add_argument("id", metavar="ID")
     p.add_argument("--next", metavar="DATETIME", help="follow-up meeting, wall-clock in the meeting's zone")
-    p.add_argument("--minutes", type=int, default=60, help="length of the follow-up (default 60)")
+    p.add_argument(
+        "--minutes",
+        type=_Bounded(1, MAX_MEETING_MINUTES),
+        default=60,
+        help="length of the follow-up (default 60)",
+    )
     p = command(meeting_sub, "reschedule-next", cmd_meeting_reschedule_next, "move the follow-up meeting")
     p.add_argument("id", metavar="ID")
     p.add_argument("when", metavar="DATETIME", help="new time, wall-clock in the meeting's zone")
-    p.add_argument("--minutes", type=int, help="new length in minutes")
+    p.add_argument("--minutes", type=_Bounded(1, MAX_MEETING_MINUTES), help="new length in minutes")
     p = command(meeting_sub, "cancel-next", cmd_meeting_cancel_next, "cancel the follow-up meeting")
     p.add_argument("id", metavar="ID")
     json_flag(command(meeting_sub, "list", cmd_meeting_list, "list meetings"))
@@ -1135,11 +1194,47 @@ def _meeting_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag
     plan.add_meeting_commands(meeting_sub, command, json_flag)
 
 
+MAX_LIMIT = 100_000
+"""The most activity entries ``huddle activity --limit`` prints."""
+PATH_OPTIONS = ("--db", "-o", "--output")
+"""Options whose value is a path: quoted whole in errors, since it is what to fix or move."""
+ENVIRONMENT = ("TZ", "HOME", "LOGNAME", "USER", "XDG_CONFIG_HOME", "XDG_DATA_HOME")
+"""Variables Huddle reads besides ``HUDDLE_*``; each must be valid UTF-8."""
+
+
+def _check_input(argv: Sequence[str]) -> None:
+    """Refuse undecodable bytes before anything else reads them: Python hands arguments and variables
+    that are not UTF-8 over as lone surrogates, which would fail later, in the middle of a command."""
+    for number, word in enumerate(argv, start=1):
+        try:
+            check_utf8(word, f"argument {number}")
+        except ValidationError as exc:
+            raise UsageError(str(exc)) from None
+    for name in sorted(os.environ):
+        if name.startswith("HUDDLE_") or name in ENVIRONMENT:
+            check_utf8(os.environ[name], name)
+
+
+def _one_line(message: str, argv: Sequence[str]) -> str:
+    """``message`` as one printable line that quotes at most EXCERPT characters of any argument.
+
+    The messages Huddle writes already quote excerpts; this also covers argparse's own (which quote
+    whole values) and paths or variables named in storage errors.
+    """
+    paths = {word for option, word in itertools.pairwise(argv) if option in PATH_OPTIONS}
+    paths |= {word for word in argv if os.sep in word and os.path.isdir(os.path.dirname(word) or os.sep)}
+    for word in sorted(set(argv) - paths, key=len, reverse=True):
+        if len(word) > EXCERPT and not word.startswith(PATH_OPTIONS):
+            message = message.replace(repr(word), quoted(word)).replace(word, excerpt(word))
+    return printable(message)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``huddle`` script."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(argv)
     try:
+        _check_input(argv)
+        parser = build_parser(argv)
         args = parser.parse_args(argv)
         ctx = build_context(getattr(args, "db", None), getattr(args, "user", None))
         handler: Handler | None = getattr(args, "handler", None)
@@ -1152,10 +1247,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         return handler(ctx, args)
     except UsageError as exc:
-        print(f"huddle: error: {exc}", file=sys.stderr)
+        print(f"huddle: error: {_one_line(str(exc), argv)}", file=sys.stderr)
         return 2
     except HuddleError as exc:
-        print(f"huddle: error: {exc}", file=sys.stderr)
+        print(f"huddle: error: {_one_line(str(exc), argv)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("huddle: interrupted; nothing more was written", file=sys.stderr)

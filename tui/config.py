@@ -6,14 +6,21 @@ or the path in ``$HUDDLE_CONFIG``. Unknown keys are an error that names the key.
 
 from __future__ import annotations
 
+import datetime
 import getpass
+import math
 import os
 import pwd
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from domain.dates import get_zone
 from domain.errors import ValidationError
+from domain.models import MAX_ESCALATION_DAYS
+from domain.text import check_line, check_utf8, clean_email, clean_handle, excerpt, handle_from_login, quoted
+from tui.keymap_ids import BINDING_IDS
 
 
 def config_dir() -> Path:
@@ -106,35 +113,171 @@ class Settings:
     imap: ImapSettings = field(default_factory=ImapSettings)
 
 
+SECURITY_MODES = ("none", "starttls", "ssl")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_KEYS = re.compile(r"^[^\s,]+(?:\s*,\s*[^\s,]+)*$")
+"""Comma-separated keys as Textual names them (``ctrl+l``, ``right``, ``question_mark``, ``?``)."""
+_SCALARS: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float)}
+_TYPE_WORDS = {str: "a string", int: "a whole number", float: "a number", bool: "true or false",
+               dict: "a table", list: "a list", datetime.date: "a date", datetime.datetime: "a date-time",
+               datetime.time: "a time"}  # fmt: skip
+
+
+def _type_word(value: object) -> str:
+    return next((w for t, w in _TYPE_WORDS.items() if type(value) is t), type(value).__name__)
+
+
+def _check_type(name: str, annotation: str, value: Any, where: str) -> Any:
+    """``value`` if TOML gave the type the field's annotation names, else ValidationError.
+
+    The annotations are the strings of ``from __future__ import annotations`` (``int | None``,
+    ``Path | None``, ``dict[str, str]``); TOML has no null, so ``| None`` only means "may be absent".
+    A TOML ``true`` is never taken for a number.
+    """
+    base = annotation.removesuffix(" | None")
+    if base == "Path":
+        base = "str"
+    if base == "dict[str, str]":
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise ValidationError(f"{where}: [{name}] must be a table of strings, not {_type_word(value)}")
+        return value
+    accepted = _SCALARS[base]
+    if isinstance(value, bool) or not isinstance(value, accepted):
+        raise ValidationError(
+            f"{where}: {name} must be {_TYPE_WORDS[accepted[-1]]}, not {_type_word(value)} "
+            f"({quoted(str(value))})"
+        )
+    if isinstance(value, str):
+        try:
+            check_line(value, name)
+        except ValidationError as exc:
+            raise ValidationError(f"{where}: {exc}") from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValidationError(f"{where}: {name} must be a finite number")
+    return float(value) if base == "float" and isinstance(value, int | float) else value
+
+
+def _in_range(where: str, name: str, value: float, low: float, high: float) -> None:
+    if not low <= value <= high:
+        raise ValidationError(f"{where}: {name} = {excerpt(str(value))} is out of range ({low}-{high})")
+
+
+def check_caldav_url(url: str, where: str) -> str:
+    """A CalDAV URL: http(s), a host, and no password in it (passwords live only in the environment)."""
+    if not url:
+        return url
+    check_utf8(url, where)
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        raise ValidationError(f"{where}: the CalDAV url contains spaces or control characters")
+    from urllib.parse import urlsplit  # deferred: only a [caldav] url needs it, not `card add`
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        raise ValidationError(f"{where}: the CalDAV url {quoted(url)} is not a URL") from None
+    if parts.password is not None or parts.username is not None or "@" in parts.netloc:
+        # The url is printed in every push result: a login (and above all a password) must not be in it.
+        raise ValidationError(
+            f"{where}: the CalDAV url has a login or password in it; set username in [caldav] and "
+            "the password in the environment variable named by password_env"
+        )
+    if parts.scheme not in ("http", "https") or not host:
+        raise ValidationError(f"{where}: CalDAV url {quoted(url)} must be an http:// or https:// address")
+    return url
+
+
+def _check_values(settings: Any, where: str) -> None:
+    """The rules a value must follow beyond its type (ranges, names, addresses)."""
+    if isinstance(settings, Settings):
+        if settings.user:
+            clean_handle(settings.user, f"{where}: user")
+        if settings.timezone:
+            try:
+                get_zone(settings.timezone)
+            except ValidationError as exc:
+                raise ValidationError(f"{where}: timezone: {exc}") from None
+        _in_range(where, "risk_amber", settings.risk_amber, 1, 25)
+        _in_range(where, "risk_red", settings.risk_red, 1, 25)
+        if settings.risk_amber > settings.risk_red:
+            raise ValidationError(f"{where}: risk_amber ({settings.risk_amber}) is above risk_red")
+        if settings.blocked_escalation_days is not None:
+            _in_range(
+                where, "blocked_escalation_days", settings.blocked_escalation_days, 1, MAX_ESCALATION_DAYS
+            )
+        _in_range(where, "poll_seconds", settings.poll_seconds, 0.1, 3600)
+        for binding_id, keys in settings.keymap.items():
+            if binding_id not in BINDING_IDS:
+                import difflib
+
+                close = difflib.get_close_matches(binding_id, BINDING_IDS, n=1)
+                hint = f"did you mean {quoted(close[0])}?" if close else "README.md lists the ids"
+                raise ValidationError(f"{where} [keymap]: unknown binding id {quoted(binding_id)}; {hint}")
+            try:
+                check_line(keys, f"[keymap] {binding_id}")
+            except ValidationError as exc:
+                raise ValidationError(f"{where}: {exc}") from None
+            if not _KEYS.match(keys):
+                raise ValidationError(
+                    f'{where} [keymap]: {binding_id} = {quoted(keys)} is not a key list such as "L" '
+                    'or "ctrl+l,right"'
+                )
+    elif isinstance(settings, SmtpSettings):
+        if settings.security not in SECURITY_MODES:
+            raise ValidationError(
+                f"{where}: security {quoted(settings.security)} is not one of: {', '.join(SECURITY_MODES)}"
+            )
+        _in_range(where, "port", settings.port, 1, 65535)
+        _in_range(where, "timeout", settings.timeout, 0.1, 600)
+        if settings.sender:
+            clean_email(settings.sender)
+    elif isinstance(settings, CalDavSettings):
+        check_caldav_url(settings.url, where)
+    elif isinstance(settings, ImapSettings):
+        if settings.security not in SECURITY_MODES:
+            raise ValidationError(
+                f"{where}: security {quoted(settings.security)} is not one of: {', '.join(SECURITY_MODES)}"
+            )
+        _in_range(where, "port", settings.port, 0, 65535)
+        _in_range(where, "timeout", settings.timeout, 0.1, 600)
+    if isinstance(settings, SmtpSettings | CalDavSettings | ImapSettings) and not _ENV_NAME.match(
+        settings.password_env
+    ):
+        raise ValidationError(
+            f"{where}: password_env {quoted(settings.password_env)} is not an environment variable name"
+        )
+
+
+NESTED: dict[str, type[Any]] = {"smtp": SmtpSettings, "caldav": CalDavSettings, "imap": ImapSettings}
+"""The tables of the config file, by key."""
+
+
 def _build(cls: type[Any], values: dict[str, Any], where: str) -> Any:
+    """``cls`` built from a TOML table: every key known, every value of its annotated type and range."""
     known = {f.name: f for f in fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, value in values.items():
         if key not in known:
-            raise ValidationError(f"{where}: unknown setting {key!r}; known: {', '.join(known)}")
-        if key in ("smtp", "caldav"):
+            raise ValidationError(f"{where}: unknown setting {quoted(key)}; known: {', '.join(known)}")
+        if key in NESTED:
             if not isinstance(value, dict):
-                raise ValidationError(f"{where}: [{key}] must be a table")
-            kwargs[key] = _build(SmtpSettings if key == "smtp" else CalDavSettings, value, f"{where} [{key}]")
-        elif key == "paper":
-            if value not in ("a4", "letter"):
-                raise ValidationError(f'{where}: paper must be "a4" or "letter", not {value!r}')
-            kwargs[key] = value
-        elif key == "db":
-            kwargs[key] = Path(str(value)).expanduser()
-        elif key == "imap":
-            if not isinstance(value, dict):
-                raise ValidationError(f"{where}: [imap] must be a table")
-            kwargs[key] = _build(ImapSettings, value, f"{where} [imap]")
-        else:
-            kwargs[key] = value
-    return cls(**kwargs)
+                raise ValidationError(f"{where}: [{key}] must be a table, not {_type_word(value)}")
+            kwargs[key] = _build(NESTED[key], value, f"{where} [{key}]")
+            continue
+        annotation = known[key].type
+        value = _check_type(key, annotation if isinstance(annotation, str) else str(annotation), value, where)
+        if key == "paper" and value not in ("a4", "letter"):
+            raise ValidationError(f'{where}: paper must be "a4" or "letter", not {quoted(str(value))}')
+        kwargs[key] = Path(value).expanduser() if key == "db" else value
+    built = cls(**kwargs)
+    _check_values(built, where)
+    return built
 
 
 def config_path() -> Path:
-    return (
-        Path(os.environ["HUDDLE_CONFIG"]) if os.environ.get("HUDDLE_CONFIG") else config_dir() / "huddle.toml"
-    )
+    if value := os.environ.get("HUDDLE_CONFIG"):
+        return Path(check_line(value, "HUDDLE_CONFIG"))
+    return config_dir() / "huddle.toml"
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -167,22 +310,26 @@ def os_user() -> str:
 def resolve_db(cli_value: str | None, settings: Settings) -> tuple[Path, bool]:
     """The data file path and whether it is the default location (whose folder may be created)."""
     if cli_value:
-        return Path(cli_value).expanduser(), False
+        return Path(check_line(cli_value, "--db")).expanduser(), False
     if os.environ.get("HUDDLE_DB"):
-        return Path(os.environ["HUDDLE_DB"]).expanduser(), False
+        return Path(check_line(os.environ["HUDDLE_DB"], "HUDDLE_DB")).expanduser(), False
     if settings.db:
         return settings.db, False
     return data_dir() / "huddle.json", True
 
 
 def resolve_user(cli_value: str | None, settings: Settings) -> str:
+    """The acting handle: ``--user``, else ``$HUDDLE_USER``, else config ``user``, else one derived
+    from the login name. Each follows the handle rules (a space, a parenthesis or a control
+    character could make a history line read as someone else's), and a bad one is refused."""
     if cli_value:
-        return cli_value
+        return clean_handle(cli_value, "--user")
     if os.environ.get("HUDDLE_USER"):
-        return os.environ["HUDDLE_USER"]
+        return clean_handle(os.environ["HUDDLE_USER"], "HUDDLE_USER")
     if settings.user:
-        return settings.user
+        return clean_handle(settings.user, "config user")
     try:
-        return getpass.getuser()
+        login = getpass.getuser()
     except (KeyError, OSError):
-        return os_user()
+        login = os_user()
+    return handle_from_login(login)

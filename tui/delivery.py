@@ -19,7 +19,7 @@ from email.message import EmailMessage
 from domain.errors import DeliveryError, ValidationError
 from domain.models import Meeting, Person
 from domain.services import Services
-from domain.text import clean_email
+from domain.text import clean_email, quoted
 from outbound.caldav import PushResult
 from outbound.secrets import is_loopback as _is_loopback
 from outbound.secrets import password_from_env as _password
@@ -51,14 +51,16 @@ def smtp_settings(base: SmtpSettings, env: Mapping[str, str]) -> SmtpSettings:
             values[field] = env[f"HUDDLE_SMTP_{var}"]
     if env.get("HUDDLE_SMTP_PORT"):
         try:
-            values["port"] = int(env["HUDDLE_SMTP_PORT"])
+            values["port"] = int(env["HUDDLE_SMTP_PORT"][:12])
         except ValueError as exc:
             raise ValidationError(
-                f"HUDDLE_SMTP_PORT={env['HUDDLE_SMTP_PORT']!r} is not a port number"
+                f"HUDDLE_SMTP_PORT={quoted(env['HUDDLE_SMTP_PORT'])} is not a port number"
             ) from exc
     result = replace(base, **values)  # type: ignore[arg-type]
     if result.security not in SECURITY_MODES:
-        raise ValidationError(f"SMTP security {result.security!r} is not one of: {', '.join(SECURITY_MODES)}")
+        raise ValidationError(
+            f"SMTP security {quoted(result.security)} is not one of: {', '.join(SECURITY_MODES)}"
+        )
     if not 0 < result.port < 65536:
         raise ValidationError(f"SMTP port {result.port} is out of range")
     return result

@@ -20,11 +20,19 @@ from typing import TYPE_CHECKING
 from domain.errors import ConflictError, StorageError, ValidationError
 from domain.models import Card, Meeting, Person
 from domain.services import Services
+from domain.text import check_line, quoted
 
 if TYPE_CHECKING:
     from outbound.tables import Rendered
 
 MAX_NAME = 80
+"""Characters kept of a title in a suggested file name."""
+MAX_STEM_BYTES = 200
+"""UTF-8 bytes kept of a suggested name's stem: with a suffix, a ``-99`` copy number and the temp
+file's decoration (``.NAME.XXXXXXXX.tmp``) it still fits the 255 bytes a file name may have, even
+for a title of 80 Chinese characters (240 bytes)."""
+NAME_MAX_BYTES = 255
+TEMP_DECORATION = len(".") + len(".12345678.tmp")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +58,27 @@ def safe_filename(text: str, suffix: str, *, fallback: str = "huddle") -> str:
 def _stem(text: str) -> str:
     normal = unicodedata.normalize("NFC", text)
     stem = "".join(ch if ch.isalnum() or ch == "_" else "-" for ch in normal)
-    return re.sub(r"-{2,}", "-", stem).strip("-._")[:MAX_NAME].rstrip("-._")
+    cut = re.sub(r"-{2,}", "-", stem).strip("-._")[:MAX_NAME]
+    return cut_to_bytes(cut, MAX_STEM_BYTES).rstrip("-._")
+
+
+def cut_to_bytes(text: str, limit: int) -> str:
+    """The longest start of ``text`` whose UTF-8 form has at most ``limit`` bytes (whole characters)."""
+    data = text.encode("utf-8", "surrogateescape")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", "ignore")
 
 
 def check_destination(path: Path, *, force: bool) -> None:
     """Refuse a destination that is a folder, sits in a missing folder, or exists without ``force``."""
+    check_line(str(path), "the file name")
+    size = len(os.fsencode(path.name))
+    if size + TEMP_DECORATION > NAME_MAX_BYTES:
+        raise ValidationError(
+            f"file name {quoted(path.name)} is {size} bytes long; the limit is "
+            f"{NAME_MAX_BYTES - TEMP_DECORATION} bytes (a Chinese character takes 3)"
+        )
     if path.is_dir():
         raise ValidationError(f"{path} is a folder; give a file name")
     if not path.parent.is_dir():

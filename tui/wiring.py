@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from domain.dates import get_zone, local_zone_name
+from domain.dates import check_date, get_zone, local_zone_name
 from domain.errors import StorageError, ValidationError
 from domain.models import Actor, Clock
 from domain.repository import Journal
 from domain.services import Services
+from domain.text import check_utf8, quoted
 from storage import open_store
 from tui.config import Settings, load_settings, os_user, resolve_db, resolve_user
 
@@ -32,15 +33,16 @@ def clock_from_environment(environ: Mapping[str, str] = os.environ) -> Clock:
     ``HUDDLE_NOW`` lets a report be reproduced, and the tests run, on any day: "fri" and "+3d" resolve
     against it, and timers still tick.
     """
-    value = environ.get("HUDDLE_NOW", "").strip()
+    value = check_utf8(environ.get("HUDDLE_NOW", "").strip(), "HUDDLE_NOW")
     if not value:
         return system_clock
     try:
         start = datetime.fromisoformat(value)
     except ValueError:
-        raise ValidationError(f"HUDDLE_NOW: {value!r} is not an ISO 8601 date and time") from None
+        raise ValidationError(f"HUDDLE_NOW: {quoted(value)} is not an ISO 8601 date and time") from None
     if start.tzinfo is None:
-        raise ValidationError(f"HUDDLE_NOW: {value!r} needs an offset, such as +08:00 or Z")
+        raise ValidationError(f"HUDDLE_NOW: {quoted(value)} needs an offset, such as +08:00 or Z")
+    check_date(start, "HUDDLE_NOW")
     offset = start - system_clock()
     return lambda: system_clock() + offset
 

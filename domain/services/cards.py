@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import builtins
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from domain import rules
+from domain.dates import check_date
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from domain.models import Activity, Card, Priority
+from domain.models import MAX_ESTIMATE_DAYS, Activity, Card, Priority
 from domain.repository import UnitOfWork
 from domain.services.base import Service, require_card, require_dept, require_person
-from domain.text import clean_text, clean_title
+from domain.text import clean_text, clean_title, quoted
 
 EDITABLE = frozenset(
     {
@@ -41,6 +43,8 @@ class CardService(Service):
         **fields: Any,
     ) -> Card:
         title = clean_title(title)
+        if due is not None:
+            check_date(due, "due")
         with self.store.transaction() as uow:
             card = self.add_in(
                 uow, dept, title, column=column, owner=owner, due=due, milestone=milestone,
@@ -71,10 +75,12 @@ class CardService(Service):
         matters when an import adds hundreds.
         """
         department = require_dept(uow, dept)
+        if due is not None:
+            check_date(due, "due")
         col = department.column(column) if column else department.columns[0]
         if col is None:
             raise ValidationError(
-                f"{department.name} has no column {column!r}; columns: "
+                f"{department.name} has no column {quoted(str(column))}; columns: "
                 + ", ".join(c.name for c in department.columns)
             )
         if after_rank is None or enforce_wip:
@@ -148,7 +154,8 @@ class CardService(Service):
         col = dept.column(column)
         if col is None:
             raise ValidationError(
-                f"{dept.name} has no column {column!r}; columns: " + ", ".join(c.name for c in dept.columns)
+                f"{dept.name} has no column {quoted(column)}; columns: "
+                + ", ".join(c.name for c in dept.columns)
             )
         siblings = sorted(
             (c for c in uow.cards.list_for_department(dept.name) if c.column == col.name and c.id != card.id),
@@ -286,13 +293,13 @@ class CardService(Service):
             elif key in ("due", "start"):
                 if value is not None and not isinstance(value, date):
                     raise ValidationError(f"{key} must be a date")
-                values[key] = value
+                values[key] = None if value is None else check_date(value, key)
             elif key == "priority":
                 try:
                     values[key] = Priority(str(value).lower())
                 except ValueError:
                     raise ValidationError(
-                        f"priority {value!r} is not one of " + ", ".join(p.value for p in Priority)
+                        f"priority {quoted(str(value))} is not one of " + ", ".join(p.value for p in Priority)
                     ) from None
             elif key == "tags":
                 values[key] = tuple(dict.fromkeys(clean_title(str(t), "tag") for t in value))
@@ -316,14 +323,24 @@ class CardService(Service):
             elif key == "milestone":
                 values[key] = bool(value)
             elif key == "progress":
-                progress = int(value)
-                if not 0 <= progress <= 100:
-                    raise ValidationError(f"progress must be 0-100, not {progress}")
+                progress = value if isinstance(value, int) and not isinstance(value, bool) else None
+                if progress is None or not 0 <= progress <= 100:
+                    raise ValidationError(f"progress must be 0-100, not {quoted(str(value))}")
                 values[key] = progress
             elif key == "estimate":
-                values[key] = None if value is None else float(value)
-                if values[key] is not None and values[key] < 0:
+                estimate = None if value is None else value
+                if isinstance(estimate, int | float) and estimate < 0:
                     raise ValidationError("estimate cannot be negative")
+                if estimate is not None and (
+                    isinstance(estimate, bool)
+                    or not isinstance(estimate, int | float)
+                    or not math.isfinite(estimate)
+                    or not 0 <= estimate <= MAX_ESTIMATE_DAYS
+                ):
+                    raise ValidationError(
+                        f"estimate must be 0-{MAX_ESTIMATE_DAYS} days, not {quoted(str(estimate))}"
+                    )
+                values[key] = None if estimate is None else float(estimate)
             elif key in ("source", "source_id"):
                 values[key] = clean_title(str(value), key.replace("_", " ")) if value else ""
         if "blocked_reason" in values and values["blocked_reason"] and card.blocked_since is None:

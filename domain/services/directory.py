@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from domain.dates import check_date
 from domain.errors import ConflictError, ValidationError
-from domain.models import Column, Department, Goal, Person, Project
+from domain.models import MAX_ESCALATION_DAYS, MAX_WIP, Column, Department, Goal, Person, Project
 from domain.repository import UnitOfWork
 from domain.services.base import PROJECT_ID, Service, require_dept, require_person
-from domain.text import clean_email, clean_handle, clean_text, clean_title, dept_key_from_name
+from domain.text import clean_email, clean_handle, clean_text, clean_title, dept_key_from_name, quoted
 
 
 class DirectoryService(Service):
@@ -29,7 +30,7 @@ class DirectoryService(Service):
         name = clean_title(name, "department name")
         existing = uow.departments.list()
         if any(d.name.casefold() == name.casefold() for d in existing):
-            raise ConflictError(f"department {name!r} already exists")
+            raise ConflictError(f"department {quoted(name)} already exists")
         if key is None:
             key = dept_key_from_name(name) or f"D{len(existing) + 1}"
             taken = {d.key for d in existing}
@@ -39,9 +40,9 @@ class DirectoryService(Service):
         else:
             key = key.strip().upper()
             if not key.isascii() or not key.isalnum() or len(key) > 8:
-                raise ValidationError(f"department key {key!r} must be 1-8 ASCII letters or digits")
+                raise ValidationError(f"department key {quoted(key)} must be 1-8 ASCII letters or digits")
             if any(d.key == key for d in existing):
-                raise ConflictError(f"department key {key!r} is already used")
+                raise ConflictError(f"department key {quoted(key)} is already used")
         dept = Department(name=name, key=key) if columns is None else Department(name, key, tuple(columns))
         uow.departments.put(dept)
         self.record(uow, "department", name, "created", f"key {key}")
@@ -51,13 +52,13 @@ class DirectoryService(Service):
         return self.store.snapshot().departments.list()
 
     def set_wip_limit(self, dept_name: str, column: str, limit: int | None) -> Department:
-        if limit is not None and limit < 1:
-            raise ValidationError("a WIP limit must be at least 1 (or none)")
+        if limit is not None and (isinstance(limit, bool) or not 1 <= limit <= MAX_WIP):
+            raise ValidationError(f"a WIP limit must be 1-{MAX_WIP} (or none), not {str(limit)[:40]}")
         with self.store.transaction() as uow:
             dept = require_dept(uow, dept_name)
             col = dept.column(column)
             if col is None:
-                raise ValidationError(f"{dept.name} has no column {column!r}")
+                raise ValidationError(f"{dept.name} has no column {quoted(column)}")
             cols = tuple(replace(c, wip_limit=limit) if c.name == col.name else c for c in dept.columns)
             dept = replace(dept, columns=cols)
             uow.departments.put(dept)
@@ -77,7 +78,7 @@ class DirectoryService(Service):
         name = clean_title(name, "name")
         email = clean_email(email)
         if uow.people.get(handle) is not None:
-            raise ConflictError(f"person {handle!r} already exists")
+            raise ConflictError(f"person {quoted(handle)} already exists")
         dept_name = require_dept(uow, dept).name if dept else None
         person = Person(handle=handle, name=name, email=email, dept=dept_name)
         uow.people.put(person)
@@ -116,8 +117,11 @@ class DirectoryService(Service):
             if vision is not None:
                 project = replace(project, vision=clean_text(vision, "vision", required=False))
             if escalate_after_days is not None:
-                if escalate_after_days < 1:
-                    raise ValidationError("the escalation threshold must be at least 1 day")
+                if not 1 <= escalate_after_days <= MAX_ESCALATION_DAYS:
+                    raise ValidationError(
+                        f"the escalation threshold must be 1-{MAX_ESCALATION_DAYS} days, "
+                        f"not {str(escalate_after_days)[:40]}"
+                    )
                 project = replace(project, blocked_escalation_days=escalate_after_days)
             uow.projects.put(project)
             self.record(uow, "project", PROJECT_ID, "updated", project.name)
@@ -131,7 +135,7 @@ class DirectoryService(Service):
             clean_title(text, "goal"),
             clean_text(metric, "metric", required=False),
             clean_text(target, "target", required=False),
-            deadline,
+            None if deadline is None else check_date(deadline, "deadline"),
         )
         with self.store.transaction() as uow:
             project = uow.projects.get(PROJECT_ID) or Project(id=PROJECT_ID, name="Huddle project")

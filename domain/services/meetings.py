@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from domain.dates import check_date, get_zone
 from domain.errors import ConflictError, ValidationError
 from domain.models import (
+    MAX_MEETING_MINUTES,
     ActionItem,
     AgendaItem,
     Attendee,
@@ -50,6 +52,17 @@ class MeetingService(Service):
     ) -> Meeting:
         """Start a meeting; an agenda entry may name the board items it discusses as a third element."""
         title = clean_title(title)
+        tz = get_zone(tz).key
+        if at is not None:
+            check_date(at, "start")
+        timeboxes = [
+            (
+                clean_title(item[0], "agenda item"),
+                _minutes(item[1], "agenda timebox"),
+                tuple(item[2]) if len(item) > 2 else (),
+            )
+            for item in agenda
+        ]
         with self.store.transaction() as uow:
             handles = tuple(dict.fromkeys(require_person(uow, a).handle for a in attendees))
             number = uow.next_number("meeting")
@@ -64,12 +77,7 @@ class MeetingService(Service):
                 if uow.people.get(self.actor.handle)
                 else (handles[0] if handles else None),
                 attendees=tuple(Attendee(h) for h in handles),
-                agenda=tuple(
-                    AgendaItem(
-                        clean_title(a[0], "agenda item"), max(1, a[1]), refs=tuple(a[2] if len(a) > 2 else ())
-                    )
-                    for a in agenda
-                ),
+                agenda=tuple(AgendaItem(t, m, refs=r) for t, m, r in timeboxes),
                 carried_over=tuple(carried_over),
                 status=MeetingStatus.LIVE,
                 created_by=self.actor.handle,
@@ -239,9 +247,10 @@ class MeetingService(Service):
 
     def add_agenda_item(self, meeting_id: str, title: str, minutes: int = 10) -> Meeting:
         title = clean_title(title, "agenda item")
+        minutes = _minutes(minutes, "agenda timebox")
         with self.store.transaction() as uow:
             meeting = self._live(uow, meeting_id)
-            meeting = replace(meeting, agenda=(*meeting.agenda, AgendaItem(title, max(1, minutes))))
+            meeting = replace(meeting, agenda=(*meeting.agenda, AgendaItem(title, minutes)))
             uow.meetings.put(meeting)
         return meeting
 
@@ -262,11 +271,15 @@ class MeetingService(Service):
         return meeting
 
     def end(self, meeting_id: str, *, next_start: datetime | None = None, next_minutes: int = 60) -> Meeting:
+        next_minutes = _minutes(next_minutes, "the follow-up's length")
+        if next_start is not None:
+            check_date(next_start, "next meeting")
         with self.store.transaction() as uow:
             meeting = require_meeting(uow, meeting_id)
             if meeting.status == MeetingStatus.ENDED:
                 raise ConflictError(f"meeting {meeting.id} has already ended")
-            now = self.now()
+            # A meeting recorded ahead of its start time still ends no earlier than it starts.
+            now = max(self.now(), meeting.start)
             if next_start is not None and next_start <= meeting.start:
                 raise ValidationError("the next meeting must start after this one")
             _check_length(next_minutes)
@@ -302,10 +315,13 @@ class MeetingService(Service):
         self, meeting_id: str, next_start: datetime, next_minutes: int | None = None
     ) -> Meeting:
         """Move the follow-up meeting; the invite keeps its UID and its SEQUENCE goes up."""
+        check_date(next_start, "next meeting")
         if next_minutes is not None:
-            _check_length(next_minutes)
+            next_minutes = _minutes(next_minutes, "the follow-up's length")
         with self.store.transaction() as uow:
             meeting = require_meeting(uow, meeting_id)
+            if next_start <= meeting.start:
+                raise ValidationError("the next meeting must start after this one")
             meeting = replace(
                 meeting,
                 next_start=next_start,
@@ -362,6 +378,19 @@ class MeetingService(Service):
     ) -> MinuteEntry:
         index = meeting.current_item if agenda_index is None and meeting.agenda else agenda_index
         return MinuteEntry(entry_id or os.urandom(16).hex(), self.now(), text, kind, index, self.actor.handle)
+
+
+def _minutes(value: int, what: str) -> int:
+    """A duration in whole minutes, 1 to MAX_MEETING_MINUTES: zero, negative and endless ones are refused."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"{what} must be a whole number of minutes, not {str(value)[:40]}")
+    if value < 1:
+        raise ValidationError(f"{what} must last at least 1 minute, not {value}")
+    if value > MAX_MEETING_MINUTES:
+        raise ValidationError(
+            f"{what} must last at most {MAX_MEETING_MINUTES} minutes, not {str(value)[:40]}"
+        )
+    return value
 
 
 def follow_up_end(meeting: Meeting) -> datetime | None:

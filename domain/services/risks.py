@@ -9,10 +9,11 @@ from datetime import date
 from typing import Any
 
 from domain import rules
+from domain.dates import check_date
 from domain.errors import ValidationError
 from domain.models import Risk, RiskStatus, ScoreChange
 from domain.services.base import Service, require_card, require_person, require_risk
-from domain.text import clean_text, clean_title
+from domain.text import clean_text, clean_title, quoted
 
 SCORE_FIELDS = ("probability", "impact", "residual_probability", "residual_impact")
 EDITABLE = frozenset(
@@ -111,7 +112,7 @@ class RiskService(Service):
         values: dict[str, Any] = {}
         for key, value in changes.items():
             if key in SCORE_FIELDS:
-                values[key] = rules.check_score(None if value is None else int(value), key.replace("_", " "))
+                values[key] = rules.check_score(value, key.replace("_", " "))
             elif key == "title":
                 values[key] = clean_title(str(value))
             elif key in ("description", "mitigation", "contingency", "trigger", "category"):
@@ -123,12 +124,12 @@ class RiskService(Service):
                     values[key] = RiskStatus(str(value).lower())
                 except ValueError:
                     raise ValidationError(
-                        f"status {value!r} is not one of " + ", ".join(s.value for s in RiskStatus)
+                        f"status {quoted(str(value))} is not one of " + ", ".join(s.value for s in RiskStatus)
                     ) from None
             elif key == "review_date":
                 if value is not None and not isinstance(value, date):
                     raise ValidationError("review date must be a date")
-                values[key] = value
+                values[key] = None if value is None else check_date(value, "review date")
             elif key == "linked_cards":
                 values[key] = tuple(dict.fromkeys(require_card(uow, str(c)).id for c in value))
         return replace(risk, **values)

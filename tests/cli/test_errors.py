@@ -24,7 +24,7 @@ BAD = [
     (("card", "move", "OPS-1", "Limbo"), FAILURE, "no column 'Limbo'"),
     (("card", "edit", "OPS-1"), USAGE, "nothing to change"),
     (("card", "edit", "OPS-1", "--blocked-by", "OPS-1"), FAILURE, "blocked by itself"),
-    (("card", "edit", "OPS-1", "--progress", "140"), FAILURE, "progress must be 0-100"),
+    (("card", "edit", "OPS-1", "--progress", "140"), USAGE, "140 is not between 0 and 100"),
     (("card", "show", "NOPE-1"), FAILURE, "no card"),
     (("card", "frobnicate"), USAGE, "invalid choice"),
     (("risk", "add", "--title", "r", "--probability", "6", "--impact", "2"), USAGE, "between 1 and 5"),

@@ -68,7 +68,16 @@ def test_outbound_is_reachable_without_the_tui_and_loads_no_network_library_on_i
 
 @pytest.mark.parametrize(
     "module",
-    ["tui.config", "tui.wiring", "tui.cli", "tui.cli_rsvp", "tui.cli_plan", "tui.plan_view", "tui.exporting"],
+    [
+        "tui.config",
+        "tui.keymap_ids",
+        "tui.wiring",
+        "tui.cli",
+        "tui.cli_rsvp",
+        "tui.cli_plan",
+        "tui.plan_view",
+        "tui.exporting",
+    ],
 )
 def test_the_cli_side_of_tui_does_not_import_textual(module: str) -> None:
     if not (REPO / Path(*module.split("."))).with_suffix(".py").exists():

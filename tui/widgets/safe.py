@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 from textual.content import Content
+from textual.driver import Driver
 
-from domain.text import REPLACEMENT, printable
+from domain.text import BIDI_CONTROLS, REPLACEMENT, printable
 
-__all__ = ["REPLACEMENT", "literal", "printable"]
+__all__ = ["REPLACEMENT", "inert_bidi", "literal", "printable"]
+
+_DROP_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
 
 
 def literal(text: str, style: str = "", *, keep_newlines: bool = False) -> Content:
     """Content showing ``text`` exactly as typed (``[red]`` stays ``[red]``)."""
     clean = printable(text, keep_newlines=keep_newlines)
     return Content.styled(clean, style) if style else Content(clean)
+
+
+def inert_bidi(base: type[Driver]) -> type[Driver]:
+    """``base`` writing its output without bidi embeddings, overrides and isolates.
+
+    People may store them (they are part of right-to-left text as pasted), and every widget that
+    draws user text through ``printable`` shows them as U+FFFD; this is the backstop for any text
+    drawn otherwise (an Input being edited, a table cell): in a terminal that reorders text, one of
+    them could reorder the rest of the screen's row. They are zero-width, so dropping them keeps
+    every cell where Textual put it, and Textual's own escape sequences never contain them.
+    """
+
+    class InertBidiDriver(base):  # type: ignore[valid-type,misc]
+        def write(self, data: str) -> None:
+            super().write(data.translate(_DROP_BIDI))
+
+    InertBidiDriver.__name__ = f"InertBidi{base.__name__}"
+    return InertBidiDriver
