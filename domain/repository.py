@@ -8,7 +8,7 @@ through the repositories and writes it back atomically when the block ends witho
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, TypeVar
 
@@ -100,3 +100,15 @@ class Journal(Protocol):
     def rewrite(self, records: Iterable[Mapping[str, Any]]) -> None: ...
 
     def clear(self) -> None: ...
+
+
+class ChangeFeed(Protocol):
+    """Optional for a Store: it can tell when any client commits (PostgreSQL's LISTEN/NOTIFY).
+
+    The app checks ``version()`` as soon as the callback runs instead of waiting for its next
+    poll; stores without it (the JSON file) are polled.
+    """
+
+    def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call ``callback`` from another thread after a change; returns the function that stops it."""
+        ...

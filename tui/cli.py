@@ -257,7 +257,7 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     from domain.demo import fill_demo
 
     summary = fill_demo(ctx.services, force=args.force)
-    print(f"demo project written to {ctx.db_path}: {summary}")
+    print(f"demo project written to {ctx.services.store.describe()}: {summary}")
     return 0
 
 
@@ -785,6 +785,7 @@ GROUPS = {
     "export": "write Word minutes and calendar files",
     "send": "e-mail meeting invites",
     "calendar": "publish to a CalDAV calendar",
+    "db": "copy between a data file and a PostgreSQL database; check one",
 }
 EXPORT_GROUPS = ("export", "send", "calendar")
 
@@ -879,6 +880,10 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     else:
         for group in EXPORT_GROUPS:
             sub.add_parser(group, help=GROUPS[group])
+    if build_all or wanted == "db":
+        importlib.import_module("tui.cli_db").add_parsers(sub)
+    else:
+        sub.add_parser("db", help=GROUPS["db"])
     return parser
 
 
@@ -1071,12 +1076,24 @@ def _meeting_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag
     json_flag(p)
 
 
+def _refuse_password_in_url(db: str | None) -> None:
+    """A password on the command line shows in ``ps`` and the shell history: refuse it, say where it goes."""
+    from storage.dburl import has_password, is_server_url
+
+    if db and is_server_url(db) and has_password(db):
+        raise UsageError(
+            "--db: leave the password out of the URL (it would show in the process list and the shell "
+            "history); put it in ~/.pgpass (or the file $PGPASSFILE names) or a pg_service.conf entry"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``huddle`` script."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
+        _refuse_password_in_url(getattr(args, "db", None))
         ctx = build_context(getattr(args, "db", None), getattr(args, "user", None))
         handler: Handler | None = getattr(args, "handler", None)
         if handler is None:

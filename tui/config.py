@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.errors import ValidationError
+from storage.dburl import is_server_url
 
 
 def config_dir() -> Path:
@@ -27,6 +28,13 @@ def data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("huddle"))
+
+
+def state_dir() -> Path:
+    """Where this machine keeps what belongs to one user and no data file (server journals)."""
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir("huddle"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +67,8 @@ class CalDavSettings:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    db: Path | None = None
-    """The data file; ``--db`` and ``$HUDDLE_DB`` take precedence."""
+    db: Path | str | None = None
+    """The data file, or a ``postgresql://`` URL; ``--db`` and ``$HUDDLE_DB`` take precedence."""
     user: str = ""
     """Your handle; ``--user`` and ``$HUDDLE_USER`` take precedence, then the login name."""
     timezone: str = ""
@@ -90,7 +98,7 @@ def _build(cls: type[Any], values: dict[str, Any], where: str) -> Any:
                 raise ValidationError(f"{where}: [{key}] must be a table")
             kwargs[key] = _build(SmtpSettings if key == "smtp" else CalDavSettings, value, f"{where} [{key}]")
         elif key == "db":
-            kwargs[key] = Path(str(value)).expanduser()
+            kwargs[key] = str(value).strip() if is_server_url(str(value)) else Path(str(value)).expanduser()
         else:
             kwargs[key] = value
     return cls(**kwargs)
@@ -129,12 +137,12 @@ def os_user() -> str:
         return str(os.getuid())
 
 
-def resolve_db(cli_value: str | None, settings: Settings) -> tuple[Path, bool]:
-    """The data file path and whether it is the default location (whose folder may be created)."""
-    if cli_value:
-        return Path(cli_value).expanduser(), False
-    if os.environ.get("HUDDLE_DB"):
-        return Path(os.environ["HUDDLE_DB"]).expanduser(), False
+def resolve_db(cli_value: str | None, settings: Settings) -> tuple[Path | str, bool]:
+    """The data file path (or server URL, kept as text) and whether it is the default location
+    (whose folder may be created)."""
+    for value in (cli_value, os.environ.get("HUDDLE_DB")):
+        if value:
+            return (value.strip() if is_server_url(value) else Path(value).expanduser()), False
     if settings.db:
         return settings.db, False
     return data_dir() / "huddle.json", True

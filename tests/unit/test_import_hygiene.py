@@ -70,3 +70,8 @@ def test_the_cli_side_of_tui_does_not_import_textual(module: str) -> None:
 def test_the_probe_notices_a_textual_import() -> None:
     with pytest.raises(AssertionError, match=r"importing textual\.app pulled in textual"):
         probe(["textual.app"], ["textual"])
+
+
+def test_the_json_backend_and_the_cli_never_load_the_postgresql_driver() -> None:
+    """psycopg is imported only when a postgresql:// URL is opened (start-up time of every command)."""
+    probe(["storage", "storage.store", "storage.dburl", "tui.config", "tui.wiring", "tui.cli"], ["psycopg"])
