@@ -26,7 +26,7 @@ from tests.storage.workers import GO_ENV
 
 REPO = Path(__file__).resolve().parents[2]
 
-WriterCommand = Callable[[Path, int, int], list[str]]
+WriterCommand = Callable[[Path | str, int, int], list[str]]
 
 
 def worker_command(*args: str) -> list[str]:
@@ -34,7 +34,7 @@ def worker_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "tests.storage.workers", *args]
 
 
-def python_card_writer(db: Path, writer: int, count: int) -> list[str]:
+def python_card_writer(db: Path | str, writer: int, count: int) -> list[str]:
     return worker_command("add-cards", str(db), "--writer", str(writer), "-n", str(count), "--pause", "0.002")
 
 
@@ -58,16 +58,22 @@ class WriterRun:
 
 
 def run_writers(
-    db: Path,
+    db: Path | str,
     command: WriterCommand = python_card_writer,
     *,
     writers: int = 4,
     count: int = 25,
     handshake: bool = True,
     timeout: float = 120.0,
+    go_file: Path | None = None,
 ) -> WriterRun:
-    """Start ``writers`` processes at once; with ``handshake`` they begin writing on one signal."""
-    go_file = db.with_name(db.name + ".go")
+    """Start ``writers`` processes at once; with ``handshake`` they begin writing on one signal.
+
+    ``db`` is a data file (the start signal is a file beside it) or a URL (pass ``go_file``).
+    """
+    if go_file is None:
+        assert isinstance(db, Path), "a database URL needs go_file"
+        go_file = db.with_name(db.name + ".go")
     go_file.unlink(missing_ok=True)
     procs = [
         subprocess.Popen(
