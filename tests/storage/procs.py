@@ -137,7 +137,7 @@ def run_and_kill_together(
     try:
         for proc in procs:
             assert proc.stdout is not None
-            first = proc.stdout.readline()
+            first = _read_line_unbuffered(proc.stdout.fileno())
             assert first.strip() == b"ready", (
                 f"worker did not start: {first!r} {proc.stderr and proc.stderr.read()!r}"
             )
@@ -157,6 +157,19 @@ def run_and_kill_together(
         acknowledged = [line.decode().strip() for line in complete if line.strip()]
         rounds.append(KillRound(acknowledged, delay, proc.returncode))
     return rounds
+
+
+def _read_line_unbuffered(fd: int) -> bytes:
+    """One line read byte by byte: ``readline()`` on the buffered pipe would also swallow the next lines,
+    which ``communicate()`` (reading the raw descriptor) then never sees, so fast writers' first
+    acknowledgements went uncounted."""
+    line = b""
+    while not line.endswith(b"\n"):
+        byte = os.read(fd, 1)
+        if not byte:
+            break
+        line += byte
+    return line
 
 
 def interleavings(ids_by_writer: Sequence[Sequence[str]]) -> int:
