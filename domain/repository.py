@@ -34,6 +34,16 @@ class CardRepository(Repository[Card], Protocol):
 
     def list_in_column(self, dept: str, column: str) -> list[Card]: ...
 
+    def column_summary(
+        self, dept: str, column: str, excluding: str | None = None
+    ) -> tuple[int, float | None]:
+        """(how many cards, the highest rank) in a column, leaving out card ``excluding``.
+
+        What a card add or a move needs for the WIP limit and the end-of-column rank, without
+        reading the column's cards: on a server that is an index lookup, whatever the board's size.
+        """
+        ...
+
 
 class ActivityRepository(Protocol):
     def add(self, entry: Activity) -> None: ...

@@ -35,9 +35,10 @@ CREATE TABLE cards (
     id text PRIMARY KEY,
     dept text NOT NULL,
     col text NOT NULL,
+    rank double precision NOT NULL,
     doc jsonb NOT NULL
 );
-CREATE INDEX cards_board ON cards (dept, col);
+CREATE INDEX cards_board ON cards (dept, col, rank);
 CREATE TABLE activity (
     seq bigserial PRIMARY KEY,
     id text NOT NULL UNIQUE,

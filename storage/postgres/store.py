@@ -276,10 +276,20 @@ class PgTable(Generic[T]):
 
 
 class PgCards(PgTable[Card]):
-    extra = ("dept", "col")
+    extra = ("dept", "col", "rank")
 
     def _extra_values(self, doc: Doc) -> list[Any]:
-        return [doc["dept"], doc["column"]]
+        return [doc["dept"], doc["column"], float(doc.get("rank", 0.0))]
+
+    def column_summary(
+        self, dept: str, column: str, excluding: str | None = None
+    ) -> tuple[int, float | None]:
+        rows = self._session.rows(
+            "SELECT count(*), max(rank) FROM cards WHERE dept = %s AND col = %s AND id IS DISTINCT FROM %s",
+            [dept, column, excluding],
+        )
+        count, last = rows[0]
+        return int(count), None if last is None else float(last)
 
     def list_for_department(self, dept: str) -> list[Card]:
         cached = self._session.cached("cards")
@@ -557,7 +567,8 @@ class PgStore:
             ]
         rows = self.read(
             "SELECT id FROM cards "
-            "WHERE dept IS DISTINCT FROM doc->>'dept' OR col IS DISTINCT FROM doc->>'column'"
+            "WHERE dept IS DISTINCT FROM doc->>'dept' OR col IS DISTINCT FROM doc->>'column' "
+            "OR rank IS DISTINCT FROM coalesce((doc->>'rank')::float8, 0)"
         )
         problems += [f"cards: {row[0]} has board columns that disagree with its document" for row in rows]
         rows = self.read("SELECT id FROM activity WHERE entity_id IS DISTINCT FROM doc->>'entity_id'")
@@ -646,8 +657,8 @@ def _migrate_documents(conn: psycopg.Connection[Any], doc_version: int, where: s
                 continue
             if table == "cards":
                 conn.execute(
-                    "UPDATE cards SET doc = %s, dept = %s, col = %s WHERE id = %s",
-                    [Jsonb(doc, dumps=_dumps), doc["dept"], doc["column"], key],
+                    "UPDATE cards SET doc = %s, dept = %s, col = %s, rank = %s WHERE id = %s",
+                    [Jsonb(doc, dumps=_dumps), doc["dept"], doc["column"], float(doc.get("rank", 0.0)), key],
                 )
             else:
                 update = sql.SQL("UPDATE {} SET doc = %s WHERE id = %s").format(sql.Identifier(table))
