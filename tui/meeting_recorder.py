@@ -18,11 +18,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.capture import JournalEntry, apply_entry, draft_record, dropped_record
+from domain.errors import StorageError
 from domain.services.meetings import MeetingService
 from tui.wiring import ClosableJournal
 
 POLL_SECONDS = 0.2
 """How often an idle loop checks whether it was cancelled."""
+RETRY_SECONDS = 0.5
+"""First pause before writing a journaled line again when the store could not be reached."""
+
+
+class _LeftInJournal(Exception):
+    """The meeting was left while its line waited for the store: the journal keeps it for a resume."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +236,7 @@ class MeetingRecorder:
         self._journal_stopped.wait(timeout=5)
         if self.journal is not None:
             with self._journal_lock:
-                if not self.keep_journal:
+                if not self.keep_journal and not self._uncommitted:
                     with contextlib.suppress(Exception):
                         self.journal.clear()
                 self.journal.close()
@@ -263,7 +270,9 @@ class MeetingRecorder:
     def _write_entry(self, item: _Capture) -> None:
         item.journaled.wait(timeout=5)
         try:
-            result = apply_entry(self.meetings, self.meeting_id, item.entry)
+            result = self._apply_when_reachable(item.entry)
+        except _LeftInJournal:
+            return
         except Exception as exc:  # the text goes back to the person who typed it
             if self.journal is not None:
                 with contextlib.suppress(Exception):
@@ -273,6 +282,32 @@ class MeetingRecorder:
             return
         self._uncommitted.pop(item.entry.id, None)
         self.on_event(EntryCommitted(item.entry, result, time.perf_counter() - item.submitted))
+
+    def _apply_when_reachable(self, entry: JournalEntry) -> object:
+        """Write ``entry``, waiting out a store that cannot be reached (a server restart, a dropped link).
+
+        The line is already fsynced in the journal, so nothing is lost while it waits: later lines
+        queue behind it in order, and if the meeting is left first it stays in the journal, which the
+        next start offers to resume. A refusal of the change itself (a closed meeting) is not waited on.
+        """
+        pause = RETRY_SECONDS
+        told = False
+        while True:
+            try:
+                return apply_entry(self.meetings, self.meeting_id, entry)
+            except StorageError as exc:
+                if self.journal is None:
+                    raise
+                if not told:
+                    told = True
+                    self.on_event(
+                        TaskFailed(
+                            "save", f"{exc}; the minutes wait in the journal and go in when it is back"
+                        )
+                    )
+                if self._stopping.wait(pause):
+                    raise _LeftInJournal from None
+                pause = min(pause * 2, 5.0)
 
     def _load(self) -> None:
         if self.load is None:

@@ -210,3 +210,47 @@ def test_a_server_restart_is_ridden_out_by_running_clients(private_server: PgSer
         f"{resumed:.2f} s after the server was back, {len(errors)} clear error line(s) "
         f"(a change in flight when the server went down), {len(stored)} stored, listener back"
     )
+
+
+def test_meeting_lines_typed_while_the_server_is_down_go_in_when_it_is_back(
+    private_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The journal is local: lines typed during an outage are durable at once and written afterwards."""
+    import threading
+
+    from domain.capture import CaptureKind, JournalEntry
+    from storage.journal import MeetingJournal
+    from storage.postgres import store as pg_module
+    from tui.meeting_recorder import EntryCommitted, MeetingRecorder, TaskFailed
+
+    monkeypatch.setattr(pg_module, "RETRY_SECONDS", 1.0)
+    url = private_server.new_database()
+    store = PgStore(url)
+    services = make_services(store, FixedClock())
+    seed(store)
+    meeting = services.meetings.start("周会 outage", attendees=[])
+    journal = MeetingJournal(tmp_path / "huddle", meeting.id, "tester")
+    events: list[object] = []
+    recorder = MeetingRecorder(services.meetings, meeting.id, journal, events.append)
+    threads = [threading.Thread(target=recorder.journal_loop), threading.Thread(target=recorder.db_loop)]
+    for thread in threads:
+        thread.start()
+    try:
+        private_server.stop()
+        lines = [JournalEntry(f"e{n}", CaptureKind.NOTE, f"断线时记录 {n}", 0) for n in range(3)]
+        for entry in lines:
+            recorder.capture(entry)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(isinstance(e, TaskFailed) for e in events):
+            time.sleep(0.05)
+        assert any(isinstance(e, TaskFailed) and "wait in the journal" in e.message for e in events), events
+        assert {r.get("id") for r in journal.records()} >= {"e0", "e1", "e2"}
+        private_server.start()
+        while time.monotonic() < deadline and sum(isinstance(e, EntryCommitted) for e in events) < 3:
+            time.sleep(0.05)
+    finally:
+        recorder.stop()
+        for thread in threads:
+            thread.join(30)
+    assert [n.text for n in services.meetings.get(meeting.id).notes] == [e.text for e in lines]
+    store.close()
