@@ -194,6 +194,7 @@ def load(store: Store, source: Dump, *, force: bool = False) -> None:
             raise StorageError(
                 "the copy did not read back the same: " + "; ".join(check) + "; nothing written"
             )
+    store.analyze()
 
 
 # ----- integrity -------------------------------------------------------------------------------

@@ -545,6 +545,21 @@ class PgStore:
         finally:
             self._pool.put(conn)
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics after a bulk load (``db copy``): without them the first
+        queries on a freshly filled table may be planned as for an empty one."""
+
+        def run(conn: psycopg.Connection[Any]) -> None:
+            conn.rollback()
+            conn.autocommit = True
+            try:
+                for table in schema.DATA_TABLES:
+                    conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
+            finally:
+                conn.autocommit = False
+
+        self._with_connection(run, writes=False)
+
     def schema_version(self) -> int:
         return self.versions()[0]
 
