@@ -82,8 +82,9 @@ def _permanent(exc: psycopg.OperationalError) -> bool:
 class _Pool:
     """A few idle connections kept for reuse; a broken or closed one is dropped on return.
 
-    psycopg_pool was tried first: it hides libpq's reason for a failed connect behind a timeout and
-    starts maintenance threads in every one-shot CLI process, while this needs neither.
+    Not psycopg_pool: its ``getconn`` reports a failed connect as a timeout rather than libpq's reason
+    (a wrong password, a refused connection), and it starts maintenance threads in every one-shot CLI
+    process; Huddle needs a handful of connections per process and retries on its own terms.
     """
 
     def __init__(self, conninfo: str, keep: int = 4) -> None:
@@ -418,6 +419,16 @@ class PgStore:
     def describe(self) -> str:
         return self._where
 
+    def warm_up(self) -> None:
+        """Connect, check the schema and read the departments in the background (the app calls this
+        before importing its UI, so the first board does not wait for the server's round trips)."""
+
+        def run() -> None:
+            with contextlib.suppress(Exception):  # the first real read reports any problem
+                self.snapshot().departments.list()
+
+        threading.Thread(target=run, name="huddle-warm-up", daemon=True).start()
+
     def close(self) -> None:
         """Close the kept connections and stop the change listener (tests, the end of the app)."""
         if self._listener is not None:
@@ -492,9 +503,12 @@ class PgStore:
         session = _WriteSession(conn, self._where)
         try:
             yield PgUnitOfWork(session)
-            if session.dirty:
-                rows = session.rows("UPDATE huddle_state SET version = version + 1 RETURNING version")
-                session.rows("SELECT pg_notify(%s, %s)", [schema.CHANNEL, str(rows[0][0])])
+            if session.dirty:  # one round trip: the new version, announced at commit
+                session.rows(
+                    "WITH bumped AS (UPDATE huddle_state SET version = version + 1 RETURNING version) "
+                    "SELECT pg_notify(%s, version::text) FROM bumped",
+                    [schema.CHANNEL],
+                )
             try:
                 conn.commit()
             except psycopg.OperationalError as exc:
