@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from tests.cli.conftest import Cli
@@ -87,3 +90,42 @@ def test_check_reports_schema_counts_and_problems(filled: Cli, pg_url: str, pg_s
     assert "card:OPS is behind" in broken.out
     assert "OPS-2 has board columns that disagree" in broken.out
     assert broken.out.strip().endswith("problem(s)")
+
+
+def test_libpq_password_and_service_files_work_and_a_missing_password_is_one_line(
+    pg_server: PgServer, pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from tests.helpers.pgserver import PASSWORD_ROLE
+
+    database = pg_url.rsplit("/", 1)[1]
+    pg_server.sql(f"DO $$ BEGIN CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD 'pa55-秘密'; "
+                  "EXCEPTION WHEN duplicate_object THEN NULL; END $$")  # fmt: skip
+    pg_server.sql(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {PASSWORD_ROLE}", database)
+    pg_server.sql(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {PASSWORD_ROLE}", database)
+    url = f"postgresql://{PASSWORD_ROLE}@127.0.0.1:{pg_server.port}/{database}"
+    cli = Cli(tmp_path / "unused.json", capsys, url)
+
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-such-pgpass"))
+    refused = cli("dept", "list")
+    assert refused.code == 1
+    assert refused.err.startswith("huddle: error: cannot reach the Huddle database")
+    assert "password" in refused.err
+    assert "Traceback" not in refused.err
+    assert len(refused.err.strip().splitlines()) == 1
+
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"127.0.0.1:{pg_server.port}:{database}:{PASSWORD_ROLE}:pa55-秘密\n")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    assert cli.ok("dept", "add", "Operations", "--key", "OPS")
+
+    services = tmp_path / "pg_service.conf"
+    services.write_text(
+        f"[team]\nhost=127.0.0.1\nport={pg_server.port}\ndbname={database}\nuser={PASSWORD_ROLE}\n"
+    )
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    by_service = Cli(tmp_path / "unused.json", capsys, "postgresql://?service=team")
+    assert [d["name"] for d in by_service("dept", "list", "--json").json()] == ["Operations"]
+    shown = by_service("db", "check", "--json").json()
+    assert "pa55" not in json.dumps(shown, ensure_ascii=False)

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 SUPERUSER = "huddle"
+PASSWORD_ROLE = "huddle_pw"
+"""A role the server asks for a password (scram-sha-256); every other role is trusted from 127.0.0.1."""
 TEMPLATE = "huddle_template"
 
 
@@ -97,6 +99,12 @@ class PgServer:
                 "-E", "UTF8", "--locale=C", "--no-sync",
             ]
         )  # fmt: skip
+        hba = self.data / "pg_hba.conf"
+        # One role that must give a password (the libpq password-file and service-file tests), then trust.
+        hba.write_text(
+            f"host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n"
+            f"local all {PASSWORD_ROLE} scram-sha-256\n" + hba.read_text()
+        )
         with (self.data / "postgresql.conf").open("a") as conf:
             conf.write(
                 f"port = {self.port}\nlisten_addresses = '127.0.0.1'\n"
