@@ -75,7 +75,13 @@ def _permanent(exc: psycopg.OperationalError) -> bool:
     text = str(exc).lower()
     return any(
         word in text
-        for word in ("authentication", "does not exist", "no password supplied", "permission denied", "ssl")
+        for word in (
+            "authentication",
+            "does not exist",
+            "no password supplied",
+            "permission denied",
+            "certificate",
+        )
     )
 
 
@@ -460,6 +466,12 @@ class PgStore:
                     conn.rollback()
                     self._pool.put(conn)
                 return result
+            except (psycopg.errors.LockNotAvailable, psycopg.errors.QueryCanceled) as exc:
+                if conn is not None:
+                    self._pool.put(conn)
+                raise StorageError(
+                    f"{self._where} is busy ({_one_line(exc)}); nothing was saved, try again"
+                ) from None
             except psycopg.OperationalError as exc:
                 if conn is not None:
                     with contextlib.suppress(psycopg.Error):
@@ -494,12 +506,7 @@ class PgStore:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
             return conn
 
-        try:
-            conn = self._with_connection(begin, writes=True)
-        except psycopg.errors.LockNotAvailable:
-            raise StorageError(
-                f"{self._where} is busy: another change held the lock for 30 s; try again"
-            ) from None
+        conn = self._with_connection(begin, writes=True)
         session = _WriteSession(conn, self._where)
         try:
             yield PgUnitOfWork(session)

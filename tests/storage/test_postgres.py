@@ -211,6 +211,29 @@ def test_an_unreachable_server_is_one_clear_error(
     assert store.version() is None  # the poll token stays put while the server is away
 
 
+def test_a_lock_held_too_long_is_a_busy_message_and_nothing_is_saved(
+    pg_url: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    from storage.postgres import store as pg_module
+
+    monkeypatch.setattr(
+        pg_module, "SESSION_SETTINGS", (*pg_module.SESSION_SETTINGS, "SET lock_timeout = '300ms'")
+    )
+    store = PgStore(pg_url)
+    services = make_services(store, clock)
+    seeded_ops(services)
+    with psycopg.connect(pg_url, autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", [pg_module.WRITE_LOCK])
+        started = time.monotonic()
+        with pytest.raises(StorageError, match=r"is busy .* nothing was saved, try again"):
+            services.cards.add("OPS", "waits for the lock")
+        assert time.monotonic() - started < 10
+    assert services.cards.add("OPS", "after the lock is free").id == "OPS-1"
+    store.close()
+
+
 # ----- notifications ------------------------------------------------------------------------------
 
 
