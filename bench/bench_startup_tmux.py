@@ -1,0 +1,120 @@
+"""First paint as users see it: in tmux, from outside the process, to the first card on screen.
+
+    python bench/bench_startup_tmux.py [--runs 9] [--sizes demo,5000,20000]
+
+Each run opens a new tmux window of 120x40 running one program and polls ``capture-pane -p`` until
+what the person waits for is on screen: the bare Textual app's one word, or the first card id
+(``ABC-12``) of Huddle's board. The clock starts just before tmux is asked to start the program, so
+tmux's own start-up is in every figure alike; the programs alternate run by run so that machine noise
+hits them the same. Bytecode is written, as an installed copy runs (see ``bench/installed.py``).
+
+Reported: the median of each program and its ratio to the bare Textual app (DESIGN.md section 7:
+at most 1.5x at the demo, 5,000 and 20,000 cards).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_tui import make_big, make_demo  # noqa: E402
+from bench.installed import ENV, precompile  # noqa: E402
+
+BARE = """
+from textual.app import App
+from textual.widgets import Static
+
+class Bare(App[None]):
+    def compose(self):
+        yield Static("bare-textual-ready")
+
+Bare().run()
+"""
+"""The reference: Textual's smallest app, one widget with one word."""
+
+CARD_ID = re.compile(r"\b[A-Z]{2,8}-\d+\b")
+SOCKET = "huddle-bench"
+
+
+def tmux(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True, check=False)
+
+
+def time_to_screen(command: list[str], seen: Callable[[str], bool], timeout: float = 30.0) -> float:
+    """Seconds from asking tmux to start ``command`` until ``seen(screen text)`` is true."""
+    name = f"run{time.monotonic_ns()}"
+    env_args = [arg for key, value in ENV.items() for arg in ("-e", f"{key}={value}")]
+    start = time.monotonic()
+    tmux("new-window", "-d", "-t", "bench", "-n", name, *env_args, "--", *command)
+    try:
+        while time.monotonic() - start < timeout:
+            screen = tmux("capture-pane", "-p", "-t", f"bench:{name}").stdout
+            if seen(screen):
+                return time.monotonic() - start
+            time.sleep(0.002)  # a poll interval, not a wait for a result: the loop checks the screen
+        raise TimeoutError(f"{command!r} showed nothing recognisable in {timeout:.0f}s")
+    finally:
+        tmux("kill-window", "-t", f"bench:{name}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--sizes", default="demo,5000,20000", help="comma-separated: demo and card counts")
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        print("tmux is not installed: nothing measured (apt-get install tmux)")
+        return 1
+    precompile()
+    huddle = Path(sys.executable).with_name("huddle")
+    work = Path(tempfile.mkdtemp(prefix="huddle-bench-"))
+    config = work / "none.toml"
+    programs: dict[str, tuple[list[str], Callable[[str], bool]]] = {
+        "bare Textual app": ([sys.executable, "-c", BARE], lambda s: "bare-textual-ready" in s),
+    }
+    for size in args.sizes.split(","):
+        db = work / f"{size}.json"
+        if size == "demo":
+            make_demo(db)
+        else:
+            make_big(db, int(size))
+        cmd = ["env", f"HUDDLE_CONFIG={config}", str(huddle), "--db", str(db), "--user", "bench"]
+        programs[f"Huddle, {size} cards" if size != "demo" else "Huddle, demo"] = (
+            cmd,
+            lambda s: CARD_ID.search(s) is not None,
+        )
+    tmux("kill-server")
+    tmux("new-session", "-d", "-s", "bench", "-x", "120", "-y", "40")
+    results: dict[str, list[float]] = {name: [] for name in programs}
+    try:
+        for command, seen in programs.values():
+            time_to_screen(command, seen)  # warm the page cache and the bytecode once
+        for _ in range(args.runs):
+            for name, (command, seen) in programs.items():
+                results[name].append(time_to_screen(command, seen))
+    finally:
+        tmux("kill-server")
+        shutil.rmtree(work, ignore_errors=True)
+    reference = statistics.median(results["bare Textual app"])
+    print(f"first paint in tmux (120x40), {args.runs} alternating runs, medians")
+    print(f"{'what':28} {'median':>9} {'ratio':>7}  budget")
+    for name, values in results.items():
+        median = statistics.median(values)
+        budget = "" if name.startswith("bare") else ("1.5x ok" if median / reference <= 1.5 else "1.5x OVER")
+        print(f"{name:28} {median * 1000:7.0f}ms {median / reference:6.2f}x  {budget}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
