@@ -1099,9 +1099,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if handler is None:
             if args.command is not None:
                 parser.parse_args([args.command, "--help"])
-            warm_up = getattr(ctx.services.store, "warm_up", None)
-            if warm_up is not None:  # a server store connects while the UI is imported
-                warm_up()
             from tui.app import run_app
 
             run_app(ctx)

@@ -425,16 +425,6 @@ class PgStore:
     def describe(self) -> str:
         return self._where
 
-    def warm_up(self) -> None:
-        """Connect, check the schema and read the departments in the background (the app calls this
-        before importing its UI, so the first board does not wait for the server's round trips)."""
-
-        def run() -> None:
-            with contextlib.suppress(Exception):  # the first real read reports any problem
-                self.snapshot().departments.list()
-
-        threading.Thread(target=run, name="huddle-warm-up", daemon=True).start()
-
     def close(self) -> None:
         """Close the kept connections and stop the change listener (tests, the end of the app)."""
         if self._listener is not None:
