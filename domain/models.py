@@ -145,6 +145,10 @@ class Card:
     created_by: str = ""
     updated_at: datetime | None = None
     updated_by: str = ""
+    source: str = ""
+    """Where an imported card came from (``trello:BOARD``, ``jira:KEY``, ``sheet``); empty if made here."""
+    source_id: str = ""
+    """The card's id in ``source``: re-importing the same file updates this card instead of adding one."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ _CARD_DEFAULTS: dict[str, object] = {
     "informed": [], "start": None, "due": None, "estimate": None, "priority": "normal", "tags": [],
     "blocked_by": [], "blocked_reason": "", "blocked_since": None, "parent": None, "milestone": False,
     "progress": 0, "meeting_id": None, "sequence": 0, "created_at": None, "created_by": "",
-    "updated_at": None, "updated_by": "",
+    "updated_at": None, "updated_by": "", "source": "", "source_id": "",
 }  # fmt: skip
 
 
@@ -118,6 +118,7 @@ def card_to_doc(c: Card) -> Doc:
         "progress": c.progress, "meeting_id": c.meeting_id, "uid": c.uid, "sequence": c.sequence,
         "created_at": _dt(c.created_at), "created_by": c.created_by,
         "updated_at": _dt(c.updated_at), "updated_by": c.updated_by,
+        "source": c.source, "source_id": c.source_id,
         },
         _CARD_DEFAULTS,
     )  # fmt: skip
@@ -138,6 +139,7 @@ def card_from_doc(doc: Doc) -> Card:
         uid=doc["uid"], sequence=doc.get("sequence", 0),
         created_at=_to_dt(doc.get("created_at")), created_by=doc.get("created_by", ""),
         updated_at=_to_dt(doc.get("updated_at")), updated_by=doc.get("updated_by", ""),
+        source=doc.get("source", ""), source_id=doc.get("source_id", ""),
     )  # fmt: skip
 
 

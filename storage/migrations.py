@@ -21,9 +21,16 @@ def _v2_card_progress(data: Data) -> None:
         doc.setdefault("progress", 100 if doc.get("column") == "Done" else 0)
 
 
+def _card_import_source(data: Data) -> None:
+    """Cards gained ``source`` and ``source_id`` (where an imported card came from). Both default to empty,
+    which compact documents leave out, so no document changes; the version step is what matters: an
+    older Huddle refuses the file instead of rewriting cards without their source ids."""
+
+
 MIGRATIONS: list[tuple[str, Callable[[Data], None]]] = [
     ("initial", _v1_initial),
     ("card-progress", _v2_card_progress),
+    ("card-import-source", _card_import_source),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -786,8 +786,12 @@ GROUPS = {
     "send": "e-mail meeting invites",
     "calendar": "publish to a CalDAV calendar",
     "db": "copy between a data file and a PostgreSQL database; check one",
+    "import": "bring cards in from a sheet, Trello or Jira",
+    "backup": "write the whole project to one JSON file",
+    "restore": "replace the project with a backup",
 }
 EXPORT_GROUPS = ("export", "send", "calendar")
+IMPORT_GROUPS = ("import", "backup", "restore")
 
 
 def _command_in(argv: Sequence[str]) -> str | None:
@@ -884,6 +888,11 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         importlib.import_module("tui.cli_db").add_parsers(sub)
     else:
         sub.add_parser("db", help=GROUPS["db"])
+    if build_all or wanted in IMPORT_GROUPS:
+        importlib.import_module("tui.cli_import").add_parsers(sub)
+    else:
+        for group in IMPORT_GROUPS:
+            sub.add_parser(group, help=GROUPS[group])
     return parser
 
 

@@ -67,6 +67,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     )
     output_options(p, "ID-follow-up.ics, milestones.ics or actions.ics")
     p.set_defaults(handler=cmd_export_ics)
+    add_table_parsers(export_sub, common)
 
     send = sub.add_parser("send", help="e-mail the follow-up invite", parents=[common])
     send_sub = send.add_subparsers(dest="action", metavar="WHAT", required=True, parser_class=type(send))
@@ -170,3 +171,69 @@ def cmd_calendar_push(ctx: Context, args: argparse.Namespace) -> int:
     result = push_calendar(ctx.services, ctx.settings, now=ctx.clock(), env=os.environ)
     print(result.summary())
     return 0
+
+
+# ---------------------------------------------------------------- tables and Markdown (issue 17)
+
+
+def add_table_parsers(
+    export_sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """``export cards|risks|raci --csv|--xlsx|--markdown`` and ``export meeting ID --markdown``."""
+    for what, text in (
+        ("cards", "every card (or one department's) as a table"),
+        ("risks", "the risk register as a table"),
+        ("raci", "the RACI matrix of the open cards"),
+    ):
+        p = export_sub.add_parser(
+            what,
+            help=text,
+            description=f"Write {text}: CSV (UTF-8 with BOM and CRLF, so Excel shows Chinese text), "
+            ".xlsx or Markdown.",
+            parents=[common],
+        )
+        fmt = p.add_mutually_exclusive_group(required=True)
+        fmt.add_argument("--csv", dest="fmt", action="store_const", const="csv", help="CSV for Excel")
+        fmt.add_argument("--xlsx", dest="fmt", action="store_const", const="xlsx", help="an Excel workbook")
+        fmt.add_argument("--markdown", dest="fmt", action="store_const", const="markdown", help="Markdown")
+        if what != "risks":
+            p.add_argument("--dept", metavar="NAME", help="only this department's cards")
+        p.add_argument(
+            "-o", "--output", metavar="FILE", help=f"file to write, '-' for stdout (default: {what}.EXT)"
+        )
+        p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+        p.set_defaults(handler=cmd_export_table, what=what)
+    p = export_sub.add_parser(
+        "meeting",
+        help="a meeting's minutes as Markdown",
+        description="Write a meeting's minutes (attendees, agenda, notes, decisions, actions) as Markdown.",
+        parents=[common],
+    )
+    p.add_argument("id", metavar="ID", help="meeting id, such as M-3")
+    p.add_argument("--markdown", action="store_true", required=True, help="Markdown (the one format)")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="file to write, '-' for stdout (default: ID-TITLE.md)"
+    )
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.set_defaults(handler=cmd_export_meeting_markdown)
+
+
+def cmd_export_table(ctx: Context, args: argparse.Namespace) -> int:
+    """``huddle export cards|risks|raci --csv|--xlsx|--markdown [--dept NAME] [-o FILE] [--force]``."""
+    from outbound.tables import table_export
+    from tui.exporting import export_of
+
+    _precheck(args)
+    rendered = table_export(
+        ctx.services, args.what, args.fmt, now=ctx.clock(), dept=getattr(args, "dept", None)
+    )
+    return _deliver(ctx, args, export_of(rendered, args.what))
+
+
+def cmd_export_meeting_markdown(ctx: Context, args: argparse.Namespace) -> int:
+    """``huddle export meeting ID --markdown [-o FILE] [--force]``."""
+    from outbound.tables import meeting_markdown_export
+    from tui.exporting import export_of
+
+    _precheck(args)
+    return _deliver(ctx, args, export_of(meeting_markdown_export(ctx.services, args.id), "meeting"))

@@ -15,10 +15,14 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from domain.errors import ConflictError, StorageError, ValidationError
 from domain.models import Card, Meeting
 from domain.services import Services
+
+if TYPE_CHECKING:
+    from outbound.tables import Rendered
 
 MAX_NAME = 80
 
@@ -178,3 +182,10 @@ def actions_export(services: Services, *, now: datetime) -> Export:
 def export_to_path(export: Export, path: Path | None, *, force: bool) -> Path:
     """Write ``export`` to ``path`` (default: its suggested name in the current folder)."""
     return write_file(path if path is not None else Path(export.default_name), export.data, force=force)
+
+
+def export_of(rendered: Rendered, fallback: str) -> Export:
+    """A table or Markdown export (``outbound.tables``) with its safe default file name."""
+    return Export(
+        rendered.data, safe_filename(rendered.name, rendered.suffix, fallback=fallback), rendered.description
+    )

@@ -61,9 +61,15 @@ class CardService(Service):
         blocked_by: Sequence[str] = (),
         meeting_id: str | None = None,
         enforce_wip: bool = True,
+        after_rank: float | None = None,
         **fields: Any,
     ) -> Card:
-        """Add a card inside a transaction the caller already holds (meeting actions use this)."""
+        """Add a card inside a transaction the caller already holds (meeting actions use this).
+
+        ``after_rank``, with ``enforce_wip=False``, is the rank of the column's last card as the caller
+        already knows it (0 for an empty column): the column is not read again for each card, which
+        matters when an import adds hundreds.
+        """
         department = require_dept(uow, dept)
         col = department.column(column) if column else department.columns[0]
         if col is None:
@@ -71,9 +77,12 @@ class CardService(Service):
                 f"{department.name} has no column {column!r}; columns: "
                 + ", ".join(c.name for c in department.columns)
             )
-        in_column, last = uow.cards.column_summary(department.name, col.name)
-        if enforce_wip:
-            rules.check_wip_count(department, col.name, in_column)
+        if after_rank is None or enforce_wip:  # a count and the last rank, not the column's cards
+            in_column, last = uow.cards.column_summary(department.name, col.name)
+            if enforce_wip:
+                rules.check_wip_count(department, col.name, in_column)
+        else:
+            last = after_rank
         owner_handle = require_person(uow, owner).handle if owner else None
         deps = tuple(d.strip().upper() for d in blocked_by)
         for dep in deps:
@@ -120,33 +129,45 @@ class CardService(Service):
     def move(self, card_id: str, column: str, *, before: str | None = None, enforce_wip: bool = True) -> Card:
         """Move a card to ``column`` (at the end, or just above ``before``)."""
         with self.store.transaction() as uow:
-            card = require_card(uow, card_id)
-            dept = require_dept(uow, card.dept)
-            col = dept.column(column)
-            if col is None:
-                raise ValidationError(
-                    f"{dept.name} has no column {column!r}; columns: "
-                    + ", ".join(c.name for c in dept.columns)
-                )
-            if before is None:  # to the end: a count and the last rank, not the column's cards
-                count, last = uow.cards.column_summary(dept.name, col.name, excluding=card.id)
-                if enforce_wip and col.name != card.column:
-                    rules.check_wip_count(dept, col.name, count)
-                rank = rules.rank_between(last, None)
-            else:
-                siblings = sorted(
-                    (c for c in uow.cards.list_in_column(dept.name, col.name) if c.id != card.id),
-                    key=lambda c: c.rank,
-                )
-                if enforce_wip and col.name != card.column:
-                    rules.check_wip(dept, col.name, siblings)
-                rank = self._rank_before(siblings, before)
-            moved = replace(card, column=col.name, rank=rank)
-            if col.name == "Done":
-                moved = replace(moved, progress=100)
-            moved = self._touch(moved, card)
-            uow.cards.put(moved)
-            self.record(uow, "card", card.id, "moved", f"{card.column} -> {col.name}")
+            moved = self.move_in(uow, card_id, column, before=before, enforce_wip=enforce_wip)
+        return moved
+
+    def move_in(
+        self,
+        uow: UnitOfWork,
+        card_id: str,
+        column: str,
+        *,
+        before: str | None = None,
+        enforce_wip: bool = True,
+    ) -> Card:
+        """Move a card inside a transaction the caller already holds (an import moves many at once)."""
+        card = require_card(uow, card_id)
+        dept = require_dept(uow, card.dept)
+        col = dept.column(column)
+        if col is None:
+            raise ValidationError(
+                f"{dept.name} has no column {column!r}; columns: " + ", ".join(c.name for c in dept.columns)
+            )
+        if before is None:  # to the end: a count and the last rank, not the column's cards
+            count, last = uow.cards.column_summary(dept.name, col.name, excluding=card.id)
+            if enforce_wip and col.name != card.column:
+                rules.check_wip_count(dept, col.name, count)
+            rank = rules.rank_between(last, None)
+        else:
+            siblings = sorted(
+                (c for c in uow.cards.list_in_column(dept.name, col.name) if c.id != card.id),
+                key=lambda c: c.rank,
+            )
+            if enforce_wip and col.name != card.column:
+                rules.check_wip(dept, col.name, siblings)
+            rank = self._rank_before(siblings, before)
+        moved = replace(card, column=col.name, rank=rank)
+        if col.name == "Done":
+            moved = replace(moved, progress=100)
+        moved = self._touch(moved, card)
+        uow.cards.put(moved)
+        self.record(uow, "card", card.id, "moved", f"{card.column} -> {col.name}")
         return moved
 
     def reorder(self, card_id: str, offset: int) -> Card:
@@ -172,12 +193,37 @@ class CardService(Service):
         if unknown:
             raise ValidationError("cannot edit " + ", ".join(sorted(unknown)))
         with self.store.transaction() as uow:
-            card = require_card(uow, card_id)
-            edited = self._touch(self._apply(uow, card, changes), card)
-            uow.cards.put(edited)
-            changed = [k for k in sorted(changes) if getattr(card, k) != getattr(edited, k)]
-            self.record(uow, "card", card.id, "edited", ", ".join(changed) or "no change")
+            edited = self.edit_in(uow, card_id, changes)
         return edited
+
+    def edit_in(self, uow: UnitOfWork, card_id: str, changes: Mapping[str, Any]) -> Card:
+        """Edit a card inside a transaction the caller already holds (an import applies many at once)."""
+        card = require_card(uow, card_id)
+        edited = self._touch(self._apply(uow, card, changes), card)
+        uow.cards.put(edited)
+        changed = [k for k in sorted(changes) if getattr(card, k) != getattr(edited, k)]
+        self.record(uow, "card", card.id, "edited", ", ".join(changed) or "no change")
+        return edited
+
+    def link_in(self, uow: UnitOfWork, links: Mapping[str, Mapping[str, Any]]) -> builtins.list[Card]:
+        """Set the ``parent`` and/or ``blocked_by`` of many cards inside the caller's transaction.
+
+        Every card is read once and each change is checked (unknown card, itself, a cycle) against
+        the changes before it, in order: an import links hundreds of cards without re-reading the
+        whole project for each one, as ``edit_in`` would.
+        """
+        cards = {c.id: c for c in uow.cards.list()}
+        linked = []
+        for card_id, change in links.items():
+            if set(change) - {"parent", "blocked_by"}:
+                raise ValidationError("link_in sets only parent and blocked_by")
+            card = require_card(uow, card_id)
+            edited = self._touch(self._apply(uow, card, change, cards), card)
+            cards[card_id] = edited
+            uow.cards.put(edited)
+            self.record(uow, "card", card_id, "edited", ", ".join(sorted(change)))
+            linked.append(edited)
+        return linked
 
     def delete(self, card_id: str) -> Card:
         with self.store.transaction() as uow:
@@ -225,8 +271,11 @@ class CardService(Service):
             sequence += 1
         return replace(card, updated_at=self.now(), updated_by=self.actor.handle, sequence=sequence)
 
-    def _apply(self, uow: UnitOfWork, card: Card, changes: Mapping[str, Any]) -> Card:
-        """Validate and apply field changes; raises on the first bad value."""
+    def _apply(
+        self, uow: UnitOfWork, card: Card, changes: Mapping[str, Any], cards: Mapping[str, Card] | None = None
+    ) -> Card:
+        """Validate and apply field changes; raises on the first bad value. ``cards`` (every card by id)
+        saves reading them all again for a dependency check."""
         values: dict[str, Any] = {}
         for key, value in changes.items():
             if key == "title":
@@ -252,7 +301,9 @@ class CardService(Service):
                 values[key] = tuple(dict.fromkeys(clean_title(str(t), "tag") for t in value))
             elif key == "blocked_by":
                 deps = tuple(dict.fromkeys(str(d).strip().upper() for d in value))
-                rules.check_dependencies(card.id, deps, {c.id: c for c in uow.cards.list()})
+                rules.check_dependencies(
+                    card.id, deps, cards if cards is not None else {c.id: c for c in uow.cards.list()}
+                )
                 values[key] = deps
                 if deps and not card.blocked_by:
                     values["blocked_since"] = self.now()
@@ -276,6 +327,8 @@ class CardService(Service):
                 values[key] = None if value is None else float(value)
                 if values[key] is not None and values[key] < 0:
                     raise ValidationError("estimate cannot be negative")
+            elif key in ("source", "source_id"):
+                values[key] = clean_title(str(value), key.replace("_", " ")) if value else ""
         if "blocked_reason" in values and values["blocked_reason"] and card.blocked_since is None:
             values.setdefault("blocked_since", self.now())
         if "start" in values or "due" in values:

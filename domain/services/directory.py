@@ -7,6 +7,7 @@ from datetime import date
 
 from domain.errors import ConflictError, ValidationError
 from domain.models import Column, Department, Goal, Person, Project
+from domain.repository import UnitOfWork
 from domain.services.base import Service, require_dept, require_person
 from domain.text import clean_email, clean_handle, clean_text, clean_title, dept_key_from_name
 
@@ -19,28 +20,33 @@ class DirectoryService(Service):
     def add_department(
         self, name: str, key: str | None = None, columns: list[Column] | None = None
     ) -> Department:
-        name = clean_title(name, "department name")
         with self.store.transaction() as uow:
-            existing = uow.departments.list()
-            if any(d.name.casefold() == name.casefold() for d in existing):
-                raise ConflictError(f"department {name!r} already exists")
-            if key is None:
-                key = dept_key_from_name(name) or f"D{len(existing) + 1}"
-                taken = {d.key for d in existing}
-                base, n = key, 2
-                while key in taken:
-                    key, n = f"{base}{n}", n + 1
-            else:
-                key = key.strip().upper()
-                if not key.isascii() or not key.isalnum() or len(key) > 8:
-                    raise ValidationError(f"department key {key!r} must be 1-8 ASCII letters or digits")
-                if any(d.key == key for d in existing):
-                    raise ConflictError(f"department key {key!r} is already used")
-            dept = (
-                Department(name=name, key=key) if columns is None else Department(name, key, tuple(columns))
-            )
-            uow.departments.put(dept)
-            self.record(uow, "department", name, "created", f"key {key}")
+            dept = self.add_department_in(uow, name, key, columns)
+        return dept
+
+    def add_department_in(
+        self, uow: UnitOfWork, name: str, key: str | None = None, columns: list[Column] | None = None
+    ) -> Department:
+        """Add a department inside a transaction the caller already holds (an import adds several)."""
+        name = clean_title(name, "department name")
+        existing = uow.departments.list()
+        if any(d.name.casefold() == name.casefold() for d in existing):
+            raise ConflictError(f"department {name!r} already exists")
+        if key is None:
+            key = dept_key_from_name(name) or f"D{len(existing) + 1}"
+            taken = {d.key for d in existing}
+            base, n = key, 2
+            while key in taken:
+                key, n = f"{base}{n}", n + 1
+        else:
+            key = key.strip().upper()
+            if not key.isascii() or not key.isalnum() or len(key) > 8:
+                raise ValidationError(f"department key {key!r} must be 1-8 ASCII letters or digits")
+            if any(d.key == key for d in existing):
+                raise ConflictError(f"department key {key!r} is already used")
+        dept = Department(name=name, key=key) if columns is None else Department(name, key, tuple(columns))
+        uow.departments.put(dept)
+        self.record(uow, "department", name, "created", f"key {key}")
         return dept
 
     def departments(self) -> list[Department]:
@@ -61,16 +67,23 @@ class DirectoryService(Service):
         return dept
 
     def add_person(self, handle: str, name: str, email: str, dept: str | None = None) -> Person:
+        with self.store.transaction() as uow:
+            person = self.add_person_in(uow, handle, name, email, dept)
+        return person
+
+    def add_person_in(
+        self, uow: UnitOfWork, handle: str, name: str, email: str, dept: str | None = None
+    ) -> Person:
+        """Add a person inside a transaction the caller already holds (an import adds several)."""
         handle = clean_handle(handle)
         name = clean_title(name, "name")
         email = clean_email(email)
-        with self.store.transaction() as uow:
-            if uow.people.get(handle) is not None:
-                raise ConflictError(f"person {handle!r} already exists")
-            dept_name = require_dept(uow, dept).name if dept else None
-            person = Person(handle=handle, name=name, email=email, dept=dept_name)
-            uow.people.put(person)
-            self.record(uow, "person", handle, "created", name)
+        if uow.people.get(handle) is not None:
+            raise ConflictError(f"person {handle!r} already exists")
+        dept_name = require_dept(uow, dept).name if dept else None
+        person = Person(handle=handle, name=name, email=email, dept=dept_name)
+        uow.people.put(person)
+        self.record(uow, "person", handle, "created", name)
         return person
 
     def people(self) -> list[Person]:

@@ -76,6 +76,8 @@ CARD = Card(
     created_by="ann",
     updated_at=T0,
     updated_by="li.wei",
+    source="trello:5f1a",
+    source_id="卡片-7",
 )
 RISK = Risk(
     id="R-2",

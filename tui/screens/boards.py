@@ -85,6 +85,8 @@ class BoardsScreen(AreaScreen):
         Binding("left_square_bracket", "switch_dept(-1)", "Prev dept", id="board.prev-dept", show=False),
         Binding("right_square_bracket", "switch_dept(1)", "Next dept", id="board.next-dept", show=False),
         Binding("d", "pick_dept", "Dept", id="board.pick-dept"),
+        Binding("I", "import_file", "Import", id="board.import", show=False),
+        Binding("E", "export_board", "Export board", id="board.export", show=False),
     ]
 
     @dataclass
@@ -645,3 +647,17 @@ class BoardsScreen(AreaScreen):
             detail, today=self.today, can_left=index > 0, can_right=index < len(names) - 1
         )
         self.app.push_screen(modal, chosen)
+
+    def action_import_file(self) -> None:
+        """Import cards from a sheet, a Trello board or a Jira export; the plan is shown before anything
+        is written."""
+        from tui.screens.transfer import start_import
+
+        start_import(self, self.context, self.department.name if self.department else None)
+
+    def action_export_board(self) -> None:
+        """Export this department's cards as CSV (for Excel), .xlsx or Markdown."""
+        from tui.screens.transfer import offer_table_export
+
+        if self.department is not None:
+            offer_table_export(self, self.context, "cards", self.department.name)

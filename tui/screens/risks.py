@@ -76,6 +76,7 @@ class RisksScreen(AreaScreen):
         Binding("e", "edit_risk", "Edit", id="risks.edit"),
         Binding("slash", "filter", "Filter", id="risks.filter"),
         Binding("s", "sort_next", "Sort", id="risks.sort"),
+        Binding("E", "export_register", "Export register", id="risks.export", show=False),
     ]
 
     residual: reactive[bool] = reactive(False, init=False)
@@ -526,3 +527,9 @@ class RisksScreen(AreaScreen):
                 self.post_message(OpenCard(choice.removeprefix("card:")))
 
         self.app.push_screen(RiskDetailModal(risk, cards=self.data.cards, zone=self.context.zone), closed)
+
+    def action_export_register(self) -> None:
+        """Export the risk register as CSV (for Excel), .xlsx or Markdown."""
+        from tui.screens.transfer import offer_table_export
+
+        offer_table_export(self, self.context, "risks")

@@ -1,0 +1,1 @@
+"""What leaves Huddle: export use cases (load through the services, render, name the file). No Textual."""

@@ -1,0 +1,83 @@
+"""Table exports (cards, risks, RACI) and Markdown minutes: load through the services, render, name.
+
+The CLI and the TUI both call these; the renderers in ``exporters.tables`` stay pure. openpyxl is
+imported only when an .xlsx is rendered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.errors import ValidationError
+from domain.services import Services
+
+FORMATS = {"csv": ".csv", "xlsx": ".xlsx", "markdown": ".md"}
+TABLES = ("cards", "risks", "raci")
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A rendered export: the bytes, the text its file name is made from (the caller makes the name
+    safe, as for every export), the suffix, and a one-line description."""
+
+    data: bytes
+    name: str
+    suffix: str
+    description: str
+
+
+def table_export(
+    services: Services, what: str, fmt: str, *, now: datetime, dept: str | None = None
+) -> Rendered:
+    """``cards``, ``risks`` or ``raci`` (of one department, or all) as ``csv``, ``xlsx`` or ``markdown``."""
+    from exporters.tables import (
+        cards_table,
+        raci_table,
+        render_csv,
+        render_markdown,
+        render_xlsx,
+        risks_table,
+    )
+
+    if what not in TABLES:
+        raise ValidationError(f"cannot export {what!r}; choose {', '.join(TABLES)}")
+    if fmt not in FORMATS:
+        raise ValidationError(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
+    project = services.directory.project().name
+    scope = ""
+    if what == "risks":
+        if dept:
+            raise ValidationError("--dept goes with cards and raci; the risk register is the project's")
+        table = risks_table(services.risks.list(), title=f"{project} – risk register")
+    else:
+        cards = services.cards.list(dept=dept)
+        scope = cards[0].dept if dept and cards else (dept or "")
+        label = f"{project} – {scope}" if scope else project
+        if what == "cards":
+            table = cards_table(cards, title=f"{label} – cards")
+        else:
+            table = raci_table([c for c in cards if c.column != "Done"], title=f"{label} – RACI")
+    if fmt == "csv":
+        data = render_csv(table)
+    elif fmt == "xlsx":
+        data = render_xlsx(table, created=now)
+    else:
+        data = render_markdown(table)
+    return Rendered(
+        data, f"{what} {scope}".strip(), FORMATS[fmt], f"{len(table.rows)} {what} row(s) as {fmt}"
+    )
+
+
+def meeting_markdown_export(services: Services, meeting_id: str) -> Rendered:
+    """A meeting's minutes as Markdown, with each action item's card state as it is now."""
+    from exporters.tables import render_meeting_markdown
+
+    meeting = services.meetings.get(meeting_id)
+    cards = {c.id: c for c in services.cards.list()}
+    data = render_meeting_markdown(
+        meeting,
+        people=services.directory.people(),
+        action_cards={a.card_id: cards.get(a.card_id) for a in meeting.actions},
+    )
+    return Rendered(data, f"{meeting.id} {meeting.title}", ".md", f"minutes of {meeting.id} as Markdown")

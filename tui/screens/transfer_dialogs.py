@@ -1,0 +1,85 @@
+"""Dialogs of imports and table exports: the import plan to apply or cancel, the export format.
+
+They return values and never write: the screen that opened them runs the import or the export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from tui.widgets.safe import literal
+
+
+class ImportPlanModal(ModalScreen[bool]):
+    """What an import will create, update and leave out; dismissed with True to apply it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "answer(True)", "Apply", id="import-plan.apply"),
+        Binding("escape,c", "answer(False)", "Cancel", id="import-plan.cancel"),
+    ]
+
+    def __init__(self, lines: Sequence[str], *, changes: bool) -> None:
+        super().__init__()
+        self.lines = list(lines)
+        self.changes = changes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import-plan", classes="dialog"):
+            yield Static("Import plan: nothing is written until you apply it", classes="dialog-title")
+            with VerticalScroll(id="import-plan-lines"):
+                yield Static(literal("\n".join(self.lines), keep_newlines=True), id="import-plan-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(
+                    "Apply  a", id="import-apply", variant="primary", compact=True, disabled=not self.changes
+                )
+                yield Button("Cancel  esc", id="import-cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#import-apply" if self.changes else "#import-cancel", Button).focus()
+
+    def action_answer(self, apply: bool) -> None:
+        self.dismiss(apply and self.changes)
+
+    @on(Button.Pressed)
+    def button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "import-apply")
+
+
+class ExportFormatModal(ModalScreen[str | None]):
+    """Which format to export a table in: CSV (for Excel), .xlsx or Markdown; None to cancel."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "pick('csv')", "CSV", id="export-format.csv"),
+        Binding("x", "pick('xlsx')", "XLSX", id="export-format.xlsx"),
+        Binding("m", "pick('markdown')", "Markdown", id="export-format.markdown"),
+        Binding("escape", "pick('')", "Cancel", id="export-format.cancel"),
+    ]
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-format", classes="dialog"):
+            yield Static(literal(f"Export {self.what} to the current folder as"), classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("CSV  c", id="export-csv", variant="primary", compact=True)
+                yield Button("XLSX  x", id="export-xlsx", compact=True)
+                yield Button("Markdown  m", id="export-markdown", compact=True)
+                yield Button("Cancel  esc", id="export-cancel", compact=True)
+
+    def action_pick(self, fmt: str) -> None:
+        self.dismiss(fmt or None)
+
+    @on(Button.Pressed)
+    def button_pressed(self, event: Button.Pressed) -> None:
+        fmt = (event.button.id or "").removeprefix("export-")
+        self.dismiss(None if fmt == "cancel" else fmt)
