@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from storage.migrations import SCHEMA_VERSION as DOC_SCHEMA
+from storage.postgres.schema import SCHEMA_VERSION as SQL_SCHEMA
 from tests.cli.conftest import Cli
 from tests.helpers.pgserver import PgServer
 
@@ -77,7 +79,7 @@ def test_check_reports_schema_counts_and_problems(filled: Cli, pg_url: str, pg_s
     on_server = Cli(filled.db, filled.capsys, pg_url)
     report = on_server("db", "check", "--json").json()
     assert report["backend"] == "postgresql"
-    assert (report["schema"], report["document_schema"]) == (1, 2)
+    assert (report["schema"], report["document_schema"]) == (SQL_SCHEMA, DOC_SCHEMA)
     assert report["counts"] == local["counts"]
     assert report["problems"] == []
     assert "huddle:" not in report["where"].split("@")[0].split("//")[1]  # no password part

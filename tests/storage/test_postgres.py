@@ -14,7 +14,9 @@ import pytest
 from domain.errors import ConflictError, StorageError
 from domain.services import Services
 from storage import open_store, transfer
+from storage.migrations import SCHEMA_VERSION as DOC_SCHEMA
 from storage.postgres import PgStore
+from storage.postgres.schema import SCHEMA_VERSION as SQL_SCHEMA
 from tests.conftest import FixedClock, make_services
 from tests.helpers.pgserver import PgServer
 
@@ -63,7 +65,7 @@ def test_a_fresh_database_gets_the_schema_and_reports_its_versions(pg_server: Pg
     pg_server.sql("CREATE DATABASE fresh_schema")
     store = PgStore(pg_server.url("fresh_schema"))
     try:
-        assert store.versions() == (1, 2)
+        assert store.versions() == (SQL_SCHEMA, DOC_SCHEMA)
         tables = {row[0] for row in pg_server.sql("SELECT tablename FROM pg_tables", "fresh_schema")}
         assert {"cards", "activity", "counters", "huddle_schema", "huddle_state"} <= tables
     finally:
@@ -96,7 +98,7 @@ def test_the_json_document_migrations_are_replayed_over_the_server_documents(
 
     reopened = PgStore(pg_url)
     try:
-        assert reopened.versions() == (1, 2)
+        assert reopened.versions() == (SQL_SCHEMA, DOC_SCHEMA)
         assert [reopened.snapshot().cards.get(i).progress for i in ids] == [0, 100]  # type: ignore[union-attr]
     finally:
         reopened.close()
