@@ -153,8 +153,9 @@ async def test_quick_capture_records_notes_decisions_actions_risks(context: Cont
             r.title == "Vendor may ship late" and r.meeting_id == meeting.id
             for r in context.services.risks.list()
         )
-        submitted = list({id(m): m for m in messages if isinstance(m, MinutesLog.EntrySubmitted)}.values())
-        assert [m.text for m in submitted][:2] == ["Racks arrive [red]Monday[/]", "/d 采用方案B"]
+        drafts = list({id(m): m for m in messages if isinstance(m, MinutesLog.DraftChanged)}.values())
+        lines = ["Racks arrive [red]Monday[/]", "/d 采用方案B", "/r Vendor may ship late", "/n"]
+        assert [m.text for m in drafts if m.text in lines] == lines
         # User text is shown literally, never as markup.
         await until(pilot, lambda: screen.view is not None and screen.view.meeting.current_item == 1)
         assert screen.minutes_log.border_title == "Minutes · 2. Budget review"
