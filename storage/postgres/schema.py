@@ -58,6 +58,10 @@ CREATE TABLE huddle_state (
 INSERT INTO huddle_state VALUES (1, 0, 0);
 """,
     ),
+    (
+        "published",  # what Huddle wrote to CalDAV calendars; kept by clear(), like the JSON store's table
+        _DOC_TABLE.format(name="published"),
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -39,7 +39,17 @@ from psycopg.pq import TransactionStatus
 from psycopg.types.json import Jsonb, set_json_loads
 
 from domain.errors import StorageError
-from domain.models import Activity, Card, ChangeRequest, Department, Meeting, Person, Project, Risk
+from domain.models import (
+    Activity,
+    Card,
+    ChangeRequest,
+    Department,
+    Meeting,
+    Person,
+    Project,
+    PublishedEvent,
+    Risk,
+)
 from storage import codecs
 from storage.dburl import redact
 from storage.migrations import SCHEMA_VERSION as DOC_SCHEMA_VERSION
@@ -356,6 +366,9 @@ class PgUnitOfWork:
             session, "change_requests", codecs.change_to_doc, codecs.change_from_doc
         )
         self.activity = PgActivity(session)
+        self.published = PgTable[PublishedEvent](
+            session, "published", codecs.published_to_doc, codecs.published_from_doc
+        )
 
     def is_empty(self) -> bool:
         query = sql.SQL("SELECT {}").format(
