@@ -8,7 +8,7 @@ through the repositories and writes it back atomically when the block ends witho
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, TypeVar
 
@@ -43,6 +43,16 @@ class CardRepository(Repository[Card], Protocol):
     def list_for_department(self, dept: str) -> list[Card]: ...
 
     def list_in_column(self, dept: str, column: str) -> list[Card]: ...
+
+    def column_summary(
+        self, dept: str, column: str, excluding: str | None = None
+    ) -> tuple[int, float | None]:
+        """(how many cards, the highest rank) in a column, leaving out card ``excluding``.
+
+        What a card add or a move needs for the WIP limit and the end-of-column rank, without
+        reading the column's cards: on a server that is an index lookup, whatever the board's size.
+        """
+        ...
 
 
 class ActivityRepository(Protocol):
@@ -115,3 +125,15 @@ class Journal(Protocol):
     def rewrite(self, records: Iterable[Mapping[str, Any]]) -> None: ...
 
     def clear(self) -> None: ...
+
+
+class ChangeFeed(Protocol):
+    """Optional for a Store: it can tell when any client commits (PostgreSQL's LISTEN/NOTIFY).
+
+    The app checks ``version()`` as soon as the callback runs instead of waiting for its next
+    poll; stores without it (the JSON file) are polled.
+    """
+
+    def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call ``callback`` from another thread after a change; returns the function that stops it."""
+        ...

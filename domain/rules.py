@@ -51,7 +51,18 @@ def check_wip(dept: Department, column: str, cards: Iterable[Card], moving: str 
     col = dept.column(column)
     if col is None or col.wip_limit is None:
         return
-    count = sum(1 for c in cards if c.dept == dept.name and c.column == col.name and c.id != moving)
+    check_wip_count(
+        dept,
+        col.name,
+        sum(1 for c in cards if c.dept == dept.name and c.column == col.name and c.id != moving),
+    )
+
+
+def check_wip_count(dept: Department, column: str, count: int) -> None:
+    """Raise ConflictError when one more card in ``column``, holding ``count`` others, passes its limit."""
+    col = dept.column(column)
+    if col is None or col.wip_limit is None:
+        return
     if count + 1 > col.wip_limit:
         raise ConflictError(
             f"column {col.name!r} of {dept.name} is at its WIP limit ({count}/{col.wip_limit}); "

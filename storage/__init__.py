@@ -1,5 +1,34 @@
-"""TinyDB persistence behind the repository interface of ``domain.repository``."""
+"""Persistence behind the repository interface of ``domain.repository``.
 
-from storage.store import TinyStore, open_store
+``open_store`` is the one place a backend is chosen: a ``postgresql://`` URL opens the server
+backend (``storage/postgres``, psycopg imported only then), anything else is a TinyDB JSON file.
+"""
 
-__all__ = ["TinyStore", "open_store"]
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, overload
+
+from storage.dburl import is_server_url
+from storage.store import TinyStore
+from storage.store import open_store as open_json_store
+
+if TYPE_CHECKING:
+    from domain.repository import Store
+
+__all__ = ["TinyStore", "is_server_url", "open_json_store", "open_store"]
+
+
+@overload
+def open_store(url_or_path: Path) -> TinyStore: ...
+@overload
+def open_store(url_or_path: str | Path) -> Store: ...
+
+
+def open_store(url_or_path: str | Path) -> Store:
+    """The store named by ``url_or_path``: a PostgreSQL URL, or the path of a JSON data file."""
+    if isinstance(url_or_path, str) and is_server_url(url_or_path):
+        from storage.postgres import PgStore
+
+        return PgStore(url_or_path.strip())
+    return open_json_store(Path(url_or_path))

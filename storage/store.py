@@ -186,6 +186,16 @@ class CardTable(TableRepository[Card]):
     def list_in_column(self, dept: str, column: str) -> list[Card]:
         return [self.decode(d) for d in self.raw() if d["dept"] == dept and d["column"] == column]
 
+    def column_summary(
+        self, dept: str, column: str, excluding: str | None = None
+    ) -> tuple[int, float | None]:
+        ranks = [
+            float(d.get("rank", 0.0))
+            for d in self.raw()
+            if d["dept"] == dept and d["column"] == column and d["id"] != excluding
+        ]
+        return len(ranks), max(ranks, default=None)
+
 
 ACTIVITY_KEEP = 2000
 """Activity records kept in the data file; older ones move to the archive beside it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,10 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain.models import Actor
+from domain.repository import Store
 from domain.services import Services
 from storage import TinyStore, open_store
 
 if TYPE_CHECKING:
+    from tests.helpers.pgserver import PgServer
     from tui.wiring import Context
 
 FIXED_NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
@@ -60,11 +63,13 @@ def clock() -> FixedClock:
     return FixedClock()
 
 
-@pytest.fixture(params=["memory", "json"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> TinyStore:
-    """A store on each backend: in memory, and a real JSON file on disk."""
+@pytest.fixture(params=["memory", "json", "postgres"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    """A store on each backend: in memory, a real JSON file on disk, a fresh PostgreSQL database."""
     if request.param == "memory":
         return TinyStore.memory()
+    if request.param == "postgres":
+        return request.getfixturevalue("pg_store")  # type: ignore[no-any-return]
     return open_store(tmp_path / "huddle.json")
 
 
@@ -73,12 +78,12 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "huddle.json"
 
 
-def make_services(store: TinyStore, clock: FixedClock, handle: str = "ann") -> Services:
+def make_services(store: Store, clock: FixedClock, handle: str = "ann") -> Services:
     return Services.build(store, clock, Actor(handle=handle, os_user="tester"), ZONE)
 
 
 @pytest.fixture
-def services(store: TinyStore, clock: FixedClock) -> Services:
+def services(store: Store, clock: FixedClock) -> Services:
     return make_services(store, clock)
 
 
@@ -136,3 +141,35 @@ def context(db_path: Path, clock: FixedClock) -> Context:
     ctx = make_context(db_path, clock)
     seed_workspace(ctx.services)
     return ctx
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A throwaway PostgreSQL server for the whole run (initdb + pg_ctl), or a skip saying why not."""
+    from tests.helpers.pgserver import start_server
+
+    server = start_server()
+    if isinstance(server, str):
+        pytest.skip(server)
+    try:
+        yield server
+    finally:
+        server.destroy()
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> str:
+    """The URL of a fresh database (schema in place) on the test server."""
+    return pg_server.new_database()
+
+
+@pytest.fixture
+def pg_store(pg_url: str) -> Iterator[Store]:
+    """A PgStore on a fresh database, closed after the test."""
+    from storage.postgres import PgStore
+
+    store = PgStore(pg_url)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -117,7 +117,7 @@ class HuddleApp(App[None]):
         super().__init__()
         self.context = context
         self.start_mode = start_mode
-        self.sub_title = str(context.db_path)
+        self.sub_title = context.services.store.describe()
         self._seen_version: object = context.services.store.version()
         self.area_screens: dict[str, AreaScreen] = {}
         self.undo = UndoStack()
@@ -130,6 +130,7 @@ class HuddleApp(App[None]):
         self.hung_up = False
         """Set by the first SIGHUP/SIGTERM: the app is on its way out, whatever else happens."""
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop_listening: Callable[[], None] | None = None
         for name, _title, path in AREAS:
             self.add_mode(name, lambda name=name, path=path: self._make_area(name, path))  # type: ignore[misc]
 
@@ -157,15 +158,26 @@ class HuddleApp(App[None]):
         if self.start_mode != self.current_mode:
             self.switch_mode(self.start_mode)
         self.set_interval(self.context.settings.poll_seconds, self.check_for_changes)
+        self._listen_for_changes()
         self._install_hangup_handlers()
 
     def on_unmount(self) -> None:
         self._restore_hangup_handlers()
+        if self._stop_listening is not None:
+            self._stop_listening()
 
     # ----- live refresh --------------------------------------------------------------------------
 
     def check_for_changes(self) -> None:
         self._poll_version()
+
+    def _listen_for_changes(self) -> None:
+        """A store that hears of changes (PostgreSQL's LISTEN) makes the version check run at once;
+        the interval poll stays, as the fallback while that connection is down."""
+        subscribe = getattr(self.context.services.store, "subscribe", None)
+        if subscribe is not None:
+            loop = asyncio.get_running_loop()
+            self._stop_listening = subscribe(lambda: loop.call_soon_threadsafe(self.check_for_changes))
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll_version(self) -> None:

@@ -309,7 +309,7 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     from domain.demo import fill_demo
 
     summary = fill_demo(ctx.services, force=args.force)
-    print(f"demo project written to {ctx.db_path}: {summary}")
+    print(f"demo project written to {ctx.services.store.describe()}: {summary}")
     return 0
 
 
@@ -869,6 +869,7 @@ GROUPS = {
     "export": "write Word minutes and calendar files",
     "send": "e-mail meeting invites",
     "calendar": "publish to a CalDAV calendar",
+    "db": "copy between a data file and a PostgreSQL database; check one",
     "rsvp": "read meeting replies (accepted, declined, tentative) from files or IMAP",
     "import": "bring cards in from a sheet, Trello or Jira",
     "backup": "write the whole project to one JSON file",
@@ -974,6 +975,10 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     else:
         for group in EXPORT_GROUPS:
             sub.add_parser(group, help=GROUPS[group])
+    if build_all or wanted == "db":
+        importlib.import_module("tui.cli_db").add_parsers(sub)
+    else:
+        sub.add_parser("db", help=GROUPS["db"])
     if build_all or wanted == "rsvp":
         importlib.import_module("tui.cli_rsvp").add_parsers(sub)
     else:
@@ -1229,6 +1234,17 @@ def _one_line(message: str, argv: Sequence[str]) -> str:
     return printable(message)
 
 
+def _refuse_password_in_url(db: str | None) -> None:
+    """A password on the command line shows in ``ps`` and the shell history: refuse it, say where it goes."""
+    from storage.dburl import has_password, is_server_url
+
+    if db and is_server_url(db) and has_password(db):
+        raise UsageError(
+            "--db: leave the password out of the URL (it would show in the process list and the shell "
+            "history); put it in ~/.pgpass (or the file $PGPASSFILE names) or a pg_service.conf entry"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``huddle`` script."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -1236,6 +1252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _check_input(argv)
         parser = build_parser(argv)
         args = parser.parse_args(argv)
+        _refuse_password_in_url(getattr(args, "db", None))
         ctx = build_context(getattr(args, "db", None), getattr(args, "user", None))
         handler: Handler | None = getattr(args, "handler", None)
         if handler is None:

@@ -20,6 +20,7 @@ from domain.dates import get_zone
 from domain.errors import ValidationError
 from domain.models import MAX_ESCALATION_DAYS
 from domain.text import check_line, check_utf8, clean_email, clean_handle, excerpt, handle_from_login, quoted
+from storage.dburl import is_server_url
 from tui.keymap_ids import BINDING_IDS
 
 
@@ -34,6 +35,13 @@ def data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("huddle"))
+
+
+def state_dir() -> Path:
+    """Where this machine keeps what belongs to one user and no data file (server journals)."""
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir("huddle"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +98,8 @@ class ImapSettings:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    db: Path | None = None
-    """The data file; ``--db`` and ``$HUDDLE_DB`` take precedence."""
+    db: Path | str | None = None
+    """The data file, or a ``postgresql://`` URL; ``--db`` and ``$HUDDLE_DB`` take precedence."""
     user: str = ""
     """Your handle; ``--user`` and ``$HUDDLE_USER`` take precedence, then the login name."""
     timezone: str = ""
@@ -135,7 +143,7 @@ def _check_type(name: str, annotation: str, value: Any, where: str) -> Any:
     A TOML ``true`` is never taken for a number.
     """
     base = annotation.removesuffix(" | None")
-    if base == "Path":
+    if base in ("Path", "Path | str"):
         base = "str"
     if base == "dict[str, str]":
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
@@ -155,6 +163,11 @@ def _check_type(name: str, annotation: str, value: Any, where: str) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         raise ValidationError(f"{where}: {name} must be a finite number")
     return float(value) if base == "float" and isinstance(value, int | float) else value
+
+
+def _db_setting(value: str) -> Path | str:
+    """The config's ``db``: a server URL kept as text, else a file path."""
+    return value.strip() if is_server_url(value) else Path(value).expanduser()
 
 
 def _in_range(where: str, name: str, value: float, low: float, high: float) -> None:
@@ -268,7 +281,7 @@ def _build(cls: type[Any], values: dict[str, Any], where: str) -> Any:
         value = _check_type(key, annotation if isinstance(annotation, str) else str(annotation), value, where)
         if key == "paper" and value not in ("a4", "letter"):
             raise ValidationError(f'{where}: paper must be "a4" or "letter", not {quoted(str(value))}')
-        kwargs[key] = Path(value).expanduser() if key == "db" else value
+        kwargs[key] = _db_setting(value) if key == "db" else value
     built = cls(**kwargs)
     _check_values(built, where)
     return built
@@ -307,12 +320,13 @@ def os_user() -> str:
         return str(os.getuid())
 
 
-def resolve_db(cli_value: str | None, settings: Settings) -> tuple[Path, bool]:
-    """The data file path and whether it is the default location (whose folder may be created)."""
-    if cli_value:
-        return Path(check_line(cli_value, "--db")).expanduser(), False
-    if os.environ.get("HUDDLE_DB"):
-        return Path(check_line(os.environ["HUDDLE_DB"], "HUDDLE_DB")).expanduser(), False
+def resolve_db(cli_value: str | None, settings: Settings) -> tuple[Path | str, bool]:
+    """The data file path (or server URL, kept as text) and whether it is the default location
+    (whose folder may be created)."""
+    for value, what in ((cli_value, "--db"), (os.environ.get("HUDDLE_DB"), "HUDDLE_DB")):
+        if value:
+            value = check_line(value, what)
+            return (value.strip() if is_server_url(value) else Path(value).expanduser()), False
     if settings.db:
         return settings.db, False
     return data_dir() / "huddle.json", True

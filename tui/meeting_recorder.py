@@ -18,15 +18,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.capture import JournalEntry, apply_entry, draft_record, dropped_record
+from domain.errors import StorageError
 from domain.services.meetings import MeetingService
 from tui.wiring import ClosableJournal
 
 POLL_SECONDS = 0.2
 """How often an idle loop checks whether it was cancelled."""
+RETRY_SECONDS = 0.5
+"""First pause before writing a journaled line again when the store could not be reached."""
 CANCEL_GRACE_SECONDS = 2.0
 """A cancelled loop (the app is exiting) keeps going this long for the screen's ``stop()``."""
 FLUSH_SECONDS = 1.0
 """How long a hang-up waits for submitted lines to reach the journal (each takes well under 1 ms)."""
+
+
+class _LeftInJournal(Exception):
+    """The meeting was left while its line waited for the store: the journal keeps it for a resume."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +123,8 @@ class MeetingRecorder:
         self._load_wanted = threading.Event()
         self._journal_stopped = threading.Event()
         self._stopping = threading.Event()
+        self._cancelled: Callable[[], bool] = lambda: False
+        """The db loop's cancellation check, also asked while a line waits for an unreachable store."""
         self._cancelled_at: float | None = None
         self.finished = threading.Event()
         """Set when the data-file loop has drained its queue and tidied the journal."""
@@ -220,6 +229,7 @@ class MeetingRecorder:
 
     def db_loop(self, cancelled: Callable[[], bool] = lambda: False) -> None:
         """Write captured lines and other changes in the order they were made."""
+        self._cancelled = cancelled
         while True:
             try:
                 item = self._db_queue.get(timeout=POLL_SECONDS)
@@ -244,7 +254,7 @@ class MeetingRecorder:
         self._journal_stopped.wait(timeout=5)
         if self.journal is not None:
             with self._journal_lock:
-                if not self.keep_journal:
+                if not self.keep_journal and not self._uncommitted:
                     with contextlib.suppress(Exception):
                         self.journal.clear()
                 self.journal.close()
@@ -293,7 +303,9 @@ class MeetingRecorder:
     def _write_entry(self, item: _Capture) -> None:
         item.journaled.wait(timeout=5)
         try:
-            result = apply_entry(self.meetings, self.meeting_id, item.entry)
+            result = self._apply_when_reachable(item.entry)
+        except _LeftInJournal:
+            return
         except Exception as exc:  # the text goes back to the person who typed it
             if self.journal is not None:
                 with contextlib.suppress(Exception):
@@ -303,6 +315,35 @@ class MeetingRecorder:
             return
         self._uncommitted.pop(item.entry.id, None)
         self.on_event(EntryCommitted(item.entry, result, time.perf_counter() - item.submitted))
+
+    def _apply_when_reachable(self, entry: JournalEntry) -> object:
+        """Write ``entry``, waiting out a store that cannot be reached (a server restart, a dropped link).
+
+        The line is already fsynced in the journal, so nothing is lost while it waits: later lines
+        queue behind it in order, and if the meeting is left first it stays in the journal, which the
+        next start offers to resume. A refusal of the change itself (a closed meeting) is not waited on.
+        """
+        pause = RETRY_SECONDS
+        told = False
+        while True:
+            try:
+                return apply_entry(self.meetings, self.meeting_id, entry)
+            except StorageError as exc:
+                if self.journal is None:
+                    raise
+                if not told:
+                    told = True
+                    self.on_event(
+                        TaskFailed(
+                            "save", f"{exc}; the minutes wait in the journal and go in when it is back"
+                        )
+                    )
+                retry_at = time.monotonic() + pause
+                while time.monotonic() < retry_at:
+                    self._check_cancelled(self._cancelled)  # the app exiting still ends the loop
+                    if self._stopping.wait(POLL_SECONDS):
+                        raise _LeftInJournal from None
+                pause = min(pause * 2, 5.0)
 
     def _load(self) -> None:
         if self.load is None:

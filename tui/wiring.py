@@ -20,7 +20,7 @@ from domain.repository import Journal
 from domain.services import Services
 from domain.text import check_utf8, quoted
 from storage import open_store
-from tui.config import Settings, load_settings, os_user, resolve_db, resolve_user
+from tui.config import Settings, load_settings, os_user, resolve_db, resolve_user, state_dir
 
 
 def system_clock() -> datetime:
@@ -53,6 +53,7 @@ class Context:
 
     settings: Settings
     db_path: Path
+    """The data file; for a server database, a local path beside which the meeting journals live."""
     services: Services
     zone: ZoneInfo
     clock: Clock
@@ -92,6 +93,24 @@ class ClosableJournal(Journal, Protocol):
     def close(self) -> None: ...
 
 
+def server_journal_anchor(url: str) -> Path:
+    """The local stand-in for a server database's data file: meeting journals live beside it.
+
+    Journals stay on the scribe's machine (typing survives a dropped link to the server), in the
+    user's state folder, one folder per database (keyed by the URL without its password).
+    """
+    from storage.dburl import local_key
+
+    return state_dir() / "servers" / local_key(url) / "huddle"
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"cannot create {folder}: {exc.strerror}") from exc
+
+
 def build_context(
     db: str | None = None,
     user: str | None = None,
@@ -102,16 +121,19 @@ def build_context(
     """Resolve the DB and the user, open the store and wire the services."""
     clock = clock or clock_from_environment()
     settings = settings or load_settings()
-    path, is_default = resolve_db(db, settings)
-    if is_default:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StorageError(f"cannot create {path.parent}: {exc.strerror}") from exc
-    store = open_store(path)
-    # The store resolved a data file given through a link to its real path: the journals go beside it too.
-    if isinstance(store.path, Path):
-        path = store.path
+    target, is_default = resolve_db(db, settings)
+    if isinstance(target, str):
+        store = open_store(target)
+        path = server_journal_anchor(target)
+        _make_folder(path.parent)
+    else:
+        path = target
+        if is_default:
+            _make_folder(path.parent)
+        store = open_store(path)
+        # The store resolved a data file given through a link to its real path: the journals go beside it too.
+        if isinstance(store.path, Path):
+            path = store.path
     zone = get_zone(settings.timezone or local_zone_name())
     actor = Actor(handle=resolve_user(user, settings), os_user=os_user())
     return Context(settings, path, Services.build(store, clock, actor, zone), zone, clock)

@@ -83,11 +83,10 @@ class CardService(Service):
                 f"{department.name} has no column {quoted(str(column))}; columns: "
                 + ", ".join(c.name for c in department.columns)
             )
-        if after_rank is None or enforce_wip:
-            cards_in_column = uow.cards.list_in_column(department.name, col.name)
+        if after_rank is None or enforce_wip:  # a count and the last rank, not the column's cards
+            in_column, last = uow.cards.column_summary(department.name, col.name)
             if enforce_wip:
-                rules.check_wip(department, col.name, cards_in_column)
-            last = max((c.rank for c in cards_in_column), default=None)
+                rules.check_wip_count(department, col.name, in_column)
         else:
             last = after_rank
         owner_handle = require_person(uow, owner).handle if owner else None
@@ -157,15 +156,21 @@ class CardService(Service):
                 f"{dept.name} has no column {quoted(column)}; columns: "
                 + ", ".join(c.name for c in dept.columns)
             )
-        siblings = sorted(
-            (c for c in uow.cards.list_for_department(dept.name) if c.column == col.name and c.id != card.id),
-            key=lambda c: c.rank,
-        )
-        if enforce_wip and col.name != card.column:
-            rules.check_wip(dept, col.name, siblings)
         if col.name == "Done":
             rules.check_can_finish(card)
-        rank = self._rank_before(siblings, before)
+        if before is None:  # to the end: a count and the last rank, not the column's cards
+            count, last = uow.cards.column_summary(dept.name, col.name, excluding=card.id)
+            if enforce_wip and col.name != card.column:
+                rules.check_wip_count(dept, col.name, count)
+            rank = rules.rank_between(last, None)
+        else:
+            siblings = sorted(
+                (c for c in uow.cards.list_in_column(dept.name, col.name) if c.id != card.id),
+                key=lambda c: c.rank,
+            )
+            if enforce_wip and col.name != card.column:
+                rules.check_wip(dept, col.name, siblings)
+            rank = self._rank_before(siblings, before)
         moved = replace(card, column=col.name, rank=rank)
         if col.name == "Done":
             moved = replace(moved, progress=100)

@@ -31,13 +31,22 @@ class Result:
 class Cli:
     """Calls ``huddle --db PATH ...`` in-process (fast) or as a real subprocess."""
 
-    def __init__(self, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def __init__(self, db: Path, capsys: pytest.CaptureFixture[str], url: str | None = None) -> None:
         self.db = db
+        self.url = url
+        """A postgresql:// URL to run against instead of the data file (the ``backend_cli`` fixture)."""
         self.capsys = capsys
+        self.folder = db.parent
+        """A folder of this test's own, for other files."""
+
+    @property
+    def target(self) -> str:
+        """What ``--db`` names: the URL, else the data file."""
+        return self.url or str(self.db)
 
     def __call__(self, *args: str, user: str = "ann") -> Result:
         self.capsys.readouterr()
-        code = main(["--db", str(self.db), "--user", user, *args])
+        code = main(["--db", self.target, "--user", user, *args])
         captured = self.capsys.readouterr()
         return Result(code, captured.out, captured.err)
 
@@ -53,11 +62,25 @@ class Cli:
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
     def digest(self) -> str:
+        """A hash of everything stored: the file's bytes, or every document of the database."""
+        if self.url is not None:
+            from storage import open_store, transfer
+
+            data = transfer.dump(open_store(self.url))
+            return hashlib.sha256(repr((data.tables, data.counters)).encode()).hexdigest()
         return hashlib.sha256(self.db.read_bytes()).hexdigest() if self.db.exists() else "missing"
 
 
 @pytest.fixture
 def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(tmp_path / "team.json", capsys)
+
+
+@pytest.fixture(params=["json", "postgres"])
+def backend_cli(request: pytest.FixtureRequest, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """The CLI on each backend: a JSON file, and ``--db postgresql://...`` on a fresh database."""
+    if request.param == "postgres":
+        return Cli(tmp_path / "unused.json", capsys, request.getfixturevalue("pg_url"))
     return Cli(tmp_path / "team.json", capsys)
 
 

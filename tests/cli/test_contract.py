@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.cli.conftest import Cli
 
 CARD_KEYS = {"id", "title", "dept", "column", "owner", "due", "milestone", "blocked_by"}
 MEETING_KEYS = {"id", "title", "start", "tz", "attendees", "notes", "decisions", "actions", "next"}
+
+
+@pytest.fixture
+def cli(backend_cli: Cli) -> Cli:
+    """Every contract test here runs on the JSON file and on PostgreSQL."""
+    return backend_cli
 
 
 def test_dept_and_person_json(team: Cli) -> None:
@@ -180,12 +188,12 @@ def test_help_reads_well(cli: Cli) -> None:
 
 
 def test_db_and_user_from_environment(cli: Cli) -> None:
-    env = {"HUDDLE_DB": str(cli.db), "HUDDLE_USER": "envuser"}
+    env = {"HUDDLE_DB": cli.target, "HUDDLE_USER": "envuser"}
     assert cli.run("dept", "add", "Ops", env=env).code == 0
     assert cli.run("card", "add", "--dept", "Ops", "--title", "x", env=env).out.strip() == "OPS-1"
     shown = cli.run("card", "show", "OPS-1", "--json", env=env)
     assert json.loads(shown.out)["created_by"] == "envuser"
-    other = cli.db.with_name("other.json")
+    other = cli.folder / "other.json"
     assert cli.run("--db", str(other), "dept", "list", "--json", env=env).out.strip() == "[]"
 
 

@@ -26,7 +26,7 @@ from tests.storage.workers import GO_ENV
 
 REPO = Path(__file__).resolve().parents[2]
 
-WriterCommand = Callable[[Path, int, int], list[str]]
+WriterCommand = Callable[[Path | str, int, int], list[str]]
 
 
 def worker_command(*args: str) -> list[str]:
@@ -34,7 +34,7 @@ def worker_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "tests.storage.workers", *args]
 
 
-def python_card_writer(db: Path, writer: int, count: int) -> list[str]:
+def python_card_writer(db: Path | str, writer: int, count: int) -> list[str]:
     return worker_command("add-cards", str(db), "--writer", str(writer), "-n", str(count), "--pause", "0.002")
 
 
@@ -58,16 +58,22 @@ class WriterRun:
 
 
 def run_writers(
-    db: Path,
+    db: Path | str,
     command: WriterCommand = python_card_writer,
     *,
     writers: int = 4,
     count: int = 25,
     handshake: bool = True,
     timeout: float = 120.0,
+    go_file: Path | None = None,
 ) -> WriterRun:
-    """Start ``writers`` processes at once; with ``handshake`` they begin writing on one signal."""
-    go_file = db.with_name(db.name + ".go")
+    """Start ``writers`` processes at once; with ``handshake`` they begin writing on one signal.
+
+    ``db`` is a data file (the start signal is a file beside it) or a URL (pass ``go_file``).
+    """
+    if go_file is None:
+        assert isinstance(db, Path), "a database URL needs go_file"
+        go_file = db.with_name(db.name + ".go")
     go_file.unlink(missing_ok=True)
     procs = [
         subprocess.Popen(
@@ -131,7 +137,7 @@ def run_and_kill_together(
     try:
         for proc in procs:
             assert proc.stdout is not None
-            first = proc.stdout.readline()
+            first = _read_line_unbuffered(proc.stdout.fileno())
             assert first.strip() == b"ready", (
                 f"worker did not start: {first!r} {proc.stderr and proc.stderr.read()!r}"
             )
@@ -151,6 +157,19 @@ def run_and_kill_together(
         acknowledged = [line.decode().strip() for line in complete if line.strip()]
         rounds.append(KillRound(acknowledged, delay, proc.returncode))
     return rounds
+
+
+def _read_line_unbuffered(fd: int) -> bytes:
+    """One line read byte by byte: ``readline()`` on the buffered pipe would also swallow the next lines,
+    which ``communicate()`` (reading the raw descriptor) then never sees, so fast writers' first
+    acknowledgements went uncounted."""
+    line = b""
+    while not line.endswith(b"\n"):
+        byte = os.read(fd, 1)
+        if not byte:
+            break
+        line += byte
+    return line
 
 
 def interleavings(ids_by_writer: Sequence[Sequence[str]]) -> int:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from domain.errors import HuddleError
 from domain.models import Actor
 from domain.services import Services
 from storage import open_store
@@ -40,12 +41,13 @@ def _wait_for_go() -> None:
         time.sleep(0.002)
 
 
-def _services(db: Path, writer: int) -> Services:
+def _services(db: str, writer: int) -> Services:
+    """Services on a data file path or a postgresql:// URL."""
     actor = Actor(handle=f"w{writer}", os_user=getpass.getuser())
     return Services.build(open_store(db), _system_clock, actor, ZoneInfo("UTC"))
 
 
-def add_cards(db: Path, writer: int, count: int | None, pause: float = 0.0) -> None:
+def add_cards(db: str, writer: int, count: int | None, pause: float = 0.0, keep_going: bool = False) -> None:
     """Add ``count`` cards (forever when None) to OPS, printing each acknowledged id.
 
     ``pause`` seconds between writes stand for a person between two changes; without it one
@@ -56,7 +58,13 @@ def add_cards(db: Path, writer: int, count: int | None, pause: float = 0.0) -> N
     number = 0
     while count is None or number < count:
         number += 1
-        card = services.cards.add("OPS", f"w{writer} 卡片 {number}", description="写入 " * 20)
+        try:
+            card = services.cards.add("OPS", f"w{writer} 卡片 {number}", description="写入 " * 20)
+        except HuddleError as exc:
+            if not keep_going:
+                raise
+            print(f"error: {exc}", flush=True)  # what a person sees; they try again
+            continue
         print(card.id, flush=True)
         if pause:
             time.sleep(pause)
@@ -78,17 +86,18 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="workers")
     sub = parser.add_subparsers(dest="kind", required=True)
     cards = sub.add_parser("add-cards")
-    cards.add_argument("db", type=Path)
+    cards.add_argument("db", help="a data file or a postgresql:// URL")
     cards.add_argument("--writer", type=int, default=0)
     cards.add_argument("-n", type=int, default=None, help="how many cards; forever when omitted")
     cards.add_argument("--pause", type=float, default=0.0, help="seconds between two writes")
+    cards.add_argument("--keep-going", action="store_true", help="print an error line and go on")
     journal = sub.add_parser("journal")
     journal.add_argument("db", type=Path)
     journal.add_argument("meeting_id")
     journal.add_argument("os_user")
     args = parser.parse_args(argv)
     if args.kind == "add-cards":
-        add_cards(args.db, args.writer, args.n, args.pause)
+        add_cards(args.db, args.writer, args.n, args.pause, args.keep_going)
     else:
         append_journal(args.db, args.meeting_id, args.os_user)
 

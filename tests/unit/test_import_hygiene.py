@@ -95,6 +95,11 @@ def test_the_milestone_and_close_commands_stay_light() -> None:
     probe(["tui.cli_plan", "domain.services.closing", "domain.services.milestones"], ["textual", "docx"])
 
 
+def test_the_json_backend_and_the_cli_never_load_the_postgresql_driver() -> None:
+    """psycopg is imported only when a postgresql:// URL is opened (start-up time of every command)."""
+    probe(["storage", "storage.store", "storage.dburl", "tui.config", "tui.wiring", "tui.cli"], ["psycopg"])
+
+
 @pytest.mark.parametrize("package", ["importers", "outbound"])
 def test_importers_and_outbound_load_neither_textual_nor_a_spreadsheet_library(package: str) -> None:
     """Import and export use cases run from the CLI: no Textual, and openpyxl only when a file needs it."""

@@ -1,0 +1,74 @@
+"""The server schema: ordered SQL migrations recorded in ``huddle_schema``, applied on open.
+
+One table per aggregate, each row ``seq`` (write order, as TinyDB's document ids), ``id`` (the
+domain id) and ``doc`` (the JSONB document of ``storage/codecs.py``), plus the hot columns that
+queries filter on. New model fields travel inside ``doc`` and need no migration here; a change of
+the documents themselves is a JSON-store migration (``storage/migrations.py``), which this backend
+replays over its documents (``huddle_state.doc_schema`` says how far it got).
+"""
+
+from __future__ import annotations
+
+DOC_TABLES = ("departments", "people", "projects", "cards", "risks", "meetings", "change_requests")
+"""Tables of ``id + doc`` rows, in the order a copy writes them."""
+DATA_TABLES = (*DOC_TABLES, "activity")
+"""Every table that holds data (``is_empty`` and ``clear`` look at these; counters are kept)."""
+
+CHANNEL = "huddle_changes"
+"""The NOTIFY channel: the payload is the new version number."""
+
+_DOC_TABLE = """
+CREATE TABLE {name} (
+    seq bigserial NOT NULL UNIQUE,
+    id text PRIMARY KEY,
+    doc jsonb NOT NULL
+);
+"""
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "initial",
+        "".join(_DOC_TABLE.format(name=name) for name in DOC_TABLES if name != "cards")
+        + """
+CREATE TABLE cards (
+    seq bigserial NOT NULL UNIQUE,
+    id text PRIMARY KEY,
+    dept text NOT NULL,
+    col text NOT NULL,
+    rank double precision NOT NULL,
+    doc jsonb NOT NULL
+);
+CREATE INDEX cards_board ON cards (dept, col, rank);
+CREATE TABLE activity (
+    seq bigserial PRIMARY KEY,
+    id text NOT NULL UNIQUE,
+    entity_id text NOT NULL,
+    doc jsonb NOT NULL
+);
+CREATE INDEX activity_entity ON activity (entity_id, seq);
+CREATE TABLE counters (
+    name text PRIMARY KEY,
+    value bigint NOT NULL
+);
+CREATE TABLE huddle_state (
+    id int PRIMARY KEY CHECK (id = 1),
+    version bigint NOT NULL,
+    doc_schema int NOT NULL
+);
+INSERT INTO huddle_state VALUES (1, 0, 0);
+""",
+    ),
+    (
+        "published",  # what Huddle wrote to CalDAV calendars; kept by clear(), like the JSON store's table
+        _DOC_TABLE.format(name="published"),
+    ),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+CREATE_SCHEMA_TABLE = """
+CREATE TABLE IF NOT EXISTS huddle_schema (
+    version int PRIMARY KEY,
+    name text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+)
+"""

@@ -1,0 +1,107 @@
+"""The ``db`` subcommands of ``huddle``: copy a whole Huddle between a JSON file and a PostgreSQL
+database, and check one's schema version and integrity. No Textual import.
+
+Loaded from ``tui.cli.build_parser`` like ``tui.cli_export``; handlers raise ``HuddleError``s,
+which ``tui.cli.main`` turns into ``huddle: error: ...``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from domain.repository import Store
+    from tui.wiring import Context
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``db copy`` and ``db check`` to the ``huddle`` parser."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", metavar="PATH|URL", default=argparse.SUPPRESS, help="the data file or database"
+    )
+    common.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help="your handle")
+    db = sub.add_parser(
+        "db", help="copy between a data file and a PostgreSQL database; check one", parents=[common]
+    )
+    db_sub = db.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(db))
+    p = db_sub.add_parser(
+        "copy",
+        help="copy everything from SRC to DST (a JSON file or a postgresql:// URL), verified",
+        description="Copy every record, the full activity history and the id counters from SRC to DST "
+        "in one transaction on DST, then compare counts and contents before committing. Each of SRC "
+        "and DST is a JSON data file or a postgresql:// URL (no password in it: use ~/.pgpass).",
+        parents=[common],
+    )
+    p.add_argument("src", metavar="SRC")
+    p.add_argument("dst", metavar="DST")
+    p.add_argument("--force", action="store_true", help="replace what DST already holds")
+    p.add_argument("--json", action="store_true", help="print one JSON document (UTF-8)")
+    p.set_defaults(handler=cmd_db_copy)
+    p = db_sub.add_parser(
+        "check",
+        help="report the schema version, counts and integrity problems of --db",
+        description="Report the schema version, how many records each table holds and every problem "
+        "found: documents that do not decode, dangling references, counters behind their ids. "
+        "Exit status 1 when there is a problem.",
+        parents=[common],
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON document (UTF-8)")
+    p.set_defaults(handler=cmd_db_check)
+
+
+def _open(target: str, role: str) -> Store:
+    from pathlib import Path
+
+    from storage import is_server_url, open_store
+    from storage.dburl import has_password
+    from tui.cli import UsageError
+
+    if is_server_url(target):
+        if has_password(target):
+            raise UsageError(
+                f"db copy: {role}: leave the password out of the URL; put it in ~/.pgpass or $PGPASSFILE"
+            )
+        return open_store(target)
+    return open_store(Path(target).expanduser())
+
+
+def _summary(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in counts.items())
+
+
+def cmd_db_copy(ctx: Context, args: argparse.Namespace) -> int:
+    from storage import transfer
+    from tui.cli import UsageError, emit_json
+
+    source, target = _open(args.src, "SRC"), _open(args.dst, "DST")
+    if source.describe() == target.describe():
+        raise UsageError("db copy: SRC and DST are the same database")
+    data = transfer.dump(source)
+    transfer.load(target, data, force=args.force)
+    counts = data.counts()
+    if args.json:
+        emit_json(
+            {"source": source.describe(), "target": target.describe(), "counts": counts, "verified": True}
+        )
+    else:
+        print(f"copied {_summary(counts)} from {source.describe()} to {target.describe()}; verified")
+    return 0
+
+
+def cmd_db_check(ctx: Context, args: argparse.Namespace) -> int:
+    from domain.text import printable
+    from storage import transfer
+    from tui.cli import emit_json
+
+    report = transfer.check(ctx.services.store)
+    if args.json:
+        emit_json(report.as_json())
+    else:
+        print(f"{report.backend} {report.where}: schema {report.schema}, documents {report.document_schema}")
+        print(_summary(report.counts))
+        for problem in report.problems:
+            print(f"problem: {printable(problem)}")
+        print("ok" if not report.problems else f"{len(report.problems)} problem(s)")
+    return 0 if not report.problems else 1
