@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from domain.dates import DATE_FORMS, get_zone, local_zone_name, parse_date, parse_datetime
 from domain.errors import HuddleError, ValidationError
 from domain.models import Card, Department, Meeting, Person, Project, Risk
+from domain.rules import is_overdue
 from domain.text import printable
 from tui.wiring import Context, build_context
 
@@ -95,7 +96,8 @@ def person_json(p: Person) -> dict[str, Any]:
     return {"handle": p.handle, "name": p.name, "email": p.email, "dept": p.dept}
 
 
-def card_json(c: Card) -> dict[str, Any]:
+def card_json(c: Card, *, blocked: bool, overdue: bool) -> dict[str, Any]:
+    """A card's JSON; ``blocked`` and ``overdue`` come from the domain rules (domain/rules.py)."""
     return {
         "id": c.id,
         "title": c.title,
@@ -121,6 +123,8 @@ def card_json(c: Card) -> dict[str, Any]:
         "created_by": c.created_by,
         "updated_at": _iso(c.updated_at),
         "updated_by": c.updated_by,
+        "blocked": blocked,
+        "overdue": overdue,
     }
 
 
@@ -377,22 +381,19 @@ def cmd_card_delete(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_card_list(ctx: Context, args: argparse.Namespace) -> int:
     cards = ctx.services.cards.list(dept=args.dept, owner=args.owner)
-    if args.json:
-        emit_json([card_json(c) for c in cards])
-        return 0
     today = ctx.services.cards.today()
+    blocked = ctx.services.cards.blocked_among(cards)
+    if args.json:
+        emit_json([card_json(c, blocked=c.id in blocked, overdue=is_overdue(c, today)) for c in cards])
+        return 0
     rows = [
         [
             c.id,
             c.title,
             c.column,
             c.owner or "",
-            _due_text(c.due) + (" OVERDUE" if c.due and c.due < today and c.column != "Done" else ""),
-            " ".join(
-                f
-                for f, on in (("milestone", c.milestone), ("blocked", c.blocked_by or c.blocked_reason))
-                if on
-            ),
+            _due_text(c.due) + (" OVERDUE" if is_overdue(c, today) else ""),
+            " ".join(f for f, on in (("milestone", c.milestone), ("blocked", c.id in blocked)) if on),
         ]
         for c in cards
     ]
@@ -402,10 +403,14 @@ def cmd_card_list(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_card_show(ctx: Context, args: argparse.Namespace) -> int:
     card = ctx.services.cards.get(args.id)
+    data = card_json(
+        card,
+        blocked=bool(ctx.services.cards.blocked_among([card])),
+        overdue=is_overdue(card, ctx.services.cards.today()),
+    )
     if args.json:
-        emit_json(card_json(card))
+        emit_json(data)
         return 0
-    data = card_json(card)
     for key in (
         "id",
         "title",
@@ -417,8 +422,10 @@ def cmd_card_show(ctx: Context, args: argparse.Namespace) -> int:
         "priority",
         "progress",
         "milestone",
+        "blocked",
         "blocked_by",
         "blocked_reason",
+        "overdue",
         "parent",
         "tags",
         "responsible",

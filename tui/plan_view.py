@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from domain.models import Card
-from domain.rules import is_done, person_load, raci_problems
+from domain.rules import is_done, is_overdue, person_load, raci_problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,7 @@ class MilestoneRow:
 def predecessor_state(card: Card, today: date) -> str:
     if is_done(card):
         return "done"
-    if card.due is not None and card.due < today:
+    if is_overdue(card, today):
         return "late"
     return "open"
 
@@ -56,7 +56,7 @@ def milestone_rows(cards: Sequence[Card], today: date, at_risk: Iterable[str] = 
                 progress = round(100 * sum(p.state == "done" for p in preds) / len(preds))
             else:
                 progress = card.progress
-            if card.due is not None and card.due < today:
+            if is_overdue(card, today):
                 status = "late"
             elif card.id in risky or any(p.state == "late" for p in preds):
                 status = "at risk"

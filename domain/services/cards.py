@@ -127,6 +127,11 @@ class CardService(Service):
         order = {(d.name, col.name): i for d in uow.departments.list() for i, col in enumerate(d.columns)}
         return sorted(cards, key=lambda c: (c.dept, order.get((c.dept, c.column), 99), c.rank, c.id))
 
+    def blocked_among(self, cards: Sequence[Card]) -> frozenset[str]:
+        """Which of ``cards`` are blocked by :func:`rules.is_blocked`, judged against every card on file
+        (a blocker may sit on another department's board)."""
+        return rules.blocked_ids(cards, {c.id: c for c in self.store.snapshot().cards.list()})
+
     def move(self, card_id: str, column: str, *, before: str | None = None, enforce_wip: bool = True) -> Card:
         """Move a card to ``column`` (at the end, or just above ``before``)."""
         with self.store.transaction() as uow:

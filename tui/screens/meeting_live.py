@@ -63,6 +63,8 @@ class MeetingView:
     people: dict[str, Person]
     open_actions: tuple[tuple[ActionItem, Card], ...]
     action_cards: dict[str, Card | None] = field(default_factory=dict)
+    blocked: frozenset[str] = frozenset()
+    """The open actions' card ids that :func:`domain.rules.is_blocked` says are blocked."""
 
     @property
     def series(self) -> str:
@@ -72,11 +74,13 @@ class MeetingView:
 def load_view(services: Services, meeting_id: str) -> MeetingView:
     """Read a meeting, the people and the open action items of its series (snapshot reads are cached)."""
     meeting = services.meetings.get(meeting_id)
+    open_actions = tuple(services.meetings.open_actions(meeting.series or meeting.id))
     return MeetingView(
         meeting=meeting,
         people={p.handle: p for p in services.directory.people()},
-        open_actions=tuple(services.meetings.open_actions(meeting.series or meeting.id)),
+        open_actions=open_actions,
         action_cards=services.meetings.action_cards(meeting),
+        blocked=services.cards.blocked_among([c for _, c in open_actions]),
     )
 
 
@@ -369,7 +373,10 @@ class LiveMeetingScreen(Screen[None]):
         box = self.query_one("#open-actions", VerticalScroll)
         today = self.context.clock().astimezone(get_zone(view.meeting.tz)).date()
         carried = set(view.meeting.carried_over)
-        rows = [ActionItemRow(a, c, today=today, carried=a.card_id in carried) for a, c in view.open_actions]
+        rows = [
+            ActionItemRow(a, c, today=today, carried=a.card_id in carried, blocked=c.id in view.blocked)
+            for a, c in view.open_actions
+        ]
         box.remove_children()
         if rows:
             box.mount_all(rows)
