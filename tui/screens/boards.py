@@ -488,8 +488,8 @@ class BoardsScreen(AreaScreen):
         before = first.id if first else None
         self._write(
             f"move {card.id}",
-            lambda: (cards.get(card.id), cards.move(card.id, name, before=before)),
-            undo=lambda result: UndoEntry(f"move of {card.id} to {name}", card.id, result[0]),
+            lambda: cards.tracked(card.id, lambda uow: cards.move_in(uow, card.id, name, before=before)),
+            undo=lambda result: UndoEntry(f"move of {card.id} to {name}", card.id, *result),
         )
 
     def action_reorder(self, offset: int) -> None:
@@ -508,8 +508,8 @@ class BoardsScreen(AreaScreen):
         service = self.services.cards
         self._write(
             f"reorder {card.id}",
-            lambda: (service.get(card.id), service.reorder(card.id, offset)),
-            undo=lambda result: UndoEntry(f"reorder of {card.id}", card.id, result[0]),
+            lambda: service.tracked(card.id, lambda uow: service.reorder_in(uow, card.id, offset)),
+            undo=lambda result: UndoEntry(f"reorder of {card.id}", card.id, *result),
         )
 
     def action_new_card(self, draft: dict[str, str] | None = None, error: str = "") -> None:
@@ -538,7 +538,7 @@ class BoardsScreen(AreaScreen):
             def added(card: Card) -> UndoEntry:
                 self._pending_select = card.id
                 self.call_later(self.load_board, card.dept, card.id)
-                return UndoEntry(f"new card {card.id}", card.id, None)
+                return UndoEntry(f"new card {card.id}", card.id, None, card)
 
             self._write(
                 "add the card",
@@ -572,8 +572,8 @@ class BoardsScreen(AreaScreen):
             service = self.services.cards
             self._write(
                 f"edit {card.id}",
-                lambda: (service.get(card.id), service.edit(card.id, result.values)),
-                undo=lambda res: UndoEntry(f"edit of {card.id}", card.id, res[0]),
+                lambda: service.tracked(card.id, lambda uow: service.edit_in(uow, card.id, result.values)),
+                undo=lambda res: UndoEntry(f"edit of {card.id}", card.id, *res),
                 on_error=lambda exc: self._reopen_edit(card.id, result.draft, str(exc)),
             )
 
