@@ -162,11 +162,13 @@ def risk_json(r: Risk) -> dict[str, Any]:
 
 
 def meeting_json(m: Meeting) -> dict[str, Any]:
-    """A meeting; ``start`` and ``next`` are ISO 8601 in the meeting's zone (with offset)."""
+    """A meeting; ``start`` (planned), ``started_at`` and ``ended_at`` (real, null while not yet happened)
+    and ``next`` are ISO 8601 in the meeting's zone (with offset)."""
     return {
         "id": m.id,
         "title": m.title,
         "start": _local(m.start, m.tz),
+        "started_at": _local(m.started_at, m.tz),
         "tz": m.tz,
         "series": m.series,
         "place": m.place,
@@ -1038,7 +1040,11 @@ def _meeting_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag
     p = command(meeting_sub, "start", cmd_meeting_start, "start a meeting; prints its id")
     p.add_argument("--title", required=True, metavar="TEXT")
     p.add_argument("--attendee", action="append", metavar="HANDLE", help="repeat for each attendee")
-    p.add_argument("--at", metavar="DATETIME", help="start, wall-clock in --tz (default: now)")
+    p.add_argument(
+        "--at",
+        metavar="DATETIME",
+        help="when it was planned, wall-clock in --tz (default: now); it starts now",
+    )
     p.add_argument(
         "--tz", metavar="ZONE", help=f"IANA zone such as Asia/Shanghai (default: {local_zone_name()})"
     )

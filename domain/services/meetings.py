@@ -45,14 +45,18 @@ class MeetingService(Service):
         place: str = "",
         carried_over: Sequence[str] = (),
     ) -> Meeting:
+        """Start a meeting NOW (``started_at``); ``at`` only records when it was planned (default: now)."""
         title = clean_title(title)
+        # Whole seconds: what minutes and JSON show, and an end read a moment later is never "before" it.
+        now = self.now().replace(microsecond=0)
         with self.store.transaction() as uow:
             handles = tuple(dict.fromkeys(require_person(uow, a).handle for a in attendees))
             number = uow.next_number("meeting")
             meeting = Meeting(
                 id=f"M-{number}",
                 title=title,
-                start=at or self.now(),
+                start=at or now,
+                started_at=now,
                 tz=tz,
                 series=clean_title(series, "series") if series else "",
                 place=clean_text(place, "place", required=False),
@@ -256,6 +260,10 @@ class MeetingService(Service):
             if meeting.status == MeetingStatus.ENDED:
                 raise ConflictError(f"meeting {meeting.id} has already ended")
             now = self.now()
+            if now < meeting.held_from:
+                raise ValidationError(
+                    f"meeting {meeting.id} cannot end before it started ({meeting.held_from.isoformat()})"
+                )
             if next_start is not None and next_start <= meeting.start:
                 raise ValidationError("the next meeting must start after this one")
             agenda = tuple(

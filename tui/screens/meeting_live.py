@@ -103,7 +103,7 @@ def summary_lines(view: MeetingView, zone_name: str) -> list[SummaryLine]:
     present = [names.get(a.handle, a.handle) for a in meeting.attendees if a.present]
     absent = [names.get(a.handle, a.handle) for a in meeting.attendees if not a.present]
     lines: list[SummaryLine] = [
-        ("title", f"{meeting.id} {meeting.title} — {when_text(meeting.start, zone_name)}")
+        ("title", f"{meeting.id} {meeting.title} — {when_text(meeting.held_from, zone_name)}")
     ]
     lines.append(("meta", f"Present: {', '.join(present) or 'nobody recorded'}"))
     if absent:
@@ -336,7 +336,7 @@ class LiveMeetingScreen(Screen[None]):
             literal(f"{meeting.id} {meeting.title}{series} · {state}")
         )
         clock = self.query_one("#meeting-clock", MeetingClock)
-        clock.started = meeting.start
+        clock.started = meeting.held_from
         clock.zone = get_zone(meeting.tz)
         clock.zone_name = meeting.tz
         clock.show_time()
@@ -523,14 +523,14 @@ class LiveMeetingScreen(Screen[None]):
             return
         meeting = self.view.meeting
         zone = get_zone(meeting.tz)
-        local = meeting.start.astimezone(zone)
+        local = meeting.held_from.astimezone(zone)
         suggestion = f"{(local + timedelta(days=7)).date().isoformat()} {local:%H:%M}"
         self.app.push_screen(
             EndMeetingModal(
                 summary_lines(self.view, meeting.tz),
                 zone=meeting.tz,
                 today=self._today(),
-                start=meeting.start,
+                start=max(meeting.start, meeting.held_from),
                 suggestion=suggestion,
             ),
             self._end,
