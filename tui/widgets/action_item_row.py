@@ -7,7 +7,7 @@ from datetime import date
 from textual.widgets import Static
 
 from domain.models import ActionItem, Card
-from domain.rules import is_done
+from domain.rules import is_done, is_overdue
 from tui.widgets.safe import literal
 
 
@@ -34,7 +34,8 @@ class ActionItemRow(Static):
         self.update(
             literal(f"{item.card_id} @{item.owner} · {due}\n{state}: {item.text}", keep_newlines=True)
         )
-        overdue = item.due is not None and item.due < today and not (card and is_done(card))
+        # The card's own rule (domain/rules.py) once the card exists; the item's date for a deleted card.
+        overdue = is_overdue(card, today) if card is not None else item.due is not None and item.due < today
         self.set_class(overdue, "-overdue")
         self.set_class(card is not None and is_done(card), "-done")
         self.set_class(blocked, "-blocked")
