@@ -12,6 +12,7 @@ import importlib
 import os
 import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from types import FrameType
@@ -58,6 +59,38 @@ def go_to_card_provider() -> type[Provider]:
 
 
 HANGUP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+JOB_CONTROL_SIGNALS = (signal.SIGCONT, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU)
+"""Ignored once hung up: the SIGCONT that follows SIGHUP makes Textual's driver start a second
+screen-output thread, and shutdown then waits forever on its full queue; SIGTSTP/SIGTTOU would stop us."""
+GRACE_SECONDS = 3.0
+"""After a hang-up the app has this long to shut down cleanly; then the process ends anyway."""
+BACKSTOP_SECONDS = 3
+"""A kernel alarm this much later still ends the process if no Python thread can run at all."""
+
+
+def detach_terminal() -> None:
+    """Point stdin, stdout and stderr at /dev/null: no thread may read or write the hung-up terminal."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        with contextlib.suppress(OSError):
+            os.dup2(null, fd)
+    os.close(null)
+
+
+def start_exit_watchdog(seconds: float, code: int) -> None:
+    """End the process ``seconds`` from now whatever its threads are doing (they may be deadlocked).
+
+    A daemon thread calls ``os._exit``; a ``SIGALRM`` with the default action (terminate) a little later
+    covers the case where no Python code runs any more. Must be called on the main thread.
+    """
+
+    def expire() -> None:
+        time.sleep(seconds)
+        os._exit(code)
+
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.alarm(int(seconds) + BACKSTOP_SECONDS)
+    threading.Thread(target=expire, name="huddle-exit-watchdog", daemon=True).start()
 
 
 class HuddleApp(App[None]):
@@ -94,6 +127,8 @@ class HuddleApp(App[None]):
         self._write_lock = threading.Lock()
         self._flush_hooks: list[Callable[[], None]] = []
         self._previous_handlers: dict[int, Any] = {}
+        self.hung_up = False
+        """Set by the first SIGHUP/SIGTERM: the app is on its way out, whatever else happens."""
         self._loop: asyncio.AbstractEventLoop | None = None
         for name, _title, path in AREAS:
             self.add_mode(name, lambda name=name, path=path: self._make_area(name, path))  # type: ignore[misc]
@@ -258,9 +293,11 @@ class HuddleApp(App[None]):
     # ----- hang-up -------------------------------------------------------------------------------
 
     def register_flush(self, callback: Callable[[], None]) -> Callable[[], None]:
-        """Run ``callback`` (on the event loop) when the terminal hangs up or on SIGTERM, before exiting.
+        """Run ``callback`` when the terminal hangs up or on SIGTERM, before exiting.
 
         Use it to save what must not be lost with a dropped SSH link (a meeting journal, a draft).
+        It runs on the main thread inside the signal handler, possibly while the event loop is stuck,
+        so it must not wait on the loop, and every wait in it needs a timeout.
         Returns a function that unregisters the callback.
         """
         self._flush_hooks.append(callback)
@@ -279,20 +316,29 @@ class HuddleApp(App[None]):
             except Exception as exc:
                 self.log.error(f"flush hook {hook!r} failed: {exc!r}")
 
-    def hang_up(self, terminal_gone: bool = False) -> None:
-        """Save what is pending, then exit; with ``terminal_gone`` the screen output goes to /dev/null.
+    def hang_up(self, terminal_gone: bool = False, *, exit_code: int = 128 + signal.SIGHUP) -> None:
+        """Save what is pending, then exit, and make sure the process ends within ``GRACE_SECONDS``.
 
-        Writing the closing escape sequences to a hung-up terminal fails with EIO and would turn a
-        clean exit into a crash, so a real hang-up detaches stdout and stderr first.
+        Runs in the signal handler. In a real terminal, job-control signals are ignored from here on
+        (the SIGCONT that follows SIGHUP would restart screen output), a hung-up terminal is swapped
+        for /dev/null before anything else (a write to it fails with EIO and can kill the output thread
+        with its queue full), and a watchdog ends the process with ``exit_code`` if the clean exit,
+        requested on the event loop, does not finish in time. Only the first call does anything.
         """
+        if self.hung_up:
+            return
+        self.hung_up = True
+        if not self.is_headless:
+            for signum in JOB_CONTROL_SIGNALS:
+                signal.signal(signum, signal.SIG_IGN)
+            if terminal_gone:
+                detach_terminal()
+            start_exit_watchdog(GRACE_SECONDS, exit_code)
         self.run_flush_hooks()
-        if terminal_gone and not self.is_headless:
-            null = os.open(os.devnull, os.O_WRONLY)
-            for fd in (1, 2):
-                with contextlib.suppress(OSError):
-                    os.dup2(null, fd)
-            os.close(null)
-        self.exit()
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self.exit)
+        else:
+            self.exit()
 
     def _install_hangup_handlers(self) -> None:
         if threading.current_thread() is not threading.main_thread():
@@ -307,8 +353,8 @@ class HuddleApp(App[None]):
         self._previous_handlers.clear()
 
     def _on_hangup_signal(self, signum: int, frame: FrameType | None) -> None:
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self.hang_up, signum == signal.SIGHUP)
+        """Flush and leave from the handler itself: the event loop may be blocked on screen output."""
+        self.hang_up(signum == signal.SIGHUP, exit_code=128 + signum)
 
 
 def run_app(context: Context) -> None:

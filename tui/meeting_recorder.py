@@ -23,6 +23,10 @@ from tui.wiring import ClosableJournal
 
 POLL_SECONDS = 0.2
 """How often an idle loop checks whether it was cancelled."""
+CANCEL_GRACE_SECONDS = 2.0
+"""A cancelled loop (the app is exiting) keeps going this long for the screen's ``stop()``."""
+FLUSH_SECONDS = 1.0
+"""How long a hang-up waits for submitted lines to reach the journal (each takes well under 1 ms)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +116,13 @@ class MeetingRecorder:
         self._load_wanted = threading.Event()
         self._journal_stopped = threading.Event()
         self._stopping = threading.Event()
+        self._cancelled_at: float | None = None
         self.finished = threading.Event()
         """Set when the data-file loop has drained its queue and tidied the journal."""
         self.keep_journal = False
         """Set by the screen when the journal must outlive this recorder (a draft, an unsaved line)."""
         self._last_draft = ""
+        self._last_capture: _Capture | None = None
         self._uncommitted: dict[str, JournalEntry] = {}
         """Captured lines not yet in the data file (written back if the journal is compacted)."""
 
@@ -129,6 +135,7 @@ class MeetingRecorder:
         if self.journal is None:
             item.journaled.set()
         else:
+            self._last_capture = item
             self._journal_queue.put(item)
         self._last_draft = ""
         self._db_queue.put(item)
@@ -156,18 +163,28 @@ class MeetingRecorder:
             self._load_wanted.set()
             self._db_queue.put(_Task("load", lambda: None))
 
-    def flush_now(self, draft: str) -> None:
-        """Append the draft synchronously (SIGHUP): the connection is going away."""
-        if self.journal is None or draft == self._last_draft:
-            return
-        if self._journal_lock.acquire(timeout=0.5):
+    def flush_now(self, draft: str) -> bool:
+        """SIGHUP: wait (bounded) until every submitted line is journaled, then append the draft.
+
+        May run in a signal handler while the event loop is stuck: it only waits on the journal
+        thread, with timeouts. True when everything typed is in the journal.
+        """
+        if self.journal is None:
+            return True
+        last = self._last_capture
+        journaled = last is None or last.journaled.wait(timeout=FLUSH_SECONDS)
+        if draft == self._last_draft:
+            return journaled
+        if self._journal_lock.acquire(timeout=FLUSH_SECONDS):
             try:
                 self.journal.append(draft_record(draft))
                 self._last_draft = draft
+                return journaled
             except Exception:  # the terminal is going away: nothing left to tell
-                pass
+                return False
             finally:
                 self._journal_lock.release()
+        return False
 
     def stop(self) -> None:
         """Finish queued work, then end both loops."""
@@ -184,8 +201,7 @@ class MeetingRecorder:
                 try:
                     item = self._journal_queue.get(timeout=POLL_SECONDS)
                 except queue.Empty:
-                    if cancelled():
-                        self.stop()
+                    self._check_cancelled(cancelled)
                     continue
                 if item is None:
                     return
@@ -208,8 +224,7 @@ class MeetingRecorder:
             try:
                 item = self._db_queue.get(timeout=POLL_SECONDS)
             except queue.Empty:
-                if cancelled():
-                    self.stop()
+                self._check_cancelled(cancelled)
                 continue
             if item is None:
                 break
@@ -239,9 +254,24 @@ class MeetingRecorder:
         """Empty the journal once everything in it is in the data file, keeping the current draft."""
         if self.journal is None:
             return
+        if draft:
+            self._last_draft = draft  # already in the journal, and the compacted one keeps it
         self._db_queue.put(_Task("compact", lambda: self._compact(draft)))
 
     # --- helpers ------------------------------------------------------------------------------------
+
+    def _check_cancelled(self, cancelled: Callable[[], bool]) -> None:
+        """On exit Textual cancels the workers before the screen closes the recorder: wait a little for
+        the screen's ``stop()`` (it journals the draft and says whether to keep the journal), then stop
+        anyway, keeping the journal, since what the line held is unknown."""
+        if self._stopping.is_set() or not cancelled():
+            return
+        now = time.monotonic()
+        if self._cancelled_at is None:
+            self._cancelled_at = now
+        elif now - self._cancelled_at >= CANCEL_GRACE_SECONDS:
+            self.keep_journal = True
+            self.stop()
 
     def _compact(self, draft: str) -> None:
         """Replace the journal, in one atomic step, with what is not in the data file yet: lines in flight

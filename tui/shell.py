@@ -82,7 +82,8 @@ class Shell(Protocol):
         ...
 
     def register_flush(self, callback: Callable[[], None]) -> Callable[[], None]:
-        """Run ``callback`` on SIGHUP (terminal gone) or SIGTERM; returns an unregister function."""
+        """Run ``callback`` on SIGHUP (terminal gone) or SIGTERM, in the signal handler; returns an unregister
+        function. Every wait in it needs a timeout: the event loop may be stuck."""
         ...
 
 

@@ -9,11 +9,12 @@ or a dropped SSH link loses at most the last second of typing; the next start of
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -45,7 +46,7 @@ from tui.widgets.attendee_list import AttendeeList
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.meeting_clock import MeetingClock
 from tui.widgets.meeting_summary import MeetingSummary, SummaryLine
-from tui.widgets.minutes_log import MinuteLine, MinutesLog
+from tui.widgets.minutes_log import CaptureInput, MinuteLine, MinutesLog
 from tui.widgets.safe import literal
 
 if TYPE_CHECKING:
@@ -176,8 +177,8 @@ class LiveMeetingScreen(Screen[None]):
         self.resume = resume
         self.view: MeetingView | None = None
         self.pending: dict[str, JournalEntry] = {}
-        self.draft = ""
-        """What the capture line holds, kept here so it can be journaled after the widgets are gone."""
+        self._capture: CaptureInput | None = None
+        """The capture line, kept so its text can be journaled after the widgets are gone."""
         self.durable_seconds: list[float] = []
         self.commit_seconds: list[float] = []
         self._unregister_flush: object = None
@@ -202,7 +203,7 @@ class LiveMeetingScreen(Screen[None]):
             )
         with Horizontal(id="meeting-body"):
             yield AgendaPanel(id="agenda")
-            yield MinutesLog(read_only=self.follow, id="minutes")
+            yield MinutesLog(read_only=self.follow, submit=self.record_line, id="minutes")
             with Vertical(id="meeting-side"):
                 yield AttendeeList(id="attendees")
                 yield VerticalScroll(id="open-actions")
@@ -220,10 +221,17 @@ class LiveMeetingScreen(Screen[None]):
     def attendee_list(self) -> AttendeeList:
         return self.query_one("#attendees", AttendeeList)
 
+    @property
+    def draft(self) -> str:
+        """What the capture line holds right now (read from the line itself, never from a message)."""
+        return self._capture.value if self._capture is not None else ""
+
     def on_mount(self) -> None:
         self.set_class(self.follow, "-follower")
         self.query_one("#open-actions").border_title = "Open actions"
         self.attendee_list.read_only = self.follow
+        if not self.follow:
+            self._capture = self.minutes_log.capture_input
         self.run_worker(self._journal_loop, thread=True, group="meeting-journal", exit_on_error=False)
         self.run_worker(self._db_loop, thread=True, group="meeting-db", exit_on_error=False)
         if self.resume is not None:
@@ -266,8 +274,15 @@ class LiveMeetingScreen(Screen[None]):
         self.recorder.stop()
 
     def flush_journal(self) -> None:
-        """SIGHUP/SIGTERM: write the current draft to the journal now."""
-        if not self.follow:
+        """SIGHUP/SIGTERM: journal every submitted line and the current draft now (in the signal handler).
+
+        If the signal arrived in the middle of an Enter, the line is neither the draft nor recorded:
+        flush once that Enter is done instead.
+        """
+        capture = self._capture
+        if capture is not None and capture.submitting:
+            capture.after_submit = self.flush_journal
+        elif not self.follow:
             self.recorder.flush_now(self.draft)
 
     # --- threads --------------------------------------------------------------------------------------
@@ -317,8 +332,28 @@ class LiveMeetingScreen(Screen[None]):
         self.recorder.request_load()
 
     def on_screen_resume(self) -> None:
+        """Back from a dialog or another area: the cursor is in the capture line again."""
+        if not self.follow:
+            self.minutes_log.capture_input.focus()
         if self.view is not None:
             self.recorder.request_load()
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key that reached the screen unused goes into the capture line, never elsewhere.
+
+        It arrives here when focus is on the agenda, attendees or a scrolled list: without this it would
+        be dropped, and the digits would switch areas in the middle of a meeting.
+        """
+        capture = self._capture
+        if capture is None or capture.has_focus or not event.is_printable or event.character is None:
+            return
+        active = self.active_bindings.get(event.key)
+        if active is not None and active.enabled and active.node is not self.app:
+            return  # the focused widget's own key (space toggles an attendee)
+        event.stop()
+        event.prevent_default()
+        capture.focus()
+        capture.insert_text_at_cursor(event.character)
 
     # --- showing ------------------------------------------------------------------------------------
 
@@ -371,6 +406,8 @@ class LiveMeetingScreen(Screen[None]):
 
     def _show_actions(self, view: MeetingView) -> None:
         box = self.query_one("#open-actions", VerticalScroll)
+        if not box.is_attached:
+            return  # the screen is closing: nothing to draw
         today = self.context.clock().astimezone(get_zone(view.meeting.tz)).date()
         carried = set(view.meeting.carried_over)
         rows = [
@@ -408,44 +445,57 @@ class LiveMeetingScreen(Screen[None]):
             return None
 
     @on(MinutesLog.DraftChanged)
-    def preview_line(self, message: MinutesLog.DraftChanged) -> None:
-        self.draft = message.text
-        if not message.text.strip():
+    def preview_line(self, message: MinutesLog.DraftChanged | None = None) -> None:
+        """Show what Enter would record; reads the line as it is now (a burst may be ahead of messages)."""
+        text = self.draft
+        if not text.strip():
             self.minutes_log.set_preview(CAPTURE_HINT, hint=True)
             return
-        capture = self._parse(message.text)
+        capture = self._parse(text)
         if capture is not None:
             self.minutes_log.set_preview(capture.describe())
 
-    @on(MinutesLog.EntrySubmitted)
-    def record_line(self, message: MinutesLog.EntrySubmitted) -> None:
-        if self.follow or not message.text.strip():
-            return
+    def record_line(self, text: str) -> bool:
+        """Record one submitted line (the capture line's ``submit``); False keeps it in the line, refused.
+
+        Called synchronously for each Enter, in key order, so the agenda item and the order of the
+        lines are those the scribe typed, however fast the keys came.
+        """
+        if self.follow or not text.strip():
+            return False
         if self.view is not None and self.view.meeting.status == MeetingStatus.ENDED:
             self.minutes_log.set_preview("✗ this meeting has ended; its minutes are closed", error=True)
-            return
-        capture = self._parse(message.text)
+            return False
+        capture = self._parse(text)
         if capture is None:
-            return
+            return False
         if capture.kind == CaptureKind.NEXT:
-            self.minutes_log.clear_input()
-            self.draft = ""
-            self.action_next_item()
-            return
+            self.next_item()
+            return True
         meeting = self.view.meeting if self.view else None
         index = meeting.current_item if meeting is not None and meeting.agenda else None
         entry = JournalEntry.from_capture(capture, index)
         self.pending[entry.id] = entry
         self.recorder.capture(entry)
-        self.minutes_log.clear_input()
-        self.draft = ""
+        # Drawn after this key: if the screen is closing (a hang-up while keys are still queued), a
+        # failing redraw must not keep the recorded line in the capture line, to be journaled again.
+        self.call_next(self._show_recorded, capture)
+        return True
+
+    def _show_recorded(self, capture: Capture) -> None:
         self.minutes_log.set_preview(capture.describe().replace("→", "✓", 1), hint=True)
         self._show_minutes()
 
+    def _in_order(self, callback: Callable[[], object]) -> None:
+        """Run a priority key's action after the keys typed before it (see ``MinutesLog.after_typed``)."""
+        self.minutes_log.after_typed(callback)
+
     def action_capture(self, command: str) -> None:
         """alt+d / alt+r record the line as a decision or risk; alt+a starts an action item line."""
-        if self.follow:
-            return
+        if not self.follow:
+            self._in_order(lambda: self._capture_as(command))
+
+    def _capture_as(self, command: str) -> None:
         log = self.minutes_log
         text = log.draft.strip()
         if text.startswith(("/", "／", "、")) and len(text) > 1 and text[1].isalpha():
@@ -453,14 +503,21 @@ class LiveMeetingScreen(Screen[None]):
         if command == "a" or not text:
             log.restore(f"/{command} {text}" if text else f"/{command} ")
             log.capture_input.focus()
-            self.preview_line(MinutesLog.DraftChanged(log, log.draft))
+            self.preview_line()
             return
-        self.record_line(MinutesLog.EntrySubmitted(log, f"/{command} {text}"))
+        log.capture_input.submit_line(f"/{command} {text}")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (self.follow and action in ("capture", "next_item", "previous_item", "end_meeting"))
 
     def action_next_item(self) -> None:
+        self._in_order(self.next_item)
+
+    def action_previous_item(self) -> None:
+        self._in_order(self.previous_item)
+
+    def next_item(self) -> None:
+        """Move to the next agenda item (``/n``, ctrl+n)."""
         meeting = self.view.meeting if self.view else None
         if meeting is None or not meeting.agenda:
             return
@@ -469,7 +526,7 @@ class LiveMeetingScreen(Screen[None]):
             return
         self._goto(meeting.current_item + 1)
 
-    def action_previous_item(self) -> None:
+    def previous_item(self) -> None:
         meeting = self.view.meeting if self.view else None
         if meeting is not None and meeting.current_item > 0:
             self._goto(meeting.current_item - 1)
@@ -483,7 +540,9 @@ class LiveMeetingScreen(Screen[None]):
         agenda = _moved(
             list(self.view.meeting.agenda), self.view.meeting.current_item, index, self.context.clock()
         )
-        self.show(replace(self.view, meeting=replace(self.view.meeting, agenda=agenda, current_item=index)))
+        # The next line typed belongs to the new item at once; the redraw follows this key (as above).
+        self.view = replace(self.view, meeting=replace(self.view.meeting, agenda=agenda, current_item=index))
+        self.call_next(self.show, self.view)
 
     @on(AgendaPanel.GotoRequested)
     def goto_item(self, message: AgendaPanel.GotoRequested) -> None:
@@ -491,6 +550,9 @@ class LiveMeetingScreen(Screen[None]):
             self._goto(message.index)
 
     def action_attendees(self) -> None:
+        self._in_order(self._toggle_attendees_focus)
+
+    def _toggle_attendees_focus(self) -> None:
         if self.attendee_list.has_focus and not self.follow:
             self.minutes_log.capture_input.focus()
         else:
@@ -516,7 +578,11 @@ class LiveMeetingScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_end_meeting(self) -> None:
-        if self.follow or self.view is None:
+        if not self.follow:
+            self._in_order(self._ask_end)
+
+    def _ask_end(self) -> None:
+        if self.view is None:
             return
         if self.draft.strip():
             self.notify("Submit or clear the capture line before ending the meeting", severity="warning")
