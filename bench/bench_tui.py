@@ -91,7 +91,7 @@ class Floor(App[None]):
         with Horizontal():
             for column in dept.columns:
                 page = [c for c in cards if c.column == column.name][:15]
-                yield Probe(Content("\\n\\n").join([tile_content(c, today) for c in page]))
+                yield Probe(Content("\\n\\n").join([tile_content(c, today, blocked=False) for c in page]))
 
 Floor().run(headless=True, size=(120, 40))
 """

@@ -378,6 +378,9 @@ class Meeting:
     actions: tuple[ActionItem, ...] = ()
     status: MeetingStatus = MeetingStatus.LIVE
     ended_at: datetime | None = None
+    """When the meeting really ended (None while it has not)."""
+    started_at: datetime | None = None
+    """When the meeting really started (None while it has not); ``start`` stays the planned time."""
     next_start: datetime | None = None
     """The follow-up meeting set at the end; the invite's UID and SEQUENCE are below."""
     next_minutes: int = 60
@@ -395,6 +398,12 @@ class Meeting:
     """How a review ended; also recorded as one of its decisions."""
     rsvp: tuple[RsvpAnswer, ...] = ()
     """The attendees' answers to the follow-up invite (one per handle), read back from their replies."""
+
+    @property
+    def held_from(self) -> datetime:
+        """When the meeting really began, else when it was planned: what minutes, invites and the
+        clock show, so a meeting started early is never recorded at its planned slot."""
+        return self.started_at or self.start
 
 
 @dataclass(frozen=True, slots=True)

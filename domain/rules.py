@@ -172,7 +172,59 @@ class Warning:
 
 
 def is_done(card: Card) -> bool:
+    """Done means in the Done column or at 100 % progress: a finished card is never late or blocked."""
     return card.column == DONE_COLUMN or card.progress >= 100
+
+
+def open_blockers(card: Card, cards: Mapping[str, Card]) -> tuple[str, ...]:
+    """The ``blocked_by`` cards that still hold ``card`` up: known and not done (a deleted one holds none)."""
+    return tuple(
+        dep for dep in card.blocked_by if (other := cards.get(dep)) is not None and not is_done(other)
+    )
+
+
+def is_blocked(card: Card, cards: Mapping[str, Card]) -> bool:
+    """THE meaning of blocked, for every screen, count, filter, export and listing: a card that is not
+    done, with an open blocker or a stated reason. ``cards`` maps ids to cards (at least the blockers)."""
+    if is_done(card):
+        return False
+    return bool(card.blocked_reason.strip()) or bool(open_blockers(card, cards))
+
+
+def blocked_ids(cards: Iterable[Card], everything: Mapping[str, Card]) -> frozenset[str]:
+    """The ids of ``cards`` that are blocked, judged against ``everything`` (all cards by id)."""
+    return frozenset(c.id for c in cards if is_blocked(c, everything))
+
+
+def is_overdue(card: Card, today: date) -> bool:
+    """THE meaning of overdue: not done and due before today (due today is not late yet)."""
+    return card.due is not None and card.due < today and not is_done(card)
+
+
+def is_escalated(card: Card, cards: Mapping[str, Card], now: datetime, escalate_after_days: int = 3) -> bool:
+    """Blocked (by :func:`is_blocked`) for longer than ``escalate_after_days``: time to escalate."""
+    return (
+        card.blocked_since is not None
+        and now - card.blocked_since > timedelta(days=escalate_after_days)
+        and is_blocked(card, cards)
+    )
+
+
+def late_predecessors(card: Card, cards: Mapping[str, Card], today: date) -> list[str]:
+    """The open (transitive) predecessors of ``card`` that are overdue or due after it, sorted."""
+    late = []
+    for dep in _predecessors(card.id, cards):
+        other = cards[dep]
+        if is_done(other) or other.due is None:
+            continue
+        if is_overdue(other, today) or (card.due is not None and other.due > card.due):
+            late.append(dep)
+    return sorted(late)
+
+
+def is_at_risk(card: Card, cards: Mapping[str, Card], today: date) -> bool:
+    """THE meaning of a milestone at risk: an open milestone with a late predecessor."""
+    return card.milestone and not is_done(card) and bool(late_predecessors(card, cards, today))
 
 
 def early_warnings(
@@ -184,30 +236,23 @@ def early_warnings(
     for card in cards:
         if is_done(card):
             continue
-        if card.due is not None and card.due < today:
+        if is_overdue(card, today):
+            assert card.due is not None
             days = (today - card.due).days
             warnings.append(Warning("overdue", card.id, f"{card.id} {card.title} is {days} day(s) overdue"))
-        if card.blocked_since is not None and now - card.blocked_since > timedelta(days=escalate_after_days):
+        if is_escalated(card, by_id, now, escalate_after_days):
+            assert card.blocked_since is not None
             days = (now - card.blocked_since).days
             reason = f" ({card.blocked_reason})" if card.blocked_reason else ""
             warnings.append(Warning("blocked", card.id, f"{card.id} blocked {days} days{reason}: escalate"))
-        if card.milestone:
-            late = [
-                dep
-                for dep in _predecessors(card.id, by_id)
-                if not is_done(by_id[dep])
-                and by_id[dep].due is not None
-                and (by_id[dep].due < today or (card.due is not None and by_id[dep].due > card.due))  # type: ignore[operator]
-            ]
-            if late:
-                warnings.append(
-                    Warning(
-                        "milestone-at-risk",
-                        card.id,
-                        f"milestone {card.id} {card.title} at risk: "
-                        f"late predecessor(s) {', '.join(sorted(late))}",
-                    )
+        if card.milestone and (late := late_predecessors(card, by_id, today)):
+            warnings.append(
+                Warning(
+                    "milestone-at-risk",
+                    card.id,
+                    f"milestone {card.id} {card.title} at risk: late predecessor(s) {', '.join(late)}",
                 )
+            )
     for risk in risks:
         if risk.status != RiskStatus.CLOSED and risk.review_date is not None and risk.review_date < today:
             warnings.append(
@@ -377,18 +422,6 @@ def critical_path(cards: Sequence[Card]) -> CriticalPath:
         chain.append(node.id)
         seen.add(node.id)
     return CriticalPath(last.id, tuple(reversed(chain)), slack)
-
-
-def late_predecessors(card: Card, cards: Mapping[str, Card], today: date) -> list[str]:
-    """Direct predecessors of ``card`` that are not done and overdue or due after the card itself."""
-    late = []
-    for dep in card.blocked_by:
-        pred = cards.get(dep)
-        if pred is None or is_done(pred) or pred.due is None:
-            continue
-        if pred.due < today or (card.due is not None and pred.due > card.due):
-            late.append(dep)
-    return late
 
 
 # ---------------------------------------------------------------- SMART goal progress

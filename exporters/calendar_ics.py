@@ -267,7 +267,7 @@ def _followup_event(
             address.params["RSVP"] = "TRUE"
         attendees.append(address)
     description = (
-        f"Follow-up to {meeting.title} ({meeting.id}, {wall_clock(meeting.start, zone)} {zone.key})."
+        f"Follow-up to {meeting.title} ({meeting.id}, {wall_clock(meeting.held_from, zone)} {zone.key})."
     )
     if meeting.agenda:
         description += "\nAgenda:\n" + "\n".join(f"- {item.title}" for item in meeting.agenda)

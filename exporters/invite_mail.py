@@ -121,7 +121,7 @@ def build_invite_message(
         lines.append(f"Chair: {chair.name} <{chair.email}>")
     names = [by_handle[a.handle].name for a in meeting.attendees if a.handle in by_handle]
     lines.append("Who:   " + ", ".join(names))
-    lines += ["", f"Follow-up to {meeting.id} of {wall_clock(meeting.start, zone)}."]
+    lines += ["", f"Follow-up to {meeting.id} of {wall_clock(meeting.held_from, zone)}."]
     if minutes is not None:
         lines.append(f"The minutes are attached ({minutes_filename}).")
     body = "\n".join(lines) + "\n"

@@ -100,15 +100,16 @@ def render_minutes_docx(
     title = writer.paragraph(meeting.title, style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.LEFT
     chair = display_name(meeting.organizer, by_handle)
-    when = wall_clock(meeting.start, zone)
-    time_text = meeting.start.astimezone(zone).strftime("%H:%M")
+    # The real times: a meeting started early is recorded when it was held, not at its planned slot.
+    when = wall_clock(meeting.held_from, zone)
+    time_text = meeting.held_from.astimezone(zone).strftime("%H:%M")
     if meeting.ended_at is not None:
         time_text += "–" + meeting.ended_at.astimezone(zone).strftime("%H:%M")
     block = [
         ("Meeting", f"{meeting.title} ({meeting.id})"),
         ("Series", meeting.series or "—"),
         ("Date", when.split(" ", 2)[0] + " " + when.split(" ", 2)[1]),
-        ("Time", f"{time_text} ({offset_label(meeting.start, zone)})"),
+        ("Time", f"{time_text} ({offset_label(meeting.held_from, zone)})"),
         ("Place", meeting.place or "—"),
         ("Chair", chair or "—"),
     ]

@@ -205,7 +205,7 @@ def render_meeting_markdown(
     directory = index_people(people)
     zone = zone_of(meeting.tz)
     lines = [f"# {_line(meeting.title)}", ""]
-    lines.append(f"- **When:** {wall_clock(meeting.start, zone)} ({meeting.tz})")
+    lines.append(f"- **When:** {wall_clock(meeting.held_from, zone)} ({meeting.tz})")  # when it was held
     if meeting.place:
         lines.append(f"- **Where:** {_line(meeting.place)}")
     if meeting.series:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.errors import ValidationError
+from domain.rules import is_done
 from domain.services import Services
 
 FORMATS = {"csv": ".csv", "xlsx": ".xlsx", "markdown": ".md"}
@@ -57,7 +58,7 @@ def table_export(
         if what == "cards":
             table = cards_table(cards, title=f"{label} – cards")
         else:
-            table = raci_table([c for c in cards if c.column != "Done"], title=f"{label} – RACI")
+            table = raci_table([c for c in cards if not is_done(c)], title=f"{label} – RACI")
     if fmt == "csv":
         data = render_csv(table)
     elif fmt == "xlsx":

@@ -237,7 +237,8 @@ def meeting_to_doc(m: Meeting) -> Doc:
         "actions": [{"card_id": a.card_id, "text": a.text, "owner": a.owner, "due": _d(a.due),
                      "meeting_id": a.meeting_id, "at": _dt(a.at), "agenda_index": a.agenda_index}
                     for a in m.actions],
-        "status": m.status.value, "ended_at": _dt(m.ended_at), "next_start": _dt(m.next_start),
+        "status": m.status.value, "ended_at": _dt(m.ended_at), "started_at": _dt(m.started_at),
+        "next_start": _dt(m.next_start),
         "next_minutes": m.next_minutes, "next_uid": m.next_uid, "next_sequence": m.next_sequence,
         "next_cancelled": m.next_cancelled, "uid": m.uid, "carried_over": list(m.carried_over),
         "created_by": m.created_by, "kind": m.kind.value, "milestone_id": m.milestone_id,
@@ -252,6 +253,11 @@ def meeting_from_doc(doc: Doc) -> Meeting:
         assert parsed is not None
         return parsed
 
+    status = MeetingStatus(doc.get("status", "live"))
+    # Files from before ``started_at``: a live or ended meeting began when it was planned to.
+    started_at = _to_dt(doc.get("started_at")) or (
+        at(doc["start"]) if status != MeetingStatus.PLANNED else None
+    )
     return Meeting(
         id=doc["id"], title=doc["title"], start=at(doc["start"]), tz=doc["tz"], series=doc.get("series", ""),
         place=doc.get("place", ""), organizer=doc.get("organizer"),
@@ -266,7 +272,7 @@ def meeting_from_doc(doc: Doc) -> Meeting:
                                  d.get("by", "")) for d in doc.get("decisions", ())),
         actions=tuple(ActionItem(a["card_id"], a["text"], a["owner"], _to_d(a.get("due")), a["meeting_id"],
                                  at(a["at"]), a.get("agenda_index")) for a in doc.get("actions", ())),
-        status=MeetingStatus(doc.get("status", "live")), ended_at=_to_dt(doc.get("ended_at")),
+        status=status, ended_at=_to_dt(doc.get("ended_at")), started_at=started_at,
         next_start=_to_dt(doc.get("next_start")), next_minutes=doc.get("next_minutes", 60),
         next_uid=doc["next_uid"], next_sequence=doc.get("next_sequence", 0),
         next_cancelled=doc.get("next_cancelled", False), uid=doc["uid"],

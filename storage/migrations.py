@@ -36,11 +36,21 @@ def _huddle_marker(data: Data) -> None:
     meta(data)[MARKER_KEY] = MARKER
 
 
+def _meeting_started_at(data: Data) -> None:
+    """Meetings gained ``started_at`` (when they really began, beside the planned ``start``); a live or
+    ended meeting of an older file began at its planned time. The version step also makes an older
+    Huddle refuse the file rather than drop the real start times."""
+    for doc in data.get("meetings", {}).values():
+        if doc.get("started_at") is None and doc.get("status", "live") != "planned":
+            doc["started_at"] = doc.get("start")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Data], None]]] = [
     ("initial", _v1_initial),
     ("card-progress", _v2_card_progress),
     ("card-import-source", _card_import_source),
     ("huddle-marker", _huddle_marker),
+    ("meeting-started-at", _meeting_started_at),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

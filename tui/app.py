@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from textual.command import Provider
     from textual.driver import Driver
 
+    from domain.services.cards import UndoOutcome
+
 
 from domain.errors import StorageError
 from tui.messages import DataChanged, OpenCard, OpenRisk
@@ -240,24 +242,23 @@ class HuddleApp(App[None]):
             return
         cards = self.context.services.cards
         previous = entry.previous
-        run: Callable[[], object]
-        if previous is None:
 
-            def run() -> object:
-                return cards.delete(entry.card_id)
+        def run() -> UndoOutcome:
+            # One transaction: compare the card now with this user's "after", put back only their fields.
+            return cards.undo(previous, entry.after)
 
-        else:
-
-            def run() -> object:
-                return cards.restore(previous)
-
-        def done(_result: object) -> None:
-            self.notify(f"Undid {entry.label}", markup=False)
+        def done(outcome: UndoOutcome) -> None:
+            self.notify(outcome.message(entry.label), markup=False)
             boards = self.area_screens.get("boards")
             if isinstance(boards, BoardsScreen) and previous is not None:
                 boards.reload_and_select(previous.dept, previous.id)
 
-        self.submit_write(WriteJob(f"undo the {entry.label}", run, done))
+        def refused(error: Exception) -> None:
+            self.notify(
+                str(error), title=f"Could not undo the {entry.label}", severity="warning", markup=False
+            )
+
+        self.submit_write(WriteJob(f"undo the {entry.label}", run, done, refused))
 
     # ----- navigation ----------------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ from domain.models import (
     Project,
     Risk,
 )
-from domain.rules import rsvp_statuses, rsvp_summary
+from domain.rules import is_overdue, rsvp_statuses, rsvp_summary
 from domain.text import EXCERPT, check_utf8, excerpt, printable, quoted
 from tui.wiring import Context, build_context
 
@@ -109,7 +109,8 @@ def person_json(p: Person) -> dict[str, Any]:
     return {"handle": p.handle, "name": p.name, "email": p.email, "dept": p.dept}
 
 
-def card_json(c: Card) -> dict[str, Any]:
+def card_json(c: Card, *, blocked: bool, overdue: bool) -> dict[str, Any]:
+    """A card's JSON; ``blocked`` and ``overdue`` come from the domain rules (domain/rules.py)."""
     return {
         "id": c.id,
         "title": c.title,
@@ -135,6 +136,8 @@ def card_json(c: Card) -> dict[str, Any]:
         "created_by": c.created_by,
         "updated_at": _iso(c.updated_at),
         "updated_by": c.updated_by,
+        "blocked": blocked,
+        "overdue": overdue,
     }
 
 
@@ -172,11 +175,13 @@ def risk_json(r: Risk) -> dict[str, Any]:
 
 
 def meeting_json(m: Meeting) -> dict[str, Any]:
-    """A meeting; ``start`` and ``next`` are ISO 8601 in the meeting's zone (with offset)."""
+    """A meeting; ``start`` (planned), ``started_at`` and ``ended_at`` (real, null while not yet happened)
+    and ``next`` are ISO 8601 in the meeting's zone (with offset)."""
     return {
         "id": m.id,
         "title": m.title,
         "start": _local(m.start, m.tz),
+        "started_at": _local(m.started_at, m.tz),
         "tz": m.tz,
         "series": m.series,
         "place": m.place,
@@ -429,22 +434,19 @@ def cmd_card_delete(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_card_list(ctx: Context, args: argparse.Namespace) -> int:
     cards = ctx.services.cards.list(dept=args.dept, owner=args.owner)
-    if args.json:
-        emit_json([card_json(c) for c in cards])
-        return 0
     today = ctx.services.cards.today()
+    blocked = ctx.services.cards.blocked_among(cards)
+    if args.json:
+        emit_json([card_json(c, blocked=c.id in blocked, overdue=is_overdue(c, today)) for c in cards])
+        return 0
     rows = [
         [
             c.id,
             c.title,
             c.column,
             c.owner or "",
-            _due_text(c.due) + (" OVERDUE" if c.due and c.due < today and c.column != "Done" else ""),
-            " ".join(
-                f
-                for f, on in (("milestone", c.milestone), ("blocked", c.blocked_by or c.blocked_reason))
-                if on
-            ),
+            _due_text(c.due) + (" OVERDUE" if is_overdue(c, today) else ""),
+            " ".join(f for f, on in (("milestone", c.milestone), ("blocked", c.id in blocked)) if on),
         ]
         for c in cards
     ]
@@ -454,10 +456,14 @@ def cmd_card_list(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_card_show(ctx: Context, args: argparse.Namespace) -> int:
     card = ctx.services.cards.get(args.id)
+    data = card_json(
+        card,
+        blocked=bool(ctx.services.cards.blocked_among([card])),
+        overdue=is_overdue(card, ctx.services.cards.today()),
+    )
     if args.json:
-        emit_json(card_json(card))
+        emit_json(data)
         return 0
-    data = card_json(card)
     for key in (
         "id",
         "title",
@@ -469,8 +475,10 @@ def cmd_card_show(ctx: Context, args: argparse.Namespace) -> int:
         "priority",
         "progress",
         "milestone",
+        "blocked",
         "blocked_by",
         "blocked_reason",
+        "overdue",
         "parent",
         "tags",
         "responsible",
@@ -1143,7 +1151,11 @@ def _meeting_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag
     p.add_argument("--title", metavar="TEXT", help="required for a regular meeting")
     plan.add_start_options(p)
     p.add_argument("--attendee", action="append", metavar="HANDLE", help="repeat for each attendee")
-    p.add_argument("--at", metavar="DATETIME", help="start, wall-clock in --tz (default: now)")
+    p.add_argument(
+        "--at",
+        metavar="DATETIME",
+        help="when it was planned, wall-clock in --tz (default: now); it starts now",
+    )
     p.add_argument(
         "--tz", metavar="ZONE", help=f"IANA zone such as Asia/Shanghai (default: {local_zone_name()})"
     )

@@ -14,6 +14,7 @@ from domain.rules import (
     CriticalPath,
     critical_path,
     is_done,
+    is_overdue,
     late_predecessors,
     milestone_done,
     open_criteria,
@@ -43,7 +44,7 @@ class MilestoneRow:
 def predecessor_state(card: Card, today: date) -> str:
     if is_done(card):
         return "done"
-    if card.due is not None and card.due < today:
+    if is_overdue(card, today):
         return "late"
     return "open"
 
@@ -68,7 +69,7 @@ def milestone_rows(cards: Sequence[Card], today: date, at_risk: Iterable[str] = 
                 progress = round(100 * sum(p.state == "done" for p in preds) / len(preds))
             else:
                 progress = card.progress
-            if card.due is not None and card.due < today:
+            if is_overdue(card, today):
                 status = "late"
             elif card.id in risky or any(p.state == "late" for p in preds):
                 status = "at risk"

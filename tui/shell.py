@@ -20,11 +20,14 @@ UNDO_DEPTH = 50
 
 @dataclass(frozen=True)
 class UndoEntry:
-    """One undoable change by this user: put ``previous`` back (or delete ``card_id`` if it was created)."""
+    """One undoable change by this user: the card as it was just ``previous`` to it and just ``after`` it
+    (None: not there), both read inside the change's own transaction, so undo can put back exactly this
+    user's change and keep what others changed since (domain/services/cards.py ``undo``)."""
 
     label: str
     card_id: str
     previous: Card | None
+    after: Card | None = None
 
 
 class UndoStack:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import builtins
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
@@ -132,6 +132,11 @@ class CardService(Service):
         order = {(d.name, col.name): i for d in uow.departments.list() for i, col in enumerate(d.columns)}
         return sorted(cards, key=lambda c: (c.dept, order.get((c.dept, c.column), 99), c.rank, c.id))
 
+    def blocked_among(self, cards: Sequence[Card]) -> frozenset[str]:
+        """Which of ``cards`` are blocked by :func:`rules.is_blocked`, judged against every card on file
+        (a blocker may sit on another department's board)."""
+        return rules.blocked_ids(cards, {c.id: c for c in self.store.snapshot().cards.list()})
+
     def move(self, card_id: str, column: str, *, before: str | None = None, enforce_wip: bool = True) -> Card:
         """Move a card to ``column`` (at the end, or just above ``before``)."""
         with self.store.transaction() as uow:
@@ -182,19 +187,24 @@ class CardService(Service):
     def reorder(self, card_id: str, offset: int) -> Card:
         """Move a card up (negative) or down (positive) inside its column."""
         with self.store.transaction() as uow:
-            card = require_card(uow, card_id)
-            column = sorted(uow.cards.list_in_column(card.dept, card.column), key=lambda c: c.rank)
-            index = next(i for i, c in enumerate(column) if c.id == card.id)
-            target = max(0, min(len(column) - 1, index + offset))
-            if target == index:
-                return card
-            others = [c for c in column if c.id != card.id]
-            before = others[target].rank if target < len(others) else None
-            after = others[target - 1].rank if target > 0 else None
-            rank = rules.rank_between(after, before)
-            moved = self._touch(replace(card, rank=rank))
-            uow.cards.put(moved)
-            self.record(uow, "card", card.id, "reordered", f"position {index + 1} -> {target + 1}")
+            moved = self.reorder_in(uow, card_id, offset)
+        return moved
+
+    def reorder_in(self, uow: UnitOfWork, card_id: str, offset: int) -> Card:
+        """:meth:`reorder` inside a transaction the caller already holds."""
+        card = require_card(uow, card_id)
+        column = sorted(uow.cards.list_in_column(card.dept, card.column), key=lambda c: c.rank)
+        index = next(i for i, c in enumerate(column) if c.id == card.id)
+        target = max(0, min(len(column) - 1, index + offset))
+        if target == index:
+            return card
+        others = [c for c in column if c.id != card.id]
+        before = others[target].rank if target < len(others) else None
+        after = others[target - 1].rank if target > 0 else None
+        rank = rules.rank_between(after, before)
+        moved = self._touch(replace(card, rank=rank))
+        uow.cards.put(moved)
+        self.record(uow, "card", card.id, "reordered", f"position {index + 1} -> {target + 1}")
         return moved
 
     def edit(self, card_id: str, changes: Mapping[str, Any]) -> Card:
@@ -236,19 +246,24 @@ class CardService(Service):
 
     def delete(self, card_id: str) -> Card:
         with self.store.transaction() as uow:
-            card = require_card(uow, card_id)
-            dependants = [c.id for c in uow.cards.list() if card.id in c.blocked_by or c.parent == card.id]
-            for other_id in dependants:
-                other = require_card(uow, other_id)
-                uow.cards.put(
-                    replace(
-                        other,
-                        blocked_by=tuple(d for d in other.blocked_by if d != card.id),
-                        parent=None if other.parent == card.id else other.parent,
-                    )
+            card = self.delete_in(uow, card_id)
+        return card
+
+    def delete_in(self, uow: UnitOfWork, card_id: str) -> Card:
+        """Delete a card (and the links to it) inside a transaction the caller already holds."""
+        card = require_card(uow, card_id)
+        dependants = [c.id for c in uow.cards.list() if card.id in c.blocked_by or c.parent == card.id]
+        for other_id in dependants:
+            other = require_card(uow, other_id)
+            uow.cards.put(
+                replace(
+                    other,
+                    blocked_by=tuple(d for d in other.blocked_by if d != card.id),
+                    parent=None if other.parent == card.id else other.parent,
                 )
-            uow.cards.delete(card.id)
-            self.record(uow, "card", card.id, "deleted", card.title)
+            )
+        uow.cards.delete(card.id)
+        self.record(uow, "card", card.id, "deleted", card.title)
         return card
 
     def restore(self, previous: Card) -> Card:
@@ -259,6 +274,63 @@ class CardService(Service):
             uow.cards.put(restored)
             self.record(uow, "card", previous.id, "restored", "undo")
         return restored
+
+    def tracked(self, card_id: str, change: Callable[[UnitOfWork], Card]) -> tuple[Card, Card]:
+        """Run ``change`` in one transaction and return the card just before and just after it, both read
+        inside that transaction: the undo entry then holds exactly this user's change, never a
+        concurrent edit read a moment earlier or later."""
+        with self.store.transaction() as uow:
+            before = require_card(uow, card_id)
+            after = change(uow)
+        return before, after
+
+    def undo(self, before: Card | None, after: Card | None) -> UndoOutcome:
+        """Reverse one change of this user (``before`` -> ``after``; None = not there) in one transaction.
+
+        Only the fields this user changed are put back. When someone else changed other fields since,
+        theirs stay and the outcome says so; when someone else changed the same fields again (or deleted
+        or re-created the card), nothing is written and ConflictError names who and what.
+        """
+        either = after or before
+        if either is None:
+            raise ValidationError("nothing to undo")
+        card_id = either.id
+        with self.store.transaction() as uow:
+            now = uow.cards.get(card_id)
+            if after is None:  # undo of a delete
+                assert before is not None
+                if now is not None:
+                    raise ConflictError(
+                        f"{card_id} exists again (@{now.updated_by} re-created it); nothing undone"
+                    )
+                require_dept(uow, before.dept)
+                restored = self._touch(before)
+                uow.cards.put(restored)
+                self.record(uow, "card", card_id, "restored", "undo of delete")
+                return UndoOutcome(restored, ("created",), (), None)
+            if now is None:
+                raise ConflictError(f"{card_id} was deleted meanwhile; nothing undone")
+            theirs = changed_fields(after, now)
+            if before is None:  # undo of an add
+                if theirs:
+                    raise ConflictError(
+                        f"@{now.updated_by} changed {', '.join(theirs)} of {card_id} meanwhile; "
+                        "not deleting it, nothing undone"
+                    )
+                self.delete_in(uow, card_id)
+                return UndoOutcome(None, ("created",), (), None)
+            mine = changed_fields(before, after)
+            clash = [f for f in mine if f in theirs]
+            if clash:
+                raise ConflictError(
+                    f"@{now.updated_by} changed {', '.join(clash)} of {card_id} again after you; "
+                    "nothing undone"
+                )
+            require_dept(uow, before.dept)
+            restored = self._touch(replace(now, **{f: getattr(before, f) for f in mine}), now)
+            uow.cards.put(restored)
+            self.record(uow, "card", card_id, "restored", "undo of " + (", ".join(mine) or "no change"))
+            return UndoOutcome(restored, tuple(mine), tuple(theirs), now.updated_by if theirs else None)
 
     def history(self, card_id: str) -> builtins.list[Activity]:
         return self.store.snapshot().activity.for_entity(card_id.strip().upper())
@@ -358,6 +430,36 @@ class CardService(Service):
         if new_changes.get("priority") is not None:
             new_changes["priority"] = Priority(new_changes["priority"])
         return replace(card, **new_changes)
+
+
+BOOKKEEPING = frozenset({"updated_at", "updated_by", "sequence"})
+"""Fields every write stamps: not "a change" for undo's comparison."""
+
+
+def changed_fields(old: Card, new: Card) -> builtins.list[str]:
+    """The fields (other than :data:`BOOKKEEPING`) that differ between two versions of a card, in order."""
+    return [
+        f.name
+        for f in fields(Card)
+        if f.name not in BOOKKEEPING and getattr(old, f.name) != getattr(new, f.name)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class UndoOutcome:
+    """What an undo did: the card now (None when an add was undone), the fields put back, the fields
+    someone else had changed meanwhile (kept), and who that was."""
+
+    card: Card | None
+    undone: tuple[str, ...]
+    kept: tuple[str, ...]
+    by: str | None
+
+    def message(self, label: str) -> str:
+        """What to tell the user, e.g. "@wei changed it meanwhile; undid only your change to title"."""
+        if self.kept:
+            return f"@{self.by} changed it meanwhile; undid only your change to {', '.join(self.undone)}"
+        return f"Undid {label}"
 
 
 def _calendar_view(card: Card) -> tuple[object, ...]:

@@ -50,7 +50,7 @@ class MeetingService(Service):
         kind: MeetingKind = MeetingKind.REGULAR,
         milestone_id: str | None = None,
     ) -> Meeting:
-        """Start a meeting; an agenda entry may name the board items it discusses as a third element."""
+        """Start a meeting NOW (``started_at``); ``at`` only records when it was planned (default: now)."""
         title = clean_title(title)
         tz = get_zone(tz).key
         if at is not None:
@@ -63,13 +63,16 @@ class MeetingService(Service):
             )
             for item in agenda
         ]
+        # Whole seconds: what minutes and JSON show, and an end read a moment later is never "before" it.
+        now = self.now().replace(microsecond=0)
         with self.store.transaction() as uow:
             handles = tuple(dict.fromkeys(require_person(uow, a).handle for a in attendees))
             number = uow.next_number("meeting")
             meeting = Meeting(
                 id=f"M-{number}",
                 title=title,
-                start=at or self.now(),
+                start=at or now,
+                started_at=now,
                 tz=tz,
                 series=clean_title(series, "series") if series else "",
                 place=clean_text(place, "place", required=False),
@@ -278,8 +281,11 @@ class MeetingService(Service):
             meeting = require_meeting(uow, meeting_id)
             if meeting.status == MeetingStatus.ENDED:
                 raise ConflictError(f"meeting {meeting.id} has already ended")
-            # A meeting recorded ahead of its start time still ends no earlier than it starts.
-            now = max(self.now(), meeting.start)
+            now = self.now()
+            if now < meeting.held_from:
+                raise ValidationError(
+                    f"meeting {meeting.id} cannot end before it started ({meeting.held_from.isoformat()})"
+                )
             if next_start is not None and next_start <= meeting.start:
                 raise ValidationError("the next meeting must start after this one")
             _check_length(next_minutes)

@@ -146,14 +146,33 @@ def test_meeting_flow_json(team: Cli) -> None:
     assert action_card["meeting_id"] == meeting
 
 
-def test_meeting_times_follow_the_zone_across_dst(team: Cli) -> None:
+def test_meeting_times_follow_the_zone_across_dst(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUDDLE_NOW", "2026-03-06T14:00:00+00:00")  # held on its planned slot
     meeting = team.ok(
         "meeting", "start", "--title", "Sync", "--at", "2026-03-06 09:00", "--tz", "America/New_York"
     )
     team.ok("meeting", "end", meeting, "--next", "2026-03-13 09:00")
     data = team("meeting", "show", meeting, "--json").json()
     assert data["start"] == "2026-03-06T09:00:00-05:00"
+    assert data["started_at"] == "2026-03-06T09:00:00-05:00"
+    assert data["ended_at"].startswith("2026-03-06T09:00:00")
     assert data["next"] == "2026-03-13T09:00:00-04:00"
+
+
+def test_meeting_start_starts_now_and_at_records_the_plan(team: Cli) -> None:
+    # HUDDLE_NOW is Wednesday 2026-11-25 10:00 in Shanghai; the meeting was planned for Friday 14:00.
+    meeting = team.ok("meeting", "start", "--title", "周会", "--at", "fri 14:00", "--tz", "Asia/Shanghai")
+    data = team("meeting", "show", meeting, "--json").json()
+    assert data["start"] == "2026-11-27T14:00:00+08:00"
+    assert data["started_at"] == "2026-11-25T10:00:00+08:00"
+    assert data["ended_at"] is None
+    assert data["status"] == "live"
+    team.ok("meeting", "end", meeting)
+    data = team("meeting", "show", meeting, "--json").json()
+    assert data["start"] == "2026-11-27T14:00:00+08:00"
+    assert data["started_at"] == "2026-11-25T10:00:00+08:00"
+    assert data["ended_at"].startswith("2026-11-25T10:00:00")
+    assert data["ended_at"].endswith("+08:00")
 
 
 def test_demo_refuses_a_non_empty_db_without_force(team: Cli) -> None:

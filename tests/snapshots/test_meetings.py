@@ -25,9 +25,11 @@ SIZE = (120, 40)
 def busy_meeting(context: Context, clock: FixedClock) -> Meeting:
     """A series with an ended first meeting (one open action carried over) and a live second one."""
     meetings = context.services.meetings
-    first = start_meeting(context, at=datetime(2026, 11, 18, 2, 0, tzinfo=UTC))
+    today, clock.now = clock.now, datetime(2026, 11, 18, 2, 0, tzinfo=UTC)  # held a week ago
+    first = start_meeting(context, at=clock.now)
     meetings.action(first.id, "ann", date(2026, 11, 24), "Order the [red]racks[/red]")
     meetings.end(first.id, next_start=datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
+    clock.now = today
     clock.advance(minutes=1)
     second = meetings.start_next(first.id, at=clock())
     meetings.goto_item(second.id, 0)

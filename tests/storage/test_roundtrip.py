@@ -157,6 +157,7 @@ MEETING = Meeting(
     ),
     status=MeetingStatus.ENDED,
     ended_at=T0 + timedelta(hours=1),
+    started_at=T0 - timedelta(minutes=5),
     next_start=T0 + timedelta(days=7),
     next_minutes=45,
     next_uid="next-uid@huddle",

@@ -177,8 +177,8 @@ class TestEarlyWarnings:
     def test_blocked_longer_than_the_escalation_threshold(self) -> None:
         cards = [
             card("A", blocked_since=NOW - timedelta(days=4), blocked_reason="waiting for legal"),
-            card("B", blocked_since=NOW - timedelta(days=3)),
-            card("C", blocked_since=NOW - timedelta(days=1)),
+            card("B", blocked_since=NOW - timedelta(days=3), blocked_reason="r"),
+            card("C", blocked_since=NOW - timedelta(days=1), blocked_reason="r"),
         ]
         assert warnings_for(cards) == [("blocked", "A")]
         assert warnings_for(cards, days=0) == [("blocked", "A"), ("blocked", "B"), ("blocked", "C")]
@@ -222,7 +222,7 @@ class TestEarlyWarnings:
     def test_most_urgent_first(self) -> None:
         cards = [
             card("A", due=TODAY - timedelta(days=1)),
-            card("B", blocked_since=NOW - timedelta(days=5)),
+            card("B", blocked_since=NOW - timedelta(days=5), blocked_reason="r"),
             card("M", milestone=True, due=TODAY + timedelta(days=1), blocked_by=("A",)),
         ]
         risks = [risk("R-1", 1, 1, review_date=TODAY - timedelta(days=1))]

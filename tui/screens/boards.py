@@ -56,6 +56,8 @@ class BoardData:
     """A card to put the cursor on once shown (from search or "go to card")."""
     writes_seen: int
     """The app's write counter when the read began."""
+    blocked: frozenset[str] = frozenset()
+    """The ids of ``cards`` that :func:`domain.rules.is_blocked` says are blocked."""
 
 
 EMPTY_TEXT = "No departments yet. Add one with: huddle dept add NAME"
@@ -103,6 +105,7 @@ class BoardsScreen(AreaScreen):
         self.cursor_col = 0
         self.cursor_row = 0
         self.today: date = self.services.cards.today()
+        self.blocked: frozenset[str] = frozenset()
         self._pending_select: str | None = None
         self._selected_tile: CardTile | None = None
         self._binding_state: tuple[object, ...] = ()
@@ -158,7 +161,8 @@ class BoardsScreen(AreaScreen):
         departments = services.directory.departments()
         department = next((d for d in departments if d.name == dept), departments[0] if departments else None)
         cards = services.cards.list(dept=department.name) if department else []
-        return BoardData(departments, department, cards, services.cards.today(), select, writes_seen)
+        blocked = services.cards.blocked_among(cards)
+        return BoardData(departments, department, cards, services.cards.today(), select, writes_seen, blocked)
 
     @work(thread=True, exclusive=True, group="board-load", exit_on_error=False)
     def locate_card(self, card_id: str) -> None:
@@ -206,6 +210,7 @@ class BoardsScreen(AreaScreen):
         """Adopt ``data`` as the view state; True when the columns must be built anew."""
         select = data.select or self.selected_id
         self.today = data.today
+        self.blocked = data.blocked
         changed_dept = data.department != self.department
         self.department = dept = data.department
         if dept is None:
@@ -240,6 +245,7 @@ class BoardsScreen(AreaScreen):
                 self.today,
                 selected=selected,
                 offset=self.offsets.get(col.name, 0),
+                blocked=self.blocked,
             )
             for i, col in enumerate(self.department.columns)
         ]
@@ -318,6 +324,7 @@ class BoardsScreen(AreaScreen):
                     self.today,
                     selected=selected,
                     offset=self.offsets.get(column.name, 0),
+                    blocked=self.blocked,
                 )
         self._selected_tile = None
 
@@ -481,8 +488,8 @@ class BoardsScreen(AreaScreen):
         before = first.id if first else None
         self._write(
             f"move {card.id}",
-            lambda: (cards.get(card.id), cards.move(card.id, name, before=before)),
-            undo=lambda result: UndoEntry(f"move of {card.id} to {name}", card.id, result[0]),
+            lambda: cards.tracked(card.id, lambda uow: cards.move_in(uow, card.id, name, before=before)),
+            undo=lambda result: UndoEntry(f"move of {card.id} to {name}", card.id, *result),
         )
 
     def action_reorder(self, offset: int) -> None:
@@ -501,8 +508,8 @@ class BoardsScreen(AreaScreen):
         service = self.services.cards
         self._write(
             f"reorder {card.id}",
-            lambda: (service.get(card.id), service.reorder(card.id, offset)),
-            undo=lambda result: UndoEntry(f"reorder of {card.id}", card.id, result[0]),
+            lambda: service.tracked(card.id, lambda uow: service.reorder_in(uow, card.id, offset)),
+            undo=lambda result: UndoEntry(f"reorder of {card.id}", card.id, *result),
         )
 
     def action_new_card(self, draft: dict[str, str] | None = None, error: str = "") -> None:
@@ -531,7 +538,7 @@ class BoardsScreen(AreaScreen):
             def added(card: Card) -> UndoEntry:
                 self._pending_select = card.id
                 self.call_later(self.load_board, card.dept, card.id)
-                return UndoEntry(f"new card {card.id}", card.id, None)
+                return UndoEntry(f"new card {card.id}", card.id, None, card)
 
             self._write(
                 "add the card",
@@ -565,8 +572,8 @@ class BoardsScreen(AreaScreen):
             service = self.services.cards
             self._write(
                 f"edit {card.id}",
-                lambda: (service.get(card.id), service.edit(card.id, result.values)),
-                undo=lambda res: UndoEntry(f"edit of {card.id}", card.id, res[0]),
+                lambda: service.tracked(card.id, lambda uow: service.edit_in(uow, card.id, result.values)),
+                undo=lambda res: UndoEntry(f"edit of {card.id}", card.id, *res),
                 on_error=lambda exc: self._reopen_edit(card.id, result.draft, str(exc)),
             )
 

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from domain.dates import DATE_FORMS, parse_date
 from domain.errors import ValidationError
 from domain.models import Activity, Card, Department, Priority
+from domain.rules import is_blocked, is_overdue
 from domain.text import clean_text, clean_title
 from tui.drafts import save_draft, take_draft
 from tui.shell import shell_of
@@ -436,7 +437,7 @@ def detail_content(detail: CardDetail, today: date) -> Content:
     row("Department", f"{card.dept} / {card.column}")
     row("Owner", f"@{card.owner}" if card.owner else "unassigned")
     due = card.due.isoformat() if card.due else "-"
-    if card.due and card.due < today and card.column != "Done":
+    if card.due and is_overdue(card, today):
         due += f"  overdue by {(today - card.due).days} day(s)"
     row("Due", due)
     row("Start", card.start.isoformat() if card.start else "-")
@@ -450,7 +451,7 @@ def detail_content(detail: CardDetail, today: date) -> Content:
     row("RACI", raci)
     if card.parent:
         row("Parent", card.parent)
-    if card.blocked_reason:
+    if card.blocked_reason and is_blocked(card, {}):
         row("Blocked", card.blocked_reason)
     if card.description:
         lines.append(Content(""))

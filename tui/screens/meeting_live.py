@@ -64,6 +64,8 @@ class MeetingView:
     people: dict[str, Person]
     open_actions: tuple[tuple[ActionItem, Card], ...]
     action_cards: dict[str, Card | None] = field(default_factory=dict)
+    blocked: frozenset[str] = frozenset()
+    """The open actions' card ids that :func:`domain.rules.is_blocked` says are blocked."""
 
     @property
     def series(self) -> str:
@@ -73,11 +75,13 @@ class MeetingView:
 def load_view(services: Services, meeting_id: str) -> MeetingView:
     """Read a meeting, the people and the open action items of its series (snapshot reads are cached)."""
     meeting = services.meetings.get(meeting_id)
+    open_actions = tuple(services.meetings.open_actions(meeting.series or meeting.id))
     return MeetingView(
         meeting=meeting,
         people={p.handle: p for p in services.directory.people()},
-        open_actions=tuple(services.meetings.open_actions(meeting.series or meeting.id)),
+        open_actions=open_actions,
         action_cards=services.meetings.action_cards(meeting),
+        blocked=services.cards.blocked_among([c for _, c in open_actions]),
     )
 
 
@@ -100,7 +104,7 @@ def summary_lines(view: MeetingView, zone_name: str) -> list[SummaryLine]:
     present = [names.get(a.handle, a.handle) for a in meeting.attendees if a.present]
     absent = [names.get(a.handle, a.handle) for a in meeting.attendees if not a.present]
     lines: list[SummaryLine] = [
-        ("title", f"{meeting.id} {meeting.title} — {when_text(meeting.start, zone_name)}")
+        ("title", f"{meeting.id} {meeting.title} — {when_text(meeting.held_from, zone_name)}")
     ]
     lines.append(("meta", f"Present: {', '.join(present) or 'nobody recorded'}"))
     if absent:
@@ -367,7 +371,7 @@ class LiveMeetingScreen(Screen[None]):
             literal(f"{meeting.id} {meeting.title}{series} · {state}")
         )
         clock = self.query_one("#meeting-clock", MeetingClock)
-        clock.started = meeting.start
+        clock.started = meeting.held_from
         clock.zone = get_zone(meeting.tz)
         clock.zone_name = meeting.tz
         clock.show_time()
@@ -406,7 +410,10 @@ class LiveMeetingScreen(Screen[None]):
             return  # the screen is closing: nothing to draw
         today = self.context.clock().astimezone(get_zone(view.meeting.tz)).date()
         carried = set(view.meeting.carried_over)
-        rows = [ActionItemRow(a, c, today=today, carried=a.card_id in carried) for a, c in view.open_actions]
+        rows = [
+            ActionItemRow(a, c, today=today, carried=a.card_id in carried, blocked=c.id in view.blocked)
+            for a, c in view.open_actions
+        ]
         box.remove_children()
         if rows:
             box.mount_all(rows)
@@ -582,14 +589,14 @@ class LiveMeetingScreen(Screen[None]):
             return
         meeting = self.view.meeting
         zone = get_zone(meeting.tz)
-        local = meeting.start.astimezone(zone)
+        local = meeting.held_from.astimezone(zone)
         suggestion = f"{(local + timedelta(days=7)).date().isoformat()} {local:%H:%M}"
         self.app.push_screen(
             EndMeetingModal(
                 summary_lines(self.view, meeting.tz),
                 zone=meeting.tz,
                 today=self._today(),
-                start=meeting.start,
+                start=max(meeting.start, meeting.held_from),
                 suggestion=suggestion,
             ),
             self._end,

@@ -79,7 +79,7 @@ def meeting_options(meetings: tuple[Meeting, ...]) -> list[Option]:
     if live:
         options.append(Option(literal("Live now", "bold"), disabled=True))
         for m in live:
-            text = f"  ● {m.id:<5} {printable(m.title)} · started {short_when(m.start, m.tz)}"
+            text = f"  ● {m.id:<5} {printable(m.title)} · started {short_when(m.held_from, m.tz)}"
             options.append(Option(literal(text), id=m.id))
     latest: dict[str, Meeting] = {}
     for meeting in meetings:
@@ -106,7 +106,7 @@ def meeting_options(meetings: tuple[Meeting, ...]) -> list[Option]:
         options.append(Option(literal(f"Series: {printable(series)}", "bold"), disabled=True))
         for m in sorted(items, key=lambda m: m.start, reverse=True):
             counts = f"{len(m.decisions)} decided, {len(m.actions)} actions"
-            text = f"    {m.id:<5} {short_when(m.start, m.tz)} · {m.status.value} · {counts}"
+            text = f"    {m.id:<5} {short_when(m.held_from, m.tz)} · {m.status.value} · {counts}"
             options.append(Option(literal(text), id=m.id))
     return options
 

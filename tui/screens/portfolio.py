@@ -22,10 +22,10 @@ from textual.widgets import Checkbox, DataTable, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from domain.models import Card, Department, Person
-from domain.rules import is_done
+from domain.rules import blocked_ids, is_overdue
 from tui.messages import OpenCard
 from tui.screens.base import AreaScreen
-from tui.widgets.card_tile import BLOCKED_MARK, MILESTONE_MARK, is_overdue
+from tui.widgets.card_tile import BLOCKED_MARK, MILESTONE_MARK
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe import literal, printable
 
@@ -61,14 +61,15 @@ class CardFilter:
     blocked: bool = False
     milestone: bool = False
 
-    def matches(self, card: Card, today: date) -> bool:
+    def matches(self, card: Card, today: date, blocked: frozenset[str] = frozenset()) -> bool:
+        """Whether ``card`` passes; ``blocked``: the ids :func:`domain.rules.is_blocked` says are blocked."""
         if self.owner is not None and card.owner != self.owner:
             return False
         if self.tag is not None and self.tag not in card.tags:
             return False
         if self.overdue and not is_overdue(card, today):
             return False
-        if self.blocked and not (card.blocked_by or card.blocked_reason):
+        if self.blocked and card.id not in blocked:
             return False
         if self.milestone and not card.milestone:
             return False
@@ -85,6 +86,8 @@ class PortfolioData:
     cards: list[Card]
     today: date
     tags: list[str] = field(default_factory=list)
+    blocked: frozenset[str] = frozenset()
+    """The ids of ``cards`` that :func:`domain.rules.is_blocked` says are blocked (the column and ``b``)."""
 
 
 class PortfolioScreen(AreaScreen):
@@ -147,7 +150,16 @@ class PortfolioScreen(AreaScreen):
         tags = sorted({tag for card in cards for tag in card.tags})
         if not get_current_worker().is_cancelled:
             self.post_message(
-                self.Loaded(PortfolioData(departments, people, cards, services.cards.today(), tags))
+                self.Loaded(
+                    PortfolioData(
+                        departments,
+                        people,
+                        cards,
+                        services.cards.today(),
+                        tags,
+                        blocked_ids(cards, {c.id: c for c in cards}),
+                    )
+                )
             )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -194,7 +206,7 @@ class PortfolioScreen(AreaScreen):
             counts[card.dept, card.column] = counts.get((card.dept, card.column), 0) + 1
             if is_overdue(card, data.today):
                 overdue[card.dept] = overdue.get(card.dept, 0) + 1
-            if (card.blocked_by or card.blocked_reason) and not is_done(card):
+            if card.id in data.blocked:
                 blocked[card.dept] = blocked.get(card.dept, 0) + 1
         for dept in data.departments:
             row: list[Content] = [literal(dept.name, "bold")]
@@ -220,7 +232,7 @@ class PortfolioScreen(AreaScreen):
         data = self.data
         if data is None:
             return
-        matched = [card for card in data.cards if self.filter.matches(card, data.today)]
+        matched = [card for card in data.cards if self.filter.matches(card, data.today, data.blocked)]
         self.shown = matched[:MAX_ROWS]
         table = self.query_one("#cards", DataTable)
         table.clear()
@@ -231,7 +243,7 @@ class PortfolioScreen(AreaScreen):
                 if card.criteria:
                     accepted = sum(1 for c in card.criteria if c.state != "open")
                     flags.append(f"{accepted}/{len(card.criteria)}✓")
-            if card.blocked_by or card.blocked_reason:
+            if card.id in data.blocked:
                 flags.append(BLOCKED_MARK)
             late = is_overdue(card, data.today)
             due = card.due.isoformat() if card.due else ""

@@ -7,26 +7,36 @@ from datetime import date
 from textual.widgets import Static
 
 from domain.models import ActionItem, Card
-from domain.rules import is_done
+from domain.rules import is_done, is_overdue
 from tui.widgets.safe import literal
 
 
 class ActionItemRow(Static):
     """An action item with its state: ``-overdue``, ``-blocked``, ``-done`` and ``-carried`` as classes."""
 
-    def __init__(self, item: ActionItem, card: Card | None, *, today: date, carried: bool = False) -> None:
+    def __init__(
+        self,
+        item: ActionItem,
+        card: Card | None,
+        *,
+        today: date,
+        carried: bool = False,
+        blocked: bool = False,
+    ) -> None:
+        """``blocked`` is :func:`domain.rules.is_blocked` of the card, judged against every card on file."""
         super().__init__(classes="action-item-row")
         self.item = item
         self.card = card
         due = f"{item.due:%a %d %b}" if item.due else "no date"
         state = card.column if card else "card deleted"
-        if card is not None and (card.blocked_by or card.blocked_reason):
+        if blocked:
             state += ", blocked"
         self.update(
             literal(f"{item.card_id} @{item.owner} · {due}\n{state}: {item.text}", keep_newlines=True)
         )
-        overdue = item.due is not None and item.due < today and not (card and is_done(card))
+        # The card's own rule (domain/rules.py) once the card exists; the item's date for a deleted card.
+        overdue = is_overdue(card, today) if card is not None else item.due is not None and item.due < today
         self.set_class(overdue, "-overdue")
         self.set_class(card is not None and is_done(card), "-done")
-        self.set_class(card is not None and bool(card.blocked_reason or card.blocked_by), "-blocked")
+        self.set_class(blocked, "-blocked")
         self.set_class(carried, "-carried")

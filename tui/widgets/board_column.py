@@ -84,14 +84,23 @@ class BoardColumn(Vertical):
         self._tiles: list[CardTile] = []
 
     def prime(
-        self, cards: Sequence[Card], today: date, *, selected: str | None, offset: int = 0
+        self,
+        cards: Sequence[Card],
+        today: date,
+        *,
+        selected: str | None,
+        offset: int = 0,
+        blocked: frozenset[str] = frozenset(),
     ) -> BoardColumn:
         """Set the first data before mounting, so the column mounts with its tiles in one go."""
         self.cards = list(cards)
         self.first_row = offset
         self.selected = selected
         visible = self.cards[offset : offset + PAGE_SIZE]
-        self._tiles = [CardTile(card, today, selected=card.id == selected) for card in visible]
+        self._tiles = [
+            CardTile(card, today, selected=card.id == selected, blocked=card.id in blocked)
+            for card in visible
+        ]
         self._show_counts(len(visible))
         return self
 
@@ -112,9 +121,17 @@ class BoardColumn(Vertical):
         self.header.set_class(current, "-current")
 
     def show(
-        self, column: Column, cards: Sequence[Card], today: date, *, selected: str | None, offset: int = 0
+        self,
+        column: Column,
+        cards: Sequence[Card],
+        today: date,
+        *,
+        selected: str | None,
+        offset: int = 0,
+        blocked: frozenset[str] = frozenset(),
     ) -> None:
-        """Draw one page of cards from row ``offset``, reusing tiles, and mark ``selected``."""
+        """Draw one page of cards from row ``offset``, reusing tiles, and mark ``selected``; ``blocked``
+        holds the ids that :func:`domain.rules.is_blocked` says are blocked."""
         self.column = column
         self.cards = list(cards)
         self.first_row = offset
@@ -122,13 +139,16 @@ class BoardColumn(Vertical):
         visible = self.cards[offset : offset + PAGE_SIZE]
         tiles = self._tiles
         for tile, card in zip(tiles, visible, strict=False):
-            tile.show(card, today, selected=card.id == selected)
+            tile.show(card, today, selected=card.id == selected, blocked=card.id in blocked)
         if len(tiles) > len(visible):
             for tile in tiles[len(visible) :]:
                 tile.remove()
             del tiles[len(visible) :]
         elif len(visible) > len(tiles):
-            new = [CardTile(card, today, selected=card.id == selected) for card in visible[len(tiles) :]]
+            new = [
+                CardTile(card, today, selected=card.id == selected, blocked=card.id in blocked)
+                for card in visible[len(tiles) :]
+            ]
             tiles.extend(new)
             self.body.mount_all(new, before=self.more)
         self._show_counts(len(visible))

@@ -11,20 +11,21 @@ from textual.message import Message
 from textual.widgets import Static
 
 from domain.models import Card
-from domain.rules import is_done
+from domain.rules import is_overdue
 from tui.widgets.safe import printable
 
 MILESTONE_MARK = "◆"
 BLOCKED_MARK = "⊘"
 
 
-def tile_content(card: Card, today: date) -> Content:
-    """The three lines of a tile; user text is literal and stripped of control characters."""
+def tile_content(card: Card, today: date, *, blocked: bool) -> Content:
+    """The three lines of a tile; user text is literal and stripped of control characters. ``blocked``
+    is :func:`domain.rules.is_blocked` of the card, which the board reads with every card on file."""
     overdue = is_overdue(card, today)
     head: list[str | tuple[str, str]] = [(card.id, "bold $text-accent")]
     if card.milestone:
         head += [" ", (MILESTONE_MARK, "bold $warning")]
-    if card.blocked_by or card.blocked_reason:
+    if blocked:
         head += [" ", (f"{BLOCKED_MARK} blocked", "bold $error")]
     owner = f"@{card.owner}" if card.owner else "unassigned"
     foot: list[str | tuple[str, str]] = [(printable(owner), "" if card.owner else "italic")]
@@ -36,22 +37,18 @@ def tile_content(card: Card, today: date) -> Content:
     )
 
 
-def state_classes(card: Card, today: date, selected: bool) -> set[str]:
+def state_classes(card: Card, today: date, selected: bool, *, blocked: bool) -> set[str]:
     """The tile's state as CSS classes: ``-overdue``, ``-blocked``, ``-milestone``, ``-selected``."""
     classes = set()
     if is_overdue(card, today):
         classes.add("-overdue")
-    if card.blocked_by or card.blocked_reason:
+    if blocked:
         classes.add("-blocked")
     if card.milestone:
         classes.add("-milestone")
     if selected:
         classes.add("-selected")
     return classes
-
-
-def is_overdue(card: Card, today: date) -> bool:
-    return card.due is not None and card.due < today and not is_done(card)
 
 
 class CardTile(Static):
@@ -79,20 +76,24 @@ class CardTile(Static):
         def control(self) -> CardTile:
             return self.tile
 
-    def __init__(self, card: Card, today: date, *, selected: bool = False) -> None:
+    def __init__(self, card: Card, today: date, *, selected: bool = False, blocked: bool = False) -> None:
         super().__init__(
-            tile_content(card, today), markup=False, classes=" ".join(state_classes(card, today, selected))
+            tile_content(card, today, blocked=blocked),
+            markup=False,
+            classes=" ".join(state_classes(card, today, selected, blocked=blocked)),
         )
         self.card = card
         self.today = today
+        self.blocked = blocked
 
-    def show(self, card: Card, today: date, *, selected: bool) -> None:
+    def show(self, card: Card, today: date, *, selected: bool, blocked: bool = False) -> None:
         """Show ``card`` (the board reuses tiles rather than remounting them); one restyle at most."""
-        if card != self.card or today != self.today:
+        if card != self.card or today != self.today or blocked != self.blocked:
             self.card = card
             self.today = today
-            self.update(tile_content(card, today), layout=False)
-        wanted = state_classes(card, today, selected)
+            self.blocked = blocked
+            self.update(tile_content(card, today, blocked=blocked), layout=False)
+        wanted = state_classes(card, today, selected, blocked=blocked)
         if wanted != set(self.classes):
             self.set_classes(wanted)
 
