@@ -18,6 +18,7 @@ from domain.models import Meeting, MeetingStatus
 from storage.journal import MeetingJournal, journal_path
 from tests.conftest import FixedClock, make_context
 from tui.app import HuddleApp
+from tui.screens.dialogs import WriteConfirmModal
 from tui.screens.meeting_dialogs import EndMeetingModal, ResumeMeetingModal, StartMeetingModal
 from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen
@@ -485,8 +486,12 @@ async def test_summary_exports_minutes_and_invite_to_the_current_folder(
             pilot, lambda: isinstance(app.screen, MeetingSummaryScreen) and app.screen.view is not None
         )
         await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, WriteConfirmModal))
+        await pilot.click("#yes")
         await until(pilot, lambda: any(tmp_path.glob("*.docx")))
         await pilot.press("i")
+        await until(pilot, lambda: isinstance(app.screen, WriteConfirmModal))
+        await pilot.click("#yes")
         await until(pilot, lambda: any(tmp_path.glob("*.ics")))
         await until(pilot, lambda: len([n for n in notes if "→" in n]) >= 2)
         written = [n for n in notes if "→" in n]
