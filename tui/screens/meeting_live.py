@@ -47,6 +47,7 @@ from tui.widgets.key_bar import KeyBar
 from tui.widgets.meeting_clock import MeetingClock
 from tui.widgets.meeting_summary import MeetingSummary, SummaryLine
 from tui.widgets.minutes_log import CaptureInput, MinuteLine, MinutesLog
+from tui.widgets.replace import replace_children
 from tui.widgets.safe import literal
 
 if TYPE_CHECKING:
@@ -407,11 +408,7 @@ class LiveMeetingScreen(Screen[None]):
         today = self.context.clock().astimezone(get_zone(view.meeting.tz)).date()
         carried = set(view.meeting.carried_over)
         rows = [ActionItemRow(a, c, today=today, carried=a.card_id in carried) for a, c in view.open_actions]
-        box.remove_children()
-        if rows:
-            box.mount_all(rows)
-        else:
-            box.mount(Static("No open action items", classes="empty"))
+        replace_children(box, rows or [Static("No open action items", classes="empty")])
         box.border_title = f"Open actions · {len(rows)}"
 
     @on(MeetingClock.Ticked)
