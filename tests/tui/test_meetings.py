@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from textual import events
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
@@ -29,10 +30,18 @@ from tui.wiring import Context
 SIZE = (120, 40)
 
 
+def holds(predicate: Callable[[], bool]) -> bool:
+    """``predicate()``, where a widget not mounted yet (the screen is still changing) counts as not yet."""
+    try:
+        return predicate()
+    except NoMatches:
+        return False
+
+
 async def until(pilot: Pilot[None], predicate: Callable[[], bool], seconds: float = 5.0) -> None:
     """Let the app run until ``predicate`` holds (the recorder's loops never end: no wait_for_complete)."""
     waited = 0.0
-    while not predicate():
+    while not holds(predicate):
         if waited >= seconds:
             raise AssertionError("condition not reached in time")
         await pilot.pause(0.05)
@@ -85,7 +94,9 @@ async def test_start_form_opens_the_live_meeting(context: Context) -> None:
         form.query_one("#form-attendees", Input).value = "ann, 李伟"
         form.query_one("#form-agenda").text = "Venue 10m\n预算 15分钟\nAOB"  # type: ignore[attr-defined]
         form.query_one("#form-when", Input).value = "today 10:00"
-        await pilot.pause()
+        await until(
+            pilot, lambda: "李伟 (@wei)" in str(form.query_one("#form-attendees-preview", Static).content)
+        )
         assert "李伟 (@wei)" in str(form.query_one("#form-attendees-preview", Static).content)
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, LiveMeetingScreen) and app.screen.view is not None)
@@ -106,7 +117,7 @@ async def test_start_form_refuses_unknown_attendee(context: Context) -> None:
         app.screen.query_one("#form-title", Input).value = "Sync"
         app.screen.query_one("#form-attendees", Input).value = "ann, zed"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await until(pilot, lambda: "no person" in str(app.screen.query_one("#form-error", Static).content))
         assert isinstance(app.screen, StartMeetingModal)
         assert "no person 'zed'" in str(app.screen.query_one("#form-error", Static).content)
         assert context.services.meetings.list() == []
@@ -186,7 +197,11 @@ async def test_bad_lines_stay_in_the_input_with_a_message(context: Context) -> N
         ]:
             screen.minutes_log.capture_input.value = ""
             await type_line(pilot, line)
-            await pilot.pause()
+
+            def refused(wanted: str = message) -> bool:
+                return wanted in str(preview(screen).content)
+
+            await until(pilot, refused)
             assert screen.minutes_log.capture_input.value == line
             assert message in str(preview(screen).content)
             assert preview(screen).has_class("-error")
