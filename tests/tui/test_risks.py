@@ -196,6 +196,11 @@ async def test_register_sorts_by_header_and_s_and_filters(context: Context) -> N
         assert sorted(table_ids(screen)) == ["R-2", "R-3"]
         await pilot.press("enter")
         assert focus_of(app) is screen.table
+        await pilot.press("slash")
+        await until(pilot, lambda: focus_of(app) is screen.query_one("#risk-filter", Input))
+        await pilot.press("escape")  # issue 11: Esc leaves the filter too, keeping what it filters
+        await until(pilot, lambda: focus_of(app) is screen.table)
+        assert sorted(table_ids(screen)) == ["R-2", "R-3"]
 
 
 async def test_user_text_is_shown_literally(context: Context) -> None:
