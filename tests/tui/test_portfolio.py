@@ -47,6 +47,10 @@ async def test_search_finds_chinese_and_markup_like_titles(context: Context) -> 
         await pilot.press(*"发布")
         await until(pilot, lambda: listed(app) == ["MKT-1"])
         assert listed(app) == ["MKT-1"]
+        await pilot.press("enter")  # issue 11: Enter in the search box moves to the results
+        await until(pilot, lambda: app.focused is portfolio(app).query_one("#cards", DataTable))
+        search.focus()
+        await until(pilot, lambda: app.focused is search)
         search.value = "[/]"
         await until(pilot, lambda: listed(app) == ["OPS-2"])
         assert listed(app) == ["OPS-2"]
