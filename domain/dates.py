@@ -70,7 +70,11 @@ def _next_week(today: date, weekday: int) -> date:
 def parse_datetime(text: str, today: date, zone: tzinfo) -> datetime:
     """Resolve ``DATE HH:MM`` (or ISO ``YYYY-MM-DDTHH:MM``) as wall-clock time in ``zone``, returned in UTC.
 
-    A wall-clock time that does not exist (skipped by a daylight-saving change) is refused.
+    A wall-clock time that does not exist (skipped by a daylight-saving change) is refused, and so is
+    one that happens twice (the repeated hour when the clocks go back): Huddle does not guess which
+    of the two instants is meant, because calendar programs disagree on it (RFC 5545 takes the first,
+    others the second) and a meeting would land an hour off for some attendees. The message names
+    both offsets so the chair can pick a time outside that hour.
     """
     raw = text.strip()
     if "T" in raw and raw[:4].isdigit():
@@ -90,7 +94,19 @@ def parse_datetime(text: str, today: date, zone: tzinfo) -> datetime:
     round_trip = local.astimezone(UTC).astimezone(zone)
     if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
         raise ValidationError(f"{raw} does not exist in {zone} (the clocks skip it); pick another time")
+    second = local.replace(fold=1)
+    if second.utcoffset() != local.utcoffset():
+        raise ValidationError(
+            f"{raw} happens twice in {zone} (the clocks go back from UTC{_offset(local)} to "
+            f"UTC{_offset(second)}), so it is ambiguous; pick a time outside that hour"
+        )
     return local.astimezone(UTC)
+
+
+def _offset(moment: datetime) -> str:
+    """``+08:00`` for the UTC offset of an aware ``moment``."""
+    text = moment.strftime("%z")
+    return f"{text[:3]}:{text[3:]}"
 
 
 def get_zone(name: str) -> ZoneInfo:

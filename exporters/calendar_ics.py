@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,8 +20,11 @@ from domain.models import Card, Meeting, MeetingStatus, Person
 from domain.rules import is_done
 from domain.text import clean_email
 from exporters._text import display_name, index_people, wall_clock, xml_safe, zone_of
+from exporters._vtimezone import build_vtimezone
 
 PRODID = "-//Huddle//Huddle meeting minutes//EN"
+VTIMEZONE_YEARS_AHEAD = 3
+"""Years after the event scanned for zone changes; a yearly rule still in force then is left open."""
 _UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Zulu", "Etc/Zulu", "Universal", "Etc/Universal"})
 
 
@@ -49,8 +52,8 @@ def render_followup_ics(
       ``STATUS:CANCELLED``. UID is ``meeting.next_uid`` and SEQUENCE ``meeting.next_sequence`` (the
       service raises it on reschedule and cancel), so calendars update the event they already have.
     - DTSTART/DTEND carry ``TZID=<meeting.tz>`` and the calendar holds the matching VTIMEZONE
-      (built from the zoneinfo database, covering the year before to two years after); a UTC meeting
-      is written with ``Z`` times and no VTIMEZONE.
+      (built from the zoneinfo database as yearly RRULE observances, see ``exporters._vtimezone``);
+      a UTC meeting is written with ``Z`` times and no VTIMEZONE.
     - ORGANIZER is the chair; every attendee with an address is an ATTENDEE with ``RSVP=TRUE``
       and ``PARTSTAT=NEEDS-ACTION`` (the chair: ``ROLE=CHAIR``, ``PARTSTAT=ACCEPTED``).
     - Raises ValidationError when there is no follow-up meeting, no chair with an e-mail address,
@@ -64,18 +67,46 @@ def render_followup_ics(
     return bytes(calendar.to_ical())
 
 
-def render_milestones_ics(cards: Iterable[Card], *, calendar_name: str, now: datetime) -> bytes:
+def render_milestones_ics(
+    cards: Iterable[Card], *, calendar_name: str, now: datetime, organizer: Person | None = None
+) -> bytes:
     """Milestones as all-day events (``METHOD:PUBLISH``) for importing into a calendar.
 
     Contract: one VEVENT per card with ``milestone`` set and a due date (other cards are skipped),
     ``DTSTART;VALUE=DATE`` = due, ``DTEND`` = the next day, ``TRANSP:TRANSPARENT``, UID = ``card.uid``,
-    SEQUENCE = ``card.sequence``. No milestones gives a valid calendar with no events.
+    SEQUENCE = ``card.sequence``, ORGANIZER = ``organizer`` (see :func:`feed_organizer`), which
+    RFC 5546 requires in a PUBLISH event. No milestones gives a valid calendar with no events.
     """
     calendar = _calendar("PUBLISH", calendar_name)
+    publisher = feed_organizer(organizer, calendar_name)
     for card in cards:
         if card.milestone and card.due is not None:
-            calendar.add_component(_milestone_event(card, now))
+            event = _milestone_event(card, now)
+            event.add("organizer", publisher)
+            calendar.add_component(event)
     return bytes(calendar.to_ical())
+
+
+FEED_ADDRESS = "mailto:noreply@huddle.invalid"
+"""ORGANIZER of a feed whose exporter has no address: ``.invalid`` (RFC 2606) can never be mailed."""
+
+
+def feed_organizer(person: Person | None, calendar_name: str) -> vCalAddress:
+    """The ORGANIZER of a PUBLISH feed: the person exporting it when they have an address, else
+    :data:`FEED_ADDRESS` named after the calendar. iTIP checkers (libical) refuse PUBLISH without one."""
+    if person is not None and person.email:
+        return _address(person)
+    address = vCalAddress(FEED_ADDRESS)
+    address.params["CN"] = " ".join(xml_safe(calendar_name).split()) or "Huddle"
+    return address
+
+
+def action_uid(card: Card) -> str:
+    """The UID of ``card`` in the action-item feed: derived from ``card.uid`` (so stable) but never
+    equal to it, because the same card can also be a milestone, and a calendar that imports both
+    feeds would let one event replace the other."""
+    local, at, domain = card.uid.partition("@")
+    return f"{local}-action{at}{domain}"
 
 
 def render_actions_ics(
@@ -84,15 +115,18 @@ def render_actions_ics(
     calendar_name: str,
     now: datetime,
     people: Iterable[Person] | Mapping[str, Person] = (),
+    organizer: Person | None = None,
 ) -> bytes:
     """Action items as all-day events on their due date (``METHOD:PUBLISH``).
 
     Most calendars ignore VTODO, hence events. Contract: one VEVENT per card with a due date (cards
     without one are skipped); SUMMARY is the title, prefixed with "Done: " once the card is done;
-    DESCRIPTION names the card id, owner, state and originating meeting; UID = ``card.uid``.
+    DESCRIPTION names the card id, owner, state and originating meeting; UID = :func:`action_uid`;
+    ORGANIZER as in :func:`render_milestones_ics`.
     """
     by_handle = index_people(people)
     calendar = _calendar("PUBLISH", calendar_name)
+    publisher = feed_organizer(organizer, calendar_name)
     for card in cards:
         if card.due is None:
             continue
@@ -103,10 +137,11 @@ def render_actions_ics(
         if card.meeting_id:
             lines.append(f"From meeting {card.meeting_id}")
         event = Event.new(
-            uid=card.uid,
+            uid=action_uid(card),
             stamp=now.astimezone(UTC),
             start=card.due,
             end=card.due + timedelta(days=1),
+            organizer=publisher,
             summary=xml_safe(("Done: " if done else "") + card.title),
             description="\n".join(lines),
             sequence=card.sequence,
@@ -208,6 +243,11 @@ def _followup_event(
         raise ValidationError(
             f"meeting {meeting.id} has no chair with an e-mail address; an invite needs one"
         )
+    if meeting.next_minutes < 1:
+        raise ValidationError(
+            f"the follow-up of {meeting.id} lasts {meeting.next_minutes} minutes; "
+            "an event must end after it starts"
+        )
     zone = zone_of(meeting.tz)
     start, end, timezones = _zoned(meeting.next_start, meeting.next_minutes, zone)
     organizer = _address(chair)
@@ -251,15 +291,26 @@ def _followup_event(
 
 
 def _zoned(start: datetime, minutes: int, zone: ZoneInfo) -> tuple[datetime, datetime, list[Timezone]]:
-    """Start and end as wall-clock times in ``zone`` plus the VTIMEZONE they need (none for UTC)."""
+    """Start and end as wall-clock times in ``zone`` plus the VTIMEZONE they need (none for UTC).
+
+    A time in the repeated hour of a fall-back that is its second occurrence (``fold=1``) cannot be
+    written as a wall-clock time: RFC 5545 reads an ambiguous local time as the first occurrence.
+    Such a start or end is written in UTC instead (``...Z``, which RFC 5545 allows beside a TZID
+    start), so an hour-long meeting ending at 01:30 EST is never read as ending at 01:30 EDT, i.e.
+    as zero-length. The input side refuses ambiguous starts (``domain.dates.parse_datetime``).
+    """
     end = start + timedelta(minutes=minutes)
     if zone.key in _UTC_NAMES:
         return start.astimezone(UTC), end.astimezone(UTC), []
-    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-    timezone = Timezone.from_tzinfo(
-        zone,
-        tzid=zone.key,
-        first_date=date(local_start.year - 1, 1, 1),
-        last_date=date(local_end.year + 2, 1, 1),
-    )
-    return local_start, local_end, [timezone]
+    local_start, local_end = (_unambiguous(moment, zone) for moment in (start, end))
+    first_year = min(local_start.year, local_end.year) - 1
+    last_year = max(local_start.year, local_end.year) + VTIMEZONE_YEARS_AHEAD
+    return local_start, local_end, [build_vtimezone(zone.key, first_year, last_year)]
+
+
+def _unambiguous(moment: datetime, zone: ZoneInfo) -> datetime:
+    """``moment`` on ``zone``'s clock, or in UTC when that wall-clock time also means an earlier instant."""
+    local = moment.astimezone(zone)
+    if local.fold and local.replace(fold=0).utcoffset() != local.utcoffset():
+        return moment.astimezone(UTC)
+    return local

@@ -5,11 +5,14 @@ Pure: builds the message; sending it over SMTP is the caller's business (``tui/d
 
 from __future__ import annotations
 
+import email.policy
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, make_msgid
+from urllib.parse import quote
 
 from domain.errors import ValidationError
 from domain.models import Meeting, Person
@@ -17,14 +20,24 @@ from domain.text import clean_email
 from exporters._text import index_people, offset_label, wall_clock, zone_of
 from exporters.calendar_ics import followup_method, render_followup_ics
 
+POLICY = email.policy.default.clone(refold_source="none")
+"""The default policy, except that header lines set raw are written as they are (see
+:func:`_name_for_every_client`); headers set the ordinary way are folded as usual."""
 DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
 def invite_recipients(meeting: Meeting, people: Mapping[str, Person], sender: str) -> list[Person]:
-    """Attendees with an address, in meeting order, without the sender and without duplicates."""
+    """Attendees with an address, in meeting order, without duplicates, without the sender and
+    without the chair: the chair sends the invite and is its ORGANIZER, so mailing it to them too
+    (when the sender is a shared robot address) would put a second, unanswerable copy in their calendar."""
     seen = {sender.casefold()}
+    chair = people.get(meeting.organizer or "")
+    if chair is not None and chair.email:
+        seen.add(chair.email.casefold())
     result = []
     for attendee in meeting.attendees:
+        if attendee.handle == meeting.organizer:
+            continue
         person = people.get(attendee.handle)
         if person is None or not person.email or person.email.casefold() in seen:
             continue
@@ -50,9 +63,16 @@ def build_invite_message(
       calendar part being exactly ``render_followup_ics``. With minutes: ``multipart/mixed`` holding
       that alternative part and the .docx as an attachment named ``minutes_filename``.
     - From is the sender address with the chair's name; To lists every attendee with an address
-      except the sender; Subject says "Invitation", "Updated invitation" (SEQUENCE > 0) or "Cancelled".
-      Non-ASCII names and subjects are encoded by the e-mail package (RFC 2047/2231).
-    - Message-ID is derived from the event UID, SEQUENCE and ``now``, so the result is deterministic.
+      except the sender and the chair; Subject says "Invitation", "Updated invitation" (SEQUENCE > 0)
+      or "Cancelled". Non-ASCII names and subjects are encoded by the e-mail package (RFC 2047).
+    - The message is 7-bit clean, so any relay takes it without ``BODY=8BITMIME``: a text part that
+      is not ASCII is quoted-printable, the attachment base64.
+    - The attachment is named twice, for every mail client: RFC 2231 ``filename*`` on
+      Content-Disposition (Thunderbird, Gmail, Apple Mail) and an RFC 2047 encoded ``name=`` on
+      Content-Type (Outlook over POP/IMAP and QQ Mail ignore RFC 2231 and would show "Untitled
+      attachment" or a ``.bin``).
+    - Message-ID is ``email.utils.make_msgid`` on the sender's domain: unique even for two sends in
+      the same second (the old UID+SEQUENCE+seconds form repeated).
     - Raises ValidationError for an address or display name that contains a line break or other
       header-injection character, and when nobody is left to invite.
     """
@@ -79,16 +99,16 @@ def build_invite_message(
     else:
         prefix = "Invitation"
 
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["Subject"] = _header_text(f"{prefix}: {meeting.title} @ {wall_clock(meeting.next_start, zone)}")
     message["From"] = _mailbox(chair.name if chair else "", sender)
     message["To"] = [_mailbox(p.name, p.email) for p in recipients]
     if chair is not None and chair.email and chair.email.casefold() != sender.casefold():
         message["Reply-To"] = _mailbox(chair.name, chair.email)
     message["Date"] = format_datetime(now)
-    domain = sender.partition("@")[2]
-    token = meeting.next_uid.split("@", 1)[0]
-    message["Message-ID"] = f"<{token}.{meeting.next_sequence}.{int(now.timestamp())}@{domain}>"
+    message["Message-ID"] = make_msgid(
+        idstring=f"{meeting.id}.{meeting.next_sequence}", domain=sender.partition("@")[2]
+    )
 
     lines = [
         f"{meeting.title} is cancelled." if method == "CANCEL" else f"You are invited to {meeting.title}.",
@@ -104,15 +124,61 @@ def build_invite_message(
     lines += ["", f"Follow-up to {meeting.id} of {wall_clock(meeting.start, zone)}."]
     if minutes is not None:
         lines.append(f"The minutes are attached ({minutes_filename}).")
-    message.set_content("\n".join(lines) + "\n")
+    body = "\n".join(lines) + "\n"
+    message.set_content(body, cte=_text_cte(body))
+    calendar_text = ics.decode("utf-8")
     message.add_alternative(
-        ics.decode("utf-8"), subtype="calendar", charset="utf-8", params={"method": method}
+        calendar_text,
+        subtype="calendar",
+        charset="utf-8",
+        cte=_text_cte(calendar_text),
+        params={"method": method},
     )
     if minutes is not None:
         message.add_attachment(
             minutes, maintype=DOCX_TYPE[0], subtype=DOCX_TYPE[1], filename=minutes_filename
         )
+        *_, attachment = message.iter_attachments()
+        assert isinstance(attachment, EmailMessage)
+        _name_for_every_client(attachment, minutes_filename)
     return message
+
+
+def _text_cte(text: str) -> str:
+    """``7bit`` for ASCII text, else ``quoted-printable`` (any relay passes it; no 8BITMIME needed)."""
+    return "7bit" if text.isascii() else "quoted-printable"
+
+
+def _name_for_every_client(part: EmailMessage, filename: str) -> None:
+    """Name the attachment both ways: RFC 2231 ``filename*`` and an RFC 2047 ``name=``.
+
+    Written as raw, pre-folded header lines (``set_raw``; :data:`POLICY` emits raw lines as they
+    are): the e-mail package would otherwise decode the encoded word inside the quoted ``name``
+    when it folds the header and turn it back into RFC 2231, which is what Outlook and QQ Mail
+    cannot read. Continuation lines stay under 78 characters (the first holds the media type,
+    which cannot be folded). An ASCII name is written plainly in both places.
+    """
+    if filename.isascii() and filename.isprintable():
+        plain = filename.replace("\\", "\\\\").replace('"', '\\"')
+        name, disposition = plain, f'filename="{plain}"'
+    else:
+        name = "\n ".join(Header(filename, "utf-8", header_name="Content-Type").encode(maxlinelen=76).split())
+        # Continuations end on whole characters: some readers decode each piece on its own.
+        chunks = [""]
+        for char in filename:
+            piece = quote(char, safe="")
+            if len(chunks[-1]) + len(piece) > 54:
+                chunks.append("")
+            chunks[-1] += piece
+        if len(chunks) == 1:
+            disposition = f"filename*=utf-8''{chunks[0]}"
+        else:
+            pieces = [f"filename*{n}*={chunk}" for n, chunk in enumerate(chunks)]
+            pieces[0] = f"filename*0*=utf-8''{chunks[0]}"
+            disposition = ";\n ".join(pieces)
+    del part["Content-Type"], part["Content-Disposition"]
+    part.set_raw("Content-Type", f'{"/".join(DOCX_TYPE)};\n name="{name}"')
+    part.set_raw("Content-Disposition", f"attachment;\n {disposition}")
 
 
 def _header_text(text: str) -> str:

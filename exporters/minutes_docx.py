@@ -9,19 +9,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm
+from docx.shared import Cm, Emu, Inches
 
+from domain.errors import ValidationError
 from domain.models import Card, EntryKind, Meeting, MinuteEntry, Person
 from domain.rules import is_done
 from exporters._text import display_name, index_people, offset_label, wall_clock, xml_safe, zone_of
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
+    from docx.table import Table
     from docx.text.paragraph import Paragraph
 
 LATIN_FONT = "Calibri"
@@ -31,8 +35,19 @@ EAST_ASIA_LANG = "zh-CN"
 
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 _AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
-_COLUMN_CM = (5.6, 3.6, 2.8, 2.0, 2.0)
-"""Widths of the five table columns (text, owner, due, card, state); 16 cm fits Letter and A4."""
+_COLUMN_SHARES = (5.6, 3.6, 2.8, 2.0, 2.0)
+"""Relative widths of the five table columns (text, owner, due, card, state), scaled to the text width."""
+_KEY_CM = 3.0
+"""Width of the label column of the title block."""
+PAPERS = {"a4": (Cm(21.0), Cm(29.7)), "letter": (Inches(8.5), Inches(11))}
+"""Page sizes by the ``paper`` setting; A4 is the default (Chinese and European offices print on it)."""
+MARGIN = Cm(2.54)
+"""Every page margin: Word's "Normal" margins."""
+CELL_MARGIN_TWIPS = 108
+"""Left and right cell padding of the "Table Grid" style (0.19 cm). Word's legacy layout, which the
+template's compatibility settings select and LibreOffice follows, starts a table's border that far
+left of the margin; the table is indented by the same amount so its border lies on the margin."""
+APPLICATION = "Huddle"
 _KIND_LABEL = {EntryKind.DECISION: "Decision", EntryKind.ACTION: "Action", EntryKind.RISK: "Risk"}
 
 
@@ -44,6 +59,7 @@ def render_minutes_docx(
     carried_over: Sequence[Card],
     now: datetime,
     east_asia_font: str = EAST_ASIA_FONT,
+    paper: str = "a4",
 ) -> bytes:
     """Return the minutes of ``meeting`` as a .docx file.
 
@@ -57,17 +73,29 @@ def render_minutes_docx(
       A card in its board's done column shows "done", any other its column name.
     - Times are wall-clock times in ``meeting.tz``; an unknown zone raises ValidationError.
     - Core properties come from the meeting: title = meeting title, author = the chair (else the
-      creator), created = meeting start, modified = ``now``; nothing of the template's remains.
+      creator), created = meeting start, modified = :func:`last_recorded`; nothing of the
+      template's remains.
     - Every style and run names ``east_asia_font`` as its East Asian font, theme font attributes are
       removed and the East Asian language is zh-CN, so Chinese text never falls back to a Japanese face.
     - Every page has "Page N of M" in the footer (PAGE and NUMPAGES fields).
     - Text is written literally; characters XML cannot hold (C0 controls) are dropped.
+    - The page is ``paper`` (``"a4"``, the default, or ``"letter"``) with 2.54 cm margins, and every
+      table is exactly as wide as the text area.
+    - Nothing of python-docx's template is left: no blank thumbnail, and docProps/app.xml says
+      Application "Huddle" with the true word, character and paragraph counts. It names no page
+      count, because only a layout engine knows it (Word and LibreOffice count on opening).
+    - The bytes depend only on the inputs: zip entries in a fixed order, each stamped with
+      :func:`last_recorded`, so the same meeting exported twice is byte-identical (the wall clock,
+      ``HUDDLE_NOW``'s included, leaves no trace).
     """
+    if paper not in PAPERS:
+        raise ValidationError(f"paper {paper!r} is not one of: {', '.join(PAPERS)}")
     zone = zone_of(meeting.tz)
     by_handle = index_people(people)
     doc: DocumentObject = Document()
+    text_width = _set_page(doc, paper)
     _set_style_fonts(doc, east_asia_font)
-    writer = _Writer(doc, east_asia_font)
+    writer = _Writer(doc, east_asia_font, text_width)
 
     title = writer.paragraph(meeting.title, style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.LEFT
@@ -161,8 +189,90 @@ def render_minutes_docx(
 
     _add_page_numbers(doc, writer)
     _set_core_properties(doc, meeting, by_handle, now)
+    _drop_template_leftovers(doc)
     out = BytesIO()
     doc.save(out)
+    return _reproducible_zip(out.getvalue(), last_recorded(meeting, now))
+
+
+def _set_page(doc: DocumentObject, paper: str) -> int:
+    """Page size and margins of every section; returns the text width in EMU."""
+    width, height = PAPERS[paper]
+    for section in doc.sections:
+        section.page_width, section.page_height = width, height
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, MARGIN)
+    return int(width - 2 * MARGIN)
+
+
+def _drop_template_leftovers(doc: DocumentObject) -> None:
+    """Remove the template's blank thumbnail and replace its "Microsoft Macintosh Word, 1 page,
+    0 words" extended properties with true ones; set the East Asian theme language to zh-CN."""
+    package = doc.part.package
+    for r_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package.rels[r_id]
+    settings = doc.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), EAST_ASIA_LANG)
+    body = doc.element.body
+    paragraphs = list(body.iter(qn("w:p")))
+    text = "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs)
+    words, characters, with_spaces = text_statistics(text)
+    app_xml = (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"<Words>{words}</Words><Characters>{characters}</Characters>"
+        f"<Application>{APPLICATION}</Application><DocSecurity>0</DocSecurity>"
+        f"<Paragraphs>{sum(1 for p in paragraphs if p.find(qn('w:r')) is not None)}</Paragraphs>"
+        "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+        f"<CharactersWithSpaces>{with_spaces}</CharactersWithSpaces>"
+        "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
+    )
+    for part in package.iter_parts():
+        if part.partname == "/docProps/app.xml":
+            part._blob = app_xml.encode("utf-8")  # a plain Part: python-docx saves its blob as is
+
+
+def text_statistics(text: str) -> tuple[int, int, int]:
+    """Words, characters without spaces and characters with spaces, counted as Word counts them:
+    each CJK character is a word of its own, any other run of non-space characters is one word."""
+    words = 0
+    in_word = False
+    for char in text:
+        if char.isspace():
+            in_word = False
+        elif _is_cjk(char):
+            words += 1
+            in_word = False
+        elif not in_word:
+            words += 1
+            in_word = True
+    characters = sum(1 for char in text if not char.isspace())
+    with_spaces = sum(1 for char in text if char != "\n")
+    return words, characters, with_spaces
+
+
+_ZIP_ORDER = ("[Content_Types].xml", "_rels/.rels")
+
+
+def _reproducible_zip(data: bytes, stamp_at: datetime) -> bytes:
+    """``data`` re-packed with every entry stamped ``stamp_at`` (UTC; zip cannot go before 1980), the
+    content types and package relationships first and the rest sorted, and fixed attributes:
+    python-docx stamps entries with the wall clock, so two exports never matched."""
+    stamp = max(stamp_at.astimezone(UTC), datetime(1980, 1, 1, tzinfo=UTC)).timetuple()[:6]
+    out = BytesIO()
+    with ZipFile(BytesIO(data)) as source, ZipFile(out, "w", ZIP_DEFLATED) as target:
+        names = source.namelist()
+        ordered = [n for n in _ZIP_ORDER if n in names] + sorted(n for n in names if n not in _ZIP_ORDER)
+        for name in ordered:
+            info = ZipInfo(name, date_time=stamp)
+            info.compress_type = ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            target.writestr(info, source.read(name))
     return out.getvalue()
 
 
@@ -189,18 +299,29 @@ def _state(card: Card | None) -> str:
 class _Writer:
     """Adds paragraphs, runs and tables with the East Asian font set on every run."""
 
-    def __init__(self, doc: DocumentObject, east_asia_font: str) -> None:
+    def __init__(self, doc: DocumentObject, east_asia_font: str, text_width: int) -> None:
         self.doc = doc
         self.font = east_asia_font
+        self.text_width = text_width
+        self._style_ids: dict[str, str] = {}
 
     def paragraph(self, text: str, *, style: str | None = None) -> Paragraph:
-        paragraph: Paragraph = self.doc.add_paragraph(style=style)
+        paragraph: Paragraph = self.doc.add_paragraph()
+        if style is not None:
+            paragraph._p.style = self._style_id(style)
         if text:
             self.run(paragraph, text)
         return paragraph
 
+    def _style_id(self, name: str) -> str:
+        """The style id of ``name``, looked up once: python-docx scans every style for the default
+        on each lookup, which was most of the time of a 300-note meeting."""
+        if name not in self._style_ids:
+            self._style_ids[name] = str(self.doc.styles[name].style_id)
+        return self._style_ids[name]
+
     def heading(self, text: str, level: int) -> None:
-        self.run(self.doc.add_heading(level=level), text)
+        self.run(self.paragraph("", style="Title" if level == 0 else f"Heading {level}"), text)
 
     def run(self, paragraph: Paragraph, text: str, *, bold: bool = False) -> None:
         run = paragraph.add_run(xml_safe(text))
@@ -215,29 +336,56 @@ class _Writer:
 
     def key_values(self, pairs: Sequence[tuple[str, str]]) -> None:
         table = self.doc.add_table(rows=len(pairs), cols=2)
-        table.autofit = False
-        table.columns[0].width, table.columns[1].width = Cm(3), Cm(13)
-        for row, (key, value) in zip(table.rows, pairs, strict=True):
+        key = int(Cm(_KEY_CM))
+        widths = [Emu(key), Emu(self.text_width - key)]
+        self._size(table, widths)
+        for row, (label, value) in zip(table.rows, pairs, strict=True):
             key_cell, value_cell = row.cells
-            key_cell.width, value_cell.width = Cm(3), Cm(13)
-            self.run(key_cell.paragraphs[0], key, bold=True)
+            self.run(key_cell.paragraphs[0], label, bold=True)
             self.run(value_cell.paragraphs[0], value)
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-        """A grid table with a repeating bold header row; columns sized for action-item tables."""
+        """A grid table with a repeating bold header row; columns share the text width."""
         table = self.doc.add_table(rows=len(rows) + 1, cols=len(header))
         table.style = self.doc.styles["Table Grid"]
-        table.autofit = False
-        widths = [Cm(w) for w in _COLUMN_CM]
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = width
+        total = sum(_COLUMN_SHARES)
+        widths = [Emu(int(self.text_width * share / total)) for share in _COLUMN_SHARES]
+        widths[-1] = Emu(self.text_width - sum(widths[:-1]))
+        self._size(table, widths)
         for row, values in zip(table.rows, [header, *rows], strict=True):
             is_header = values is header
-            for cell, value, width in zip(row.cells, values, widths, strict=True):
-                cell.width = width
+            for cell, value in zip(row.cells, values, strict=True):
                 self.run(cell.paragraphs[0], value, bold=is_header)
         repeat = OxmlElement("w:tblHeader")
         table.rows[0]._tr.get_or_add_trPr().append(repeat)
+
+    def _size(self, table: Table, widths: Sequence[Emu]) -> None:
+        """Fixed layout, columns ``widths`` (adding up to the text width), border on the margin."""
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = width
+        tbl_pr = table._tbl.tblPr
+        for tag, attrs in (
+            ("w:tblW", {"w:w": str(sum(widths) // 635), "w:type": "dxa"}),
+            ("w:tblInd", {"w:w": str(CELL_MARGIN_TWIPS), "w:type": "dxa"}),
+        ):
+            element = tbl_pr.find(qn(tag))
+            if element is None:
+                element = OxmlElement(tag)
+                tbl_pr.append(element)
+            for name, value in attrs.items():
+                element.set(qn(name), value)
+        # Schema order of w:tblPr children: tblW, jc, ..., tblInd, ..., tblLayout, tblCellMar, tblLook.
+        order = ["w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+                 "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd",
+                 "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"]  # fmt: skip
+        rank = {qn(tag): index for index, tag in enumerate(order)}
+        children = sorted(tbl_pr, key=lambda child: rank.get(child.tag, len(order)))
+        for child in children:
+            tbl_pr.append(child)
 
 
 def _set_fonts(rpr: Any, east_asia_font: str) -> None:
@@ -334,8 +482,26 @@ def _set_core_properties(
         props.language = EAST_ASIA_LANG
     props.revision = 1
     props.created = meeting.start.astimezone(UTC).replace(tzinfo=None)
-    props.modified = now.astimezone(UTC).replace(tzinfo=None)
+    props.modified = last_recorded(meeting, now).astimezone(UTC).replace(tzinfo=None)
+
+
+def last_recorded(meeting: Meeting, now: datetime) -> datetime:
+    """The latest moment the meeting records (its end, else its last note, decision or action, else
+    its start), never after ``now``: the minutes' "modified" time and the stamp of every zip entry.
+
+    Taken from the data rather than the clock so that exporting the same meeting twice gives the
+    same bytes, with or without ``HUDDLE_NOW`` (whose clock runs on between two commands).
+    """
+    moments = [meeting.start, *(e.at for e in meeting.notes), *(d.at for d in meeting.decisions)]
+    moments += [a.at for a in meeting.actions]
+    if meeting.ended_at is not None:
+        moments.append(meeting.ended_at)
+    return min(max(moments), now)
 
 
 def _has_cjk(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+    return any(_is_cjk(ch) for ch in text)
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\u3000" < char <= "\u303f"

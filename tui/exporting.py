@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from domain.errors import ConflictError, StorageError, ValidationError
-from domain.models import Card, Meeting
+from domain.models import Card, Meeting, Person
 from domain.services import Services
 
 if TYPE_CHECKING:
@@ -110,8 +110,9 @@ def _cards_by_id(services: Services) -> dict[str, Card]:
     return {card.id: card for card in services.cards.list()}
 
 
-def minutes_export(services: Services, meeting_id: str, *, now: datetime) -> Export:
-    """The Word minutes of a meeting, with its action cards and carried-over items as they are now."""
+def minutes_export(services: Services, meeting_id: str, *, now: datetime, paper: str = "a4") -> Export:
+    """The Word minutes of a meeting, with its action cards and carried-over items as they are now,
+    on ``paper`` (the ``paper`` setting)."""
     from exporters.minutes_docx import render_minutes_docx
 
     meeting = services.meetings.get(meeting_id)
@@ -122,6 +123,7 @@ def minutes_export(services: Services, meeting_id: str, *, now: datetime) -> Exp
         action_cards={a.card_id: cards.get(a.card_id) for a in meeting.actions},
         carried_over=[cards[c] for c in meeting.carried_over if c in cards],
         now=now,
+        paper=paper,
     )
     return Export(
         data,
@@ -165,7 +167,7 @@ def milestones_export(services: Services, *, now: datetime) -> Export:
 
     cards = [c for c in services.cards.list() if c.milestone and c.due is not None]
     name = f"{services.directory.project().name} milestones"
-    data = render_milestones_ics(cards, calendar_name=name, now=now)
+    data = render_milestones_ics(cards, calendar_name=name, now=now, organizer=_exporter(services))
     return Export(data, "milestones.ics", f"{len(cards)} milestone(s)")
 
 
@@ -175,8 +177,17 @@ def actions_export(services: Services, *, now: datetime) -> Export:
 
     cards = [c for c in services.cards.list() if c.meeting_id is not None and c.due is not None]
     name = f"{services.directory.project().name} action items"
-    data = render_actions_ics(cards, calendar_name=name, now=now, people=services.directory.people())
+    people = services.directory.people()
+    data = render_actions_ics(
+        cards, calendar_name=name, now=now, people=people, organizer=_exporter(services, people)
+    )
     return Export(data, "actions.ics", f"{len(cards)} action item(s)")
+
+
+def _exporter(services: Services, people: list[Person] | None = None) -> Person | None:
+    """The person running the export (the ORGANIZER of a PUBLISH feed), if the directory knows them."""
+    handle = services.actor.handle
+    return next((p for p in people or services.directory.people() if p.handle == handle), None)
 
 
 def export_to_path(export: Export, path: Path | None, *, force: bool) -> Path:

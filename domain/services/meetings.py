@@ -258,6 +258,7 @@ class MeetingService(Service):
             now = self.now()
             if next_start is not None and next_start <= meeting.start:
                 raise ValidationError("the next meeting must start after this one")
+            _check_length(next_minutes)
             agenda = tuple(
                 replace(
                     a,
@@ -290,6 +291,8 @@ class MeetingService(Service):
         self, meeting_id: str, next_start: datetime, next_minutes: int | None = None
     ) -> Meeting:
         """Move the follow-up meeting; the invite keeps its UID and its SEQUENCE goes up."""
+        if next_minutes is not None:
+            _check_length(next_minutes)
         with self.store.transaction() as uow:
             meeting = require_meeting(uow, meeting_id)
             meeting = replace(
@@ -355,3 +358,9 @@ def follow_up_end(meeting: Meeting) -> datetime | None:
     return (
         None if meeting.next_start is None else meeting.next_start + timedelta(minutes=meeting.next_minutes)
     )
+
+
+def _check_length(minutes: int) -> None:
+    """A follow-up lasts at least one minute: a calendar event must end after it starts (RFC 5545)."""
+    if minutes < 1:
+        raise ValidationError(f"the follow-up must last at least 1 minute, not {minutes}")

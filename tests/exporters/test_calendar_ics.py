@@ -21,6 +21,8 @@ from domain.dates import parse_datetime
 from domain.errors import ValidationError
 from domain.models import Attendee, Card, Meeting, Person
 from exporters.calendar_ics import (
+    FEED_ADDRESS,
+    action_uid,
     render_actions_ics,
     render_calendar_objects,
     render_followup_ics,
@@ -259,7 +261,9 @@ def test_action_items_are_events_on_their_due_date(world: World) -> None:
     assert set(events) == {"预订酒店", "Done: Send the floor plan"}
     hotel = events["预订酒店"]
     assert (hotel.start, hotel.end) == (date(2026, 12, 1), date(2026, 12, 2))
-    assert str(hotel["UID"]) == services.cards.get("MKT-2").uid
+    card = services.cards.get("MKT-2")
+    assert str(hotel["UID"]) == action_uid(card) == card.uid.replace("@", "-action@")
+    assert str(hotel["ORGANIZER"]) == FEED_ADDRESS  # no exporter given: the never-mailed feed address
     assert "Owner: 李伟 (@wei)" in str(hotel["DESCRIPTION"])
     assert "From meeting M-1" in str(hotel["DESCRIPTION"])
     assert len(vobject.readOne(data.decode()).vevent_list) == 2
@@ -318,3 +322,52 @@ def test_icaljs_reads_the_same_instants(zone: str, wall: str, utc: datetime) -> 
     stones = render_milestones_ics([milestone(1, date(2026, 12, 31))], calendar_name="m", now=NOW)
     (stone,) = icaljs(stones)
     assert (stone["start"], stone["end"]) == ("2026-12-31", "2027-01-01")
+
+
+def test_a_card_that_is_milestone_and_action_item_has_one_uid_per_feed() -> None:
+    card = replace(milestone(7, date(2026, 6, 1)), meeting_id="M-1")
+    stones = parse(render_milestones_ics([card], calendar_name="m", now=NOW, organizer=ANN))
+    actions = parse(render_actions_ics([card], calendar_name="a", now=NOW, organizer=ANN))
+    (stone,) = stones.walk("VEVENT")
+    (action,) = actions.walk("VEVENT")
+    assert str(stone["UID"]) == card.uid
+    assert str(action["UID"]) != card.uid
+    # Stable: derived from the stored UID, the same on every export.
+    again = parse(render_actions_ics([card], calendar_name="a", now=NOW + timedelta(days=1)))
+    assert str(again.walk("VEVENT")[0]["UID"]) == str(action["UID"])
+    for feed in (stones, actions):
+        assert feed["METHOD"] == "PUBLISH"
+        assert str(feed.walk("VEVENT")[0]["ORGANIZER"]) == "mailto:ann@example.com"
+
+
+def test_an_end_or_start_in_the_second_pass_of_a_repeated_hour_is_written_in_utc() -> None:
+    """00:30 EDT + 90 minutes ends at 01:00 EST, the second 01:00 of the night: as a TZID wall-clock
+    time every reader would take the first 01:00 (RFC 5545), 30 minutes long instead of 90."""
+    meeting = meeting_in("America/New_York", "2026-11-01 00:30", next_minutes=90)
+    text = render_followup_ics(meeting, people=[ANN, WEI], now=NOW).decode()
+    assert "DTSTART;TZID=America/New_York:20261101T003000\r\n" in text
+    assert "DTEND:20261101T060000Z\r\n" in text
+    _, event = only_event(text.encode())
+    assert event.end - event.start == timedelta(minutes=90)
+    # A start stored before ambiguous input was refused, in the second pass: UTC too.
+    second_pass = datetime(2026, 11, 1, 6, 30, tzinfo=UTC)  # 01:30 EST
+    stored = replace(meeting, next_start=second_pass, next_minutes=30)
+    text = render_followup_ics(stored, people=[ANN, WEI], now=NOW).decode()
+    assert "DTSTART:20261101T063000Z\r\n" in text
+    assert "DTEND;TZID=America/New_York:20261101T020000\r\n" in text
+    v_start, v_end = vobject_times(text)
+    assert (v_start.astimezone(UTC), v_end.astimezone(UTC)) == (
+        second_pass,
+        second_pass + timedelta(minutes=30),
+    )
+
+
+def test_a_follow_up_of_no_length_is_refused_at_input_and_at_export(world: World) -> None:
+    meetings = world.services.meetings
+    with pytest.raises(ValidationError, match="at least 1 minute, not 0"):
+        meetings.reschedule_next("M-1", NEXT_START, 0)
+    with pytest.raises(ValidationError, match="at least 1 minute, not -30"):
+        meetings.reschedule_next("M-1", NEXT_START, -30)
+    assert meetings.get("M-1").next_minutes == 60  # nothing written
+    with pytest.raises(ValidationError, match="must end after it starts"):
+        render_followup_ics(meeting_in("UTC", "2026-12-02 10:00", next_minutes=0), people=[ANN, WEI], now=NOW)

@@ -166,3 +166,25 @@ def test_exporters_do_not_import_storage_or_the_ui() -> None:
         [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_follow_up_in_the_repeated_hour_is_refused_with_one_line(world: World) -> None:
+    """The hour New York's clocks repeat on 2027-11-07: refused, nothing written; just before it is fine
+    and its 90 minutes end in the second pass, written in UTC so no reader makes it shorter."""
+    meeting = world.services.meetings.start("NY sync", attendees=["ann", "wei"], tz="America/New_York")
+    env = cli_env(world.db_path)
+    run = [str(HUDDLE), "meeting", "end", meeting.id, "--next"]
+    bad = subprocess.run([*run, "2027-11-07 01:30"], env=env, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 1
+    assert bad.stderr.splitlines() == [
+        "huddle: error: --next: 2027-11-07 01:30 happens twice in America/New_York (the clocks go back "
+        "from UTC-04:00 to UTC-05:00), so it is ambiguous; pick a time outside that hour"
+    ]
+    assert world.services.meetings.get(meeting.id).ended_at is None
+    good = subprocess.run([*run, "2027-11-07 00:30", "--minutes", "90"], env=env, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert good.returncode == 0, good.stderr
+    ics = subprocess.run([str(HUDDLE), "export", "ics", "--meeting", meeting.id, "-o", "-"], env=env,
+                         capture_output=True, check=True, timeout=120).stdout  # fmt: skip
+    assert b"DTSTART;TZID=America/New_York:20271107T003000\r\n" in ics
+    assert b"DTEND:20271107T060000Z\r\n" in ics

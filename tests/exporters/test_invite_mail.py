@@ -4,11 +4,14 @@ server (aiosmtpd on 127.0.0.1, with and without AUTH and STARTTLS) started by th
 from __future__ import annotations
 
 import argparse
+import email
+import re
 import shutil
 import ssl
 import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
+from email.header import decode_header
 from email.message import EmailMessage
 from io import BytesIO
 from pathlib import Path
@@ -257,3 +260,94 @@ def test_sending_without_smtp_settings_names_the_smtp_table(world: World) -> Non
     """No host configured: the same kind of hint as CalDAV's, not "Connection refused" from localhost:25."""
     with pytest.raises(ValidationError, match=r"no SMTP server configured.*\[smtp\]"):
         cmd_send_invite(context_for(world, Settings()), argparse.Namespace(id="M-1", attach_minutes=False))
+
+
+# ----- what mail clients and relays get (issue 12) ---------------------------------------------------
+
+
+def test_the_attachment_is_named_for_every_mail_client(world: World, smtp_server: Server) -> None:
+    """RFC 2231 ``filename*`` (Thunderbird, Gmail) and an RFC 2047 ``name=`` (Outlook over POP/IMAP,
+    QQ Mail), read back by both of Python's parsers as the real Chinese name."""
+    assert send(world, smtp_server.port, attach=True) == 0
+    raw = smtp_server.inbox.envelopes[-1].original_content
+    head = raw[raw.index(b"Content-Type: application/vnd.openxml") :].split(b"\r\n\r\n", 1)[0].decode()
+    assert re.search(r'\r\n name="=\?utf-8\?b\?[A-Za-z0-9+/=]+\?=', head), head
+    assert "filename*0*=utf-8''M-1-%E5%8F%91" in head
+    unfolded = re.sub(r"\r\n[ \t]+", " ", head)
+    encoded_name = re.search(r'name="([^"]+)"', unfolded)
+    assert encoded_name is not None
+    words = decode_header(encoded_name.group(1))
+    name = "".join(
+        text.decode(charset or "ascii") if isinstance(text, bytes) else text for text, charset in words
+    )
+    assert name == "M-1-发布会筹备会议-Launch-prep.docx"
+    legacy = email.message_from_bytes(raw)  # compat32, what older tools use
+    (attachment,) = [p for p in legacy.walk() if p.get_content_maintype() == "application"]
+    assert attachment.get_filename() == "M-1-发布会筹备会议-Launch-prep.docx"
+    assert max(len(line) for line in head.split("\r\n")) <= 998
+
+
+def test_what_the_smtp_server_receives_is_7bit_clean_and_exact(world: World, smtp_server: Server) -> None:
+    assert send(world, smtp_server.port, attach=True) == 0
+    envelope = smtp_server.inbox.envelopes[-1]
+    assert envelope.original_content.isascii()  # no relay can refuse or mangle it
+    assert "BODY=8BITMIME" not in envelope.mail_options  # nothing to announce
+    message = smtp_server.inbox.message()
+    alternative, _ = message.iter_parts()
+    plain, calendar = alternative.iter_parts()
+    assert plain["Content-Transfer-Encoding"] == "quoted-printable"
+    assert calendar["Content-Transfer-Encoding"] == "quoted-printable"
+    assert f"You are invited to {MEETING_TITLE}." in plain.get_content()
+    event = icalendar.Calendar.from_ical(calendar.get_content()).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]) == MEETING_TITLE
+    assert str(event["LOCATION"]) == "会议室 3"
+
+
+def eight_bit_message() -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "ann@example.com", "wei@example.com", "8-bit"
+    message.set_content("会议纪要\n", cte="8bit")
+    return message
+
+
+def test_an_8bit_message_announces_8bitmime_and_is_refused_where_it_is_not_offered(
+    smtp_server: Server,
+) -> None:
+    from tui.delivery import send_message
+
+    settings = SmtpSettings(host="127.0.0.1", port=smtp_server.port, timeout=10)
+    send_message(eight_bit_message(), ["wei@example.com"], settings, {})
+    envelope = smtp_server.inbox.envelopes[-1]
+    assert "BODY=8BITMIME" in envelope.mail_options
+    assert "会议纪要".encode() in envelope.original_content
+    inbox = Inbox()
+    controller, port = start(inbox, decode_data=True)  # aiosmtpd then offers no 8BITMIME
+    try:
+        with pytest.raises(DeliveryError, match="does not offer 8BITMIME"):
+            send_message(eight_bit_message(), ["wei@example.com"], replace(settings, port=port), {})
+        assert inbox.envelopes == []
+    finally:
+        controller.stop()
+
+
+def test_message_ids_are_unique_within_one_second(world: World) -> None:
+    people = world.services.directory.people()
+    ids = {
+        str(
+            build_invite_message(world.meeting, people=people, sender="ann@example.com", now=world.clock())[
+                "Message-ID"
+            ]
+        )
+        for _ in range(20)
+    }
+    assert len(ids) == 20
+    assert all(re.fullmatch(r"<[^<>@\s]+@example\.com>", value) for value in ids)
+
+
+def test_the_chair_is_not_mailed_their_own_invite(world: World) -> None:
+    people = world.services.directory.people()
+    message = build_invite_message(
+        world.meeting, people=people, sender="robot@example.com", now=world.clock()
+    )
+    assert [a.addr_spec for a in message["To"].addresses] == ["wei@example.com", "bob@example.com"]
+    assert message["Reply-To"].addresses[0].addr_spec == "ann@example.com"

@@ -10,19 +10,21 @@ from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from zipfile import ZipFile
 
 import docx
 import pytest
 from docx.oxml.ns import qn
+from docx.shared import Cm, Inches
 
 from domain.models import ActionItem, Attendee, EntryKind, Meeting, MinuteEntry, Person
-from exporters.minutes_docx import EAST_ASIA_FONT, render_minutes_docx
-from tests.exporters.conftest import MEETING_TITLE, World
+from exporters.minutes_docx import EAST_ASIA_FONT, render_minutes_docx, text_statistics
+from tests.exporters.conftest import HUDDLE, MEETING_TITLE, World, cli_env
 
 THEME_ATTRS = [qn(a) for a in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")]
 
 
-def render(world: World, meeting: Meeting | None = None) -> bytes:
+def render(world: World, meeting: Meeting | None = None, **options: Any) -> bytes:
     services = world.services
     meeting = meeting or world.meeting
     return render_minutes_docx(
@@ -30,7 +32,8 @@ def render(world: World, meeting: Meeting | None = None) -> bytes:
         people=services.directory.people(),
         action_cards=services.meetings.action_cards(meeting),
         carried_over=[services.cards.get(c) for c in meeting.carried_over],
-        now=world.clock(),
+        now=options.pop("now", world.clock()),
+        **options,
     )
 
 
@@ -108,7 +111,7 @@ def test_core_properties_come_from_the_meeting_not_the_template(world: World) ->
     assert props.author == "Ann Lee"
     assert props.last_modified_by == "Ann Lee"
     assert props.created == world.meeting.start  # python-docx reads W3CDTF "Z" back as UTC
-    assert props.modified == world.clock()
+    assert props.modified == world.meeting.ended_at  # the last moment the meeting records
     assert props.language == "zh-CN"
     assert "python-docx" not in (props.author, props.last_modified_by, props.comments)
 
@@ -196,21 +199,26 @@ def test_an_unknown_zone_is_a_validation_error(world: World) -> None:
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def to_pdf(data: bytes, folder: Path) -> Path:
+    """``data`` (a .docx) laid out by LibreOffice into ``folder``/minutes.pdf, with a private profile."""
+    source = folder / "minutes.docx"
+    source.write_bytes(data)
+    profile = folder / "lo-profile"
+    subprocess.run(
+        [str(SOFFICE), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(folder), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return folder / "minutes.pdf"
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(
     SOFFICE is None or shutil.which("pdftotext") is None,
     reason="LibreOffice (libreoffice-writer-nogui) and pdftotext (poppler-utils) are not installed",
 )
 def test_libreoffice_lays_out_chinese_text_and_the_action_table(world: World, tmp_path: Path) -> None:
-    source = tmp_path / "minutes.docx"
-    source.write_bytes(render(world))
-    profile = tmp_path / "lo-profile"
-    subprocess.run(
-        [str(SOFFICE), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    pdf = tmp_path / "minutes.pdf"
+    pdf = to_pdf(render(world), tmp_path)
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
@@ -223,3 +231,144 @@ def test_libreoffice_lays_out_chinese_text_and_the_action_table(world: World, tm
     if shutil.which("pdffonts"):
         fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
         assert "CJK" in fonts, "Chinese text was not set in a CJK font"
+
+
+# ----- paper, table widths, package properties, reproducibility (issue 12) ---------------------------
+
+PAPER_CM = {"a4": (21.0, 29.7), "letter": (21.59, 27.94)}
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_page_size_margins_and_tables_as_wide_as_the_text(world: World, paper: str) -> None:
+    document = docx.Document(BytesIO(render(world, paper=paper)))
+    (section,) = document.sections
+    assert section.page_width is not None
+    assert section.page_height is not None
+    assert (round(section.page_width.cm, 2), round(section.page_height.cm, 2)) == PAPER_CM[paper]
+    assert section.left_margin == section.right_margin == Cm(2.54)
+    text_width = section.page_width - section.left_margin - section.right_margin
+    assert len(document.tables) == 3  # title block, action items, carried over
+    for table in document.tables:
+        grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+        assert abs(sum(grid) - text_width / 635) <= len(grid)  # twips; rounding of each column
+        tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+        assert tbl_w.get(qn("w:type")) == "dxa"
+        assert abs(int(tbl_w.get(qn("w:w"))) - text_width / 635) <= 1
+        for row in table.rows:
+            assert abs(sum(cell.width or 0 for cell in row.cells) - text_width) <= 635 * len(row.cells)
+
+
+def test_an_unknown_paper_is_refused(world: World) -> None:
+    from domain.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="paper 'a5'"):
+        render(world, paper="a5")
+
+
+def test_no_template_leftovers_and_true_properties(world: World) -> None:
+    data = render(world)
+    with ZipFile(BytesIO(data)) as package:
+        names = package.namelist()
+        assert not [n for n in names if "thumbnail" in n]
+        assert b"thumbnail" not in package.read("_rels/.rels")
+        assert b"jpeg" not in package.read("[Content_Types].xml")
+        app = package.read("docProps/app.xml").decode()
+        assert b'w:eastAsia="zh-CN"' in package.read("word/settings.xml")
+    assert "Macintosh" not in app
+    assert "Normal.dotm" not in app
+    assert "<Application>Huddle</Application>" in app
+    assert "<Pages>" not in app  # no page count we cannot know; Word and LibreOffice count on opening
+    document = docx.Document(BytesIO(data))
+    body_text = "\n".join(
+        "".join(t.text or "" for t in p.iter(qn("w:t"))) for p in document.element.body.iter(qn("w:p"))
+    )
+    words, characters, _ = text_statistics(body_text)
+    assert f"<Words>{words}</Words>" in app
+    assert f"<Characters>{characters}</Characters>" in app
+    assert text_statistics("场地已确认 Venue ok, 200 人") == (9, 17, 21)
+    assert words > 50
+
+
+def test_the_same_meeting_gives_the_same_bytes(world: World, tmp_path: Path) -> None:
+    first = render(world)
+    world.clock.advance(minutes=7)
+    assert render(world, now=world.clock()) == first
+    with ZipFile(BytesIO(first)) as package:
+        infos = package.infolist()
+    assert [i.filename for i in infos][:2] == ["[Content_Types].xml", "_rels/.rels"]
+    assert {i.date_time for i in infos} == {world.meeting.ended_at.timetuple()[:6]}  # type: ignore[union-attr]
+    # Through the CLI, twice, some time apart under HUDDLE_NOW: byte-identical files.
+    outputs = []
+    for name in ("a.docx", "b.docx"):
+        env = cli_env(world.db_path, HUDDLE_NOW="2026-12-20T10:00:00+08:00")
+        subprocess.run([str(HUDDLE), "export", "minutes", "M-1", "-o", str(tmp_path / name)], env=env,
+                       check=True, capture_output=True, timeout=120)  # fmt: skip
+        outputs.append((tmp_path / name).read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_the_paper_setting_reaches_the_cli(world: World, tmp_path: Path) -> None:
+    config = tmp_path / "huddle.toml"
+    config.write_text('paper = "letter"\n')
+    env = cli_env(world.db_path, HUDDLE_CONFIG=str(config))
+    out = tmp_path / "letter.docx"
+    subprocess.run([str(HUDDLE), "export", "minutes", "M-1", "-o", str(out)], env=env, check=True,
+                   capture_output=True, timeout=120)  # fmt: skip
+    section = docx.Document(str(out)).sections[0]
+    assert section.page_width == Inches(8.5)
+    config.write_text('paper = "a5"\n')
+    bad = subprocess.run([str(HUDDLE), "export", "minutes", "M-1", "-o", str(tmp_path / "x.docx")],
+                         env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert bad.returncode != 0
+    assert bad.stderr.startswith("huddle: error: ")
+    assert 'paper must be "a4" or "letter"' in bad.stderr
+    assert "Traceback" not in bad.stderr
+    assert not (tmp_path / "x.docx").exists()
+
+
+def _gray_page(pdf: Path, page: int, folder: Path) -> tuple[int, int, bytes]:
+    """Page ``page`` of ``pdf`` as 8-bit gray pixels at 72 dpi (one pixel per PostScript point)."""
+    stem = folder / f"page{page}"
+    subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", str(page), "-l", str(page), "-singlefile",
+                    str(pdf), str(stem)], check=True, capture_output=True, timeout=120)  # fmt: skip
+    raw = stem.with_suffix(".pgm").read_bytes()
+    magic, width, height, _, pixels = raw.split(maxsplit=4)
+    assert magic == b"P5"
+    return int(width), int(height), pixels
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    SOFFICE is None or shutil.which("pdfinfo") is None or shutil.which("pdftoppm") is None,
+    reason="LibreOffice (libreoffice-writer-nogui) and poppler-utils are not installed",
+)
+@pytest.mark.parametrize(("paper", "points"), [("a4", (595, 842)), ("letter", (612, 792))])
+def test_libreoffice_pages_have_the_paper_size_and_nothing_in_the_margins(
+    world: World, tmp_path: Path, paper: str, points: tuple[int, int]
+) -> None:
+    """Laid out by LibreOffice: page size, and every dark pixel (text and the table borders) inside
+    the text area, 2.54 cm = 72 pt from each side; the action table's outer borders on the margins."""
+    meeting = world.meeting
+    text = "行动项 {} prepare the launch checklist"
+    many = tuple(replace(meeting.actions[0], card_id=f"X-{i}", text=text.format(i)) for i in range(40))
+    pdf = to_pdf(render(world, replace(meeting, actions=meeting.actions + many), paper=paper), tmp_path)
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert size is not None
+    assert (round(float(size.group(1))), round(float(size.group(2)))) == points
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    assert pages >= 2
+    margin = 72
+    for page in range(1, pages + 1):
+        width, height, pixels = _gray_page(pdf, page, tmp_path)
+        assert (width, height) == (points[0] + 1, points[1]) or (width, height) == points
+        dark_columns = [x for x in range(width) if any(pixels[y * width + x] < 160 for y in range(height))]
+        assert dark_columns, f"page {page} is blank"
+        assert min(dark_columns) >= margin - 1, (page, min(dark_columns))
+        assert max(dark_columns) <= points[0] - margin + 1, (page, max(dark_columns))
+    # The table's vertical borders: columns dark over most of a page full of table rows.
+    width, height, pixels = _gray_page(pdf, pages - 1, tmp_path)
+    lines = [x for x in range(width) if sum(pixels[y * width + x] < 160 for y in range(height)) > height // 2]
+    assert lines
+    assert abs(min(lines) - margin) <= 1, lines
+    assert abs(max(lines) - (points[0] - margin)) <= 1, lines

@@ -109,9 +109,16 @@ class TestParseDatetime:
             2026, 3, 8, 6, 30, tzinfo=UTC
         )
 
-    def test_a_repeated_autumn_hour_takes_its_first_occurrence(self) -> None:
-        assert parse_datetime("2026-11-01 01:30", WEDNESDAY, NEW_YORK) == datetime(
-            2026, 11, 1, 5, 30, tzinfo=UTC
+    def test_a_repeated_autumn_hour_is_refused_as_ambiguous(self) -> None:
+        # Calendar programs disagree on which of the two instants is meant (issue 12): refused.
+        with pytest.raises(ValidationError, match=r"happens twice .* UTC-04:00 to UTC-05:00"):
+            parse_datetime("2026-11-01 01:30", WEDNESDAY, NEW_YORK)
+        # The minutes either side of the repeated hour are fine.
+        assert parse_datetime("2026-11-01 00:59", WEDNESDAY, NEW_YORK) == datetime(
+            2026, 11, 1, 4, 59, tzinfo=UTC
+        )
+        assert parse_datetime("2026-11-01 02:00", WEDNESDAY, NEW_YORK) == datetime(
+            2026, 11, 1, 7, 0, tzinfo=UTC
         )
 
     def test_results_are_aware_utc(self) -> None:

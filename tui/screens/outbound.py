@@ -75,7 +75,9 @@ def export_meeting(screen: Screen[Any], context: Context, meeting_id: str, what:
         from tui.exporting import followup_export, minutes_export, minutes_filename
 
         if what == "minutes":
-            export = minutes_export(context.services, meeting_id, now=context.clock())
+            export = minutes_export(
+                context.services, meeting_id, now=context.clock(), paper=context.settings.paper
+            )
             name = minutes_filename(context.services.meetings.get(meeting_id))
         else:
             export = followup_export(context.services, meeting_id, cancel=False, now=context.clock())
