@@ -230,6 +230,19 @@ class HuddleApp(App[None]):
             self.notify(str(message.error), title=f"Could not {job.label}", severity="error", markup=False)
         self.announce_change(message.version)
 
+    async def action_switch_mode(self, mode: str) -> None:
+        """Switch areas; screens that close on an area switch (a meeting summary) are left behind.
+
+        Without this, ``4`` brought back whatever summary was last open, where ``n`` does nothing and
+        letters export files.
+        """
+        if mode != self.current_mode:
+            self.switch_mode(mode)
+        stack = self.screen_stack
+        while len(stack) > 1 and getattr(stack[-1], "CLOSES_ON_AREA_SWITCH", False):
+            self.pop_screen()
+            stack = self.screen_stack
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Undo waits while a dialog is open, so ctrl+z inside a form never changes the board behind it."""
         return not (action == "undo" and isinstance(self.screen, ModalScreen))

@@ -46,8 +46,8 @@ def state_dir() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class SmtpSettings:
-    host: str = "localhost"
-    """SMTP server host name."""
+    host: str = ""
+    """SMTP server host name; empty (the default) means mail is not set up, and sending says so."""
     port: int = 25
     """SMTP port: 25 or 587 with STARTTLS, 465 with SSL."""
     security: str = "none"

@@ -63,6 +63,10 @@ def smtp_settings(base: SmtpSettings, env: Mapping[str, str]) -> SmtpSettings:
         )
     if not 0 < result.port < 65536:
         raise ValidationError(f"SMTP port {result.port} is out of range")
+    if not result.host.strip():
+        raise ValidationError(
+            "no SMTP server configured; set host in the [smtp] table of huddle.toml (or HUDDLE_SMTP_HOST)"
+        )
     return result
 
 

@@ -256,6 +256,12 @@ def test_cli_sends_with_settings_from_the_environment(world: World, auth_server:
     assert PASSWORD not in result.stdout + result.stderr
 
 
+def test_sending_without_smtp_settings_names_the_smtp_table(world: World) -> None:
+    """No host configured: the same kind of hint as CalDAV's, not "Connection refused" from localhost:25."""
+    with pytest.raises(ValidationError, match=r"no SMTP server configured.*\[smtp\]"):
+        cmd_send_invite(context_for(world, Settings()), argparse.Namespace(id="M-1", attach_minutes=False))
+
+
 # ----- what mail clients and relays get (issue 12) ---------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from tests.exporters.conftest import CALDAV_PASSWORD, MEETING_TITLE, Radicale, S
 from tests.tui.test_meetings import until as wait_until
 from tui.app import HuddleApp
 from tui.config import CalDavSettings, Settings, SmtpSettings
-from tui.screens.dialogs import ConfirmModal
+from tui.screens.dialogs import ConfirmModal, WriteConfirmModal
 from tui.screens.meeting_dialogs import SendInviteModal
 from tui.screens.meetings import MeetingsScreen
 
@@ -72,6 +72,7 @@ async def test_mail_invite_without_a_server_is_a_message(world: World) -> None:
         await until(pilot, lambda: meetings_listed(app))
         await pilot.press("m")
         await until(pilot, lambda: isinstance(app.screen, SendInviteModal))
+        assert app.focused is app.screen.query_one("#send-invite-cancel")
         await pilot.click("#send-invite-attach")
         await pilot.click("#send-invite-yes")
         await until(pilot, lambda: any("cannot send through 127.0.0.1" in n for n in notes(app)))
@@ -134,9 +135,21 @@ async def test_export_action_items_from_the_meetings_screen(
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: meetings_listed(app))
         await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, WriteConfirmModal))
+        await pilot.click("#yes")
         written = tmp_path / "actions.ics"
         await until(pilot, lambda: written.exists() and any("2 action item(s) →" in n for n in notes(app)))
     calendar = icalendar.Calendar.from_ical(written.read_bytes())
     summaries = " ".join(str(event["SUMMARY"]) for event in calendar.walk("VEVENT"))
     assert "预订酒店" in summaries
     assert "Send the floor plan" in summaries
+
+
+async def test_mail_invite_without_smtp_settings_names_the_smtp_table(world: World) -> None:
+    app = HuddleApp(context_for(world, Settings()), start_mode="meetings")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: meetings_listed(app))
+        await pilot.press("m")
+        await until(pilot, lambda: any("[smtp]" in n for n in notes(app)))
+        assert not isinstance(app.screen, SendInviteModal), "nothing to confirm when mail is not set up"
+        assert not any("refused" in n for n in notes(app))

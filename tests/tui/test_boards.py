@@ -8,6 +8,7 @@ from textual.widgets import Button, Input, Static
 
 from tests.conftest import FixedClock
 from tests.tui.test_boards_support import boards, column, edit_form, settle, tile, tile_ids, tile_text
+from tests.tui.test_meetings import until
 from tui.app import HuddleApp
 from tui.screens.dialogs import CardDetailModal, CardFormModal, ConfirmModal, DepartmentPickerModal
 from tui.widgets.board_column import PAGE_SIZE, ColumnHeader
@@ -157,13 +158,13 @@ async def test_edit_form_shows_resolved_date_live_and_saves(context: Context) ->
         form.query_one("#due", Input).focus()
         form.query_one("#due", Input).value = ""
         await pilot.press(*"fri")
-        await pilot.pause()
+        await until(pilot, lambda: "Fri 2026-11-27" in str(form.query_one("#due-resolved", Static).render()))
         assert "Fri 2026-11-27" in str(form.query_one("#due-resolved", Static).render())
         form.query_one("#due", Input).value = "next mon"
-        await pilot.pause()
+        await until(pilot, lambda: "Mon 2026-11-30" in str(form.query_one("#due-resolved", Static).render()))
         assert "Mon 2026-11-30" in str(form.query_one("#due-resolved", Static).render())
         form.query_one("#due", Input).value = "明天"
-        await pilot.pause()
+        await until(pilot, lambda: "2026-11-26" in str(form.query_one("#due-resolved", Static).render()))
         assert "2026-11-26" in str(form.query_one("#due-resolved", Static).render())
         form.query_one("#tags", Input).value = "infra, 硬件"
         await pilot.press("ctrl+s")
@@ -183,7 +184,7 @@ async def test_an_edit_shows_on_the_board_before_the_file_is_written(context: Co
         form.query_one("#title", Input).value = "新服务器 [b]x[/b]"
         with app._write_lock:  # the disk is slow: the write cannot finish yet
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await until(pilot, lambda: "新服务器 [b]x[/b]" in tile_text(tile(app, "OPS-1")))
             assert "新服务器 [b]x[/b]" in tile_text(tile(app, "OPS-1"))
             assert context.services.cards.get("OPS-1").title == "Rack the new servers"
         await settle(pilot)
@@ -197,7 +198,7 @@ async def test_bad_date_and_control_characters_are_refused_in_the_form(context: 
         await settle(pilot)
         form = await edit_form(pilot)
         form.query_one("#due", Input).value = "someday"
-        await pilot.pause()
+        await until(pilot, lambda: "not a date" in str(form.query_one("#due-resolved", Static).render()))
         assert "not a date" in str(form.query_one("#due-resolved", Static).render())
         await pilot.press("ctrl+s")
         assert app.screen is form

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from textual import events
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
@@ -19,6 +20,7 @@ from domain.models import Meeting, MeetingStatus
 from storage.journal import MeetingJournal, journal_path
 from tests.conftest import FixedClock, make_context
 from tui.app import HuddleApp
+from tui.screens.dialogs import WriteConfirmModal
 from tui.screens.meeting_dialogs import EndMeetingModal, ResumeMeetingModal, StartMeetingModal
 from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen
@@ -29,6 +31,14 @@ from tui.wiring import Context
 SIZE = (120, 40)
 
 
+def holds(predicate: Callable[[], bool]) -> bool:
+    """``predicate()``, where a widget not mounted yet (the screen is still changing) counts as not yet."""
+    try:
+        return predicate()
+    except NoMatches:
+        return False
+
+
 async def until(pilot: Pilot[None], predicate: Callable[[], bool], seconds: float = 30.0) -> None:
     """Let the app run until ``predicate`` holds (the recorder's loops never end: no wait_for_complete).
 
@@ -36,7 +46,7 @@ async def until(pilot: Pilot[None], predicate: Callable[[], bool], seconds: floa
     take seconds, and the bound only decides when a test that will never pass gives up.
     """
     deadline = time.monotonic() + seconds
-    while not predicate():
+    while not holds(predicate):
         if time.monotonic() > deadline:
             raise AssertionError("condition not reached in time")
         await pilot.pause(0.05)
@@ -88,7 +98,9 @@ async def test_start_form_opens_the_live_meeting(context: Context) -> None:
         form.query_one("#form-attendees", Input).value = "ann, 李伟"
         form.query_one("#form-agenda").text = "Venue 10m\n预算 15分钟\nAOB"  # type: ignore[attr-defined]
         form.query_one("#form-when", Input).value = "today 10:00"
-        await pilot.pause()
+        await until(
+            pilot, lambda: "李伟 (@wei)" in str(form.query_one("#form-attendees-preview", Static).content)
+        )
         assert "李伟 (@wei)" in str(form.query_one("#form-attendees-preview", Static).content)
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, LiveMeetingScreen) and app.screen.view is not None)
@@ -109,7 +121,7 @@ async def test_start_form_refuses_unknown_attendee(context: Context) -> None:
         app.screen.query_one("#form-title", Input).value = "Sync"
         app.screen.query_one("#form-attendees", Input).value = "ann, zed"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await until(pilot, lambda: "no person" in str(app.screen.query_one("#form-error", Static).content))
         assert isinstance(app.screen, StartMeetingModal)
         assert "no person 'zed'" in str(app.screen.query_one("#form-error", Static).content)
         assert context.services.meetings.list() == []
@@ -189,7 +201,11 @@ async def test_bad_lines_stay_in_the_input_with_a_message(context: Context) -> N
         ]:
             screen.minutes_log.capture_input.value = ""
             await type_line(pilot, line)
-            await pilot.pause()
+
+            def refused(wanted: str = message) -> bool:
+                return wanted in str(preview(screen).content)
+
+            await until(pilot, refused)
             assert screen.minutes_log.capture_input.value == line
             assert message in str(preview(screen).content)
             assert preview(screen).has_class("-error")
@@ -489,8 +505,12 @@ async def test_summary_exports_minutes_and_invite_to_the_current_folder(
             pilot, lambda: isinstance(app.screen, MeetingSummaryScreen) and app.screen.view is not None
         )
         await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, WriteConfirmModal))
+        await pilot.click("#yes")
         await until(pilot, lambda: any(tmp_path.glob("*.docx")))
         await pilot.press("i")
+        await until(pilot, lambda: isinstance(app.screen, WriteConfirmModal))
+        await pilot.click("#yes")
         await until(pilot, lambda: any(tmp_path.glob("*.ics")))
         await until(pilot, lambda: len([n for n in notes if "→" in n]) >= 2)
         written = [n for n in notes if "→" in n]

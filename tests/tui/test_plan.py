@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
 from domain.models import Goal
+from tests.tui.test_meetings import until
 from tui.app import HuddleApp
 from tui.messages import OpenCard
 from tui.screens.plan import PlanScreen
@@ -69,7 +70,7 @@ async def test_overview_shows_goals_and_milestones_with_progress(context: Contex
         assert column(milestones, "preds") == ["OPS-1 late", "MKT-1 open"]
         assert column(milestones, "progress")[0].endswith(" 0%")
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: any(isinstance(m, OpenCard) for m in messages))
         opened = {id(m): m.card_id for m in messages if isinstance(m, OpenCard)}
         assert list(opened.values()) == ["OPS-3"]
 
@@ -276,5 +277,5 @@ async def test_fit_columns_sizes_columns_to_their_widest_cell_at_once() -> None:
         table.remove_row("b")
         fit_columns(table)
         assert table.columns[goal].width == 16, "CJK cells count double"
-        await pilot.pause()
+        await until(pilot, lambda: table.columns[goal].width == 16)
         assert table.columns[goal].width == 16

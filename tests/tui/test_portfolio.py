@@ -6,6 +6,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 
 from tests.tui.test_boards_support import boards, portfolio, settle
+from tests.tui.test_meetings import until
 from tui.app import HuddleApp
 from tui.wiring import Context
 
@@ -44,18 +45,22 @@ async def test_search_finds_chinese_and_markup_like_titles(context: Context) -> 
         search = portfolio(app).query_one("#search", Input)
         assert app.focused is search
         await pilot.press(*"发布")
-        await pilot.pause()
+        await until(pilot, lambda: listed(app) == ["MKT-1"])
         assert listed(app) == ["MKT-1"]
+        await pilot.press("enter")  # issue 11: Enter in the search box moves to the results
+        await until(pilot, lambda: app.focused is portfolio(app).query_one("#cards", DataTable))
+        search.focus()
+        await until(pilot, lambda: app.focused is search)
         search.value = "[/]"
-        await pilot.pause()
+        await until(pilot, lambda: listed(app) == ["OPS-2"])
         assert listed(app) == ["OPS-2"]
         table = portfolio(app).query_one("#cards", DataTable)
         assert str(table.get_cell("OPS-2", "title")) == "[red]Literal[/red] markup [/] title"
         search.value = "ops wei"
-        await pilot.pause()
+        await until(pilot, lambda: listed(app) == [])
         assert listed(app) == []
         search.value = "mkt 宣传"
-        await pilot.pause()
+        await until(pilot, lambda: listed(app) == ["MKT-2"])
         assert listed(app) == ["MKT-2"]
         await pilot.press("escape")
         assert search.value == ""
@@ -99,14 +104,14 @@ async def test_owner_and_tag_filters(context: Context) -> None:
         await open_portfolio(app, pilot)
         screen = portfolio(app)
         screen.query_one("#owner-filter", Select).value = "wei"
-        await pilot.pause()
+        await until(pilot, lambda: listed(app) == ["MKT-1", "MKT-2"])
         assert listed(app) == ["MKT-1", "MKT-2"]
         screen.query_one("#tag-filter", Select).value = "print"
-        await pilot.pause()
+        await until(pilot, lambda: listed(app) == ["MKT-2"])
         assert listed(app) == ["MKT-2"]
         screen.query_one("#owner-filter", Select).value = Select.NULL
         screen.query_one("#tag-filter", Select).value = Select.NULL
-        await pilot.pause()
+        await until(pilot, lambda: len(listed(app)) == 5)
         assert len(listed(app)) == 5
 
 

@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, TabbedContent
 
 from tests.conftest import FixedClock
+from tests.tui.test_meetings import until
 from tui.app import HuddleApp
 from tui.messages import OpenCard
 from tui.screens.risks import RisksScreen
@@ -74,11 +75,11 @@ async def test_keyboard_and_mouse_select_cells(context: Context) -> None:
         assert screen.grid.cursor is None
         assert listed_ids(screen) == []
         await pilot.click("#cell-4-4")
-        await pilot.pause()
+        await until(pilot, lambda: screen.grid.cursor == (4, 4))
         assert screen.grid.cursor == (4, 4)
         assert listed_ids(screen) == ["R-1"]
         await pilot.click("#cell-1-1")
-        await pilot.pause()
+        await until(pilot, lambda: listed_ids(screen) == [])
         assert listed_ids(screen) == []
         assert "No risks in this cell" in str(screen.cell_list.get_option_at_index(0).prompt)
 
@@ -91,7 +92,7 @@ async def test_enter_on_a_cell_lists_and_opens_a_risk_with_its_history(context: 
         await pilot.press("enter")
         assert focus_of(app) is screen.cell_list
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: type(app.screen).__name__ == "RiskDetailModal")
         detail = app.screen
         assert type(detail).__name__ == "RiskDetailModal"
         history = detail.query_one("#history-table", DataTable)
@@ -130,21 +131,21 @@ async def test_movement_since_a_date_marks_the_previous_cell(context: Context, c
         screen = risks_screen(app)
         await pilot.press("m")
         await pilot.press(*"2026-11-26", "enter")
-        await pilot.pause()
+        await until(pilot, lambda: screen.since == date(2026, 11, 26))
         assert screen.since == date(2026, 11, 26)
         assert screen.view is not None
         assert screen.view.cell((5, 5)).arrows == "↗"
         assert screen.view.cell((4, 4)).previous_ids == ("R-1",)
         screen.grid.select((5, 5))
-        await pilot.pause()
+        await until(pilot, lambda: "P4 I4 → P5 I5" in str(screen.cell_list.get_option_at_index(0).prompt))
         prompt = str(screen.cell_list.get_option_at_index(0).prompt)
         assert "P4 I4 → P5 I5" in prompt
         screen.grid.select((4, 4))
-        await pilot.pause()
+        await until(pilot, lambda: listed_ids(screen) == ["was:R-1"])
         assert listed_ids(screen) == ["was:R-1"]
         await pilot.press("m")
         await pilot.press("ctrl+a", "ctrl+k", "enter")
-        await pilot.pause()
+        await until(pilot, lambda: screen.since is None)
         assert screen.since is None
 
 
@@ -153,7 +154,7 @@ async def test_movement_prompt_rejects_a_bad_date(context: Context) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("m", *"someday", "enter")
-        await pilot.pause()
+        await until(pilot, lambda: type(app.screen).__name__ == "SinceModal")
         assert type(app.screen).__name__ == "SinceModal"
         assert "cannot read date" in str(app.screen.query_one("#form-error").render())
         await pilot.press("escape")
@@ -172,11 +173,11 @@ async def test_register_sorts_by_header_and_s_and_filters(context: Context) -> N
         table = screen.table
         x = table.columns[next(iter(table.columns))].get_render_width(table) + 2
         await pilot.click("#risk-table", offset=(x, 0))
-        await pilot.pause()
+        await until(pilot, lambda: screen.sort_column == "title")
         assert screen.sort_column == "title"
         assert table_ids(screen) == ["R-3", "R-1", "R-2"]
         await pilot.click("#risk-table", offset=(x, 0))
-        await pilot.pause()
+        await until(pilot, lambda: screen.sort_reverse is True)
         assert screen.sort_reverse is True
         assert table_ids(screen) == ["R-2", "R-1", "R-3"]
         await pilot.press("s")
@@ -185,16 +186,21 @@ async def test_register_sorts_by_header_and_s_and_filters(context: Context) -> N
         await pilot.press("slash")
         assert focus_of(app) is screen.query_one("#risk-filter", Input)
         await pilot.press(*"owner:wei")
-        await pilot.pause()
+        await until(pilot, lambda: table_ids(screen) == ["R-2"])
         assert table_ids(screen) == ["R-2"]
         await pilot.press("ctrl+a", "ctrl+k", *"vendor")
-        await pilot.pause()
+        await until(pilot, lambda: table_ids(screen) == ["R-1"])
         assert table_ids(screen) == ["R-1"]
         await pilot.press("ctrl+a", "ctrl+k", *"band:amber")
-        await pilot.pause()
+        await until(pilot, lambda: sorted(table_ids(screen)) == ["R-2", "R-3"])
         assert sorted(table_ids(screen)) == ["R-2", "R-3"]
         await pilot.press("enter")
         assert focus_of(app) is screen.table
+        await pilot.press("slash")
+        await until(pilot, lambda: focus_of(app) is screen.query_one("#risk-filter", Input))
+        await pilot.press("escape")  # issue 11: Esc leaves the filter too, keeping what it filters
+        await until(pilot, lambda: focus_of(app) is screen.table)
+        assert sorted(table_ids(screen)) == ["R-2", "R-3"]
 
 
 async def test_user_text_is_shown_literally(context: Context) -> None:
@@ -224,14 +230,14 @@ async def test_warnings_list_and_jump_to_risk_and_card(context: Context) -> None
         assert kinds == ["milestone-at-risk", "overdue", "risk-review"]
         assert str(screen.tabs.get_tab("warnings-tab").label) == "Warnings (3)"
         await pilot.press("down", "down", "enter")
-        await pilot.pause()
+        await until(pilot, lambda: screen.query_one(TabbedContent).active == "register-tab")
         assert screen.query_one(TabbedContent).active == "register-tab"
         assert focus_of(app) is screen.table
         assert screen.selected_register_risk() is not None
         assert screen.selected_register_risk().id == "R-2"  # type: ignore[union-attr]
         assert screen.grid.cursor == (2, 3)
         await pilot.press("w", "home", "enter")
-        await pilot.pause()
+        await until(pilot, lambda: any(isinstance(m, OpenCard) for m in messages))
         opened = {m.card_id for m in messages if isinstance(m, OpenCard)}
         assert opened == {"OPS-3"}
 
@@ -289,13 +295,13 @@ async def test_risk_detail_opens_a_linked_card(context: Context) -> None:
     async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
         await settle(pilot)
         await pilot.press("enter", "enter")
-        await pilot.pause()
+        await until(pilot, lambda: bool(app.screen.query("#linked-cards")))
         linked = app.screen.query_one("#linked-cards", OptionList)
         assert "OPS-1 Rack the new servers" in str(linked.get_option_at_index(0).prompt)
         linked.focus()
         linked.highlighted = 0
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: {m.card_id for m in messages if isinstance(m, OpenCard)} == {"OPS-1"})
         assert {m.card_id for m in messages if isinstance(m, OpenCard)} == {"OPS-1"}
         assert app.current_mode == "boards"
 
@@ -317,7 +323,7 @@ async def test_open_risk_from_another_area_shows_it_in_the_register(context: Con
 
     app = HuddleApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await until(pilot, lambda: app.current_mode == "boards")
         assert app.current_mode == "boards"
         app.screen.post_message(OpenRisk("R-2"))
         for _ in range(60):

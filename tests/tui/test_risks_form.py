@@ -7,6 +7,7 @@ from datetime import date
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from tests.tui.test_meetings import until
 from tui.app import HuddleApp
 from tui.screens.risk_dialogs import RiskFormModal, parse_card_ids, parse_past_date, parse_score
 from tui.screens.risks import RisksScreen
@@ -133,10 +134,10 @@ async def test_edit_from_the_register_keeps_the_score_history(context: Context) 
         assert screen.selected_register_risk() is not None
         assert screen.selected_register_risk().id == "R-1"  # type: ignore[union-attr]
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: app.screen.query_one("#history-table").row_count == 2)  # type: ignore[attr-defined]
         assert app.screen.query_one("#history-table").row_count == 2  # type: ignore[attr-defined]
         await pilot.press("e")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, RiskFormModal))
         assert isinstance(app.screen, RiskFormModal)
         await pilot.press("escape")
 

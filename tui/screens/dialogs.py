@@ -335,6 +335,28 @@ class ConfirmModal(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
+class WriteConfirmModal(ConfirmModal, inherit_bindings=False):
+    """A yes/no question with no letter keys: Escape or Enter on the focused Cancel declines.
+
+    Asked before a single key writes a file or sends mail from a list, so that letters typed by someone who
+    believes a form is open (a meeting title, a name) can never confirm it.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "answer(False)", "Cancel", id="write-confirm.cancel"),
+        Binding("ctrl+s", "answer(True)", "Confirm", id="write-confirm.yes"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm", classes="dialog"):
+            yield Static(literal(self.question), id="confirm-question")
+            with Horizontal(classes="dialog-buttons"):
+                yes = Button(f"{self.yes} (ctrl+s)", id="yes", variant="primary", compact=True)
+                yes.can_focus = False  # Tab then Enter, as in a form, must not confirm
+                yield yes
+                yield Button("Cancel", id="no", compact=True)
+
+
 @dataclass(frozen=True)
 class FormField:
     """One line of a :class:`FieldsModal`."""

@@ -296,7 +296,8 @@ class SendInviteModal(ModalScreen[bool | None]):
                 yield Button("Cancel", id="send-invite-cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#send-invite-yes" if self.recipients else "#send-invite-cancel", Button).focus()
+        """The focus starts on Cancel: one stray Enter must not send mail to every attendee."""
+        self.query_one("#send-invite-cancel", Button).focus()
 
     @on(Button.Pressed, "#send-invite-yes")
     def send(self) -> None:

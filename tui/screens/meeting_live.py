@@ -39,7 +39,7 @@ from tui.meeting_recorder import (
 )
 from tui.messages import DataChanged
 from tui.screens.meeting_dialogs import EndMeetingModal, EndRequest, when_text
-from tui.screens.outbound import export_meeting, offer_invite
+from tui.screens.outbound import confirm_write, export_meeting, offer_invite
 from tui.widgets.action_item_row import ActionItemRow
 from tui.widgets.agenda_panel import AgendaPanel
 from tui.widgets.attendee_list import AttendeeList
@@ -47,6 +47,7 @@ from tui.widgets.key_bar import KeyBar
 from tui.widgets.meeting_clock import MeetingClock
 from tui.widgets.meeting_summary import MeetingSummary, SummaryLine
 from tui.widgets.minutes_log import CaptureInput, MinuteLine, MinutesLog
+from tui.widgets.replace import replace_children
 from tui.widgets.safe import literal
 
 if TYPE_CHECKING:
@@ -414,11 +415,7 @@ class LiveMeetingScreen(Screen[None]):
             ActionItemRow(a, c, today=today, carried=a.card_id in carried, blocked=c.id in view.blocked)
             for a, c in view.open_actions
         ]
-        box.remove_children()
-        if rows:
-            box.mount_all(rows)
-        else:
-            box.mount(Static("No open action items", classes="empty"))
+        replace_children(box, rows or [Static("No open action items", classes="empty")])
         box.border_title = f"Open actions · {len(rows)}"
 
     @on(MeetingClock.Ticked)
@@ -627,9 +624,13 @@ def _moved(agenda: list[AgendaItem], old: int, new: int, now: datetime) -> tuple
 class MeetingSummaryScreen(Screen[None]):
     """The summary of an ended meeting, with exports of the minutes and the follow-up invite."""
 
+    CLOSES_ON_AREA_SWITCH: ClassVar[bool] = True
+    """Coming back to the Meetings area (``4``) shows the list, never a summary left open earlier."""
+
     CSS_PATH = "meetings.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Meetings", id="meeting-summary.leave"),
+        Binding("n", "new_meeting", "New meeting", id="meeting-summary.new"),
         Binding("e", "export_minutes", "Export minutes", id="meeting-summary.export-minutes"),
         Binding("i", "export_invite", "Export invite", id="meeting-summary.export-invite"),
         Binding("m", "mail_invite", "Mail invite", id="meeting-summary.mail-invite"),
@@ -677,11 +678,26 @@ class MeetingSummaryScreen(Screen[None]):
     def action_leave(self) -> None:
         self.app.pop_screen()
 
+    def action_new_meeting(self) -> None:
+        """``n`` here means what it means on the list: back to the list, with the start form open."""
+        below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
+        self.app.pop_screen()
+        if below is not None:
+            self.app.call_later(below.run_action, "new_meeting")
+
     def action_export_minutes(self) -> None:
-        export_meeting(self, self.context, self.meeting_id, "minutes")
+        confirm_write(
+            self,
+            f"Export the Word minutes of {self.meeting_id}?",
+            lambda: export_meeting(self, self.context, self.meeting_id, "minutes"),
+        )
 
     def action_export_invite(self) -> None:
-        export_meeting(self, self.context, self.meeting_id, "invite")
+        confirm_write(
+            self,
+            f"Export the follow-up invite of {self.meeting_id} (.ics)?",
+            lambda: export_meeting(self, self.context, self.meeting_id, "invite"),
+        )
 
     def action_mail_invite(self) -> None:
         offer_invite(self, self.context, self.meeting_id)

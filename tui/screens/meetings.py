@@ -31,7 +31,7 @@ from tui.messages import DataChanged
 from tui.screens.base import AreaScreen
 from tui.screens.meeting_dialogs import ResumeMeetingModal, StartMeetingModal, StartRequest, when_text
 from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
-from tui.screens.outbound import export_calendar, export_meeting, offer_invite
+from tui.screens.outbound import confirm_write, export_calendar, export_meeting, offer_invite
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe import literal, printable
 
@@ -507,18 +507,30 @@ class MeetingsScreen(AreaScreen):
     def action_export_minutes(self) -> None:
         meeting = self._selected()
         if meeting is not None:
-            export_meeting(self, self.context, meeting.id, "minutes")
+            confirm_write(
+                self,
+                f"Export the Word minutes of {meeting.id}?",
+                lambda: export_meeting(self, self.context, meeting.id, "minutes"),
+            )
 
     def action_export_invite(self) -> None:
         meeting = self._selected()
         if meeting is None or meeting.next_start is None:
             self.notify("This meeting has no follow-up; set one when you end it", severity="warning")
             return
-        export_meeting(self, self.context, meeting.id, "invite")
+        confirm_write(
+            self,
+            f"Export the follow-up invite of {meeting.id} (.ics)?",
+            lambda: export_meeting(self, self.context, meeting.id, "invite"),
+        )
 
     def action_export_actions(self) -> None:
         """Every action item with a due date, as an event on that date, in an .ics file."""
-        export_calendar(self, self.context, "actions")
+        confirm_write(
+            self,
+            "Export every dated action item as a calendar (.ics)?",
+            lambda: export_calendar(self, self.context, "actions"),
+        )
 
     def action_mail_invite(self) -> None:
         meeting = self._selected()

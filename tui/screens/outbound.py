@@ -51,6 +51,23 @@ def _write_beside(export: Export, name: str) -> Path:
     raise ConflictError(f"{name} and 98 numbered copies already exist")
 
 
+def confirm_write(screen: Screen[Any], question: str, then: Callable[[], None]) -> None:
+    """Ask ``question`` (focus on Cancel, no letter keys) and run ``then`` only on an explicit yes.
+
+    The meetings area exports on single keys; typing there by mistake must never write a file.
+    """
+    from tui.screens.dialogs import WriteConfirmModal
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            then()
+
+    folder = Path.cwd()
+    screen.app.push_screen(
+        WriteConfirmModal(f"{question}\nThe file goes to {folder}.", yes="Export"), answered
+    )
+
+
 def export_meeting(screen: Screen[Any], context: Context, meeting_id: str, what: str) -> None:
     """Write the minutes (.docx) or the follow-up invite (.ics) of ``meeting_id``."""
 

@@ -77,6 +77,7 @@ class RisksScreen(AreaScreen):
         Binding("slash", "filter", "Filter", id="risks.filter"),
         Binding("s", "sort_next", "Sort", id="risks.sort"),
         Binding("E", "export_register", "Export register", id="risks.export", show=False),
+        Binding("escape", "leave_filter", "Leave filter", id="risks.leave-filter", show=False),
     ]
 
     residual: reactive[bool] = reactive(False, init=False)
@@ -451,6 +452,11 @@ class RisksScreen(AreaScreen):
     @on(Input.Submitted, "#risk-filter")
     def leave_filter(self) -> None:
         self.table.focus()
+
+    def action_leave_filter(self) -> None:
+        """Esc in the filter goes back to the register, keeping the filter (as Enter does)."""
+        if self.focused is self.query_one("#risk-filter", Input):
+            self.table.focus()
 
     @on(WarningList.OpenRequested)
     def jump_to_warning(self, event: WarningList.OpenRequested) -> None:

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from domain.models import AgendaItem
+from tui.widgets.replace import replace_children
 from tui.widgets.safe import literal
 
 
@@ -75,14 +76,20 @@ class AgendaPanel(VerticalScroll):
 
     def show(self, agenda: tuple[AgendaItem, ...], current: int, now: datetime) -> None:
         """Show ``agenda`` with item ``current`` running, timed at ``now``."""
-        if len(agenda) != len(self.agenda) or not self.query(AgendaRow):
-            self.remove_children()
-            if agenda:
-                self.mount_all([AgendaRow(i) for i in range(len(agenda))])
-            else:
-                self.mount(Static("No agenda items", classes="agenda-empty"))
+        rebuild = len(agenda) != len(self.agenda) or not self.query(AgendaRow)
         self.agenda, self.current = agenda, current
+        self.now = now
+        if rebuild:
+            rows = [AgendaRow(i) for i in range(len(agenda))]
+            # The rows have fixed ids: the old ones must be gone before the new ones mount.
+            replace_children(
+                self, rows or [Static("No agenda items", classes="agenda-empty")], then=self._draw_rows
+            )
         self.tick(now)
+
+    def _draw_rows(self) -> None:
+        if self.now is not None:
+            self.tick(self.now)
 
     def tick(self, now: datetime) -> None:
         """Update the timers to ``now`` (called every second)."""

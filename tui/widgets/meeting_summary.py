@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tui.widgets.replace import replace_children
 from tui.widgets.safe import literal
 
 SummaryLine = tuple[str, str]
@@ -29,5 +30,6 @@ class MeetingSummary(VerticalScroll):
 
     def show(self, lines: list[SummaryLine]) -> None:
         self.lines = list(lines)
-        self.remove_children()
-        self.mount_all(Static(literal(text), classes=f"summary-line summary-{kind}") for kind, text in lines)
+        replace_children(
+            self, [Static(literal(text), classes=f"summary-line summary-{kind}") for kind, text in lines]
+        )
