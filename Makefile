@@ -20,7 +20,14 @@ $(ICALJS)/.installed:
 	  npm install --silent --no-audit --no-fund --prefix $(ICALJS) ical.js@2.2.1 && touch $@; \
 	else echo "npm not found: the ical.js cross-checks will skip"; fi
 
-.PHONY: help venv run demo test check lint format types imports bench snapshots-update clean
+# vdirsyncer, the sync client the CalDAV tests check Huddle's pushes from, in a venv of its own (its
+# click/aiohttp pins are not ours); pinned by constraints-vdirsyncer.txt. Its tests skip without it.
+VDIRSYNCER := .cache/vdirsyncer
+$(VDIRSYNCER)/.installed: constraints-vdirsyncer.txt
+	@if $(PYTHON) -m venv $(VDIRSYNCER) && $(VDIRSYNCER)/bin/pip install --quiet -c constraints-vdirsyncer.txt vdirsyncer==0.21.0; then \
+	  touch $@; else echo "vdirsyncer could not be installed: the vdirsyncer tests will skip"; fi
+
+.PHONY: help venv run demo test vdirsyncer check lint format types imports bench snapshots-update clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -33,8 +40,10 @@ run: $(STAMP)  ## Open the TUI (fills a demo DB at .huddle/demo.json on first ru
 	  if [ ! -s "$$HUDDLE_DB" ]; then $(BIN)/huddle --db "$$HUDDLE_DB" demo; fi; \
 	  $(BIN)/huddle --db "$$HUDDLE_DB"
 
-test: $(STAMP) $(ICALJS)/.installed  ## Run the whole test suite
-	ICALJS_DIR=$${ICALJS_DIR:-$(CURDIR)/$(ICALJS)} $(BIN)/pytest
+test: $(STAMP) $(ICALJS)/.installed $(VDIRSYNCER)/.installed  ## Run the whole test suite
+	ICALJS_DIR=$${ICALJS_DIR:-$(CURDIR)/$(ICALJS)} VDIRSYNCER_DIR=$${VDIRSYNCER_DIR:-$(CURDIR)/$(VDIRSYNCER)} $(BIN)/pytest
+
+vdirsyncer: $(VDIRSYNCER)/.installed  ## Install vdirsyncer (for the CalDAV sync tests) into .cache/vdirsyncer
 
 lint: $(STAMP)  ## ruff lint and format check
 	$(BIN)/ruff check .

@@ -58,6 +58,15 @@ class EntryKind(StrEnum):
     RISK = "risk"
 
 
+class RsvpStatus(StrEnum):
+    """An attendee's answer to the follow-up invite (iCalendar PARTSTAT, RFC 5545 3.2.12)."""
+
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    TENTATIVE = "tentative"
+    NO_ANSWER = "no-answer"
+
+
 class ChangeStatus(StrEnum):
     OPEN = "open"
     APPROVED = "approved"
@@ -250,6 +259,35 @@ class ActionItem:
 
 
 @dataclass(frozen=True, slots=True)
+class RsvpAnswer:
+    """What one attendee answered to the follow-up invite, and to which version of it.
+
+    ``sequence`` is the invite's SEQUENCE the reply answered and ``stamp`` the reply's DTSTAMP:
+    together they decide whether a later-read reply is newer (RFC 5546 2.1.5), whatever order
+    the mails arrive in.
+    """
+
+    handle: str
+    status: RsvpStatus
+    sequence: int
+    stamp: datetime | None
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RsvpReply:
+    """One attendee's METHOD:REPLY as read from a file or a mailbox, before it is matched to a meeting."""
+
+    uid: str
+    email: str
+    status: RsvpStatus
+    sequence: int
+    stamp: datetime | None
+    source: str
+    """Where it was read (a file name, ``imap:INBOX/17``), for the report."""
+
+
+@dataclass(frozen=True, slots=True)
 class Meeting:
     id: str
     title: str
@@ -276,6 +314,8 @@ class Meeting:
     carried_over: tuple[str, ...] = ()
     """Card ids of open action items carried over from the previous meeting of the series."""
     created_by: str = ""
+    rsvp: tuple[RsvpAnswer, ...] = ()
+    """The attendees' answers to the follow-up invite (one per handle), read back from their replies."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,3 +350,30 @@ class Actor:
 
     handle: str
     os_user: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedEvent:
+    """One calendar object Huddle wrote to a CalDAV calendar: the record that lets a later push
+    update it in place, notice that someone else changed it (its ETag moved) and remove it once
+    Huddle no longer exports it, without ever touching events it did not write."""
+
+    calendar: str
+    """The calendar collection URL (records of other calendars are left alone)."""
+    uid: str
+    href: str
+    """The object's URL on the server; may differ from the name Huddle picks when a client imported
+    the mailed invite first."""
+    etag: str
+    """The ETag the server gave the version Huddle wrote; empty when the server sent none."""
+    summary: str
+    at: datetime
+
+    @property
+    def key(self) -> str:
+        return published_key(self.calendar, self.uid)
+
+
+def published_key(calendar: str, uid: str) -> str:
+    """The record id of ``uid`` in ``calendar``: the same UID may be published to two calendars."""
+    return f"{calendar} {uid}"

@@ -12,7 +12,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, TypeVar
 
-from domain.models import Activity, Card, ChangeRequest, Department, Meeting, Person, Project, Risk
+from domain.models import (
+    Activity,
+    Card,
+    ChangeRequest,
+    Department,
+    Meeting,
+    Person,
+    Project,
+    PublishedEvent,
+    Risk,
+)
 
 T = TypeVar("T")
 
@@ -62,6 +72,10 @@ class UnitOfWork(Protocol):
     def change_requests(self) -> Repository[ChangeRequest]: ...
     @property
     def activity(self) -> ActivityRepository: ...
+    @property
+    def published(self) -> Repository[PublishedEvent]:
+        """What Huddle wrote to CalDAV calendars (keyed by ``PublishedEvent.key``)."""
+        ...
 
     def is_empty(self) -> bool:
         """True when the file holds no departments, people, cards, risks or meetings."""

@@ -1,4 +1,4 @@
-"""Pure rules: WIP limits, dependency cycles, RACI, risk bands, early warnings."""
+"""Pure rules: WIP limits, dependency cycles, RACI, risk bands, early warnings, RSVP answers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from domain.errors import ConflictError, ValidationError
-from domain.models import DONE_COLUMN, Card, Column, Department, Risk, RiskStatus
+from domain.models import (
+    DONE_COLUMN,
+    Card,
+    Column,
+    Department,
+    Meeting,
+    Risk,
+    RiskStatus,
+    RsvpAnswer,
+    RsvpStatus,
+)
 
 RANK_STEP = 1024.0
 
@@ -249,3 +259,64 @@ def place_column(columns: Sequence[Column], column: Column, before: Column | Non
     rest = [c for c in columns if c.name != column.name]
     at = len(rest) if before is None else next(i for i, c in enumerate(rest) if c.name == before.name)
     return (*rest[:at], column, *rest[at:])
+
+
+def rsvp_statuses(meeting: Meeting) -> dict[str, RsvpStatus]:
+    """Each attendee's answer to the current follow-up invite, in attendee order.
+
+    An answer counts only for the version of the invite it replied to: once the follow-up is
+    moved or cancelled (its SEQUENCE goes up), earlier answers are ``no-answer`` again, as RFC 5546
+    asks of an organizer after a significant change. The chair is ``accepted`` unless they replied
+    otherwise (the invite lists them with ``PARTSTAT=ACCEPTED``). Without a follow-up: no entries.
+    """
+    if meeting.next_start is None:
+        return {}
+    answers = {a.handle: a for a in meeting.rsvp}
+    result: dict[str, RsvpStatus] = {}
+    for attendee in meeting.attendees:
+        answer = answers.get(attendee.handle)
+        if answer is not None and answer.sequence >= meeting.next_sequence:
+            result[attendee.handle] = answer.status
+        elif attendee.handle == meeting.organizer:
+            result[attendee.handle] = RsvpStatus.ACCEPTED
+        else:
+            result[attendee.handle] = RsvpStatus.NO_ANSWER
+    return result
+
+
+def rsvp_summary(meeting: Meeting) -> str:
+    """``ann accepted, wei no answer (tentative to an earlier time)``; empty without a follow-up."""
+    earlier = {a.handle: a for a in meeting.rsvp if a.sequence < meeting.next_sequence}
+    parts = []
+    for handle, status in rsvp_statuses(meeting).items():
+        text = f"{handle} {status.value.replace('-', ' ')}"
+        if status == RsvpStatus.NO_ANSWER and handle in earlier:
+            text += f" ({earlier[handle].status.value} to an earlier time)"
+        parts.append(text)
+    return ", ".join(parts)
+
+
+def rsvp_counts(meeting: Meeting) -> str:
+    """``2 accepted, 1 declined, 1 no answer``; empty while nobody has replied (lists stay short)."""
+    if not any(a.sequence >= meeting.next_sequence for a in meeting.rsvp):
+        return ""
+    counts: dict[RsvpStatus, int] = {}
+    for status in rsvp_statuses(meeting).values():
+        counts[status] = counts.get(status, 0) + 1
+    return ", ".join(f"{n} {s.value.replace('-', ' ')}" for s, n in counts.items())
+
+
+def reply_supersedes(current: RsvpAnswer | None, sequence: int, stamp: datetime | None) -> bool:
+    """Whether a reply to invite version ``sequence`` stamped ``stamp`` replaces ``current``.
+
+    A reply to an older SEQUENCE never overrides one to a newer; for the same SEQUENCE the later
+    DTSTAMP wins (someone who accepted and then declined), and a reply without DTSTAMP counts as
+    newer than what is stored only when the stored one has none either (then: the one read last).
+    """
+    if current is None or sequence > current.sequence:
+        return True
+    if sequence < current.sequence:
+        return False
+    if stamp is None or current.stamp is None:
+        return current.stamp is None
+    return stamp > current.stamp

@@ -27,8 +27,11 @@ from domain.models import (
     Person,
     Priority,
     Project,
+    PublishedEvent,
     Risk,
     RiskStatus,
+    RsvpAnswer,
+    RsvpStatus,
     ScoreChange,
 )
 
@@ -201,6 +204,7 @@ def meeting_to_doc(m: Meeting) -> Doc:
         "next_minutes": m.next_minutes, "next_uid": m.next_uid, "next_sequence": m.next_sequence,
         "next_cancelled": m.next_cancelled, "uid": m.uid, "carried_over": list(m.carried_over),
         "created_by": m.created_by,
+        **({"rsvp": [_rsvp_to_doc(a) for a in m.rsvp]} if m.rsvp else {}),
     }  # fmt: skip
 
 
@@ -228,7 +232,32 @@ def meeting_from_doc(doc: Doc) -> Meeting:
         next_uid=doc["next_uid"], next_sequence=doc.get("next_sequence", 0),
         next_cancelled=doc.get("next_cancelled", False), uid=doc["uid"],
         carried_over=tuple(doc.get("carried_over", ())), created_by=doc.get("created_by", ""),
+        rsvp=tuple(_rsvp_from_doc(a) for a in doc.get("rsvp", ())),
     )  # fmt: skip
+
+
+def _rsvp_to_doc(a: RsvpAnswer) -> Doc:
+    return {"handle": a.handle, "status": a.status.value, "sequence": a.sequence, "stamp": _dt(a.stamp),
+            "received_at": _dt(a.received_at)}  # fmt: skip
+
+
+def _rsvp_from_doc(doc: Doc) -> RsvpAnswer:
+    received = _to_dt(doc["received_at"])
+    assert received is not None
+    return RsvpAnswer(doc["handle"], RsvpStatus(doc["status"]), doc.get("sequence", 0),
+                      _to_dt(doc.get("stamp")), received)  # fmt: skip
+
+
+def published_to_doc(p: PublishedEvent) -> Doc:
+    return {"id": p.key, "calendar": p.calendar, "uid": p.uid, "href": p.href, "etag": p.etag,
+            "summary": p.summary, "at": _dt(p.at)}  # fmt: skip
+
+
+def published_from_doc(doc: Doc) -> PublishedEvent:
+    at = _to_dt(doc["at"])
+    assert at is not None
+    return PublishedEvent(doc["calendar"], doc["uid"], doc["href"], doc.get("etag", ""),
+                          doc.get("summary", ""), at)  # fmt: skip
 
 
 def change_to_doc(c: ChangeRequest) -> Doc:

@@ -20,7 +20,17 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from domain.errors import StorageError
-from domain.models import Activity, Card, ChangeRequest, Department, Meeting, Person, Project, Risk
+from domain.models import (
+    Activity,
+    Card,
+    ChangeRequest,
+    Department,
+    Meeting,
+    Person,
+    Project,
+    PublishedEvent,
+    Risk,
+)
 from storage import codecs
 from storage.files import (
     append_lines,
@@ -224,6 +234,9 @@ class TinyUnitOfWork:
             db, "change_requests", codecs.change_to_doc, codecs.change_from_doc
         )
         self.activity = ActivityTable(db, archive)
+        self.published = TableRepository[PublishedEvent](
+            db, "published", codecs.published_to_doc, codecs.published_from_doc
+        )
 
     _DATA_TABLES = (
         "departments",
@@ -235,6 +248,9 @@ class TinyUnitOfWork:
         "change_requests",
         "activity",
     )
+    """The project's own data. ``published`` (what Huddle wrote to CalDAV calendars) is not part of it:
+    it describes the calendar servers, which a restore or ``demo --force`` does not change, so it is
+    kept and the next push still finds (and updates or removes) what it wrote."""
 
     def is_empty(self) -> bool:
         return all(len(self._db.table(name, cache_size=0)) == 0 for name in self._DATA_TABLES)

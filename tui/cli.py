@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from domain.dates import DATE_FORMS, get_zone, local_zone_name, parse_date, parse_datetime
 from domain.errors import HuddleError, ValidationError
 from domain.models import Card, Department, Meeting, Person, Project, Risk
+from domain.rules import rsvp_statuses, rsvp_summary
 from domain.text import printable
 from tui.wiring import Context, build_context
 
@@ -189,6 +190,7 @@ def meeting_json(m: Meeting) -> dict[str, Any]:
         "carried_over": list(m.carried_over),
         "ended_at": _local(m.ended_at, m.tz),
         "next": None if m.next_cancelled else _local(m.next_start, m.tz),
+        "rsvp": {handle: status.value for handle, status in rsvp_statuses(m).items()},
     }
 
 
@@ -610,6 +612,7 @@ def cmd_meeting_show(ctx: Context, args: argparse.Namespace) -> int:
     if meeting.next_start:
         state = " (cancelled)" if meeting.next_cancelled else ""
         print(f"  next: {meeting.next_start.astimezone(zone).strftime('%Y-%m-%d %H:%M')} {meeting.tz}{state}")
+        print(f"  rsvp: {rsvp_summary(meeting) or '-'}")
     return 0
 
 
@@ -785,6 +788,7 @@ GROUPS = {
     "export": "write Word minutes and calendar files",
     "send": "e-mail meeting invites",
     "calendar": "publish to a CalDAV calendar",
+    "rsvp": "read meeting replies (accepted, declined, tentative) from files or IMAP",
     "import": "bring cards in from a sheet, Trello or Jira",
     "backup": "write the whole project to one JSON file",
     "restore": "replace the project with a backup",
@@ -886,6 +890,10 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     else:
         for group in EXPORT_GROUPS:
             sub.add_parser(group, help=GROUPS[group])
+    if build_all or wanted == "rsvp":
+        importlib.import_module("tui.cli_rsvp").add_parsers(sub)
+    else:
+        sub.add_parser("rsvp", help=GROUPS["rsvp"])
     if build_all or wanted in IMPORT_GROUPS:
         importlib.import_module("tui.cli_import").add_parsers(sub)
     else:

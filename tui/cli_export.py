@@ -90,9 +90,19 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p = calendar_sub.add_parser(
         "push",
         help="publish follow-up meetings and milestones to the CalDAV calendar of [caldav]",
-        description="PUT every follow-up meeting and milestone to the CalDAV calendar named in [caldav]; "
-        "pushing again updates the same events.",
+        description="Publish every follow-up meeting and milestone to the CalDAV calendar named in [caldav]. "
+        "Events are found by UID wherever they live in the calendar and updated in place; events Huddle "
+        "published and no longer exports are removed; an event someone changed on the server since Huddle "
+        "pushed it is reported by name and left alone.",
         parents=[common],
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="only read the calendar and say what a push would change"
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite (or remove) events that were changed on the server since Huddle pushed them",
     )
     p.set_defaults(handler=cmd_calendar_push)
 
@@ -167,10 +177,17 @@ def cmd_send_invite(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_calendar_push(ctx: Context, args: argparse.Namespace) -> int:
-    """``huddle calendar push``."""
+    """``huddle calendar push [--dry-run] [--force]``."""
     from tui.delivery import push_calendar
 
-    result = push_calendar(ctx.services, ctx.settings, now=ctx.clock(), env=os.environ)
+    result = push_calendar(
+        ctx.services,
+        ctx.settings,
+        now=ctx.clock(),
+        env=os.environ,
+        dry_run=getattr(args, "dry_run", False),
+        force=getattr(args, "force", False),
+    )
     print(result.summary())
     return 0
 

@@ -58,6 +58,30 @@ class CalDavSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ImapSettings:
+    """The mailbox ``huddle rsvp fetch`` reads attendees' replies from."""
+
+    host: str = ""
+    """IMAP server host name; empty: not configured."""
+    port: int = 0
+    """IMAP port; 0 means 993 with ``ssl``, else 143."""
+    security: str = "ssl"
+    """``ssl`` (IMAPS), ``starttls`` or ``none`` (a login then only to a server on this machine)."""
+    username: str = ""
+    """Login name; empty means no login."""
+    password_env: str = "HUDDLE_IMAP_PASSWORD"
+    """Name of the environment variable holding the IMAP password."""
+    mailbox: str = "INBOX"
+    """The folder replies arrive in."""
+    move_to: str = ""
+    """Folder to move processed replies to; empty: they are only flagged as read (\\Seen)."""
+    ca_file: str = ""
+    """Extra CA certificates (PEM) to trust, for a server with a company or self-signed certificate."""
+    timeout: float = 20.0
+    """Seconds to wait for the server."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     db: Path | None = None
     """The data file; ``--db`` and ``$HUDDLE_DB`` take precedence."""
@@ -79,6 +103,7 @@ class Settings:
     """Page size of the Word minutes: ``"a4"`` (default) or ``"letter"``."""
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     caldav: CalDavSettings = field(default_factory=CalDavSettings)
+    imap: ImapSettings = field(default_factory=ImapSettings)
 
 
 def _build(cls: type[Any], values: dict[str, Any], where: str) -> Any:
@@ -97,6 +122,10 @@ def _build(cls: type[Any], values: dict[str, Any], where: str) -> Any:
             kwargs[key] = value
         elif key == "db":
             kwargs[key] = Path(str(value)).expanduser()
+        elif key == "imap":
+            if not isinstance(value, dict):
+                raise ValidationError(f"{where}: [imap] must be a table")
+            kwargs[key] = _build(ImapSettings, value, f"{where} [imap]")
         else:
             kwargs[key] = value
     return cls(**kwargs)

@@ -1,4 +1,4 @@
-"""Sending the follow-up invite over SMTP and publishing to a CalDAV calendar. No Textual import.
+"""Sending the follow-up invite over SMTP (CalDAV publishing lives in ``outbound.caldav``). No Textual import.
 
 Connection settings come from ``Settings.smtp`` / ``Settings.caldav``, overridden by environment
 variables (``HUDDLE_SMTP_HOST``, ``HUDDLE_SMTP_PORT``, ``HUDDLE_SMTP_SECURITY``,
@@ -9,25 +9,24 @@ printed, or left in an error message.
 
 from __future__ import annotations
 
-import ipaddress
 import smtplib
 import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import EmailMessage
-from urllib.parse import urlsplit
 
 from domain.errors import DeliveryError, ValidationError
 from domain.models import Meeting, Person
 from domain.services import Services
 from domain.text import clean_email
-from tui.config import CalDavSettings, Settings, SmtpSettings
+from outbound.caldav import PushResult
+from outbound.secrets import is_loopback as _is_loopback
+from outbound.secrets import password_from_env as _password
+from outbound.secrets import scrub as _scrub
+from tui.config import Settings, SmtpSettings
 
 SECURITY_MODES = ("none", "starttls", "ssl")
-CALDAV_TIMEOUT = 30
-CALDAV_CONTENT_TYPE = 'text/calendar; charset="utf-8"'
-"""Seconds to wait for the CalDAV server."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,17 +36,6 @@ class SendResult:
     method: str
     sequence: int
     attached: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class PushResult:
-    url: str
-    followups: int
-    milestones: int
-
-    def summary(self) -> str:
-        counts = f"{self.followups} follow-up meeting(s) and {self.milestones} milestone(s)"
-        return f"published {counts} to {self.url}"
 
 
 def smtp_settings(base: SmtpSettings, env: Mapping[str, str]) -> SmtpSettings:
@@ -74,30 +62,6 @@ def smtp_settings(base: SmtpSettings, env: Mapping[str, str]) -> SmtpSettings:
     if not 0 < result.port < 65536:
         raise ValidationError(f"SMTP port {result.port} is out of range")
     return result
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def _password(var: str, env: Mapping[str, str], username: str, what: str) -> str | None:
-    if not username:
-        return None
-    password = env.get(var)
-    if not password:
-        raise ValidationError(
-            f"{what} login {username!r} needs a password in the environment variable ${var}"
-        )
-    return password
-
-
-def _scrub(text: str, secret: str | None) -> str:
-    return text.replace(secret, "***") if secret else text
 
 
 def send_message(
@@ -230,71 +194,16 @@ def _sender(smtp: SmtpSettings, meeting: Meeting, people: Sequence[Person]) -> s
     return sender
 
 
-def caldav_settings(base: CalDavSettings, env: Mapping[str, str]) -> CalDavSettings:
-    values = {}
-    if env.get("HUDDLE_CALDAV_URL"):
-        values["url"] = env["HUDDLE_CALDAV_URL"]
-    if env.get("HUDDLE_CALDAV_USERNAME"):
-        values["username"] = env["HUDDLE_CALDAV_USERNAME"]
-    return replace(base, **values)
-
-
 def push_calendar(
-    services: Services, settings: Settings, *, now: datetime, env: Mapping[str, str]
+    services: Services,
+    settings: Settings,
+    *,
+    now: datetime,
+    env: Mapping[str, str],
+    dry_run: bool = False,
+    force: bool = False,
 ) -> PushResult:
-    """PUT every follow-up meeting and milestone to the CalDAV calendar, one object per event.
+    """``outbound.caldav.push_calendar`` with the ``[caldav]`` settings (kept for the screens' import)."""
+    from outbound.caldav import push_calendar as push
 
-    Each object's URL is made from its UID, so pushing again replaces the same objects (no
-    duplicates) and a cancelled follow-up turns into ``STATUS:CANCELLED``. Objects the server
-    refuses are listed in one DeliveryError after the others have been sent.
-    """
-    from exporters.calendar_ics import render_calendar_objects
-
-    config = caldav_settings(settings.caldav, env)
-    if not config.url:
-        raise ValidationError("no CalDAV calendar configured; set url in the [caldav] table of huddle.toml")
-    parts = urlsplit(config.url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError(f"CalDAV url {config.url!r} must be an http:// or https:// address")
-    password = _password(config.password_env, env, config.username, "CalDAV")
-    if password and parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise ValidationError(
-            f"refusing to send the CalDAV password unencrypted to {parts.hostname}; use https://"
-        )
-
-    cards = [c for c in services.cards.list() if c.milestone and c.due is not None]
-    objects = render_calendar_objects(
-        meetings=services.meetings.list(), milestones=cards, people=services.directory.people(), now=now
-    )
-    milestone_uids = {c.uid for c in cards}
-
-    from urllib.parse import quote
-
-    from caldav.davclient import DAVClient
-    from caldav.lib.error import DAVError
-
-    failures: list[str] = []
-    try:
-        with DAVClient(
-            url=config.url,
-            username=config.username or None,
-            password=password,
-            timeout=CALDAV_TIMEOUT,
-        ) as client:
-            base = config.url if config.url.endswith("/") else config.url + "/"
-            for obj in objects:
-                # One resource per UID, PUT verbatim: the stored SEQUENCE is the truth, and a re-push
-                # replaces the same resource instead of adding one.
-                target = base + quote(obj.uid, safe="") + ".ics"
-                response = client.put(target, obj.data.decode("utf-8"), {"Content-Type": CALDAV_CONTENT_TYPE})
-                if response.status not in (200, 201, 204):
-                    reason = f"HTTP {response.status} {response.reason}"
-                    failures.append(f"{obj.summary} ({obj.uid}): {_scrub(reason, password)}")
-    except (DAVError, OSError) as exc:
-        raise DeliveryError(f"cannot publish to {config.url}: {_scrub(str(exc), password)}") from None
-    if failures:
-        raise DeliveryError(
-            f"{config.url} refused {len(failures)} of {len(objects)} event(s): " + "; ".join(failures)
-        )
-    milestones = sum(1 for o in objects if o.uid in milestone_uids)
-    return PushResult(config.url, len(objects) - milestones, milestones)
+    return push(services, settings.caldav, now=now, env=env, dry_run=dry_run, force=force)

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from domain.services.changes import RecordService
     from domain.services.directory import DirectoryService
     from domain.services.meetings import MeetingService
+    from domain.services.publishing import PublishingService
     from domain.services.risks import RiskService
+    from domain.services.rsvp import RsvpService
 
 __all__ = ["Services"]
 
@@ -65,3 +67,15 @@ class Services:
         from domain.services.changes import RecordService
 
         return RecordService(self.store, self.clock, self.actor, self.zone)
+
+    @cached_property
+    def rsvp(self) -> RsvpService:
+        from domain.services.rsvp import RsvpService
+
+        return RsvpService(self.store, self.clock, self.actor, self.zone)
+
+    @cached_property
+    def publishing(self) -> PublishingService:
+        from domain.services.publishing import PublishingService
+
+        return PublishingService(self.store, self.clock, self.actor, self.zone)

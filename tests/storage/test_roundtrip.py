@@ -26,8 +26,11 @@ from domain.models import (
     Person,
     Priority,
     Project,
+    PublishedEvent,
     Risk,
     RiskStatus,
+    RsvpAnswer,
+    RsvpStatus,
     ScoreChange,
 )
 from storage import TinyStore, open_store
@@ -138,7 +141,15 @@ MEETING = Meeting(
     uid="meeting-uid@huddle",
     carried_over=("OPS-1",),
     created_by="ann",
+    rsvp=(
+        RsvpAnswer("li.wei", RsvpStatus.DECLINED, 2, T0 + timedelta(hours=2), T0 + timedelta(hours=3)),
+        RsvpAnswer("ann", RsvpStatus.TENTATIVE, 1, None, T0 + timedelta(hours=4)),
+    ),
 )
+PUBLISHED = PublishedEvent(
+    "https://cal.example.com/dav/团队/", "next-uid@huddle", "https://cal.example.com/dav/团队/x.ics",
+    '"etag-1"', "周会 Weekly sync", T0,
+)  # fmt: skip
 CHANGE = ChangeRequest(
     "CR-1",
     "推迟发布一周",
@@ -156,7 +167,9 @@ EVERY_FIELD = [DEPARTMENT, PERSON, PROJECT, CARD, RISK, MEETING, CHANGE]
 
 def test_every_value_is_set_away_from_its_default() -> None:
     """Guards the round trip below: a field left at its default would not prove its codec."""
-    values: list[Card | Risk | Meeting | ChangeRequest | Project] = [CARD, RISK, MEETING, CHANGE, PROJECT]
+    values: list[Card | Risk | Meeting | ChangeRequest | Project | PublishedEvent] = [
+        CARD, RISK, MEETING, CHANGE, PROJECT, PUBLISHED,
+    ]  # fmt: skip
     for value in values:
         for f in dataclasses.fields(value):
             if f.default is not dataclasses.MISSING:
@@ -173,6 +186,7 @@ def put_all(store: TinyStore) -> None:
         uow.meetings.put(MEETING)
         uow.change_requests.put(CHANGE)
         uow.activity.add(ACTIVITY)
+        uow.published.put(PUBLISHED)
 
 
 def test_every_domain_type_round_trips(store: TinyStore) -> None:
@@ -187,6 +201,7 @@ def test_every_domain_type_round_trips(store: TinyStore) -> None:
     assert uow.risks.get("R-2") == RISK
     assert uow.meetings.get("M-3") == MEETING
     assert uow.change_requests.get("CR-1") == CHANGE
+    assert uow.published.get(PUBLISHED.key) == PUBLISHED
     assert uow.activity.for_entity("MKT-7") == [ACTIVITY]
     assert uow.activity.recent() == [ACTIVITY]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -28,14 +29,17 @@ from tui.wiring import Context
 SIZE = (120, 40)
 
 
-async def until(pilot: Pilot[None], predicate: Callable[[], bool], seconds: float = 5.0) -> None:
-    """Let the app run until ``predicate`` holds (the recorder's loops never end: no wait_for_complete)."""
-    waited = 0.0
+async def until(pilot: Pilot[None], predicate: Callable[[], bool], seconds: float = 30.0) -> None:
+    """Let the app run until ``predicate`` holds (the recorder's loops never end: no wait_for_complete).
+
+    The deadline is wall-clock and generous: on a loaded machine a replay plus a journal compaction can
+    take seconds, and the bound only decides when a test that will never pass gives up.
+    """
+    deadline = time.monotonic() + seconds
     while not predicate():
-        if waited >= seconds:
+        if time.monotonic() > deadline:
             raise AssertionError("condition not reached in time")
         await pilot.pause(0.05)
-        waited += 0.05
 
 
 def start_meeting(context: Context, **kwargs: object) -> Meeting:

@@ -60,7 +60,13 @@ def test_exporters_are_reachable_without_the_tui() -> None:
     probe(modules, ["textual", "rich"])
 
 
-@pytest.mark.parametrize("module", ["tui.config", "tui.wiring", "tui.cli"])
+def test_outbound_is_reachable_without_the_tui_and_loads_no_network_library_on_import() -> None:
+    # CalDAV, IMAP and the iCalendar parser are loaded by the functions that use them, so the CLI
+    # commands that import outbound for something small do not pay for them.
+    probe(modules_in("outbound"), ["textual", "rich", "tui", "tinydb", "caldav", "icalendar", "imaplib"])
+
+
+@pytest.mark.parametrize("module", ["tui.config", "tui.wiring", "tui.cli", "tui.cli_rsvp"])
 def test_the_cli_side_of_tui_does_not_import_textual(module: str) -> None:
     if not (REPO / Path(*module.split("."))).with_suffix(".py").exists():
         pytest.skip(f"{module} does not exist yet")

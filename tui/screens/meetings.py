@@ -24,6 +24,7 @@ from domain.capture import ReplayPlan, plan_replay
 from domain.dates import get_zone
 from domain.errors import HuddleError
 from domain.models import Meeting, MeetingStatus, Person
+from domain.rules import rsvp_counts, rsvp_summary
 from tui.messages import DataChanged
 from tui.screens.base import AreaScreen
 from tui.screens.meeting_dialogs import ResumeMeetingModal, StartMeetingModal, StartRequest, when_text
@@ -92,6 +93,8 @@ def meeting_options(meetings: tuple[Meeting, ...]) -> list[Option]:
             text = (
                 f"  ○ {printable(series_key(m))} · {short_when(when, m.tz)} (after {m.id}; enter starts it)"
             )
+            if replies := rsvp_counts(m):
+                text += f" · {replies}"
             options.append(Option(literal(text), id=f"next:{m.id}"))
     by_series: dict[str, list[Meeting]] = defaultdict(list)
     for meeting in meetings:
@@ -126,6 +129,8 @@ def meeting_detail(meeting: Meeting, people: dict[str, Person]) -> str:
     if meeting.next_start:
         cancelled = " (cancelled)" if meeting.next_cancelled else ""
         lines.append(f"Next: {when_text(meeting.next_start, meeting.tz)}{cancelled}")
+        if rsvp_counts(meeting):
+            lines.append(f"Replies: {rsvp_summary(meeting)}")
     return "\n".join(lines)
 
 

@@ -1,0 +1,74 @@
+"""The ``rsvp`` subcommands of ``huddle``: read attendees' replies back. No Textual import.
+
+``rsvp import FILE...`` reads saved .ics/.eml files, ``rsvp fetch`` the IMAP mailbox of ``[imap]``.
+Both print one line per reply (recorded, unchanged, outdated or unmatched) and a count; a reply
+that matches nothing is reported and the command still succeeds. icalendar, email and imaplib are
+imported inside the handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from outbound.rsvp import RsvpReport
+    from tui.wiring import Context
+
+HELP = "read meeting replies (accepted, declined, tentative) from files or an IMAP mailbox"
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``rsvp import`` and ``rsvp fetch`` to the ``huddle`` parser."""
+    from tui.cli_export import _common
+
+    common = _common()
+    rsvp = sub.add_parser("rsvp", help=HELP, description=HELP, parents=[common])
+    rsvp_sub = rsvp.add_subparsers(dest="action", metavar="WHAT", required=True, parser_class=type(rsvp))
+    p = rsvp_sub.add_parser(
+        "import",
+        help="read replies from saved .ics or .eml files",
+        description="Read attendees' replies (METHOD:REPLY) from saved .ics files or e-mails (.eml) and "
+        "store each answer on the meeting whose follow-up invite it answers (matched by UID and the "
+        "attendee's address; a reply to an older invite SEQUENCE never overrides a newer answer).",
+        parents=[common],
+    )
+    p.add_argument("files", metavar="FILE", nargs="+", help="a saved reply: .ics, or an e-mail as .eml")
+    p.add_argument("--json", action="store_true", help="print one JSON document (UTF-8)")
+    p.set_defaults(handler=cmd_rsvp_import)
+    p = rsvp_sub.add_parser(
+        "fetch",
+        help="read replies from the IMAP mailbox of [imap]",
+        description="Read unread replies from the IMAP mailbox named in [imap] (password from the variable "
+        "named by password_env), store the answers, then flag those mails as read (or move them to "
+        "move_to) so they are not read again. Other mail is left untouched.",
+        parents=[common],
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON document (UTF-8)")
+    p.set_defaults(handler=cmd_rsvp_fetch)
+
+
+def _report(report: RsvpReport, as_json: bool) -> int:
+    if as_json:
+        from tui.cli import emit_json
+
+        emit_json(report.as_json())
+    else:
+        print("\n".join(report.lines()))
+    return 0
+
+
+def cmd_rsvp_import(ctx: Context, args: argparse.Namespace) -> int:
+    """``huddle rsvp import FILE... [--json]``."""
+    from outbound.rsvp import import_files
+
+    return _report(import_files(ctx.services, [Path(f) for f in args.files]), args.json)
+
+
+def cmd_rsvp_fetch(ctx: Context, args: argparse.Namespace) -> int:
+    """``huddle rsvp fetch [--json]``."""
+    from outbound.imap import fetch_replies
+
+    return _report(fetch_replies(ctx.services, ctx.settings.imap, os.environ), args.json)
