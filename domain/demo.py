@@ -99,6 +99,13 @@ CARDS: list[tuple[str, str, str, str | None, int | None, bool, tuple[int, ...]]]
     ("财务部", "发布 ROI 复盘", "Backlog", "liu.yang", 70, False, (17,)),
 ]
 
+DEMO_CRITERIA: list[tuple[int, tuple[str, ...]]] = [
+    (7, ("性能压测通过（P95 < 300 ms）", "Security audit findings closed", "用户手册初稿完成")),
+    (17, ("场地合同已签", "Press kit approved by Legal")),
+    (31, ("三家试点合同已签署 / 3 pilot contracts signed", "Contracts filed with Legal")),
+]
+"""Acceptance criteria of three milestones (indexes into CARDS): Beta, launch event, pilot contracts."""
+
 # (title, probability, impact, owner, mitigation, residual p, residual i, review offset days)
 RISKS: list[tuple[str, int | None, int | None, str | None, str, int | None, int | None, int | None]] = [
     ("核心开发人员离职", 2, 5, "li.wei", "知识共享与结对编程", 1, 4, 14),
@@ -164,6 +171,11 @@ def fill_demo(services: Services, *, force: bool = False) -> str:
         ids[27], {"blocked_reason": "Waiting for the ISP to schedule the line upgrade", "tags": ["network"]}
     )
     cards.edit(ids[10], {"priority": "urgent", "tags": ["bug", "客户反馈"]})
+    cards.edit(ids[31], {"accountable": "sofia"})
+    for card_index, criteria in DEMO_CRITERIA:
+        for text in criteria:
+            services.milestones.add_criterion(ids[card_index], text)
+    services.closing.update_goal("1", "1", on=today - timedelta(days=7), note="第一家试点客户已上线")
     for title, p, i, owner, mitigation, rp, ri, review in RISKS:
         risk = risks.add(
             title,

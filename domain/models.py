@@ -73,6 +73,28 @@ class ChangeStatus(StrEnum):
     REJECTED = "rejected"
 
 
+class MeetingKind(StrEnum):
+    REGULAR = "regular"
+    REVIEW = "review"
+    """A milestone review: its agenda comes from the milestone, it ends with a ReviewOutcome."""
+    RETRO = "retro"
+    """The project retrospective: agenda items 1-3 are the three RETRO_SECTIONS."""
+
+
+class ReviewOutcome(StrEnum):
+    PASSED = "passed"
+    CONDITIONS = "passed-with-conditions"
+    FAILED = "failed"
+
+
+RETRO_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("worked", "What worked and should spread"),
+    ("wrong", "What went wrong, and why"),
+    ("change", "What to change next time"),
+)
+"""The retrospective's sections (key, agenda title), in the order the guide asks them."""
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     name: str
@@ -101,6 +123,16 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
+class GoalActual:
+    """One measured value of a goal's metric, on the day it was measured."""
+
+    on: date
+    value: str
+    note: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Goal:
     """A SMART goal: specific text, a metric, a target value and a deadline."""
 
@@ -108,6 +140,8 @@ class Goal:
     metric: str = ""
     target: str = ""
     deadline: date | None = None
+    actuals: tuple[GoalActual, ...] = ()
+    """Measured values, oldest first; the last one is the goal's current value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +152,34 @@ class Project:
     goals: tuple[Goal, ...] = ()
     blocked_escalation_days: int = 3
     """A card blocked longer than this is flagged for escalation."""
+    closed: bool = False
+    """A closed project is read-only: services refuse writes; search and exports still work."""
+    closed_at: datetime | None = None
+    closed_by: str = ""
+    close_reason: str = ""
+    """Why the project was closed with items still open (a forced close); empty for a clean close."""
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """One acceptance criterion of a milestone, accepted (or waived) by the milestone's Accountable."""
+
+    id: str
+    """``AC-1``, ``AC-2``... unique within the card."""
+    text: str
+    accepted_at: datetime | None = None
+    accepted_by: str = ""
+    evidence: str = ""
+    """Where the proof is: a link, a document, a test report."""
+    waived: bool = False
+    waive_reason: str = ""
+
+    @property
+    def state(self) -> str:
+        """``accepted``, ``waived`` or ``open``."""
+        if self.accepted_at is None:
+            return "open"
+        return "waived" if self.waived else "accepted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +210,8 @@ class Card:
     progress: int = 0
     meeting_id: str | None = None
     """The meeting whose action item created this card."""
+    criteria: tuple[Criterion, ...] = ()
+    """Acceptance criteria (milestones): the milestone is done only when each is accepted or waived."""
     uid: str = field(default_factory=new_uid)
     sequence: int = 0
     created_at: datetime | None = None
@@ -221,6 +285,8 @@ class AgendaItem:
     started_at: datetime | None = None
     elapsed_seconds: int = 0
     """Time spent on the item before ``started_at`` (the item may be visited more than once)."""
+    refs: tuple[str, ...] = ()
+    """Ids of the board items (cards, risks, change requests) this agenda item discusses."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +380,11 @@ class Meeting:
     carried_over: tuple[str, ...] = ()
     """Card ids of open action items carried over from the previous meeting of the series."""
     created_by: str = ""
+    kind: MeetingKind = MeetingKind.REGULAR
+    milestone_id: str | None = None
+    """The milestone a review meeting reviews."""
+    outcome: ReviewOutcome | None = None
+    """How a review ended; also recorded as one of its decisions."""
     rsvp: tuple[RsvpAnswer, ...] = ()
     """The attendees' answers to the follow-up invite (one per handle), read back from their replies."""
 
@@ -328,6 +399,17 @@ class ChangeRequest:
     decided_by: str = ""
     created_at: datetime | None = None
     decided_at: datetime | None = None
+    scope: str = ""
+    """What the change adds, removes or alters in the project's scope."""
+    schedule_days: int = 0
+    """Days the change moves the schedule (negative: it saves time)."""
+    cost: float | None = None
+    """Extra cost, in the project's currency; None when not estimated."""
+    meeting_id: str | None = None
+    decision_id: str | None = None
+    """The meeting decision that approved or rejected the change."""
+    cards: tuple[str, ...] = ()
+    """Cards the change altered or created."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,11 @@
-"""Pure rules: WIP limits, dependency cycles, RACI, risk bands, early warnings, RSVP answers."""
+"""Pure rules: WIP limits, dependency cycles, RACI, risk bands, early warnings, RSVP answers,
+milestone acceptance, critical path and slack, SMART goal progress, agenda suggestions and what blocks a
+project close."""
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -10,9 +14,16 @@ from domain.errors import ConflictError, ValidationError
 from domain.models import (
     DONE_COLUMN,
     Card,
+    ChangeRequest,
+    ChangeStatus,
     Column,
+    Criterion,
     Department,
+    Goal,
     Meeting,
+    MeetingKind,
+    MeetingStatus,
+    ReviewOutcome,
     Risk,
     RiskStatus,
     RsvpAnswer,
@@ -259,6 +270,345 @@ def place_column(columns: Sequence[Column], column: Column, before: Column | Non
     rest = [c for c in columns if c.name != column.name]
     at = len(rest) if before is None else next(i for i, c in enumerate(rest) if c.name == before.name)
     return (*rest[:at], column, *rest[at:])
+
+
+# ---------------------------------------------------------------- milestone acceptance
+
+
+def open_criteria(card: Card) -> list[Criterion]:
+    """The acceptance criteria of a card that are neither accepted nor waived."""
+    return [c for c in card.criteria if c.state == "open"]
+
+
+def milestone_done(card: Card) -> bool:
+    """A milestone is done only when its card is done and every criterion is accepted or waived."""
+    return is_done(card) and not open_criteria(card)
+
+
+def check_can_finish(card: Card) -> None:
+    """Refuse to move a milestone to Done while acceptance criteria are open."""
+    pending = open_criteria(card)
+    if card.milestone and pending:
+        raise ConflictError(
+            f"milestone {card.id} has {len(pending)} acceptance criteria not yet accepted or waived "
+            f"({', '.join(c.id for c in pending)}); its Accountable accepts them with "
+            f"'huddle milestone accept {card.id} CRITERION'"
+        )
+
+
+def milestone_finished_at(card: Card) -> datetime | None:
+    """When a done milestone was finished: its last acceptance, else its last change."""
+    if not milestone_done(card):
+        return None
+    stamps = [c.accepted_at for c in card.criteria if c.accepted_at is not None]
+    return max(stamps) if stamps else card.updated_at
+
+
+def reviews_due(
+    cards: Iterable[Card], meetings: Iterable[Meeting], today: date, *, horizon_days: int = 7
+) -> list[Card]:
+    """Open milestones due within ``horizon_days`` (or overdue) that no review has passed yet."""
+    passed = {
+        m.milestone_id
+        for m in meetings
+        if m.kind == MeetingKind.REVIEW and m.outcome in (ReviewOutcome.PASSED, ReviewOutcome.CONDITIONS)
+    }
+    due = [
+        c
+        for c in cards
+        if c.milestone
+        and not milestone_done(c)
+        and c.id not in passed
+        and c.due is not None
+        and c.due <= today + timedelta(days=horizon_days)
+    ]
+    return sorted(due, key=lambda c: (c.due or date.max, c.id))
+
+
+# ---------------------------------------------------------------- critical path
+
+
+def duration_days(card: Card) -> int:
+    """Planned working length of a card in days: start to due, else its estimate, else one day."""
+    if card.start is not None and card.due is not None:
+        return max(0, (card.due - card.start).days)
+    if card.estimate is not None:
+        return max(0, math.ceil(card.estimate))
+    return 1
+
+
+@dataclass(frozen=True, slots=True)
+class CriticalPath:
+    """The dependency chain that sets the latest milestone, and every dated card's slack."""
+
+    milestone: str | None
+    """The latest milestone (by due date), or None when no milestone has a due date."""
+    chain: tuple[str, ...]
+    """Card ids from the first task to the milestone, in order."""
+    slack: Mapping[str, int]
+    """Days each dated card can slip without pushing a milestone it leads to; negative: already late."""
+
+
+def critical_path(cards: Sequence[Card]) -> CriticalPath:
+    """Backward pass over planned dates: a card must end by the latest start of each successor.
+
+    A card's latest finish is the smallest latest start (latest finish minus duration) of the cards
+    it blocks; a milestone's latest finish is its own due date; a dated card that blocks nothing may
+    end as late as the project's last milestone (or its own due date, if later). Slack is latest
+    finish minus due date. The chain starts at the latest milestone and walks to the predecessor
+    with the least slack (ties: the one due last), so it names the tasks whose slip moves that
+    milestone.
+    """
+    by_id = {c.id: c for c in cards}
+    successors: dict[str, list[str]] = {}
+    for card in cards:
+        for dep in card.blocked_by:
+            if dep in by_id:
+                successors.setdefault(dep, []).append(card.id)
+    dated_milestones = [c for c in cards if c.milestone and c.due is not None]
+    end = max((c.due for c in dated_milestones if c.due), default=None)
+    latest: dict[str, date | None] = {}
+
+    def latest_finish(card_id: str, trail: frozenset[str] = frozenset()) -> date | None:
+        if card_id in latest:
+            return latest[card_id]
+        card = by_id[card_id]
+        bounds: list[date] = []
+        if card.milestone and card.due is not None:
+            bounds.append(card.due)
+        for succ in successors.get(card_id, ()):
+            if succ in trail:
+                continue  # a cycle in old data: ignore the back edge
+            finish = latest_finish(succ, trail | {card_id})
+            if finish is not None:
+                bounds.append(finish - timedelta(days=duration_days(by_id[succ])))
+        if not bounds and end is not None and card.due is not None:
+            bounds.append(max(end, card.due))  # follow-up work after the last milestone floats freely
+        latest[card_id] = min(bounds) if bounds else None
+        return latest[card_id]
+
+    slack: dict[str, int] = {}
+    for card in cards:
+        finish = latest_finish(card.id)
+        if finish is not None and card.due is not None:
+            slack[card.id] = (finish - card.due).days
+    if not dated_milestones:
+        return CriticalPath(None, (), slack)
+    last = max(dated_milestones, key=lambda c: (c.due or date.min, c.id))
+    chain = [last.id]
+    seen = {last.id}
+    node = last
+    while True:
+        preds = [by_id[d] for d in node.blocked_by if d in by_id and d not in seen and d in slack]
+        if not preds:
+            break
+        node = min(preds, key=lambda c: (slack[c.id], -(c.due or date.min).toordinal(), c.id))
+        chain.append(node.id)
+        seen.add(node.id)
+    return CriticalPath(last.id, tuple(reversed(chain)), slack)
+
+
+def late_predecessors(card: Card, cards: Mapping[str, Card], today: date) -> list[str]:
+    """Direct predecessors of ``card`` that are not done and overdue or due after the card itself."""
+    late = []
+    for dep in card.blocked_by:
+        pred = cards.get(dep)
+        if pred is None or is_done(pred) or pred.due is None:
+            continue
+        if pred.due < today or (card.due is not None and pred.due > card.due):
+            late.append(dep)
+    return late
+
+
+# ---------------------------------------------------------------- SMART goal progress
+
+_NUMBER = re.compile(r"[-+−]?\d+(?:[.,]\d+)?")
+
+
+def _number(text: str) -> float | None:
+    match = _NUMBER.search(text)
+    if match is None:
+        return None
+    return float(match.group().replace("−", "-").replace(",", "."))
+
+
+@dataclass(frozen=True, slots=True)
+class GoalProgress:
+    """A goal's latest measured value against its target."""
+
+    actual: str | None
+    """The latest value as typed, or None when nothing was measured yet."""
+    measured_on: date | None
+    percent: int | None
+    """0-100 share of the target reached; None when value or target is not a number."""
+    met: bool | None
+
+
+def goal_progress(goal: Goal) -> GoalProgress:
+    """Compare the latest actual with the target.
+
+    ``3`` or ``-30%`` targets are reached from zero (percent = actual / target); ``≤ 100%`` (or ``<=``)
+    is met while the actual stays at or under the bound; ``≥ X`` (or ``>=``) like a plain target.
+    """
+    if not goal.actuals:
+        return GoalProgress(None, None, None, None)
+    latest = goal.actuals[-1]
+    value, target = _number(latest.value), _number(goal.target)
+    if value is None or target is None:
+        return GoalProgress(latest.value, latest.on, None, None)
+    bound = goal.target.lstrip()
+    if bound.startswith(("≤", "<=", "<")):
+        met = value <= target
+        percent = 100 if met else max(0, min(100, round(100 * target / value))) if value else 0
+        return GoalProgress(latest.value, latest.on, percent, met)
+    if target == 0:
+        return GoalProgress(latest.value, latest.on, 100 if value == 0 else 0, value == 0)
+    percent = max(0, min(100, round(100 * value / target)))
+    return GoalProgress(latest.value, latest.on, percent, value / target >= 1)
+
+
+# ---------------------------------------------------------------- agenda from the board
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaSuggestion:
+    """One item the board suggests for a meeting's agenda; the chair picks which to keep."""
+
+    key: str
+    """Stable choice key, such as ``overdue:Operations`` or ``milestone:OPS-3``."""
+    kind: str
+    """``overdue``, ``risks``, ``actions``, ``milestone`` or ``changes``."""
+    title: str
+    refs: tuple[str, ...]
+    """The board items it discusses (card, risk or change request ids)."""
+    minutes: int = 10
+
+
+def suggest_agenda(
+    *,
+    cards: Sequence[Card],
+    risks: Sequence[Risk],
+    meetings: Sequence[Meeting],
+    changes: Sequence[ChangeRequest],
+    departments: Iterable[str] | None,
+    today: date,
+    now: datetime,
+    escalate_after_days: int = 3,
+    bands: ScoreBands | None = None,
+) -> list[AgendaSuggestion]:
+    """The agenda the current state of the boards asks for.
+
+    In order: overdue and escalated cards per attending department (``departments=None``: every
+    department), risks due for review or in the red band, open and carried-over action items,
+    milestones whose review is due, open change requests. Empty categories are left out.
+    """
+    bands = bands or ScoreBands()
+    wanted = None if departments is None else set(departments)
+    out: list[AgendaSuggestion] = []
+    flagged: dict[str, list[str]] = {}
+    for card in sorted(cards, key=lambda c: id_order(c.id)):
+        if is_done(card) or (wanted is not None and card.dept not in wanted):
+            continue
+        overdue = card.due is not None and card.due < today
+        escalated = card.blocked_since is not None and now - card.blocked_since > timedelta(
+            days=escalate_after_days
+        )
+        if overdue or escalated:
+            flagged.setdefault(card.dept, []).append(card.id)
+    for dept in sorted(flagged):
+        ids = flagged[dept]
+        out.append(
+            AgendaSuggestion(
+                f"overdue:{dept}", "overdue", f"Overdue and escalated in {dept} ({len(ids)})", tuple(ids), 10
+            )
+        )
+    risky = [
+        r.id
+        for r in risks
+        if r.status not in (RiskStatus.CLOSED, RiskStatus.OCCURRED)
+        and ((r.review_date is not None and r.review_date <= today) or bands.band(r.score) == "red")
+    ]
+    if risky:
+        out.append(AgendaSuggestion("risks", "risks", f"Risks due for review or red ({len(risky)})",
+                                    tuple(risky), 10))  # fmt: skip
+    by_id = {c.id: c for c in cards}
+    carried = {cid for m in meetings for cid in m.carried_over}
+
+    def still_open(card_id: str) -> bool:
+        found = by_id.get(card_id)
+        return found is not None and not is_done(found)
+
+    actions = sorted(
+        {a.card_id for m in meetings for a in m.actions if still_open(a.card_id)}
+        | {cid for cid in carried if still_open(cid)},
+        key=id_order,
+    )
+    if actions:
+        n_carried = sum(1 for a in actions if a in carried)
+        out.append(
+            AgendaSuggestion(
+                "actions", "actions", f"Open action items ({len(actions)}, {n_carried} carried over)",
+                tuple(actions), 10,
+            )
+        )  # fmt: skip
+    for card in reviews_due(cards, meetings, today):
+        out.append(
+            AgendaSuggestion(
+                f"milestone:{card.id}", "milestone",
+                f"Milestone review due: {card.id} {card.title} ({card.due})", (card.id,), 15,
+            )
+        )  # fmt: skip
+    open_changes = [c.id for c in changes if c.status == ChangeStatus.OPEN]
+    if open_changes:
+        out.append(AgendaSuggestion("changes", "changes", f"Open change requests ({len(open_changes)})",
+                                    tuple(open_changes), 10))  # fmt: skip
+    return out
+
+
+# ---------------------------------------------------------------- project close
+
+
+def id_order(item_id: str) -> tuple[str, int, str]:
+    """Sort key for readable ids: ``OPS-2`` before ``OPS-10``."""
+    prefix, _, number = item_id.rpartition("-")
+    return (prefix, int(number), "") if number.isdigit() else (item_id, 0, item_id)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenItem:
+    """Something still open that stops a clean project close."""
+
+    kind: str
+    """``criterion``, ``card``, ``risk``, ``change`` or ``meeting``."""
+    id: str
+    text: str
+
+
+def close_blockers(
+    cards: Sequence[Card],
+    risks: Sequence[Risk],
+    changes: Sequence[ChangeRequest],
+    meetings: Sequence[Meeting],
+) -> list[OpenItem]:
+    """What is still open: unaccepted criteria, open cards, risks and change requests, live meetings."""
+    items: list[OpenItem] = []
+    ordered = sorted(cards, key=lambda c: id_order(c.id))
+    for card in ordered:
+        for crit in open_criteria(card):
+            items.append(OpenItem("criterion", f"{card.id}/{crit.id}", f"{card.title}: {crit.text}"))
+    for card in ordered:
+        if not is_done(card):
+            items.append(OpenItem("card", card.id, f"{card.title} ({card.dept}, {card.column})"))
+    for risk in risks:
+        if risk.status in (RiskStatus.OPEN, RiskStatus.MITIGATING):
+            items.append(OpenItem("risk", risk.id, f"{risk.title} ({risk.status.value})"))
+    for change in changes:
+        if change.status == ChangeStatus.OPEN:
+            items.append(OpenItem("change", change.id, change.title))
+    for meeting in meetings:
+        if meeting.status == MeetingStatus.LIVE:
+            items.append(OpenItem("meeting", meeting.id, f"{meeting.title} is still live"))
+    return items
 
 
 def rsvp_statuses(meeting: Meeting) -> dict[str, RsvpStatus]:

@@ -17,17 +17,21 @@ from domain.models import (
     ChangeRequest,
     ChangeStatus,
     Column,
+    Criterion,
     Decision,
     Department,
     EntryKind,
     Goal,
+    GoalActual,
     Meeting,
+    MeetingKind,
     MeetingStatus,
     MinuteEntry,
     Person,
     Priority,
     Project,
     PublishedEvent,
+    ReviewOutcome,
     Risk,
     RiskStatus,
     RsvpAnswer,
@@ -43,7 +47,7 @@ _CARD_DEFAULTS: dict[str, object] = {
     "informed": [], "start": None, "due": None, "estimate": None, "priority": "normal", "tags": [],
     "blocked_by": [], "blocked_reason": "", "blocked_since": None, "parent": None, "milestone": False,
     "progress": 0, "meeting_id": None, "sequence": 0, "created_at": None, "created_by": "",
-    "updated_at": None, "updated_by": "", "source": "", "source_id": "",
+    "updated_at": None, "updated_by": "", "criteria": [], "source": "", "source_id": "",
 }  # fmt: skip
 
 
@@ -93,20 +97,50 @@ def person_from_doc(doc: Doc) -> Person:
     return Person(doc["handle"], doc["name"], doc["email"], doc.get("dept"))
 
 
+def _goal_to_doc(g: Goal) -> Doc:
+    doc: Doc = {"text": g.text, "metric": g.metric, "target": g.target, "deadline": _d(g.deadline)}
+    if g.actuals:
+        doc["actuals"] = [{"on": a.on.isoformat(), "value": a.value, "note": a.note, "by": a.by}
+                          for a in g.actuals]  # fmt: skip
+    return doc
+
+
+def _goal_from_doc(g: Doc) -> Goal:
+    actuals = tuple(GoalActual(date.fromisoformat(a["on"]), a["value"], a.get("note", ""), a.get("by", ""))
+                    for a in g.get("actuals", ()))  # fmt: skip
+    return Goal(g["text"], g.get("metric", ""), g.get("target", ""), _to_d(g.get("deadline")), actuals)
+
+
 def project_to_doc(p: Project) -> Doc:
-    return {
+    doc: Doc = {
         "id": p.id, "name": p.name, "vision": p.vision, "blocked_escalation_days": p.blocked_escalation_days,
-        "goals": [{"text": g.text, "metric": g.metric, "target": g.target, "deadline": _d(g.deadline)}
-                  for g in p.goals],
+        "goals": [_goal_to_doc(g) for g in p.goals],
     }  # fmt: skip
+    if p.closed or p.closed_at is not None:
+        doc.update(closed=p.closed, closed_at=_dt(p.closed_at), closed_by=p.closed_by,
+                   close_reason=p.close_reason)  # fmt: skip
+    return doc
 
 
 def project_from_doc(doc: Doc) -> Project:
-    goals = tuple(Goal(g["text"], g.get("metric", ""), g.get("target", ""), _to_d(g.get("deadline")))
-                  for g in doc.get("goals", []))  # fmt: skip
+    goals = tuple(_goal_from_doc(g) for g in doc.get("goals", []))
     return Project(
-        doc["id"], doc["name"], doc.get("vision", ""), goals, doc.get("blocked_escalation_days", 3)
-    )
+        doc["id"], doc["name"], doc.get("vision", ""), goals, doc.get("blocked_escalation_days", 3),
+        closed=doc.get("closed", False), closed_at=_to_dt(doc.get("closed_at")),
+        closed_by=doc.get("closed_by", ""), close_reason=doc.get("close_reason", ""),
+    )  # fmt: skip
+
+
+def _criterion_to_doc(c: Criterion) -> Doc:
+    return {"id": c.id, "text": c.text, "accepted_at": _dt(c.accepted_at), "accepted_by": c.accepted_by,
+            "evidence": c.evidence, "waived": c.waived, "waive_reason": c.waive_reason}  # fmt: skip
+
+
+def _criterion_from_doc(doc: Doc) -> Criterion:
+    return Criterion(
+        doc["id"], doc["text"], _to_dt(doc.get("accepted_at")), doc.get("accepted_by", ""),
+        doc.get("evidence", ""), doc.get("waived", False), doc.get("waive_reason", ""),
+    )  # fmt: skip
 
 
 def card_to_doc(c: Card) -> Doc:
@@ -121,6 +155,7 @@ def card_to_doc(c: Card) -> Doc:
         "progress": c.progress, "meeting_id": c.meeting_id, "uid": c.uid, "sequence": c.sequence,
         "created_at": _dt(c.created_at), "created_by": c.created_by,
         "updated_at": _dt(c.updated_at), "updated_by": c.updated_by,
+        "criteria": [_criterion_to_doc(k) for k in c.criteria],
         "source": c.source, "source_id": c.source_id,
         },
         _CARD_DEFAULTS,
@@ -139,6 +174,7 @@ def card_from_doc(doc: Doc) -> Card:
         blocked_since=_to_dt(doc.get("blocked_since")), parent=doc.get("parent"),
         milestone=doc.get("milestone", False), progress=doc.get("progress", 0),
         meeting_id=doc.get("meeting_id"),
+        criteria=tuple(_criterion_from_doc(k) for k in doc.get("criteria", ())),
         uid=doc["uid"], sequence=doc.get("sequence", 0),
         created_at=_to_dt(doc.get("created_at")), created_by=doc.get("created_by", ""),
         updated_at=_to_dt(doc.get("updated_at")), updated_by=doc.get("updated_by", ""),
@@ -191,7 +227,8 @@ def meeting_to_doc(m: Meeting) -> Doc:
         "organizer": m.organizer,
         "attendees": [{"handle": a.handle, "present": a.present} for a in m.attendees],
         "agenda": [{"title": a.title, "minutes": a.minutes, "started_at": _dt(a.started_at),
-                    "elapsed_seconds": a.elapsed_seconds} for a in m.agenda],
+                    "elapsed_seconds": a.elapsed_seconds, **({"refs": list(a.refs)} if a.refs else {})}
+                   for a in m.agenda],
         "current_item": m.current_item,
         "notes": [{"id": n.id, "at": _dt(n.at), "text": n.text, "kind": n.kind.value,
                    "agenda_index": n.agenda_index, "by": n.by} for n in m.notes],
@@ -203,7 +240,8 @@ def meeting_to_doc(m: Meeting) -> Doc:
         "status": m.status.value, "ended_at": _dt(m.ended_at), "next_start": _dt(m.next_start),
         "next_minutes": m.next_minutes, "next_uid": m.next_uid, "next_sequence": m.next_sequence,
         "next_cancelled": m.next_cancelled, "uid": m.uid, "carried_over": list(m.carried_over),
-        "created_by": m.created_by,
+        "created_by": m.created_by, "kind": m.kind.value, "milestone_id": m.milestone_id,
+        "outcome": m.outcome.value if m.outcome else None,
         **({"rsvp": [_rsvp_to_doc(a) for a in m.rsvp]} if m.rsvp else {}),
     }  # fmt: skip
 
@@ -219,7 +257,8 @@ def meeting_from_doc(doc: Doc) -> Meeting:
         place=doc.get("place", ""), organizer=doc.get("organizer"),
         attendees=tuple(Attendee(a["handle"], a.get("present", True)) for a in doc.get("attendees", ())),
         agenda=tuple(AgendaItem(a["title"], a.get("minutes", 10), _to_dt(a.get("started_at")),
-                                a.get("elapsed_seconds", 0)) for a in doc.get("agenda", ())),
+                                a.get("elapsed_seconds", 0), tuple(a.get("refs", ())))
+                     for a in doc.get("agenda", ())),
         current_item=doc.get("current_item", 0),
         notes=tuple(MinuteEntry(n["id"], at(n["at"]), n["text"], EntryKind(n.get("kind", "note")),
                                 n.get("agenda_index"), n.get("by", "")) for n in doc.get("notes", ())),
@@ -232,6 +271,8 @@ def meeting_from_doc(doc: Doc) -> Meeting:
         next_uid=doc["next_uid"], next_sequence=doc.get("next_sequence", 0),
         next_cancelled=doc.get("next_cancelled", False), uid=doc["uid"],
         carried_over=tuple(doc.get("carried_over", ())), created_by=doc.get("created_by", ""),
+        kind=MeetingKind(doc.get("kind", "regular")), milestone_id=doc.get("milestone_id"),
+        outcome=ReviewOutcome(doc["outcome"]) if doc.get("outcome") else None,
         rsvp=tuple(_rsvp_from_doc(a) for a in doc.get("rsvp", ())),
     )  # fmt: skip
 
@@ -263,13 +304,18 @@ def published_from_doc(doc: Doc) -> PublishedEvent:
 def change_to_doc(c: ChangeRequest) -> Doc:
     return {"id": c.id, "title": c.title, "description": c.description, "status": c.status.value,
             "requested_by": c.requested_by, "decided_by": c.decided_by, "created_at": _dt(c.created_at),
-            "decided_at": _dt(c.decided_at)}  # fmt: skip
+            "decided_at": _dt(c.decided_at), "scope": c.scope, "schedule_days": c.schedule_days,
+            "cost": c.cost, "meeting_id": c.meeting_id, "decision_id": c.decision_id,
+            "cards": list(c.cards)}  # fmt: skip
 
 
 def change_from_doc(doc: Doc) -> ChangeRequest:
     return ChangeRequest(doc["id"], doc["title"], doc.get("description", ""), ChangeStatus(doc["status"]),
                          doc.get("requested_by", ""), doc.get("decided_by", ""),
-                         _to_dt(doc.get("created_at")), _to_dt(doc.get("decided_at")))  # fmt: skip
+                         _to_dt(doc.get("created_at")), _to_dt(doc.get("decided_at")),
+                         scope=doc.get("scope", ""), schedule_days=doc.get("schedule_days", 0),
+                         cost=doc.get("cost"), meeting_id=doc.get("meeting_id"),
+                         decision_id=doc.get("decision_id"), cards=tuple(doc.get("cards", ())))  # fmt: skip
 
 
 def activity_to_doc(a: Activity) -> Doc:

@@ -171,7 +171,7 @@ def meeting_json(m: Meeting) -> dict[str, Any]:
         "status": m.status.value,
         "attendees": [a.handle for a in m.attendees],
         "absent": [a.handle for a in m.attendees if not a.present],
-        "agenda": [{"title": a.title, "minutes": a.minutes} for a in m.agenda],
+        "agenda": [{"title": a.title, "minutes": a.minutes, "refs": list(a.refs)} for a in m.agenda],
         "notes": [
             {
                 "id": n.id,
@@ -190,6 +190,9 @@ def meeting_json(m: Meeting) -> dict[str, Any]:
         "carried_over": list(m.carried_over),
         "ended_at": _local(m.ended_at, m.tz),
         "next": None if m.next_cancelled else _local(m.next_start, m.tz),
+        "kind": m.kind.value,
+        "milestone": m.milestone_id,
+        "outcome": m.outcome.value if m.outcome else None,
         "rsvp": {handle: status.value for handle, status in rsvp_statuses(m).items()},
     }
 
@@ -523,6 +526,9 @@ def cmd_risk_show(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_meeting_start(ctx: Context, args: argparse.Namespace) -> int:
     zone = _zone(ctx, args.tz)
+    started = importlib.import_module("tui.cli_plan").start_by_kind(ctx, args, zone)
+    if started is not None:
+        return int(started)
     at = _datetime_arg(ctx, args.at, zone, "at") if args.at else None
     meeting = ctx.services.meetings.start(
         args.title,
@@ -548,7 +554,8 @@ def cmd_meeting_next(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_meeting_note(ctx: Context, args: argparse.Namespace) -> int:
-    ctx.services.meetings.note(args.id, args.text)
+    index = importlib.import_module("tui.cli_plan").note_index(args)
+    ctx.services.meetings.note(args.id, args.text, agenda_index=index)
     return 0
 
 
@@ -602,7 +609,14 @@ def cmd_meeting_show(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     zone = ZoneInfo(meeting.tz)
     print(f"{meeting.id}  {printable(meeting.title)}  [{meeting.status.value}]")
+    if meeting.kind.value != "regular":
+        outcome = f", outcome {meeting.outcome.value}" if meeting.outcome else ""
+        about = f" of {meeting.milestone_id}" if meeting.milestone_id else ""
+        print(f"  kind: {meeting.kind.value}{about}{outcome}")
     print(f"  start: {meeting.start.astimezone(zone).strftime('%Y-%m-%d %H:%M')} {meeting.tz}")
+    for number, point in enumerate(meeting.agenda, 1):
+        refs = f" [{', '.join(point.refs)}]" if point.refs else ""
+        print(f"  agenda {number}. {printable(point.title)} ({point.minutes} min){refs}")
     present = ", ".join(f"{a.handle}{'' if a.present else ' (absent)'}" for a in meeting.attendees)
     print(f"  attendees: {present or '-'}")
     for entry in meeting.notes:
@@ -643,6 +657,9 @@ def project_json(p: Project) -> dict[str, Any]:
             {"text": g.text, "metric": g.metric, "target": g.target, "deadline": _iso(g.deadline)}
             for g in p.goals
         ],
+        "closed": p.closed,
+        "closed_at": _iso(p.closed_at),
+        "close_reason": p.close_reason,
     }
 
 
@@ -686,12 +703,22 @@ def cmd_project_goal(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_change_request(ctx: Context, args: argparse.Namespace) -> int:
-    print(ctx.services.records.request_change(args.title, args.description or "").id)
+    request = ctx.services.records.request_change(
+        args.title,
+        args.description or "",
+        scope=args.scope,
+        schedule_days=args.schedule_days,
+        cost=args.cost,
+        cards=args.card or (),
+    )
+    print(request.id)
     return 0
 
 
 def cmd_change_decide(ctx: Context, args: argparse.Namespace) -> int:
-    request = ctx.services.records.decide_change(args.id, approve=args.approve)
+    request = ctx.services.records.decide_change(
+        args.id, approve=args.approve, meeting_id=args.meeting, note=args.note or ""
+    )
     print(f"{request.id} {request.status.value}")
     return 0
 
@@ -710,6 +737,12 @@ def cmd_change_list(ctx: Context, args: argparse.Namespace) -> int:
                     "decided_by": r.decided_by or None,
                     "created_at": _iso(r.created_at),
                     "decided_at": _iso(r.decided_at),
+                    "scope": r.scope,
+                    "schedule_days": r.schedule_days,
+                    "cost": r.cost,
+                    "meeting_id": r.meeting_id,
+                    "decision_id": r.decision_id,
+                    "cards": list(r.cards),
                 }
                 for r in requests
             ]
@@ -779,9 +812,10 @@ GROUPS = {
     "dept": "departments and their boards",
     "person": "people",
     "card": "cards on the department boards",
+    "milestone": "milestones: acceptance criteria, reviews, critical path",
     "risk": "the risk register",
     "meeting": "meetings, minutes, decisions and action items",
-    "project": "the project: vision, SMART goals, escalation",
+    "project": "the project: vision, SMART goals and their actuals, escalation, close",
     "change": "change requests, approved or rejected",
     "decision": "the decision log across meetings",
     "activity": "who changed what, newest first",
@@ -866,6 +900,10 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         _card_parsers(sub, common, command, json_flag)
     if wants("risk"):
         _risk_parsers(sub, common, command, json_flag)
+    if wants("milestone"):
+        importlib.import_module("tui.cli_plan").add_milestone_parsers(
+            sub, common, command, json_flag, GROUPS["milestone"]
+        )
     if wants("meeting"):
         _meeting_parsers(sub, common, command, json_flag)
     if wants("project"):
@@ -1023,26 +1061,33 @@ def _project_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag
     p.add_argument("--metric", default="", metavar="TEXT", help="how it is measured")
     p.add_argument("--target", default="", metavar="TEXT", help="the value to reach")
     p.add_argument("--deadline", metavar="DATE")
+    importlib.import_module("tui.cli_plan").add_project_commands(project_sub, command, json_flag)
 
 
 def _change_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -> None:
     change = sub.add_parser("change", help=GROUPS["change"], parents=[common])
     change_sub = change.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    plan = importlib.import_module("tui.cli_plan")
     p = command(change_sub, "request", cmd_change_request, "record a change request; prints its id")
     p.add_argument("--title", required=True, metavar="TEXT")
     p.add_argument("--description", metavar="TEXT")
+    plan.add_request_options(p)
     for verb, approve in (("approve", True), ("reject", False)):
         p = command(change_sub, verb, cmd_change_decide, f"{verb} a change request")
         p.add_argument("id", metavar="ID")
         p.set_defaults(approve=approve)
+        plan.add_decide_options(p)
     json_flag(command(change_sub, "list", cmd_change_list, "list change requests"))
+    plan.add_change_commands(change_sub, command)
 
 
 def _meeting_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -> None:
     meeting = sub.add_parser("meeting", help=GROUPS["meeting"], parents=[common])
     meeting_sub = meeting.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    plan = importlib.import_module("tui.cli_plan")
     p = command(meeting_sub, "start", cmd_meeting_start, "start a meeting; prints its id")
-    p.add_argument("--title", required=True, metavar="TEXT")
+    p.add_argument("--title", metavar="TEXT", help="required for a regular meeting")
+    plan.add_start_options(p)
     p.add_argument("--attendee", action="append", metavar="HANDLE", help="repeat for each attendee")
     p.add_argument("--at", metavar="DATETIME", help="start, wall-clock in --tz (default: now)")
     p.add_argument(
@@ -1064,6 +1109,7 @@ def _meeting_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag
     p = command(meeting_sub, "note", cmd_meeting_note, "add a note to the minutes")
     p.add_argument("id", metavar="ID")
     p.add_argument("text", metavar="TEXT")
+    plan.add_note_options(p)
     p = command(meeting_sub, "decide", cmd_meeting_decide, "record a decision")
     p.add_argument("id", metavar="ID")
     p.add_argument("text", metavar="TEXT")
@@ -1091,6 +1137,7 @@ def _meeting_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag
     p = command(meeting_sub, "show", cmd_meeting_show, "show a meeting's minutes")
     p.add_argument("id", metavar="ID")
     json_flag(p)
+    plan.add_meeting_commands(meeting_sub, command, json_flag)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

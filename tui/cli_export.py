@@ -27,7 +27,7 @@ def _common() -> argparse.ArgumentParser:
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``export minutes|ics``, ``send invite`` and ``calendar push`` to the ``huddle`` parser."""
+    """Add ``export minutes|report|ics``, ``send invite`` and ``calendar push`` to the ``huddle`` parser."""
     common = _common()
 
     def output_options(p: argparse.ArgumentParser, example: str) -> None:
@@ -50,6 +50,17 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("id", metavar="ID", help="meeting id, such as M-3")
     output_options(p, "ID-TITLE.docx")
     p.set_defaults(handler=cmd_export_minutes)
+
+    p = export_sub.add_parser(
+        "report",
+        help="the project's close report (.docx)",
+        description="Word close report: goals target vs actual, milestones planned vs actual and their "
+        "acceptance, decisions, change requests with impact, risks that occurred, the retrospective, "
+        "open items handed over.",
+        parents=[common],
+    )
+    output_options(p, "PROJECT-close-report.docx")
+    p.set_defaults(handler=cmd_export_report)
 
     p = export_sub.add_parser(
         "ics",
@@ -135,6 +146,14 @@ def cmd_export_minutes(ctx: Context, args: argparse.Namespace) -> int:
     return _deliver(
         ctx, args, minutes_export(ctx.services, args.id, now=ctx.clock(), paper=ctx.settings.paper)
     )
+
+
+def cmd_export_report(ctx: Context, args: argparse.Namespace) -> int:
+    """``huddle export report [-o FILE.docx] [--force]``."""
+    from tui.exporting import report_export
+
+    _precheck(args)
+    return _deliver(ctx, args, report_export(ctx.services, now=ctx.clock()))
 
 
 def cmd_export_ics(ctx: Context, args: argparse.Namespace) -> int:

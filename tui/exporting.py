@@ -195,6 +195,17 @@ def export_to_path(export: Export, path: Path | None, *, force: bool) -> Path:
     return write_file(path if path is not None else Path(export.default_name), export.data, force=force)
 
 
+def report_export(services: Services, *, now: datetime) -> Export:
+    """The close report (.docx) of the project, as it stands now; works on a closed project."""
+    from exporters.report_docx import render_report_docx
+
+    report = services.closing.report()
+    data = render_report_docx(report, now=now, tz=services.zone.key)
+    name = safe_filename(f"{report.project.name} close report", ".docx", fallback="close-report")
+    state = "closed" if report.project.closed else "not closed yet"
+    return Export(data, name, f"close report ({state}, {len(report.open_items)} open item(s) handed over)")
+
+
 def export_of(rendered: Rendered, fallback: str) -> Export:
     """A table or Markdown export (``outbound.tables``) with its safe default file name."""
     return Export(

@@ -9,8 +9,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from domain.models import Card
-from domain.rules import is_done, person_load, raci_problems
+from domain.models import Card, Meeting, MeetingKind, ReviewOutcome
+from domain.rules import (
+    CriticalPath,
+    critical_path,
+    is_done,
+    late_predecessors,
+    milestone_done,
+    open_criteria,
+    person_load,
+    raci_problems,
+    reviews_due,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +37,7 @@ class MilestoneRow:
     progress: int
     """0-100: 100 when done, else the share of predecessors done, else the card's own progress."""
     status: str
-    """``done``, ``at risk``, ``late`` or ``on track``."""
+    """``done``, ``awaiting acceptance``, ``at risk``, ``late`` or ``on track``."""
 
 
 def predecessor_state(card: Card, today: date) -> str:
@@ -49,8 +59,10 @@ def milestone_rows(cards: Sequence[Card], today: date, at_risk: Iterable[str] = 
         preds = tuple(
             Predecessor(dep, predecessor_state(by_id[dep], today)) for dep in card.blocked_by if dep in by_id
         )
-        if is_done(card):
+        if milestone_done(card):
             progress, status = 100, "done"
+        elif is_done(card):
+            progress, status = 100, "awaiting acceptance"
         else:
             if preds:
                 progress = round(100 * sum(p.state == "done" for p in preds) / len(preds))
@@ -86,10 +98,22 @@ class TimelineRow:
     """Index of the last week covered (may be past the window)."""
     state: str
     """``done``, ``late`` or ``open``."""
+    slack: int | None = None
+    """Days the card can slip without moving a milestone (see ``domain.rules.critical_path``)."""
+    critical: bool = False
+    """On the chain that sets the latest milestone."""
 
 
-def timeline_rows(cards: Iterable[Card], window_start: date, today: date) -> list[TimelineRow]:
-    """Cards with a start or due date, placed on weeks counted from ``window_start`` (a Monday)."""
+def timeline_rows(
+    cards: Iterable[Card], window_start: date, today: date, path: CriticalPath | None = None
+) -> list[TimelineRow]:
+    """Cards with a start or due date, placed on weeks counted from ``window_start`` (a Monday).
+
+    With ``path``, each row carries its slack and whether it is on the critical path; a card planned
+    past the latest start its successors allow (negative slack) is ``late`` even before it is overdue.
+    """
+    slack = path.slack if path else {}
+    chain = set(path.chain) if path else set()
     rows = []
     for card in cards:
         if card.start is None and card.due is None:
@@ -100,7 +124,10 @@ def timeline_rows(cards: Iterable[Card], window_start: date, today: date) -> lis
         assert end is not None
         first = (week_start(begin) - window_start).days // 7
         last = (week_start(end) - window_start).days // 7
-        rows.append(TimelineRow(card, first, last, predecessor_state(card, today)))
+        state = predecessor_state(card, today)
+        if state == "open" and slack.get(card.id, 0) < 0:
+            state = "late"
+        rows.append(TimelineRow(card, first, last, state, slack.get(card.id), card.id in chain))
     return sorted(
         rows, key=lambda r: (r.card.start or r.card.due or date.max, r.card.due or date.max, r.card.id)
     )
@@ -157,3 +184,63 @@ def load_rows(cards: Iterable[Card]) -> list[LoadRow]:
     load = person_load(cards)
     rows = [LoadRow(handle, dict(per), sum(per.values())) for handle, per in load.items()]
     return sorted(rows, key=lambda r: (-r.total, r.handle))
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneFacts:
+    """What the CLI and the Plan area show about one milestone: acceptance, slack, reviews."""
+
+    card: Card
+    accepted: int
+    """Criteria accepted or waived."""
+    total: int
+    slack: int | None
+    critical: bool
+    """On the chain that sets the latest milestone."""
+    late: tuple[str, ...]
+    """Direct predecessors that are late (overdue, or due after the milestone)."""
+    review_due: bool
+    reviews: tuple[tuple[str, ReviewOutcome | None], ...]
+    """(meeting id, outcome) of each review meeting held, oldest first."""
+    today: date
+
+    @property
+    def status(self) -> str:
+        """``done``, ``awaiting acceptance``, ``late`` (past due), ``at risk`` (late predecessors or
+        negative slack) or ``on track``, as the Plan's milestone table says."""
+        if milestone_done(self.card):
+            return "done"
+        if is_done(self.card) or (self.total and not open_criteria(self.card)):
+            return "awaiting acceptance"
+        if self.card.due is not None and self.card.due < self.today:
+            return "late"
+        return "at risk" if self.late or (self.slack is not None and self.slack < 0) else "on track"
+
+
+def milestone_facts(cards: Sequence[Card], meetings: Sequence[Meeting], today: date) -> list[MilestoneFacts]:
+    """Every milestone with its acceptance, slack and reviews, by due date."""
+    by_id = {c.id: c for c in cards}
+    path = critical_path(cards)
+    due = {c.id for c in reviews_due(cards, meetings, today)}
+    held: dict[str, list[Meeting]] = {}
+    for meeting in sorted(meetings, key=lambda m: m.start):
+        if meeting.kind == MeetingKind.REVIEW and meeting.milestone_id:
+            held.setdefault(meeting.milestone_id, []).append(meeting)
+    out = []
+    for card in cards:
+        if not card.milestone:
+            continue
+        out.append(
+            MilestoneFacts(
+                card=card,
+                accepted=sum(1 for c in card.criteria if c.state != "open"),
+                total=len(card.criteria),
+                slack=path.slack.get(card.id),
+                critical=card.id in path.chain,
+                late=tuple(late_predecessors(card, by_id, today)),
+                review_due=card.id in due,
+                reviews=tuple((m.id, m.outcome) for m in held.get(card.id, ())),
+                today=today,
+            )
+        )
+    return sorted(out, key=lambda f: (f.card.due or date.max, f.card.id))

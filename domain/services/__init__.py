@@ -10,10 +10,13 @@ from domain.models import Actor, Clock
 from domain.repository import Store
 
 if TYPE_CHECKING:
+    from domain.services.agenda import AgendaService
     from domain.services.cards import CardService
     from domain.services.changes import RecordService
+    from domain.services.closing import ClosingService
     from domain.services.directory import DirectoryService
     from domain.services.meetings import MeetingService
+    from domain.services.milestones import MilestoneService
     from domain.services.publishing import PublishingService
     from domain.services.risks import RiskService
     from domain.services.rsvp import RsvpService
@@ -67,6 +70,24 @@ class Services:
         from domain.services.changes import RecordService
 
         return RecordService(self.store, self.clock, self.actor, self.zone)
+
+    @cached_property
+    def milestones(self) -> MilestoneService:
+        from domain.services.milestones import MilestoneService
+
+        return MilestoneService(self.store, self.clock, self.actor, self.zone)
+
+    @cached_property
+    def closing(self) -> ClosingService:
+        from domain.services.closing import ClosingService
+
+        return ClosingService(self.store, self.clock, self.actor, self.zone)
+
+    @cached_property
+    def agenda(self) -> AgendaService:
+        from domain.services.agenda import AgendaService
+
+        return AgendaService(self.store, self.clock, self.actor, self.zone)
 
     @cached_property
     def rsvp(self) -> RsvpService:

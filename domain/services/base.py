@@ -2,20 +2,65 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from domain.errors import NotFoundError
+from domain.errors import ConflictError, NotFoundError
 from domain.models import Activity, Actor, Card, Clock, Department, Meeting, Person, Risk
 from domain.repository import Store, UnitOfWork
+
+PROJECT_ID = "main"
+"""The one project a data file holds."""
+
+
+class ClosedGuard:
+    """A store whose transactions refuse to change a closed project (it stays readable and exportable).
+
+    The check runs inside the transaction, under the lock, so a close by another process is seen;
+    the refusal raises before anything is written. Everything else is passed to the wrapped store.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.unguarded = store
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.unguarded, name)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[UnitOfWork]:
+        with self.unguarded.transaction() as uow:
+            project = uow.projects.get(PROJECT_ID)
+            if project is not None and project.closed:
+                when = f" on {project.closed_at:%Y-%m-%d}" if project.closed_at else ""
+                raise ConflictError(
+                    f"the project was closed{when}; it is read-only (search and exports still work; "
+                    "'huddle project reopen' opens it again)"
+                )
+            yield uow
+
+    def snapshot(self) -> UnitOfWork:
+        return self.unguarded.snapshot()
+
+    def version(self) -> object:
+        return self.unguarded.version()
+
+    def describe(self) -> str:
+        return self.unguarded.describe()
+
+
+def guarded(store: Store) -> Store:
+    """``store`` behind a ClosedGuard (once)."""
+    return store if isinstance(store, ClosedGuard) else ClosedGuard(store)
 
 
 class Service:
     """Base of the use-case services: constructed with a store, a clock, the acting person and a zone."""
 
     def __init__(self, store: Store, clock: Clock, actor: Actor, zone: ZoneInfo) -> None:
-        self.store = store
+        self.store = guarded(store)
         self.clock = clock
         self.actor = actor
         self.zone = zone

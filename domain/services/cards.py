@@ -156,6 +156,8 @@ class CardService(Service):
         )
         if enforce_wip and col.name != card.column:
             rules.check_wip(dept, col.name, siblings)
+        if col.name == "Done":
+            rules.check_can_finish(card)
         rank = self._rank_before(siblings, before)
         moved = replace(card, column=col.name, rank=rank)
         if col.name == "Done":

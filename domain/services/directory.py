@@ -9,10 +9,8 @@ from domain import rules
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.models import Column, Department, Goal, Person, Project
 from domain.repository import UnitOfWork
-from domain.services.base import Service, require_dept, require_person
+from domain.services.base import PROJECT_ID, Service, require_dept, require_person
 from domain.text import clean_email, clean_handle, clean_text, clean_title, dept_key_from_name
-
-PROJECT_ID = "main"
 
 
 class DirectoryService(Service):

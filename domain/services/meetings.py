@@ -17,6 +17,7 @@ from domain.models import (
     Decision,
     EntryKind,
     Meeting,
+    MeetingKind,
     MeetingStatus,
     MinuteEntry,
     Risk,
@@ -41,10 +42,13 @@ class MeetingService(Service):
         at: datetime | None = None,
         tz: str = "UTC",
         series: str = "",
-        agenda: Sequence[tuple[str, int]] = (),
+        agenda: Sequence[tuple[str, int] | tuple[str, int, Sequence[str]]] = (),
         place: str = "",
         carried_over: Sequence[str] = (),
+        kind: MeetingKind = MeetingKind.REGULAR,
+        milestone_id: str | None = None,
     ) -> Meeting:
+        """Start a meeting; an agenda entry may name the board items it discusses as a third element."""
         title = clean_title(title)
         with self.store.transaction() as uow:
             handles = tuple(dict.fromkeys(require_person(uow, a).handle for a in attendees))
@@ -60,10 +64,17 @@ class MeetingService(Service):
                 if uow.people.get(self.actor.handle)
                 else (handles[0] if handles else None),
                 attendees=tuple(Attendee(h) for h in handles),
-                agenda=tuple(AgendaItem(clean_title(t, "agenda item"), max(1, m)) for t, m in agenda),
+                agenda=tuple(
+                    AgendaItem(
+                        clean_title(a[0], "agenda item"), max(1, a[1]), refs=tuple(a[2] if len(a) > 2 else ())
+                    )
+                    for a in agenda
+                ),
                 carried_over=tuple(carried_over),
                 status=MeetingStatus.LIVE,
                 created_by=self.actor.handle,
+                kind=kind,
+                milestone_id=milestone_id,
             )
             uow.meetings.put(meeting)
             self.record(uow, "meeting", meeting.id, "started", meeting.title)

@@ -7,7 +7,9 @@ from typing import Any
 from textual.pilot import Pilot
 
 from tests.snapshots.conftest import SnapCompare, settle, snapshot_app
+from tests.tui.guide_support import until
 from tests.tui.test_plan import seed_plan
+from tui.screens.plan import PlanScreen
 from tui.wiring import Context
 
 
@@ -22,6 +24,9 @@ class TestPlanScreen:
         async def run_before(pilot: Pilot[Any]) -> None:
             await settle(pilot)
             await pilot.press("t")
-            await pilot.pause()
+            screen = pilot.app.screen
+            assert isinstance(screen, PlanScreen)
+            await until(pilot, lambda: bool(screen.timeline.rows))
+            await settle(pilot)
 
         assert snap_compare(snapshot_app(context, "plan"), terminal_size=(80, 24), run_before=run_before)

@@ -16,17 +16,21 @@ from domain.models import (
     ChangeRequest,
     ChangeStatus,
     Column,
+    Criterion,
     Decision,
     Department,
     EntryKind,
     Goal,
+    GoalActual,
     Meeting,
+    MeetingKind,
     MeetingStatus,
     MinuteEntry,
     Person,
     Priority,
     Project,
     PublishedEvent,
+    ReviewOutcome,
     Risk,
     RiskStatus,
     RsvpAnswer,
@@ -44,10 +48,23 @@ PROJECT = Project(
     "新品发布 Launch",
     vision="让每个部门看到同一个目标",
     goals=(
-        Goal("签约 10 家渠道", metric="signed partners", target="10", deadline=date(2027, 3, 31)),
+        Goal(
+            "签约 10 家渠道",
+            metric="signed partners",
+            target="10",
+            deadline=date(2027, 3, 31),
+            actuals=(
+                GoalActual(date(2026, 11, 1), "4", "两家在谈", "ann"),
+                GoalActual(date(2026, 11, 20), "6"),
+            ),
+        ),
         Goal("Ship v1"),
     ),
     blocked_escalation_days=5,
+    closed=True,
+    closed_at=T0 + timedelta(days=30),
+    closed_by="ann",
+    close_reason="预算年度结束",
 )
 CARD = Card(
     id="MKT-7",
@@ -73,6 +90,11 @@ CARD = Card(
     milestone=True,
     progress=40,
     meeting_id="M-3",
+    criteria=(
+        Criterion("AC-1", "场地合同已签", T0, "ann", "合同扫描件", waived=False),
+        Criterion("AC-2", "Dry run", T0, "ann", "", waived=True, waive_reason="no time"),
+        Criterion("AC-3", "Signage"),
+    ),
     uid="card-uid@huddle",
     sequence=3,
     created_at=T0 - timedelta(days=10),
@@ -118,7 +140,9 @@ MEETING = Meeting(
     attendees=(Attendee("ann"), Attendee("li.wei", present=False)),
     agenda=(
         AgendaItem("进度", 15, started_at=None, elapsed_seconds=600),
-        AgendaItem("风险", 10, started_at=T0 + timedelta(minutes=20), elapsed_seconds=0),
+        AgendaItem(
+            "风险", 10, started_at=T0 + timedelta(minutes=20), elapsed_seconds=0, refs=("R-2", "MKT-7")
+        ),
     ),
     current_item=1,
     notes=(
@@ -141,6 +165,9 @@ MEETING = Meeting(
     uid="meeting-uid@huddle",
     carried_over=("OPS-1",),
     created_by="ann",
+    kind=MeetingKind.REVIEW,
+    milestone_id="MKT-7",
+    outcome=ReviewOutcome.CONDITIONS,
     rsvp=(
         RsvpAnswer("li.wei", RsvpStatus.DECLINED, 2, T0 + timedelta(hours=2), T0 + timedelta(hours=3)),
         RsvpAnswer("ann", RsvpStatus.TENTATIVE, 1, None, T0 + timedelta(hours=4)),
@@ -159,6 +186,12 @@ CHANGE = ChangeRequest(
     decided_by="ann",
     created_at=T0,
     decided_at=T0 + timedelta(hours=2),
+    scope="发布日期后移",
+    schedule_days=7,
+    cost=1500.5,
+    meeting_id="M-3",
+    decision_id="d1",
+    cards=("MKT-7",),
 )
 ACTIVITY = Activity("a" * 32, T0, "li.wei", "liwei", "card", "MKT-7", "moved", "待办 -> 进行中")
 

@@ -66,7 +66,10 @@ def test_outbound_is_reachable_without_the_tui_and_loads_no_network_library_on_i
     probe(modules_in("outbound"), ["textual", "rich", "tui", "tinydb", "caldav", "icalendar", "imaplib"])
 
 
-@pytest.mark.parametrize("module", ["tui.config", "tui.wiring", "tui.cli", "tui.cli_rsvp"])
+@pytest.mark.parametrize(
+    "module",
+    ["tui.config", "tui.wiring", "tui.cli", "tui.cli_rsvp", "tui.cli_plan", "tui.plan_view", "tui.exporting"],
+)
 def test_the_cli_side_of_tui_does_not_import_textual(module: str) -> None:
     if not (REPO / Path(*module.split("."))).with_suffix(".py").exists():
         pytest.skip(f"{module} does not exist yet")
@@ -76,6 +79,11 @@ def test_the_cli_side_of_tui_does_not_import_textual(module: str) -> None:
 def test_the_probe_notices_a_textual_import() -> None:
     with pytest.raises(AssertionError, match=r"importing textual\.app pulled in textual"):
         probe(["textual.app"], ["textual"])
+
+
+def test_the_milestone_and_close_commands_stay_light() -> None:
+    """``huddle milestone ...`` and ``project close`` load neither Textual nor python-docx."""
+    probe(["tui.cli_plan", "domain.services.closing", "domain.services.milestones"], ["textual", "docx"])
 
 
 @pytest.mark.parametrize("package", ["importers", "outbound"])

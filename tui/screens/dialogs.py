@@ -456,6 +456,12 @@ def detail_content(detail: CardDetail, today: date) -> Content:
         lines.append(Content(""))
         lines.append(literal(card.description, keep_newlines=True))
     lines.append(Content(""))
+    if card.criteria:
+        done = sum(1 for c in card.criteria if c.state != "open")
+        lines.append(Content.styled(f"Acceptance ({done}/{len(card.criteria)})", "bold $text-accent"))
+        for crit in card.criteria:
+            by = f" — {crit.accepted_by}" if crit.accepted_by else ""
+            lines.append(literal(f"  {crit.id} [{crit.state}] {crit.text}{by}"))
     lines.append(Content.styled("Blocked by", "bold $text-accent"))
     for dep_id, dep in detail.blocked_by:
         text = f"  {dep_id}  (missing)" if dep is None else f"  {dep.id}  {dep.title}  [{dep.column}]"

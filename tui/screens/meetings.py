@@ -7,6 +7,7 @@ behind (a crash, a kill -9, a dropped link) and offers to resume the meeting wit
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -22,9 +23,10 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from domain.capture import ReplayPlan, plan_replay
 from domain.dates import get_zone
-from domain.errors import HuddleError
-from domain.models import Meeting, MeetingStatus, Person
+from domain.errors import HuddleError, ValidationError
+from domain.models import Meeting, MeetingKind, MeetingStatus, Person
 from domain.rules import rsvp_counts, rsvp_summary
+from domain.services.milestones import OUTCOME_WORDS
 from tui.messages import DataChanged
 from tui.screens.base import AreaScreen
 from tui.screens.meeting_dialogs import ResumeMeetingModal, StartMeetingModal, StartRequest, when_text
@@ -109,6 +111,16 @@ def meeting_options(meetings: tuple[Meeting, ...]) -> list[Option]:
     return options
 
 
+def _kind_lines(meeting: Meeting) -> list[str]:
+    """A review's milestone and outcome, or a retrospective's nature, for the side panel."""
+    if meeting.kind == MeetingKind.REVIEW:
+        outcome = meeting.outcome.value if meeting.outcome else "not recorded yet (o records it)"
+        return [f"Review of milestone {meeting.milestone_id}: {outcome}"]
+    if meeting.kind == MeetingKind.RETRO:
+        return ["Retrospective: items 1-3 are its sections"]
+    return []
+
+
 def meeting_detail(meeting: Meeting, people: dict[str, Person]) -> str:
     """The side panel for the highlighted meeting."""
     names = [people[a.handle].name if a.handle in people else a.handle for a in meeting.attendees]
@@ -117,10 +129,14 @@ def meeting_detail(meeting: Meeting, people: dict[str, Person]) -> str:
         f"Series: {meeting.series or '—'}",
         f"Starts: {when_text(meeting.start, meeting.tz)}",
         f"Status: {meeting.status.value}",
+        *_kind_lines(meeting),
         f"Attendees: {', '.join(names) or '—'}",
         "",
         "Agenda:",
-        *(f"  {i + 1}. {a.title} ({a.minutes} min)" for i, a in enumerate(meeting.agenda)),
+        *(
+            f"  {i + 1}. {a.title} ({a.minutes} min)" + (f"  [{', '.join(a.refs)}]" if a.refs else "")
+            for i, a in enumerate(meeting.agenda)
+        ),
         "",
         f"{len(meeting.notes)} entries · {len(meeting.decisions)} decisions · {len(meeting.actions)} actions",
     ]
@@ -148,6 +164,9 @@ class MeetingsScreen(AreaScreen):
         Binding("i", "export_invite", "Export invite", id="meetings.export-invite"),
         Binding("m", "mail_invite", "Mail invite", id="meetings.mail-invite"),
         Binding("a", "export_actions", "Export actions", id="meetings.export-actions"),
+        Binding("p", "prep_agenda", "Prep from boards", id="meetings.prep-agenda"),
+        Binding("r", "start_retro", "Retrospective", id="meetings.start-retro"),
+        Binding("o", "review_outcome", "Review outcome", id="meetings.review-outcome"),
     ]
 
     def __init__(self, context: Context) -> None:
@@ -372,6 +391,96 @@ class MeetingsScreen(AreaScreen):
             self.post_message(MeetingStarted(started.id))
 
         self.run_worker(run, thread=True, group="meetings-write", exit_on_error=False)
+
+    def _start_in_thread(self, start: Callable[[], Meeting]) -> None:
+        """Start a meeting off the event loop, put the clock on its first item and open it live."""
+
+        def run() -> None:
+            try:
+                meeting = start()
+                if meeting.agenda:
+                    self.services.meetings.goto_item(meeting.id, 0)
+            except HuddleError as exc:
+                self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+                return
+            self.post_message(MeetingStarted(meeting.id))
+
+        self.run_worker(run, thread=True, group="meetings-write", exit_on_error=False)
+
+    def action_prep_agenda(self) -> None:
+        """Suggest an agenda from the boards; the chair picks items, then the meeting starts with them."""
+        from tui.screens.milestone_dialogs import AgendaPrepModal, PrepRequest
+
+        agenda, zone = self.services.agenda, self.context.zone_name
+
+        def picked(request: PrepRequest | None) -> None:
+            if request is not None:
+                self._start_in_thread(
+                    lambda: agenda.start_prepared(
+                        request.title, request.picks, attendees=request.attendees, tz=zone
+                    )
+                )
+
+        def load() -> None:
+            suggestions = agenda.suggest()
+            self.app.call_from_thread(
+                self.app.push_screen, AgendaPrepModal(suggestions, self.data.people), picked
+            )
+
+        self.run_worker(load, thread=True, group="meetings-prep", exit_on_error=False)
+
+    def action_start_retro(self) -> None:
+        """Start the project retrospective: what worked, what went wrong and why, what to change."""
+        from tui.screens.dialogs import ConfirmModal
+
+        closing, zone = self.services.closing, self.context.zone_name
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._start_in_thread(lambda: closing.start_retro(tz=zone))
+
+        question = (
+            "Start the cross-department retrospective now? Its agenda is the three sections: what worked, "
+            "what went wrong and why, what to change; its actions become cards."
+        )
+        self.app.push_screen(ConfirmModal(question, yes="Start"), answered)
+
+    def action_review_outcome(self) -> None:
+        """End the highlighted milestone review with its outcome, recorded as a decision."""
+        from tui.screens.dialogs import FieldsModal, FormField
+
+        meeting = self._selected()
+        if meeting is None or meeting.kind != MeetingKind.REVIEW or meeting.status != MeetingStatus.LIVE:
+            self.notify("Highlight a live milestone review to record its outcome", severity="warning")
+            return
+        milestones = self.services.milestones
+
+        def check(values: dict[str, str]) -> None:
+            if values["outcome"].strip().lower() not in OUTCOME_WORDS:
+                raise ValidationError("outcome: passed, conditions or failed")
+
+        def answered(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+
+            def run() -> None:
+                try:
+                    done = milestones.record_outcome(meeting.id, values["outcome"], values["note"])
+                except HuddleError as exc:
+                    self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+                    return
+                self.app.call_from_thread(self.notify, done.decisions[-1].text, markup=False)
+                self.app.call_from_thread(self.reload)
+
+            self.run_worker(run, thread=True, group="meetings-write", exit_on_error=False)
+
+        fields = [
+            FormField("outcome", "Outcome", placeholder="passed, conditions or failed"),
+            FormField("note", "Conditions / why", placeholder="recorded with the decision"),
+        ]
+        self.app.push_screen(
+            FieldsModal(f"Outcome of {meeting.id} {meeting.title}", fields, check=check), answered
+        )
 
     @on(MeetingStarted)
     def open_started(self, message: MeetingStarted) -> None:

@@ -23,16 +23,29 @@ from textual.widgets import DataTable, Header, Label, Static, TabbedContent, Tab
 
 from domain.dates import parse_date
 from domain.errors import HuddleError, ValidationError
-from domain.models import Activity, Card, ChangeRequest, ChangeStatus, Decision, Department, Person, Project
-from domain.rules import is_done
-from domain.text import clean_text, clean_title
+from domain.models import (
+    Activity,
+    Card,
+    ChangeRequest,
+    ChangeStatus,
+    Decision,
+    Department,
+    Meeting,
+    Person,
+    Project,
+)
+from domain.rules import OpenItem, critical_path, goal_progress, is_done
+from domain.services.changes import impact_text
+from domain.text import clean_text, clean_title, printable
 from tui.messages import OpenCard
 from tui.plan_view import (
     LoadRow,
+    MilestoneFacts,
     MilestoneRow,
     RaciRow,
     TimelineRow,
     load_rows,
+    milestone_facts,
     milestone_rows,
     progress_bar,
     raci_rows,
@@ -79,6 +92,10 @@ class PlanData:
     changes: tuple[ChangeRequest, ...] = ()
     activity: tuple[Activity, ...] = ()
     """The newest recorded changes, newest first."""
+    facts: tuple[MilestoneFacts, ...] = ()
+    """Acceptance, slack and reviews of each milestone, by due date."""
+    open_items: tuple[OpenItem, ...] = ()
+    """What still stops a clean project close."""
 
 
 ACTIVITY_ROWS = 50
@@ -98,10 +115,14 @@ def compute_plan(
     decisions: Sequence[Decision] = (),
     changes: Sequence[ChangeRequest] = (),
     activity: Sequence[Activity] = (),
+    *,
+    meetings: Sequence[Meeting] = (),
+    open_items: Sequence[OpenItem] = (),
 ) -> PlanData:
     """Derive every table's rows from the loaded values (pure; runs in the load worker)."""
     window_start = week_start(today) - timedelta(weeks=1)
     open_or_milestone = [c for c in cards if c.milestone or not is_done(c)]
+    path = critical_path(cards)
     return PlanData(
         project=project,
         cards=tuple(cards),
@@ -110,13 +131,15 @@ def compute_plan(
         at_risk=at_risk,
         today=today,
         milestones=tuple(milestone_rows(cards, today, at_risk)),
-        timeline=tuple(timeline_rows(open_or_milestone, window_start, today)),
+        timeline=tuple(timeline_rows(open_or_milestone, window_start, today, path)),
         raci=tuple(raci_rows(cards, [p.handle for p in people])),
         load=tuple(load_rows(cards)),
         window_start=window_start,
         decisions=tuple(decisions),
         changes=tuple(sorted(changes, key=lambda c: (c.status != ChangeStatus.OPEN, -_number(c.id)))),
         activity=tuple(activity),
+        facts=tuple(milestone_facts(cards, meetings, today)),
+        open_items=tuple(open_items),
     )
 
 
@@ -146,6 +169,10 @@ class PlanScreen(AreaScreen):
         Binding("n", "new_change", "New change", id="plan.new-change"),
         Binding("a", "decide_change(True)", "Approve change", id="plan.approve-change"),
         Binding("x", "decide_change(False)", "Reject change", id="plan.reject-change"),
+        Binding("m", "milestone_detail", "Criteria", id="plan.milestone-criteria"),
+        Binding("v", "start_review", "Start review", id="plan.start-review"),
+        Binding("G", "update_goal", "Goal value", id="plan.goal-value"),
+        Binding("C", "close_project", "Close project", id="plan.close-project"),
     ]
 
     problems_only: reactive[bool] = reactive(False, init=False)
@@ -197,7 +224,11 @@ class PlanScreen(AreaScreen):
                 yield Static("", id="project-summary")
                 yield Label("SMART goals", classes="section-title")
                 yield DataTable(id="goals-table", cursor_type="row", zebra_stripes=True)
-                yield Label("Milestones (enter opens the card)", classes="section-title")
+                yield Label(
+                    "Milestones (enter opens the card, m its acceptance criteria, v starts its review)",
+                    classes="section-title",
+                )
+                yield Static("", id="reviews-due")
                 yield DataTable(id="milestone-table", cursor_type="row", zebra_stripes=True)
             with TabPane("Timeline", id=TABS["timeline"]), VerticalScroll(id="timeline-scroll"):
                 yield Static("", id="timeline-legend")
@@ -242,6 +273,8 @@ class PlanScreen(AreaScreen):
                 services.records.decisions(),
                 services.records.change_requests(),
                 services.records.feed(ACTIVITY_ROWS),
+                meetings=services.meetings.list(),
+                open_items=services.closing.open_items(),
             )
         except HuddleError as exc:
             self.post_message(self.LoadFailed(str(exc)))
@@ -296,8 +329,17 @@ class PlanScreen(AreaScreen):
             summary.update("")
         else:
             vision = project.vision or "No vision written yet (huddle project set --vision ...)."
+            closed: list[str | tuple[str, str]] = []
+            if project.closed:
+                when = (
+                    f" on {project.closed_at.astimezone(self.context.zone):%Y-%m-%d}"
+                    if project.closed_at
+                    else ""
+                )
+                reason = f": {printable(project.close_reason)}" if project.close_reason else ""
+                closed = ["\n", (f"Closed{when} (read-only){reason}", "bold $warning")]
             summary.update(
-                Content.assemble((project.name, "bold"), "\n", ("Vision: ", "$text-muted"), vision)
+                Content.assemble((project.name, "bold"), "\n", ("Vision: ", "$text-muted"), vision, *closed)
             )
         goals = self.query_one("#goals-table", DataTable)
         goals.clear(columns=True)
@@ -305,6 +347,8 @@ class PlanScreen(AreaScreen):
             ("goal", "Goal"),
             ("metric", "Metric"),
             ("target", "Target"),
+            ("actual", "Actual"),
+            ("progress", "Progress"),
             ("deadline", "Deadline"),
         ):
             goals.add_column(label, key=key)
@@ -320,21 +364,51 @@ class PlanScreen(AreaScreen):
                     else f"{goal.deadline} ({-days} days ago)"
                 )
                 deadline = Text(when, style=styles.get("error", "") if days < 0 else "")
-            goals.add_row(Text(goal.text), Text(goal.metric), Text(goal.target), deadline, key=str(n))
+            progress = goal_progress(goal)
+            actual = Text(f"{progress.actual} ({progress.measured_on})" if progress.actual else "-")
+            if progress.percent is None:
+                bar = Text("-")
+            else:
+                bar = Text(
+                    progress_bar(progress.percent, 8), style=styles.get("success", "") if progress.met else ""
+                )
+            goals.add_row(
+                Text(goal.text), Text(goal.metric), Text(goal.target), actual, bar, deadline, key=str(n)
+            )
         if goals.row_count == 0:
-            goals.add_row(Text("No SMART goals yet"), Text(""), Text(""), Text(""))
+            goals.add_row(Text("No SMART goals yet"), *[Text("")] * 5)
         fit_columns(goals)
         table = self.milestone_table
         selected = self._cursor_key(table)
         table.clear(columns=True)
         for key, label in (
             ("id", "ID"), ("title", "Milestone"), ("dept", "Dept"), ("due", "Due"), ("progress", "Progress"),
-            ("preds", "Predecessors"), ("status", "Status"),
+            ("accepted", "Accepted"), ("slack", "Slack"), ("preds", "Predecessors"), ("status", "Status"),
         ):  # fmt: skip
             table.add_column(label, key=key)
-        status_styles = {"late": "error", "at risk": "warning", "done": "success"}
+        status_styles = {
+            "late": "error",
+            "at risk": "warning",
+            "done": "success",
+            "awaiting acceptance": "warning",
+        }
+        facts = {f.card.id: f for f in data.facts}
+        self._show_reviews_due(data)
         for row in data.milestones:
             card = row.card
+            fact = facts.get(card.id)
+            accepted = f"{fact.accepted}/{fact.total}" if fact and fact.total else "-"
+            if fact is None or fact.slack is None:
+                slack = Text("-")
+            else:
+                slack_style = (
+                    styles.get("error", "")
+                    if fact.slack < 0
+                    else styles.get("warning", "")
+                    if fact.critical
+                    else ""
+                )
+                slack = Text(f"{fact.slack:+d}d" + (" critical" if fact.critical else ""), style=slack_style)
             preds = Text()
             for n, pred in enumerate(row.predecessors):
                 if n:
@@ -347,25 +421,42 @@ class PlanScreen(AreaScreen):
                 Text(card.dept),
                 Text(card.due.isoformat() if card.due else "-"),
                 Text(progress_bar(row.progress)),
+                Text(accepted),
+                slack,
                 preds if row.predecessors else Text("-"),
                 Text(row.status, style=styles.get(status_styles.get(row.status, ""), "")),
                 key=card.id,
             )
         if table.row_count == 0:
             table.add_row(
-                Text("-"), Text("No milestones yet: mark a card as a milestone on its board."), *[""] * 5
+                Text("-"), Text("No milestones yet: mark a card as a milestone on its board."), *[""] * 7
             )
         fit_columns(table)
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
 
+    def _show_reviews_due(self, data: PlanData) -> None:
+        due = [f for f in data.facts if f.review_due]
+        line = self.query_one("#reviews-due", Static)
+        if not due:
+            line.update(Content.styled("No milestone review is due this week.", "$text-muted"))
+            return
+        parts: list[str | tuple[str, str]] = [("Reviews due: ", "bold $warning")]
+        for n, fact in enumerate(due):
+            if n:
+                parts.append(" · ")
+            parts.append((fact.card.id, "bold"))
+            parts.append(f" {printable(fact.card.title)} ({fact.card.due})")
+        self.query_one("#reviews-due", Static).update(Content.assemble(*parts))
+
     def refresh_timeline(self) -> None:
         data = self.data
         self.timeline.show(data.timeline, data.window_start, data.today)
         legend = Content.assemble(
-            ("████", "$primary"), " open  ", ("████", "bold $error"), " late  ",
-            ("████", "$success"), " done  ", ("◆", "bold"), " milestone  ",
-            ("●", ""), " due date  ", (" │ ", "$text-muted"), " this week",
+            ("████", "$primary"), " open  ", ("████", "bold $warning"), " critical path  ",
+            ("████", "bold $error"), " late  ", ("████", "$success"), " done  ",
+            ("◆", "bold"), " milestone  ", ("●", ""), " due  ", (" │ ", "$text-muted"), " this week  ",
+            ("+3d", "$text-muted"), " slack",
         )  # fmt: skip
         self.query_one("#timeline-legend", Static).update(legend)
 
@@ -459,8 +550,8 @@ class PlanScreen(AreaScreen):
         selected = self._cursor_key(table)
         table.clear(columns=True)
         for key, label in (
-            ("id", "ID"), ("status", "Status"), ("title", "Change"), ("by", "Requested by"),
-            ("when", "Requested"), ("decided", "Decided"),
+            ("id", "ID"), ("status", "Status"), ("title", "Change"), ("impact", "Impact"),
+            ("by", "Requested by"), ("when", "Requested"), ("decided", "Decided"),
         ):  # fmt: skip
             table.add_column(label, key=key)
         for change in data.changes:
@@ -469,10 +560,13 @@ class PlanScreen(AreaScreen):
                 if change.decided_at
                 else "-"
             )
+            if change.meeting_id:
+                decided += f" in {change.meeting_id}"
             table.add_row(
                 Text(change.id),
                 Text(change.status.value, style=styles.get(status_styles.get(change.status, ""), "")),
                 Text(change.title),
+                Text(impact_text(change) + (f"; cards {', '.join(change.cards)}" if change.cards else "")),
                 Text(change.requested_by or "-"),
                 Text(f"{change.created_at.astimezone(zone):%Y-%m-%d}" if change.created_at else "-"),
                 Text(decided),
@@ -483,7 +577,7 @@ class PlanScreen(AreaScreen):
                 Text("-"),
                 Text(""),
                 Text("No change requests yet (huddle change request --title ...)"),
-                *[""] * 3,
+                *[""] * 4,
             )
         fit_columns(table)
         if selected is not None and selected in table.rows:
@@ -588,19 +682,37 @@ class PlanScreen(AreaScreen):
 
         records = self.services.records
 
+        def impact(values: dict[str, str]) -> tuple[int, float | None]:
+            days, cost = values["days"].strip(), values["cost"].strip()
+            try:
+                return int(days or 0), float(cost) if cost else None
+            except ValueError:
+                raise ValidationError("schedule days must be a whole number and cost a number") from None
+
         def check(values: dict[str, str]) -> None:
             clean_title(values["title"], "change")
             clean_text(values["description"], "description", required=False)
+            clean_text(values["scope"], "scope", required=False)
+            impact(values)
+
+        def write(values: dict[str, str]) -> ChangeRequest:
+            days, cost = impact(values)
+            return records.request_change(
+                values["title"], values["description"], scope=values["scope"], schedule_days=days, cost=cost
+            )
 
         self._form_then_write(
             "New change request",
             [
                 FormField("title", "Change", placeholder="what should change"),
                 FormField("description", "Why", placeholder="the reason"),
+                FormField("scope", "Scope", placeholder="what it adds, removes or alters"),
+                FormField("days", "Schedule days", placeholder="days it moves the schedule, e.g. 5"),
+                FormField("cost", "Cost", placeholder="extra cost, e.g. 1200"),
             ],
             label="raise the change request",
             check=check,
-            write=lambda values: records.request_change(values["title"], values["description"]),
+            write=write,
             done=lambda result: f"{result.id} requested: {result.title}",
         )
 
@@ -700,6 +812,161 @@ class PlanScreen(AreaScreen):
         from tui.screens.dialogs import ConfirmModal
 
         self.app.push_screen(ConfirmModal(f"{verb} {change.id}: {change.title}?", yes=verb), answered)
+
+    def _selected_milestone(self) -> MilestoneFacts | None:
+        card_id = self._cursor_key(self.milestone_table)
+        found = next((f for f in self.data.facts if f.card.id == card_id), None)
+        if found is None:
+            self.notify("No milestone selected: pick one in the milestone table", severity="warning")
+        return found
+
+    def _write(self, label: str, write: Callable[[], Any], done: Callable[[Any], str]) -> None:
+        """Run one write off the event loop, tell the result, reload."""
+
+        def finished(result: Any) -> None:
+            self.notify(done(result), markup=False)
+            self.reload()
+
+        shell_of(self.app).submit_write(WriteJob(label, write, finished))
+
+    def action_milestone_detail(self) -> None:
+        """The highlighted milestone's acceptance criteria: accept, waive, add, or start its review."""
+        from tui.screens.milestone_dialogs import MilestoneModal
+
+        facts = self._selected_milestone()
+        if facts is not None:
+            self.app.push_screen(
+                MilestoneModal(facts), lambda request: self._criterion_request(facts, request)
+            )
+
+    def _criterion_request(self, facts: MilestoneFacts, request: Any) -> None:
+        from tui.screens.dialogs import FormField
+
+        if request is None:
+            return
+        milestones = self.services.milestones
+        card = facts.card
+        if request.action == "review":
+            self.action_start_review(facts)
+        elif request.action == "add":
+            self._form_then_write(
+                f"New acceptance criterion for {card.id}",
+                [FormField("text", "Criterion", placeholder="what must be true to accept the milestone")],
+                label="add the criterion",
+                check=lambda values: clean_title(values["text"], "criterion"),
+                write=lambda values: milestones.add_criterion(card.id, values["text"]),
+                done=lambda result: f"{card.id} {result[1].id} added: {result[1].text}",
+            )
+        elif request.action == "accept":
+            self._form_then_write(
+                f"Accept {card.id} {request.criterion}",
+                [FormField("evidence", "Evidence", placeholder="where the proof is (optional)")],
+                label="accept the criterion",
+                check=lambda values: clean_text(values["evidence"], "evidence", required=False),
+                write=lambda values: milestones.accept(card.id, request.criterion, values["evidence"]),
+                done=lambda result: f"{card.id} {result[1].id} accepted",
+            )
+        elif request.action == "waive":
+            self._form_then_write(
+                f"Waive {card.id} {request.criterion}",
+                [FormField("reason", "Reason", placeholder="why it is not needed (kept on record)")],
+                label="waive the criterion",
+                check=lambda values: clean_text(values["reason"], "reason"),
+                write=lambda values: milestones.waive(card.id, request.criterion, values["reason"]),
+                done=lambda result: f"{card.id} {result[1].id} waived",
+            )
+
+    def action_start_review(self, facts: MilestoneFacts | None = None) -> None:
+        """Start the highlighted milestone's review (agenda from its criteria, predecessors and risks)."""
+        from tui.screens.dialogs import ConfirmModal
+
+        facts = facts or self._selected_milestone()
+        if facts is None:
+            return
+        card = facts.card
+        milestones, zone = self.services.milestones, self.context.zone_name
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write(
+                    f"start the review of {card.id}",
+                    lambda: milestones.review(card.id, tz=zone),
+                    lambda meeting: f"{meeting.id} started: {meeting.title} (open it in Meetings, key 4)",
+                )
+
+        question = f"Start the review meeting of {card.id} {card.title} now?"
+        self.app.push_screen(ConfirmModal(question, yes="Start review"), answered)
+
+    def action_update_goal(self) -> None:
+        """Record a SMART goal's measured value (dated; the history is kept)."""
+        from tui.screens.dialogs import FormField
+
+        project = self.data.project
+        if project is None or not project.goals:
+            self.notify("No SMART goals yet: g adds one", severity="warning")
+            return
+        goals_table = self.query_one("#goals-table", DataTable)
+        row = self._cursor_key(goals_table)
+        number = str(int(row) + 1) if row is not None and row.isdigit() else "1"
+        closing, today = self.services.closing, self.data.today
+
+        def measured_on(values: dict[str, str]) -> date | None:
+            text = values["on"].strip()
+            try:
+                return parse_date(text, today) if text else None
+            except ValidationError as exc:
+                raise ValidationError(f"measured on: {exc}") from None
+
+        def check(values: dict[str, str]) -> None:
+            number = values["goal"].strip()
+            if not number.isdigit() or not 1 <= int(number) <= len(project.goals):
+                raise ValidationError(f"goal: give a number from 1 to {len(project.goals)}")
+            clean_title(values["value"], "value")
+            measured_on(values)
+
+        self._form_then_write(
+            "Record a goal's value",
+            [
+                FormField("goal", "Goal number", number, f"1 to {len(project.goals)}"),
+                FormField("value", "Value", placeholder="measured now, e.g. 2 or 92%"),
+                FormField("on", "Measured on", placeholder="today, or a date"),
+            ],
+            label="record the goal value",
+            check=check,
+            write=lambda values: closing.update_goal(values["goal"], values["value"], on=measured_on(values)),
+            done=lambda goal: f"{goal.text}: {goal.actuals[-1].value} on {goal.actuals[-1].on}",
+        )
+
+    def action_close_project(self) -> None:
+        """Close the project: lists what is open; closing anyway needs a reason, which is recorded."""
+        from tui.screens.dialogs import ConfirmModal, FormField
+
+        closing = self.services.closing
+        items = self.data.open_items
+        if self.data.project is not None and self.data.project.closed:
+            self.notify("The project is already closed (read-only)", markup=False)
+            return
+        if not items:
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._write("close the project", lambda: closing.close(), lambda _r: "Project closed")
+
+            self.app.push_screen(ConfirmModal("Nothing is open. Close the project?", yes="Close"), answered)
+            return
+        kinds: dict[str, int] = {}
+        for item in items:
+            kinds[item.kind] = kinds.get(item.kind, 0) + 1
+        summary = ", ".join(f"{n} {kind}(s)" for kind, n in kinds.items())
+        first = "; ".join(f"{i.id} {i.text}" for i in items[:3])
+        self._form_then_write(
+            f"{len(items)} items still open ({summary}): {first}…  Close anyway? They are handed over.",
+            [FormField("reason", "Reason", placeholder="why the project closes with items open")],
+            label="close the project",
+            check=lambda values: clean_text(values["reason"], "reason"),
+            write=lambda values: closing.close(force=True, reason=values["reason"]),
+            done=lambda result: f"Project closed; {len(result[1])} open item(s) handed over",
+        )
 
     @staticmethod
     def _cursor_key(table: DataTable[object]) -> str | None:

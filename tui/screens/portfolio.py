@@ -228,6 +228,9 @@ class PortfolioScreen(AreaScreen):
             flags = []
             if card.milestone:
                 flags.append(MILESTONE_MARK)
+                if card.criteria:
+                    accepted = sum(1 for c in card.criteria if c.state != "open")
+                    flags.append(f"{accepted}/{len(card.criteria)}✓")
             if card.blocked_by or card.blocked_reason:
                 flags.append(BLOCKED_MARK)
             late = is_overdue(card, data.today)

@@ -1,4 +1,5 @@
-"""A text timeline: one row per card, one narrow column per week, fitted to the terminal's width."""
+"""A text timeline: one row per card, one narrow column per week, fitted to the terminal's width; each
+label ends with the card's slack, and the critical path is drawn in the warning colour."""
 
 from __future__ import annotations
 
@@ -70,9 +71,14 @@ class TimelineChart(Widget):
 
     def _row_line(self, row: TimelineRow, label_w: int, weeks: int, today_week: int) -> Content:
         card = row.card
-        label = Content(f"{card.id} {card.title}").truncate(label_w, ellipsis=True)
-        label = label.extend_right(label_w - label.cell_length)
-        style = {"done": "$success", "late": "bold $error"}.get(row.state, "$primary")
+        slack = "" if row.slack is None or row.state == "done" else f" {row.slack:+d}d"
+        label = Content(f"{card.id} {card.title}").truncate(label_w - len(slack), ellipsis=True)
+        label = label.extend_right(label_w - len(slack) - label.cell_length)
+        slack_style = "bold $error" if row.slack is not None and row.slack < 0 else "$text-muted"
+        label = Content.assemble(label, (slack, "bold $warning" if row.critical and slack else slack_style))
+        style = {"done": "$success", "late": "bold $error"}.get(
+            row.state, "bold $warning" if row.critical else "$primary"
+        )
         parts: list[str | Content | tuple[str, str]] = [label, " "]
         if row.last < 0 or row.first >= weeks:
             when = card.due or card.start

@@ -1,0 +1,244 @@
+"""Dialogs of the close phase: a milestone's acceptance criteria, and the agenda prep picker.
+
+Like every dialog they only return what was chosen; the screen that opened them does the writing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.color import Color
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from domain.errors import ValidationError
+from domain.models import Person
+from domain.rules import AgendaSuggestion
+from tui.plan_view import MilestoneFacts
+from tui.screens.meeting_dialogs import resolve_attendees
+from tui.widgets.safe import literal
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionRequest:
+    """What the chair asked for in the milestone dialog."""
+
+    action: str
+    """``accept``, ``waive``, ``add`` or ``review``."""
+    criterion: str | None = None
+
+
+def facts_content(facts: MilestoneFacts) -> Content:
+    """The milestone's header lines: due, Accountable, slack, reviews, late predecessors."""
+    card = facts.card
+    slack = "-" if facts.slack is None else f"{facts.slack:+d} days"
+    critical = "  on the critical path" if facts.critical else ""
+    reviews = ", ".join(f"{mid} {o.value if o else 'open'}" for mid, o in facts.reviews) or "none yet"
+    parts: list[Content] = [
+        Content.assemble((f"{card.id}  ", "bold"), literal(card.title), ("  " + facts.status, "$text-muted")),
+        Content(f"Due {card.due or '-'} · Accountable {card.accountable or 'none (set one to accept)'}"),
+        Content.assemble(f"Slack {slack}", (critical, "bold $warning")),
+        Content(f"Reviews: {reviews}" + (" · review due" if facts.review_due else "")),
+    ]
+    if facts.late:
+        parts.append(Content.styled("Late predecessors: " + ", ".join(facts.late), "bold $error"))
+    return Content("\n").join(parts)
+
+
+class MilestoneModal(ModalScreen[CriterionRequest | None]):
+    """A milestone's acceptance criteria: a accepts, w waives (with a reason), n adds, v starts the review."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "choose('accept')", "Accept", id="milestone.accept"),
+        Binding("w", "choose('waive')", "Waive", id="milestone.waive"),
+        Binding("n", "choose('add')", "New criterion", id="milestone.add-criterion"),
+        Binding("v", "choose('review')", "Start review", id="milestone.review"),
+        Binding("escape", "close", "Close", id="milestone.close"),
+    ]
+
+    def __init__(self, facts: MilestoneFacts) -> None:
+        super().__init__()
+        self.facts = facts
+
+    @property
+    def table(self) -> DataTable[object]:
+        return self.query_one("#criteria-table", DataTable)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="milestone-dialog", classes="dialog"):
+            yield Static(facts_content(self.facts), id="milestone-facts")
+            yield Label(
+                f"Acceptance criteria ({self.facts.accepted}/{self.facts.total} accepted or waived)",
+                classes="section-title",
+            )
+            yield DataTable(id="criteria-table", cursor_type="row", zebra_stripes=True)
+            yield Static(
+                "a accept · w waive · n new criterion · v start the review · esc close", classes="dialog-hint"
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close  esc", id="close", compact=True)
+
+    def on_mount(self) -> None:
+        table = self.table
+        for key, label in (("id", "ID"), ("state", "State"), ("text", "Criterion"), ("by", "By / evidence")):
+            table.add_column(label, key=key)
+        variables = self.app.get_css_variables()
+        theme = {
+            name: Style(color=Color.parse(variables[name]).rich_color, bold=True)
+            for name in ("success", "warning")
+            if name in variables
+        }
+        styles = {"accepted": theme.get("success", ""), "waived": theme.get("warning", ""), "open": "bold"}
+        for crit in self.facts.card.criteria:
+            if crit.state == "accepted":
+                by = f"{crit.accepted_by}: {crit.evidence}" if crit.evidence else crit.accepted_by
+            elif crit.state == "waived":
+                by = f"{crit.accepted_by}: {crit.waive_reason}"
+            else:
+                by = "-"
+            table.add_row(
+                Text(crit.id),
+                Text(crit.state, style=styles[crit.state]),
+                Text(crit.text),
+                Text(by),
+                key=crit.id,
+            )
+        if not self.facts.card.criteria:
+            table.add_row(Text("-"), Text(""), Text("No criteria yet: n adds one."), Text(""))
+        table.focus()
+
+    def _selected(self) -> str | None:
+        if not self.facts.card.criteria:
+            return None
+        key = self.table.coordinate_to_cell_key(self.table.cursor_coordinate).row_key.value
+        return None if key is None else str(key)
+
+    def action_choose(self, action: str) -> None:
+        if action in ("accept", "waive"):
+            selected = self._selected()
+            if selected is None:
+                self.notify("No criterion to " + action + " yet", severity="warning")
+                return
+            crit = next(c for c in self.facts.card.criteria if c.id == selected)
+            if crit.state != "open":
+                self.notify(f"{crit.id} is already {crit.state}", markup=False)
+                return
+            self.dismiss(CriterionRequest(action, selected))
+            return
+        self.dismiss(CriterionRequest(action))
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True, slots=True)
+class PrepRequest:
+    """The meeting the chair prepared: its title, attendees and the picked suggestion keys."""
+
+    title: str
+    attendees: tuple[str, ...]
+    picks: tuple[str, ...]
+
+
+def for_departments(
+    suggestions: Sequence[AgendaSuggestion], depts: set[str] | None
+) -> list[AgendaSuggestion]:
+    """Keep the overdue items of the attending departments (all when nobody is named yet)."""
+    if depts is None:
+        return list(suggestions)
+    return [s for s in suggestions if s.kind != "overdue" or s.key.partition(":")[2] in depts]
+
+
+class AgendaPrepModal(ModalScreen[PrepRequest | None]):
+    """Pick the agenda from what the boards suggest, then start the meeting with it (ctrl+s)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "start", "Start", id="prep.start", priority=True),
+        Binding("escape", "cancel", "Cancel", id="prep.cancel"),
+    ]
+
+    def __init__(self, suggestions: Sequence[AgendaSuggestion], people: Sequence[Person]) -> None:
+        super().__init__()
+        self.suggestions = list(suggestions)
+        self.people = list(people)
+        self.shown: list[AgendaSuggestion] = list(suggestions)
+
+    @property
+    def picker(self) -> SelectionList[str]:
+        return self.query_one("#prep-picks", SelectionList)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prep-dialog", classes="dialog"):
+            yield Static("Prepare a meeting from the boards", classes="dialog-title")
+            yield Label("Title")
+            yield Input(id="prep-title", placeholder="Weekly sync", compact=True)
+            yield Label("Attendees (their departments' overdue items are suggested)")
+            yield Input(id="prep-attendees", placeholder="ann, 李伟", compact=True)
+            yield Label("Suggested agenda (space toggles an item)")
+            yield SelectionList[str](id="prep-picks")
+            yield Static("", id="prep-error", classes="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Start  ctrl+s", id="prep-start", variant="primary", compact=True)
+                yield Button("Cancel  esc", id="prep-cancel", compact=True)
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = not self.app.is_headless
+        self._fill(self.suggestions)
+        self.query_one("#prep-title", Input).focus()
+
+    def _fill(self, suggestions: Sequence[AgendaSuggestion]) -> None:
+        """Show ``suggestions``; an item the chair turned off stays off when the list is filtered again."""
+        picker = self.picker
+        before = {s.key for s in self.shown} if picker.option_count else set()
+        kept = set(picker.selected)
+        picker.clear_options()
+        self.shown = list(suggestions)
+        for s in suggestions:
+            refs = ", ".join(s.refs[:4]) + (" …" if len(s.refs) > 4 else "")
+            label = Text.assemble(s.title, (f"  {refs}", "dim"))
+            picker.add_option(Selection(label, s.key, initial_state=s.key not in before or s.key in kept))
+        if not suggestions:
+            picker.add_option(Selection(Text("The boards suggest nothing right now."), "", disabled=True))
+
+    @on(Input.Changed, "#prep-attendees")
+    def filter_by_attendees(self, event: Input.Changed) -> None:
+        error = self.query_one("#prep-error", Static)
+        try:
+            people = resolve_attendees(event.value, self.people)
+        except ValidationError as exc:
+            error.update(literal(str(exc)))
+            return
+        error.update("")
+        depts = {p.dept for p in people if p.dept} if people else None
+        self._fill(for_departments(self.suggestions, depts))
+
+    @on(Button.Pressed, "#prep-start")
+    def action_start(self) -> None:
+        error = self.query_one("#prep-error", Static)
+        title = self.query_one("#prep-title", Input).value.strip()
+        if not title:
+            error.update("Give the meeting a title.")
+            return
+        try:
+            people = resolve_attendees(self.query_one("#prep-attendees", Input).value, self.people)
+        except ValidationError as exc:
+            error.update(literal(str(exc)))
+            return
+        picks = tuple(k for k in self.picker.selected if k)
+        self.dismiss(PrepRequest(title, tuple(p.handle for p in people), picks))
+
+    @on(Button.Pressed, "#prep-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
