@@ -16,6 +16,7 @@ from domain.models import (
     Card,
     ChangeRequest,
     ChangeStatus,
+    Column,
     Criterion,
     Department,
     Goal,
@@ -286,6 +287,46 @@ def person_load(cards: Iterable[Card]) -> dict[str, dict[str, int]]:
             per = load.setdefault(card.owner, {})
             per[card.dept] = per.get(card.dept, 0) + 1
     return load
+
+
+def check_new_column_name(dept: Department, name: str, *, renaming: str | None = None) -> None:
+    """Refuse a column name already on the board (case-insensitive); ``renaming`` may keep its own name."""
+    clash = dept.column(name)
+    if clash is not None and clash.name != renaming:
+        raise ConflictError(f"{dept.name} already has a column {clash.name!r}")
+
+
+def check_done_column_kept(column: str, action: str) -> None:
+    """The Done column is what "done" means to every rule (``is_done``): it is never renamed or removed."""
+    if column == DONE_COLUMN:
+        raise ConflictError(
+            f"the {DONE_COLUMN!r} column marks cards as done and cannot be {action}; "
+            "move it or give it a WIP limit instead"
+        )
+
+
+def check_column_empty(dept: Department, column: str, count: int) -> None:
+    """Refuse removing a column that still holds cards, saying how many."""
+    if count:
+        plural = "card is" if count == 1 else "cards are"
+        raise ConflictError(
+            f"column {column!r} of {dept.name} cannot be removed: {count} {plural} still in it; "
+            "move them to another column first"
+        )
+
+
+def check_wip_value(limit: int) -> int | None:
+    """A WIP limit from the user: 0 means no limit, negative is refused."""
+    if limit < 0:
+        raise ValidationError(f"a WIP limit cannot be negative ({limit}); use 0 for no limit")
+    return limit or None
+
+
+def place_column(columns: Sequence[Column], column: Column, before: Column | None) -> tuple[Column, ...]:
+    """``columns`` without ``column``, then ``column`` inserted before ``before`` (None: at the end)."""
+    rest = [c for c in columns if c.name != column.name]
+    at = len(rest) if before is None else next(i for i, c in enumerate(rest) if c.name == before.name)
+    return (*rest[:at], column, *rest[at:])
 
 
 # ---------------------------------------------------------------- milestone acceptance

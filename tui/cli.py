@@ -882,6 +882,7 @@ GROUPS = {
     "import": "bring cards in from a sheet, Trello or Jira",
     "backup": "write the whole project to one JSON file",
     "restore": "replace the project with a backup",
+    "column": "columns of a department board: order, names, WIP limits",
 }
 EXPORT_GROUPS = ("export", "send", "calendar")
 IMPORT_GROUPS = ("import", "backup", "restore")
@@ -977,6 +978,8 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
             "--limit", type=_Bounded(1, MAX_LIMIT), default=50, help="how many entries (default 50)"
         )
         json_flag(p)
+    if wants("column"):
+        importlib.import_module("tui.cli_columns").add_parsers(sub, common, command, json_flag)
     if build_all or wanted in EXPORT_GROUPS:
         if importlib.util.find_spec("tui.cli_export") is not None:
             importlib.import_module("tui.cli_export").add_parsers(sub)
@@ -1010,6 +1013,7 @@ def _dept_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -
     p.add_argument("name", metavar="NAME")
     p.add_argument("--key", help="prefix of its card ids, 1-8 ASCII letters (default: from the name)")
     json_flag(command(dept_sub, "list", cmd_dept_list, "list departments"))
+    importlib.import_module("tui.cli_columns").add_dept_parsers(dept_sub, command)
 
 
 def _person_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -> None:
@@ -1021,6 +1025,7 @@ def _person_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag)
     p.add_argument("--email", required=True, metavar="ADDR")
     p.add_argument("--dept", metavar="NAME")
     json_flag(command(person_sub, "list", cmd_person_list, "list people"))
+    importlib.import_module("tui.cli_columns").add_person_parsers(person_sub, command)
 
 
 def _card_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -> None:

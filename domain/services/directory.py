@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from domain import rules
 from domain.dates import check_date
-from domain.errors import ConflictError, ValidationError
+from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.models import MAX_ESCALATION_DAYS, MAX_WIP, Column, Department, Goal, Person, Project
 from domain.repository import UnitOfWork
 from domain.services.base import PROJECT_ID, Service, require_dept, require_person
@@ -64,6 +65,134 @@ class DirectoryService(Service):
             uow.departments.put(dept)
             self.record(uow, "department", dept.name, "wip", f"{col.name}: {limit}")
         return dept
+
+    def columns(self, dept_name: str) -> tuple[Department, list[tuple[Column, int]]]:
+        """The board's columns in order, each with how many cards it holds."""
+        uow = self.store.snapshot()
+        dept = require_dept(uow, dept_name)
+        counts: dict[str, int] = {}
+        for card in uow.cards.list_for_department(dept.name):
+            counts[card.column] = counts.get(card.column, 0) + 1
+        return dept, [(c, counts.get(c.name, 0)) for c in dept.columns]
+
+    def add_column(
+        self, dept_name: str, name: str, *, wip_limit: int | None = None, before: str | None = None
+    ) -> Department:
+        """Add a column to a board, at the end or before another column."""
+        name = clean_title(name, "column name")
+        if wip_limit is not None and wip_limit < 1:
+            raise ValidationError("a WIP limit must be at least 1 (or none)")
+        with self.store.transaction() as uow:
+            dept = require_dept(uow, dept_name)
+            rules.check_new_column_name(dept, name)
+            anchor = _require_column(dept, before) if before is not None else None
+            column = Column(name, wip_limit)
+            dept = replace(dept, columns=rules.place_column(dept.columns, column, anchor))
+            uow.departments.put(dept)
+            where = f" before {anchor.name}" if anchor else ""
+            self.record(uow, "department", dept.name, "column added", f"{name}{where}")
+        return dept
+
+    def rename_column(self, dept_name: str, old: str, new: str) -> Department:
+        """Rename a column; the cards in it follow in the same transaction."""
+        new = clean_title(new, "column name")
+        with self.store.transaction() as uow:
+            dept = require_dept(uow, dept_name)
+            col = _require_column(dept, old)
+            rules.check_done_column_kept(col.name, "renamed")
+            rules.check_new_column_name(dept, new, renaming=col.name)
+            if new == col.name:
+                return dept
+            cols = tuple(replace(c, name=new) if c.name == col.name else c for c in dept.columns)
+            dept = replace(dept, columns=cols)
+            uow.departments.put(dept)
+            for card in uow.cards.list_in_column(dept.name, col.name):
+                uow.cards.put(replace(card, column=new))
+            self.record(uow, "department", dept.name, "column renamed", f"{col.name} -> {new}")
+        return dept
+
+    def move_column(self, dept_name: str, name: str, *, before: str | None = None) -> Department:
+        """Put a column before another one, or (``before=None``) last on the board."""
+        with self.store.transaction() as uow:
+            dept = require_dept(uow, dept_name)
+            col = _require_column(dept, name)
+            anchor = _require_column(dept, before) if before is not None else None
+            if anchor is not None and anchor.name == col.name:
+                raise ValidationError(f"column {col.name!r} cannot be moved before itself")
+            dept = replace(dept, columns=rules.place_column(dept.columns, col, anchor))
+            uow.departments.put(dept)
+            where = f"before {anchor.name}" if anchor else "last"
+            self.record(uow, "department", dept.name, "column moved", f"{col.name} {where}")
+        return dept
+
+    def remove_column(self, dept_name: str, name: str) -> Department:
+        """Remove an empty column (refused, with the count, while cards are in it)."""
+        with self.store.transaction() as uow:
+            dept = require_dept(uow, dept_name)
+            col = _require_column(dept, name)
+            rules.check_done_column_kept(col.name, "removed")
+            rules.check_column_empty(dept, col.name, len(uow.cards.list_in_column(dept.name, col.name)))
+            if len(dept.columns) == 1:
+                raise ConflictError(f"{col.name!r} is the last column of {dept.name}; a board needs one")
+            dept = replace(dept, columns=tuple(c for c in dept.columns if c.name != col.name))
+            uow.departments.put(dept)
+            self.record(uow, "department", dept.name, "column removed", col.name)
+        return dept
+
+    def rename_department(self, old: str, new: str) -> Department:
+        """Rename a department (its key and card ids stay); its cards and people follow."""
+        new = clean_title(new, "department name")
+        with self.store.transaction() as uow:
+            dept = require_dept(uow, old)
+            if any(
+                d.name.casefold() == new.casefold() and d.name != dept.name for d in uow.departments.list()
+            ):
+                raise ConflictError(f"department {new!r} already exists")
+            if new == dept.name:
+                return dept
+            renamed = replace(dept, name=new)
+            uow.departments.delete(dept.name)
+            uow.departments.put(renamed)
+            for card in uow.cards.list_for_department(dept.name):
+                uow.cards.put(replace(card, dept=new))
+            for person in uow.people.list():
+                if person.dept == dept.name:
+                    uow.people.put(replace(person, dept=new))
+            self.record(uow, "department", new, "renamed", f"{dept.name} -> {new}")
+        return renamed
+
+    def edit_person(
+        self,
+        handle: str,
+        *,
+        name: str | None = None,
+        email: str | None = None,
+        dept: str | None = None,
+        clear_dept: bool = False,
+    ) -> Person:
+        """Change a person's name, e-mail or department (the handle, used everywhere, stays)."""
+        if dept is not None and clear_dept:
+            raise ValidationError("give a department or clear it, not both")
+        with self.store.transaction() as uow:
+            person = require_person(uow, handle)
+            changes: list[str] = []
+            if name is not None:
+                person = replace(person, name=clean_title(name, "name"))
+                changes.append(f"name {person.name}")
+            if email is not None:
+                person = replace(person, email=clean_email(email))
+                changes.append(f"email {person.email}")
+            if dept is not None:
+                person = replace(person, dept=require_dept(uow, dept).name)
+                changes.append(f"dept {person.dept}")
+            if clear_dept:
+                person = replace(person, dept=None)
+                changes.append("no dept")
+            if not changes:
+                raise ValidationError("nothing to change; give --name, --email or --dept")
+            uow.people.put(person)
+            self.record(uow, "person", person.handle, "updated", ", ".join(changes))
+        return person
 
     def add_person(self, handle: str, name: str, email: str, dept: str | None = None) -> Person:
         with self.store.transaction() as uow:
@@ -143,3 +272,12 @@ class DirectoryService(Service):
             uow.projects.put(project)
             self.record(uow, "project", PROJECT_ID, "goal added", goal.text)
         return project
+
+
+def _require_column(dept: Department, name: str) -> Column:
+    """The column called ``name`` on ``dept`` (case-insensitive), or NotFoundError listing the columns."""
+    col = dept.column(name)
+    if col is None:
+        known = ", ".join(c.name for c in dept.columns)
+        raise NotFoundError(f"column of {dept.name}", name, f"known: {known}")
+    return col

@@ -108,3 +108,7 @@ def test_importers_and_outbound_load_neither_textual_nor_a_spreadsheet_library(p
 
 def test_the_import_and_export_commands_do_not_load_textual() -> None:
     probe(["tui.cli_import", "tui.cli_export", "storage.backup", "exporters.tables"], ["textual", "openpyxl"])
+
+
+def test_the_board_setup_commands_do_not_load_textual() -> None:
+    probe(["tui.cli_columns"], ["textual"])

@@ -1,0 +1,150 @@
+"""``huddle column ...``, ``huddle dept rename`` and ``huddle person edit``: board set-up from the CLI.
+
+Loaded by ``tui.cli.build_parser`` only when the ``column``, ``dept`` or ``person`` group is invoked. No
+Textual import. Every command is one service call, so one transaction with an activity record; a refused
+change raises a ``HuddleError`` before anything is written and ``tui.cli.main`` prints one line, exit 1.
+Values that are wrong on their face (a negative or non-numeric WIP limit) are usage errors, exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from domain import rules
+from domain.errors import ValidationError
+from tui.cli import GROUPS, emit_json, print_table
+
+if TYPE_CHECKING:
+    from tui.cli import Command, Flag, Parser
+    from tui.wiring import Context
+
+
+def _wip(text: str) -> int:
+    """A WIP limit on the command line: a whole number, 0 meaning no limit."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number (0 = no limit)") from None
+    try:
+        rules.check_wip_value(value)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def add_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -> None:
+    """Add the ``column`` group to the ``huddle`` parser."""
+    group = sub.add_parser("column", help=GROUPS["column"], parents=[common])
+    column_sub = group.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=type(group)
+    )
+    p = command(column_sub, "list", cmd_column_list, "the board's columns with WIP limit and card count")
+    p.add_argument("dept", metavar="DEPT")
+    json_flag(p)
+    p = command(column_sub, "add", cmd_column_add, "add a column (default: last)")
+    p.add_argument("dept", metavar="DEPT")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--wip", type=_wip, default=0, metavar="N", help="WIP limit (default 0: no limit)")
+    p.add_argument("--before", metavar="COLUMN", help="put it before this column")
+    p = command(column_sub, "rename", cmd_column_rename, "rename a column; its cards follow")
+    p.add_argument("dept", metavar="DEPT")
+    p.add_argument("old", metavar="OLD")
+    p.add_argument("new", metavar="NEW")
+    p = command(column_sub, "move", cmd_column_move, "reorder: put a column before another, or last")
+    p.add_argument("dept", metavar="DEPT")
+    p.add_argument("name", metavar="NAME")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--before", metavar="COLUMN")
+    where.add_argument("--last", action="store_true")
+    p = command(column_sub, "remove", cmd_column_remove, "remove an empty column")
+    p.add_argument("dept", metavar="DEPT")
+    p.add_argument("name", metavar="NAME")
+    p = command(column_sub, "wip", cmd_column_wip, "set a column's WIP limit (0 = no limit)")
+    p.add_argument("dept", metavar="DEPT")
+    p.add_argument("column", metavar="COLUMN")
+    p.add_argument("limit", type=_wip, metavar="N")
+
+
+def add_dept_parsers(dept_sub: Any, command: Command) -> None:
+    """Add ``dept rename`` to the existing ``dept`` group."""
+    p = command(dept_sub, "rename", cmd_dept_rename, "rename a department; its cards and people follow")
+    p.add_argument("old", metavar="OLD")
+    p.add_argument("new", metavar="NEW")
+
+
+def add_person_parsers(person_sub: Any, command: Command) -> None:
+    """Add ``person edit`` to the existing ``person`` group."""
+    p = command(person_sub, "edit", cmd_person_edit, "change a person's name, e-mail or department")
+    p.add_argument("handle", metavar="HANDLE")
+    p.add_argument("--name", metavar="TEXT")
+    p.add_argument("--email", metavar="ADDR")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--dept", metavar="NAME")
+    which.add_argument("--no-dept", action="store_true", help="the person belongs to no department")
+
+
+def _print_columns(ctx: Context, dept_name: str) -> None:
+    """The board after a change, one line per column, so the user sees the result."""
+    dept, columns = ctx.services.directory.columns(dept_name)
+    print(f"{dept.name}: " + " | ".join(_label(c.name, c.wip_limit) for c, _ in columns))
+
+
+def _label(name: str, limit: int | None) -> str:
+    return name if limit is None else f"{name} (WIP {limit})"
+
+
+def cmd_column_list(ctx: Context, args: argparse.Namespace) -> int:
+    _, columns = ctx.services.directory.columns(args.dept)
+    if args.json:
+        emit_json([{"name": c.name, "wip_limit": c.wip_limit, "cards": count} for c, count in columns])
+        return 0
+    rows = [[c.name, "" if c.wip_limit is None else str(c.wip_limit), str(n)] for c, n in columns]
+    print_table(rows, ["COLUMN", "WIP", "CARDS"])
+    return 0
+
+
+def cmd_column_add(ctx: Context, args: argparse.Namespace) -> int:
+    dept = ctx.services.directory.add_column(
+        args.dept, args.name, wip_limit=args.wip or None, before=args.before
+    )
+    _print_columns(ctx, dept.name)
+    return 0
+
+
+def cmd_column_rename(ctx: Context, args: argparse.Namespace) -> int:
+    dept = ctx.services.directory.rename_column(args.dept, args.old, args.new)
+    _print_columns(ctx, dept.name)
+    return 0
+
+
+def cmd_column_move(ctx: Context, args: argparse.Namespace) -> int:
+    dept = ctx.services.directory.move_column(args.dept, args.name, before=args.before)
+    _print_columns(ctx, dept.name)
+    return 0
+
+
+def cmd_column_remove(ctx: Context, args: argparse.Namespace) -> int:
+    dept = ctx.services.directory.remove_column(args.dept, args.name)
+    _print_columns(ctx, dept.name)
+    return 0
+
+
+def cmd_column_wip(ctx: Context, args: argparse.Namespace) -> int:
+    dept = ctx.services.directory.set_wip_limit(args.dept, args.column, args.limit or None)
+    _print_columns(ctx, dept.name)
+    return 0
+
+
+def cmd_dept_rename(ctx: Context, args: argparse.Namespace) -> int:
+    dept = ctx.services.directory.rename_department(args.old, args.new)
+    print(dept.name)
+    return 0
+
+
+def cmd_person_edit(ctx: Context, args: argparse.Namespace) -> int:
+    person = ctx.services.directory.edit_person(
+        args.handle, name=args.name, email=args.email, dept=args.dept, clear_dept=args.no_dept
+    )
+    print(person.handle)
+    return 0
