@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from domain.errors import ConflictError, ValidationError
 from domain.models import (
     DONE_COLUMN,
+    MAX_WIP,
     Card,
     ChangeRequest,
     ChangeStatus,
@@ -319,6 +320,8 @@ def check_wip_value(limit: int) -> int | None:
     """A WIP limit from the user: 0 means no limit, negative is refused."""
     if limit < 0:
         raise ValidationError(f"a WIP limit cannot be negative ({limit}); use 0 for no limit")
+    if limit > MAX_WIP:
+        raise ValidationError(f"a WIP limit of {limit} is beyond {MAX_WIP}; use 0 for no limit")
     return limit or None
 
 

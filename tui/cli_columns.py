@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain import rules
 from domain.errors import ValidationError
+from domain.text import quoted
 from tui.cli import GROUPS, emit_json, print_table
 
 if TYPE_CHECKING:
@@ -23,9 +24,11 @@ if TYPE_CHECKING:
 def _wip(text: str) -> int:
     """A WIP limit on the command line: a whole number, 0 meaning no limit."""
     try:
-        value = int(text)
+        value = int(text) if len(text) <= 12 else None
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number (0 = no limit)") from None
+        value = None
+    if value is None:
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number (0 = no limit)")
     try:
         rules.check_wip_value(value)
     except ValidationError as exc:

@@ -54,10 +54,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 def _open(target: str, role: str) -> Store:
     from pathlib import Path
 
+    from domain.text import check_line
     from storage import is_server_url, open_store
     from storage.dburl import has_password
     from tui.cli import UsageError
 
+    check_line(target, role)
     if is_server_url(target):
         if has_password(target):
             raise UsageError(

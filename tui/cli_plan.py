@@ -9,6 +9,7 @@ turns into ``huddle: error: ...`` with exit status 1.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -17,11 +18,12 @@ from zoneinfo import ZoneInfo
 from domain.errors import ConflictError, ValidationError
 from domain.models import RETRO_SECTIONS, Card, Criterion, MeetingKind, Project
 from domain.rules import AgendaSuggestion, OpenItem, goal_progress
-from domain.text import printable
+from domain.text import clean_title, printable, quoted
 from tui.cli import (
     Parser,
     UsageError,
     _agenda_item,
+    _Bounded,
     _date_arg,
     _datetime_arg,
     _iso,
@@ -284,7 +286,24 @@ def add_milestone_parsers(
 # ---------------------------------------------------------------- project
 
 
+MAX_COST = 1e12
+
+
+def _amount(text: str) -> float:
+    """A cost on the command line: a finite number from 0 to MAX_COST."""
+    try:
+        value = float(text) if len(text) <= 20 else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not 0 <= value <= MAX_COST:
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not an amount from 0 to {MAX_COST:.0e}")
+    return value
+
+
 def cmd_goal_update(ctx: Context, args: argparse.Namespace) -> int:
+    for given in (args.value, args.value_option):
+        if given is not None:
+            clean_title(given, "goal value")
     if (args.value is None) == (args.value_option is None):
         raise UsageError("project goal-update: give the value once, as VALUE or --value VALUE")
     value = args.value if args.value is not None else args.value_option
@@ -381,6 +400,8 @@ def add_project_commands(project_sub: Any, command: Command, json_flag: Flag) ->
 def start_by_kind(ctx: Context, args: argparse.Namespace, zone: ZoneInfo) -> int | None:
     """``meeting start --kind review|retro`` and ``--pick``: the id printed, or None for a plain start."""
     kind = args.kind or "regular"
+    if args.milestone:
+        clean_title(args.milestone, "--milestone")
     if kind != "review" and args.milestone:
         raise UsageError("--milestone goes with --kind review")
     if kind == "regular" and not args.pick:
@@ -480,7 +501,9 @@ def add_meeting_commands(meeting_sub: Any, command: Command, json_flag: Flag) ->
 
 
 def add_note_options(p: Parser) -> None:
-    p.add_argument("--item", type=int, metavar="N", help="the agenda item it belongs to (1 = first)")
+    p.add_argument(
+        "--item", type=_Bounded(1, 999), metavar="N", help="the agenda item it belongs to (1 = first)"
+    )
     p.add_argument("--section", choices=SECTION_KEYS, help="retrospective section (items 1-3)")
 
 
@@ -501,8 +524,10 @@ def add_change_commands(change_sub: Any, command: Command) -> None:
 
 def add_request_options(p: Parser) -> None:
     p.add_argument("--scope", default="", metavar="TEXT", help="what it adds, removes or alters")
-    p.add_argument("--schedule-days", type=int, default=0, metavar="N", help="days it moves the schedule")
-    p.add_argument("--cost", type=float, metavar="AMOUNT", help="extra cost")
+    p.add_argument(
+        "--schedule-days", type=_Bounded(0, 3650), default=0, metavar="N", help="days it moves the schedule"
+    )
+    p.add_argument("--cost", type=_amount, metavar="AMOUNT", help="extra cost")
     p.add_argument("--card", action="append", metavar="ID", help="a card it changes (repeat)")
 
 

@@ -91,6 +91,31 @@ GOOD: dict[tuple[str, ...], list[str]] = {
     ("calendar", "push"): [],
     ("rsvp", "import"): ["{seed}/reply.ics"],
     ("rsvp", "fetch"): [],
+    ("change", "link"): ["CR-1", "OPS-1"],
+    ("column", "add"): ["OPS", "QA"],
+    ("column", "list"): ["OPS"],
+    ("column", "move"): ["OPS", "Review", "--before", "Doing"],
+    ("column", "remove"): ["OPS", "Review"],
+    ("column", "rename"): ["OPS", "Review", "QA"],
+    ("column", "wip"): ["OPS", "Doing", "3"],
+    ("db", "check"): [],
+    ("db", "copy"): ["{seed}/team.json", "{out}/copy.json"],
+    ("dept", "rename"): ["市场部", "Marketing"],
+    ("person", "edit"): ["wei", "--name", "Wei Li"],
+    ("export", "report"): ["-o", "{out}/report.docx"],
+    ("meeting", "outcome"): ["M-3", "passed"],
+    ("meeting", "prep"): [],
+    ("milestone", "accept"): ["OPS-3", "AC-1"],
+    ("milestone", "criterion", "add"): ["OPS-3", "works"],
+    ("milestone", "list"): [],
+    ("milestone", "path"): [],
+    ("milestone", "review"): ["OPS-3"],
+    ("milestone", "show"): ["OPS-3"],
+    ("milestone", "waive"): ["OPS-3", "AC-1", "--reason", "not needed"],
+    ("project", "close"): ["--force", "--reason", "done"],
+    ("project", "goal-update"): ["1", "2"],
+    ("project", "goals"): [],
+    ("project", "reopen"): ["--reason", "more to do"],
 }
 """A valid invocation of every subcommand on the seeded file (``{out}`` is the export folder,
 ``{data}`` the sample files of tests/data, ``{seed}`` where the seeded file's backup is)."""
@@ -139,6 +164,7 @@ def _wrong_type(annotation: str) -> list[tuple[str, str]]:
     wrong = {
         "str": [("a number", "5"), ("a list", '["a"]')],
         "Path": [("a number", "5"), ("a table", "{ a = 1 }")],
+        "Path | str": [("a number", "5"), ("a table", "{ a = 1 }")],
         "int": [("a string", '"5"'), ("a boolean", "true"), ("a fraction", "2.5")],
         "float": [("a string", '"1"'), ("a boolean", "false"), ("infinity", "inf")],
         "dict[str, str]": [("a string", '"x"')],
@@ -369,6 +395,11 @@ def _seed(db: Path) -> bytes:
         ["meeting", "note", "M-2", "said"],
         ["meeting", "end", "M-2", "--next", "2026-12-02 10:00"],
         ["change", "request", "--title", "later launch"],
+        ["card", "add", "--dept", "OPS", "--title", "launch", "--milestone"],
+        ["card", "edit", "OPS-3", "--accountable", "ann"],
+        ["milestone", "criterion", "add", "OPS-3", "signed"],
+        ["project", "goal", "pilots live", "--metric", "customers", "--target", "3"],
+        ["milestone", "review", "OPS-3"],
         ["backup", "-o", str(db.with_name("backup.json"))],
     ]
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
@@ -445,9 +476,18 @@ def run_case(
     return "; ".join(problems) or None
 
 
-def _layout(tmp_path: Path, seeded: bytes) -> tuple[Path, Path, Path]:
+SETUP: dict[tuple[str, ...], list[str]] = {
+    ("project", "reopen"): ["project", "close", "--force", "--reason", "x"]
+}
+"""A step some subcommands need before their valid invocation can work (reopen needs a closed project)."""
+
+
+def _layout(tmp_path: Path, seeded: bytes, command: tuple[str, ...] = ()) -> tuple[Path, Path, Path]:
     db = tmp_path / "team.json"
     db.write_bytes(seeded)
+    if command in SETUP:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            assert main(["--db", str(db), "--user", "ann", *SETUP[command]]) == 0
     out = tmp_path / "out"
     out.mkdir()
     return db, out, tmp_path / "huddle.toml"
@@ -465,7 +505,7 @@ def test_valid_invocation_succeeds(
     """Each bad case changes one thing of an invocation that works, so it fails for that thing."""
     if command in NEEDS_A_SERVER:
         pytest.skip("needs an SMTP or CalDAV server (tests/exporters cover it)")
-    db, out, _ = _layout(tmp_path, seeded)
+    db, out, _ = _layout(tmp_path, seeded, command)
     good = [w.format(out=out, data=DATA, seed=SEED[0]) for w in GOOD[command]]
     code = main(["--db", str(db), "--user", "ann", *command, *good])
     assert code == 0, capsys.readouterr().err
@@ -480,7 +520,7 @@ def test_bad_input_table(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    db, out, config = _layout(tmp_path, seeded)
+    db, out, config = _layout(tmp_path, seeded, command)
     cases = all_cases(command, out)
     failures = []
     for case in cases:

@@ -218,7 +218,7 @@ def test_meeting_minutes_as_markdown(cli: Cli) -> None:
 
     assert result.code == 0, result.err
     assert result.out.startswith("# 周会\n")
-    assert "2026-12-01 (Tue) 14:00 (Asia/Shanghai)" in result.out
+    assert "2026-11-25 (Wed) 10:00 (Asia/Shanghai)" in result.out, "minutes give when it was really held"
     assert "1. 进展 (20 min)\n   - 讨论预算" in result.out
     assert "## Decisions\n\n- 批准预算" in result.out
     assert "| RND-1 | 准备报价单 | 李伟 (@li.wei) | 2026-12-04 | To do |" in result.out
