@@ -10,10 +10,12 @@ screen.
 
 from __future__ import annotations
 
+from datetime import date
 from itertools import repeat
 from typing import Any
 
 from domain.errors import StorageError
+from domain.models import Priority
 from storage.migrations import MARKER, MARKER_KEY, META
 
 _S = str
@@ -76,6 +78,32 @@ def check(data: dict[str, Any], path: object) -> None:
             if set(map(type, map(dict.get, docs, repeat(field)))) - {kind}:
                 _name_missing(path, name, table, field, kind)
     _check_meta(data[META], path)
+    _check_card_values(data.get("cards", {}), path)
+
+
+_PRIORITIES = frozenset(p.value for p in Priority) | {None}
+_CARD_DATES = ("due", "start")
+
+
+def _check_card_values(table: dict[str, Any], path: object) -> None:
+    """The card values a write would carry over without decoding them (priority, dates).
+
+    Writes that touch one card no longer decode the others, so a value the codecs cannot read is
+    caught here, on every load, instead of being written back into the file as if it were fine.
+    """
+    docs = table.values()
+    for doc in docs:
+        if doc.get("priority") not in _PRIORITIES:
+            raise _wrong(path, f"card {str(doc.get('id'))[:40]!r} cannot be read: unknown priority")
+    for field in _CARD_DATES:
+        for value in set(map(dict.get, docs, repeat(field))) - {None}:
+            try:
+                date.fromisoformat(value if isinstance(value, str) else "")
+            except ValueError:
+                bad = next(d for d in docs if d.get(field) == value)
+                raise _wrong(
+                    path, f"card {str(bad.get('id'))[:40]!r} cannot be read: {field} is not a date"
+                ) from None
 
 
 def _name_missing(path: object, name: str, table: dict[str, Any], field: str, kind: type) -> None:
