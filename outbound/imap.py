@@ -22,16 +22,16 @@ from domain.services import Services
 from domain.text import printable
 from outbound.rsvp import RsvpReport
 from outbound.secrets import is_loopback, password_from_env, scrub
+from outbound.settings import check_security
 
 if TYPE_CHECKING:
     import imaplib
 
-SECURITY_MODES = ("none", "starttls", "ssl")
 _CALENDAR_PART = re.compile(rb'"(text"\s+"calendar|application"\s+"ics)"|\.ics"', re.IGNORECASE)
 
 
 class ImapConfig(Protocol):
-    """The ``[imap]`` settings this module reads (``tui.config.ImapSettings`` has them)."""
+    """The ``[imap]`` settings this module reads (``outbound.settings.ImapSettings`` has them)."""
 
     @property
     def host(self) -> str: ...
@@ -86,8 +86,7 @@ def imap_target(config: ImapConfig, env: Mapping[str, str]) -> ImapTarget:
             ) from None
     if not host:
         raise ValidationError("no IMAP server configured; set host in the [imap] table of huddle.toml")
-    if security not in SECURITY_MODES:
-        raise ValidationError(f"IMAP security {security!r} is not one of: {', '.join(SECURITY_MODES)}")
+    check_security(security, "IMAP security")
     if not port:
         port = 993 if security == "ssl" else 143
     if not 0 < port < 65536:

@@ -13,10 +13,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Static
 
+from outbound.settings import CalDavSettings, SmtpSettings
 from tests.exporters.conftest import CALDAV_PASSWORD, MEETING_TITLE, Radicale, Server, World, context_for
 from tests.tui.test_meetings import until as wait_until
 from tui.app import HuddleApp
-from tui.config import CalDavSettings, Settings, SmtpSettings
+from tui.config import Settings
 from tui.screens.dialogs import ConfirmModal, WriteConfirmModal
 from tui.screens.meeting_dialogs import SendInviteModal
 from tui.screens.meetings import MeetingsScreen

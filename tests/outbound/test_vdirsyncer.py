@@ -16,9 +16,9 @@ import pytest
 
 from domain.errors import DeliveryError
 from outbound.caldav import push_calendar
+from outbound.settings import CalDavSettings
 from tests.exporters.conftest import CALDAV_PASSWORD, NEXT_START, Radicale, World
 from tests.outbound.conftest import VDIRSYNCER
-from tui.config import CalDavSettings
 
 pytestmark = pytest.mark.slow
 
