@@ -1,4 +1,4 @@
-"""The command-line contract of DESIGN.md section 4: commands, flags, JSON keys, dates shown back."""
+"""The command-line contract README.md documents: commands, flags, JSON keys, dates shown back."""
 
 from __future__ import annotations
 

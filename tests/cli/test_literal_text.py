@@ -92,7 +92,7 @@ def fill_every_field(services: Services, text: str) -> None:
 
 
 def test_every_pasted_character_is_listed() -> None:
-    """The list covers each kind the product promises to keep (DESIGN.md section 4a)."""
+    """The list covers each kind the product promises to keep (README.md, "Text people type, and errors")."""
     assert len(PASTED) == 16
 
 

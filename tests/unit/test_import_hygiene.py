@@ -115,7 +115,7 @@ def test_the_board_setup_commands_do_not_load_textual() -> None:
 
 
 HEADLESS = ("domain", "storage", "exporters", "importers", "outbound")
-"""The packages that must work without a terminal UI (LAYOUT.md's layers below ``tui``)."""
+"""The packages that must work without a terminal UI: every layer below ``tui``."""
 
 
 @pytest.mark.parametrize("package", HEADLESS)
