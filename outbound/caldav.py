@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
@@ -33,7 +33,7 @@ from domain.errors import DeliveryError, ValidationError
 from domain.models import PublishedEvent
 from domain.services import Services
 from outbound.secrets import is_loopback, password_from_env, scrub
-from outbound.settings import check_caldav_url
+from outbound.settings import CalDavSettings, check_caldav_url
 
 if TYPE_CHECKING:
     from caldav.davclient import DAVClient, DAVResponse
@@ -45,17 +45,6 @@ CALDAV_TIMEOUT = 30
 CALDAV_CONTENT_TYPE = 'text/calendar; charset="utf-8"'
 DAV = "{DAV:}"
 CALDAV = "{urn:ietf:params:xml:ns:caldav}"
-
-
-class CalDavConfig(Protocol):
-    """The ``[caldav]`` settings this module reads (``outbound.settings.CalDavSettings`` has them)."""
-
-    @property
-    def url(self) -> str: ...
-    @property
-    def username(self) -> str: ...
-    @property
-    def password_env(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +83,7 @@ class PushResult:
         return line
 
 
-def caldav_target(config: CalDavConfig, env: Mapping[str, str]) -> CalDavTarget:
+def caldav_target(config: CalDavSettings, env: Mapping[str, str]) -> CalDavTarget:
     """``config`` with ``HUDDLE_CALDAV_URL``/``HUDDLE_CALDAV_USERNAME`` applied, checked, with its password.
 
     Refused (ValidationError): no URL, a URL that is not http(s) or holds a login, a login without
@@ -115,7 +104,7 @@ def caldav_target(config: CalDavConfig, env: Mapping[str, str]) -> CalDavTarget:
 
 def push_calendar(
     services: Services,
-    config: CalDavConfig,
+    config: CalDavSettings,
     *,
     now: datetime,
     env: Mapping[str, str],

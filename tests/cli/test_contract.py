@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.cli.conftest import Cli
+from tests.helpers.cli import Cli
 
 CARD_KEYS = {"id", "title", "dept", "column", "owner", "due", "milestone", "blocked_by"}
 MEETING_KEYS = {"id", "title", "start", "tz", "attendees", "notes", "decisions", "actions", "next"}

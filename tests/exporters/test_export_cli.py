@@ -17,7 +17,7 @@ import pytest
 
 from domain.errors import ConflictError, ValidationError
 from outbound.exporting import safe_filename, write_file
-from tests.exporters.conftest import HUDDLE, MEETING_TITLE, REPO, World, cli_env, context_for
+from tests.helpers.delivery import HUDDLE, MEETING_TITLE, REPO, World, cli_env, context_for
 from tui.cli_export import cmd_export_ics, cmd_export_minutes
 
 

@@ -25,7 +25,7 @@ from domain.errors import DeliveryError, ValidationError
 from domain.models import Person
 from exporters.invite_mail import build_invite_message
 from outbound.settings import SmtpSettings
-from tests.exporters.conftest import (
+from tests.helpers.delivery import (
     HUDDLE,
     MEETING_TITLE,
     Inbox,
@@ -36,9 +36,7 @@ from tests.exporters.conftest import (
     free_port,
     start,
 )
-from tests.exporters.conftest import (
-    SMTP_PASSWORD as PASSWORD,
-)
+from tests.helpers.delivery import SMTP_PASSWORD as PASSWORD
 from tui.cli_export import cmd_send_invite
 from tui.config import Settings
 

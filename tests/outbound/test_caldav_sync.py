@@ -20,7 +20,7 @@ from domain.errors import DeliveryError
 from exporters.calendar_ics import render_calendar_objects
 from outbound.caldav import PushResult, push_calendar
 from outbound.settings import CalDavSettings
-from tests.exporters.conftest import CALDAV_PASSWORD, NEXT_START, Radicale, World, cli_env
+from tests.helpers.delivery import CALDAV_PASSWORD, NEXT_START, Radicale, World, cli_env
 
 pytestmark = pytest.mark.slow
 ENV = {"HUDDLE_CALDAV_PASSWORD": CALDAV_PASSWORD}
