@@ -20,12 +20,12 @@ from typing import Protocol
 from domain.errors import DeliveryError, ValidationError
 from domain.models import Meeting, Person
 from domain.services import Services
-from domain.text import clean_email, quoted
+from domain.text import clean_email
 from outbound.caldav import PushResult
 from outbound.secrets import is_loopback as _is_loopback
 from outbound.secrets import password_from_env as _password
 from outbound.secrets import scrub as _scrub
-from outbound.settings import CalDavSettings, SmtpSettings, check_security
+from outbound.settings import CalDavSettings, SmtpSettings, check_port, check_security, port_from_env
 
 
 class DeliveryConfig(Protocol):
@@ -59,17 +59,11 @@ def smtp_settings(base: SmtpSettings, env: Mapping[str, str]) -> SmtpSettings:
     ):
         if env.get(f"HUDDLE_SMTP_{var}"):
             values[field] = env[f"HUDDLE_SMTP_{var}"]
-    if env.get("HUDDLE_SMTP_PORT"):
-        try:
-            values["port"] = int(env["HUDDLE_SMTP_PORT"][:12])
-        except ValueError as exc:
-            raise ValidationError(
-                f"HUDDLE_SMTP_PORT={quoted(env['HUDDLE_SMTP_PORT'])} is not a port number"
-            ) from exc
+    if (port := port_from_env(env, "HUDDLE_SMTP_PORT")) is not None:
+        values["port"] = port
     result = replace(base, **values)  # type: ignore[arg-type]
     check_security(result.security, "SMTP security")
-    if not 0 < result.port < 65536:
-        raise ValidationError(f"SMTP port {result.port} is out of range")
+    check_port(result.port, "SMTP port")
     if not result.host.strip():
         raise ValidationError(
             "no SMTP server configured; set host in the [smtp] table of huddle.toml (or HUDDLE_SMTP_HOST)"

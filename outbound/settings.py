@@ -11,6 +11,7 @@ Standard library only (``urllib`` deferred), so the CLI's start-up cost does not
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from domain.errors import ValidationError
@@ -77,6 +78,24 @@ def check_security(value: str, what: str) -> str:
     if value not in SECURITY_MODES:
         raise ValidationError(f"{what} {quoted(value)} is not one of: {', '.join(SECURITY_MODES)}")
     return value
+
+
+def port_from_env(env: Mapping[str, str], var: str) -> int | None:
+    """The port number in ``$var``; None when it is unset or empty; ValidationError when it is no number."""
+    text = env.get(var)
+    if not text:
+        return None
+    try:
+        return int(text[:12])  # a digit run longer than any port is not worth converting
+    except ValueError:
+        raise ValidationError(f"{var}={quoted(text)} is not a port number") from None
+
+
+def check_port(port: int, what: str) -> int:
+    """``port`` if it is a TCP port (1-65535); ``what`` names the setting in the error."""
+    if not 0 < port < 65536:
+        raise ValidationError(f"{what} {port} is out of range")
+    return port
 
 
 def check_caldav_url(url: str, where: str) -> str:
