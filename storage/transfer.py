@@ -19,8 +19,8 @@ import orjson
 
 from domain.errors import ConflictError, StorageError
 from storage import codecs
+from storage.json_store import TinyStore, activity_archive_path
 from storage.migrations import META, SCHEMA_VERSION, meta, migrate
-from storage.store import TinyStore, activity_archive_path
 
 if TYPE_CHECKING:
     from domain.repository import Store

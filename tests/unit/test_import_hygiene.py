@@ -97,7 +97,9 @@ def test_the_milestone_and_close_commands_stay_light() -> None:
 
 def test_the_json_backend_and_the_cli_never_load_the_postgresql_driver() -> None:
     """psycopg is imported only when a postgresql:// URL is opened (start-up time of every command)."""
-    probe(["storage", "storage.store", "storage.dburl", "tui.config", "tui.wiring", "tui.cli"], ["psycopg"])
+    probe(
+        ["storage", "storage.json_store", "storage.dburl", "tui.config", "tui.wiring", "tui.cli"], ["psycopg"]
+    )
 
 
 @pytest.mark.parametrize("package", ["importers", "outbound"])
