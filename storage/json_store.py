@@ -321,6 +321,8 @@ class TinyStore:
         self._memory_version = itertools.count()
         self._memory_token = next(self._memory_version)
         self._cache: tuple[object, Data] | None = None
+        self._checked: object = None
+        """The file version this store last shape-checked or wrote: reading it again skips the check."""
 
     @classmethod
     def memory(cls) -> TinyStore:
@@ -392,8 +394,14 @@ class TinyStore:
         if self.path is None:
             loaded: Data = orjson.loads(orjson.dumps(self._memory))
             return loaded
+        before = file_version(self.path)
         data = read_json(self.path) or {}
-        shape.check(data, self.path)
+        # The shape check runs once per version of the file: a version this store wrote (from checked data)
+        # or already checked is not checked again. The version is taken before and after the read, so a
+        # file replaced in between (a snapshot reads without the lock) is always checked.
+        if before is None or before != self._checked or file_version(self.path) != before:
+            shape.check(data, self.path)
+            self._checked = before if file_version(self.path) == before else None
         return data
 
     def _load_for_read(self) -> Data:
@@ -406,6 +414,7 @@ class TinyStore:
             return
         remove_stale_temp_files(self.path)
         atomic_write(self.path, dump_json(data))
+        self._checked = file_version(self.path)  # under the lock: nobody else replaced it since
 
 
 def open_store(path: Path) -> TinyStore:

@@ -1,6 +1,7 @@
 """Is this JSON a Huddle data file of the shape the codecs read?
 
-Checked on every load, before anything is decoded or written: a JSON file that is not Huddle's (no
+Checked whenever a store reads a version of the file it has not checked or written itself (see
+``TinyStore._load_for_write``), before anything is decoded or written: a JSON file that is not Huddle's (no
 ``_meta`` with the Huddle marker or a schema), or one whose tables, ``_meta`` or documents have the
 wrong shape, is refused whole with a StorageError naming the file and the fault, and it is never
 rewritten (a transaction that fails to load writes nothing). Each document is checked for the fields
@@ -89,12 +90,14 @@ def _check_card_values(table: dict[str, Any], path: object) -> None:
     """The card values a write would carry over without decoding them (priority, dates).
 
     Writes that touch one card no longer decode the others, so a value the codecs cannot read is
-    caught here, on every load, instead of being written back into the file as if it were fine.
+    caught here, on every load of a new version of the file, instead of being written back into the file
+    as if it were fine.
     """
     docs = table.values()
-    for doc in docs:
-        if doc.get("priority") not in _PRIORITIES:
-            raise _wrong(path, f"card {str(doc.get('id'))[:40]!r} cannot be read: unknown priority")
+    # Set passes at C level, as in ``check``: the Python loop only runs to name the culprit.
+    if set(map(dict.get, docs, repeat("priority"))) - _PRIORITIES:
+        bad = next(d for d in docs if d.get("priority") not in _PRIORITIES)
+        raise _wrong(path, f"card {str(bad.get('id'))[:40]!r} cannot be read: unknown priority")
     for field in _CARD_DATES:
         for value in set(map(dict.get, docs, repeat(field))) - {None}:
             try:

@@ -456,6 +456,25 @@ def test_a_data_file_of_the_wrong_shape_is_refused_and_never_rewritten(
     assert path.read_bytes() == before
 
 
+def test_a_store_that_checked_the_file_checks_it_again_once_someone_else_replaced_it(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """The shape check is skipped only for a version of the file this store checked or wrote itself."""
+    path = tmp_path / "team.json"
+    huddle_file(path, clock)
+    store = open_store(path)
+    services = make_services(store, clock)
+    services.cards.add("OPS", "written by this store")  # checked on load, then written by this store
+    assert len(store.snapshot().cards.list()) == 2  # its own version: read back without a new check
+    data = orjson.loads(path.read_bytes())
+    next(iter(data["cards"].values()))["priority"] = "someday"
+    path.write_bytes(orjson.dumps(data))  # another program rewrites the file in place
+    before = path.read_bytes()
+    assert "unknown priority" in refused(lambda: services.cards.add("OPS", "after the edit"), path)
+    assert "unknown priority" in refused(lambda: store.snapshot().cards.list(), path)
+    assert path.read_bytes() == before
+
+
 # --- modes whatever the umask -------------------------------------------------------------------
 
 
