@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -114,3 +115,23 @@ def test_the_import_and_export_commands_do_not_load_textual() -> None:
 
 def test_the_board_setup_commands_do_not_load_textual() -> None:
     probe(["tui.cli_columns"], ["textual"])
+
+
+BACKENDS = {"TinyStore", "PgStore"}
+
+
+def test_open_store_is_the_one_place_a_backend_is_chosen() -> None:
+    """Outside ``storage/`` (and the backends' own tests), nothing constructs a backend class: the
+    composition root, the CLI and the benches call ``storage.open_store``, so a new backend plugs in there."""
+    offenders = []
+    for package in ("domain", "tui", "exporters", "outbound", "importers", "bench"):
+        for path in sorted((REPO / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                func = node.func
+                target = func.value if isinstance(func, ast.Attribute) else func
+                if isinstance(target, ast.Name) and target.id in BACKENDS:
+                    offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert offenders == []
