@@ -477,6 +477,12 @@ def read_bytes_safely(
 
 def read_json(path: Path) -> dict[str, object] | None:
     """The parsed file, or None when it does not exist; StorageError for anything unreadable."""
+    raw = read_data_bytes(path)
+    return None if raw is None else parse_json(raw, path)
+
+
+def read_data_bytes(path: Path) -> bytes | None:
+    """The data file's bytes, or None when it does not exist or is blank; StorageError when unreadable."""
     try:
         raw = read_bytes_safely(path, "")
     except StorageError as exc:
@@ -485,10 +491,13 @@ def read_json(path: Path) -> dict[str, object] | None:
                 f"{path} is a folder, not a Huddle data file; pass --db with a file path"
             ) from None
         raise exc
-    if raw is None:
+    if raw is None or (len(raw) < 64 and not raw.strip()):
         return None
-    if len(raw) < 64 and not raw.strip():
-        return None
+    return raw
+
+
+def parse_json(raw: bytes, path: Path) -> dict[str, object]:
+    """The top-level object of a data file's bytes; StorageError (the file left untouched) otherwise."""
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:

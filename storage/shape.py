@@ -64,22 +64,29 @@ def check(data: dict[str, Any], path: object) -> None:
     if META not in data:
         raise _not_huddle(path, "it has no _meta table with the Huddle marker")
     for name, table in data.items():
-        if type(table) is not dict:
-            raise _wrong(path, f"the table {name!r} is {_type_name(table)}, not an object of documents")
-        # The common case (every document fine) is checked with C-level map/set passes: a 5,000-card
-        # file is checked in a few milliseconds on every load; the slow loop only names the culprit.
-        if not all(map(str.isdigit, table)):
-            bad = next(k for k in table if not k.isdigit())
-            raise _wrong(path, f"the table {name!r} has the key {bad[:40]!r}, not a document number")
-        docs = table.values()
-        if set(map(type, docs)) - {dict}:
-            doc_id, doc = next((k, d) for k, d in table.items() if type(d) is not dict)
-            raise _wrong(path, f"{name!r} document {doc_id} is {_type_name(doc)}, not an object")
-        for field, kind in REQUIRED.get(name, {}).items():
-            if set(map(type, map(dict.get, docs, repeat(field)))) - {kind}:
-                _name_missing(path, name, table, field, kind)
-    _check_meta(data[META], path)
-    _check_card_values(data.get("cards", {}), path)
+        check_table(name, table, path)  # _meta's own check included
+
+
+def check_table(name: str, table: object, path: object) -> None:
+    """One table's part of ``check``: the JSON store runs it on each table the first time it is decoded."""
+    if type(table) is not dict:
+        raise _wrong(path, f"the table {name!r} is {_type_name(table)}, not an object of documents")
+    # The common case (every document fine) is checked with C-level map/set passes: a 5,000-card
+    # file is checked in a few milliseconds; the slow loop only names the culprit.
+    if not all(map(str.isdigit, table)):
+        bad = next(k for k in table if not k.isdigit())
+        raise _wrong(path, f"the table {name!r} has the key {bad[:40]!r}, not a document number")
+    docs = table.values()
+    if set(map(type, docs)) - {dict}:
+        doc_id, doc = next((k, d) for k, d in table.items() if type(d) is not dict)
+        raise _wrong(path, f"{name!r} document {doc_id} is {_type_name(doc)}, not an object")
+    for field, kind in REQUIRED.get(name, {}).items():
+        if set(map(type, map(dict.get, docs, repeat(field)))) - {kind}:
+            _name_missing(path, name, table, field, kind)
+    if name == "cards":
+        _check_card_values(table, path)
+    if name == META:
+        _check_meta(table, path)
 
 
 _PRIORITIES = frozenset(p.value for p in Priority) | {None}
