@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -97,7 +98,9 @@ def test_the_milestone_and_close_commands_stay_light() -> None:
 
 def test_the_json_backend_and_the_cli_never_load_the_postgresql_driver() -> None:
     """psycopg is imported only when a postgresql:// URL is opened (start-up time of every command)."""
-    probe(["storage", "storage.store", "storage.dburl", "tui.config", "tui.wiring", "tui.cli"], ["psycopg"])
+    probe(
+        ["storage", "storage.json_store", "storage.dburl", "tui.config", "tui.wiring", "tui.cli"], ["psycopg"]
+    )
 
 
 @pytest.mark.parametrize("package", ["importers", "outbound"])
@@ -132,3 +135,23 @@ def test_the_outbound_work_moved_out_of_tui_is_probed() -> None:
     assert {"outbound.delivery", "outbound.exporting", "outbound.settings"} <= set(modules_in("outbound"))
     assert not (REPO / "tui" / "delivery.py").exists()
     assert not (REPO / "tui" / "exporting.py").exists()
+
+
+BACKENDS = {"TinyStore", "PgStore"}
+
+
+def test_open_store_is_the_one_place_a_backend_is_chosen() -> None:
+    """Outside ``storage/`` (and the backends' own tests), nothing constructs a backend class: the
+    composition root, the CLI and the benches call ``storage.open_store``, so a new backend plugs in there."""
+    offenders = []
+    for package in ("domain", "tui", "exporters", "outbound", "importers", "bench"):
+        for path in sorted((REPO / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                func = node.func
+                target = func.value if isinstance(func, ast.Attribute) else func
+                if isinstance(target, ast.Name) and target.id in BACKENDS:
+                    offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert offenders == []
