@@ -13,7 +13,7 @@ import pytest
 from domain.errors import DeliveryError, ValidationError
 from tests.exporters.conftest import CALDAV_PASSWORD as PASSWORD
 from tests.exporters.conftest import NEXT_START, Radicale, World, cli_env, context_for
-from tui.cli_export import cmd_calendar_push
+from tui.cli.export import cmd_calendar_push
 from tui.config import CalDavSettings, Settings
 
 pytestmark = pytest.mark.slow

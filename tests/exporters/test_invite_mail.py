@@ -38,7 +38,7 @@ from tests.exporters.conftest import (
 from tests.exporters.conftest import (
     SMTP_PASSWORD as PASSWORD,
 )
-from tui.cli_export import cmd_send_invite
+from tui.cli.export import cmd_send_invite
 from tui.config import Settings, SmtpSettings
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")

@@ -22,7 +22,7 @@ HELP = "read meeting replies (accepted, declined, tentative) from files or an IM
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``rsvp import`` and ``rsvp fetch`` to the ``huddle`` parser."""
-    from tui.cli_export import _common
+    from tui.cli.export import _common
 
     common = _common()
     rsvp = sub.add_parser("rsvp", help=HELP, description=HELP, parents=[common])

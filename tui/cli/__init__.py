@@ -581,7 +581,7 @@ def cmd_risk_show(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_meeting_start(ctx: Context, args: argparse.Namespace) -> int:
     zone = _zone(ctx, args.tz)
-    started = importlib.import_module("tui.cli_plan").start_by_kind(ctx, args, zone)
+    started = importlib.import_module("tui.cli.plan").start_by_kind(ctx, args, zone)
     if started is not None:
         return int(started)
     at = _datetime_arg(ctx, args.at, zone, "at") if args.at else None
@@ -609,7 +609,7 @@ def cmd_meeting_next(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_meeting_note(ctx: Context, args: argparse.Namespace) -> int:
-    index = importlib.import_module("tui.cli_plan").note_index(args)
+    index = importlib.import_module("tui.cli.plan").note_index(args)
     ctx.services.meetings.note(args.id, args.text, agenda_index=index)
     return 0
 
@@ -957,7 +957,7 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     if wants("risk"):
         _risk_parsers(sub, common, command, json_flag)
     if wants("milestone"):
-        importlib.import_module("tui.cli_plan").add_milestone_parsers(
+        importlib.import_module("tui.cli.plan").add_milestone_parsers(
             sub, common, command, json_flag, GROUPS["milestone"]
         )
     if wants("meeting"):
@@ -979,23 +979,23 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         )
         json_flag(p)
     if wants("column"):
-        importlib.import_module("tui.cli_columns").add_parsers(sub, common, command, json_flag)
+        importlib.import_module("tui.cli.columns").add_parsers(sub, common, command, json_flag)
     if build_all or wanted in EXPORT_GROUPS:
-        if importlib.util.find_spec("tui.cli_export") is not None:
-            importlib.import_module("tui.cli_export").add_parsers(sub)
+        if importlib.util.find_spec("tui.cli.export") is not None:
+            importlib.import_module("tui.cli.export").add_parsers(sub)
     else:
         for group in EXPORT_GROUPS:
             sub.add_parser(group, help=GROUPS[group])
     if build_all or wanted == "db":
-        importlib.import_module("tui.cli_db").add_parsers(sub)
+        importlib.import_module("tui.cli.db").add_parsers(sub)
     else:
         sub.add_parser("db", help=GROUPS["db"])
     if build_all or wanted == "rsvp":
-        importlib.import_module("tui.cli_rsvp").add_parsers(sub)
+        importlib.import_module("tui.cli.rsvp").add_parsers(sub)
     else:
         sub.add_parser("rsvp", help=GROUPS["rsvp"])
     if build_all or wanted in IMPORT_GROUPS:
-        importlib.import_module("tui.cli_import").add_parsers(sub)
+        importlib.import_module("tui.cli.imports").add_parsers(sub)
     else:
         for group in IMPORT_GROUPS:
             sub.add_parser(group, help=GROUPS[group])
@@ -1013,7 +1013,7 @@ def _dept_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -
     p.add_argument("name", metavar="NAME")
     p.add_argument("--key", help="prefix of its card ids, 1-8 ASCII letters (default: from the name)")
     json_flag(command(dept_sub, "list", cmd_dept_list, "list departments"))
-    importlib.import_module("tui.cli_columns").add_dept_parsers(dept_sub, command)
+    importlib.import_module("tui.cli.columns").add_dept_parsers(dept_sub, command)
 
 
 def _person_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -> None:
@@ -1025,7 +1025,7 @@ def _person_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag)
     p.add_argument("--email", required=True, metavar="ADDR")
     p.add_argument("--dept", metavar="NAME")
     json_flag(command(person_sub, "list", cmd_person_list, "list people"))
-    importlib.import_module("tui.cli_columns").add_person_parsers(person_sub, command)
+    importlib.import_module("tui.cli.columns").add_person_parsers(person_sub, command)
 
 
 def _card_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -> None:
@@ -1128,13 +1128,13 @@ def _project_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag
     p.add_argument("--metric", default="", metavar="TEXT", help="how it is measured")
     p.add_argument("--target", default="", metavar="TEXT", help="the value to reach")
     p.add_argument("--deadline", metavar="DATE")
-    importlib.import_module("tui.cli_plan").add_project_commands(project_sub, command, json_flag)
+    importlib.import_module("tui.cli.plan").add_project_commands(project_sub, command, json_flag)
 
 
 def _change_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -> None:
     change = sub.add_parser("change", help=GROUPS["change"], parents=[common])
     change_sub = change.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
-    plan = importlib.import_module("tui.cli_plan")
+    plan = importlib.import_module("tui.cli.plan")
     p = command(change_sub, "request", cmd_change_request, "record a change request; prints its id")
     p.add_argument("--title", required=True, metavar="TEXT")
     p.add_argument("--description", metavar="TEXT")
@@ -1151,7 +1151,7 @@ def _change_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag)
 def _meeting_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -> None:
     meeting = sub.add_parser("meeting", help=GROUPS["meeting"], parents=[common])
     meeting_sub = meeting.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
-    plan = importlib.import_module("tui.cli_plan")
+    plan = importlib.import_module("tui.cli.plan")
     p = command(meeting_sub, "start", cmd_meeting_start, "start a meeting; prints its id")
     p.add_argument("--title", metavar="TEXT", help="required for a regular meeting")
     plan.add_start_options(p)

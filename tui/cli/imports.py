@@ -19,7 +19,7 @@ GROUPS = ("import", "backup", "restore")
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``import csv|xlsx|trello|jira``, ``backup`` and ``restore`` to the ``huddle`` parser."""
-    from tui.cli_export import _common
+    from tui.cli.export import _common
 
     common = _common()
     imp = sub.add_parser("import", help="bring cards in from a sheet, Trello or Jira", parents=[common])

@@ -1,7 +1,7 @@
 """The ``db`` subcommands of ``huddle``: copy a whole Huddle between a JSON file and a PostgreSQL
 database, and check one's schema version and integrity. No Textual import.
 
-Loaded from ``tui.cli.build_parser`` like ``tui.cli_export``; handlers raise ``HuddleError``s,
+Loaded from ``tui.cli.build_parser`` like ``tui.cli.export``; handlers raise ``HuddleError``s,
 which ``tui.cli.main`` turns into ``huddle: error: ...``.
 """
 
