@@ -1,47 +1,24 @@
-"""The ``milestone`` group of ``huddle``, and the close-phase subcommands of ``project``, ``meeting`` and
-``change`` (goal actuals, close, reviews, agenda prep). No Textual import.
+"""``huddle milestone list|show|path|criterion add|accept|waive|review``: the Plan area's milestones,
+their acceptance criteria, reviews and the critical path. No Textual import.
 
-``tui.cli`` loads this module only when one of those groups is invoked, so ``card add`` does not pay
-for it. Handlers print one result line (or a table) and raise ``HuddleError``s, which ``tui.cli.main``
-turns into ``huddle: error: ...`` with exit status 1.
+Loaded only when the ``milestone`` group is invoked (it brings the plan view models), so ``card add``
+does not pay for it.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
-import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
-from domain.errors import ConflictError, ValidationError
-from domain.models import RETRO_SECTIONS, Card, Criterion, MeetingKind, Project
-from domain.rules import AgendaSuggestion, OpenItem, goal_progress
-from domain.text import clean_title, printable, quoted
-from tui.cli import (
-    Parser,
-    UsageError,
-    _agenda_item,
-    _Bounded,
-    _date_arg,
-    _datetime_arg,
-    _iso,
-    _resolved,
-    _zone,
-    emit_json,
-    print_table,
-)
+from domain.text import printable
+from tui.cli.args import zone_arg
+from tui.cli.output import emit_json, iso, print_table, resolved
 from tui.plan_view import MilestoneFacts, milestone_facts
 
 if TYPE_CHECKING:
+    from domain.models import Card, Criterion
+    from tui.cli.parser import Builder
     from tui.wiring import Context
-
-Handler = Callable[["Context", argparse.Namespace], int]
-Command = Callable[[Any, str, Handler, str], Parser]
-Flag = Callable[[Parser], None]
-
-SECTION_KEYS = [key for key, _title in RETRO_SECTIONS]
 
 
 # ---------------------------------------------------------------- JSON shapes
@@ -52,7 +29,7 @@ def criterion_json(c: Criterion) -> dict[str, Any]:
         "id": c.id,
         "text": c.text,
         "state": c.state,
-        "accepted_at": _iso(c.accepted_at),
+        "accepted_at": iso(c.accepted_at),
         "accepted_by": c.accepted_by or None,
         "evidence": c.evidence,
         "waived": c.waived,
@@ -67,7 +44,7 @@ def milestone_json(f: MilestoneFacts) -> dict[str, Any]:
         "title": c.title,
         "dept": c.dept,
         "column": c.column,
-        "due": _iso(c.due),
+        "due": iso(c.due),
         "accountable": c.accountable,
         "status": f.status,
         "criteria": [criterion_json(k) for k in c.criteria],
@@ -79,34 +56,6 @@ def milestone_json(f: MilestoneFacts) -> dict[str, Any]:
         "review_due": f.review_due,
         "reviews": [{"meeting": mid, "outcome": o.value if o else None} for mid, o in f.reviews],
     }
-
-
-def goal_json(index: int, project: Project) -> dict[str, Any]:
-    goal = project.goals[index]
-    progress = goal_progress(goal)
-    return {
-        "number": index + 1,
-        "text": goal.text,
-        "metric": goal.metric,
-        "target": goal.target,
-        "deadline": _iso(goal.deadline),
-        "actual": progress.actual,
-        "measured_on": _iso(progress.measured_on),
-        "progress": progress.percent,
-        "met": progress.met,
-        "actuals": [
-            {"on": a.on.isoformat(), "value": a.value, "note": a.note, "by": a.by} for a in goal.actuals
-        ],
-    }
-
-
-def item_json(item: OpenItem) -> dict[str, Any]:
-    return {"kind": item.kind, "id": item.id, "text": item.text}
-
-
-def suggestion_json(number: int, s: AgendaSuggestion) -> dict[str, Any]:
-    return {"number": number, "key": s.key, "kind": s.kind, "title": s.title, "refs": list(s.refs),
-            "minutes": s.minutes}  # fmt: skip
 
 
 # ---------------------------------------------------------------- milestone
@@ -133,7 +82,7 @@ def cmd_milestone_list(ctx: Context, args: argparse.Namespace) -> int:
             f.card.id,
             f.card.title,
             f.card.dept,
-            _iso(f.card.due) or "-",
+            iso(f.card.due) or "-",
             f"{f.accepted}/{f.total}" if f.total else "-",
             _slack_text(f),
             "due" if f.review_due else (f.reviews[-1][1] or "held") if f.reviews else "-",
@@ -154,7 +103,7 @@ def cmd_milestone_show(ctx: Context, args: argparse.Namespace) -> int:
         emit_json(milestone_json(facts))
         return 0
     print(f"{card.id}  {printable(card.title)}  [{facts.status}]")
-    print(f"  dept: {card.dept}   due: {_iso(card.due) or '-'}   accountable: {card.accountable or '-'}")
+    print(f"  dept: {card.dept}   due: {iso(card.due) or '-'}   accountable: {card.accountable or '-'}")
     slack = "-" if facts.slack is None else f"{facts.slack:+d} days"
     print(f"  slack: {slack}{'  (on the critical path)' if facts.critical else ''}")
     if card.blocked_by:
@@ -206,12 +155,12 @@ def cmd_milestone_waive(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_milestone_review(ctx: Context, args: argparse.Namespace) -> int:
-    zone = _zone(ctx, args.tz)
-    at = _datetime_arg(ctx, args.at, zone, "at") if args.at else None
-    meeting = ctx.services.milestones.review(
-        args.id, at=at, tz=zone.key, attendees=args.attendee or (), place=args.place or ""
-    )
-    _resolved("start", at, zone.key)
+    from tui.cli.meetings import when_and_who
+
+    zone = zone_arg(ctx, args.tz)
+    when = when_and_who(ctx, args, zone)
+    meeting = ctx.services.milestones.review(args.id, **when)
+    resolved("start", when["at"], zone.key)
     print(meeting.id)
     return 0
 
@@ -227,7 +176,7 @@ def cmd_milestone_path(ctx: Context, args: argparse.Namespace) -> int:
             {
                 "milestone": path.milestone,
                 "chain": [
-                    {"id": cid, "due": _iso(by_id[cid].due), "slack_days": path.slack.get(cid)}
+                    {"id": cid, "due": iso(by_id[cid].due), "slack_days": path.slack.get(cid)}
                     for cid in path.chain
                 ],
                 "slack": dict(sorted(path.slack.items())),
@@ -238,19 +187,17 @@ def cmd_milestone_path(ctx: Context, args: argparse.Namespace) -> int:
         print("no dated milestone: give milestones a due date to see the critical path")
         return 0
     rows = [
-        [cid, by_id[cid].title, by_id[cid].dept, _iso(by_id[cid].due) or "-", f"{path.slack.get(cid, 0):+d}d"]
+        [cid, by_id[cid].title, by_id[cid].dept, iso(by_id[cid].due) or "-", f"{path.slack.get(cid, 0):+d}d"]
         for cid in path.chain
     ]
     print_table(rows, ["ID", "ON THE CRITICAL PATH", "DEPT", "DUE", "SLACK"])
     return 0
 
 
-def add_milestone_parsers(
-    sub: Any, common: Parser, command: Command, json_flag: Flag, help_text: str
-) -> None:
+def add_parsers(sub: Any, b: Builder) -> None:
     """``huddle milestone list|show|path|criterion add|accept|waive|review``."""
-    group = sub.add_parser("milestone", help=help_text, parents=[common])
-    msub = group.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    command, json_flag = b.command, b.json_flag
+    msub = b.group(sub, "milestone")
     p = command(msub, "list", cmd_milestone_list, "milestones with acceptance, slack and review state")
     p.add_argument("--review-due", action="store_true", help="only milestones whose review is due")
     json_flag(p)
@@ -258,9 +205,9 @@ def add_milestone_parsers(
     p.add_argument("id", metavar="ID")
     json_flag(p)
     json_flag(command(msub, "path", cmd_milestone_path, "the critical path and every card's slack"))
-    criterion = msub.add_parser("criterion", help="acceptance criteria", parents=[common])
+    criterion = msub.add_parser("criterion", help="acceptance criteria", parents=[b.common])
     csub = criterion.add_subparsers(
-        dest="criterion_action", metavar="ACTION", required=True, parser_class=Parser
+        dest="criterion_action", metavar="ACTION", required=True, parser_class=type(criterion)
     )
     p = command(csub, "add", cmd_criterion_add, "add an acceptance criterion; prints its id (AC-N)")
     p.add_argument("id", metavar="ID", help="the milestone card")
@@ -281,256 +228,3 @@ def add_milestone_parsers(
     p.add_argument("--tz", metavar="ZONE", help="IANA zone (default: the local zone)")
     p.add_argument("--attendee", action="append", metavar="HANDLE", help="default: Accountable, R, owners")
     p.add_argument("--place", metavar="TEXT")
-
-
-# ---------------------------------------------------------------- project
-
-
-MAX_COST = 1e12
-
-
-def _amount(text: str) -> float:
-    """A cost on the command line: a finite number from 0 to MAX_COST."""
-    try:
-        value = float(text) if len(text) <= 20 else math.nan
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or not 0 <= value <= MAX_COST:
-        raise argparse.ArgumentTypeError(f"{quoted(text)} is not an amount from 0 to {MAX_COST:.0e}")
-    return value
-
-
-def cmd_goal_update(ctx: Context, args: argparse.Namespace) -> int:
-    for given in (args.value, args.value_option):
-        if given is not None:
-            clean_title(given, "goal value")
-    if (args.value is None) == (args.value_option is None):
-        raise UsageError("project goal-update: give the value once, as VALUE or --value VALUE")
-    value = args.value if args.value is not None else args.value_option
-    on = _date_arg(ctx, args.on, "on")
-    goal = ctx.services.closing.update_goal(args.goal, value, on=on, note=args.note or "")
-    project = ctx.services.directory.project()
-    index = project.goals.index(goal)
-    data = goal_json(index, project)
-    share = f" ({data['progress']}%)" if data["progress"] is not None else ""
-    met = "; met" if data["met"] else ""
-    print(f"goal {index + 1}: {printable(data['actual'])} of {printable(data['target'] or '-')}{share} "
-          f"on {data['measured_on']}{met}")  # fmt: skip
-    return 0
-
-
-def cmd_project_goals(ctx: Context, args: argparse.Namespace) -> int:
-    project = ctx.services.directory.project()
-    goals = [goal_json(i, project) for i in range(len(project.goals))]
-    if args.json:
-        emit_json(goals)
-        return 0
-    rows = [
-        [
-            str(g["number"]),
-            g["text"],
-            g["target"] or "-",
-            g["actual"] or "-",
-            f"{g['progress']}%" if g["progress"] is not None else "-",
-            g["measured_on"] or "-",
-            g["deadline"] or "-",
-        ]
-        for g in goals
-    ]
-    print_table(rows, ["#", "GOAL", "TARGET", "ACTUAL", "PROGRESS", "MEASURED", "DEADLINE"])
-    return 0
-
-
-def _print_items(items: list[OpenItem]) -> None:
-    print_table([[i.kind, i.id, i.text] for i in items], ["OPEN", "ID", "WHAT"])
-
-
-def cmd_project_close(ctx: Context, args: argparse.Namespace) -> int:
-    if args.force and not args.reason:
-        raise UsageError("project close: --force needs --reason TEXT (why it closes with items open)")
-    items = ctx.services.closing.open_items()
-    if items and not args.force:
-        if args.json:
-            emit_json({"closed": False, "open": [item_json(i) for i in items]})
-        else:
-            _print_items(items)
-        raise ConflictError(
-            f"{len(items)} item(s) still open; resolve them, or close anyway with --force --reason TEXT"
-        )
-    project, handed = ctx.services.closing.close(force=args.force, reason=args.reason or "")
-    if args.json:
-        emit_json({"closed": True, "reason": project.close_reason, "open": [item_json(i) for i in handed]})
-        return 0
-    if handed:
-        _print_items(handed)
-        print(
-            f"project closed with {len(handed)} open item(s) handed over: {printable(project.close_reason)}"
-        )
-    else:
-        print("project closed: nothing open")
-    return 0
-
-
-def cmd_project_reopen(ctx: Context, args: argparse.Namespace) -> int:
-    ctx.services.closing.reopen(args.reason)
-    print("project reopened")
-    return 0
-
-
-def add_project_commands(project_sub: Any, command: Command, json_flag: Flag) -> None:
-    """``huddle project goal-update|goals|close|reopen``."""
-    p = command(project_sub, "goal-update", cmd_goal_update, "record a goal's measured value (dated)")
-    p.add_argument("goal", metavar="GOAL", help="the goal's number (1 = first) or the start of its text")
-    p.add_argument("value", metavar="VALUE", nargs="?", help="the measured value, e.g. 2 or 92%%")
-    p.add_argument("--value", dest="value_option", metavar="VALUE", help="the same, for values such as -12%%")
-    p.add_argument("--on", metavar="DATE", help="the day it was measured (default: today)")
-    p.add_argument("--note", metavar="TEXT")
-    json_flag(command(project_sub, "goals", cmd_project_goals, "SMART goals: target against actual"))
-    p = command(project_sub, "close", cmd_project_close, "close the project (lists what is open, exit 1)")
-    p.add_argument("--force", action="store_true", help="close although items are open (needs --reason)")
-    p.add_argument("--reason", metavar="TEXT", help="why the project closes with items open")
-    json_flag(p)
-    p = command(project_sub, "reopen", cmd_project_reopen, "open a closed project for changes again")
-    p.add_argument("--reason", required=True, metavar="TEXT")
-
-
-# ---------------------------------------------------------------- meeting
-
-
-def start_by_kind(ctx: Context, args: argparse.Namespace, zone: ZoneInfo) -> int | None:
-    """``meeting start --kind review|retro`` and ``--pick``: the id printed, or None for a plain start."""
-    kind = args.kind or "regular"
-    if args.milestone:
-        clean_title(args.milestone, "--milestone")
-    if kind != "review" and args.milestone:
-        raise UsageError("--milestone goes with --kind review")
-    if kind == "regular" and not args.pick:
-        if not args.title:
-            raise UsageError("the following arguments are required: --title")
-        return None
-    at = _datetime_arg(ctx, args.at, zone, "at") if args.at else None
-    if kind == "review":
-        if not args.milestone:
-            raise UsageError("--kind review needs --milestone ID")
-        if args.pick:
-            raise UsageError("a review's agenda comes from its milestone; --pick goes with regular meetings")
-        meeting = ctx.services.milestones.review(
-            args.milestone, at=at, tz=zone.key, attendees=args.attendee or (), place=args.place or ""
-        )
-    elif kind == "retro":
-        if args.pick:
-            raise UsageError(
-                "a retrospective's agenda is its three sections; --pick goes with regular meetings"
-            )
-        meeting = ctx.services.closing.start_retro(
-            args.title or "", at=at, tz=zone.key, attendees=args.attendee or (), place=args.place or "",
-            extra_agenda=[_agenda_item(a) for a in args.agenda or ()],
-        )  # fmt: skip
-    else:
-        if not args.title:
-            raise UsageError("the following arguments are required: --title")
-        meeting = ctx.services.agenda.start_prepared(
-            args.title,
-            args.pick,
-            attendees=args.attendee or (),
-            at=at,
-            tz=zone.key,
-            series=args.series or "",
-            agenda=[_agenda_item(a) for a in args.agenda or ()],
-            place=args.place or "",
-        )
-    _resolved("start", at, zone.key)
-    print(meeting.id)
-    return 0
-
-
-def add_start_options(p: Parser) -> None:
-    p.add_argument(
-        "--kind", choices=[k.value for k in MeetingKind], help="regular (default), review or retro"
-    )
-    p.add_argument("--milestone", metavar="ID", help="with --kind review: the milestone reviewed")
-    p.add_argument(
-        "--pick", action="append", metavar="N|KEY", help="agenda item suggested by 'meeting prep' (repeat)"
-    )
-
-
-def cmd_meeting_prep(ctx: Context, args: argparse.Namespace) -> int:
-    suggestions = ctx.services.agenda.suggest(args.attendee or ())
-    if args.json:
-        emit_json([suggestion_json(n, s) for n, s in enumerate(suggestions, 1)])
-        return 0
-    rows = [[str(n), s.key, s.title, ", ".join(s.refs[:6]) + (" …" if len(s.refs) > 6 else "")]
-            for n, s in enumerate(suggestions, 1)]  # fmt: skip
-    print_table(rows, ["#", "KEY", "SUGGESTED AGENDA ITEM", "BOARD ITEMS"])
-    if suggestions:
-        who = "".join(f" --attendee {a}" for a in args.attendee or ())
-        print(f"start with: huddle meeting start --title TEXT{who} --pick 1 --pick 2 ...", file=sys.stderr)
-    return 0
-
-
-def cmd_meeting_outcome(ctx: Context, args: argparse.Namespace) -> int:
-    meeting = ctx.services.milestones.record_outcome(args.id, args.outcome, args.note or "")
-    print(meeting.decisions[-1].text)
-    return 0
-
-
-def note_index(args: argparse.Namespace) -> int | None:
-    """The agenda index of ``meeting note --item N`` or ``--section KEY`` (None: the current item)."""
-    if args.item is not None and args.section is not None:
-        raise UsageError("give --item or --section, not both")
-    if args.section is not None:
-        return SECTION_KEYS.index(args.section)
-    if args.item is not None:
-        if args.item < 1:
-            raise ValidationError(f"--item {args.item}: agenda items are numbered from 1")
-        return int(args.item) - 1
-    return None
-
-
-def add_meeting_commands(meeting_sub: Any, command: Command, json_flag: Flag) -> None:
-    """``huddle meeting prep|outcome``."""
-    p = command(
-        meeting_sub, "prep", cmd_meeting_prep, "suggest an agenda from the boards; pick with start --pick"
-    )
-    p.add_argument("--attendee", action="append", metavar="HANDLE", help="their departments' items (repeat)")
-    json_flag(p)
-    p = command(meeting_sub, "outcome", cmd_meeting_outcome, "end a milestone review with its outcome")
-    p.add_argument("id", metavar="ID")
-    p.add_argument("outcome", choices=["passed", "conditions", "failed"])
-    p.add_argument("--note", metavar="TEXT", help="conditions or reasons, recorded with the decision")
-
-
-def add_note_options(p: Parser) -> None:
-    p.add_argument(
-        "--item", type=_Bounded(1, 999), metavar="N", help="the agenda item it belongs to (1 = first)"
-    )
-    p.add_argument("--section", choices=SECTION_KEYS, help="retrospective section (items 1-3)")
-
-
-# ---------------------------------------------------------------- change
-
-
-def cmd_change_link(ctx: Context, args: argparse.Namespace) -> int:
-    request = ctx.services.records.link_cards(args.id, args.card)
-    print(f"{request.id} changes {', '.join(request.cards)}")
-    return 0
-
-
-def add_change_commands(change_sub: Any, command: Command) -> None:
-    p = command(change_sub, "link", cmd_change_link, "record the cards a change altered or created")
-    p.add_argument("id", metavar="ID")
-    p.add_argument("card", nargs="+", metavar="CARD")
-
-
-def add_request_options(p: Parser) -> None:
-    p.add_argument("--scope", default="", metavar="TEXT", help="what it adds, removes or alters")
-    p.add_argument(
-        "--schedule-days", type=_Bounded(0, 3650), default=0, metavar="N", help="days it moves the schedule"
-    )
-    p.add_argument("--cost", type=_amount, metavar="AMOUNT", help="extra cost")
-    p.add_argument("--card", action="append", metavar="ID", help="a card it changes (repeat)")
-
-
-def add_decide_options(p: Parser) -> None:
-    p.add_argument("--meeting", metavar="ID", help="record the verdict as a decision of this live meeting")
-    p.add_argument("--note", metavar="TEXT")

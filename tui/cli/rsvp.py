@@ -13,20 +13,18 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.cli.parser import GROUPS, short_common
+
 if TYPE_CHECKING:
     from outbound.rsvp import RsvpReport
+    from tui.cli.parser import Builder
     from tui.wiring import Context
 
-HELP = "read meeting replies (accepted, declined, tentative) from files or an IMAP mailbox"
 
-
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Builder) -> None:
     """Add ``rsvp import`` and ``rsvp fetch`` to the ``huddle`` parser."""
-    from tui.cli.export import _common
-
-    common = _common()
-    rsvp = sub.add_parser("rsvp", help=HELP, description=HELP, parents=[common])
-    rsvp_sub = rsvp.add_subparsers(dest="action", metavar="WHAT", required=True, parser_class=type(rsvp))
+    common = short_common()
+    rsvp_sub = b.group(sub, "rsvp", metavar="WHAT", description=GROUPS["rsvp"].help, common=common)
     p = rsvp_sub.add_parser(
         "import",
         help="read replies from saved .ics or .eml files",
@@ -52,7 +50,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def _report(report: RsvpReport, as_json: bool) -> int:
     if as_json:
-        from tui.cli import emit_json
+        from tui.cli.output import emit_json
 
         emit_json(report.as_json())
     else:
