@@ -11,6 +11,7 @@ floor). Bytecode is written first and ``PYTHONDONTWRITEBYTECODE`` is unset, as a
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -29,10 +30,18 @@ BUDGET = 8.0
 """``card add`` at most this many times ``python -c pass`` (DESIGN.md section 7)."""
 
 
-def wall(cmd: list[str]) -> float:
+def wall(cmd: list[str]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (user + system, from the kernel's account of the child) of one run.
+
+    CPU time is the steadier figure on a shared machine: other people's load stretches the wall clock
+    of every process, but hardly what a process itself spends."""
     started = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
-    return time.perf_counter() - started
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    _pid, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed")
+    return elapsed, usage.ru_utime + usage.ru_stime
 
 
 def rss_after_loading(db: Path) -> float:
@@ -91,21 +100,28 @@ def main() -> int:
         for number, script in enumerate(scripts, 1):
             cmds |= commands(db, script, f" [{number}]" if len(scripts) > 1 else "")
         times: dict[str, list[float]] = {label: [] for label in cmds}
+        cpu: dict[str, list[float]] = {label: [] for label in cmds}
         for _ in range(args.runs):
             for label, cmd in cmds.items():
-                times[label].append(wall(cmd))
+                elapsed, spent = wall(cmd)
+                times[label].append(elapsed)
+                cpu[label].append(spent)
         rss = None
         if not args.no_rss:
             big = Path(tmp) / "big.json"
             generate(big, 20_000)
             rss = rss_after_loading(big)
     floor = statistics.median(times[FLOOR])
-    print(f"{args.cards} cards, {args.runs} alternated runs, medians")
-    print(f"{'what':40} {'median':>9} {'ratio':>7} {'budget':>7}")
+    cpu_floor = statistics.median(cpu[FLOOR])
+    print(f"{args.cards} cards, {args.runs} alternated runs, medians; load average {os.getloadavg()[0]:.1f}")
+    print(f"{'what':40} {'wall':>9} {'ratio':>7} {'CPU':>9} {'ratio':>7} {'budget':>7}")
     for label, values in times.items():
-        median = statistics.median(values)
+        median, spent = statistics.median(values), statistics.median(cpu[label])
         budget = f"{BUDGET:.0f}x" if label.startswith("huddle card add") else ""
-        print(f"{label:40} {median * 1000:7.1f}ms {median / floor:6.1f}x {budget:>7}")
+        print(
+            f"{label:40} {median * 1000:7.1f}ms {median / floor:6.1f}x "
+            f"{spent * 1000:7.1f}ms {spent / cpu_floor:6.1f}x {budget:>7}"
+        )
     for number, script in enumerate(scripts, 1):
         if len(scripts) > 1:
             print(f"[{number}] {script}")

@@ -40,12 +40,17 @@ class Parser(argparse.ArgumentParser):
 # ---------------------------------------------------------------- types given to add_argument
 
 
+def integer(text: str) -> int | None:
+    """``text`` as a whole number, or None (not one, or too long to be a sensible count)."""
+    try:
+        return int(text) if len(text) <= 12 else None
+    except ValueError:
+        return None
+
+
 def whole(text: str, low: int, high: int) -> int:
     """``text`` as a whole number from ``low`` to ``high``, or an argparse error naming the range."""
-    try:
-        value = int(text) if len(text) <= 12 else None
-    except ValueError:
-        value = None
+    value = integer(text)
     if value is None:
         raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number from {low} to {high}")
     if not low <= value <= high:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from domain import rules
 from domain.errors import ValidationError
 from domain.text import quoted
+from tui.cli.args import integer
 from tui.cli.output import emit_json, print_table
 
 if TYPE_CHECKING:
@@ -24,10 +25,7 @@ if TYPE_CHECKING:
 
 def _wip(text: str) -> int:
     """A WIP limit on the command line: a whole number, 0 meaning no limit."""
-    try:
-        value = int(text) if len(text) <= 12 else None
-    except ValueError:
-        value = None
+    value = integer(text)
     if value is None:
         raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number (0 = no limit)")
     try:

@@ -35,7 +35,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Bui
     p.add_argument("src", metavar="SRC")
     p.add_argument("dst", metavar="DST")
     p.add_argument("--force", action="store_true", help="replace what DST already holds")
-    p.add_argument("--json", action="store_true", help="print one JSON document (UTF-8)")
+    b.json_flag(p)
     p.set_defaults(handler=cmd_db_copy)
     p = db_sub.add_parser(
         "check",
@@ -45,7 +45,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Bui
         "Exit status 1 when there is a problem.",
         parents=[common],
     )
-    p.add_argument("--json", action="store_true", help="print one JSON document (UTF-8)")
+    b.json_flag(p)
     p.set_defaults(handler=cmd_db_check)
 
 

@@ -34,7 +34,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Bui
         parents=[common],
     )
     p.add_argument("files", metavar="FILE", nargs="+", help="a saved reply: .ics, or an e-mail as .eml")
-    p.add_argument("--json", action="store_true", help="print one JSON document (UTF-8)")
+    b.json_flag(p)
     p.set_defaults(handler=cmd_rsvp_import)
     p = rsvp_sub.add_parser(
         "fetch",
@@ -44,7 +44,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Bui
         "move_to) so they are not read again. Other mail is left untouched.",
         parents=[common],
     )
-    p.add_argument("--json", action="store_true", help="print one JSON document (UTF-8)")
+    b.json_flag(p)
     p.set_defaults(handler=cmd_rsvp_fetch)
 
 
