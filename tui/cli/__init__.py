@@ -82,7 +82,3 @@ def _run(argv: list[str], ran_app: list[bool]) -> int:
         return 130
     except BrokenPipeError:
         return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
