@@ -87,7 +87,8 @@ def test_the_cli_side_of_tui_does_not_import_textual(module: str) -> None:
 
 
 def test_every_module_of_the_cli_package_imports_without_textual_or_rich() -> None:
-    probe(modules_in("tui/cli"), ["textual", "rich"])
+    # tui.cli.__main__ runs the command when imported: the run test below covers it.
+    probe([m for m in modules_in("tui/cli") if not m.endswith("__main__")], ["textual", "rich"])
 
 
 RUN = """
