@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from domain.dates import DATE_FORMS, get_zone, local_zone_name, parse_date, parse_datetime
 from domain.errors import HuddleError, ValidationError
+from domain.i18n import UnknownLanguageError, available_languages
 from domain.models import (
     MAX_ESCALATION_DAYS,
     MAX_ESTIMATE_DAYS,
@@ -35,6 +36,7 @@ from domain.models import (
 )
 from domain.rules import is_overdue, rsvp_statuses, rsvp_summary
 from domain.text import EXCERPT, check_utf8, excerpt, printable, quoted
+from tui.language import LanguageChoices, choose_language
 from tui.wiring import Context, build_context
 
 Handler = Callable[[Context, argparse.Namespace], int]
@@ -894,7 +896,7 @@ def _command_in(argv: Sequence[str]) -> str | None:
     for word in argv:
         if skip:
             skip = False
-        elif word in ("--db", "--user"):
+        elif word in ("--db", "--user", "--lang"):
             skip = True
         elif not word.startswith("-"):
             return word
@@ -917,6 +919,13 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         metavar="NAME",
         default=argparse.SUPPRESS,
         help="your handle (default: $HUDDLE_USER, else the login name)",
+    )
+    common.add_argument(
+        "--lang",
+        metavar="LANG",
+        default=argparse.SUPPRESS,
+        choices=LanguageChoices(),
+        help=f"language: {', '.join(available_languages())} (default: config language, else the locale)",
     )
 
     parser = Parser(
@@ -1267,6 +1276,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         _check_input(argv)
+        try:
+            choose_language(argv)  # before the parser: its help and errors are in that language
+        except UnknownLanguageError as exc:
+            raise UsageError(str(exc)) from None
         parser = build_parser(argv)
         args = parser.parse_args(argv)
         _refuse_password_in_url(getattr(args, "db", None))

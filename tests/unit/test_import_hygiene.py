@@ -112,3 +112,8 @@ def test_the_import_and_export_commands_do_not_load_textual() -> None:
 
 def test_the_board_setup_commands_do_not_load_textual() -> None:
     probe(["tui.cli_columns"], ["textual"])
+
+
+def test_choosing_the_language_loads_neither_textual_nor_babel() -> None:
+    """The language is chosen at every start (CLI and TUI): standard gettext only, Babel is build-time."""
+    probe(["domain.i18n", "tui.language", "tui.cli"], ["textual", "rich", "babel"])
