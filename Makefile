@@ -48,6 +48,8 @@ venv: $(STAMP) $(COMPILED)  ## Create .venv with pinned dependencies (and compil
 i18n: $(STAMP)  ## Translators: extract the strings, update every locale/*.po, compile them
 	$(PYBABEL) extract $(EXTRACT_OPTS) -o locale/huddle.pot .
 	$(PYBABEL) update --domain=huddle --input-file=locale/huddle.pot --output-dir=locale --no-wrap --ignore-obsolete
+	@# No creation date in the files: it would change on every run and make every branch's catalogs conflict.
+	sed -i '/^"POT-Creation-Date: /d' locale/huddle.pot $(wildcard locale/*/LC_MESSAGES/huddle.po)
 	$(PYBABEL) compile --domain=huddle --directory=locale --statistics
 
 run: $(STAMP) $(COMPILED)  ## Open the TUI (fills a demo DB at .huddle/demo.json on first run)
