@@ -85,3 +85,19 @@ def test_json_is_byte_identical_in_every_language(cli: Cli, monkeypatch: pytest.
 
 def english_cards(cli: Cli) -> str:
     return cli.run("--db", str(cli.db), "--lang", "en", "card", "list", "--json").out
+
+
+def test_markdown_minutes_in_chinese(cli: Cli) -> None:
+    cli.ok("demo")
+    meeting = cli.ok("meeting", "start", "--title", "周会", "--attendee", "ann", "--agenda", "进展:20",
+                     "--tz", "Asia/Shanghai")  # fmt: skip
+    cli.ok("meeting", "decide", meeting, "批准预算")
+    result = cli("--lang", "zh-CN", "export", "meeting", meeting, "--markdown", "-o", "-")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0] == "# 周会"
+    assert lines[2] == "- **时间：** 2026年11月25日 周三 10:00 (Asia/Shanghai)"
+    for text in ("## 议程", "1. 进展（20 分钟）", "## 决定事项", "- 批准预算", "## 待办事项", "（无）"):
+        assert text in lines, text
+    english = cli("--lang", "en", "export", "meeting", meeting, "--markdown", "-o", "-").out.splitlines()
+    assert english[2] == "- **When:** 2026-11-25 (Wed) 10:00 (Asia/Shanghai)"
