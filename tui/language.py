@@ -78,10 +78,18 @@ def _config_language() -> str | None:
 def choose_language(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> str:
     """Resolve (``--lang`` > config > locale > English), install it and return its tag.
 
-    Raises UnknownLanguageError for a ``--lang`` that names no available language (a usage error).
+    Raises UnknownLanguageError for a ``--lang`` that names no available language (a usage error), and
+    ValidationError when a language named by ``--lang`` or the config has a catalog that was never
+    compiled (a checkout without ``make``); the locale asking for one falls back to English.
     """
-    tag = resolve_language(lang_option(argv), _config_language(), os.environ if environ is None else environ)
-    set_language(tag)
+    asked, configured = lang_option(argv), _config_language()
+    tag = resolve_language(asked, configured, os.environ if environ is None else environ)
+    try:
+        set_language(tag)
+    except ValidationError:
+        if asked or configured:
+            raise  # named on purpose: say that its catalog is not compiled
+        tag = set_language("en")  # only the locale asked for it: a preference, as for an unknown one
     # argparse translates "usage: ", "options", its error texts through these module globals.
     argparse._ = _  # type: ignore[attr-defined]
     argparse.ngettext = ngettext  # type: ignore[attr-defined]

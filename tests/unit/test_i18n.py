@@ -154,3 +154,24 @@ def test_chinese_and_english_date_input_read_the_same_in_both_languages(language
         assert parse_date("next mon", wednesday) == date(2026, 11, 30)
         assert parse_date("fri", wednesday) == date(2026, 11, 27)
         assert parse_date("+2w", wednesday) == date(2026, 12, 9)
+
+
+def test_an_uncompiled_catalog_is_an_error_when_named_and_english_when_only_the_locale_asks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout where ``make`` never compiled the .po: the language exists, its .mo does not."""
+    from domain.errors import ValidationError
+    from tui.language import choose_language
+
+    source = i18n.LOCALE_DIRS[1] / "zh_CN" / "LC_MESSAGES" / "huddle.po"
+    folder = tmp_path / "locale" / "zh_CN" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    shutil.copy(source, folder / "huddle.po")
+    monkeypatch.setattr(i18n, "LOCALE_DIRS", (tmp_path / "locale",))
+    monkeypatch.setattr(i18n, "_FOLDERS", None)
+    monkeypatch.setattr(i18n, "_CACHE", {})
+    assert available_languages() == ("en", "zh-CN")
+    assert choose_language([], {"LANG": "zh_CN.UTF-8"}) == "en"
+    assert current_language() == "en"
+    with pytest.raises(ValidationError, match=r"the zh-CN catalog is not compiled .*; run 'make i18n'"):
+        choose_language(["--lang", "zh-CN"], {})
