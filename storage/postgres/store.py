@@ -370,16 +370,20 @@ class PgUnitOfWork:
             session, "published", codecs.published_to_doc, codecs.published_from_doc
         )
 
-    def is_empty(self) -> bool:
+    def is_empty(self, *, published: bool = False) -> bool:
+        """No project data; with ``published``, no CalDAV push records either (a copy replaces those)."""
+        tables = (*schema.DATA_TABLES, "published") if published else schema.DATA_TABLES
         query = sql.SQL("SELECT {}").format(
             sql.SQL(" AND ").join(
-                sql.SQL("NOT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(t)) for t in schema.DATA_TABLES
+                sql.SQL("NOT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(t)) for t in tables
             )
         )
         return bool(self._session.rows(query)[0][0])
 
-    def clear(self, *, counters: bool = False) -> None:
-        for table in schema.DATA_TABLES:
+    def clear(self, *, counters: bool = False, published: bool = False) -> None:
+        """Remove the project data (``demo --force``, restore); ``published`` too only for a copy,
+        which brings the source's push records in their place."""
+        for table in (*schema.DATA_TABLES, "published") if published else schema.DATA_TABLES:
             self._session.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
         if counters:
             self._session.execute("DELETE FROM counters")
