@@ -301,9 +301,13 @@ class PgCards(PgTable[Card]):
     def column_summary(
         self, dept: str, column: str, excluding: str | None = None
     ) -> tuple[int, float | None]:
+        # The count from the trigger-kept row (less the card left out, if it is there), the rank from
+        # the board index read backwards: both cost the same on any size of board.
         rows = self._session.rows(
-            "SELECT count(*), max(rank) FROM cards WHERE dept = %s AND col = %s AND id IS DISTINCT FROM %s",
-            [dept, column, excluding],
+            "SELECT coalesce((SELECT cards FROM card_columns WHERE dept = %s AND col = %s), 0)"
+            " - (SELECT count(*) FROM cards WHERE id = %s AND dept = %s AND col = %s),"
+            " (SELECT max(rank) FROM cards WHERE dept = %s AND col = %s AND id IS DISTINCT FROM %s)",
+            [dept, column, excluding, dept, column, dept, column, excluding],
         )
         count, last = rows[0]
         return int(count), None if last is None else float(last)
@@ -618,6 +622,15 @@ class PgStore:
         problems += [f"cards: {row[0]} has board columns that disagree with its document" for row in rows]
         rows = self.read("SELECT id FROM activity WHERE entity_id IS DISTINCT FROM doc->>'entity_id'")
         problems += [f"activity: {row[0]} is indexed under another entity" for row in rows]
+        rows = self.read(
+            "SELECT dept, col, coalesce(k.cards, 0), coalesce(n.cards, 0) FROM card_columns k "
+            "FULL JOIN (SELECT dept, col, count(*) AS cards FROM cards GROUP BY dept, col) n "
+            "USING (dept, col) WHERE coalesce(k.cards, 0) <> coalesce(n.cards, 0)"
+        )
+        problems += [
+            f"card_columns: {dept}/{col} is counted as {kept} cards but holds {real}"
+            for dept, col, kept, real in rows
+        ]
         return problems
 
     def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
