@@ -112,8 +112,7 @@ class _Pool:
     def connect(self, *, autocommit: bool = False) -> psycopg.Connection[Any]:
         conn = psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5)
         set_json_loads(orjson.loads, conn)
-        for statement in SESSION_SETTINGS:
-            conn.execute(statement)
+        conn.execute("; ".join(SESSION_SETTINGS))  # one round trip (the app's start waits on it)
         conn.autocommit = autocommit
         return conn
 
@@ -444,18 +443,42 @@ class PgStore:
         self._last_version: object = None
         self._snapshot_cache: tuple[object, dict[str, list[Doc]]] = (None, {})
         self._listener: Any = None
+        self._warming: threading.Thread | None = threading.Thread(
+            target=self._warm_up, name="huddle-connect", daemon=True
+        )
+        self._warming.start()
 
     def describe(self) -> str:
         return self._where
 
     def close(self) -> None:
         """Close the kept connections and stop the change listener (tests, the end of the app)."""
+        self._await_warm_up()
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
         self._pool.close()
 
     # ----- connections -------------------------------------------------------------------------
+
+    def _warm_up(self) -> None:
+        """Open the first connection and check the schema in a thread, from the moment the store is
+        made: the app imports Textual meanwhile (``build_context`` comes first), so the server's
+        connection start-up, authentication and the schema query are no longer waited for in turn
+        on the way to the first painted board. Any failure is left to the first real use, which
+        retries and reports it as always."""
+        with contextlib.suppress(psycopg.Error, StorageError):
+            conn = self._pool.connect()
+            try:
+                self._ensure_schema(conn)
+            finally:
+                self._pool.put(conn)
+
+    def _await_warm_up(self) -> None:
+        thread = self._warming
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
+            self._warming = None
 
     def _unreachable(self, exc: BaseException, waited: float) -> StorageError:
         again = f" (kept trying for {waited:.0f} s)" if waited >= 1 else ""
@@ -467,6 +490,7 @@ class PgStore:
         ``work`` must be safe to run again: reads, or a write's opening (BEGIN + lock) before any
         of the caller's changes.
         """
+        self._await_warm_up()
         started = time.monotonic()
         delay = 0.05
         while True:
@@ -500,8 +524,12 @@ class PgStore:
                 raise
 
     def read(self, query: Query, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """One read-only query, retried on a fresh connection if the link dropped."""
-        return self._with_connection(lambda conn: conn.execute(query, params).fetchall(), writes=False)
+        """One read-only query, retried on a fresh connection if the link dropped.
+
+        Run in autocommit: one statement is its own transaction anyway, and this spares the BEGIN and
+        the ROLLBACK round trips around every snapshot read (three waits on the server become one).
+        """
+        return self._with_connection(lambda conn: _autocommit_rows(conn, query, params), writes=False)
 
     def _ensure_schema(self, conn: psycopg.Connection[Any]) -> None:
         if self._schema_ok:
@@ -657,10 +685,15 @@ def apply_migrations(conn: psycopg.Connection[Any], where: str) -> None:
     The fast path is one query; upgrading takes the writers' lock, so no change runs half-way
     through a migration and two clients opening a fresh database apply each step once.
     """
+    with contextlib.suppress(psycopg.errors.UndefinedTable):  # a fresh database: the slow path says so
+        current = _autocommit_rows(
+            conn, "SELECT (SELECT coalesce(max(version), 0) FROM huddle_schema), doc_schema FROM huddle_state"
+        )
+        if current == [(schema.SCHEMA_VERSION, DOC_SCHEMA_VERSION)]:  # one round trip when up to date
+            return
+    conn.rollback()
     sql_version, doc_version = _versions(conn)
     conn.rollback()
-    if sql_version == schema.SCHEMA_VERSION and doc_version == DOC_SCHEMA_VERSION:
-        return
     _refuse_newer(sql_version, doc_version, where)
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
@@ -674,6 +707,19 @@ def apply_migrations(conn: psycopg.Connection[Any], where: str) -> None:
         if doc_version < DOC_SCHEMA_VERSION:
             _migrate_documents(conn, doc_version, where)
     conn.rollback()
+
+
+def _autocommit_rows(
+    conn: psycopg.Connection[Any], query: Query, params: Sequence[Any] = ()
+) -> list[tuple[Any, ...]]:
+    """One statement as its own transaction (no BEGIN/ROLLBACK round trips); the connection goes back
+    to transaction mode for the writes that share the pool."""
+    conn.autocommit = True
+    try:
+        return conn.execute(query, params).fetchall()
+    finally:
+        if not conn.closed and not conn.broken:
+            conn.autocommit = False
 
 
 def _versions(conn: psycopg.Connection[Any]) -> tuple[int, int]:
