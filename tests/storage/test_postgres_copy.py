@@ -18,8 +18,9 @@ from domain.models import PublishedEvent, RsvpReply, RsvpStatus
 from domain.repository import Store
 from storage import open_store, transfer
 from storage.postgres import PgStore
-from tests.conftest import FixedClock, make_services
+from tests.helpers.clock import FixedClock
 from tests.helpers.pgserver import PgServer
+from tests.helpers.workspace import make_services
 
 CALENDAR = "http://127.0.0.1:5232/ann/huddle/"
 SERVER_ONLY_TABLES = {"huddle_schema", "huddle_state", "counters", "card_columns"}

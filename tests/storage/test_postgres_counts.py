@@ -10,8 +10,9 @@ from domain.demo import fill_demo
 from storage import open_store, transfer
 from storage.postgres import PgStore
 from storage.postgres.schema import SCHEMA_VERSION
-from tests.conftest import FixedClock, make_services
+from tests.helpers.clock import FixedClock
 from tests.helpers.pgserver import PgServer
+from tests.helpers.workspace import make_services
 
 REAL = "SELECT dept, col, count(*) FROM cards GROUP BY dept, col"
 KEPT = "SELECT dept, col, cards FROM card_columns WHERE cards <> 0"
