@@ -311,6 +311,51 @@ class PgCards(PgTable[Card]):
         count, last = rows[0]
         return int(count), None if last is None else float(last)
 
+    def first_in_columns(
+        self, dept: str, columns: Sequence[str], per_column: int
+    ) -> tuple[list[Card], dict[str, int]]:
+        """The first ``per_column`` cards of each of ``dept``'s columns in board order (rank, then id)
+        and every column's card count (``CardService.first_page``, the app's first board): one query
+        over the board index and the kept counts, so only the page travels and is decoded, not the
+        department's hundreds of cards."""
+        cached = self._session.cached("cards")
+        if cached is not None:
+            docs = [d for d in cached if d["dept"] == dept]
+            order = {name: n for n, name in enumerate(columns)}
+            docs.sort(
+                key=lambda d: (
+                    order.get(d["column"], len(order)),
+                    d["column"],
+                    float(d.get("rank", 0.0)),
+                    d["id"],
+                )
+            )
+            taken: dict[str, int] = {}
+            page = []
+            for doc in docs:
+                taken[doc["column"]] = taken.get(doc["column"], 0) + 1
+                if taken[doc["column"]] <= per_column:
+                    page.append(codecs.card_from_doc(doc))
+            return page, {**dict.fromkeys(columns, 0), **taken}
+        rows = self._session.rows(
+            "SELECT col, doc, 0 FROM (SELECT col, doc, rank, id, row_number() OVER "
+            '(PARTITION BY col ORDER BY rank, id COLLATE "C") AS n FROM cards WHERE dept = %s) p '
+            "WHERE n <= %s UNION ALL SELECT col, NULL, cards FROM card_columns WHERE dept = %s AND cards > 0",
+            [dept, per_column, dept],
+        )
+        counts: dict[str, int] = dict.fromkeys(columns, 0)
+        by_column: dict[str, list[Doc]] = {name: [] for name in columns}
+        for col, doc, count in rows:
+            if doc is None:
+                counts[col] = int(count)
+            else:
+                by_column.setdefault(col, []).append(doc)
+        page = []
+        for docs in by_column.values():
+            docs.sort(key=lambda d: (float(d.get("rank", 0.0)), d["id"]))
+            page += [codecs.card_from_doc(doc) for doc in docs]
+        return page, counts
+
     def list_for_department(self, dept: str) -> list[Card]:
         cached = self._session.cached("cards")
         if cached is not None:

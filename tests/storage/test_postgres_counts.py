@@ -93,3 +93,34 @@ def test_a_database_from_before_the_counts_gets_them_on_open(
         assert counts(pg_server, pg_url, KEPT) == {("Operations", "Backlog"): 5}
     finally:
         reopened.close()
+
+
+def test_the_first_page_comes_from_the_board_index_and_the_kept_counts(
+    pg_store: PgStore, clock: FixedClock
+) -> None:
+    """The server's first page (one query) is the same as slicing the department's whole board."""
+    services = make_services(pg_store, clock)
+    services.directory.add_department("Operations", key="OPS")
+    services.directory.add_department("研发部", key="RND")
+    blocker = services.cards.add("RND", "the blocker")
+    blocked = services.cards.add("OPS", "waits on it", blocked_by=[blocker.id])
+    for n in range(6):
+        services.cards.add("OPS", f"card {n}")
+    for card in services.cards.list(dept="Operations")[:4]:
+        services.cards.move(card.id, "Doing", enforce_wip=False)
+    board = services.cards.list(dept="Operations")
+    by_column: dict[str, list[str]] = {}
+    for card in board:
+        by_column.setdefault(card.column, []).append(card.id)
+    for fresh in (True, False):  # from the server, then from a snapshot that already read the cards
+        if not fresh:
+            services.cards.blocked_among(board)
+        page = services.cards.first_page("Operations", per_column=3)
+        assert page.department is not None
+        assert [c.id for c in page.cards] == [
+            i for col in page.department.columns for i in by_column.get(col.name, [])[:3]
+        ]
+        assert {k: v for k, v in page.counts.items() if v} == {k: len(v) for k, v in by_column.items()}
+        assert set(page.counts) >= {col.name for col in page.department.columns}
+        assert page.blocked == services.cards.blocked_among(page.cards)
+        assert (blocked.id in page.blocked) == (blocked.id in {c.id for c in page.cards})
