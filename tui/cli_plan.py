@@ -32,7 +32,7 @@ from tui.cli import (
     emit_json,
     print_table,
 )
-from tui.plan_view import MilestoneFacts, milestone_facts
+from tui.views.plan import MilestoneFacts, milestone_facts
 
 if TYPE_CHECKING:
     from tui.wiring import Context

@@ -17,8 +17,8 @@ from tests.exporters.conftest import CALDAV_PASSWORD, MEETING_TITLE, Radicale, S
 from tests.tui.test_meetings import until as wait_until
 from tui.app import HuddleApp
 from tui.config import CalDavSettings, Settings, SmtpSettings
-from tui.screens.dialogs import ConfirmModal, WriteConfirmModal
-from tui.screens.meeting_dialogs import SendInviteModal
+from tui.dialogs.confirm import ConfirmModal, WriteConfirmModal
+from tui.dialogs.send_invite import SendInviteModal
 from tui.screens.meetings import MeetingsScreen
 
 SIZE = (120, 40)

@@ -12,8 +12,9 @@ from textual.pilot import Pilot
 
 from tests.snapshots.conftest import SnapCompare, settle, snapshot_app
 from tests.tui.guide_support import seed_close, until
-from tui.screens.dialogs import FieldsModal
-from tui.screens.milestone_dialogs import AgendaPrepModal, MilestoneModal
+from tui.dialogs.agenda_prep import AgendaPrepModal
+from tui.dialogs.fields import FieldsModal
+from tui.dialogs.milestone import MilestoneModal
 from tui.screens.plan import PlanScreen
 from tui.wiring import Context
 

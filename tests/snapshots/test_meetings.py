@@ -14,7 +14,9 @@ from storage.journal import MeetingJournal
 from tests.conftest import FixedClock
 from tests.snapshots.conftest import SnapCompare, snapshot_app
 from tests.tui.test_meetings import start_meeting, until
-from tui.screens.meeting_dialogs import EndMeetingModal, ResumeMeetingModal, StartMeetingModal
+from tui.dialogs.end_meeting import EndMeetingModal
+from tui.dialogs.resume_meeting import ResumeMeetingModal
+from tui.dialogs.start_meeting import StartMeetingModal
 from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.wiring import Context

@@ -10,7 +10,10 @@ from tests.conftest import FixedClock
 from tests.tui.test_boards_support import boards, column, edit_form, settle, tile, tile_ids, tile_text
 from tests.tui.test_meetings import until
 from tui.app import HuddleApp
-from tui.screens.dialogs import CardDetailModal, CardFormModal, ConfirmModal, DepartmentPickerModal
+from tui.dialogs.card_detail import CardDetailModal
+from tui.dialogs.card_form import CardFormModal
+from tui.dialogs.confirm import ConfirmModal
+from tui.dialogs.department_picker import DepartmentPickerModal
 from tui.widgets.board_column import PAGE_SIZE, ColumnHeader
 from tui.widgets.department_bar import DepartmentBar
 from tui.widgets.key_bar import KeyBar

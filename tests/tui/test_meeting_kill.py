@@ -21,7 +21,7 @@ import pytest
 from tests.conftest import FixedClock, make_context, seed_workspace
 from tests.tui.test_meetings import SIZE, start_meeting, until
 from tui.app import HuddleApp
-from tui.screens.meeting_dialogs import ResumeMeetingModal
+from tui.dialogs.resume_meeting import ResumeMeetingModal
 from tui.screens.meeting_live import LiveMeetingScreen
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from textual.widgets import Input
 from tests.conftest import FixedClock, make_context
 from tests.tui.test_meetings import until
 from tui.app import HuddleApp
-from tui.screens.dialogs import CardFormModal
+from tui.dialogs.card_form import CardFormModal
 from tui.wiring import Context
 
 

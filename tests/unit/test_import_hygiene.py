@@ -75,7 +75,7 @@ def test_outbound_is_reachable_without_the_tui_and_loads_no_network_library_on_i
         "tui.cli",
         "tui.cli_rsvp",
         "tui.cli_plan",
-        "tui.plan_view",
+        "tui.views.plan",
         "tui.exporting",
     ],
 )

@@ -1,25 +1,23 @@
-"""Risk dialogs: the add/edit form, the detail view with its score history, and the "since" date prompt."""
+"""The risk form: add a risk or edit one."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta, tzinfo
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, OptionList, Select, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from domain.dates import DATE_FORMS, parse_date
+from domain.dates import parse_date
 from domain.errors import HuddleError, ValidationError
-from domain.models import Card, Risk, RiskStatus
+from domain.models import Risk, RiskStatus
 from tui.shell import WriteJob, shell_of
 
 if TYPE_CHECKING:
@@ -67,7 +65,7 @@ class FieldError(Exception):
 class RiskFormModal(ModalScreen[Risk | None]):
     """Add a risk, or edit one; saves through the risk service and returns the saved risk."""
 
-    CSS_PATH = "risks.tcss"
+    CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="risk-form.save"),
         Binding("escape", "cancel", "Cancel", id="risk-form.cancel"),
@@ -236,180 +234,5 @@ class RiskFormModal(ModalScreen[Risk | None]):
         self.dismiss(risk)
 
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class RiskDetailModal(ModalScreen[str | None]):
-    """One risk in full, with the history of its scores.
-
-    Returns ``"edit"`` when the person presses ``e``, ``"card:ID"`` when they open a linked card.
-    """
-
-    CSS_PATH = "risks.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "edit", "Edit", id="risk-detail.edit"),
-        Binding("escape", "close", "Close", id="risk-detail.close"),
-    ]
-
-    def __init__(self, risk: Risk, *, cards: dict[str, Card], zone: tzinfo) -> None:
-        super().__init__()
-        self.risk = risk
-        self.cards = cards
-        self.zone = zone
-
-    def compose(self) -> ComposeResult:
-        risk = self.risk
-        score = (
-            "not assessed" if risk.score is None else f"P{risk.probability} x I{risk.impact} = {risk.score}"
-        )
-        residual = (
-            "not assessed"
-            if risk.residual_score is None
-            else f"P{risk.residual_probability} x I{risk.residual_impact} = {risk.residual_score}"
-        )
-        linked = [
-            f"{cid} {self.cards[cid].title}" if cid in self.cards else f"{cid} (no longer exists)"
-            for cid in risk.linked_cards
-        ]
-        rows = [
-            ("Status", risk.status.value),
-            ("Owner", risk.owner or "nobody"),
-            ("Category", risk.category or "-"),
-            ("Inherent", score),
-            ("Residual", residual),
-            ("Review", risk.review_date.isoformat() if risk.review_date else "no date set"),
-            ("Description", risk.description or "-"),
-            ("Mitigation", risk.mitigation or "-"),
-            ("Contingency", risk.contingency or "-"),
-            ("Trigger", risk.trigger or "-"),
-        ]
-        with Vertical(classes="risk-dialog"):
-            yield Static(Content(f"{risk.id}  {risk.title}"), classes="dialog-title")
-            with VerticalScroll(id="detail-body"):
-                for label, value in rows:
-                    yield Static(
-                        Content.assemble((f"{label:<13}", "$text-muted"), value), classes="detail-field"
-                    )
-                if linked:
-                    yield Label("Linked cards (enter opens one)", classes="dialog-title")
-                    yield OptionList(
-                        *[
-                            Option(Content(text), id=cid)
-                            for cid, text in zip(risk.linked_cards, linked, strict=True)
-                        ],
-                        id="linked-cards",
-                    )
-                else:
-                    yield Static(Content.assemble((f"{'Linked cards':<13}", "$text-muted"), "-"))
-                yield Label("Score history", classes="dialog-title")
-                yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
-            with Horizontal(classes="buttons"):
-                yield Button("Edit (e)", id="edit", compact=True)
-                yield Button("Close (esc)", variant="primary", id="close", compact=True)
-
-    def on_mount(self) -> None:
-        table = self.query_one("#history-table", DataTable)
-        for key, label in (
-            ("when", "When"), ("by", "By"), ("inherent", "Inherent"), ("residual", "Residual"),
-        ):  # fmt: skip
-            table.add_column(label, key=key)
-        for change in reversed(self.risk.history):
-            inherent = (
-                "-"
-                if change.probability is None or change.impact is None
-                else f"P{change.probability} I{change.impact} = {change.probability * change.impact}"
-            )
-            res = (
-                "-"
-                if change.residual_probability is None or change.residual_impact is None
-                else f"P{change.residual_probability} I{change.residual_impact} = "
-                f"{change.residual_probability * change.residual_impact}"
-            )
-            when = change.at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
-            table.add_row(Text(when), Text(change.by or "-"), Text(inherent), Text(res))
-        self.query_one("#close", Button).focus()
-
-    def action_edit(self) -> None:
-        self.dismiss("edit")
-
-    @on(OptionList.OptionSelected, "#linked-cards")
-    def open_linked_card(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is not None and event.option.id in self.cards:
-            self.dismiss(f"card:{event.option.id}")
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#edit")
-    def edit_pressed(self) -> None:
-        self.action_edit()
-
-    @on(Button.Pressed, "#close")
-    def close_pressed(self) -> None:
-        self.action_close()
-
-
-_AGO = re.compile(r"^-(\d{1,4})\s*([dw])$")
-
-
-def parse_past_date(text: str, today: date) -> date:
-    """Like ``parse_date``, plus ``-3d`` and ``-2w`` for days or weeks ago."""
-    if match := _AGO.match(text.strip().lower()):
-        amount, unit = int(match.group(1)), match.group(2)
-        return today - timedelta(days=amount * (7 if unit == "w" else 1))
-    return parse_date(text, today)
-
-
-@dataclass(frozen=True, slots=True)
-class SinceChoice:
-    """The date to show movement since; None turns movement off."""
-
-    day: date | None
-
-
-class SinceModal(ModalScreen[SinceChoice | None]):
-    """Ask for the date to compare the heatmap with (human forms; empty turns movement off)."""
-
-    CSS_PATH = "risks.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="risk-since.cancel"),
-    ]
-
-    def __init__(self, *, today: date, current: date | None) -> None:
-        super().__init__()
-        self.today = today
-        self.current = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="risk-dialog"):
-            yield Label("Show movement since…", classes="dialog-title")
-            yield Input(
-                self.current.isoformat() if self.current else "",
-                placeholder="2026-11-01, yesterday, -2w; empty turns movement off",
-                id="since-input",
-                compact=True,
-            )
-            yield Static(Content(f"Forms: -3d, -2w (days/weeks ago), {DATE_FORMS}."), classes="hint")
-            yield Static("", id="form-error", classes="form-error -empty")
-
-    def on_mount(self) -> None:
-        self.query_one("#since-input", Input).focus()
-
-    @on(Input.Submitted, "#since-input")
-    def choose(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
-        if not text:
-            self.dismiss(SinceChoice(None))
-            return
-        try:
-            day = parse_past_date(text, self.today)
-        except ValidationError as exc:
-            error = self.query_one("#form-error", Static)
-            error.update(Content(str(exc)))
-            error.remove_class("-empty")
-            return
-        self.dismiss(SinceChoice(day))
-
     def action_cancel(self) -> None:
         self.dismiss(None)

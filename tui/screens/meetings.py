@@ -27,11 +27,13 @@ from domain.errors import HuddleError, ValidationError
 from domain.models import Meeting, MeetingKind, MeetingStatus, Person
 from domain.rules import rsvp_counts, rsvp_summary
 from domain.services.milestones import OUTCOME_WORDS
+from tui.dialogs.resume_meeting import ResumeMeetingModal
+from tui.dialogs.start_meeting import StartMeetingModal, StartRequest
 from tui.messages import DataChanged
 from tui.screens.base import AreaScreen
-from tui.screens.meeting_dialogs import ResumeMeetingModal, StartMeetingModal, StartRequest, when_text
 from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
 from tui.screens.outbound import confirm_write, export_calendar, export_meeting, offer_invite
+from tui.views.meetings import when_text
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe import literal, printable
 
@@ -409,7 +411,7 @@ class MeetingsScreen(AreaScreen):
 
     def action_prep_agenda(self) -> None:
         """Suggest an agenda from the boards; the chair picks items, then the meeting starts with them."""
-        from tui.screens.milestone_dialogs import AgendaPrepModal, PrepRequest
+        from tui.dialogs.agenda_prep import AgendaPrepModal, PrepRequest
 
         agenda, zone = self.services.agenda, self.context.zone_name
 
@@ -431,7 +433,7 @@ class MeetingsScreen(AreaScreen):
 
     def action_start_retro(self) -> None:
         """Start the project retrospective: what worked, what went wrong and why, what to change."""
-        from tui.screens.dialogs import ConfirmModal
+        from tui.dialogs.confirm import ConfirmModal
 
         closing, zone = self.services.closing, self.context.zone_name
 
@@ -447,7 +449,7 @@ class MeetingsScreen(AreaScreen):
 
     def action_review_outcome(self) -> None:
         """End the highlighted milestone review with its outcome, recorded as a decision."""
-        from tui.screens.dialogs import FieldsModal, FormField
+        from tui.dialogs.fields import FieldsModal, FormField
 
         meeting = self._selected()
         if meeting is None or meeting.kind != MeetingKind.REVIEW or meeting.status != MeetingStatus.LIVE:

@@ -24,8 +24,12 @@ from textual.widgets.option_list import Option
 from domain.errors import HuddleError
 from domain.models import Card, Risk
 from domain.rules import ScoreBands, Warning
+from tui.dialogs.risk_detail import RiskDetailModal
+from tui.dialogs.risk_form import RiskFormModal
+from tui.dialogs.since import SinceChoice, SinceModal
 from tui.messages import OpenCard, OpenRisk
-from tui.risk_view import (
+from tui.screens.base import AreaScreen
+from tui.views.risks import (
     SORT_COLUMNS,
     HeatmapView,
     Position,
@@ -35,8 +39,6 @@ from tui.risk_view import (
     position_of,
     sort_risks,
 )
-from tui.screens.base import AreaScreen
-from tui.screens.risk_dialogs import RiskDetailModal, RiskFormModal, SinceChoice, SinceModal
 from tui.widgets.heatmap_grid import HeatmapGrid
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.tables import fit_columns
