@@ -19,8 +19,7 @@ from domain.dates import DATE_FORMS, parse_date
 from domain.errors import ValidationError
 from domain.models import Card, Department, Priority
 from domain.text import clean_text, clean_title
-from tui.drafts import save_draft, take_draft
-from tui.shell import shell_of
+from tui.dialogs.base import DraftKeeper
 from tui.widgets.safe import literal
 
 LIST_FIELDS = ("tags", "blocked_by", "responsible", "consulted", "informed")
@@ -121,6 +120,7 @@ class CardFormModal(ModalScreen[CardFormResult | None]):
         column: str | None = None,
         draft: Mapping[str, str] | None = None,
         error: str = "",
+        drafts: DraftKeeper | None = None,
     ) -> None:
         super().__init__()
         self.card = card
@@ -130,7 +130,8 @@ class CardFormModal(ModalScreen[CardFormResult | None]):
         self.draft = dict(draft) if draft is not None else card_draft(card)
         self.error = error
         self.restored = False
-        if draft is None and (saved := take_draft(self.draft_key)) is not None:
+        self.drafts = drafts
+        if draft is None and drafts is not None and (saved := drafts.take(self.draft_key)) is not None:
             self.draft = {**self.draft, **saved}
             self.restored = True
         self._unregister_flush: Callable[[], None] | None = None
@@ -238,10 +239,12 @@ class CardFormModal(ModalScreen[CardFormResult | None]):
 
     def flush_draft(self) -> None:
         """Flush hook: keep what was typed when the terminal hangs up."""
-        save_draft(self.draft_key, self.current_draft())
+        if self.drafts is not None:
+            self.drafts.save(self.draft_key, self.current_draft())
 
     def on_mount(self) -> None:
-        self._unregister_flush = shell_of(self.app).register_flush(self.flush_draft)
+        if self.drafts is not None:
+            self._unregister_flush = self.drafts.register_flush(self.flush_draft)
         self.query_one("#form-error", Static).display = bool(self.error)
         for name in DATE_FIELDS:
             self.query_one(f"#{name}-resolved", Static).display = bool(self.draft.get(name, "").strip())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,13 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from domain.dates import parse_date
-from domain.errors import HuddleError, ValidationError
+from domain.errors import ValidationError
 from domain.models import Risk, RiskStatus
-from tui.shell import WriteJob, shell_of
-
-if TYPE_CHECKING:
-    from domain.services import Services
-
 
 _SCORE_FIELDS = (
     ("probability", "Probability"),
@@ -55,6 +50,44 @@ def parse_card_ids(text: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
+class RiskFormResult:
+    """What the form returns: the checked values as service fields, and the typed text to re-open it with."""
+
+    values: dict[str, Any]
+    draft: dict[str, str]
+
+
+def risk_draft(risk: Risk | None) -> dict[str, str]:
+    """The form's text for ``risk`` (empty for a new risk)."""
+    draft = {
+        "title": "",
+        "description": "",
+        "status": RiskStatus.OPEN.value,
+        "review_date": "",
+        "linked_cards": "",
+    }
+    draft |= {name: "" for name, _ in _SCORE_FIELDS} | {name: "" for name, _, _ in _TEXT_FIELDS}
+    if risk is None:
+        return draft
+    draft |= {
+        name: "" if getattr(risk, name) is None else str(getattr(risk, name)) for name, _ in _SCORE_FIELDS
+    }
+    draft |= {name: str(getattr(risk, name) or "") for name, _, _ in _TEXT_FIELDS}
+    return draft | {
+        "title": risk.title,
+        "description": risk.description,
+        "status": risk.status.value,
+        "review_date": risk.review_date.isoformat() if risk.review_date else "",
+        "linked_cards": ", ".join(risk.linked_cards),
+    }
+
+
+def field_of_error(message: str) -> str | None:
+    """The field a refused save points at: the service names the missing card or person."""
+    return "linked_cards" if "card" in message else "owner" if "person" in message else None
+
+
+@dataclass(frozen=True, slots=True)
 class FieldError(Exception):
     """A bad value in one field of the form."""
 
@@ -62,8 +95,11 @@ class FieldError(Exception):
     message: str
 
 
-class RiskFormModal(ModalScreen[Risk | None]):
-    """Add a risk, or edit one; saves through the risk service and returns the saved risk."""
+class RiskFormModal(ModalScreen[RiskFormResult | None]):
+    """Add a risk, or edit one; returns the checked values, and the screen that opened it saves them.
+
+    Re-opened with ``draft`` and ``error`` when the save was refused, so nothing typed is lost.
+    """
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -71,14 +107,17 @@ class RiskFormModal(ModalScreen[Risk | None]):
         Binding("escape", "cancel", "Cancel", id="risk-form.cancel"),
     ]
 
-    def __init__(self, services: Services, *, today: date, risk: Risk | None = None) -> None:
+    def __init__(
+        self, *, today: date, risk: Risk | None = None, draft: dict[str, str] | None = None, error: str = ""
+    ) -> None:
         super().__init__()
-        self.services = services
         self.today = today
         self.risk = risk
+        self.draft = risk_draft(risk) | (draft or {})
+        self.error = error
 
     def compose(self) -> ComposeResult:
-        risk = self.risk
+        risk, draft = self.risk, self.draft
         title = f"Edit risk {risk.id}" if risk else "New risk"
         with Vertical(classes="risk-dialog"):
             yield Label(title, classes="dialog-title")
@@ -86,20 +125,19 @@ class RiskFormModal(ModalScreen[Risk | None]):
                 with Horizontal(classes="field-row"):
                     yield Label("Title", classes="field-label")
                     yield Input(
-                        risk.title if risk else "",
+                        draft["title"],
                         placeholder="what could go wrong",
                         id="field-title",
                         compact=True,
                     )
                 with Horizontal(classes="field-row"):
                     yield Label("Description", classes="field-label")
-                    yield TextArea(risk.description if risk else "", id="field-description", compact=True)
+                    yield TextArea(draft["description"], id="field-description", compact=True)
                 with Horizontal(classes="field-row score-row"):
                     for n, (name, label) in enumerate(_SCORE_FIELDS):
                         yield Label(label, classes="field-label -first" if n == 0 else "field-label")
-                        value = getattr(risk, name) if risk else None
                         yield Input(
-                            "" if value is None else str(value),
+                            draft[name],
                             placeholder="1-5",
                             id=f"field-{name}",
                             classes="score-input",
@@ -109,7 +147,7 @@ class RiskFormModal(ModalScreen[Risk | None]):
                     with Horizontal(classes="field-row"):
                         yield Label(label, classes="field-label")
                         yield Input(
-                            str(getattr(risk, name) or "") if risk else "",
+                            draft[name],
                             placeholder=hint,
                             id=f"field-{name}",
                             compact=True,
@@ -118,22 +156,24 @@ class RiskFormModal(ModalScreen[Risk | None]):
                     yield Label("Status", classes="field-label")
                     yield Select(
                         [(s.value, s.value) for s in RiskStatus],
-                        value=(risk.status if risk else RiskStatus.OPEN).value,
+                        value=draft["status"],
                         allow_blank=False,
                         id="field-status",
                         compact=True,
                     )
                 with Horizontal(classes="field-row"):
                     yield Label("Review date", classes="field-label")
-                    review = risk.review_date.isoformat() if risk and risk.review_date else ""
                     yield Input(
-                        review, placeholder="fri, +2w, 2026-12-01", id="field-review_date", compact=True
+                        draft["review_date"],
+                        placeholder="fri, +2w, 2026-12-01",
+                        id="field-review_date",
+                        compact=True,
                     )
                     yield Label("", id="review-resolved", classes="hint")
                 with Horizontal(classes="field-row"):
                     yield Label("Linked cards", classes="field-label")
                     yield Input(
-                        ", ".join(risk.linked_cards) if risk else "",
+                        draft["linked_cards"],
                         placeholder="OPS-1, MKT-2",
                         id="field-linked_cards",
                         compact=True,
@@ -146,6 +186,8 @@ class RiskFormModal(ModalScreen[Risk | None]):
     def on_mount(self) -> None:
         self.query_one("#field-title", Input).focus()
         self._show_resolved(self.query_one("#field-review_date", Input).value)
+        if self.error:
+            self._show_error(self.error, field_of_error(self.error))
 
     @on(Input.Changed, "#field-review_date")
     def preview_review_date(self, event: Input.Changed) -> None:
@@ -204,34 +246,18 @@ class RiskFormModal(ModalScreen[Risk | None]):
         except FieldError as exc:
             self._show_error(exc.message, exc.field)
             return
-        self._show_error("")
-        self.query_one("#save", Button).disabled = True
-        self._save(values)
+        self.dismiss(RiskFormResult(values, self.current_draft()))
 
-    def _save(self, values: dict[str, Any]) -> None:
-        """Queue the write with the app's other writes (off the event loop); report back in the form."""
-        services, risk = self.services, self.risk
-
-        def run() -> Risk:
-            if risk is not None:
-                return services.risks.edit(risk.id, values)
-            fields = dict(values)
-            title, owner = fields.pop("title"), fields.pop("owner")
-            probability, impact = fields.pop("probability"), fields.pop("impact")
-            return services.risks.add(title, probability, impact, owner=owner, **fields)
-
-        def failed(error: Exception) -> None:
-            self._save_failed(str(error) if isinstance(error, HuddleError | ValueError) else repr(error))
-
-        shell_of(self.app).submit_write(WriteJob("save the risk", run, self._saved, failed))
-
-    def _save_failed(self, message: str) -> None:
-        self.query_one("#save", Button).disabled = False
-        field = "linked_cards" if "card" in message else "owner" if "person" in message else None
-        self._show_error(f"Not saved: {message}", field)
-
-    def _saved(self, risk: Risk) -> None:
-        self.dismiss(risk)
+    def current_draft(self) -> dict[str, str]:
+        """The raw text of every field, as typed."""
+        draft = {
+            (widget.id or "").removeprefix("field-"): widget.value
+            for widget in self.query(Input)
+            if widget.id
+        }
+        draft["description"] = self.query_one("#field-description", TextArea).text
+        draft["status"] = str(self.query_one("#field-status", Select).value)
+        return draft
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

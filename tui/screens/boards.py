@@ -31,6 +31,7 @@ from tui.widgets.department_bar import DepartmentBar
 from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
+    from tui.dialogs.base import DraftKeeper
     from tui.dialogs.card_detail import CardDetail
     from tui.dialogs.card_form import CardFormResult
     from tui.wiring import Context
@@ -512,6 +513,13 @@ class BoardsScreen(AreaScreen):
             undo=lambda result: UndoEntry(f"reorder of {card.id}", card.id, *result),
         )
 
+    def _drafts(self) -> DraftKeeper:
+        """The card form's drafts: private files of this account, flushed when the terminal hangs up."""
+        from tui.dialogs.base import DraftKeeper
+        from tui.drafts import save_draft, take_draft
+
+        return DraftKeeper(take_draft, save_draft, shell_of(self.app).register_flush)
+
     def action_new_card(self, draft: dict[str, str] | None = None, error: str = "") -> None:
         from tui.dialogs.card_form import CardFormModal
 
@@ -550,7 +558,15 @@ class BoardsScreen(AreaScreen):
             )
 
         self.app.push_screen(
-            CardFormModal(None, today=self.today, department=dept, column=column, draft=draft, error=error),
+            CardFormModal(
+                None,
+                today=self.today,
+                department=dept,
+                column=column,
+                draft=draft,
+                error=error,
+                drafts=self._drafts(),
+            ),
             submitted,
         )
 
@@ -580,7 +596,9 @@ class BoardsScreen(AreaScreen):
             )
 
         self.app.push_screen(
-            CardFormModal(card, today=self.today, department=dept, draft=draft, error=error),
+            CardFormModal(
+                card, today=self.today, department=dept, draft=draft, error=error, drafts=self._drafts()
+            ),
             submitted,
         )
 
