@@ -112,3 +112,17 @@ def test_the_import_and_export_commands_do_not_load_textual() -> None:
 
 def test_the_board_setup_commands_do_not_load_textual() -> None:
     probe(["tui.cli_columns"], ["textual"])
+
+
+def test_view_models_are_pure() -> None:
+    """``tui/views`` computes what screens show from domain values: no Textual, Rich, storage or widgets."""
+    modules = modules_in("tui/views")
+    assert "tui.views.plan" in modules
+    probe(modules, ["textual", "rich", "tinydb", "storage", "tui.screens", "tui.widgets", "tui.dialogs"])
+
+
+def test_dialogs_load_neither_storage_nor_the_write_queue() -> None:
+    """A dialog returns values; importing every one of them loads no storage and no app write path."""
+    probe(
+        modules_in("tui/dialogs"), ["tinydb", "storage", "tui.shell", "tui.drafts", "tui.screens", "tui.app"]
+    )
