@@ -14,7 +14,8 @@ from tui.dialogs.card_detail import CardDetailModal
 from tui.dialogs.card_form import CardFormModal
 from tui.dialogs.confirm import ConfirmModal
 from tui.dialogs.department_picker import DepartmentPickerModal
-from tui.widgets.board_column import PAGE_SIZE, ColumnHeader
+from tui.views.board import PAGE_SIZE
+from tui.widgets.board_column import ColumnHeader
 from tui.widgets.department_bar import DepartmentBar
 from tui.widgets.key_bar import KeyBar
 from tui.wiring import Context

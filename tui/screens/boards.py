@@ -25,7 +25,8 @@ from domain.errors import HuddleError
 from domain.models import Card, Department
 from tui.screens.base import AreaScreen
 from tui.shell import UndoEntry, WriteJob, shell_of
-from tui.widgets.board_column import BoardColumn, page_start
+from tui.views.board import page_start
+from tui.widgets.board_column import BoardColumn
 from tui.widgets.card_tile import CardTile
 from tui.widgets.department_bar import DepartmentBar
 from tui.widgets.key_bar import KeyBar

@@ -24,8 +24,8 @@ from domain.models import Card, Department, Person
 from domain.rules import blocked_ids
 from tui.messages import OpenCard
 from tui.screens.base import AreaScreen
+from tui.views.board import BLOCKED_MARK, MILESTONE_MARK
 from tui.views.portfolio import MAX_ROWS, CardFilter, card_rows, summary_columns, summary_rows
-from tui.widgets.card_tile import BLOCKED_MARK, MILESTONE_MARK
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe import literal, printable
 
