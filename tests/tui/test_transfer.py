@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tests.tui.test_meetings import until
+from tests.helpers.wait import until
 from tui.app import HuddleApp
 from tui.dialogs.export_format import ExportFormatModal
 from tui.dialogs.fields import FieldsModal

@@ -516,8 +516,8 @@ class BoardsScreen(AreaScreen):
 
     def _drafts(self) -> DraftKeeper:
         """The card form's drafts: private files of this account, flushed when the terminal hangs up."""
+        from storage.drafts import save_draft, take_draft
         from tui.dialogs.base import DraftKeeper
-        from tui.drafts import save_draft, take_draft
 
         return DraftKeeper(take_draft, save_draft, shell_of(self.app).register_flush)
 
