@@ -293,7 +293,7 @@ class HuddleApp(App[None]):
             show(message.risk_id)
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from tui.dialogs.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             areas = [(name, title, area_class(path)) for name, title, path in AREAS]

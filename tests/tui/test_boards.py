@@ -10,8 +10,12 @@ from tests.helpers.boards import boards, column, edit_form, tile, tile_ids, tile
 from tests.helpers.clock import FixedClock
 from tests.helpers.wait import settle, until
 from tui.app import HuddleApp
-from tui.screens.dialogs import CardDetailModal, CardFormModal, ConfirmModal, DepartmentPickerModal
-from tui.widgets.board_column import PAGE_SIZE, ColumnHeader
+from tui.dialogs.card_detail import CardDetailModal
+from tui.dialogs.card_form import CardFormModal
+from tui.dialogs.confirm import ConfirmModal
+from tui.dialogs.department_picker import DepartmentPickerModal
+from tui.views.board import PAGE_SIZE
+from tui.widgets.board_column import ColumnHeader
 from tui.widgets.department_bar import DepartmentBar
 from tui.widgets.key_bar import KeyBar
 from tui.wiring import Context

@@ -27,6 +27,7 @@ from domain.capture import Capture, CaptureKind, JournalEntry, ReplayPlan, parse
 from domain.dates import get_zone
 from domain.errors import ValidationError
 from domain.models import ActionItem, AgendaItem, Card, Meeting, MeetingStatus, Person
+from tui.dialogs.end_meeting import EndMeetingModal, EndRequest
 from tui.meeting_recorder import (
     EntryCommitted,
     EntryDurable,
@@ -38,8 +39,8 @@ from tui.meeting_recorder import (
     TaskFailed,
 )
 from tui.messages import DataChanged
-from tui.screens.meeting_dialogs import EndMeetingModal, EndRequest, when_text
 from tui.screens.outbound import confirm_write, export_meeting, offer_invite
+from tui.views.meetings import when_text
 from tui.widgets.action_item_row import ActionItemRow
 from tui.widgets.agenda_panel import AgendaPanel
 from tui.widgets.attendee_list import AttendeeList

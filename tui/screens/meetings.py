@@ -6,10 +6,8 @@ behind (a crash, a kill -9, a dropped link) and offers to resume the meeting wit
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -22,18 +20,18 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from domain.capture import ReplayPlan, plan_replay
-from domain.dates import get_zone
 from domain.errors import HuddleError, ValidationError
 from domain.models import Meeting, MeetingKind, MeetingStatus, Person
-from domain.rules import rsvp_counts, rsvp_summary
 from domain.services.milestones import OUTCOME_WORDS
+from tui.dialogs.resume_meeting import ResumeMeetingModal
+from tui.dialogs.start_meeting import StartMeetingModal, StartRequest
 from tui.messages import DataChanged
 from tui.screens.base import AreaScreen
-from tui.screens.meeting_dialogs import ResumeMeetingModal, StartMeetingModal, StartRequest, when_text
 from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
 from tui.screens.outbound import confirm_write, export_calendar, export_meeting, offer_invite
+from tui.views.meetings import meeting_detail, meeting_rows, series_key
 from tui.widgets.key_bar import KeyBar
-from tui.widgets.safe import literal, printable
+from tui.widgets.safe import literal
 
 if TYPE_CHECKING:
     from tui.wiring import Context
@@ -63,91 +61,14 @@ class MeetingStarted(Message):
     meeting_id: str
 
 
-def short_when(moment: datetime, zone_name: str) -> str:
-    """``Wed 02 Dec 10:00``: a time in the meeting's zone, short enough for a list row."""
-    return f"{moment.astimezone(get_zone(zone_name)):%a %d %b %H:%M}"
-
-
-def series_key(meeting: Meeting) -> str:
-    return meeting.series or meeting.title
-
-
 def meeting_options(meetings: tuple[Meeting, ...]) -> list[Option]:
     """The list: live meetings, upcoming follow-ups, then every series with its meetings, newest first."""
-    options: list[Option] = []
-    live = [m for m in meetings if m.status == MeetingStatus.LIVE]
-    if live:
-        options.append(Option(literal("Live now", "bold"), disabled=True))
-        for m in live:
-            text = f"  ● {m.id:<5} {printable(m.title)} · started {short_when(m.held_from, m.tz)}"
-            options.append(Option(literal(text), id=m.id))
-    latest: dict[str, Meeting] = {}
-    for meeting in meetings:
-        latest[series_key(meeting)] = meeting
-    upcoming = [
-        (m.next_start, m)
-        for m in latest.values()
-        if m.status == MeetingStatus.ENDED and m.next_start is not None and not m.next_cancelled
+    return [
+        Option(literal(row.text, "bold"), disabled=True)
+        if row.id is None
+        else Option(literal(row.text), id=row.id)
+        for row in meeting_rows(meetings)
     ]
-    if upcoming:
-        options.append(Option(literal("Upcoming", "bold"), disabled=True))
-        for when, m in sorted(upcoming, key=lambda pair: pair[0]):
-            text = (
-                f"  ○ {printable(series_key(m))} · {short_when(when, m.tz)} (after {m.id}; enter starts it)"
-            )
-            if replies := rsvp_counts(m):
-                text += f" · {replies}"
-            options.append(Option(literal(text), id=f"next:{m.id}"))
-    by_series: dict[str, list[Meeting]] = defaultdict(list)
-    for meeting in meetings:
-        if meeting.status != MeetingStatus.LIVE:
-            by_series[series_key(meeting)].append(meeting)
-    for series, items in sorted(by_series.items(), key=lambda kv: -max(m.start.timestamp() for m in kv[1])):
-        options.append(Option(literal(f"Series: {printable(series)}", "bold"), disabled=True))
-        for m in sorted(items, key=lambda m: m.start, reverse=True):
-            counts = f"{len(m.decisions)} decided, {len(m.actions)} actions"
-            text = f"    {m.id:<5} {short_when(m.held_from, m.tz)} · {m.status.value} · {counts}"
-            options.append(Option(literal(text), id=m.id))
-    return options
-
-
-def _kind_lines(meeting: Meeting) -> list[str]:
-    """A review's milestone and outcome, or a retrospective's nature, for the side panel."""
-    if meeting.kind == MeetingKind.REVIEW:
-        outcome = meeting.outcome.value if meeting.outcome else "not recorded yet (o records it)"
-        return [f"Review of milestone {meeting.milestone_id}: {outcome}"]
-    if meeting.kind == MeetingKind.RETRO:
-        return ["Retrospective: items 1-3 are its sections"]
-    return []
-
-
-def meeting_detail(meeting: Meeting, people: dict[str, Person]) -> str:
-    """The side panel for the highlighted meeting."""
-    names = [people[a.handle].name if a.handle in people else a.handle for a in meeting.attendees]
-    lines = [
-        f"{meeting.id} {meeting.title}",
-        f"Series: {meeting.series or '—'}",
-        f"Starts: {when_text(meeting.start, meeting.tz)}",
-        f"Status: {meeting.status.value}",
-        *_kind_lines(meeting),
-        f"Attendees: {', '.join(names) or '—'}",
-        "",
-        "Agenda:",
-        *(
-            f"  {i + 1}. {a.title} ({a.minutes} min)" + (f"  [{', '.join(a.refs)}]" if a.refs else "")
-            for i, a in enumerate(meeting.agenda)
-        ),
-        "",
-        f"{len(meeting.notes)} entries · {len(meeting.decisions)} decisions · {len(meeting.actions)} actions",
-    ]
-    if meeting.carried_over:
-        lines.append(f"Carried over: {', '.join(meeting.carried_over)}")
-    if meeting.next_start:
-        cancelled = " (cancelled)" if meeting.next_cancelled else ""
-        lines.append(f"Next: {when_text(meeting.next_start, meeting.tz)}{cancelled}")
-        if rsvp_counts(meeting):
-            lines.append(f"Replies: {rsvp_summary(meeting)}")
-    return "\n".join(lines)
 
 
 class MeetingsScreen(AreaScreen):
@@ -409,7 +330,7 @@ class MeetingsScreen(AreaScreen):
 
     def action_prep_agenda(self) -> None:
         """Suggest an agenda from the boards; the chair picks items, then the meeting starts with them."""
-        from tui.screens.milestone_dialogs import AgendaPrepModal, PrepRequest
+        from tui.dialogs.agenda_prep import AgendaPrepModal, PrepRequest
 
         agenda, zone = self.services.agenda, self.context.zone_name
 
@@ -431,7 +352,7 @@ class MeetingsScreen(AreaScreen):
 
     def action_start_retro(self) -> None:
         """Start the project retrospective: what worked, what went wrong and why, what to change."""
-        from tui.screens.dialogs import ConfirmModal
+        from tui.dialogs.confirm import ConfirmModal
 
         closing, zone = self.services.closing, self.context.zone_name
 
@@ -447,7 +368,7 @@ class MeetingsScreen(AreaScreen):
 
     def action_review_outcome(self) -> None:
         """End the highlighted milestone review with its outcome, recorded as a decision."""
-        from tui.screens.dialogs import FieldsModal, FormField
+        from tui.dialogs.fields import FieldsModal, FormField
 
         meeting = self._selected()
         if meeting is None or meeting.kind != MeetingKind.REVIEW or meeting.status != MeetingStatus.LIVE:

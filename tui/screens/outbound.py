@@ -56,7 +56,7 @@ def confirm_write(screen: Screen[Any], question: str, then: Callable[[], None]) 
 
     The meetings area exports on single keys; typing there by mistake must never write a file.
     """
-    from tui.screens.dialogs import WriteConfirmModal
+    from tui.dialogs.confirm import WriteConfirmModal
 
     def answered(yes: bool | None) -> None:
         if yes:
@@ -116,7 +116,7 @@ def offer_invite(screen: Screen[Any], context: Context, meeting_id: str) -> None
         screen.app.call_from_thread(ask, title, recipients)
 
     def ask(title: str, recipients: list[str]) -> None:
-        from tui.screens.meeting_dialogs import SendInviteModal
+        from tui.dialogs.send_invite import SendInviteModal
 
         def answered(attach: bool | None) -> None:
             if attach is not None:

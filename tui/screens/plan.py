@@ -38,7 +38,9 @@ from domain.rules import OpenItem, critical_path, goal_progress, is_done
 from domain.services.changes import impact_text
 from domain.text import clean_text, clean_title, printable
 from tui.messages import OpenCard
-from tui.plan_view import (
+from tui.screens.base import AreaScreen
+from tui.shell import WriteJob, shell_of
+from tui.views.plan import (
     LoadRow,
     MilestoneFacts,
     MilestoneRow,
@@ -52,14 +54,12 @@ from tui.plan_view import (
     timeline_rows,
     week_start,
 )
-from tui.screens.base import AreaScreen
-from tui.shell import WriteJob, shell_of
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.tables import fit_columns
 from tui.widgets.timeline import TimelineChart
 
 if TYPE_CHECKING:
-    from tui.screens.dialogs import FormField
+    from tui.dialogs.fields import FormField
     from tui.wiring import Context
 
 TABS = {
@@ -634,7 +634,7 @@ class PlanScreen(AreaScreen):
 
     def action_publish_calendar(self) -> None:
         """Put follow-up meetings and milestones on the team's CalDAV calendar, after asking."""
-        from tui.screens.dialogs import ConfirmModal
+        from tui.dialogs.confirm import ConfirmModal
         from tui.screens.outbound import publish_calendar
 
         def answered(yes: bool | None) -> None:
@@ -656,7 +656,7 @@ class PlanScreen(AreaScreen):
         error: str = "",
     ) -> None:
         """Ask with a small form, then write; a write the service refuses reopens the form as typed."""
-        from tui.screens.dialogs import FieldsModal
+        from tui.dialogs.fields import FieldsModal
 
         def answered(values: dict[str, str] | None) -> None:
             if values is None:
@@ -678,7 +678,7 @@ class PlanScreen(AreaScreen):
 
     def action_new_change(self) -> None:
         """Raise a change request: what should change, and why."""
-        from tui.screens.dialogs import FormField
+        from tui.dialogs.fields import FormField
 
         records = self.services.records
 
@@ -718,7 +718,7 @@ class PlanScreen(AreaScreen):
 
     def action_edit_project(self) -> None:
         """Change the project's name, vision and escalation threshold (its goals stay)."""
-        from tui.screens.dialogs import FormField
+        from tui.dialogs.fields import FormField
 
         project = self.data.project or self.services.directory.project()
         directory = self.services.directory
@@ -751,7 +751,7 @@ class PlanScreen(AreaScreen):
 
     def action_add_goal(self) -> None:
         """Add a SMART goal: what, measured how, to which target, by when (human dates accepted)."""
-        from tui.screens.dialogs import FormField
+        from tui.dialogs.fields import FormField
 
         directory = self.services.directory
         today = self.data.today if self.data.project is not None else self.services.cards.today()
@@ -809,7 +809,7 @@ class PlanScreen(AreaScreen):
             )
             shell_of(self.app).submit_write(job)
 
-        from tui.screens.dialogs import ConfirmModal
+        from tui.dialogs.confirm import ConfirmModal
 
         self.app.push_screen(ConfirmModal(f"{verb} {change.id}: {change.title}?", yes=verb), answered)
 
@@ -831,7 +831,7 @@ class PlanScreen(AreaScreen):
 
     def action_milestone_detail(self) -> None:
         """The highlighted milestone's acceptance criteria: accept, waive, add, or start its review."""
-        from tui.screens.milestone_dialogs import MilestoneModal
+        from tui.dialogs.milestone import MilestoneModal
 
         facts = self._selected_milestone()
         if facts is not None:
@@ -840,7 +840,7 @@ class PlanScreen(AreaScreen):
             )
 
     def _criterion_request(self, facts: MilestoneFacts, request: Any) -> None:
-        from tui.screens.dialogs import FormField
+        from tui.dialogs.fields import FormField
 
         if request is None:
             return
@@ -878,7 +878,7 @@ class PlanScreen(AreaScreen):
 
     def action_start_review(self, facts: MilestoneFacts | None = None) -> None:
         """Start the highlighted milestone's review (agenda from its criteria, predecessors and risks)."""
-        from tui.screens.dialogs import ConfirmModal
+        from tui.dialogs.confirm import ConfirmModal
 
         facts = facts or self._selected_milestone()
         if facts is None:
@@ -899,7 +899,7 @@ class PlanScreen(AreaScreen):
 
     def action_update_goal(self) -> None:
         """Record a SMART goal's measured value (dated; the history is kept)."""
-        from tui.screens.dialogs import FormField
+        from tui.dialogs.fields import FormField
 
         project = self.data.project
         if project is None or not project.goals:
@@ -939,7 +939,8 @@ class PlanScreen(AreaScreen):
 
     def action_close_project(self) -> None:
         """Close the project: lists what is open; closing anyway needs a reason, which is recorded."""
-        from tui.screens.dialogs import ConfirmModal, FormField
+        from tui.dialogs.confirm import ConfirmModal
+        from tui.dialogs.fields import FormField
 
         closing = self.services.closing
         items = self.data.open_items
