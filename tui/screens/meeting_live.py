@@ -27,7 +27,7 @@ from domain.capture import Capture, CaptureKind, JournalEntry, ReplayPlan, parse
 from domain.dates import get_zone
 from domain.errors import ValidationError
 from domain.models import ActionItem, AgendaItem, Card, Meeting, MeetingStatus, Person
-from tui.meeting_recorder import (
+from tui.jobs.recorder import (
     EntryCommitted,
     EntryDurable,
     EntryFailed,
