@@ -15,7 +15,8 @@ from tests.conftest import FixedClock
 from tests.snapshots.conftest import SnapCompare, snapshot_app
 from tests.tui.test_meetings import start_meeting, until
 from tui.screens.meeting_dialogs import EndMeetingModal, ResumeMeetingModal, StartMeetingModal
-from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
+from tui.screens.meeting_live import LiveMeetingScreen
+from tui.screens.meeting_summary import MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.wiring import Context
 

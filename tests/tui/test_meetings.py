@@ -22,7 +22,8 @@ from tests.conftest import FixedClock, make_context
 from tui.app import HuddleApp
 from tui.screens.dialogs import WriteConfirmModal
 from tui.screens.meeting_dialogs import EndMeetingModal, ResumeMeetingModal, StartMeetingModal
-from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
+from tui.screens.meeting_live import LiveMeetingScreen
+from tui.screens.meeting_summary import MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.widgets.meeting_summary import MeetingSummary
 from tui.widgets.minutes_log import MinuteRow, MinutesLog

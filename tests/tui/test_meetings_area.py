@@ -20,7 +20,7 @@ from tests.tui.test_meetings import SIZE, start_meeting, until
 from tui.app import HuddleApp
 from tui.screens.dialogs import WriteConfirmModal
 from tui.screens.meeting_dialogs import SendInviteModal, StartMeetingModal
-from tui.screens.meeting_live import MeetingSummaryScreen
+from tui.screens.meeting_summary import MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.wiring import Context
 

@@ -112,3 +112,9 @@ def test_the_import_and_export_commands_do_not_load_textual() -> None:
 
 def test_the_board_setup_commands_do_not_load_textual() -> None:
     probe(["tui.cli_columns"], ["textual"])
+
+
+@pytest.mark.parametrize("module", ["tui.jobs", "tui.jobs.recorder", "tui.jobs.undo"])
+def test_the_recorder_and_the_undo_stack_do_not_import_textual(module: str) -> None:
+    """The benchmark drives the recorder on plain threads, and both are unit-tested without an app."""
+    probe([module], ["textual", "rich"])
