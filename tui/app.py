@@ -130,6 +130,7 @@ class HuddleApp(App[None]):
         self.data_changed: Signal[object] = Signal(self, "data-changed")
         """Published on the event loop, with the data's version, after the new snapshot was read."""
         self.undo = UndoStack()
+        self._polling = threading.Lock()
         self.writes = WriteQueue(
             self._start_write, self.post_message, self._store_version, self._read_snapshot
         )
@@ -189,10 +190,17 @@ class HuddleApp(App[None]):
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll_version(self) -> None:
-        version = self._store_version()
-        if version != self._seen_version:
-            self._read_snapshot(version)
-            self.call_from_thread(self.announce_change, version)
+        # exclusive=True only flags an older thread worker as cancelled; it keeps running. While one poll
+        # still reads a big file, the next ones return at once instead of reading it again beside it.
+        if not self._polling.acquire(blocking=False):
+            return
+        try:
+            version = self._store_version()
+            if version != self._seen_version:
+                self._read_snapshot(version)
+                self.call_from_thread(self.announce_change, version)
+        finally:
+            self._polling.release()
 
     def _store_version(self) -> object:
         return self.context.services.store.version()

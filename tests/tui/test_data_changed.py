@@ -44,12 +44,12 @@ async def test_a_screen_of_another_area_repaints_when_it_is_shown_again(
         board.reload = counting_reload  # type: ignore[method-assign]
         other.cards.add(shown_dept(app), "Signal from another account")
         # The poll sees the new version, reads the snapshot once, publishes; the hidden board only notes it.
-        await until(pilot, lambda: board.changes.stale is not None)
+        await until(pilot, lambda: board.data_changes.stale is not None)
         assert reloads == 0
         assert not has_card(app, "Signal from another account")
         await pilot.press("1")
         await until(pilot, lambda: has_card(app, "Signal from another account"))
-        assert board.changes.stale is None
+        assert board.data_changes.stale is None
         assert reloads >= 1
 
 
@@ -63,4 +63,4 @@ async def test_the_visible_screen_repaints_without_being_shown_again(
         await until(pilot, lambda: boards(app).department is not None)
         other.cards.add(shown_dept(app), "Seen at once")
         await until(pilot, lambda: has_card(app, "Seen at once"))
-        assert boards(app).changes.stale is None
+        assert boards(app).data_changes.stale is None

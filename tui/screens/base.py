@@ -56,7 +56,7 @@ class AreaScreen(Screen[None]):
     def __init__(self, context: Context) -> None:
         super().__init__()
         self.context = context
-        self.changes = ChangeFollower(self, lambda version: self.post_message(DataChanged(version)))
+        self.data_changes = ChangeFollower(self, lambda version: self.post_message(DataChanged(version)))
 
     @property
     def services(self) -> Services:
@@ -66,11 +66,11 @@ class AreaScreen(Screen[None]):
     # in the MRO, and the subclasses' own ``on_mount`` must not have to call these.
     @on(events.Mount)
     def follow_data_changes(self) -> None:
-        self.changes.subscribe()
+        self.data_changes.subscribe()
 
     @on(events.ScreenResume)
     def repaint_if_stale(self) -> None:
-        self.changes.resume()
+        self.data_changes.resume()
 
     def on_data_changed(self, message: DataChanged) -> None:
         """Reload what the screen shows; subclasses override ``reload``."""

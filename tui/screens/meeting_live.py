@@ -206,7 +206,7 @@ class LiveMeetingScreen(Screen[None]):
             self._from_thread,
             lambda: load_view(self.context.services, self.meeting_id),
         )
-        self.changes = ChangeFollower(self, lambda version: self.post_message(DataChanged(version)))
+        self.data_changes = ChangeFollower(self, lambda version: self.post_message(DataChanged(version)))
 
     # --- layout -------------------------------------------------------------------------------------
 
@@ -250,7 +250,7 @@ class LiveMeetingScreen(Screen[None]):
         writes = getattr(self.app, "writes", None)
         if isinstance(writes, WriteQueue):
             self.recorder.write_gate = writes.exclusive
-        self.changes.subscribe()
+        self.data_changes.subscribe()
         self.run_worker(self._journal_loop, thread=True, group="meeting-journal", exit_on_error=False)
         self.run_worker(self._db_loop, thread=True, group="meeting-db", exit_on_error=False)
         if self.resume is not None:
@@ -355,7 +355,7 @@ class LiveMeetingScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from a dialog or another area: the cursor is in the capture line again."""
-        self.changes.stale = None  # the load below reads whatever changed while away
+        self.data_changes.stale = None  # the load below reads whatever changed while away
         if not self.follow:
             self.minutes_log.capture_input.focus()
         if self.view is not None:
