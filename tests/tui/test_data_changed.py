@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import FixedClock, make_context
-from tests.tui.test_boards_support import boards, column, settle
-from tests.tui.test_meetings import until
+from tests.helpers.boards import boards, column
+from tests.helpers.clock import FixedClock
+from tests.helpers.wait import settle, until
+from tests.helpers.workspace import make_context
 from tui.app import HuddleApp
 from tui.screens.risks import RisksScreen
 from tui.wiring import Context

@@ -12,7 +12,8 @@ import pytest
 from domain.errors import ConflictError
 from domain.services import Services
 from storage import open_store
-from tests.conftest import FixedClock, make_services, seed_workspace
+from tests.helpers.clock import FixedClock
+from tests.helpers.workspace import make_services, seed_workspace
 from tui.jobs.undo import UndoEntry, UndoStack, undo_job
 from tui.jobs.writes import WriteFinished, WriteJob, WriteQueue
 

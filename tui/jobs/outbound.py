@@ -4,7 +4,7 @@ Rendering, SMTP and CalDAV can take seconds: each piece of work runs in a thread
 that started it and ends with one :class:`OutboundFinished`, posted to the app, which shows it as a
 notification naming the file written, the recipients or the calendar, or the error. The message goes
 to the app, not the screen, so the news still arrives when the screen was closed meanwhile. None of
-this writes the data file (the use cases live in ``tui/exporting.py`` and ``tui/delivery.py``).
+this writes the data file (the use cases live in ``outbound/exporting.py`` and ``outbound/delivery.py``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.widget import Widget
 
-    from tui.exporting import Export
+    from outbound.exporting import Export
 
 OUTBOUND_GROUP = "outbound"
 """The worker group of outbound work (not exclusive: two exports may run side by side)."""
@@ -63,7 +63,7 @@ def run_outbound(node: Widget, started: str, work: Callable[[], tuple[str, str]]
 def write_beside(export: Export, name: str) -> Path:
     """Write ``export`` as ``name`` in the current folder, or as ``name-2``... if that exists (an existing
     file is never overwritten)."""
-    from tui.exporting import export_to_path
+    from outbound.exporting import export_to_path
 
     stem, suffix = Path(name).stem, Path(name).suffix
     path = Path(name)
