@@ -16,8 +16,9 @@ import pytest
 from domain.errors import StorageError
 from storage import open_store
 from storage.files import exclusive_lock
-from tests.conftest import FixedClock, make_services
-from tests.storage.procs import REPO, worker_command
+from tests.helpers.clock import FixedClock
+from tests.helpers.procs import REPO, worker_command
+from tests.helpers.workspace import make_services
 
 DEADLINE = 60.0  # generous: the machine is shared and loaded
 
