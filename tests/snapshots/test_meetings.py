@@ -18,7 +18,8 @@ from tests.helpers.wait import until
 from tui.dialogs.end_meeting import EndMeetingModal
 from tui.dialogs.resume_meeting import ResumeMeetingModal
 from tui.dialogs.start_meeting import StartMeetingModal
-from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
+from tui.screens.meeting_live import LiveMeetingScreen
+from tui.screens.meeting_summary import MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.wiring import Context
 

@@ -186,7 +186,7 @@ async def test_an_edit_shows_on_the_board_before_the_file_is_written(context: Co
         await settle(pilot)
         form = await edit_form(pilot)
         form.query_one("#title", Input).value = "新服务器 [b]x[/b]"
-        with app._write_lock:  # the disk is slow: the write cannot finish yet
+        with app.writes.exclusive():  # the disk is slow: the write cannot finish yet
             await pilot.press("ctrl+s")
             await until(pilot, lambda: "新服务器 [b]x[/b]" in tile_text(tile(app, "OPS-1")))
             assert "新服务器 [b]x[/b]" in tile_text(tile(app, "OPS-1"))

@@ -22,7 +22,7 @@ from tui.app import HuddleApp
 from tui.dialogs.confirm import WriteConfirmModal
 from tui.dialogs.send_invite import SendInviteModal
 from tui.dialogs.start_meeting import StartMeetingModal
-from tui.screens.meeting_live import MeetingSummaryScreen
+from tui.screens.meeting_summary import MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.wiring import Context
 

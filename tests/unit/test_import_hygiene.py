@@ -241,4 +241,10 @@ def test_view_models_are_pure() -> None:
 
 def test_dialogs_load_neither_storage_nor_the_write_queue() -> None:
     """A dialog returns values; importing every one of them loads no storage and no app write path."""
-    probe(modules_in("tui/dialogs"), ["tinydb", "storage", "tui.shell", "tui.screens", "tui.app"])
+    probe(modules_in("tui/dialogs"), ["tinydb", "storage", "tui.shell", "tui.jobs", "tui.screens", "tui.app"])
+
+
+@pytest.mark.parametrize("module", ["tui.jobs", "tui.jobs.recorder", "tui.jobs.undo"])
+def test_the_recorder_and_the_undo_stack_do_not_import_textual(module: str) -> None:
+    """The benchmark drives the recorder on plain threads, and both are unit-tested without an app."""
+    probe([module], ["textual", "rich"])

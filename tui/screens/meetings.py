@@ -22,19 +22,21 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from domain.capture import ReplayPlan, plan_replay
 from domain.errors import HuddleError, ValidationError
 from domain.models import Meeting, MeetingKind, MeetingStatus, Person
+from domain.rules import AgendaSuggestion
 from domain.services.milestones import OUTCOME_WORDS
 from tui.dialogs.resume_meeting import ResumeMeetingModal
 from tui.dialogs.start_meeting import StartMeetingModal, StartRequest
-from tui.messages import DataChanged
 from tui.screens.base import AreaScreen
-from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
+from tui.screens.meeting_live import LiveMeetingScreen
+from tui.screens.meeting_summary import MeetingSummaryScreen
 from tui.screens.outbound import confirm_write, export_calendar, export_meeting, offer_invite
+from tui.shell import WriteJob, shell_of
 from tui.views.meetings import meeting_detail, meeting_rows, series_key
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe import literal
 
 if TYPE_CHECKING:
-    from tui.wiring import Context
+    from tui.wiring import ClosableJournal, Context
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +97,7 @@ class MeetingsScreen(AreaScreen):
         self.data = MeetingList((), ())
         self.offered: set[str] = set()
         self.live_screens: list[LiveMeetingScreen] = []
-        """Live meeting screens opened from here: they get the data-changed news, wherever they are."""
+        """Live meeting screens opened from here: a new one for the same meeting waits for their recorders."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -126,11 +128,6 @@ class MeetingsScreen(AreaScreen):
         if event.state == WorkerState.ERROR:
             self.notify(f"{event.worker.name or 'background work'} failed: {event.worker.error}",
                         severity="error", timeout=30, markup=False)  # fmt: skip
-
-    def on_data_changed(self, message: DataChanged) -> None:
-        self.reload()
-        for screen in self.live_screens:
-            screen.post_message(DataChanged(message.version))
 
     # --- threads ------------------------------------------------------------------------------------
 
@@ -240,6 +237,7 @@ class MeetingsScreen(AreaScreen):
         )
 
     def _open_with_journal(self, meeting_id: str) -> None:
+        """In a thread: wait for an earlier recorder of this meeting, claim its journal, read a kept draft."""
         for screen in self.live_screens:
             if screen.meeting_id == meeting_id:
                 screen.recorder.finished.wait(timeout=5)
@@ -251,7 +249,14 @@ class MeetingsScreen(AreaScreen):
                     plan = plan_replay(journal.records(), self.services.meetings.get(meeting_id))
                 finally:
                     journal.close()
-        self.app.call_from_thread(self._push_live, LiveMeetingScreen(self.context, meeting_id, resume=plan))
+        claimed = self.context.open_journal(meeting_id)
+        # The screen itself is built back on the event loop: widgets are created only there.
+        self.app.call_from_thread(self._open_claimed, meeting_id, claimed, plan)
+
+    def _open_claimed(
+        self, meeting_id: str, journal: ClosableJournal | None, plan: ReplayPlan | None
+    ) -> None:
+        self._push_live(LiveMeetingScreen(self.context, meeting_id, resume=plan, journal=journal))
 
     def _push_live(self, screen: LiveMeetingScreen) -> None:
         self.live_screens = [s for s in self.live_screens if not s.recorder.finished.is_set()]
@@ -271,22 +276,17 @@ class MeetingsScreen(AreaScreen):
     def _start(self, request: StartRequest | None) -> None:
         if request is None:
             return
-
-        def run() -> None:
-            meetings = self.services.meetings
-            try:
-                meeting = meetings.start(
-                    request.title, attendees=request.attendees, at=request.at, tz=request.tz,
-                    series=request.series, agenda=request.agenda,
-                )  # fmt: skip
-                if meeting.agenda:
-                    meetings.goto_item(meeting.id, 0)
-            except HuddleError as exc:
-                self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-                return
-            self.post_message(MeetingStarted(meeting.id))
-
-        self.run_worker(run, thread=True, group="meetings-write", exit_on_error=False)
+        meetings = self.services.meetings
+        self._start_in_thread(
+            lambda: meetings.start(
+                request.title,
+                attendees=request.attendees,
+                at=request.at,
+                tz=request.tz,
+                series=request.series,
+                agenda=request.agenda,
+            )
+        )
 
     def action_start_next(self) -> None:
         """Start the next meeting of the highlighted series: attendees, agenda and open actions carry over."""
@@ -299,34 +299,31 @@ class MeetingsScreen(AreaScreen):
             self.notify(f"{previous.id} of this series is still live; end it first", severity="warning")
             return
 
-        def run() -> None:
-            meetings = self.services.meetings
-            try:
-                at = previous.next_start if previous.next_start and not previous.next_cancelled else None
-                started = meetings.start_next(previous.id, at=at or self.context.clock())
-                if started.agenda:
-                    meetings.goto_item(started.id, 0)
-            except HuddleError as exc:
-                self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-                return
-            self.post_message(MeetingStarted(started.id))
+        meetings, clock = self.services.meetings, self.context.clock
 
-        self.run_worker(run, thread=True, group="meetings-write", exit_on_error=False)
+        def start() -> Meeting:
+            at = previous.next_start if previous.next_start and not previous.next_cancelled else None
+            return meetings.start_next(previous.id, at=at or clock())
+
+        self._start_in_thread(start)
 
     def _start_in_thread(self, start: Callable[[], Meeting]) -> None:
-        """Start a meeting off the event loop, put the clock on its first item and open it live."""
+        """Start a meeting through the app's write queue, put the clock on its first item, open it live."""
+        meetings = self.services.meetings
 
-        def run() -> None:
-            try:
-                meeting = start()
-                if meeting.agenda:
-                    self.services.meetings.goto_item(meeting.id, 0)
-            except HuddleError as exc:
-                self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-                return
+        def run() -> Meeting:
+            meeting = start()
+            if meeting.agenda:
+                meetings.goto_item(meeting.id, 0)
+            return meeting
+
+        def started(meeting: Meeting) -> None:
             self.post_message(MeetingStarted(meeting.id))
 
-        self.run_worker(run, thread=True, group="meetings-write", exit_on_error=False)
+        shell_of(self.app).submit_write(WriteJob("start the meeting", run, started, self._write_refused))
+
+    def _write_refused(self, exc: Exception) -> None:
+        self.notify(str(exc), severity="error", markup=False)
 
     def action_prep_agenda(self) -> None:
         """Suggest an agenda from the boards; the chair picks items, then the meeting starts with them."""
@@ -344,9 +341,11 @@ class MeetingsScreen(AreaScreen):
 
         def load() -> None:
             suggestions = agenda.suggest()
-            self.app.call_from_thread(
-                self.app.push_screen, AgendaPrepModal(suggestions, self.data.people), picked
-            )
+            self.app.call_from_thread(offer, suggestions)
+
+        def offer(suggestions: list[AgendaSuggestion]) -> None:
+            # Back on the event loop: widgets are created only there, never in a worker thread.
+            self.app.push_screen(AgendaPrepModal(suggestions, self.data.people), picked)
 
         self.run_worker(load, thread=True, group="meetings-prep", exit_on_error=False)
 
@@ -384,16 +383,17 @@ class MeetingsScreen(AreaScreen):
             if values is None:
                 return
 
-            def run() -> None:
-                try:
-                    done = milestones.record_outcome(meeting.id, values["outcome"], values["note"])
-                except HuddleError as exc:
-                    self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-                    return
-                self.app.call_from_thread(self.notify, done.decisions[-1].text, markup=False)
-                self.app.call_from_thread(self.reload)
+            def done(ended: Meeting) -> None:
+                self.notify(ended.decisions[-1].text, markup=False)
+                self.reload()
 
-            self.run_worker(run, thread=True, group="meetings-write", exit_on_error=False)
+            job = WriteJob(
+                "record the outcome",
+                lambda: milestones.record_outcome(meeting.id, values["outcome"], values["note"]),
+                done,
+                self._write_refused,
+            )
+            shell_of(self.app).submit_write(job)
 
         fields = [
             FormField("outcome", "Outcome", placeholder="passed, conditions or failed"),

@@ -103,14 +103,14 @@ def offer_table_export(screen: Screen[Any], context: Context, what: str, dept: s
 
 def export_table(screen: Screen[Any], context: Context, what: str, fmt: str, dept: str | None) -> None:
     """Render and write the table in a thread; one notification names the file."""
-    from tui.screens.outbound import _run, _write_beside
+    from tui.jobs.outbound import run_outbound, write_beside
 
     def work() -> tuple[str, str]:
         from outbound.exporting import export_of
         from outbound.tables import table_export
 
         export = export_of(table_export(context.services, what, fmt, now=context.clock(), dept=dept), what)
-        written = _write_beside(export, export.default_name)
+        written = write_beside(export, export.default_name)
         return "Exported", f"{export.description} → {written.resolve()}"
 
-    _run(screen, f"Exporting {what}…", work)
+    run_outbound(screen, f"Exporting {what}…", work)
