@@ -52,7 +52,8 @@ def run(db: Path, writers: int, adds: int, env: dict[str, str]) -> tuple[list[fl
     go = db.with_name("go")
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(db), str(w), str(adds), str(go)],
+            # -P: the current folder must not shadow the code chosen by --source (PYTHONPATH)
+            [sys.executable, "-P", "-c", WRITER, str(db), str(w), str(adds), str(go)],
             stdout=subprocess.PIPE,
             text=True,
             env=env,
