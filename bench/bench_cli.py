@@ -1,4 +1,4 @@
-"""DESIGN.md section 7: a CLI write (`huddle card add`) end to end on a 5,000-card DB, and memory.
+"""docs/budgets.md: a CLI write (`huddle card add`) end to end on a 5,000-card DB, and memory.
 
 python bench/bench_cli.py [--cards 5000] [--runs 15]
 """

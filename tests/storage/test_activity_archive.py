@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from storage import json_store, open_store
-from tests.conftest import FixedClock, make_services
+from tests.helpers.clock import FixedClock
+from tests.helpers.workspace import make_services
 
 
 @pytest.fixture

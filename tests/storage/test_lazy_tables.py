@@ -10,7 +10,8 @@ import pytest
 
 from domain.errors import StorageError
 from storage import open_store
-from tests.conftest import FixedClock, make_services
+from tests.helpers.clock import FixedClock
+from tests.helpers.workspace import make_services
 
 
 def lines_by_table(path: Path) -> dict[bytes, bytes]:

@@ -21,7 +21,8 @@ from domain.errors import StorageError
 from storage import TinyStore, drafts, json_store, open_store
 from storage.files import lock_path
 from storage.journal import MeetingJournal, claim_journal, claim_path, journal_dir, unclaimed_journals
-from tests.conftest import FixedClock, make_services
+from tests.helpers.clock import FixedClock
+from tests.helpers.workspace import make_services
 
 IS_ROOT = os.geteuid() == 0
 NOBODY = 65534

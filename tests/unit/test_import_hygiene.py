@@ -77,7 +77,7 @@ def test_outbound_is_reachable_without_the_tui_and_loads_no_network_library_on_i
         "tui.cli_rsvp",
         "tui.cli_plan",
         "tui.plan_view",
-        "tui.exporting",
+        "outbound.exporting",
     ],
 )
 def test_the_cli_side_of_tui_does_not_import_textual(module: str) -> None:
@@ -115,6 +115,26 @@ def test_the_import_and_export_commands_do_not_load_textual() -> None:
 
 def test_the_board_setup_commands_do_not_load_textual() -> None:
     probe(["tui.cli_columns"], ["textual"])
+
+
+HEADLESS = ("domain", "storage", "exporters", "importers", "outbound")
+"""The packages that must work without a terminal UI: every layer below ``tui``."""
+
+
+@pytest.mark.parametrize("package", HEADLESS)
+def test_every_module_of_a_headless_package_imports_without_textual_rich_or_tui(package: str) -> None:
+    """One fresh interpreter per package imports each of its modules and checks after each one."""
+    modules = modules_in(package)
+    assert package in modules, f"{package}/ was not found on disk"
+    assert len(modules) > 1, f"{package}/ has no modules beside its __init__"
+    probe(modules, ["textual", "rich", "tui"])
+
+
+def test_the_outbound_work_moved_out_of_tui_is_probed() -> None:
+    """Sending mail and the export use cases live in ``outbound/`` now, and the probe covers them."""
+    assert {"outbound.delivery", "outbound.exporting", "outbound.settings"} <= set(modules_in("outbound"))
+    assert not (REPO / "tui" / "delivery.py").exists()
+    assert not (REPO / "tui" / "exporting.py").exists()
 
 
 BACKENDS = {"TinyStore", "PgStore"}
