@@ -37,7 +37,7 @@ from tests.helpers.delivery import (
     start,
 )
 from tests.helpers.delivery import SMTP_PASSWORD as PASSWORD
-from tui.cli_export import cmd_send_invite
+from tui.cli.export import cmd_send_invite
 from tui.config import Settings
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")

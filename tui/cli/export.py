@@ -13,22 +13,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.cli.parser import short_common
+
 if TYPE_CHECKING:
     from outbound.exporting import Export
+    from tui.cli.parser import Builder
     from tui.wiring import Context
 
 
-def _common() -> argparse.ArgumentParser:
-    """``--db`` and ``--user`` after the subcommand too, as every other ``huddle`` command accepts them."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="the data file")
-    common.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help="your handle")
-    return common
-
-
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Builder) -> None:
     """Add ``export minutes|report|ics``, ``send invite`` and ``calendar push`` to the ``huddle`` parser."""
-    common = _common()
+    common = short_common()
 
     def output_options(p: argparse.ArgumentParser, example: str) -> None:
         p.add_argument(
@@ -39,10 +34,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         )
         p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
-    export = sub.add_parser("export", help="write Word minutes or calendar files", parents=[common])
-    export_sub = export.add_subparsers(
-        dest="action", metavar="WHAT", required=True, parser_class=type(export)
-    )
+    export_sub = b.group(sub, "export", metavar="WHAT", common=common)
 
     p = export_sub.add_parser(
         "minutes", help="Word minutes of a meeting", description="Word minutes of a meeting", parents=[common]
@@ -80,8 +72,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.set_defaults(handler=cmd_export_ics)
     add_table_parsers(export_sub, common)
 
-    send = sub.add_parser("send", help="e-mail the follow-up invite", parents=[common])
-    send_sub = send.add_subparsers(dest="action", metavar="WHAT", required=True, parser_class=type(send))
+    send_sub = b.group(sub, "send", metavar="WHAT", common=common)
     p = send_sub.add_parser(
         "invite",
         help="e-mail the follow-up invite to the attendees (SMTP settings from config)",
@@ -94,10 +85,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--attach-minutes", action="store_true", help="attach the Word minutes of the meeting")
     p.set_defaults(handler=cmd_send_invite)
 
-    calendar = sub.add_parser("calendar", help="publish to a CalDAV calendar", parents=[common])
-    calendar_sub = calendar.add_subparsers(
-        dest="action", metavar="WHAT", required=True, parser_class=type(calendar)
-    )
+    calendar_sub = b.group(sub, "calendar", metavar="WHAT", common=common)
     p = calendar_sub.add_parser(
         "push",
         help="publish follow-up meetings and milestones to the CalDAV calendar of [caldav]",
