@@ -1,4 +1,4 @@
-"""DESIGN.md section 7: 16 writers x 25 ``card add`` at 5,000 cards; every write lands, slowest within 5 s.
+"""docs/budgets.md: 16 writers x 25 ``card add`` at 5,000 cards; every write lands, slowest within 5 s.
 
 python bench/bench_lock.py [--cards 5000] [--writers 16] [--adds 25] [--source DIR]
 

@@ -1,4 +1,4 @@
-"""DESIGN.md section 7: ``huddle card add`` and ``card list --json`` at 5,000 cards vs ``python -c pass``.
+"""docs/budgets.md: ``huddle card add`` and ``card list --json`` at 5,000 cards vs ``python -c pass``.
 
 python bench/bench_store.py [--cards 5000] [--runs 15] [--source DIR]
 
