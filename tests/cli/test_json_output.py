@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.cli.conftest import Cli
+from tests.helpers.cli import Cli
 from tui.cli.output import emit_json
 
 
@@ -45,7 +45,7 @@ def test_every_json_command_writes_the_standard_librarys_bytes(cli: Cli, words: 
 
 
 def test_chinese_emoji_control_escapes_and_empty_containers_match(capsys: pytest.CaptureFixture[str]) -> None:
-    value = {
+    value: dict[str, object] = {
         "title": '需求评审 👩‍💻 \u200b\u00ad\ufeff \u2028 "quoted" back\\slash \t tab \x1b esc',
         "nested": [{"empty_list": [], "empty_map": {}}, None, True, False, 0, -3, 2.5, 1000000000000.0],
         "zone": "Asia/Shanghai",

@@ -76,7 +76,7 @@ def test_outbound_is_reachable_without_the_tui_and_loads_no_network_library_on_i
         "tui.wiring",
         "tui.cli",
         "tui.plan_view",
-        "tui.exporting",
+        "outbound.exporting",
     ],
 )
 def test_the_cli_side_of_tui_does_not_import_textual(module: str) -> None:
@@ -166,7 +166,9 @@ def test_card_add_loads_only_its_own_command_group() -> None:
 
 def test_the_json_backend_and_the_cli_never_load_the_postgresql_driver() -> None:
     """psycopg is imported only when a postgresql:// URL is opened (start-up time of every command)."""
-    probe(["storage", "storage.store", "storage.dburl", "tui.config", "tui.wiring", "tui.cli"], ["psycopg"])
+    probe(
+        ["storage", "storage.json_store", "storage.dburl", "tui.config", "tui.wiring", "tui.cli"], ["psycopg"]
+    )
 
 
 @pytest.mark.parametrize("package", ["importers", "outbound"])
@@ -183,3 +185,43 @@ def test_the_import_and_export_commands_do_not_load_textual() -> None:
 
 def test_the_board_setup_commands_do_not_load_textual() -> None:
     probe(["tui.cli.columns"], ["textual"])
+
+
+HEADLESS = ("domain", "storage", "exporters", "importers", "outbound")
+"""The packages that must work without a terminal UI: every layer below ``tui``."""
+
+
+@pytest.mark.parametrize("package", HEADLESS)
+def test_every_module_of_a_headless_package_imports_without_textual_rich_or_tui(package: str) -> None:
+    """One fresh interpreter per package imports each of its modules and checks after each one."""
+    modules = modules_in(package)
+    assert package in modules, f"{package}/ was not found on disk"
+    assert len(modules) > 1, f"{package}/ has no modules beside its __init__"
+    probe(modules, ["textual", "rich", "tui"])
+
+
+def test_the_outbound_work_moved_out_of_tui_is_probed() -> None:
+    """Sending mail and the export use cases live in ``outbound/`` now, and the probe covers them."""
+    assert {"outbound.delivery", "outbound.exporting", "outbound.settings"} <= set(modules_in("outbound"))
+    assert not (REPO / "tui" / "delivery.py").exists()
+    assert not (REPO / "tui" / "exporting.py").exists()
+
+
+BACKENDS = {"TinyStore", "PgStore"}
+
+
+def test_open_store_is_the_one_place_a_backend_is_chosen() -> None:
+    """Outside ``storage/`` (and the backends' own tests), nothing constructs a backend class: the
+    composition root, the CLI and the benches call ``storage.open_store``, so a new backend plugs in there."""
+    offenders = []
+    for package in ("domain", "tui", "exporters", "outbound", "importers", "bench"):
+        for path in sorted((REPO / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                func = node.func
+                target = func.value if isinstance(func, ast.Attribute) else func
+                if isinstance(target, ast.Name) and target.id in BACKENDS:
+                    offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert offenders == []

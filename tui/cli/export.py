@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from tui.cli.parser import short_common
 
 if TYPE_CHECKING:
+    from outbound.exporting import Export
     from tui.cli.parser import Builder
-    from tui.exporting import Export
     from tui.wiring import Context
 
 
@@ -107,7 +107,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Bui
 
 
 def _deliver(ctx: Context, args: argparse.Namespace, export: Export) -> int:
-    from tui.exporting import export_to_path
+    from outbound.exporting import export_to_path
 
     if args.output == "-":
         sys.stdout.buffer.write(export.data)
@@ -120,7 +120,7 @@ def _deliver(ctx: Context, args: argparse.Namespace, export: Export) -> int:
 
 def _precheck(args: argparse.Namespace) -> None:
     """Refuse an unusable destination before anything is changed or rendered."""
-    from tui.exporting import check_destination
+    from outbound.exporting import check_destination
 
     if args.output and args.output != "-":
         check_destination(Path(args.output), force=args.force)
@@ -128,7 +128,7 @@ def _precheck(args: argparse.Namespace) -> None:
 
 def cmd_export_minutes(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle export minutes ID [-o FILE.docx] [--force]``."""
-    from tui.exporting import minutes_export
+    from outbound.exporting import minutes_export
 
     _precheck(args)
     return _deliver(
@@ -138,7 +138,7 @@ def cmd_export_minutes(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_export_report(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle export report [-o FILE.docx] [--force]``."""
-    from tui.exporting import report_export
+    from outbound.exporting import report_export
 
     _precheck(args)
     return _deliver(ctx, args, report_export(ctx.services, now=ctx.clock()))
@@ -147,7 +147,7 @@ def cmd_export_report(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_export_ics(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle export ics (--meeting ID [--cancel] | --milestones | --actions) [-o FILE.ics] [--force]``."""
     from domain.errors import ValidationError
-    from tui.exporting import actions_export, followup_export, milestones_export
+    from outbound.exporting import actions_export, followup_export, milestones_export
 
     if args.cancel and not args.meeting:
         raise ValidationError("--cancel goes with --meeting ID")
@@ -164,7 +164,7 @@ def cmd_export_ics(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_send_invite(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle send invite ID [--attach-minutes]``."""
-    from tui.delivery import send_invite
+    from outbound.delivery import send_invite
 
     result = send_invite(
         ctx.services,
@@ -185,7 +185,7 @@ def cmd_send_invite(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_calendar_push(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle calendar push [--dry-run] [--force]``."""
-    from tui.delivery import push_calendar
+    from outbound.delivery import push_calendar
 
     result = push_calendar(
         ctx.services,
@@ -246,8 +246,8 @@ def add_table_parsers(
 
 def cmd_export_table(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle export cards|risks|raci --csv|--xlsx|--markdown [--dept NAME] [-o FILE] [--force]``."""
+    from outbound.exporting import export_of
     from outbound.tables import table_export
-    from tui.exporting import export_of
 
     _precheck(args)
     rendered = table_export(
@@ -258,8 +258,8 @@ def cmd_export_table(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_export_meeting_markdown(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle export meeting ID --markdown [-o FILE] [--force]``."""
+    from outbound.exporting import export_of
     from outbound.tables import meeting_markdown_export
-    from tui.exporting import export_of
 
     _precheck(args)
     return _deliver(ctx, args, export_of(meeting_markdown_export(ctx.services, args.id), "meeting"))

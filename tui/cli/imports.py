@@ -110,11 +110,11 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle backup -o FILE [--force]``."""
+    from outbound.exporting import write_file
     from storage.backup import dump_backup, encode_backup
-    from tui.exporting import write_file
 
     if args.output != "-":
-        from tui.exporting import check_destination
+        from outbound.exporting import check_destination
 
         check_destination(Path(args.output), force=args.force)
     document = dump_backup(ctx.services.store.snapshot(), now=ctx.clock())
