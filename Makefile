@@ -12,6 +12,17 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]" --config-settings editable_mode=compat
 	touch $(STAMP)
 
+# Translation catalogs: locale/<ll_CC>/LC_MESSAGES/huddle.po (in git) -> huddle.mo (built, ignored).
+# The package build compiles them too (setup.py); these rules serve the editable checkout.
+PYBABEL := $(BIN)/pybabel
+CATALOGS := $(wildcard locale/*/LC_MESSAGES/huddle.po)
+COMPILED := $(CATALOGS:.po=.mo)
+EXTRACT_OPTS := -F babel.cfg --no-wrap --sort-by-file --add-location=file --project=Huddle --version=0.1.0 \
+	--copyright-holder="Huddle contributors" --msgid-bugs-address=""
+
+locale/%/LC_MESSAGES/huddle.mo: locale/%/LC_MESSAGES/huddle.po $(STAMP)
+	$(PYBABEL) compile --domain=huddle --directory=locale --locale=$* --statistics
+
 # Mozilla's ical.js, the third independent iCalendar parser the calendar tests compare against;
 # installed when npm is there (the tests that need it skip with a reason otherwise).
 ICALJS := .cache/icaljs
@@ -27,20 +38,27 @@ $(VDIRSYNCER)/.installed: constraints-vdirsyncer.txt
 	@if $(PYTHON) -m venv $(VDIRSYNCER) && $(VDIRSYNCER)/bin/pip install --quiet -c constraints-vdirsyncer.txt vdirsyncer==0.21.0; then \
 	  touch $@; else echo "vdirsyncer could not be installed: the vdirsyncer tests will skip"; fi
 
-.PHONY: help venv run demo test vdirsyncer check lint format types imports bench snapshots-update clean
+.PHONY: help venv i18n run demo test vdirsyncer check lint format types imports bench snapshots-update clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-venv: $(STAMP)  ## Create .venv with pinned dependencies
+venv: $(STAMP) $(COMPILED)  ## Create .venv with pinned dependencies (and compile the catalogs)
 
-run: $(STAMP)  ## Open the TUI (fills a demo DB at .huddle/demo.json on first run)
+i18n: $(STAMP)  ## Translators: extract the strings, update every locale/*.po, compile them
+	$(PYBABEL) extract $(EXTRACT_OPTS) -o locale/huddle.pot .
+	$(PYBABEL) update --domain=huddle --input-file=locale/huddle.pot --output-dir=locale --no-wrap --ignore-obsolete
+	@# No creation date in the files: it would change on every run and make every branch's catalogs conflict.
+	sed -i '/^"POT-Creation-Date: /d' locale/huddle.pot $(wildcard locale/*/LC_MESSAGES/huddle.po)
+	$(PYBABEL) compile --domain=huddle --directory=locale --statistics
+
+run: $(STAMP) $(COMPILED)  ## Open the TUI (fills a demo DB at .huddle/demo.json on first run)
 	@mkdir -p .huddle
 	@HUDDLE_DB=$${HUDDLE_DB:-.huddle/demo.json}; \
 	  if [ ! -s "$$HUDDLE_DB" ]; then $(BIN)/huddle --db "$$HUDDLE_DB" demo; fi; \
 	  $(BIN)/huddle --db "$$HUDDLE_DB"
 
-test: $(STAMP) $(ICALJS)/.installed $(VDIRSYNCER)/.installed  ## Run the whole test suite
+test: $(STAMP) $(COMPILED) $(ICALJS)/.installed $(VDIRSYNCER)/.installed  ## Run the whole test suite
 	ICALJS_DIR=$${ICALJS_DIR:-$(CURDIR)/$(ICALJS)} VDIRSYNCER_DIR=$${VDIRSYNCER_DIR:-$(CURDIR)/$(VDIRSYNCER)} $(BIN)/pytest
 
 vdirsyncer: $(VDIRSYNCER)/.installed  ## Install vdirsyncer (for the CalDAV sync tests) into .cache/vdirsyncer

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.errors import ValidationError
+from domain.i18n import pgettext
 from domain.text import excerpt, quoted
 
 _WEEKDAYS = {
@@ -165,3 +166,77 @@ def local_zone_name() -> str:
     except (OSError, ValidationError):
         pass
     return "UTC"
+
+
+DATE_FIELDS = frozenset({"iso", "year", "month", "month_name", "day", "weekday", "date", "time"})
+"""The fields a translated date format may use (the catalog test checks msgstr against them):
+``iso`` 2026-12-04, ``year`` 2026, ``month`` 12, ``month_name`` Dec, ``day`` 4, ``weekday`` Fri;
+``date`` and ``time`` (14:00) in the date-and-time formats."""
+
+
+def _weekday_names() -> tuple[str, ...]:
+    """Short weekday names, Monday first, in the current language (周一 .. 周日 in zh-CN)."""
+    return (
+        pgettext("weekday", "Mon"), pgettext("weekday", "Tue"), pgettext("weekday", "Wed"),
+        pgettext("weekday", "Thu"), pgettext("weekday", "Fri"), pgettext("weekday", "Sat"),
+        pgettext("weekday", "Sun"),
+    )  # fmt: skip
+
+
+def _month_names() -> tuple[str, ...]:
+    """Short month names, January first, in the current language."""
+    return (
+        pgettext("month", "Jan"), pgettext("month", "Feb"), pgettext("month", "Mar"),
+        pgettext("month", "Apr"), pgettext("month", "May"), pgettext("month", "Jun"),
+        pgettext("month", "Jul"), pgettext("month", "Aug"), pgettext("month", "Sep"),
+        pgettext("month", "Oct"), pgettext("month", "Nov"), pgettext("month", "Dec"),
+    )  # fmt: skip
+
+
+def _fields(day: date) -> dict[str, str | int]:
+    return {
+        "iso": day.isoformat(),
+        "year": day.year,
+        "month": day.month,
+        "month_name": _month_names()[day.month - 1],
+        "day": day.day,
+        "weekday": _weekday_names()[day.weekday()],
+    }
+
+
+def format_day(day: date, *, today: date | None = None) -> str:
+    """A day as the current language writes it: ``Fri 4 Dec`` / ``12月4日 周五``.
+
+    The year is added (``Fri 4 Dec 2025`` / ``2025年12月4日 周五``) unless ``today`` is given and in
+    the same year. The patterns are catalog entries (context ``date format``), so a new language
+    brings its own order and words.
+    """
+    if today is not None and today.year == day.year:
+        pattern = pgettext("date format", "{weekday} {day} {month_name}")
+    else:
+        pattern = pgettext("date format", "{weekday} {day} {month_name} {year}")
+    return pattern.format(**_fields(day))
+
+
+def format_moment(moment: datetime, zone: tzinfo, *, today: date | None = None) -> str:
+    """An instant as wall-clock time in ``zone``: ``Fri 4 Dec 14:00`` / ``12月4日 周五 14:00``
+    (the year added as :func:`format_day` adds it)."""
+    local = moment.astimezone(zone)
+    return pgettext("date format", "{date} {time}").format(
+        date=format_day(local.date(), today=today), time=local.strftime("%H:%M")
+    )
+
+
+def format_record_day(day: date) -> str:
+    """A day in a document that is kept (minutes, reports, invites): always with the year, sortable
+    in English: ``2026-12-04 (Fri)`` / ``2026年12月4日 周五``."""
+    return pgettext("date format", "{iso} ({weekday})").format(**_fields(day))
+
+
+def format_record_moment(moment: datetime, zone: tzinfo) -> str:
+    """An instant in a kept document, wall-clock in ``zone``: ``2026-12-04 (Fri) 14:00`` /
+    ``2026年12月4日 周五 14:00``."""
+    local = moment.astimezone(zone)
+    return pgettext("date format", "{date} {time}").format(
+        date=format_record_day(local.date()), time=local.strftime("%H:%M")
+    )

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from domain.dates import format_record_moment
 from domain.errors import ValidationError
 from domain.models import Person
 
@@ -30,9 +31,9 @@ def zone_of(name: str) -> ZoneInfo:
 
 
 def wall_clock(moment: datetime, zone: ZoneInfo) -> str:
-    """``2026-12-02 (Wed) 10:00`` in ``zone``."""
-    local = moment.astimezone(zone)
-    return local.strftime("%Y-%m-%d (%a) %H:%M")
+    """``2026-12-02 (Wed) 10:00`` in ``zone``, as the current language writes a date in a document
+    (``2026年12月2日 周三 10:00`` in zh-CN)."""
+    return format_record_moment(moment, zone)
 
 
 def offset_label(moment: datetime, zone: ZoneInfo) -> str:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone, vCalAddress
 
 from domain.errors import ValidationError
+from domain.i18n import _
 from domain.models import Card, Meeting, MeetingStatus, Person
 from domain.rules import is_done
 from domain.text import clean_email
@@ -131,21 +132,24 @@ def render_actions_ics(
         if card.due is None:
             continue
         done = is_done(card)
-        lines = [f"Card {card.id} ({card.dept})", f"State: {'done' if done else card.column}"]
+        lines = [
+            _("Card {id} ({dept})").format(id=card.id, dept=card.dept),
+            _("State: {state}").format(state=_("done") if done else card.column),
+        ]
         if card.owner:
-            lines.append(f"Owner: {display_name(card.owner, by_handle)}")
+            lines.append(_("Owner: {person}").format(person=display_name(card.owner, by_handle)))
         if card.meeting_id:
-            lines.append(f"From meeting {card.meeting_id}")
+            lines.append(_("From meeting {id}").format(id=card.meeting_id))
         event = Event.new(
             uid=action_uid(card),
             stamp=now.astimezone(UTC),
             start=card.due,
             end=card.due + timedelta(days=1),
             organizer=publisher,
-            summary=xml_safe(("Done: " if done else "") + card.title),
+            summary=xml_safe(_("Done: {title}").format(title=card.title) if done else card.title),
             description="\n".join(lines),
             sequence=card.sequence,
-            categories=["Action item"],
+            categories=[_("Action item")],
         )
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
@@ -212,10 +216,10 @@ def _milestone_event(card: Card, now: datetime) -> Event:
         stamp=now.astimezone(UTC),
         start=card.due,
         end=card.due + timedelta(days=1),
-        summary=xml_safe(f"Milestone: {card.title}"),
-        description=f"Card {card.id} ({card.dept})",
+        summary=xml_safe(_("Milestone: {title}").format(title=card.title)),
+        description=_("Card {id} ({dept})").format(id=card.id, dept=card.dept),
         sequence=card.sequence,
-        categories=["Milestone"],
+        categories=[_("Milestone")],
     )
     event.add("transp", "TRANSPARENT")
     return event
@@ -266,11 +270,11 @@ def _followup_event(
             address.params["PARTSTAT"] = "NEEDS-ACTION"
             address.params["RSVP"] = "TRUE"
         attendees.append(address)
-    description = (
-        f"Follow-up to {meeting.title} ({meeting.id}, {wall_clock(meeting.held_from, zone)} {zone.key})."
+    description = _("Follow-up to {title} ({id}, {when} {zone}).").format(
+        title=meeting.title, id=meeting.id, when=wall_clock(meeting.held_from, zone), zone=zone.key
     )
     if meeting.agenda:
-        description += "\nAgenda:\n" + "\n".join(f"- {item.title}" for item in meeting.agenda)
+        description += "\n" + _("Agenda:") + "\n" + "\n".join(f"- {item.title}" for item in meeting.agenda)
     kwargs: dict[str, Any] = {}
     if meeting.place:
         kwargs["location"] = xml_safe(meeting.place)

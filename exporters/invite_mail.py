@@ -15,6 +15,7 @@ from email.utils import format_datetime, make_msgid
 from urllib.parse import quote
 
 from domain.errors import ValidationError
+from domain.i18n import _, pgettext
 from domain.models import Meeting, Person
 from domain.text import clean_email
 from exporters._text import index_people, offset_label, wall_clock, zone_of
@@ -64,7 +65,8 @@ def build_invite_message(
       that alternative part and the .docx as an attachment named ``minutes_filename``.
     - From is the sender address with the chair's name; To lists every attendee with an address
       except the sender and the chair; Subject says "Invitation", "Updated invitation" (SEQUENCE > 0)
-      or "Cancelled". Non-ASCII names and subjects are encoded by the e-mail package (RFC 2047).
+      or "Cancelled"; subject and body are in the current language (domain.i18n). Non-ASCII names
+      and subjects are encoded by the e-mail package (RFC 2047).
     - The message is 7-bit clean, so any relay takes it without ``BODY=8BITMIME``: a text part that
       is not ASCII is quoted-printable, the attachment base64.
     - The attachment is named twice, for every mail client: RFC 2231 ``filename*`` on
@@ -93,14 +95,15 @@ def build_invite_message(
     when += (meeting.next_start + timedelta(minutes=meeting.next_minutes)).astimezone(zone).strftime("%H:%M")
     when += f" ({offset_label(meeting.next_start, zone)})"
     if method == "CANCEL":
-        prefix = "Cancelled"
+        subject = _("Cancelled: {title} @ {when}")
     elif meeting.next_sequence > 0:
-        prefix = "Updated invitation"
+        subject = _("Updated invitation: {title} @ {when}")
     else:
-        prefix = "Invitation"
+        subject = _("Invitation: {title} @ {when}")
 
     message = EmailMessage(policy=POLICY)
-    message["Subject"] = _header_text(f"{prefix}: {meeting.title} @ {wall_clock(meeting.next_start, zone)}")
+    subject = subject.format(title=meeting.title, when=wall_clock(meeting.next_start, zone))
+    message["Subject"] = _header_text(subject)
     message["From"] = _mailbox(chair.name if chair else "", sender)
     message["To"] = [_mailbox(p.name, p.email) for p in recipients]
     if chair is not None and chair.email and chair.email.casefold() != sender.casefold():
@@ -111,19 +114,24 @@ def build_invite_message(
     )
 
     lines = [
-        f"{meeting.title} is cancelled." if method == "CANCEL" else f"You are invited to {meeting.title}.",
+        (_("{title} is cancelled.") if method == "CANCEL" else _("You are invited to {title}.")).format(
+            title=meeting.title
+        ),
         "",
-        f"When:  {when}",
+        _("When:  {when}").format(when=when),
     ]
     if meeting.place:
-        lines.append(f"Where: {meeting.place}")
+        lines.append(_("Where: {place}").format(place=meeting.place))
     if chair is not None:
-        lines.append(f"Chair: {chair.name} <{chair.email}>")
+        lines.append(_("Chair: {name} <{email}>").format(name=chair.name, email=chair.email))
     names = [by_handle[a.handle].name for a in meeting.attendees if a.handle in by_handle]
-    lines.append("Who:   " + ", ".join(names))
-    lines += ["", f"Follow-up to {meeting.id} of {wall_clock(meeting.held_from, zone)}."]
+    lines.append(_("Who:   {names}").format(names=pgettext("list separator", ", ").join(names)))
+    lines += [
+        "",
+        _("Follow-up to {id} of {when}.").format(id=meeting.id, when=wall_clock(meeting.held_from, zone)),
+    ]
     if minutes is not None:
-        lines.append(f"The minutes are attached ({minutes_filename}).")
+        lines.append(_("The minutes are attached ({filename}).").format(filename=minutes_filename))
     body = "\n".join(lines) + "\n"
     message.set_content(body, cte=_text_cte(body))
     calendar_text = ics.decode("utf-8")
@@ -138,7 +146,7 @@ def build_invite_message(
         message.add_attachment(
             minutes, maintype=DOCX_TYPE[0], subtype=DOCX_TYPE[1], filename=minutes_filename
         )
-        *_, attachment = message.iter_attachments()
+        *_others, attachment = message.iter_attachments()
         assert isinstance(attachment, EmailMessage)
         _name_for_every_client(attachment, minutes_filename)
     return message
@@ -190,5 +198,5 @@ def _header_text(text: str) -> str:
 def _mailbox(name: str, address: str) -> Address:
     """A mailbox whose name and address cannot smuggle another header in."""
     email = clean_email(address)
-    local, _, domain = email.partition("@")
+    local, _at, domain = email.partition("@")
     return Address(display_name=_header_text(name), username=local, domain=domain)

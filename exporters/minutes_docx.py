@@ -5,6 +5,7 @@ Pure: takes domain objects, returns the bytes of a .docx; never reads storage, c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from io import BytesIO
@@ -18,7 +19,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Inches
 
+from domain.dates import format_record_day
 from domain.errors import ValidationError
+from domain.i18n import N_, _, pgettext
 from domain.models import Card, EntryKind, Meeting, MinuteEntry, Person
 from domain.rules import is_done
 from exporters._text import display_name, index_people, offset_label, wall_clock, xml_safe, zone_of
@@ -48,7 +51,8 @@ CELL_MARGIN_TWIPS = 108
 template's compatibility settings select and LibreOffice follows, starts a table's border that far
 left of the margin; the table is indented by the same amount so its border lies on the margin."""
 APPLICATION = "Huddle"
-_KIND_LABEL = {EntryKind.DECISION: "Decision", EntryKind.ACTION: "Action", EntryKind.RISK: "Risk"}
+_KIND_LABEL = {EntryKind.DECISION: N_("Decision"), EntryKind.ACTION: N_("Action"), EntryKind.RISK: N_("Risk")}
+"""Labels of the typed notes, translated where they are written."""
 
 
 def render_minutes_docx(
@@ -67,6 +71,8 @@ def render_minutes_docx(
     - Sections in order: title block (meeting, series, date, time with zone and UTC offset, place,
       chair), attendees present and absent, agenda, notes per agenda item, decisions, action items
       table (action, owner, due, card, state), open items carried over, next meeting.
+    - Every heading, label and fixed text is in the current language (domain.i18n); dates are
+      written as that language writes them (:func:`domain.dates.format_record_day`).
     - Empty parts still appear with a "None." line, so a meeting with no notes is a valid document.
     - Notes with no agenda item (or an index past the end of the agenda) go under "Other notes".
     - ``action_cards`` maps card ids to the current card; a missing or None card shows as "deleted".
@@ -101,57 +107,60 @@ def render_minutes_docx(
     title.alignment = WD_ALIGN_PARAGRAPH.LEFT
     chair = display_name(meeting.organizer, by_handle)
     # The real times: a meeting started early is recorded when it was held, not at its planned slot.
-    when = wall_clock(meeting.held_from, zone)
     time_text = meeting.held_from.astimezone(zone).strftime("%H:%M")
     if meeting.ended_at is not None:
         time_text += "–" + meeting.ended_at.astimezone(zone).strftime("%H:%M")
     block = [
-        ("Meeting", f"{meeting.title} ({meeting.id})"),
-        ("Series", meeting.series or "—"),
-        ("Date", when.split(" ", 2)[0] + " " + when.split(" ", 2)[1]),
-        ("Time", f"{time_text} ({offset_label(meeting.held_from, zone)})"),
-        ("Place", meeting.place or "—"),
-        ("Chair", chair or "—"),
+        (_("Meeting"), f"{meeting.title} ({meeting.id})"),
+        (_("Series"), meeting.series or "—"),
+        (_("Date"), format_record_day(meeting.held_from.astimezone(zone).date())),
+        (_("Time"), f"{time_text} ({offset_label(meeting.held_from, zone)})"),
+        (_("Place"), meeting.place or "—"),
+        (_("Chair"), chair or "—"),
     ]
     writer.key_values(block)
 
-    writer.heading("Attendees", 1)
+    writer.heading(_("Attendees"), 1)
     present = [display_name(a.handle, by_handle) for a in meeting.attendees if a.present]
     absent = [display_name(a.handle, by_handle) for a in meeting.attendees if not a.present]
-    writer.labelled("Present: ", ", ".join(present) or "none recorded")
-    writer.labelled("Absent: ", ", ".join(absent) or "none")
+    writer.labelled(_("Present: "), pgettext("list separator", ", ").join(present) or _("none recorded"))
+    writer.labelled(_("Absent: "), pgettext("list separator", ", ").join(absent) or _("none"))
 
-    writer.heading("Agenda", 1)
+    writer.heading(_("Agenda"), 1)
     if meeting.agenda:
         for number, item in enumerate(meeting.agenda, 1):
-            writer.paragraph(f"{number}. {item.title} ({item.minutes} min)")
+            writer.paragraph(
+                _("{number}. {title} ({minutes} min)").format(
+                    number=number, title=item.title, minutes=item.minutes
+                )
+            )
     else:
-        writer.paragraph("None.")
+        writer.paragraph(_("None."))
 
-    writer.heading("Notes", 1)
+    writer.heading(_("Notes"), 1)
     groups = _notes_by_item(meeting)
     if not meeting.notes:
-        writer.paragraph("None.")
+        writer.paragraph(_("None."))
     for index, entries in groups:
         if not entries:
             continue
-        heading = f"{index + 1}. {meeting.agenda[index].title}" if index is not None else "Other notes"
+        heading = f"{index + 1}. {meeting.agenda[index].title}" if index is not None else _("Other notes")
         writer.heading(heading, 2)
         for entry in entries:
             label = _KIND_LABEL.get(entry.kind)
             paragraph = writer.paragraph("", style="List Bullet")
             if label:
-                writer.run(paragraph, f"{label}: ", bold=True)
+                writer.run(paragraph, _("{label}: ").format(label=_(label)), bold=True)
             writer.run(paragraph, entry.text)
 
-    writer.heading("Decisions", 1)
+    writer.heading(_("Decisions"), 1)
     if meeting.decisions:
         for number, decision in enumerate(meeting.decisions, 1):
             writer.paragraph(f"{number}. {decision.text}")
     else:
-        writer.paragraph("None.")
+        writer.paragraph(_("None."))
 
-    writer.heading("Action items", 1)
+    writer.heading(_("Action items"), 1)
     if meeting.actions:
         rows = []
         for action in meeting.actions:
@@ -165,28 +174,35 @@ def render_minutes_docx(
                     _state(card),
                 )
             )
-        writer.table(("Action", "Owner", "Due", "Card", "State"), rows)
+        writer.table(tuple(_(h) for h in ACTION_HEADER), rows)
     else:
-        writer.paragraph("None.")
+        writer.paragraph(_("None."))
 
-    writer.heading("Open items carried over", 1)
+    writer.heading(_("Open items carried over"), 1)
     if carried_over:
         writer.table(
-            ("Item", "Owner", "Due", "Card", "State"),
+            (_("Item"), *(_(h) for h in ACTION_HEADER[1:])),
             [(c.title, display_name(c.owner, by_handle), _iso(c.due), c.id, _state(c)) for c in carried_over],
         )
     else:
-        writer.paragraph("None.")
+        writer.paragraph(_("None."))
 
-    writer.heading("Next meeting", 1)
+    writer.heading(_("Next meeting"), 1)
     if meeting.next_start is None:
-        writer.paragraph("Not scheduled.")
+        writer.paragraph(_("Not scheduled."))
     else:
-        text = f"{wall_clock(meeting.next_start, zone)} ({offset_label(meeting.next_start, zone)}), "
-        text += f"{meeting.next_minutes} min"
-        if meeting.place:
-            text += f", {meeting.place}"
-        writer.paragraph(("Cancelled: " if meeting.next_cancelled else "") + text)
+        pattern = (
+            _("{when} ({zone}), {minutes} min, {place}")
+            if meeting.place
+            else _("{when} ({zone}), {minutes} min")
+        )
+        text = pattern.format(
+            when=wall_clock(meeting.next_start, zone),
+            zone=offset_label(meeting.next_start, zone),
+            minutes=meeting.next_minutes,
+            place=meeting.place,
+        )
+        writer.paragraph(_("Cancelled: {text}").format(text=text) if meeting.next_cancelled else text)
 
     _add_page_numbers(doc, writer)
     _set_core_properties(doc, meeting, by_handle, now)
@@ -287,14 +303,18 @@ def _notes_by_item(meeting: Meeting) -> list[tuple[int | None, list[MinuteEntry]
     return list(groups.items())
 
 
+ACTION_HEADER = (N_("Action"), N_("Owner"), N_("Due"), N_("Card"), N_("State"))
+"""Columns of the action tables (minutes, carried-over items, the close report's retrospective)."""
+
+
 def _iso(value: Any) -> str:
     return value.isoformat() if value is not None else "—"
 
 
 def _state(card: Card | None) -> str:
     if card is None:
-        return "deleted"
-    return "done" if is_done(card) else card.column
+        return _("deleted")
+    return _("done") if is_done(card) else card.column
 
 
 class _Writer:
@@ -456,10 +476,15 @@ def _add_page_numbers(doc: DocumentObject, writer: _Writer) -> None:
     for section in doc.sections:
         paragraph = section.footer.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        writer.run(paragraph, "Page ")
-        _add_field(paragraph, writer, "PAGE")
-        writer.run(paragraph, " of ")
-        _add_field(paragraph, writer, "NUMPAGES")
+        # "Page {page} of {pages}" as one message, so a language can put the numbers where it needs.
+        text = _("Page {page} of {pages}")
+        for piece in re.split(r"(\{page\}|\{pages\})", text):
+            if piece == "{page}":
+                _add_field(paragraph, writer, "PAGE")
+            elif piece == "{pages}":
+                _add_field(paragraph, writer, "NUMPAGES")
+            elif piece:
+                writer.run(paragraph, piece)
 
 
 def _set_core_properties(
@@ -473,12 +498,12 @@ def _set_core_properties(
     chair = people.get(meeting.organizer or "")
     author = chair.name if chair else (meeting.organizer or meeting.created_by or "Huddle")
     props.title = xml_safe(meeting.title)
-    props.subject = xml_safe(meeting.series or "Meeting minutes")
+    props.subject = xml_safe(meeting.series or _("Meeting minutes"))
     props.author = xml_safe(author)
     props.last_modified_by = xml_safe(author)
-    props.comments = f"Minutes of {meeting.id}"
-    props.keywords = "minutes"
-    props.category = "Minutes"
+    props.comments = _("Minutes of {id}").format(id=meeting.id)
+    props.keywords = _("minutes")
+    props.category = _("Minutes")
     if _has_cjk(meeting.title):
         props.language = EAST_ASIA_LANG
     props.revision = 1

@@ -17,12 +17,14 @@ from docx.oxml import OxmlElement
 from docx.shared import Emu, Pt
 
 from domain.errors import ValidationError
+from domain.i18n import _, pgettext
 from domain.models import Card, Person
 from domain.rules import is_done, milestone_finished_at
 from domain.services.changes import impact_text
 from domain.services.closing import CloseReport
 from exporters._text import display_name, index_people, xml_safe, zone_of
 from exporters.minutes_docx import (
+    ACTION_HEADER,
     EAST_ASIA_FONT,
     EAST_ASIA_LANG,
     PAPERS,
@@ -52,6 +54,7 @@ def render_report_docx(
       (target against the latest actual), milestones (planned against actual dates, acceptance), the
       acceptance criteria, decisions, change requests with their impact, risks that occurred, the
       retrospective (its three sections and its action items), open items handed over.
+    - Every heading, table header and fixed text is in the current language (domain.i18n).
     - Every section appears; an empty one says "None." so a brand-new project is a valid document.
     - A milestone's actual date is the day it was finished (its last acceptance); "not done" otherwise.
     - Dates are calendar days in ``tz``; an unknown zone raises ValidationError.
@@ -74,51 +77,66 @@ def render_report_docx(
     def day(moment: datetime | None) -> str:
         return "—" if moment is None else moment.astimezone(zone).date().isoformat()
 
-    title = writer.paragraph(f"Close report: {project.name}", style="Title")
+    title = writer.paragraph(_("Close report: {name}").format(name=project.name), style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.LEFT
     if project.closed:
-        state = f"Closed on {day(project.closed_at)} by {display_name(project.closed_by, people) or '—'}"
+        state = _("Closed on {day} by {person}").format(
+            day=day(project.closed_at), person=display_name(project.closed_by, people) or "—"
+        )
     else:
-        state = "Open (not closed yet)"
+        state = _("Open (not closed yet)")
     writer.key_values(
         [
-            ("Project", project.name),
-            ("Vision", project.vision or "—"),
-            ("State", state),
-            ("Close reason", project.close_reason or ("—" if not report.open_items else "none recorded")),
-            ("Report date", now.astimezone(zone).date().isoformat()),
+            (_("Project"), project.name),
+            (_("Vision"), project.vision or "—"),
+            (_("State"), state),
+            (
+                _("Close reason"),
+                project.close_reason or ("—" if not report.open_items else _("none recorded")),
+            ),
+            (_("Report date"), now.astimezone(zone).date().isoformat()),
         ]
     )
 
-    writer.heading("1. Goals: target and actual", 1)
+    writer.heading(_("1. Goals: target and actual"), 1)
     goal_rows = []
     for goal, progress in report.goals:
-        actual = progress.actual or "not measured"
+        actual = progress.actual or _("not measured")
         if progress.measured_on is not None:
             actual += f" ({progress.measured_on.isoformat()})"
         share = "—" if progress.percent is None else f"{progress.percent}%"
         if progress.met:
-            share += " met"
+            share += _(" met")
         goal_rows.append((goal.text, goal.target or "—", actual, share, _day(goal.deadline)))
-    _grid(writer, ("Goal", "Target", "Actual", "Progress", "Deadline"), goal_rows, (5.2, 2.4, 3.6, 2.4, 2.4))
+    _grid(
+        writer,
+        (_("Goal"), _("Target"), _("Actual"), _("Progress"), _("Deadline")),
+        goal_rows,
+        (5.2, 2.4, 3.6, 2.4, 2.4),
+    )
 
-    writer.heading("2. Milestones: planned and actual", 1)
+    writer.heading(_("2. Milestones: planned and actual"), 1)
     rows = []
     for card in report.milestones:
         accepted = sum(1 for c in card.criteria if c.state == "accepted")
         waived = sum(1 for c in card.criteria if c.state == "waived")
         if card.criteria:
             acceptance = f"{accepted + waived}/{len(card.criteria)}" + (
-                f" ({waived} waived)" if waived else ""
+                _(" ({waived} waived)").format(waived=waived) if waived else ""
             )
         else:
-            acceptance = "no criteria"
+            acceptance = _("no criteria")
         finished = milestone_finished_at(card)
-        actual = day(finished) if finished else ("awaiting acceptance" if is_done(card) else "not done")
+        actual = day(finished) if finished else (_("awaiting acceptance") if is_done(card) else _("not done"))
         rows.append((card.id, card.title, _day(card.due), actual, acceptance))
-    _grid(writer, ("ID", "Milestone", "Planned", "Actual", "Accepted"), rows, (1.8, 5.8, 2.4, 3.0, 3.0))
+    _grid(
+        writer,
+        (_("ID"), _("Milestone"), _("Planned"), _("Actual"), _("Accepted")),
+        rows,
+        (1.8, 5.8, 2.4, 3.0, 3.0),
+    )
 
-    writer.heading("Acceptance criteria", 2)
+    writer.heading(_("Acceptance criteria"), 2)
     crit_rows = []
     for card in report.milestones:
         for crit in card.criteria:
@@ -126,25 +144,32 @@ def render_report_docx(
                 how = f"{display_name(crit.accepted_by, people)}, {day(crit.accepted_at)}"
                 note = crit.evidence or "—"
             elif crit.state == "waived":
-                how = f"waived by {display_name(crit.accepted_by, people)}, {day(crit.accepted_at)}"
+                how = _("waived by {person}, {day}").format(
+                    person=display_name(crit.accepted_by, people), day=day(crit.accepted_at)
+                )
                 note = crit.waive_reason
             else:
-                how, note = "open", "—"
+                how, note = pgettext("criterion", "open"), "—"
             crit_rows.append((f"{card.id} {crit.id}", crit.text, how, note))
-    _grid(writer, ("Criterion", "Text", "Accepted", "Evidence or reason"), crit_rows, (2.6, 5.4, 4.0, 4.0))
-
-    writer.heading("3. Decisions", 1)
     _grid(
         writer,
-        ("Date", "Meeting", "Decision"),
+        (_("Criterion"), _("Text"), _("Accepted"), _("Evidence or reason")),
+        crit_rows,
+        (2.6, 5.4, 4.0, 4.0),
+    )
+
+    writer.heading(_("3. Decisions"), 1)
+    _grid(
+        writer,
+        (_("Date"), _("Meeting"), _("Decision")),
         [(day(d.at), d.meeting_id or "—", d.text) for d in report.decisions],
         (2.4, 2.0, 11.6),
     )
 
-    writer.heading("4. Change requests and their impact", 1)
+    writer.heading(_("4. Change requests and their impact"), 1)
     _grid(
         writer,
-        ("ID", "Change", "Status", "Impact", "Decided", "Cards"),
+        (_("ID"), _("Change"), _("Status"), _("Impact"), _("Decided"), _("Cards")),
         [
             (
                 c.id,
@@ -159,10 +184,10 @@ def render_report_docx(
         (1.6, 3.6, 2.2, 4.4, 2.4, 1.8),
     )
 
-    writer.heading("5. Risks that occurred", 1)
+    writer.heading(_("5. Risks that occurred"), 1)
     _grid(
         writer,
-        ("ID", "Risk", "Owner", "Score", "Response"),
+        (_("ID"), _("Risk"), _("Owner"), _("Score"), _("Response")),
         [
             (
                 r.id,
@@ -176,25 +201,25 @@ def render_report_docx(
         (1.6, 5.0, 3.2, 1.4, 4.8),
     )
 
-    writer.heading("6. Retrospective", 1)
+    writer.heading(_("6. Retrospective"), 1)
     if report.retro is None:
-        writer.paragraph("None: no retrospective meeting was held (huddle meeting start --kind retro).")
+        writer.paragraph(_("None: no retrospective meeting was held (huddle meeting start --kind retro)."))
     else:
         writer.paragraph(f"{report.retro.title} ({report.retro.id}, {day(report.retro.start)})")
         for section, entries in report.retro_sections:
             writer.heading(section, 2)
             if not entries:
-                writer.paragraph("None.")
+                writer.paragraph(_("None."))
             for entry in entries:
                 writer.paragraph(entry.text, style="List Bullet")
-        writer.heading("Actions from the retrospective", 2)
+        writer.heading(_("Actions from the retrospective"), 2)
         _action_table(writer, report.retro_actions, people)
 
-    writer.heading("7. Open items handed over", 1)
+    writer.heading(_("7. Open items handed over"), 1)
     owners = {c.id: c.owner for c in report.cards}
     _grid(
         writer,
-        ("Kind", "ID", "What", "Owner"),
+        (_("Kind"), _("ID"), _("What"), _("Owner")),
         [
             (item.kind, item.id, item.text, display_name(owners.get(item.id.split("/")[0]), people) or "—")
             for item in report.open_items
@@ -220,7 +245,7 @@ def _grid(
     """A grid table whose columns share the text width by ``shares``, with a bold header row repeated
     on each page; "None." when there are no rows."""
     if not rows:
-        writer.paragraph("None.")
+        writer.paragraph(_("None."))
         return
     doc = writer.doc
     table = doc.add_table(rows=len(rows) + 1, cols=len(header))
@@ -240,14 +265,14 @@ def _grid(
 def _action_table(writer: _Writer, cards: Sequence[Card], people: Mapping[str, Person]) -> None:
     _grid(
         writer,
-        ("Action", "Owner", "Due", "Card", "State"),
+        tuple(_(h) for h in ACTION_HEADER),
         [
             (
                 c.title,
                 display_name(c.owner, people) or "—",
                 _day(c.due),
                 c.id,
-                "done" if is_done(c) else c.column,
+                _("done") if is_done(c) else c.column,
             )
             for c in cards
         ],
@@ -263,13 +288,13 @@ def _set_properties(
     closer = people.get(project.closed_by)
     author = closer.name if closer else (project.closed_by or "Huddle")
     props = doc.core_properties
-    props.title = xml_safe(f"Close report: {project.name}")
+    props.title = xml_safe(_("Close report: {name}").format(name=project.name))
     props.subject = xml_safe(project.name)
     props.author = xml_safe(author)
     props.last_modified_by = xml_safe(author)
-    props.comments = "Project close report"
-    props.keywords = "close report"
-    props.category = "Report"
+    props.comments = _("Project close report")
+    props.keywords = _("close report")
+    props.category = _("Report")
     if _has_cjk(project.name):
         props.language = EAST_ASIA_LANG
     props.revision = 1

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from domain.i18n import _, pgettext
 from domain.models import Card, Meeting, Person, Risk
 from domain.rules import raci_problems
 from exporters._text import display_name, index_people, wall_clock, xml_safe, zone_of
@@ -190,7 +191,7 @@ def render_markdown(table: Table) -> bytes:
         lines.append("(none)")
     else:
         lines.append("| " + " | ".join(_md(h) for h in table.headers) + " |")
-        lines.append("|" + "|".join(" --- " for _ in table.headers) + "|")
+        lines.append("|" + "|".join(" --- " for _header in table.headers) + "|")
         lines.extend("| " + " | ".join(_md(c) for c in row) + " |" for row in table.rows)
     return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -201,47 +202,61 @@ def render_meeting_markdown(
     people: Sequence[Person] | Mapping[str, Person],
     action_cards: Mapping[str, Card | None],
 ) -> bytes:
-    """A meeting's minutes as Markdown: when and where, attendees, agenda with notes, decisions, actions."""
+    """A meeting's minutes as Markdown: when and where, attendees, agenda with notes, decisions, actions;
+    labels and headings in the current language (domain.i18n)."""
     directory = index_people(people)
     zone = zone_of(meeting.tz)
     lines = [f"# {_line(meeting.title)}", ""]
-    lines.append(f"- **When:** {wall_clock(meeting.held_from, zone)} ({meeting.tz})")  # when it was held
+
+    def field(label: str, value: str) -> str:
+        return f"- **{_('{label}: ').format(label=label).rstrip()}** {value}"
+
+    lines.append(
+        field(_("When"), f"{wall_clock(meeting.held_from, zone)} ({meeting.tz})")
+    )  # when it was held
     if meeting.place:
-        lines.append(f"- **Where:** {_line(meeting.place)}")
+        lines.append(field(_("Where"), _line(meeting.place)))
     if meeting.series:
-        lines.append(f"- **Series:** {_line(meeting.series)}")
+        lines.append(field(_("Series"), _line(meeting.series)))
     present = [display_name(a.handle, directory) for a in meeting.attendees if a.present]
     absent = [display_name(a.handle, directory) for a in meeting.attendees if not a.present]
-    lines.append(f"- **Present:** {', '.join(present) or '-'}")
+    separator = pgettext("list separator", ", ")
+    lines.append(field(_("Present"), separator.join(present) or "-"))
     if absent:
-        lines.append(f"- **Absent:** {', '.join(absent)}")
+        lines.append(field(_("Absent"), separator.join(absent)))
     notes = [n for n in meeting.notes if n.kind in ("note", "risk")]
-    lines += ["", "## Agenda", ""]
+    lines += ["", f"## {_('Agenda')}", ""]
     for index, item in enumerate(meeting.agenda):
-        lines.append(f"{index + 1}. {_line(item.title)} ({item.minutes} min)")
+        lines.append(
+            _("{number}. {title} ({minutes} min)").format(
+                number=index + 1, title=_line(item.title), minutes=item.minutes
+            )
+        )
         lines.extend(f"   - {_line(n.text)}" for n in notes if n.agenda_index == index)
     loose = [n for n in notes if n.agenda_index is None or n.agenda_index >= len(meeting.agenda)]
     if loose:
-        lines += ["", "## Notes", ""]
+        lines += ["", f"## {_('Notes')}", ""]
         lines.extend(f"- {_line(n.text)}" for n in loose)
-    lines += ["", "## Decisions", ""]
+    lines += ["", f"## {_('Decisions')}", ""]
     lines.extend(f"- {_line(d.text)}" for d in meeting.decisions)
     if not meeting.decisions:
-        lines.append("(none)")
-    lines += ["", "## Action items", ""]
+        lines.append(_("(none)"))
+    lines += ["", f"## {_('Action items')}", ""]
     if meeting.actions:
-        lines += ["| Card | Action | Owner | Due | State |", "| --- | --- | --- | --- | --- |"]
+        header = (_("Card"), _("Action"), _("Owner"), _("Due"), _("State"))
+        lines += ["| " + " | ".join(header) + " |", "| --- | --- | --- | --- | --- |"]
         for action in meeting.actions:
             card = action_cards.get(action.card_id)
-            state = card.column if card else "deleted"
+            state = card.column if card else _("deleted")
             lines.append(
                 f"| {action.card_id} | {_md(action.text)} | {_md(display_name(action.owner, directory))} | "
                 f"{_d(action.due)} | {_md(state)} |"
             )
     else:
-        lines.append("(none)")
+        lines.append(_("(none)"))
     if meeting.next_start and not meeting.next_cancelled:
-        lines += ["", f"**Next meeting:** {wall_clock(meeting.next_start, zone)} ({meeting.tz})"]
+        when = f"{wall_clock(meeting.next_start, zone)} ({meeting.tz})"
+        lines += ["", f"**{_('{label}: ').format(label=_('Next meeting')).rstrip()}** {when}"]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

@@ -20,15 +20,29 @@ import orjson
 from domain.errors import ConflictError, StorageError
 from storage import codecs
 from storage.json_store import TinyStore, activity_archive_path
-from storage.migrations import META, SCHEMA_VERSION, meta, migrate
+from storage.migrations import MARKER, MARKER_KEY, META, SCHEMA_VERSION, meta, migrate
 
 if TYPE_CHECKING:
     from domain.repository import Store
 
 Doc = dict[str, Any]
 
-DOC_TABLES = ("departments", "people", "projects", "cards", "risks", "meetings", "change_requests")
+DOC_TABLES = (
+    "departments",
+    "people",
+    "projects",
+    "cards",
+    "risks",
+    "meetings",
+    "change_requests",
+    "published",
+)
+"""Tables of ``id + doc`` records. ``published`` (what Huddle wrote to CalDAV calendars) travels too:
+without it the copy's next push would write every event again beside the old ones, and could never
+remove what the source had published."""
 TABLES = (*DOC_TABLES, "activity")
+"""Every table a copy moves and verifies; ``tests/storage/test_postgres_copy.py`` checks that no table
+of either backend is missing here."""
 
 DECODERS: dict[str, Callable[[Doc], object]] = {
     "departments": codecs.department_from_doc,
@@ -38,6 +52,7 @@ DECODERS: dict[str, Callable[[Doc], object]] = {
     "risks": codecs.risk_from_doc,
     "meetings": codecs.meeting_from_doc,
     "change_requests": codecs.change_from_doc,
+    "published": codecs.published_from_doc,
     "activity": codecs.activity_from_doc,
 }
 COUNTED = {"risks": ("risk", "R"), "meetings": ("meeting", "M"), "change_requests": ("change", "CR")}
@@ -70,8 +85,11 @@ def differences(source: Dump, target: Dump) -> list[str]:
         if len(a) != len(b):
             found.append(f"{table}: {len(a)} in the source, {len(b)} in the target")
             continue
-        if sorted(map(_canonical, a)) != sorted(map(_canonical, b)):
+        left, right = list(map(_canonical, a)), list(map(_canonical, b))
+        if sorted(left) != sorted(right):
             found.append(f"{table}: the documents differ")
+        elif left != right:  # write order is data too: the activity feed and card history list by it
+            found.append(f"{table}: the same documents in another order")
     for name, value in source.counters.items():
         if target.counters.get(name, 0) < value:
             found.append(
@@ -110,7 +128,8 @@ def _archived(store: TinyStore) -> Iterator[Doc]:
 
 
 def _json_data(dump: Dump) -> dict[str, Any]:
-    data: dict[str, Any] = {META: {"1": {"schema": SCHEMA_VERSION, "counters": dict(dump.counters)}}}
+    info = {"schema": SCHEMA_VERSION, "counters": dict(dump.counters), MARKER_KEY: MARKER}
+    data: dict[str, Any] = {META: {"1": info}}
     for table in TABLES:
         data[table] = {str(n): doc for n, doc in enumerate(dump.tables[table], start=1)}
     return data
@@ -181,9 +200,9 @@ def load(store: Store, source: Dump, *, force: bool = False) -> None:
         raise StorageError(f"cannot copy to {store.describe()}: unknown kind of store")
     with store.transaction() as uow:
         existing_counters = uow.counters()
-        if not uow.is_empty():
+        if not uow.is_empty(published=True):
             _refuse_non_empty(Dump({t: uow.raw(t) for t in TABLES}), force, store.describe())
-            uow.clear()
+            uow.clear(published=True)
         for table in TABLES:
             uow.load_raw(table, source.tables[table])
         counters = {**existing_counters}

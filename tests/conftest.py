@@ -145,3 +145,17 @@ def radicale(tmp_path: Path) -> Iterator[Radicale]:
 
     with running_radicale(tmp_path) as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts in English whatever the developer's locale, and a test that switches the
+    language (in-process ``--lang``, ``using_language``) cannot leak it into the next one."""
+    from domain.i18n import set_language
+
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    set_language("en")
+    yield
+    set_language("en")

@@ -18,6 +18,7 @@ from typing import Any
 
 from domain.dates import get_zone
 from domain.errors import ValidationError
+from domain.i18n import UnknownLanguageError, match_language
 from domain.models import MAX_ESCALATION_DAYS
 from domain.text import check_line, clean_email, clean_handle, excerpt, handle_from_login, quoted
 from outbound.settings import (
@@ -71,6 +72,9 @@ class Settings:
     """Binding id -> keys, such as ``{"board.move-right" = "L"}``."""
     paper: str = "a4"
     """Page size of the Word minutes: ``"a4"`` (default) or ``"letter"``."""
+    language: str = ""
+    """``en``, ``zh-CN`` or another language with a catalog in locale/; empty: the locale decides
+    (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``). ``--lang`` takes precedence."""
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     caldav: CalDavSettings = field(default_factory=CalDavSettings)
     imap: ImapSettings = field(default_factory=ImapSettings)
@@ -148,6 +152,8 @@ def _check_values(settings: Any, where: str) -> None:
                 where, "blocked_escalation_days", settings.blocked_escalation_days, 1, MAX_ESCALATION_DAYS
             )
         _in_range(where, "poll_seconds", settings.poll_seconds, 0.1, 3600)
+        if settings.language and match_language(settings.language) is None:
+            raise UnknownLanguageError(settings.language, f"{where}: language")
         for binding_id, keys in settings.keymap.items():
             if binding_id not in BINDING_IDS:
                 import difflib

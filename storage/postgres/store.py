@@ -112,8 +112,7 @@ class _Pool:
     def connect(self, *, autocommit: bool = False) -> psycopg.Connection[Any]:
         conn = psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5)
         set_json_loads(orjson.loads, conn)
-        for statement in SESSION_SETTINGS:
-            conn.execute(statement)
+        conn.execute("; ".join(SESSION_SETTINGS))  # one round trip (the app's start waits on it)
         conn.autocommit = autocommit
         return conn
 
@@ -301,12 +300,61 @@ class PgCards(PgTable[Card]):
     def column_summary(
         self, dept: str, column: str, excluding: str | None = None
     ) -> tuple[int, float | None]:
+        # The count from the trigger-kept row (less the card left out, if it is there), the rank from
+        # the board index read backwards: both cost the same on any size of board.
         rows = self._session.rows(
-            "SELECT count(*), max(rank) FROM cards WHERE dept = %s AND col = %s AND id IS DISTINCT FROM %s",
-            [dept, column, excluding],
+            "SELECT coalesce((SELECT cards FROM card_columns WHERE dept = %s AND col = %s), 0)"
+            " - (SELECT count(*) FROM cards WHERE id = %s AND dept = %s AND col = %s),"
+            " (SELECT max(rank) FROM cards WHERE dept = %s AND col = %s AND id IS DISTINCT FROM %s)",
+            [dept, column, excluding, dept, column, dept, column, excluding],
         )
         count, last = rows[0]
         return int(count), None if last is None else float(last)
+
+    def first_in_columns(
+        self, dept: str, columns: Sequence[str], per_column: int
+    ) -> tuple[list[Card], dict[str, int]]:
+        """The first ``per_column`` cards of each of ``dept``'s columns in board order (rank, then id)
+        and every column's card count (``CardService.first_page``, the app's first board): one query
+        over the board index and the kept counts, so only the page travels and is decoded, not the
+        department's hundreds of cards."""
+        cached = self._session.cached("cards")
+        if cached is not None:
+            docs = [d for d in cached if d["dept"] == dept]
+            order = {name: n for n, name in enumerate(columns)}
+            docs.sort(
+                key=lambda d: (
+                    order.get(d["column"], len(order)),
+                    d["column"],
+                    float(d.get("rank", 0.0)),
+                    d["id"],
+                )
+            )
+            taken: dict[str, int] = {}
+            page = []
+            for doc in docs:
+                taken[doc["column"]] = taken.get(doc["column"], 0) + 1
+                if taken[doc["column"]] <= per_column:
+                    page.append(codecs.card_from_doc(doc))
+            return page, {**dict.fromkeys(columns, 0), **taken}
+        rows = self._session.rows(
+            "SELECT col, doc, 0 FROM (SELECT col, doc, rank, id, row_number() OVER "
+            '(PARTITION BY col ORDER BY rank, id COLLATE "C") AS n FROM cards WHERE dept = %s) p '
+            "WHERE n <= %s UNION ALL SELECT col, NULL, cards FROM card_columns WHERE dept = %s AND cards > 0",
+            [dept, per_column, dept],
+        )
+        counts: dict[str, int] = dict.fromkeys(columns, 0)
+        by_column: dict[str, list[Doc]] = {name: [] for name in columns}
+        for col, doc, count in rows:
+            if doc is None:
+                counts[col] = int(count)
+            else:
+                by_column.setdefault(col, []).append(doc)
+        page = []
+        for docs in by_column.values():
+            docs.sort(key=lambda d: (float(d.get("rank", 0.0)), d["id"]))
+            page += [codecs.card_from_doc(doc) for doc in docs]
+        return page, counts
 
     def list_for_department(self, dept: str) -> list[Card]:
         cached = self._session.cached("cards")
@@ -370,16 +418,20 @@ class PgUnitOfWork:
             session, "published", codecs.published_to_doc, codecs.published_from_doc
         )
 
-    def is_empty(self) -> bool:
+    def is_empty(self, *, published: bool = False) -> bool:
+        """No project data; with ``published``, no CalDAV push records either (a copy replaces those)."""
+        tables = (*schema.DATA_TABLES, "published") if published else schema.DATA_TABLES
         query = sql.SQL("SELECT {}").format(
             sql.SQL(" AND ").join(
-                sql.SQL("NOT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(t)) for t in schema.DATA_TABLES
+                sql.SQL("NOT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(t)) for t in tables
             )
         )
         return bool(self._session.rows(query)[0][0])
 
-    def clear(self, *, counters: bool = False) -> None:
-        for table in schema.DATA_TABLES:
+    def clear(self, *, counters: bool = False, published: bool = False) -> None:
+        """Remove the project data (``demo --force``, restore); ``published`` too only for a copy,
+        which brings the source's push records in their place."""
+        for table in (*schema.DATA_TABLES, "published") if published else schema.DATA_TABLES:
             self._session.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
         if counters:
             self._session.execute("DELETE FROM counters")
@@ -436,18 +488,42 @@ class PgStore:
         self._last_version: object = None
         self._snapshot_cache: tuple[object, dict[str, list[Doc]]] = (None, {})
         self._listener: Any = None
+        self._warming: threading.Thread | None = threading.Thread(
+            target=self._warm_up, name="huddle-connect", daemon=True
+        )
+        self._warming.start()
 
     def describe(self) -> str:
         return self._where
 
     def close(self) -> None:
         """Close the kept connections and stop the change listener (tests, the end of the app)."""
+        self._await_warm_up()
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
         self._pool.close()
 
     # ----- connections -------------------------------------------------------------------------
+
+    def _warm_up(self) -> None:
+        """Open the first connection and check the schema in a thread, from the moment the store is
+        made: the app imports Textual meanwhile (``build_context`` comes first), so the server's
+        connection start-up, authentication and the schema query are no longer waited for in turn
+        on the way to the first painted board. Any failure is left to the first real use, which
+        retries and reports it as always."""
+        with contextlib.suppress(psycopg.Error, StorageError):
+            conn = self._pool.connect()
+            try:
+                self._ensure_schema(conn)
+            finally:
+                self._pool.put(conn)
+
+    def _await_warm_up(self) -> None:
+        thread = self._warming
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
+            self._warming = None
 
     def _unreachable(self, exc: BaseException, waited: float) -> StorageError:
         again = f" (kept trying for {waited:.0f} s)" if waited >= 1 else ""
@@ -459,6 +535,7 @@ class PgStore:
         ``work`` must be safe to run again: reads, or a write's opening (BEGIN + lock) before any
         of the caller's changes.
         """
+        self._await_warm_up()
         started = time.monotonic()
         delay = 0.05
         while True:
@@ -492,8 +569,12 @@ class PgStore:
                 raise
 
     def read(self, query: Query, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """One read-only query, retried on a fresh connection if the link dropped."""
-        return self._with_connection(lambda conn: conn.execute(query, params).fetchall(), writes=False)
+        """One read-only query, retried on a fresh connection if the link dropped.
+
+        Run in autocommit: one statement is its own transaction anyway, and this spares the BEGIN and
+        the ROLLBACK round trips around every snapshot read (three waits on the server become one).
+        """
+        return self._with_connection(lambda conn: _autocommit_rows(conn, query, params), writes=False)
 
     def _ensure_schema(self, conn: psycopg.Connection[Any]) -> None:
         if self._schema_ok:
@@ -614,6 +695,15 @@ class PgStore:
         problems += [f"cards: {row[0]} has board columns that disagree with its document" for row in rows]
         rows = self.read("SELECT id FROM activity WHERE entity_id IS DISTINCT FROM doc->>'entity_id'")
         problems += [f"activity: {row[0]} is indexed under another entity" for row in rows]
+        rows = self.read(
+            "SELECT dept, col, coalesce(k.cards, 0), coalesce(n.cards, 0) FROM card_columns k "
+            "FULL JOIN (SELECT dept, col, count(*) AS cards FROM cards GROUP BY dept, col) n "
+            "USING (dept, col) WHERE coalesce(k.cards, 0) <> coalesce(n.cards, 0)"
+        )
+        problems += [
+            f"card_columns: {dept}/{col} is counted as {kept} cards but holds {real}"
+            for dept, col, kept, real in rows
+        ]
         return problems
 
     def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
@@ -640,10 +730,15 @@ def apply_migrations(conn: psycopg.Connection[Any], where: str) -> None:
     The fast path is one query; upgrading takes the writers' lock, so no change runs half-way
     through a migration and two clients opening a fresh database apply each step once.
     """
+    with contextlib.suppress(psycopg.errors.UndefinedTable):  # a fresh database: the slow path says so
+        current = _autocommit_rows(
+            conn, "SELECT (SELECT coalesce(max(version), 0) FROM huddle_schema), doc_schema FROM huddle_state"
+        )
+        if current == [(schema.SCHEMA_VERSION, DOC_SCHEMA_VERSION)]:  # one round trip when up to date
+            return
+    conn.rollback()
     sql_version, doc_version = _versions(conn)
     conn.rollback()
-    if sql_version == schema.SCHEMA_VERSION and doc_version == DOC_SCHEMA_VERSION:
-        return
     _refuse_newer(sql_version, doc_version, where)
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
@@ -657,6 +752,19 @@ def apply_migrations(conn: psycopg.Connection[Any], where: str) -> None:
         if doc_version < DOC_SCHEMA_VERSION:
             _migrate_documents(conn, doc_version, where)
     conn.rollback()
+
+
+def _autocommit_rows(
+    conn: psycopg.Connection[Any], query: Query, params: Sequence[Any] = ()
+) -> list[tuple[Any, ...]]:
+    """One statement as its own transaction (no BEGIN/ROLLBACK round trips); the connection goes back
+    to transaction mode for the writes that share the pool."""
+    conn.autocommit = True
+    try:
+        return conn.execute(query, params).fetchall()
+    finally:
+        if not conn.closed and not conn.broken:
+            conn.autocommit = False
 
 
 def _versions(conn: psycopg.Connection[Any]) -> tuple[int, int]:

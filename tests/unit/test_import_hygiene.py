@@ -160,7 +160,7 @@ def test_card_add_loads_only_its_own_command_group() -> None:
     loaded = ast.literal_eval(out)
     assert "tui.cli.cards" in loaded
     others = [m for m in loaded if m not in ("tui", "tui.cli", "tui.cli.args", "tui.cli.output",
-                                              "tui.cli.parser", "tui.cli.cards")]  # fmt: skip
+                                              "tui.cli.parser", "tui.cli.cards", "tui.language")]  # fmt: skip
     assert others == []
 
 
@@ -225,3 +225,8 @@ def test_open_store_is_the_one_place_a_backend_is_chosen() -> None:
                 if isinstance(target, ast.Name) and target.id in BACKENDS:
                     offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert offenders == []
+
+
+def test_choosing_the_language_loads_neither_textual_nor_babel() -> None:
+    """The language is chosen at every start (CLI and TUI): standard gettext only, Babel is build-time."""
+    probe(["domain.i18n", "tui.language", "tui.cli"], ["textual", "rich", "babel"])

@@ -17,9 +17,11 @@ import sys
 from collections.abc import Sequence
 
 from domain.errors import HuddleError
+from domain.i18n import UnknownLanguageError
 from tui.cli.args import UsageError, check_input, refuse_password_in_url
 from tui.cli.output import error
 from tui.cli.parser import Handler, build_parser
+from tui.language import choose_language
 
 __all__ = ["build_parser", "main"]
 
@@ -55,6 +57,10 @@ def _run(argv: list[str], ran_app: list[bool]) -> int:
     """Parse ``argv`` and run its command (or the TUI, noted in ``ran_app``); errors become one line."""
     try:
         check_input(argv)
+        try:
+            choose_language(argv)  # before the parser: its help and errors are in that language
+        except UnknownLanguageError as exc:
+            raise UsageError(str(exc)) from None
         parser = build_parser(argv)
         args = parser.parse_args(argv)
         refuse_password_in_url(getattr(args, "db", None))

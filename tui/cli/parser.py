@@ -32,7 +32,7 @@ Handler = Callable[["Context", argparse.Namespace], int]
 
 DB_HELP = "data file (default: $HUDDLE_DB, else huddle.json in the user data folder)"
 USER_HELP = "your handle (default: $HUDDLE_USER, else the login name)"
-VALUE_OPTIONS = ("--db", "--user")
+VALUE_OPTIONS = ("--db", "--user", "--lang")
 """Global options followed by a value (which is therefore not the command group)."""
 
 
@@ -43,10 +43,27 @@ def add_global_options(
     db_help: str = DB_HELP,
     user_help: str = USER_HELP,
 ) -> None:
-    """``--db`` and ``--user``; SUPPRESSed defaults, so a value given before the command is not reset
-    by the subcommand's copy of the option."""
+    """``--db``, ``--user`` and ``--lang``; SUPPRESSed defaults, so a value given before the command is
+    not reset by the subcommand's copy of the option."""
     parser.add_argument("--db", metavar=db_metavar, default=argparse.SUPPRESS, help=db_help)
     parser.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help=user_help)
+    from tui.language import LanguageChoices
+
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        default=argparse.SUPPRESS,
+        choices=LanguageChoices(),
+        help=lang_help(),
+    )
+
+
+@functools.cache
+def lang_help() -> str:
+    """``--lang``'s help lists the languages found in locale/ (read once per process)."""
+    from domain.i18n import available_languages
+
+    return f"language: {', '.join(available_languages())} (default: config language, else the locale)"
 
 
 def global_parent(**texts: str) -> Parser:
