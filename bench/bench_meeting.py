@@ -30,7 +30,7 @@ from domain.models import Actor
 from domain.services import Services
 from storage import open_store
 from storage.journal import MeetingJournal
-from tui.meeting_recorder import EntryCommitted, EntryDurable, EntryFailed, MeetingRecorder
+from tui.jobs.recorder import EntryCommitted, EntryDurable, EntryFailed, MeetingRecorder
 
 DURABLE_BUDGET = 1.0
 """docs/budgets.md: typed text is journaled within one second."""

@@ -13,7 +13,6 @@ import os
 import signal
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from types import FrameType
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -22,19 +21,23 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
+from textual.signal import Signal
 
 if TYPE_CHECKING:
     from textual.command import Provider
     from textual.driver import Driver
 
     from domain.services.cards import UndoOutcome
+    from tui.jobs.undo import UndoEntry
 
 
 from domain.errors import StorageError
-from tui.messages import DataChanged, OpenCard, OpenRisk
+from tui.jobs.outbound import OutboundFinished
+from tui.jobs.undo import UndoStack, undo_job
+from tui.jobs.writes import WriteFinished, WriteJob, WriteQueue
+from tui.messages import OpenCard, OpenRisk
 from tui.screens.base import AreaScreen
 from tui.screens.boards import BoardsScreen
-from tui.shell import UndoStack, WriteFinished, WriteJob
 from tui.wiring import Context
 
 AREAS: tuple[tuple[str, str, str], ...] = (
@@ -122,11 +125,15 @@ class HuddleApp(App[None]):
         self.sub_title = context.services.store.describe()
         self._seen_version: object = context.services.store.version()
         self.area_screens: dict[str, AreaScreen] = {}
+        """Each mode's area screen once opened, for navigation (show a card, a risk); refreshes go through
+        ``data_changed`` instead, to every screen that subscribed."""
+        self.data_changed: Signal[object] = Signal(self, "data-changed")
+        """Published on the event loop, with the data's version, after the new snapshot was read."""
         self.undo = UndoStack()
-        self.writes_submitted = 0
-        self.writes_in_flight = 0
-        self._write_jobs: deque[WriteJob] = deque()
-        self._write_lock = threading.Lock()
+        self._polling = threading.Lock()
+        self.writes = WriteQueue(
+            self._start_write, self.post_message, self._store_version, self._read_snapshot
+        )
         self._flush_hooks: list[Callable[[], None]] = []
         self._previous_handlers: dict[int, Any] = {}
         self.hung_up = False
@@ -183,52 +190,63 @@ class HuddleApp(App[None]):
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll_version(self) -> None:
-        version = self.context.services.store.version()
-        if version != self._seen_version:
-            self.call_from_thread(self.announce_change, version)
+        # exclusive=True only flags an older thread worker as cancelled; it keeps running. While one poll
+        # still reads a big file, the next ones return at once instead of reading it again beside it.
+        if not self._polling.acquire(blocking=False):
+            return
+        try:
+            version = self._store_version()
+            if version != self._seen_version:
+                self._read_snapshot(version)
+                self.call_from_thread(self.announce_change, version)
+        finally:
+            self._polling.release()
+
+    def _store_version(self) -> object:
+        return self.context.services.store.version()
+
+    def _read_snapshot(self, version: object) -> None:
+        """Read the changed data once, off the event loop, before anyone is told: the store keeps the
+        snapshot for this version, so every screen's reload that follows reads it from memory."""
+        with contextlib.suppress(Exception):  # a screen's own read reports the error, where it shows
+            self.context.services.store.snapshot()
 
     def announce_change(self, version: object) -> None:
-        """Tell every open area screen that the data changed."""
+        """Tell every subscribed screen that the data changed (on the event loop)."""
         self._seen_version = version
-        for screen in self.area_screens.values():
-            screen.post_message(DataChanged(version))
+        self.data_changed.publish(version)
 
     # ----- writes and undo -----------------------------------------------------------------------
 
+    @property
+    def writes_submitted(self) -> int:
+        return self.writes.submitted
+
+    @property
+    def writes_in_flight(self) -> int:
+        return self.writes.in_flight
+
     def submit_write(self, job: WriteJob) -> None:
         """Queue ``job``: jobs run one at a time, in submission order, in a thread worker."""
-        self.writes_submitted += 1
-        self.writes_in_flight += 1
-        self._write_jobs.append(job)
+        self.writes.submit(job)
+
+    def _start_write(self, run: Callable[[], None]) -> None:
         # Start after the next repaint: reading and writing a big file holds the GIL for a while, and the
         # person should see the change on screen first.
-        self.call_after_refresh(self._run_next_write)
-
-    @work(thread=True, group="write", exit_on_error=False)
-    def _run_next_write(self) -> None:
-        with self._write_lock:
-            job = self._write_jobs.popleft()
-            result: Any = None
-            error: Exception | None = None
-            try:
-                result = job.run()
-            except Exception as exc:  # every failure is reported to the person, none ends the app
-                error = exc
-            version = self.context.services.store.version()
-        self.post_message(WriteFinished(job, result, error, version))
+        self.call_after_refresh(self.run_worker, run, thread=True, group="write", exit_on_error=False)
 
     @on(WriteFinished)
     def write_finished(self, message: WriteFinished) -> None:
-        self.writes_in_flight -= 1
-        job = message.job
-        if message.error is None:
-            if job.on_done is not None:
-                job.on_done(message.result)
-        elif job.on_error is not None:
-            job.on_error(message.error)
-        else:
-            self.notify(str(message.error), title=f"Could not {job.label}", severity="error", markup=False)
+        self.writes.finish(message, self._write_failed)
         self.announce_change(message.version)
+
+    def _write_failed(self, job: WriteJob, error: Exception) -> None:
+        self.notify(str(error), title=f"Could not {job.label}", severity="error", markup=False)
+
+    @on(OutboundFinished)
+    def outbound_finished(self, message: OutboundFinished) -> None:
+        """An export, a sent invite or a publish ended: one notification says where it went, or why not."""
+        message.show(self)
 
     async def action_switch_mode(self, mode: str) -> None:
         """Switch areas; screens that close on an area switch (a meeting summary) are left behind.
@@ -253,25 +271,27 @@ class HuddleApp(App[None]):
         if entry is None:
             self.notify("Nothing to undo")
             return
-        cards = self.context.services.cards
-        previous = entry.previous
+        self.submit_write(
+            undo_job(entry, self.context.services.cards, self._undone(entry), self._undo_refused(entry))
+        )
 
-        def run() -> UndoOutcome:
-            # One transaction: compare the card now with this user's "after", put back only their fields.
-            return cards.undo(previous, entry.after)
-
+    def _undone(self, entry: UndoEntry) -> Callable[[UndoOutcome], None]:
         def done(outcome: UndoOutcome) -> None:
             self.notify(outcome.message(entry.label), markup=False)
             boards = self.area_screens.get("boards")
+            previous = entry.previous
             if isinstance(boards, BoardsScreen) and previous is not None:
                 boards.reload_and_select(previous.dept, previous.id)
 
+        return done
+
+    def _undo_refused(self, entry: UndoEntry) -> Callable[[Exception], None]:
         def refused(error: Exception) -> None:
             self.notify(
                 str(error), title=f"Could not undo the {entry.label}", severity="warning", markup=False
             )
 
-        self.submit_write(WriteJob(f"undo the {entry.label}", run, done, refused))
+        return refused
 
     # ----- navigation ----------------------------------------------------------------------------
 
@@ -293,7 +313,7 @@ class HuddleApp(App[None]):
             show(message.risk_id)
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from tui.dialogs.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             areas = [(name, title, area_class(path)) for name, title, path in AREAS]

@@ -1,81 +1,49 @@
-"""What the app offers its screens: serialised background writes, undo, and flush hooks.
+"""What the app offers its screens: serialised background writes, undo, the data-changed signal and
+flush hooks.
 
-Screens reach these through :func:`shell_of` so that they never import the concrete app class.
+Screens reach these through :func:`shell_of` so that they never import the concrete app class; the
+pieces themselves live in :mod:`tui.jobs` and are re-exported here, the one name screens import.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
 from textual.app import App
-from textual.message import Message
+from textual.signal import Signal
 
-from domain.models import Card
+from tui.jobs.undo import UNDO_DEPTH, UndoEntry, UndoStack
+from tui.jobs.writes import WriteFinished, WriteJob, WriteQueue
 
-UNDO_DEPTH = 50
-
-
-@dataclass(frozen=True)
-class UndoEntry:
-    """One undoable change by this user: the card as it was just ``previous`` to it and just ``after`` it
-    (None: not there), both read inside the change's own transaction, so undo can put back exactly this
-    user's change and keep what others changed since (domain/services/cards.py ``undo``)."""
-
-    label: str
-    card_id: str
-    previous: Card | None
-    after: Card | None = None
-
-
-class UndoStack:
-    """The most recent changes of this user in this session, newest last."""
-
-    def __init__(self, depth: int = UNDO_DEPTH) -> None:
-        self._entries: deque[UndoEntry] = deque(maxlen=depth)
-
-    def push(self, entry: UndoEntry) -> None:
-        self._entries.append(entry)
-
-    def pop(self) -> UndoEntry | None:
-        return self._entries.pop() if self._entries else None
-
-    def peek(self) -> UndoEntry | None:
-        return self._entries[-1] if self._entries else None
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
-@dataclass
-class WriteJob:
-    """A change to make off the event loop; callbacks run back on the event loop."""
-
-    label: str
-    run: Callable[[], Any]
-    on_done: Callable[[Any], None] | None = None
-    on_error: Callable[[Exception], None] | None = None
-
-
-@dataclass
-class WriteFinished(Message):
-    """A write job ended (``error`` is None on success); ``version`` is the file's version after it."""
-
-    job: WriteJob
-    result: Any
-    error: Exception | None
-    version: object
+__all__ = [
+    "UNDO_DEPTH",
+    "Shell",
+    "UndoEntry",
+    "UndoStack",
+    "WriteFinished",
+    "WriteJob",
+    "WriteQueue",
+    "shell_of",
+]
 
 
 class Shell(Protocol):
     """The app-level services a screen may use."""
 
     undo: UndoStack
-    writes_submitted: int
-    """How many writes were ever submitted; a load started before a write is stale."""
-    writes_in_flight: int
+    writes: WriteQueue
+    """The one write queue (a writer with its own thread, the meeting recorder, holds its ``exclusive``)."""
+    data_changed: Signal[object]
+    """Published on the event loop, with the data's version, once the new snapshot has been read."""
+
+    @property
+    def writes_submitted(self) -> int:
+        """How many writes were ever submitted; a load started before a write is stale."""
+        ...
+
+    @property
+    def writes_in_flight(self) -> int: ...
 
     def submit_write(self, job: WriteJob) -> None:
         """Queue ``job``; jobs run one at a time, in order, in a thread worker."""

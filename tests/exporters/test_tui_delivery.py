@@ -16,8 +16,8 @@ from tests.helpers.delivery import CALDAV_PASSWORD, MEETING_TITLE, Radicale, Ser
 from tests.helpers.wait import until
 from tui.app import HuddleApp
 from tui.config import Settings
-from tui.screens.dialogs import ConfirmModal, WriteConfirmModal
-from tui.screens.meeting_dialogs import SendInviteModal
+from tui.dialogs.confirm import ConfirmModal, WriteConfirmModal
+from tui.dialogs.send_invite import SendInviteModal
 from tui.screens.meetings import MeetingsScreen
 
 SIZE = (120, 40)

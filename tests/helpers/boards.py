@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.pilot import Pilot
 
 from tui.app import HuddleApp
+from tui.dialogs.card_form import CardFormModal
 from tui.screens.boards import BoardsScreen
-from tui.screens.dialogs import CardFormModal
 from tui.screens.portfolio import PortfolioScreen
 from tui.widgets.board_column import BoardColumn
 from tui.widgets.card_tile import CardTile

@@ -13,8 +13,9 @@ from textual.pilot import Pilot
 from tests.helpers.guide import seed_close
 from tests.helpers.snapshots import SnapCompare, snapshot_app
 from tests.helpers.wait import settle, until
-from tui.screens.dialogs import FieldsModal
-from tui.screens.milestone_dialogs import AgendaPrepModal, MilestoneModal
+from tui.dialogs.agenda_prep import AgendaPrepModal
+from tui.dialogs.fields import FieldsModal
+from tui.dialogs.milestone import MilestoneModal
 from tui.screens.plan import PlanScreen
 from tui.wiring import Context
 

@@ -15,8 +15,11 @@ from tests.helpers.clock import FixedClock
 from tests.helpers.meetings import start_meeting
 from tests.helpers.snapshots import SnapCompare, snapshot_app
 from tests.helpers.wait import until
-from tui.screens.meeting_dialogs import EndMeetingModal, ResumeMeetingModal, StartMeetingModal
-from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
+from tui.dialogs.end_meeting import EndMeetingModal
+from tui.dialogs.resume_meeting import ResumeMeetingModal
+from tui.dialogs.start_meeting import StartMeetingModal
+from tui.screens.meeting_live import LiveMeetingScreen
+from tui.screens.meeting_summary import MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.wiring import Context
 

@@ -223,7 +223,7 @@ def test_meeting_lines_typed_while_the_server_is_down_go_in_when_it_is_back(
     from domain.capture import CaptureKind, JournalEntry
     from storage.journal import MeetingJournal
     from storage.postgres import store as pg_module
-    from tui.meeting_recorder import EntryCommitted, MeetingRecorder, TaskFailed
+    from tui.jobs.recorder import EntryCommitted, MeetingRecorder, TaskFailed
 
     monkeypatch.setattr(pg_module, "RETRY_SECONDS", 1.0)
     url = private_server.new_database()

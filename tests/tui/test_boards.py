@@ -10,8 +10,12 @@ from tests.helpers.boards import boards, column, edit_form, tile, tile_ids, tile
 from tests.helpers.clock import FixedClock
 from tests.helpers.wait import settle, until
 from tui.app import HuddleApp
-from tui.screens.dialogs import CardDetailModal, CardFormModal, ConfirmModal, DepartmentPickerModal
-from tui.widgets.board_column import PAGE_SIZE, ColumnHeader
+from tui.dialogs.card_detail import CardDetailModal
+from tui.dialogs.card_form import CardFormModal
+from tui.dialogs.confirm import ConfirmModal
+from tui.dialogs.department_picker import DepartmentPickerModal
+from tui.views.board import PAGE_SIZE
+from tui.widgets.board_column import ColumnHeader
 from tui.widgets.department_bar import DepartmentBar
 from tui.widgets.key_bar import KeyBar
 from tui.wiring import Context
@@ -182,7 +186,7 @@ async def test_an_edit_shows_on_the_board_before_the_file_is_written(context: Co
         await settle(pilot)
         form = await edit_form(pilot)
         form.query_one("#title", Input).value = "新服务器 [b]x[/b]"
-        with app._write_lock:  # the disk is slow: the write cannot finish yet
+        with app.writes.exclusive():  # the disk is slow: the write cannot finish yet
             await pilot.press("ctrl+s")
             await until(pilot, lambda: "新服务器 [b]x[/b]" in tile_text(tile(app, "OPS-1")))
             assert "新服务器 [b]x[/b]" in tile_text(tile(app, "OPS-1"))

@@ -18,7 +18,7 @@ from textual.widgets import Input
 from tests.helpers.boards import boards, tile_ids
 from tests.helpers.wait import eventually, settle
 from tui.app import HuddleApp
-from tui.screens.dialogs import CardFormModal
+from tui.dialogs.card_form import CardFormModal
 from tui.wiring import Context
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -23,7 +23,7 @@ from tests.helpers.meetings import SIZE, start_meeting
 from tests.helpers.wait import until
 from tests.helpers.workspace import make_context, seed_workspace
 from tui.app import HuddleApp
-from tui.screens.meeting_dialogs import ResumeMeetingModal
+from tui.dialogs.resume_meeting import ResumeMeetingModal
 from tui.screens.meeting_live import LiveMeetingScreen
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from typing import Any, cast
 from domain.capture import CaptureKind, JournalEntry, draft_record
 from domain.errors import ConflictError
 from domain.services.meetings import MeetingService
-from tui.meeting_recorder import EntryCommitted, EntryFailed, MeetingRecorder
+from tui.jobs.recorder import EntryCommitted, EntryFailed, MeetingRecorder
 
 
 class FakeJournal:

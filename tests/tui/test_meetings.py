@@ -20,9 +20,12 @@ from tests.helpers.meetings import SIZE, open_live, start_meeting
 from tests.helpers.wait import until
 from tests.helpers.workspace import make_context
 from tui.app import HuddleApp
-from tui.screens.dialogs import WriteConfirmModal
-from tui.screens.meeting_dialogs import EndMeetingModal, ResumeMeetingModal, StartMeetingModal
-from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
+from tui.dialogs.confirm import WriteConfirmModal
+from tui.dialogs.end_meeting import EndMeetingModal
+from tui.dialogs.resume_meeting import ResumeMeetingModal
+from tui.dialogs.start_meeting import StartMeetingModal
+from tui.screens.meeting_live import LiveMeetingScreen
+from tui.screens.meeting_summary import MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.widgets.meeting_summary import MeetingSummary
 from tui.widgets.minutes_log import MinuteRow, MinutesLog

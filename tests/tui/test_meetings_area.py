@@ -19,9 +19,10 @@ from domain.models import Meeting
 from tests.helpers.meetings import SIZE, start_meeting
 from tests.helpers.wait import until
 from tui.app import HuddleApp
-from tui.screens.dialogs import WriteConfirmModal
-from tui.screens.meeting_dialogs import SendInviteModal, StartMeetingModal
-from tui.screens.meeting_live import MeetingSummaryScreen
+from tui.dialogs.confirm import WriteConfirmModal
+from tui.dialogs.send_invite import SendInviteModal
+from tui.dialogs.start_meeting import StartMeetingModal
+from tui.screens.meeting_summary import MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.wiring import Context
 

@@ -160,7 +160,7 @@ async def test_records_tab_lists_decisions_and_approves_or_rejects_changes(conte
 
 
 async def test_new_change_request_from_the_records_tab(context: Context) -> None:
-    from tui.screens.dialogs import FieldsModal
+    from tui.dialogs.fields import FieldsModal
 
     app = HuddleApp(context, start_mode="plan")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -184,7 +184,7 @@ async def test_new_change_request_from_the_records_tab(context: Context) -> None
 
 
 async def test_edit_project_and_add_a_goal(context: Context) -> None:
-    from tui.screens.dialogs import FieldsModal
+    from tui.dialogs.fields import FieldsModal
 
     app = HuddleApp(context, start_mode="plan")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -12,10 +12,12 @@ from domain.models import MeetingKind, ReviewOutcome
 from tests.helpers.guide import seed_close
 from tests.helpers.wait import until
 from tui.app import HuddleApp
-from tui.screens.dialogs import ConfirmModal, FieldsModal
+from tui.dialogs.agenda_prep import AgendaPrepModal
+from tui.dialogs.confirm import ConfirmModal
+from tui.dialogs.fields import FieldsModal
+from tui.dialogs.milestone import MilestoneModal
 from tui.screens.meeting_live import LiveMeetingScreen
 from tui.screens.meetings import MeetingsScreen
-from tui.screens.milestone_dialogs import AgendaPrepModal, MilestoneModal
 from tui.screens.plan import PlanScreen
 from tui.wiring import Context
 
@@ -187,7 +189,7 @@ async def test_review_outcome_and_retro_in_meetings(context: Context) -> None:
 
 
 def test_card_detail_lists_the_acceptance_criteria(context: Context) -> None:
-    from tui.screens.dialogs import CardDetail, detail_content
+    from tui.dialogs.card_detail import CardDetail, detail_content
 
     seed_close(context)
     context.services.milestones.accept("OPS-3", "AC-1", evidence="wiki")

@@ -9,7 +9,8 @@ from textual.widgets import Input, Static
 
 from tests.helpers.wait import settle, until
 from tui.app import HuddleApp
-from tui.screens.risk_dialogs import RiskFormModal, parse_card_ids, parse_past_date, parse_score
+from tui.dialogs.risk_form import RiskFormModal, parse_card_ids, parse_score
+from tui.dialogs.since import parse_past_date
 from tui.screens.risks import RisksScreen
 from tui.wiring import Context
 

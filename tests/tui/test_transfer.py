@@ -11,8 +11,9 @@ from textual.widgets import Input, Static
 
 from tests.helpers.wait import until
 from tui.app import HuddleApp
-from tui.screens.dialogs import FieldsModal
-from tui.screens.transfer_dialogs import ExportFormatModal, ImportPlanModal
+from tui.dialogs.export_format import ExportFormatModal
+from tui.dialogs.fields import FieldsModal
+from tui.dialogs.import_plan import ImportPlanModal
 from tui.wiring import Context
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -12,7 +12,7 @@ from tests.helpers.clock import FixedClock
 from tests.helpers.wait import until
 from tests.helpers.workspace import make_context
 from tui.app import HuddleApp
-from tui.screens.dialogs import CardFormModal
+from tui.dialogs.card_form import CardFormModal
 from tui.wiring import Context
 
 

@@ -75,7 +75,7 @@ def test_outbound_is_reachable_without_the_tui_and_loads_no_network_library_on_i
         "tui.keymap_ids",
         "tui.wiring",
         "tui.cli",
-        "tui.plan_view",
+        "tui.views.plan",
         "outbound.exporting",
     ],
 )
@@ -230,3 +230,21 @@ def test_open_store_is_the_one_place_a_backend_is_chosen() -> None:
 def test_choosing_the_language_loads_neither_textual_nor_babel() -> None:
     """The language is chosen at every start (CLI and TUI): standard gettext only, Babel is build-time."""
     probe(["domain.i18n", "tui.language", "tui.cli"], ["textual", "rich", "babel"])
+
+
+def test_view_models_are_pure() -> None:
+    """``tui/views`` computes what screens show from domain values: no Textual, Rich, storage or widgets."""
+    modules = modules_in("tui/views")
+    assert "tui.views.plan" in modules
+    probe(modules, ["textual", "rich", "tinydb", "storage", "tui.screens", "tui.widgets", "tui.dialogs"])
+
+
+def test_dialogs_load_neither_storage_nor_the_write_queue() -> None:
+    """A dialog returns values; importing every one of them loads no storage and no app write path."""
+    probe(modules_in("tui/dialogs"), ["tinydb", "storage", "tui.shell", "tui.jobs", "tui.screens", "tui.app"])
+
+
+@pytest.mark.parametrize("module", ["tui.jobs", "tui.jobs.recorder", "tui.jobs.undo"])
+def test_the_recorder_and_the_undo_stack_do_not_import_textual(module: str) -> None:
+    """The benchmark drives the recorder on plain threads, and both are unit-tested without an app."""
+    probe([module], ["textual", "rich"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from domain.models import Card
-from tui.plan_view import (
+from tui.views.plan import (
     load_rows,
     milestone_rows,
     progress_bar,

@@ -8,7 +8,7 @@ import pytest
 
 from domain.models import Risk, RiskStatus
 from domain.rules import ScoreBands
-from tui.risk_view import arrow, build_heatmap, describe_move, matches, position_of, sort_risks
+from tui.views.risks import arrow, build_heatmap, describe_move, matches, position_of, sort_risks
 
 BANDS = ScoreBands(amber=5, red=15)
 

@@ -52,7 +52,8 @@ def test_reply_supersedes() -> None:
 
 
 def test_the_meetings_screen_shows_replies_once_someone_answered() -> None:
-    from tui.screens.meetings import meeting_detail, meeting_options
+    from tui.screens.meetings import meeting_options
+    from tui.views.meetings import meeting_detail
 
     people = {
         "ann": Person("ann", "Ann Lee", "ann@example.com"),

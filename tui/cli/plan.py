@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from domain.text import printable
 from tui.cli.args import zone_arg
 from tui.cli.output import emit_json, iso, print_table, resolved
-from tui.plan_view import MilestoneFacts, milestone_facts
+from tui.views.plan import MilestoneFacts, milestone_facts
 
 if TYPE_CHECKING:
     from domain.models import Card, Criterion

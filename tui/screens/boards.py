@@ -25,23 +25,25 @@ from domain.errors import HuddleError
 from domain.models import Card, Department
 from tui.screens.base import AreaScreen
 from tui.shell import UndoEntry, WriteJob, shell_of
-from tui.widgets.board_column import BoardColumn, page_start
+from tui.views.board import page_start
+from tui.widgets.board_column import BoardColumn
 from tui.widgets.card_tile import CardTile
 from tui.widgets.department_bar import DepartmentBar
 from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from types import ModuleType
-
-    from tui.screens.dialogs import CardDetail, CardFormResult
+    from tui.dialogs.base import DraftKeeper
+    from tui.dialogs.card_detail import CardDetail
+    from tui.dialogs.card_form import CardFormResult
     from tui.wiring import Context
 
 
-def dialogs() -> ModuleType:
-    """The dialogs module, imported on first use so that start-up stays fast."""
-    from tui.screens import dialogs as module
-
-    return module
+def preload_dialogs() -> None:
+    """Import the board's dialogs once the board shows: kept off start-up, ready before the first key."""
+    import tui.dialogs.card_detail
+    import tui.dialogs.card_form
+    import tui.dialogs.confirm
+    import tui.dialogs.department_picker  # noqa: F401
 
 
 @dataclass
@@ -141,7 +143,7 @@ class BoardsScreen(AreaScreen):
             self.notify(str(error), title="Could not read the board", severity="error", markup=False)
         elif self.department is not None:
             self._update_selection()
-        self.set_timer(1.0, dialogs)
+        self.set_timer(1.0, preload_dialogs)
 
     # ----- data in -------------------------------------------------------------------------------
 
@@ -396,14 +398,14 @@ class BoardsScreen(AreaScreen):
         self.load_board(names[(index + step) % len(names)])
 
     def action_pick_dept(self) -> None:
+        from tui.dialogs.department_picker import DepartmentPickerModal
+
         def chosen(name: str | None) -> None:
             if name is not None:
                 self.load_board(name)
 
         self.app.push_screen(
-            dialogs().DepartmentPickerModal(
-                self.departments, self.department.name if self.department else None
-            ),
+            DepartmentPickerModal(self.departments, self.department.name if self.department else None),
             chosen,
         )
 
@@ -512,7 +514,16 @@ class BoardsScreen(AreaScreen):
             undo=lambda result: UndoEntry(f"reorder of {card.id}", card.id, *result),
         )
 
+    def _drafts(self) -> DraftKeeper:
+        """The card form's drafts: private files of this account, flushed when the terminal hangs up."""
+        from storage.drafts import save_draft, take_draft
+        from tui.dialogs.base import DraftKeeper
+
+        return DraftKeeper(take_draft, save_draft, shell_of(self.app).register_flush)
+
     def action_new_card(self, draft: dict[str, str] | None = None, error: str = "") -> None:
+        from tui.dialogs.card_form import CardFormModal
+
         dept = self.department
         if dept is None:
             return
@@ -548,13 +559,21 @@ class BoardsScreen(AreaScreen):
             )
 
         self.app.push_screen(
-            dialogs().CardFormModal(
-                None, today=self.today, department=dept, column=column, draft=draft, error=error
+            CardFormModal(
+                None,
+                today=self.today,
+                department=dept,
+                column=column,
+                draft=draft,
+                error=error,
+                drafts=self._drafts(),
             ),
             submitted,
         )
 
     def action_edit_card(self, draft: dict[str, str] | None = None, error: str = "") -> None:
+        from tui.dialogs.card_form import CardFormModal
+
         card, dept = self.selected_card, self.department
         if card is None or dept is None:
             return
@@ -578,7 +597,9 @@ class BoardsScreen(AreaScreen):
             )
 
         self.app.push_screen(
-            dialogs().CardFormModal(card, today=self.today, department=dept, draft=draft, error=error),
+            CardFormModal(
+                card, today=self.today, department=dept, draft=draft, error=error, drafts=self._drafts()
+            ),
             submitted,
         )
 
@@ -590,6 +611,8 @@ class BoardsScreen(AreaScreen):
             self.notify(error, title="Could not save the card", severity="error", markup=False)
 
     def action_delete_card(self) -> None:
+        from tui.dialogs.confirm import ConfirmModal
+
         card = self.selected_card
         if card is None:
             return
@@ -609,9 +632,7 @@ class BoardsScreen(AreaScreen):
                 undo=lambda deleted: UndoEntry(f"delete of {card.id}", card.id, deleted),
             )
 
-        self.app.push_screen(
-            dialogs().ConfirmModal(f"Delete {card.id} {card.title}?", yes="Delete"), answered
-        )
+        self.app.push_screen(ConfirmModal(f"Delete {card.id} {card.title}?", yes="Delete"), answered)
 
     def action_open_card(self) -> None:
         card = self.selected_card
@@ -621,10 +642,12 @@ class BoardsScreen(AreaScreen):
     @work(thread=True, exclusive=True, group="card-detail", exit_on_error=False)
     def load_detail(self, card_id: str) -> None:
         """Read a card with its dependencies and history, then open the detail dialog."""
+        from tui.dialogs.card_detail import CardDetail
+
         service = self.services.cards
         card = service.get(card_id)
         everything = {c.id: c for c in service.list()}
-        detail = dialogs().CardDetail(
+        detail = CardDetail(
             card=card,
             blocked_by=[(dep, everything.get(dep)) for dep in card.blocked_by],
             blocking=[c for c in everything.values() if card.id in c.blocked_by],
@@ -634,6 +657,8 @@ class BoardsScreen(AreaScreen):
         self.app.call_from_thread(self._show_detail, detail)
 
     def _show_detail(self, detail: CardDetail) -> None:
+        from tui.dialogs.card_detail import CardDetailModal
+
         names = self.column_names
         index = names.index(detail.card.column) if detail.card.column in names else 0
 
@@ -650,7 +675,7 @@ class BoardsScreen(AreaScreen):
             elif what == "delete":
                 self.action_delete_card()
 
-        modal = dialogs().CardDetailModal(
+        modal = CardDetailModal(
             detail, today=self.today, can_left=index > 0, can_right=index < len(names) - 1
         )
         self.app.push_screen(modal, chosen)

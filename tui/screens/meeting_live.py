@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -27,7 +27,8 @@ from domain.capture import Capture, CaptureKind, JournalEntry, ReplayPlan, parse
 from domain.dates import get_zone
 from domain.errors import ValidationError
 from domain.models import ActionItem, AgendaItem, Card, Meeting, MeetingStatus, Person
-from tui.meeting_recorder import (
+from tui.dialogs.end_meeting import EndMeetingModal, EndRequest
+from tui.jobs.recorder import (
     EntryCommitted,
     EntryDurable,
     EntryFailed,
@@ -37,22 +38,24 @@ from tui.meeting_recorder import (
     TaskDone,
     TaskFailed,
 )
+from tui.jobs.recorder import RecorderEvent as RecorderEventData
+from tui.jobs.writes import WriteQueue
 from tui.messages import DataChanged
-from tui.screens.meeting_dialogs import EndMeetingModal, EndRequest, when_text
-from tui.screens.outbound import confirm_write, export_meeting, offer_invite
+from tui.screens.base import ChangeFollower
+from tui.views.meetings import when_text
 from tui.widgets.action_item_row import ActionItemRow
 from tui.widgets.agenda_panel import AgendaPanel
 from tui.widgets.attendee_list import AttendeeList
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.meeting_clock import MeetingClock
-from tui.widgets.meeting_summary import MeetingSummary, SummaryLine
+from tui.widgets.meeting_summary import SummaryLine
 from tui.widgets.minutes_log import CaptureInput, MinuteLine, MinutesLog
 from tui.widgets.replace import replace_children
 from tui.widgets.safe import literal
 
 if TYPE_CHECKING:
     from domain.services import Services
-    from tui.wiring import Context
+    from tui.wiring import ClosableJournal, Context
 
 CAPTURE_HINT = "Enter records a note · /d decision · /a @owner DATE text · /r risk · /n next item"
 
@@ -141,7 +144,7 @@ def summary_lines(view: MeetingView, zone_name: str) -> list[SummaryLine]:
 class RecorderEvent(Message):
     """An event from the recorder threads (journal durable, line committed, a fresh read, a failure)."""
 
-    event: object
+    event: RecorderEventData
 
 
 class LiveMeetingScreen(Screen[None]):
@@ -169,8 +172,16 @@ class LiveMeetingScreen(Screen[None]):
     ]
 
     def __init__(
-        self, context: Context, meeting_id: str, *, follow: bool = False, resume: ReplayPlan | None = None
+        self,
+        context: Context,
+        meeting_id: str,
+        *,
+        follow: bool = False,
+        resume: ReplayPlan | None = None,
+        journal: ClosableJournal | Literal["claim"] | None = "claim",
     ) -> None:
+        """``journal``: the meeting's journal already claimed off the event loop (None: another screen holds
+        it), or ``"claim"`` to claim it here."""
         super().__init__()
         self.context = context
         self.meeting_id = meeting_id
@@ -183,7 +194,10 @@ class LiveMeetingScreen(Screen[None]):
         self.durable_seconds: list[float] = []
         self.commit_seconds: list[float] = []
         self._unregister_flush: object = None
-        journal = None if follow else context.open_journal(meeting_id)
+        if follow:
+            journal = None
+        elif journal == "claim":
+            journal = context.open_journal(meeting_id)
         self.journal_in_use = not follow and journal is None
         """Another open meeting screen of this OS account holds the journal: this one types without it."""
         self.recorder = MeetingRecorder(
@@ -193,6 +207,7 @@ class LiveMeetingScreen(Screen[None]):
             self._from_thread,
             lambda: load_view(self.context.services, self.meeting_id),
         )
+        self.data_changes = ChangeFollower(self, lambda version: self.post_message(DataChanged(version)))
 
     # --- layout -------------------------------------------------------------------------------------
 
@@ -233,6 +248,10 @@ class LiveMeetingScreen(Screen[None]):
         self.attendee_list.read_only = self.follow
         if not self.follow:
             self._capture = self.minutes_log.capture_input
+        writes = getattr(self.app, "writes", None)
+        if isinstance(writes, WriteQueue):
+            self.recorder.write_gate = writes.exclusive
+        self.data_changes.subscribe()
         self.run_worker(self._journal_loop, thread=True, group="meeting-journal", exit_on_error=False)
         self.run_worker(self._db_loop, thread=True, group="meeting-db", exit_on_error=False)
         if self.resume is not None:
@@ -296,7 +315,7 @@ class LiveMeetingScreen(Screen[None]):
         worker = get_current_worker()
         self.recorder.db_loop(lambda: worker.is_cancelled)
 
-    def _from_thread(self, event: object) -> None:
+    def _from_thread(self, event: RecorderEventData) -> None:
         self.post_message(RecorderEvent(event))
 
     @on(RecorderEvent)
@@ -321,6 +340,9 @@ class LiveMeetingScreen(Screen[None]):
                 event.message, title="Typing is not crash-safe", severity="error", timeout=30, markup=False
             )
         elif isinstance(event, TaskDone) and event.label == "end" and isinstance(event.result, Meeting):
+            # Imported here: the summary screen imports this module's view and its loading.
+            from tui.screens.meeting_summary import MeetingSummaryScreen
+
             self.app.switch_screen(MeetingSummaryScreen(self.context, event.result.id))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -334,6 +356,7 @@ class LiveMeetingScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from a dialog or another area: the cursor is in the capture line again."""
+        self.data_changes.stale = None  # the load below reads whatever changed while away
         if not self.follow:
             self.minutes_log.capture_input.focus()
         if self.view is not None:
@@ -619,85 +642,3 @@ def _moved(agenda: list[AgendaItem], old: int, new: int, now: datetime) -> tuple
         agenda[old] = replace(item, started_at=None, elapsed_seconds=item.elapsed_seconds + spent)
     agenda[new] = replace(agenda[new], started_at=now)
     return tuple(agenda)
-
-
-class MeetingSummaryScreen(Screen[None]):
-    """The summary of an ended meeting, with exports of the minutes and the follow-up invite."""
-
-    CLOSES_ON_AREA_SWITCH: ClassVar[bool] = True
-    """Coming back to the Meetings area (``4``) shows the list, never a summary left open earlier."""
-
-    CSS_PATH = "meetings.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "leave", "Meetings", id="meeting-summary.leave"),
-        Binding("n", "new_meeting", "New meeting", id="meeting-summary.new"),
-        Binding("e", "export_minutes", "Export minutes", id="meeting-summary.export-minutes"),
-        Binding("i", "export_invite", "Export invite", id="meeting-summary.export-invite"),
-        Binding("m", "mail_invite", "Mail invite", id="meeting-summary.mail-invite"),
-    ]
-
-    def __init__(self, context: Context, meeting_id: str) -> None:
-        super().__init__()
-        self.context = context
-        self.meeting_id = meeting_id
-        self.view: MeetingView | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static(literal(f"{self.meeting_id} · summary"), id="meeting-top")
-        yield MeetingSummary(id="meeting-summary")
-        yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.run_worker(self._load, thread=True, exclusive=True, group="summary-load", exit_on_error=False)
-
-    def _load(self) -> None:
-        view = load_view(self.context.services, self.meeting_id)
-        self.post_message(RecorderEvent(Loaded(view)))
-
-    @on(RecorderEvent)
-    def loaded(self, message: RecorderEvent) -> None:
-        event = message.event
-        if isinstance(event, Loaded) and isinstance(event.view, MeetingView):
-            self.view = event.view
-            meeting = event.view.meeting
-            self.query_one("#meeting-top", Static).update(literal(f"{meeting.id} {meeting.title} · summary"))
-            self.query_one("#meeting-summary", MeetingSummary).show(summary_lines(event.view, meeting.tz))
-            self.refresh_bindings()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.notify(f"{event.worker.name or 'background work'} failed: {event.worker.error}",
-                        severity="error", timeout=30, markup=False)  # fmt: skip
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("export_invite", "mail_invite"):
-            meeting = self.view.meeting if self.view else None
-            return meeting is not None and meeting.next_start is not None
-        return True
-
-    def action_leave(self) -> None:
-        self.app.pop_screen()
-
-    def action_new_meeting(self) -> None:
-        """``n`` here means what it means on the list: back to the list, with the start form open."""
-        below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
-        self.app.pop_screen()
-        if below is not None:
-            self.app.call_later(below.run_action, "new_meeting")
-
-    def action_export_minutes(self) -> None:
-        confirm_write(
-            self,
-            f"Export the Word minutes of {self.meeting_id}?",
-            lambda: export_meeting(self, self.context, self.meeting_id, "minutes"),
-        )
-
-    def action_export_invite(self) -> None:
-        confirm_write(
-            self,
-            f"Export the follow-up invite of {self.meeting_id} (.ics)?",
-            lambda: export_meeting(self, self.context, self.meeting_id, "invite"),
-        )
-
-    def action_mail_invite(self) -> None:
-        offer_invite(self, self.context, self.meeting_id)

@@ -6,10 +6,8 @@ behind (a crash, a kill -9, a dropped link) and offers to resume the meeting wit
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -22,21 +20,23 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from domain.capture import ReplayPlan, plan_replay
-from domain.dates import get_zone
 from domain.errors import HuddleError, ValidationError
 from domain.models import Meeting, MeetingKind, MeetingStatus, Person
-from domain.rules import rsvp_counts, rsvp_summary
+from domain.rules import AgendaSuggestion
 from domain.services.milestones import OUTCOME_WORDS
-from tui.messages import DataChanged
+from tui.dialogs.resume_meeting import ResumeMeetingModal
+from tui.dialogs.start_meeting import StartMeetingModal, StartRequest
 from tui.screens.base import AreaScreen
-from tui.screens.meeting_dialogs import ResumeMeetingModal, StartMeetingModal, StartRequest, when_text
-from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
+from tui.screens.meeting_live import LiveMeetingScreen
+from tui.screens.meeting_summary import MeetingSummaryScreen
 from tui.screens.outbound import confirm_write, export_calendar, export_meeting, offer_invite
+from tui.shell import WriteJob, shell_of
+from tui.views.meetings import meeting_detail, meeting_rows, series_key
 from tui.widgets.key_bar import KeyBar
-from tui.widgets.safe import literal, printable
+from tui.widgets.safe import literal
 
 if TYPE_CHECKING:
-    from tui.wiring import Context
+    from tui.wiring import ClosableJournal, Context
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,91 +63,14 @@ class MeetingStarted(Message):
     meeting_id: str
 
 
-def short_when(moment: datetime, zone_name: str) -> str:
-    """``Wed 02 Dec 10:00``: a time in the meeting's zone, short enough for a list row."""
-    return f"{moment.astimezone(get_zone(zone_name)):%a %d %b %H:%M}"
-
-
-def series_key(meeting: Meeting) -> str:
-    return meeting.series or meeting.title
-
-
 def meeting_options(meetings: tuple[Meeting, ...]) -> list[Option]:
     """The list: live meetings, upcoming follow-ups, then every series with its meetings, newest first."""
-    options: list[Option] = []
-    live = [m for m in meetings if m.status == MeetingStatus.LIVE]
-    if live:
-        options.append(Option(literal("Live now", "bold"), disabled=True))
-        for m in live:
-            text = f"  ● {m.id:<5} {printable(m.title)} · started {short_when(m.held_from, m.tz)}"
-            options.append(Option(literal(text), id=m.id))
-    latest: dict[str, Meeting] = {}
-    for meeting in meetings:
-        latest[series_key(meeting)] = meeting
-    upcoming = [
-        (m.next_start, m)
-        for m in latest.values()
-        if m.status == MeetingStatus.ENDED and m.next_start is not None and not m.next_cancelled
+    return [
+        Option(literal(row.text, "bold"), disabled=True)
+        if row.id is None
+        else Option(literal(row.text), id=row.id)
+        for row in meeting_rows(meetings)
     ]
-    if upcoming:
-        options.append(Option(literal("Upcoming", "bold"), disabled=True))
-        for when, m in sorted(upcoming, key=lambda pair: pair[0]):
-            text = (
-                f"  ○ {printable(series_key(m))} · {short_when(when, m.tz)} (after {m.id}; enter starts it)"
-            )
-            if replies := rsvp_counts(m):
-                text += f" · {replies}"
-            options.append(Option(literal(text), id=f"next:{m.id}"))
-    by_series: dict[str, list[Meeting]] = defaultdict(list)
-    for meeting in meetings:
-        if meeting.status != MeetingStatus.LIVE:
-            by_series[series_key(meeting)].append(meeting)
-    for series, items in sorted(by_series.items(), key=lambda kv: -max(m.start.timestamp() for m in kv[1])):
-        options.append(Option(literal(f"Series: {printable(series)}", "bold"), disabled=True))
-        for m in sorted(items, key=lambda m: m.start, reverse=True):
-            counts = f"{len(m.decisions)} decided, {len(m.actions)} actions"
-            text = f"    {m.id:<5} {short_when(m.held_from, m.tz)} · {m.status.value} · {counts}"
-            options.append(Option(literal(text), id=m.id))
-    return options
-
-
-def _kind_lines(meeting: Meeting) -> list[str]:
-    """A review's milestone and outcome, or a retrospective's nature, for the side panel."""
-    if meeting.kind == MeetingKind.REVIEW:
-        outcome = meeting.outcome.value if meeting.outcome else "not recorded yet (o records it)"
-        return [f"Review of milestone {meeting.milestone_id}: {outcome}"]
-    if meeting.kind == MeetingKind.RETRO:
-        return ["Retrospective: items 1-3 are its sections"]
-    return []
-
-
-def meeting_detail(meeting: Meeting, people: dict[str, Person]) -> str:
-    """The side panel for the highlighted meeting."""
-    names = [people[a.handle].name if a.handle in people else a.handle for a in meeting.attendees]
-    lines = [
-        f"{meeting.id} {meeting.title}",
-        f"Series: {meeting.series or '—'}",
-        f"Starts: {when_text(meeting.start, meeting.tz)}",
-        f"Status: {meeting.status.value}",
-        *_kind_lines(meeting),
-        f"Attendees: {', '.join(names) or '—'}",
-        "",
-        "Agenda:",
-        *(
-            f"  {i + 1}. {a.title} ({a.minutes} min)" + (f"  [{', '.join(a.refs)}]" if a.refs else "")
-            for i, a in enumerate(meeting.agenda)
-        ),
-        "",
-        f"{len(meeting.notes)} entries · {len(meeting.decisions)} decisions · {len(meeting.actions)} actions",
-    ]
-    if meeting.carried_over:
-        lines.append(f"Carried over: {', '.join(meeting.carried_over)}")
-    if meeting.next_start:
-        cancelled = " (cancelled)" if meeting.next_cancelled else ""
-        lines.append(f"Next: {when_text(meeting.next_start, meeting.tz)}{cancelled}")
-        if rsvp_counts(meeting):
-            lines.append(f"Replies: {rsvp_summary(meeting)}")
-    return "\n".join(lines)
 
 
 class MeetingsScreen(AreaScreen):
@@ -174,7 +97,7 @@ class MeetingsScreen(AreaScreen):
         self.data = MeetingList((), ())
         self.offered: set[str] = set()
         self.live_screens: list[LiveMeetingScreen] = []
-        """Live meeting screens opened from here: they get the data-changed news, wherever they are."""
+        """Live meeting screens opened from here: a new one for the same meeting waits for their recorders."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -205,11 +128,6 @@ class MeetingsScreen(AreaScreen):
         if event.state == WorkerState.ERROR:
             self.notify(f"{event.worker.name or 'background work'} failed: {event.worker.error}",
                         severity="error", timeout=30, markup=False)  # fmt: skip
-
-    def on_data_changed(self, message: DataChanged) -> None:
-        self.reload()
-        for screen in self.live_screens:
-            screen.post_message(DataChanged(message.version))
 
     # --- threads ------------------------------------------------------------------------------------
 
@@ -319,6 +237,7 @@ class MeetingsScreen(AreaScreen):
         )
 
     def _open_with_journal(self, meeting_id: str) -> None:
+        """In a thread: wait for an earlier recorder of this meeting, claim its journal, read a kept draft."""
         for screen in self.live_screens:
             if screen.meeting_id == meeting_id:
                 screen.recorder.finished.wait(timeout=5)
@@ -330,7 +249,14 @@ class MeetingsScreen(AreaScreen):
                     plan = plan_replay(journal.records(), self.services.meetings.get(meeting_id))
                 finally:
                     journal.close()
-        self.app.call_from_thread(self._push_live, LiveMeetingScreen(self.context, meeting_id, resume=plan))
+        claimed = self.context.open_journal(meeting_id)
+        # The screen itself is built back on the event loop: widgets are created only there.
+        self.app.call_from_thread(self._open_claimed, meeting_id, claimed, plan)
+
+    def _open_claimed(
+        self, meeting_id: str, journal: ClosableJournal | None, plan: ReplayPlan | None
+    ) -> None:
+        self._push_live(LiveMeetingScreen(self.context, meeting_id, resume=plan, journal=journal))
 
     def _push_live(self, screen: LiveMeetingScreen) -> None:
         self.live_screens = [s for s in self.live_screens if not s.recorder.finished.is_set()]
@@ -350,22 +276,17 @@ class MeetingsScreen(AreaScreen):
     def _start(self, request: StartRequest | None) -> None:
         if request is None:
             return
-
-        def run() -> None:
-            meetings = self.services.meetings
-            try:
-                meeting = meetings.start(
-                    request.title, attendees=request.attendees, at=request.at, tz=request.tz,
-                    series=request.series, agenda=request.agenda,
-                )  # fmt: skip
-                if meeting.agenda:
-                    meetings.goto_item(meeting.id, 0)
-            except HuddleError as exc:
-                self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-                return
-            self.post_message(MeetingStarted(meeting.id))
-
-        self.run_worker(run, thread=True, group="meetings-write", exit_on_error=False)
+        meetings = self.services.meetings
+        self._start_in_thread(
+            lambda: meetings.start(
+                request.title,
+                attendees=request.attendees,
+                at=request.at,
+                tz=request.tz,
+                series=request.series,
+                agenda=request.agenda,
+            )
+        )
 
     def action_start_next(self) -> None:
         """Start the next meeting of the highlighted series: attendees, agenda and open actions carry over."""
@@ -378,38 +299,35 @@ class MeetingsScreen(AreaScreen):
             self.notify(f"{previous.id} of this series is still live; end it first", severity="warning")
             return
 
-        def run() -> None:
-            meetings = self.services.meetings
-            try:
-                at = previous.next_start if previous.next_start and not previous.next_cancelled else None
-                started = meetings.start_next(previous.id, at=at or self.context.clock())
-                if started.agenda:
-                    meetings.goto_item(started.id, 0)
-            except HuddleError as exc:
-                self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-                return
-            self.post_message(MeetingStarted(started.id))
+        meetings, clock = self.services.meetings, self.context.clock
 
-        self.run_worker(run, thread=True, group="meetings-write", exit_on_error=False)
+        def start() -> Meeting:
+            at = previous.next_start if previous.next_start and not previous.next_cancelled else None
+            return meetings.start_next(previous.id, at=at or clock())
+
+        self._start_in_thread(start)
 
     def _start_in_thread(self, start: Callable[[], Meeting]) -> None:
-        """Start a meeting off the event loop, put the clock on its first item and open it live."""
+        """Start a meeting through the app's write queue, put the clock on its first item, open it live."""
+        meetings = self.services.meetings
 
-        def run() -> None:
-            try:
-                meeting = start()
-                if meeting.agenda:
-                    self.services.meetings.goto_item(meeting.id, 0)
-            except HuddleError as exc:
-                self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-                return
+        def run() -> Meeting:
+            meeting = start()
+            if meeting.agenda:
+                meetings.goto_item(meeting.id, 0)
+            return meeting
+
+        def started(meeting: Meeting) -> None:
             self.post_message(MeetingStarted(meeting.id))
 
-        self.run_worker(run, thread=True, group="meetings-write", exit_on_error=False)
+        shell_of(self.app).submit_write(WriteJob("start the meeting", run, started, self._write_refused))
+
+    def _write_refused(self, exc: Exception) -> None:
+        self.notify(str(exc), severity="error", markup=False)
 
     def action_prep_agenda(self) -> None:
         """Suggest an agenda from the boards; the chair picks items, then the meeting starts with them."""
-        from tui.screens.milestone_dialogs import AgendaPrepModal, PrepRequest
+        from tui.dialogs.agenda_prep import AgendaPrepModal, PrepRequest
 
         agenda, zone = self.services.agenda, self.context.zone_name
 
@@ -423,15 +341,17 @@ class MeetingsScreen(AreaScreen):
 
         def load() -> None:
             suggestions = agenda.suggest()
-            self.app.call_from_thread(
-                self.app.push_screen, AgendaPrepModal(suggestions, self.data.people), picked
-            )
+            self.app.call_from_thread(offer, suggestions)
+
+        def offer(suggestions: list[AgendaSuggestion]) -> None:
+            # Back on the event loop: widgets are created only there, never in a worker thread.
+            self.app.push_screen(AgendaPrepModal(suggestions, self.data.people), picked)
 
         self.run_worker(load, thread=True, group="meetings-prep", exit_on_error=False)
 
     def action_start_retro(self) -> None:
         """Start the project retrospective: what worked, what went wrong and why, what to change."""
-        from tui.screens.dialogs import ConfirmModal
+        from tui.dialogs.confirm import ConfirmModal
 
         closing, zone = self.services.closing, self.context.zone_name
 
@@ -447,7 +367,7 @@ class MeetingsScreen(AreaScreen):
 
     def action_review_outcome(self) -> None:
         """End the highlighted milestone review with its outcome, recorded as a decision."""
-        from tui.screens.dialogs import FieldsModal, FormField
+        from tui.dialogs.fields import FieldsModal, FormField
 
         meeting = self._selected()
         if meeting is None or meeting.kind != MeetingKind.REVIEW or meeting.status != MeetingStatus.LIVE:
@@ -463,16 +383,17 @@ class MeetingsScreen(AreaScreen):
             if values is None:
                 return
 
-            def run() -> None:
-                try:
-                    done = milestones.record_outcome(meeting.id, values["outcome"], values["note"])
-                except HuddleError as exc:
-                    self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-                    return
-                self.app.call_from_thread(self.notify, done.decisions[-1].text, markup=False)
-                self.app.call_from_thread(self.reload)
+            def done(ended: Meeting) -> None:
+                self.notify(ended.decisions[-1].text, markup=False)
+                self.reload()
 
-            self.run_worker(run, thread=True, group="meetings-write", exit_on_error=False)
+            job = WriteJob(
+                "record the outcome",
+                lambda: milestones.record_outcome(meeting.id, values["outcome"], values["note"]),
+                done,
+                self._write_refused,
+            )
+            shell_of(self.app).submit_write(job)
 
         fields = [
             FormField("outcome", "Outcome", placeholder="passed, conditions or failed"),

@@ -1,9 +1,8 @@
-"""Exports, e-mail and calendar publishing started from a screen.
+"""Exports, e-mail and calendar publishing started from a screen: the questions asked first.
 
-Each runs in a thread worker (rendering, SMTP and CalDAV can take seconds), says that it started,
-and ends with one notification naming the file written, the recipients or the calendar, or with the
-error as a message. Files go to the current folder; an existing file is never overwritten: a
-numbered copy is written beside it.
+The work itself runs through :mod:`tui.jobs.outbound` (a thread worker, one notification at the end).
+Files go to the current folder; an existing file is never overwritten: a numbered copy is written
+beside it.
 """
 
 from __future__ import annotations
@@ -13,42 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from domain.errors import ConflictError, HuddleError
+from domain.errors import HuddleError
+from tui.jobs.outbound import OUTBOUND_GROUP, run_outbound, write_beside
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from outbound.exporting import Export
     from tui.wiring import Context
-
-
-def _run(screen: Screen[Any], started: str, work: Callable[[], tuple[str, str]]) -> None:
-    """Run ``work`` in a thread; it returns (title, message) for the closing notification."""
-    screen.notify(started, timeout=3, markup=False)
-
-    def run() -> None:
-        try:
-            title, message = work()
-        except HuddleError as exc:
-            screen.app.call_from_thread(screen.notify, str(exc), severity="error", timeout=15, markup=False)
-        else:
-            screen.app.call_from_thread(screen.notify, message, title=title, timeout=10, markup=False)
-
-    screen.run_worker(run, thread=True, group="outbound", exit_on_error=False)
-
-
-def _write_beside(export: Export, name: str) -> Path:
-    """Write ``export`` as ``name`` in the current folder, or as ``name-2``... if that exists."""
-    from outbound.exporting import export_to_path
-
-    stem, suffix = Path(name).stem, Path(name).suffix
-    path = Path(name)
-    for number in range(2, 100):
-        try:
-            return export_to_path(export, path, force=False)
-        except ConflictError:
-            path = Path(f"{stem}-{number}{suffix}")
-    raise ConflictError(f"{name} and 98 numbered copies already exist")
 
 
 def confirm_write(screen: Screen[Any], question: str, then: Callable[[], None]) -> None:
@@ -56,7 +26,7 @@ def confirm_write(screen: Screen[Any], question: str, then: Callable[[], None]) 
 
     The meetings area exports on single keys; typing there by mistake must never write a file.
     """
-    from tui.screens.dialogs import WriteConfirmModal
+    from tui.dialogs.confirm import WriteConfirmModal
 
     def answered(yes: bool | None) -> None:
         if yes:
@@ -82,10 +52,10 @@ def export_meeting(screen: Screen[Any], context: Context, meeting_id: str, what:
         else:
             export = followup_export(context.services, meeting_id, cancel=False, now=context.clock())
             name = export.default_name
-        written = _write_beside(export, name)
+        written = write_beside(export, name)
         return "Exported", f"{export.description} → {written.resolve()}"
 
-    _run(screen, f"Exporting the {what} of {meeting_id}…", work)
+    run_outbound(screen, f"Exporting the {what} of {meeting_id}…", work)
 
 
 def export_calendar(screen: Screen[Any], context: Context, what: str) -> None:
@@ -96,10 +66,10 @@ def export_calendar(screen: Screen[Any], context: Context, what: str) -> None:
 
         build = milestones_export if what == "milestones" else actions_export
         export = build(context.services, now=context.clock())
-        written = _write_beside(export, export.default_name)
+        written = write_beside(export, export.default_name)
         return "Exported", f"{export.description} → {written.resolve()}"
 
-    _run(screen, f"Exporting the {'milestones' if what == 'milestones' else 'action items'}…", work)
+    run_outbound(screen, f"Exporting the {'milestones' if what == 'milestones' else 'action items'}…", work)
 
 
 def offer_invite(screen: Screen[Any], context: Context, meeting_id: str) -> None:
@@ -116,7 +86,7 @@ def offer_invite(screen: Screen[Any], context: Context, meeting_id: str) -> None
         screen.app.call_from_thread(ask, title, recipients)
 
     def ask(title: str, recipients: list[str]) -> None:
-        from tui.screens.meeting_dialogs import SendInviteModal
+        from tui.dialogs.send_invite import SendInviteModal
 
         def answered(attach: bool | None) -> None:
             if attach is not None:
@@ -124,7 +94,7 @@ def offer_invite(screen: Screen[Any], context: Context, meeting_id: str) -> None
 
         screen.app.push_screen(SendInviteModal(title, recipients, has_minutes=True), answered)
 
-    screen.run_worker(read, thread=True, group="outbound", exit_on_error=False)
+    screen.run_worker(read, thread=True, group=OUTBOUND_GROUP, exit_on_error=False)
 
 
 def send_invite(screen: Screen[Any], context: Context, meeting_id: str, *, attach_minutes: bool) -> None:
@@ -144,7 +114,7 @@ def send_invite(screen: Screen[Any], context: Context, meeting_id: str, *, attac
         attached = f", with {result.attached}" if result.attached else ""
         return "Invite sent", f"{result.subject} → {', '.join(result.recipients)}{attached}"
 
-    _run(screen, f"Sending the invite of {meeting_id}…", work)
+    run_outbound(screen, f"Sending the invite of {meeting_id}…", work)
 
 
 def publish_calendar(screen: Screen[Any], context: Context) -> None:
@@ -156,4 +126,4 @@ def publish_calendar(screen: Screen[Any], context: Context) -> None:
         result = push_calendar(context.services, context.settings, now=context.clock(), env=os.environ)
         return "Calendar published", result.summary()
 
-    _run(screen, "Publishing to the CalDAV calendar…", work)
+    run_outbound(screen, "Publishing to the CalDAV calendar…", work)

@@ -9,17 +9,13 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.color import Color
-from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.markup import escape
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import DataTable, Header, Label, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, TabbedContent
 
 from domain.dates import parse_date
 from domain.errors import HuddleError, ValidationError
@@ -34,11 +30,12 @@ from domain.models import (
     Person,
     Project,
 )
-from domain.rules import OpenItem, critical_path, goal_progress, is_done
-from domain.services.changes import impact_text
-from domain.text import clean_text, clean_title, printable
+from domain.rules import OpenItem, critical_path, is_done
+from domain.text import clean_text, clean_title
 from tui.messages import OpenCard
-from tui.plan_view import (
+from tui.screens.base import AreaScreen
+from tui.shell import WriteJob, shell_of
+from tui.views.plan import (
     LoadRow,
     MilestoneFacts,
     MilestoneRow,
@@ -47,19 +44,21 @@ from tui.plan_view import (
     load_rows,
     milestone_facts,
     milestone_rows,
-    progress_bar,
     raci_rows,
     timeline_rows,
     week_start,
 )
-from tui.screens.base import AreaScreen
-from tui.shell import WriteJob, shell_of
 from tui.widgets.key_bar import KeyBar
-from tui.widgets.tables import fit_columns
+from tui.widgets.plan_load import PlanLoadTab
+from tui.widgets.plan_overview import PlanOverviewTab
+from tui.widgets.plan_raci import PlanRaciTab
+from tui.widgets.plan_records import ACTIVITY_ROWS, PlanRecordsTab
+from tui.widgets.plan_timeline import PlanTimelineTab
+from tui.widgets.tables import cursor_key, theme_styles
 from tui.widgets.timeline import TimelineChart
 
 if TYPE_CHECKING:
-    from tui.screens.dialogs import FormField
+    from tui.dialogs.fields import FormField
     from tui.wiring import Context
 
 TABS = {
@@ -96,13 +95,6 @@ class PlanData:
     """Acceptance, slack and reviews of each milestone, by due date."""
     open_items: tuple[OpenItem, ...] = ()
     """What still stops a clean project close."""
-
-
-ACTIVITY_ROWS = 50
-"""Recent changes shown on the records tab (``huddle activity --limit N`` shows more)."""
-
-RACI_MAX_ROWS = 300
-"""More rows than this are not a readable matrix: the screen asks to narrow by department."""
 
 
 def compute_plan(
@@ -220,34 +212,11 @@ class PlanScreen(AreaScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="plan-tabs"):
-            with TabPane("Overview", id=TABS["overview"]), VerticalScroll(id="overview-scroll"):
-                yield Static("", id="project-summary")
-                yield Label("SMART goals", classes="section-title")
-                yield DataTable(id="goals-table", cursor_type="row", zebra_stripes=True)
-                yield Label(
-                    "Milestones (enter opens the card, m its acceptance criteria, v starts its review)",
-                    classes="section-title",
-                )
-                yield Static("", id="reviews-due")
-                yield DataTable(id="milestone-table", cursor_type="row", zebra_stripes=True)
-            with TabPane("Timeline", id=TABS["timeline"]), VerticalScroll(id="timeline-scroll"):
-                yield Static("", id="timeline-legend")
-                yield TimelineChart(id="timeline")
-            with TabPane("RACI", id=TABS["raci"]):
-                yield Static("", id="raci-summary")
-                yield DataTable(id="raci-table", cursor_type="row", zebra_stripes=True)
-            with TabPane("Load", id=TABS["load"]):
-                yield Static("", id="load-summary")
-                yield DataTable(id="load-table", cursor_type="row", zebra_stripes=True)
-            with TabPane("Records", id=TABS["records"]), VerticalScroll(id="records-scroll"):
-                yield Label(
-                    "Change requests (a approves, x rejects the selected open one)", classes="section-title"
-                )
-                yield DataTable(id="change-table", cursor_type="row", zebra_stripes=True)
-                yield Label("Decision log, newest first", classes="section-title")
-                yield DataTable(id="decision-table", cursor_type="row", zebra_stripes=True)
-                yield Label(f"Recent activity, the last {ACTIVITY_ROWS} changes", classes="section-title")
-                yield DataTable(id="activity-table", cursor_type="row", zebra_stripes=True)
+            yield PlanOverviewTab("Overview", id=TABS["overview"])
+            yield PlanTimelineTab("Timeline", id=TABS["timeline"])
+            yield PlanRaciTab("RACI", id=TABS["raci"])
+            yield PlanLoadTab("Load", id=TABS["load"])
+            yield PlanRecordsTab("Records", id=TABS["records"])
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -314,311 +283,22 @@ class PlanScreen(AreaScreen):
 
     def _styles(self) -> dict[str, Style]:
         """Rich styles from the theme's variables, for DataTable cells."""
-        variables = self.app.get_css_variables()
-        return {
-            name: Style(color=Color.parse(variables[name]).rich_color, bold=True)
-            for name in ("success", "warning", "error")
-            if name in variables
-        }
+        return theme_styles(self.app.get_css_variables())
 
     def refresh_overview(self) -> None:
-        data = self.data
-        project = data.project
-        summary = self.query_one("#project-summary", Static)
-        if project is None:
-            summary.update("")
-        else:
-            vision = project.vision or "No vision written yet (huddle project set --vision ...)."
-            closed: list[str | tuple[str, str]] = []
-            if project.closed:
-                when = (
-                    f" on {project.closed_at.astimezone(self.context.zone):%Y-%m-%d}"
-                    if project.closed_at
-                    else ""
-                )
-                reason = f": {printable(project.close_reason)}" if project.close_reason else ""
-                closed = ["\n", (f"Closed{when} (read-only){reason}", "bold $warning")]
-            summary.update(
-                Content.assemble((project.name, "bold"), "\n", ("Vision: ", "$text-muted"), vision, *closed)
-            )
-        goals = self.query_one("#goals-table", DataTable)
-        goals.clear(columns=True)
-        for key, label in (
-            ("goal", "Goal"),
-            ("metric", "Metric"),
-            ("target", "Target"),
-            ("actual", "Actual"),
-            ("progress", "Progress"),
-            ("deadline", "Deadline"),
-        ):
-            goals.add_column(label, key=key)
-        styles = self._styles()
-        for n, goal in enumerate(project.goals if project else ()):
-            if goal.deadline is None:
-                deadline = Text("-")
-            else:
-                days = (goal.deadline - data.today).days
-                when = (
-                    f"{goal.deadline} ({days} days left)"
-                    if days >= 0
-                    else f"{goal.deadline} ({-days} days ago)"
-                )
-                deadline = Text(when, style=styles.get("error", "") if days < 0 else "")
-            progress = goal_progress(goal)
-            actual = Text(f"{progress.actual} ({progress.measured_on})" if progress.actual else "-")
-            if progress.percent is None:
-                bar = Text("-")
-            else:
-                bar = Text(
-                    progress_bar(progress.percent, 8), style=styles.get("success", "") if progress.met else ""
-                )
-            goals.add_row(
-                Text(goal.text), Text(goal.metric), Text(goal.target), actual, bar, deadline, key=str(n)
-            )
-        if goals.row_count == 0:
-            goals.add_row(Text("No SMART goals yet"), *[Text("")] * 5)
-        fit_columns(goals)
-        table = self.milestone_table
-        selected = self._cursor_key(table)
-        table.clear(columns=True)
-        for key, label in (
-            ("id", "ID"), ("title", "Milestone"), ("dept", "Dept"), ("due", "Due"), ("progress", "Progress"),
-            ("accepted", "Accepted"), ("slack", "Slack"), ("preds", "Predecessors"), ("status", "Status"),
-        ):  # fmt: skip
-            table.add_column(label, key=key)
-        status_styles = {
-            "late": "error",
-            "at risk": "warning",
-            "done": "success",
-            "awaiting acceptance": "warning",
-        }
-        facts = {f.card.id: f for f in data.facts}
-        self._show_reviews_due(data)
-        for row in data.milestones:
-            card = row.card
-            fact = facts.get(card.id)
-            accepted = f"{fact.accepted}/{fact.total}" if fact and fact.total else "-"
-            if fact is None or fact.slack is None:
-                slack = Text("-")
-            else:
-                slack_style = (
-                    styles.get("error", "")
-                    if fact.slack < 0
-                    else styles.get("warning", "")
-                    if fact.critical
-                    else ""
-                )
-                slack = Text(f"{fact.slack:+d}d" + (" critical" if fact.critical else ""), style=slack_style)
-            preds = Text()
-            for n, pred in enumerate(row.predecessors):
-                if n:
-                    preds.append(", ")
-                style = styles.get("error", "") if pred.state == "late" else ""
-                preds.append(f"{pred.card_id} {pred.state}", style=style)
-            table.add_row(
-                Text(card.id),
-                Text(card.title),
-                Text(card.dept),
-                Text(card.due.isoformat() if card.due else "-"),
-                Text(progress_bar(row.progress)),
-                Text(accepted),
-                slack,
-                preds if row.predecessors else Text("-"),
-                Text(row.status, style=styles.get(status_styles.get(row.status, ""), "")),
-                key=card.id,
-            )
-        if table.row_count == 0:
-            table.add_row(
-                Text("-"), Text("No milestones yet: mark a card as a milestone on its board."), *[""] * 7
-            )
-        fit_columns(table)
-        if selected is not None and selected in table.rows:
-            table.move_cursor(row=table.get_row_index(selected))
-
-    def _show_reviews_due(self, data: PlanData) -> None:
-        due = [f for f in data.facts if f.review_due]
-        line = self.query_one("#reviews-due", Static)
-        if not due:
-            line.update(Content.styled("No milestone review is due this week.", "$text-muted"))
-            return
-        parts: list[str | tuple[str, str]] = [("Reviews due: ", "bold $warning")]
-        for n, fact in enumerate(due):
-            if n:
-                parts.append(" · ")
-            parts.append((fact.card.id, "bold"))
-            parts.append(f" {printable(fact.card.title)} ({fact.card.due})")
-        self.query_one("#reviews-due", Static).update(Content.assemble(*parts))
+        self.query_one(PlanOverviewTab).show(self.data, self._styles(), self.context.zone)
 
     def refresh_timeline(self) -> None:
-        data = self.data
-        self.timeline.show(data.timeline, data.window_start, data.today)
-        legend = Content.assemble(
-            ("████", "$primary"), " open  ", ("████", "bold $warning"), " critical path  ",
-            ("████", "bold $error"), " late  ", ("████", "$success"), " done  ",
-            ("◆", "bold"), " milestone  ", ("●", ""), " due  ", (" │ ", "$text-muted"), " this week  ",
-            ("+3d", "$text-muted"), " slack",
-        )  # fmt: skip
-        self.query_one("#timeline-legend", Static).update(legend)
+        self.query_one(PlanTimelineTab).show(self.data)
 
     def refresh_raci(self) -> None:
-        data = self.data
-        table = self.raci_table
-        selected = self._cursor_key(table)
-        table.clear(columns=True)
-        in_scope = [r for r in data.raci if not self.raci_dept or r.card.dept == self.raci_dept]
-        matching = [r for r in in_scope if r.problems] if self.problems_only else in_scope
-        shown = matching[:RACI_MAX_ROWS]
-        handles = [p.handle for p in data.people if any(r.letters.get(p.handle) for r in shown)]
-        table.add_column("Card", key="card")
-        table.add_column("Title", key="title")
-        for handle in handles:
-            table.add_column(handle, key=f"person:{handle}")
-        table.add_column("Problems", key="problems")
-        error = self._styles().get("error", Style())
-        for row in shown:
-            table.add_row(
-                Text(row.card.id),
-                Text(row.card.title[:40]),
-                *[Text(row.letters[h].center(3)) for h in handles],
-                Text(", ".join(row.problems), style=error) if row.problems else Text("ok"),
-                key=row.card.id,
-            )
-        fit_columns(table)
-        if selected is not None and selected in table.rows:
-            table.move_cursor(row=table.get_row_index(selected))
-        flagged = sum(1 for r in in_scope if r.problems)
-        where = self.raci_dept or "all departments"
-        parts: list[str | tuple[str, str]] = [
-            (f"{flagged} of {len(in_scope)} open tasks", "bold"),
-            f" in {where} have no Accountable or no Responsible.\n",
-            ("R", "bold"), "esponsible ", ("A", "bold"), "ccountable ", ("C", "bold"), "onsulted ",
-            ("I", "bold"), "nformed · ",
-            "only tasks with problems" if self.problems_only else "all open tasks",
-            " (p toggles) · d picks a department",
-        ]  # fmt: skip
-        if len(matching) > len(shown):
-            parts.append(
-                (f"\nShowing the first {len(shown)} of {len(matching)}: press d to narrow.", "$warning")
-            )
-        self.query_one("#raci-summary", Static).update(Content.assemble(*parts))
+        self.query_one(PlanRaciTab).show(self.data, self._styles(), self.raci_dept, self.problems_only)
 
     def refresh_load(self) -> None:
-        data = self.data
-        table = self.load_table
-        table.clear(columns=True)
-        depts = [d.name for d in data.departments]
-        names = {p.handle: p for p in data.people}
-        table.add_column("Person", key="person")
-        table.add_column("Home dept", key="home")
-        for dept in depts:
-            table.add_column(dept, key=f"dept:{dept}")
-        table.add_column("Open cards", key="total")
-        table.add_column("Note", key="note")
-        styles = self._styles()
-        rows = data.load
-        for row in rows:
-            person = names.get(row.handle)
-            label = f"{person.name} ({row.handle})" if person else row.handle
-            note = f"works in {row.departments} departments" if row.departments > 1 else ""
-            table.add_row(
-                Text(label),
-                Text(person.dept or "-" if person else "-"),
-                *[Text(str(row.per_dept.get(d, 0) or "")) for d in depts],
-                Text(str(row.total)),
-                Text(note, style=styles.get("warning", "") if note else ""),
-                key=row.handle,
-            )
-        fit_columns(table)
-        spread = sum(1 for r in rows if r.departments > 1)
-        self.query_one("#load-summary", Static).update(
-            Content.assemble(
-                (f"{len(rows)} people own open cards", "bold"),
-                f"; {spread} across more than one department." if spread else ".",
-            )
-        )
+        self.query_one(PlanLoadTab).show(self.data, self._styles())
 
     def refresh_records(self) -> None:
-        data = self.data
-        zone = self.context.zone
-        styles = self._styles()
-        status_styles = {
-            ChangeStatus.OPEN: "warning",
-            ChangeStatus.APPROVED: "success",
-            ChangeStatus.REJECTED: "error",
-        }
-        table = self.change_table
-        selected = self._cursor_key(table)
-        table.clear(columns=True)
-        for key, label in (
-            ("id", "ID"), ("status", "Status"), ("title", "Change"), ("impact", "Impact"),
-            ("by", "Requested by"), ("when", "Requested"), ("decided", "Decided"),
-        ):  # fmt: skip
-            table.add_column(label, key=key)
-        for change in data.changes:
-            decided = (
-                f"{change.decided_by} {change.decided_at.astimezone(zone):%Y-%m-%d}"
-                if change.decided_at
-                else "-"
-            )
-            if change.meeting_id:
-                decided += f" in {change.meeting_id}"
-            table.add_row(
-                Text(change.id),
-                Text(change.status.value, style=styles.get(status_styles.get(change.status, ""), "")),
-                Text(change.title),
-                Text(impact_text(change) + (f"; cards {', '.join(change.cards)}" if change.cards else "")),
-                Text(change.requested_by or "-"),
-                Text(f"{change.created_at.astimezone(zone):%Y-%m-%d}" if change.created_at else "-"),
-                Text(decided),
-                key=change.id,
-            )
-        if table.row_count == 0:
-            table.add_row(
-                Text("-"),
-                Text(""),
-                Text("No change requests yet (huddle change request --title ...)"),
-                *[""] * 4,
-            )
-        fit_columns(table)
-        if selected is not None and selected in table.rows:
-            table.move_cursor(row=table.get_row_index(selected))
-        decisions = self.query_one("#decision-table", DataTable)
-        decisions.clear(columns=True)
-        for key, label in (("when", "When"), ("meeting", "Meeting"), ("text", "Decision"), ("by", "By")):
-            decisions.add_column(label, key=key)
-        for decision in data.decisions:
-            decisions.add_row(
-                Text(f"{decision.at.astimezone(zone):%Y-%m-%d %H:%M}"),
-                Text(decision.meeting_id or "-"),
-                Text(decision.text),
-                Text(decision.by or "-"),
-                key=decision.id,
-            )
-        if decisions.row_count == 0:
-            decisions.add_row(
-                Text("-"), Text(""), Text("No decisions yet: record them in meeting mode (/d)."), Text("")
-            )
-        fit_columns(decisions)
-        activity = self.query_one("#activity-table", DataTable)
-        activity.clear(columns=True)
-        for key, label in (
-            ("when", "When"),
-            ("who", "Who"),
-            ("what", "What"),
-            ("action", "Change"),
-            ("detail", "Detail"),
-        ):
-            activity.add_column(label, key=key)
-        for entry in data.activity:
-            activity.add_row(
-                Text(f"{entry.at.astimezone(zone):%Y-%m-%d %H:%M}"),
-                Text(f"{entry.user} ({entry.os_user})" if entry.os_user != entry.user else entry.user),
-                Text(entry.entity_id),
-                Text(entry.action),
-                Text(entry.detail[:80]),
-                key=entry.id,
-            )
-        fit_columns(activity)
+        self.query_one(PlanRecordsTab).show(self.data, self._styles(), self.context.zone)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """New, approve and reject apply on the records tab only."""
@@ -634,7 +314,7 @@ class PlanScreen(AreaScreen):
 
     def action_publish_calendar(self) -> None:
         """Put follow-up meetings and milestones on the team's CalDAV calendar, after asking."""
-        from tui.screens.dialogs import ConfirmModal
+        from tui.dialogs.confirm import ConfirmModal
         from tui.screens.outbound import publish_calendar
 
         def answered(yes: bool | None) -> None:
@@ -656,7 +336,7 @@ class PlanScreen(AreaScreen):
         error: str = "",
     ) -> None:
         """Ask with a small form, then write; a write the service refuses reopens the form as typed."""
-        from tui.screens.dialogs import FieldsModal
+        from tui.dialogs.fields import FieldsModal
 
         def answered(values: dict[str, str] | None) -> None:
             if values is None:
@@ -678,7 +358,7 @@ class PlanScreen(AreaScreen):
 
     def action_new_change(self) -> None:
         """Raise a change request: what should change, and why."""
-        from tui.screens.dialogs import FormField
+        from tui.dialogs.fields import FormField
 
         records = self.services.records
 
@@ -718,7 +398,7 @@ class PlanScreen(AreaScreen):
 
     def action_edit_project(self) -> None:
         """Change the project's name, vision and escalation threshold (its goals stay)."""
-        from tui.screens.dialogs import FormField
+        from tui.dialogs.fields import FormField
 
         project = self.data.project or self.services.directory.project()
         directory = self.services.directory
@@ -751,7 +431,7 @@ class PlanScreen(AreaScreen):
 
     def action_add_goal(self) -> None:
         """Add a SMART goal: what, measured how, to which target, by when (human dates accepted)."""
-        from tui.screens.dialogs import FormField
+        from tui.dialogs.fields import FormField
 
         directory = self.services.directory
         today = self.data.today if self.data.project is not None else self.services.cards.today()
@@ -786,7 +466,7 @@ class PlanScreen(AreaScreen):
         )
 
     def action_decide_change(self, approve: bool) -> None:
-        change_id = self._cursor_key(self.change_table)
+        change_id = cursor_key(self.change_table)
         change = next((c for c in self.data.changes if c.id == change_id), None)
         if change is None:
             return
@@ -809,12 +489,12 @@ class PlanScreen(AreaScreen):
             )
             shell_of(self.app).submit_write(job)
 
-        from tui.screens.dialogs import ConfirmModal
+        from tui.dialogs.confirm import ConfirmModal
 
         self.app.push_screen(ConfirmModal(f"{verb} {change.id}: {change.title}?", yes=verb), answered)
 
     def _selected_milestone(self) -> MilestoneFacts | None:
-        card_id = self._cursor_key(self.milestone_table)
+        card_id = cursor_key(self.milestone_table)
         found = next((f for f in self.data.facts if f.card.id == card_id), None)
         if found is None:
             self.notify("No milestone selected: pick one in the milestone table", severity="warning")
@@ -831,7 +511,7 @@ class PlanScreen(AreaScreen):
 
     def action_milestone_detail(self) -> None:
         """The highlighted milestone's acceptance criteria: accept, waive, add, or start its review."""
-        from tui.screens.milestone_dialogs import MilestoneModal
+        from tui.dialogs.milestone import MilestoneModal
 
         facts = self._selected_milestone()
         if facts is not None:
@@ -840,7 +520,7 @@ class PlanScreen(AreaScreen):
             )
 
     def _criterion_request(self, facts: MilestoneFacts, request: Any) -> None:
-        from tui.screens.dialogs import FormField
+        from tui.dialogs.fields import FormField
 
         if request is None:
             return
@@ -878,7 +558,7 @@ class PlanScreen(AreaScreen):
 
     def action_start_review(self, facts: MilestoneFacts | None = None) -> None:
         """Start the highlighted milestone's review (agenda from its criteria, predecessors and risks)."""
-        from tui.screens.dialogs import ConfirmModal
+        from tui.dialogs.confirm import ConfirmModal
 
         facts = facts or self._selected_milestone()
         if facts is None:
@@ -899,14 +579,14 @@ class PlanScreen(AreaScreen):
 
     def action_update_goal(self) -> None:
         """Record a SMART goal's measured value (dated; the history is kept)."""
-        from tui.screens.dialogs import FormField
+        from tui.dialogs.fields import FormField
 
         project = self.data.project
         if project is None or not project.goals:
             self.notify("No SMART goals yet: g adds one", severity="warning")
             return
         goals_table = self.query_one("#goals-table", DataTable)
-        row = self._cursor_key(goals_table)
+        row = cursor_key(goals_table)
         number = str(int(row) + 1) if row is not None and row.isdigit() else "1"
         closing, today = self.services.closing, self.data.today
 
@@ -939,7 +619,8 @@ class PlanScreen(AreaScreen):
 
     def action_close_project(self) -> None:
         """Close the project: lists what is open; closing anyway needs a reason, which is recorded."""
-        from tui.screens.dialogs import ConfirmModal, FormField
+        from tui.dialogs.confirm import ConfirmModal
+        from tui.dialogs.fields import FormField
 
         closing = self.services.closing
         items = self.data.open_items
@@ -967,16 +648,6 @@ class PlanScreen(AreaScreen):
             write=lambda values: closing.close(force=True, reason=values["reason"]),
             done=lambda result: f"Project closed; {len(result[1])} open item(s) handed over",
         )
-
-    @staticmethod
-    def _cursor_key(table: DataTable[object]) -> str | None:
-        if table.row_count == 0:
-            return None
-        try:
-            value = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:
-            return None
-        return None if value is None else str(value)
 
     def watch_problems_only(self) -> None:
         self.refresh_raci()

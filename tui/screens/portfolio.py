@@ -6,7 +6,6 @@ search box repaints within a frame even with thousands of cards.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -22,10 +21,11 @@ from textual.widgets import Checkbox, DataTable, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from domain.models import Card, Department, Person
-from domain.rules import blocked_ids, is_overdue
+from domain.rules import blocked_ids
 from tui.messages import OpenCard
 from tui.screens.base import AreaScreen
-from tui.widgets.card_tile import BLOCKED_MARK, MILESTONE_MARK
+from tui.views.board import BLOCKED_MARK, MILESTONE_MARK
+from tui.views.portfolio import MAX_ROWS, CardFilter, card_rows, summary_columns, summary_rows
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe import literal, printable
 
@@ -41,42 +41,6 @@ CARD_COLUMNS = (
     ("due", "Due", 15),
     ("flags", "Flags", 5),
 )
-MAX_ROWS = 300
-"""Cards listed at most; the count line says how many matched."""
-
-
-def fold(text: str) -> str:
-    """Normalise for search: NFKC (full-width forms) and case-folding; Chinese is left as is."""
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
-@dataclass(frozen=True)
-class CardFilter:
-    """What the person asked to see."""
-
-    text: str = ""
-    owner: str | None = None
-    tag: str | None = None
-    overdue: bool = False
-    blocked: bool = False
-    milestone: bool = False
-
-    def matches(self, card: Card, today: date, blocked: frozenset[str] = frozenset()) -> bool:
-        """Whether ``card`` passes; ``blocked``: the ids :func:`domain.rules.is_blocked` says are blocked."""
-        if self.owner is not None and card.owner != self.owner:
-            return False
-        if self.tag is not None and self.tag not in card.tags:
-            return False
-        if self.overdue and not is_overdue(card, today):
-            return False
-        if self.blocked and card.id not in blocked:
-            return False
-        if self.milestone and not card.milestone:
-            return False
-        if self.text:
-            haystack = fold(" ".join((card.id, card.title, card.owner or "", card.dept, *card.tags)))
-            return all(word in haystack for word in fold(self.text).split())
-        return True
 
 
 @dataclass
@@ -189,9 +153,7 @@ class PortfolioScreen(AreaScreen):
         if data is None:
             return
         table = self.query_one("#summary", DataTable)
-        columns: list[str] = []
-        for dept in data.departments:
-            columns += [c.name for c in dept.columns if c.name not in columns]
+        columns = summary_columns(data.departments)
         table.clear(columns=True)
         width = max((len(d.name) * 2 for d in data.departments), default=10)
         table.add_column("Department", key="dept", width=min(24, max(10, width)))
@@ -199,74 +161,53 @@ class PortfolioScreen(AreaScreen):
             table.add_column(Text(printable(name)), key=f"col:{name}", width=max(8, len(name)))
         for key, label in (("overdue", "Overdue"), ("blocked", "Blocked"), ("total", "Total")):
             table.add_column(label, key=key, width=7)
-        counts: dict[tuple[str, str], int] = {}
-        overdue: dict[str, int] = {}
-        blocked: dict[str, int] = {}
-        for card in data.cards:
-            counts[card.dept, card.column] = counts.get((card.dept, card.column), 0) + 1
-            if is_overdue(card, data.today):
-                overdue[card.dept] = overdue.get(card.dept, 0) + 1
-            if card.id in data.blocked:
-                blocked[card.dept] = blocked.get(card.dept, 0) + 1
-        for dept in data.departments:
-            row: list[Content] = [literal(dept.name, "bold")]
-            for name in columns:
-                col = dept.column(name)
-                count = counts.get((dept.name, name), 0)
-                if col is None:
+        for line in summary_rows(data.departments, data.cards, data.today, data.blocked):
+            row: list[Content] = [literal(line.dept, "bold")]
+            for cell in line.cells:
+                if cell is None:
                     row.append(Content("-"))
-                elif col.wip_limit is not None and count > col.wip_limit:
-                    row.append(Content.styled(f"{count}/{col.wip_limit} over", "bold $error"))
-                elif col.wip_limit is not None:
-                    row.append(Content(f"{count}/{col.wip_limit}"))
+                elif cell.over:
+                    row.append(Content.styled(f"{cell.count}/{cell.limit} over", "bold $error"))
+                elif cell.limit is not None:
+                    row.append(Content(f"{cell.count}/{cell.limit}"))
                 else:
-                    row.append(Content(str(count)))
-            late = overdue.get(dept.name, 0)
-            stuck = blocked.get(dept.name, 0)
-            row.append(Content.styled(str(late), "bold $error") if late else Content("0"))
-            row.append(Content.styled(str(stuck), "bold $warning") if stuck else Content("0"))
-            row.append(Content(str(sum(counts.get((dept.name, n), 0) for n in columns))))
-            table.add_row(*row, key=dept.name)
+                    row.append(Content(str(cell.count)))
+            row.append(Content.styled(str(line.overdue), "bold $error") if line.overdue else Content("0"))
+            row.append(Content.styled(str(line.blocked), "bold $warning") if line.blocked else Content("0"))
+            row.append(Content(str(line.total)))
+            table.add_row(*row, key=line.dept)
 
     def _render_cards(self) -> None:
         data = self.data
         if data is None:
             return
-        matched = [card for card in data.cards if self.filter.matches(card, data.today, data.blocked)]
-        self.shown = matched[:MAX_ROWS]
+        rows, matched = card_rows(data.cards, self.filter, data.today, data.blocked)
+        self.shown = [row.card for row in rows]
         table = self.query_one("#cards", DataTable)
         table.clear()
-        for card in self.shown:
-            flags = []
-            if card.milestone:
-                flags.append(MILESTONE_MARK)
-                if card.criteria:
-                    accepted = sum(1 for c in card.criteria if c.state != "open")
-                    flags.append(f"{accepted}/{len(card.criteria)}✓")
-            if card.id in data.blocked:
+        for row in rows:
+            card = row.card
+            flags = [MILESTONE_MARK] if card.milestone else []
+            if row.accepted is not None:
+                flags.append(f"{row.accepted[0]}/{row.accepted[1]}✓")
+            if row.blocked:
                 flags.append(BLOCKED_MARK)
-            late = is_overdue(card, data.today)
-            due = card.due.isoformat() if card.due else ""
             table.add_row(
                 Content(card.id),
                 literal(card.dept),
                 literal(card.column),
                 literal(card.title),
                 literal(f"@{card.owner}" if card.owner else ""),
-                Content.styled(f"{due} late", "bold $error") if late else Content(due),
+                Content.styled(f"{row.due} late", "bold $error") if row.late else Content(row.due),
                 Content(" ".join(flags)),
                 key=card.id,
             )
         total = len(data.cards)
-        more = f" (first {MAX_ROWS} listed)" if len(matched) > MAX_ROWS else ""
-        active = [name for name in ("overdue", "blocked", "milestone") if getattr(self.filter, name)]
-        if self.filter.owner:
-            active.append(f"@{self.filter.owner}")
-        if self.filter.tag:
-            active.append(f"tag {self.filter.tag}")
-        shown = f"  filters: {', '.join(active)}" if active else ""
+        more = f" (first {MAX_ROWS} listed)" if matched > MAX_ROWS else ""
+        active = self.filter.describe()
+        shown = f"  filters: {active}" if active else ""
         self.query_one("#match-count", Static).update(
-            literal(f"{len(matched)} of {total} cards match{more}{shown}; enter opens a card on its board")
+            literal(f"{matched} of {total} cards match{more}{shown}; enter opens a card on its board")
         )
 
     def _set_filter(self, **changes: Any) -> None:

@@ -24,8 +24,13 @@ from textual.widgets.option_list import Option
 from domain.errors import HuddleError
 from domain.models import Card, Risk
 from domain.rules import ProjectWarning, ScoreBands
+from tui.dialogs.risk_detail import RiskDetailModal
+from tui.dialogs.risk_form import RiskFormModal, RiskFormResult
+from tui.dialogs.since import SinceChoice, SinceModal
 from tui.messages import OpenCard, OpenRisk
-from tui.risk_view import (
+from tui.screens.base import AreaScreen
+from tui.shell import WriteJob, shell_of
+from tui.views.risks import (
     SORT_COLUMNS,
     HeatmapView,
     Position,
@@ -35,8 +40,6 @@ from tui.risk_view import (
     position_of,
     sort_risks,
 )
-from tui.screens.base import AreaScreen
-from tui.screens.risk_dialogs import RiskDetailModal, RiskFormModal, SinceChoice, SinceModal
 from tui.widgets.heatmap_grid import HeatmapGrid
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.tables import fit_columns
@@ -498,10 +501,9 @@ class RisksScreen(AreaScreen):
         self.set_reactive(RisksScreen.sort_reverse, column in ("score", "residual", "probability", "impact"))
         self.sort_column = column
 
-    def action_add_risk(self) -> None:
-        self.app.push_screen(
-            RiskFormModal(self.services, today=self.services.risks.today()), self._after_save
-        )
+    def action_add_risk(self, draft: dict[str, str] | None = None, error: str = "") -> None:
+        form = RiskFormModal(today=self.services.risks.today(), draft=draft, error=error)
+        self.app.push_screen(form, lambda result: self._save_risk(None, result))
 
     def action_edit_risk(self) -> None:
         risk = self.current_risk()
@@ -510,13 +512,35 @@ class RisksScreen(AreaScreen):
             return
         self.edit(risk)
 
-    def edit(self, risk: Risk) -> None:
-        form = RiskFormModal(self.services, today=self.services.risks.today(), risk=risk)
-        self.app.push_screen(form, self._after_save)
+    def edit(self, risk: Risk, draft: dict[str, str] | None = None, error: str = "") -> None:
+        form = RiskFormModal(today=self.services.risks.today(), risk=risk, draft=draft, error=error)
+        self.app.push_screen(form, lambda result: self._save_risk(risk, result))
 
-    def _after_save(self, risk: Risk | None) -> None:
-        if risk is None:
+    def _save_risk(self, risk: Risk | None, result: RiskFormResult | None) -> None:
+        """Queue the form's values with the app's other writes (off the event loop); a refused save re-opens
+        the form with what was typed and the reason."""
+        if result is None:
             return
+        services, values = self.services, result.values
+
+        def run() -> Risk:
+            if risk is not None:
+                return services.risks.edit(risk.id, values)
+            fields = dict(values)
+            title, owner = fields.pop("title"), fields.pop("owner")
+            probability, impact = fields.pop("probability"), fields.pop("impact")
+            return services.risks.add(title, probability, impact, owner=owner, **fields)
+
+        def failed(error: Exception) -> None:
+            message = str(error) if isinstance(error, HuddleError | ValueError) else repr(error)
+            if risk is None:
+                self.action_add_risk(result.draft, f"Not saved: {message}")
+            else:
+                self.edit(risk, result.draft, f"Not saved: {message}")
+
+        shell_of(self.app).submit_write(WriteJob("save the risk", run, self._after_save, failed))
+
+    def _after_save(self, risk: Risk) -> None:
         self.notify(escape(f"Saved {risk.id} {risk.title}"), timeout=3)
         self._pending_risk = risk.id if self.tabs.active == TABS["register"] else None
         self.reload()

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 def start_import(screen: Screen[Any], context: Context, current_dept: str | None) -> None:
     """Ask for the file to import, then show its plan."""
-    from tui.screens.dialogs import FieldsModal, FormField
+    from tui.dialogs.fields import FieldsModal, FormField
 
     def chosen(values: dict[str, str] | None) -> None:
         if values and values["file"].strip():
@@ -57,7 +57,7 @@ def plan_file(
         screen.app.call_from_thread(offer, batch, target, plan.lines(), changes)
 
     def offer(batch: SourceBatch, target: str | None, lines: list[str], changes: bool) -> None:
-        from tui.screens.transfer_dialogs import ImportPlanModal
+        from tui.dialogs.import_plan import ImportPlanModal
 
         def answered(apply: bool | None) -> None:
             if apply:
@@ -89,7 +89,7 @@ def apply_plan(screen: Screen[Any], context: Context, batch: SourceBatch, dept: 
 
 def offer_table_export(screen: Screen[Any], context: Context, what: str, dept: str | None = None) -> None:
     """Ask for the format, then write ``what`` (cards of ``dept``, or the risk register)."""
-    from tui.screens.transfer_dialogs import ExportFormatModal
+    from tui.dialogs.export_format import ExportFormatModal
 
     def chosen(fmt: str | None) -> None:
         if fmt:
@@ -103,14 +103,14 @@ def offer_table_export(screen: Screen[Any], context: Context, what: str, dept: s
 
 def export_table(screen: Screen[Any], context: Context, what: str, fmt: str, dept: str | None) -> None:
     """Render and write the table in a thread; one notification names the file."""
-    from tui.screens.outbound import _run, _write_beside
+    from tui.jobs.outbound import run_outbound, write_beside
 
     def work() -> tuple[str, str]:
         from outbound.exporting import export_of
         from outbound.tables import table_export
 
         export = export_of(table_export(context.services, what, fmt, now=context.clock(), dept=dept), what)
-        written = _write_beside(export, export.default_name)
+        written = write_beside(export, export.default_name)
         return "Exported", f"{export.description} → {written.resolve()}"
 
-    _run(screen, f"Exporting {what}…", work)
+    run_outbound(screen, f"Exporting {what}…", work)

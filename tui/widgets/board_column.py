@@ -14,18 +14,9 @@ from textual.message import Message
 from textual.widgets import Static
 
 from domain.models import Card, Column
+from tui.views.board import PAGE_SIZE, wip_state
 from tui.widgets.card_tile import CardTile
 from tui.widgets.safe import printable
-
-PAGE_SIZE = 15
-"""Tiles drawn at once; a column of 2,000 cards draws only the page the cursor is on."""
-
-
-def page_start(row: int, offset: int) -> int:
-    """The first row of the page to draw so that ``row`` is visible (``offset`` if it already is)."""
-    if offset <= row < offset + PAGE_SIZE:
-        return offset
-    return max(0, row // PAGE_SIZE * PAGE_SIZE)
 
 
 def header_content(column: Column, count: int) -> Content:
@@ -33,9 +24,10 @@ def header_content(column: Column, count: int) -> Content:
     limit = column.wip_limit
     counts = f"{count}/{limit}" if limit is not None else str(count)
     parts: list[str | tuple[str, str]] = [(printable(column.name), "bold"), "  ", counts]
-    if limit is not None and count > limit:
+    state = wip_state(column, count)
+    if state == "over":
         parts += ["  ", ("over WIP", "bold $error")]
-    elif limit is not None and count == limit:
+    elif state == "at":
         parts += ["  ", ("at WIP", "$warning")]
     return Content.assemble(*parts)
 

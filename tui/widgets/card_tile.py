@@ -11,44 +11,26 @@ from textual.message import Message
 from textual.widgets import Static
 
 from domain.models import Card
-from domain.rules import is_overdue
+from tui.views.board import BLOCKED_MARK, MILESTONE_MARK, state_classes, tile_view
 from tui.widgets.safe import printable
-
-MILESTONE_MARK = "◆"
-BLOCKED_MARK = "⊘"
 
 
 def tile_content(card: Card, today: date, *, blocked: bool) -> Content:
-    """The three lines of a tile; user text is literal and stripped of control characters. ``blocked``
-    is :func:`domain.rules.is_blocked` of the card, which the board reads with every card on file."""
-    overdue = is_overdue(card, today)
-    head: list[str | tuple[str, str]] = [(card.id, "bold $text-accent")]
-    if card.milestone:
+    """The three lines of a tile (:func:`tui.views.board.tile_view`); user text is literal and stripped of
+    control characters."""
+    view = tile_view(card, today, blocked=blocked)
+    head: list[str | tuple[str, str]] = [(view.id, "bold $text-accent")]
+    if view.milestone:
         head += [" ", (MILESTONE_MARK, "bold $warning")]
-    if blocked:
+    if view.blocked:
         head += [" ", (f"{BLOCKED_MARK} blocked", "bold $error")]
-    owner = f"@{card.owner}" if card.owner else "unassigned"
-    foot: list[str | tuple[str, str]] = [(printable(owner), "" if card.owner else "italic")]
-    if card.due is not None:
-        shown = card.due.strftime("%m-%d") if card.due.year == today.year else card.due.isoformat()
-        foot += ["  ", (f"overdue {shown}", "bold $error") if overdue else (f"due {shown}", "")]
+    owner = f"@{view.owner}" if view.owner else "unassigned"
+    foot: list[str | tuple[str, str]] = [(printable(owner), "" if view.owner else "italic")]
+    if view.due is not None:
+        foot += ["  ", (f"overdue {view.due}", "bold $error") if view.overdue else (f"due {view.due}", "")]
     return Content("\n").join(
-        [Content.assemble(*head), Content(printable(card.title)), Content.assemble(*foot)]
+        [Content.assemble(*head), Content(printable(view.title)), Content.assemble(*foot)]
     )
-
-
-def state_classes(card: Card, today: date, selected: bool, *, blocked: bool) -> set[str]:
-    """The tile's state as CSS classes: ``-overdue``, ``-blocked``, ``-milestone``, ``-selected``."""
-    classes = set()
-    if is_overdue(card, today):
-        classes.add("-overdue")
-    if blocked:
-        classes.add("-blocked")
-    if card.milestone:
-        classes.add("-milestone")
-    if selected:
-        classes.add("-selected")
-    return classes
 
 
 class CardTile(Static):

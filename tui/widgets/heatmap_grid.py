@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
-from tui.risk_view import IMPACT_LABELS, PROBABILITY_LABELS, CellView, HeatmapView, Position
+from tui.views.risks import IMPACT_LABELS, PROBABILITY_LABELS, CellView, HeatmapView, Position
 
 BANDS = ("green", "amber", "red")
 

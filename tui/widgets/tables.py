@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
+from textual.color import Color
 from textual.widgets import DataTable
 
 MAX_COLUMN = 60
@@ -35,3 +37,30 @@ def _width(value: object) -> int:
     if isinstance(value, Text):
         return max((cell_len(line) for line in value.plain.split("\n")), default=0)
     return cell_len(str(value))
+
+
+def cursor_key(table: DataTable[Any]) -> str | None:
+    """The row key under the cursor (to put the cursor back after a refill), or None."""
+    if table.row_count == 0:
+        return None
+    try:
+        value = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    except Exception:
+        return None
+    return None if value is None else str(value)
+
+
+def restore_cursor(table: DataTable[Any], key: str | None) -> None:
+    """Put the cursor back on row ``key`` if the refilled table still has it."""
+    if key is not None and key in table.rows:
+        table.move_cursor(row=table.get_row_index(key))
+
+
+def theme_styles(variables: dict[str, str]) -> dict[str, Style]:
+    """Bold Rich styles for the theme's success, warning and error colours, for DataTable cells
+    (cells are Rich ``Text``, which cannot name a theme variable)."""
+    return {
+        name: Style(color=Color.parse(variables[name]).rich_color, bold=True)
+        for name in ("success", "warning", "error")
+        if name in variables
+    }

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from textual.content import Content
 from textual.widget import Widget
 
-from tui.plan_view import TimelineRow
+from tui.views.plan import TimelineRow
 
 WEEK_WIDTH = 4
 MAX_ROWS = 300

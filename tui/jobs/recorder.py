@@ -5,6 +5,12 @@ and receives events through ``on_event`` (called on those threads); the benchmar
 on plain threads. A captured line is appended to the journal and fsynced before its data-file write
 starts, so a crash at any point leaves it in one place or the other; the in-progress draft goes to the
 journal only, so it is never held up behind a slow write of the shared file.
+
+Every data-file write holds ``write_gate`` (the app's one write queue, ``WriteQueue.exclusive``), so
+the recorder's writes and the app's other writes reach the store one at a time. Lock order: the
+write gate, then the store's own lock; ``_journal_lock`` is never held while waiting for the gate.
+
+The events reported through ``on_event`` are the frozen dataclasses below (:data:`RecorderEvent`).
 """
 
 from __future__ import annotations
@@ -14,8 +20,9 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 from domain.capture import JournalEntry, apply_entry, draft_record, dropped_record
 from domain.errors import StorageError
@@ -63,12 +70,16 @@ class EntryFailed:
 
 @dataclass(frozen=True, slots=True)
 class TaskDone:
+    """A write handed to ``run`` (agenda, attendance, end) succeeded with ``result``."""
+
     label: str
     result: object
 
 
 @dataclass(frozen=True, slots=True)
 class TaskFailed:
+    """A write handed to ``run`` failed, or the store is unreachable (``label`` "save"), or a read failed."""
+
     label: str
     message: str
 
@@ -87,6 +98,12 @@ class Loaded:
     view: object
 
 
+RecorderEvent: TypeAlias = (
+    EntryDurable | EntryCommitted | EntryFailed | TaskDone | TaskFailed | JournalFailed | Loaded
+)
+"""What the recorder reports, on its own threads, through ``on_event``."""
+
+
 @dataclass(slots=True)
 class _Capture:
     entry: JournalEntry
@@ -99,6 +116,8 @@ class _Capture:
 class _Task:
     label: str
     call: Callable[[], object]
+    writes: bool = True
+    """A data-file write (held under the write gate); loads and journal compaction are not."""
 
 
 class MeetingRecorder:
@@ -109,7 +128,7 @@ class MeetingRecorder:
         meetings: MeetingService,
         meeting_id: str,
         journal: ClosableJournal | None,
-        on_event: Callable[[object], None],
+        on_event: Callable[[RecorderEvent], None],
         load: Callable[[], object] | None = None,
     ) -> None:
         self.meetings = meetings
@@ -117,6 +136,8 @@ class MeetingRecorder:
         self.journal = journal
         self.on_event = on_event
         self.load = load
+        self.write_gate: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext
+        """Held around each data-file write; the live screen sets the app's write queue's ``exclusive``."""
         self._journal_queue: queue.SimpleQueue[dict[str, Any] | _Capture | None] = queue.SimpleQueue()
         self._db_queue: queue.SimpleQueue[_Capture | _Task | None] = queue.SimpleQueue()
         self._journal_lock = threading.Lock()
@@ -170,7 +191,7 @@ class MeetingRecorder:
         """Re-read the meeting on the data-file thread (coalesced)."""
         if not self._load_wanted.is_set():
             self._load_wanted.set()
-            self._db_queue.put(_Task("load", lambda: None))
+            self._db_queue.put(_Task("load", lambda: None, writes=False))
 
     def flush_now(self, draft: str) -> bool:
         """SIGHUP: wait (bounded) until every submitted line is journaled, then append the draft.
@@ -245,7 +266,9 @@ class MeetingRecorder:
                 self._load()
             else:
                 try:
-                    self.on_event(TaskDone(item.label, item.call()))
+                    with self.write_gate() if item.writes else contextlib.nullcontext():
+                        result = item.call()
+                    self.on_event(TaskDone(item.label, result))
                 except Exception as exc:  # reported to the person; the next write still runs
                     self.on_event(TaskFailed(item.label, str(exc)))
             was_load = isinstance(item, _Task) and item.label == "load"
@@ -266,7 +289,7 @@ class MeetingRecorder:
             return
         if draft:
             self._last_draft = draft  # already in the journal, and the compacted one keeps it
-        self._db_queue.put(_Task("compact", lambda: self._compact(draft)))
+        self._db_queue.put(_Task("compact", lambda: self._compact(draft), writes=False))
 
     # --- helpers ------------------------------------------------------------------------------------
 
@@ -327,7 +350,8 @@ class MeetingRecorder:
         told = False
         while True:
             try:
-                return apply_entry(self.meetings, self.meeting_id, entry)
+                with self.write_gate():
+                    return apply_entry(self.meetings, self.meeting_id, entry)
             except StorageError as exc:
                 if self.journal is None:
                     raise

@@ -13,7 +13,10 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.screens.dialogs import CardDetailModal, CardFormModal, ConfirmModal, DepartmentPickerModal
+from tui.dialogs.card_detail import CardDetailModal
+from tui.dialogs.card_form import CardFormModal
+from tui.dialogs.confirm import ConfirmModal
+from tui.dialogs.department_picker import DepartmentPickerModal
 from tui.widgets.safe import literal
 
 DIALOGS: tuple[tuple[str, type[DOMNode]], ...] = (

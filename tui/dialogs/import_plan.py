@@ -1,6 +1,6 @@
-"""Dialogs of imports and table exports: the import plan to apply or cancel, the export format.
+"""The import plan to apply or cancel.
 
-They return values and never write: the screen that opened them runs the import or the export.
+It returns a value and never writes: the screen that opened it runs the import.
 """
 
 from __future__ import annotations
@@ -51,35 +51,3 @@ class ImportPlanModal(ModalScreen[bool]):
     @on(Button.Pressed)
     def button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "import-apply")
-
-
-class ExportFormatModal(ModalScreen[str | None]):
-    """Which format to export a table in: CSV (for Excel), .xlsx or Markdown; None to cancel."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "pick('csv')", "CSV", id="export-format.csv"),
-        Binding("x", "pick('xlsx')", "XLSX", id="export-format.xlsx"),
-        Binding("m", "pick('markdown')", "Markdown", id="export-format.markdown"),
-        Binding("escape", "pick('')", "Cancel", id="export-format.cancel"),
-    ]
-
-    def __init__(self, what: str) -> None:
-        super().__init__()
-        self.what = what
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="export-format", classes="dialog"):
-            yield Static(literal(f"Export {self.what} to the current folder as"), classes="dialog-title")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("CSV  c", id="export-csv", variant="primary", compact=True)
-                yield Button("XLSX  x", id="export-xlsx", compact=True)
-                yield Button("Markdown  m", id="export-markdown", compact=True)
-                yield Button("Cancel  esc", id="export-cancel", compact=True)
-
-    def action_pick(self, fmt: str) -> None:
-        self.dismiss(fmt or None)
-
-    @on(Button.Pressed)
-    def button_pressed(self, event: Button.Pressed) -> None:
-        fmt = (event.button.id or "").removeprefix("export-")
-        self.dismiss(None if fmt == "cancel" else fmt)

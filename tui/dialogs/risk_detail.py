@@ -1,0 +1,128 @@
+"""One risk in full, with the history of its scores."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from domain.models import Card, Risk
+
+
+class RiskDetailModal(ModalScreen[str | None]):
+    """One risk in full, with the history of its scores.
+
+    Returns ``"edit"`` when the person presses ``e``, ``"card:ID"`` when they open a linked card.
+    """
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edit", "Edit", id="risk-detail.edit"),
+        Binding("escape", "close", "Close", id="risk-detail.close"),
+    ]
+
+    def __init__(self, risk: Risk, *, cards: dict[str, Card], zone: tzinfo) -> None:
+        super().__init__()
+        self.risk = risk
+        self.cards = cards
+        self.zone = zone
+
+    def compose(self) -> ComposeResult:
+        risk = self.risk
+        score = (
+            "not assessed" if risk.score is None else f"P{risk.probability} x I{risk.impact} = {risk.score}"
+        )
+        residual = (
+            "not assessed"
+            if risk.residual_score is None
+            else f"P{risk.residual_probability} x I{risk.residual_impact} = {risk.residual_score}"
+        )
+        linked = [
+            f"{cid} {self.cards[cid].title}" if cid in self.cards else f"{cid} (no longer exists)"
+            for cid in risk.linked_cards
+        ]
+        rows = [
+            ("Status", risk.status.value),
+            ("Owner", risk.owner or "nobody"),
+            ("Category", risk.category or "-"),
+            ("Inherent", score),
+            ("Residual", residual),
+            ("Review", risk.review_date.isoformat() if risk.review_date else "no date set"),
+            ("Description", risk.description or "-"),
+            ("Mitigation", risk.mitigation or "-"),
+            ("Contingency", risk.contingency or "-"),
+            ("Trigger", risk.trigger or "-"),
+        ]
+        with Vertical(classes="risk-dialog"):
+            yield Static(Content(f"{risk.id}  {risk.title}"), classes="dialog-title")
+            with VerticalScroll(id="detail-body"):
+                for label, value in rows:
+                    yield Static(
+                        Content.assemble((f"{label:<13}", "$text-muted"), value), classes="detail-field"
+                    )
+                if linked:
+                    yield Label("Linked cards (enter opens one)", classes="dialog-title")
+                    yield OptionList(
+                        *[
+                            Option(Content(text), id=cid)
+                            for cid, text in zip(risk.linked_cards, linked, strict=True)
+                        ],
+                        id="linked-cards",
+                    )
+                else:
+                    yield Static(Content.assemble((f"{'Linked cards':<13}", "$text-muted"), "-"))
+                yield Label("Score history", classes="dialog-title")
+                yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            with Horizontal(classes="buttons"):
+                yield Button("Edit (e)", id="edit", compact=True)
+                yield Button("Close (esc)", variant="primary", id="close", compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#history-table", DataTable)
+        for key, label in (
+            ("when", "When"), ("by", "By"), ("inherent", "Inherent"), ("residual", "Residual"),
+        ):  # fmt: skip
+            table.add_column(label, key=key)
+        for change in reversed(self.risk.history):
+            inherent = (
+                "-"
+                if change.probability is None or change.impact is None
+                else f"P{change.probability} I{change.impact} = {change.probability * change.impact}"
+            )
+            res = (
+                "-"
+                if change.residual_probability is None or change.residual_impact is None
+                else f"P{change.residual_probability} I{change.residual_impact} = "
+                f"{change.residual_probability * change.residual_impact}"
+            )
+            when = change.at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+            table.add_row(Text(when), Text(change.by or "-"), Text(inherent), Text(res))
+        self.query_one("#close", Button).focus()
+
+    def action_edit(self) -> None:
+        self.dismiss("edit")
+
+    @on(OptionList.OptionSelected, "#linked-cards")
+    def open_linked_card(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None and event.option.id in self.cards:
+            self.dismiss(f"card:{event.option.id}")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#edit")
+    def edit_pressed(self) -> None:
+        self.action_edit()
+
+    @on(Button.Pressed, "#close")
+    def close_pressed(self) -> None:
+        self.action_close()

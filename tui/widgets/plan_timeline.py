@@ -1,0 +1,34 @@
+"""The plan's timeline tab: a week chart of the open cards with the critical path, and its legend."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static, TabPane
+
+from tui.widgets.timeline import TimelineChart
+
+if TYPE_CHECKING:
+    from tui.screens.plan import PlanData
+
+
+class PlanTimelineTab(TabPane):
+    """The timeline chart; the screen hands it each fresh :class:`PlanData` through ``show``."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="timeline-scroll"):
+            yield Static("", id="timeline-legend")
+            yield TimelineChart(id="timeline")
+
+    def show(self, data: PlanData) -> None:
+        self.query_one("#timeline", TimelineChart).show(data.timeline, data.window_start, data.today)
+        legend = Content.assemble(
+            ("████", "$primary"), " open  ", ("████", "bold $warning"), " critical path  ",
+            ("████", "bold $error"), " late  ", ("████", "$success"), " done  ",
+            ("◆", "bold"), " milestone  ", ("●", ""), " due  ", (" │ ", "$text-muted"), " this week  ",
+            ("+3d", "$text-muted"), " slack",
+        )  # fmt: skip
+        self.query_one("#timeline-legend", Static).update(legend)
