@@ -17,7 +17,7 @@ from tui.widgets.tables import cursor_key, fit_columns, restore_cursor
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from tui.screens.plan import PlanData
+    from tui.views.plan import PlanData
 
 CHANGES_HINT = "Change requests (a approves, x rejects the selected open one)"
 ACTIVITY_ROWS = 50
