@@ -79,7 +79,7 @@ imports: $(STAMP)  ## Layer contracts (import-linter)
 
 check: lint types imports test  ## Lint, types, layer contracts and tests
 
-bench: $(STAMP)  ## Measure the budgets of DESIGN.md section 7
+bench: $(STAMP)  ## Measure the performance budgets of docs/budgets.md
 	$(BIN)/python bench/run.py
 
 snapshots-update: $(STAMP)  ## Re-record the SVG snapshots (read the report first)

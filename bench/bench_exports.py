@@ -1,4 +1,4 @@
-"""DESIGN.md section 7: Word minutes of a 3-hour meeting (300 notes, 100 actions) within 1 s, and an
+"""docs/budgets.md: Word minutes of a 3-hour meeting (300 notes, 100 actions) within 1 s, and an
 .ics of 1,000 milestones within 0.5 s. Medians of several runs of the pure exporters.
 
 python bench/bench_exports.py [--runs 7]

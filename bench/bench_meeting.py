@@ -33,7 +33,7 @@ from storage.journal import MeetingJournal
 from tui.meeting_recorder import EntryCommitted, EntryDurable, EntryFailed, MeetingRecorder
 
 DURABLE_BUDGET = 1.0
-"""DESIGN.md section 3: typed text is journaled within one second."""
+"""docs/budgets.md: typed text is journaled within one second."""
 
 
 def system_clock() -> datetime:

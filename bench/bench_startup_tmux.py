@@ -8,7 +8,7 @@ what the person waits for is on screen: the bare Textual app's one word, or the 
 tmux's own start-up is in every figure alike; the programs alternate run by run so that machine noise
 hits them the same. Bytecode is written, as an installed copy runs (see ``bench/installed.py``).
 
-Reported: the median of each program and its ratio to the bare Textual app (DESIGN.md section 7:
+Reported: the median of each program and its ratio to the bare Textual app (docs/budgets.md:
 at most 1.5x at the demo, 5,000 and 20,000 cards).
 """
 

@@ -1,4 +1,4 @@
-"""TUI budgets of DESIGN.md section 7: first painted board vs a bare Textual app, key press to repaint.
+"""TUI budgets of docs/budgets.md: first painted board vs a bare Textual app, key press to repaint.
 
     python bench/bench_tui.py [--runs 7] [--cards 5000] [--presses 40]
 

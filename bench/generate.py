@@ -3,7 +3,7 @@
     python bench/generate.py --cards 5000 --db /tmp/big.json
 
 Goes through the storage layer (one locked transaction, bulk inserts), so the file is exactly what
-Huddle itself writes. Proportions follow DESIGN.md section 7: 5,000 cards, 200 risks, 300 meetings.
+Huddle itself writes. Proportions follow docs/budgets.md: 5,000 cards, 200 risks, 300 meetings.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Run every budget measurement of DESIGN.md section 7 in one go (``make bench``)."""
+"""Run every budget measurement of docs/budgets.md in one go (``make bench``)."""
 
 from __future__ import annotations
 

@@ -165,7 +165,9 @@ def heatmap(risks: Iterable[Risk], *, residual: bool = False) -> dict[tuple[int,
 
 
 @dataclass(frozen=True, slots=True)
-class Warning:
+class ProjectWarning:
+    """One line of the warnings list (not named ``Warning``: that is Python's built-in exception class)."""
+
     kind: str
     """``overdue``, ``blocked``, ``milestone-at-risk`` or ``risk-review``."""
     target: str
@@ -231,25 +233,29 @@ def is_at_risk(card: Card, cards: Mapping[str, Card], today: date) -> bool:
 
 def early_warnings(
     cards: Sequence[Card], risks: Sequence[Risk], *, today: date, now: datetime, escalate_after_days: int = 3
-) -> list[Warning]:
+) -> list[ProjectWarning]:
     """Signals from the boards and the register, most urgent first."""
     by_id = {c.id: c for c in cards}
-    warnings: list[Warning] = []
+    warnings: list[ProjectWarning] = []
     for card in cards:
         if is_done(card):
             continue
         if is_overdue(card, today):
             assert card.due is not None
             days = (today - card.due).days
-            warnings.append(Warning("overdue", card.id, f"{card.id} {card.title} is {days} day(s) overdue"))
+            warnings.append(
+                ProjectWarning("overdue", card.id, f"{card.id} {card.title} is {days} day(s) overdue")
+            )
         if is_escalated(card, by_id, now, escalate_after_days):
             assert card.blocked_since is not None
             days = (now - card.blocked_since).days
             reason = f" ({card.blocked_reason})" if card.blocked_reason else ""
-            warnings.append(Warning("blocked", card.id, f"{card.id} blocked {days} days{reason}: escalate"))
+            warnings.append(
+                ProjectWarning("blocked", card.id, f"{card.id} blocked {days} days{reason}: escalate")
+            )
         if card.milestone and (late := late_predecessors(card, by_id, today)):
             warnings.append(
-                Warning(
+                ProjectWarning(
                     "milestone-at-risk",
                     card.id,
                     f"milestone {card.id} {card.title} at risk: late predecessor(s) {', '.join(late)}",
@@ -258,7 +264,7 @@ def early_warnings(
     for risk in risks:
         if risk.status != RiskStatus.CLOSED and risk.review_date is not None and risk.review_date < today:
             warnings.append(
-                Warning(
+                ProjectWarning(
                     "risk-review",
                     risk.id,
                     f"risk {risk.id} {risk.title} was due for review on {risk.review_date}",

@@ -1,6 +1,6 @@
 """The follow-up invite as an e-mail (RFC 6047, iMIP): ``build_invite_message(...) -> EmailMessage``.
 
-Pure: builds the message; sending it over SMTP is the caller's business (``tui/delivery.py``).
+Pure: builds the message; sending it over SMTP is the caller's business (``outbound/delivery.py``).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
@@ -33,6 +33,7 @@ from domain.errors import DeliveryError, ValidationError
 from domain.models import PublishedEvent
 from domain.services import Services
 from outbound.secrets import is_loopback, password_from_env, scrub
+from outbound.settings import CalDavSettings, check_caldav_url
 
 if TYPE_CHECKING:
     from caldav.davclient import DAVClient, DAVResponse
@@ -44,17 +45,6 @@ CALDAV_TIMEOUT = 30
 CALDAV_CONTENT_TYPE = 'text/calendar; charset="utf-8"'
 DAV = "{DAV:}"
 CALDAV = "{urn:ietf:params:xml:ns:caldav}"
-
-
-class CalDavConfig(Protocol):
-    """The ``[caldav]`` settings this module reads (``tui.config.CalDavSettings`` has them)."""
-
-    @property
-    def url(self) -> str: ...
-    @property
-    def username(self) -> str: ...
-    @property
-    def password_env(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +83,7 @@ class PushResult:
         return line
 
 
-def caldav_target(config: CalDavConfig, env: Mapping[str, str]) -> CalDavTarget:
+def caldav_target(config: CalDavSettings, env: Mapping[str, str]) -> CalDavTarget:
     """``config`` with ``HUDDLE_CALDAV_URL``/``HUDDLE_CALDAV_USERNAME`` applied, checked, with its password.
 
     Refused (ValidationError): no URL, a URL that is not http(s) or holds a login, a login without
@@ -103,26 +93,18 @@ def caldav_target(config: CalDavConfig, env: Mapping[str, str]) -> CalDavTarget:
     username = env.get("HUDDLE_CALDAV_USERNAME") or config.username
     if not url:
         raise ValidationError("no CalDAV calendar configured; set url in the [caldav] table of huddle.toml")
+    check_caldav_url(url, "HUDDLE_CALDAV_URL" if env.get("HUDDLE_CALDAV_URL") else "[caldav] url")
     parts = urlsplit(url)
-    if parts.username is not None or parts.password is not None:
-        # The URL is printed in every result line: a password in it would be shown to everyone.
-        raise ValidationError(
-            "the CalDAV url must not hold a login; set username in [caldav] and the password in "
-            f"${config.password_env}"
-        )
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError(f"CalDAV url {url!r} must be an http:// or https:// address")
+    host = parts.hostname or ""  # check_caldav_url refused a URL without one
     password = password_from_env(config.password_env, env, username, "CalDAV")
-    if password and parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise ValidationError(
-            f"refusing to send the CalDAV password unencrypted to {parts.hostname}; use https://"
-        )
+    if password and parts.scheme == "http" and not is_loopback(host):
+        raise ValidationError(f"refusing to send the CalDAV password unencrypted to {host}; use https://")
     return CalDavTarget(url if url.endswith("/") else url + "/", username, password)
 
 
 def push_calendar(
     services: Services,
-    config: CalDavConfig,
+    config: CalDavSettings,
     *,
     now: datetime,
     env: Mapping[str, str],

@@ -22,16 +22,16 @@ from domain.services import Services
 from domain.text import printable
 from outbound.rsvp import RsvpReport
 from outbound.secrets import is_loopback, password_from_env, scrub
+from outbound.settings import check_port, check_security, port_from_env
 
 if TYPE_CHECKING:
     import imaplib
 
-SECURITY_MODES = ("none", "starttls", "ssl")
 _CALENDAR_PART = re.compile(rb'"(text"\s+"calendar|application"\s+"ics)"|\.ics"', re.IGNORECASE)
 
 
 class ImapConfig(Protocol):
-    """The ``[imap]`` settings this module reads (``tui.config.ImapSettings`` has them)."""
+    """The ``[imap]`` settings this module reads (``outbound.settings.ImapSettings`` has them)."""
 
     @property
     def host(self) -> str: ...
@@ -76,22 +76,15 @@ def imap_target(config: ImapConfig, env: Mapping[str, str]) -> ImapTarget:
     security = env.get("HUDDLE_IMAP_SECURITY") or config.security
     username = env.get("HUDDLE_IMAP_USERNAME") or config.username
     mailbox = env.get("HUDDLE_IMAP_MAILBOX") or config.mailbox
-    port = config.port
-    if env.get("HUDDLE_IMAP_PORT"):
-        try:
-            port = int(env["HUDDLE_IMAP_PORT"])
-        except ValueError:
-            raise ValidationError(
-                f"HUDDLE_IMAP_PORT={env['HUDDLE_IMAP_PORT']!r} is not a port number"
-            ) from None
+    port = port_from_env(env, "HUDDLE_IMAP_PORT")
+    if port is None:
+        port = config.port
     if not host:
         raise ValidationError("no IMAP server configured; set host in the [imap] table of huddle.toml")
-    if security not in SECURITY_MODES:
-        raise ValidationError(f"IMAP security {security!r} is not one of: {', '.join(SECURITY_MODES)}")
+    check_security(security, "IMAP security")
     if not port:
         port = 993 if security == "ssl" else 143
-    if not 0 < port < 65536:
-        raise ValidationError(f"IMAP port {port} is out of range")
+    check_port(port, "IMAP port")
     for what, name in (("mailbox", mailbox), ("move_to", config.move_to)):
         if any(ch in name for ch in '\r\n"\\') or (what == "mailbox" and not name):
             raise ValidationError(f"IMAP {what} {printable(name)!r} is not a usable folder name")

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
 from storage.dburl import is_server_url
-from storage.store import TinyStore
-from storage.store import open_store as open_json_store
+from storage.json_store import TinyStore
+from storage.json_store import open_store as open_json_store
 
 if TYPE_CHECKING:
     from domain.repository import Store

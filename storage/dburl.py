@@ -6,7 +6,6 @@ password on the command line, before loading any driver.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -44,6 +43,8 @@ def local_key(url: str) -> str:
     Readable (host, port, database) plus a short hash of the redacted URL, so two databases never
     share a folder and the password, which is not part of the key, can change freely.
     """
+    import hashlib  # here: loading OpenSSL's libcrypto is a few ms of every CLI command's start-up
+
     shown = redact(url)
     parts = urlsplit(shown)
     readable = "-".join(

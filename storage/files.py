@@ -18,6 +18,7 @@ import grp
 import os
 import pwd
 import stat
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -222,33 +223,166 @@ def lock_path(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
 
 
+def _flock_within(fd: int, op: int, deadline: float) -> bool:
+    """``flock(fd, op)``, waiting without polling until ``deadline`` (``time.monotonic``); False on timeout.
+
+    flock has no timeout and SIGALRM only reaches the main thread (the app writes from worker threads),
+    so a helper thread makes the blocking call while this one waits on an event. On timeout the helper
+    keeps the descriptor: it closes it (which drops the flock) once its call returns, so the caller must
+    not touch ``fd`` again.
+    """
+    try:
+        fcntl.flock(fd, op | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        pass
+    got = threading.Event()
+    guard = threading.Lock()
+    abandoned = False
+    failure: list[OSError] = []
+
+    def wait() -> None:
+        try:
+            fcntl.flock(fd, op)
+        except OSError as exc:
+            failure.append(exc)
+        with guard:
+            if abandoned:
+                os.close(fd)
+            else:
+                got.set()
+
+    threading.Thread(target=wait, name="huddle-lock-wait", daemon=True).start()
+    if not got.wait(max(0.0, deadline - time.monotonic())):
+        with guard:
+            if not got.is_set():
+                abandoned = True
+                return False
+    if failure:
+        raise StorageError(f"cannot lock: {failure[0].strerror}")
+    return True
+
+
+class _Queue:
+    """This writer's place in the FIFO queue of writers to one data file.
+
+    A place is an empty file ``.NAME.lock.<number>.wait`` beside the data file. A writer numbers its
+    place one above the highest it sees, and makes it by creating a temp file, flock-ing it, and then
+    hard-linking it to the numbered name (``link`` never replaces: a number someone took first is
+    refused and the next one tried), so a place is locked from the instant anyone can see it. The
+    writer then waits, with blocking flocks, on every place numbered below its own: their writers
+    remove their place and only then drop its flock, so a place still there once its flock could be
+    taken belonged to a writer that died (the kernel dropped its flock); it is skipped and removed.
+
+    The queue only decides the order: the data file's own lock (``PATH.lock``) is still taken by
+    whoever's turn it is, so exclusion never depends on the queue, and a writer that cannot make a
+    place (a full disk, no hard links) or that a slow listing let in out of turn is still safe.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.folder = path.parent
+        self.prefix = f".{path.name}.lock."
+        self.fd = -1
+        self.name = ""
+        self.before: list[str] = []
+        mode = shared_mode(self.folder)
+        temp = self.folder / f"{self.prefix}{os.getpid()}.{os.urandom(4).hex()}.new"
+        try:
+            fd = open_new(temp, os.O_RDONLY, mode, what="a lock place")
+        except (OSError, StorageError):
+            return  # no place: this writer just takes the lock
+        number = 0
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # new and ours: never blocks
+            first = max((n for n, _name in self._places()), default=0) + 1
+            for number in range(first, first + 256):
+                try:
+                    os.link(temp, self.folder / self._name(number), follow_symlinks=False)
+                except FileExistsError:
+                    continue
+                self.name = self._name(number)
+                break
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        if not self.name:
+            os.close(fd)
+            return
+        self.fd = fd
+        with contextlib.suppress(OSError):
+            self.before = [name for n, name in sorted(self._places()) if n < number]
+
+    def _name(self, number: int) -> str:
+        return f"{self.prefix}{number:012d}.wait"
+
+    def _places(self) -> Iterator[tuple[int, str]]:
+        with os.scandir(self.folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith(self.prefix) and name.endswith(".wait"):
+                    number = name[len(self.prefix) : -len(".wait")]
+                    if number.isdigit():
+                        yield int(number), name
+
+    def wait_turn(self, deadline: float) -> bool:
+        """Wait until every writer queued before this one is done or dead; False on timeout."""
+        for name in reversed(self.before):
+            place = self.folder / name
+            try:
+                fd = open_existing(place, os.O_RDONLY, what="a lock place")
+            except FileNotFoundError:
+                continue  # done
+            except StorageError:
+                continue  # not a place Huddle made (a link, a FIFO): nobody waits on it
+            if not _flock_within(fd, fcntl.LOCK_SH, deadline):
+                return False
+            try:
+                still = os.stat(place, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                still = False
+            if still:  # its writer died while queued: clear it away if this account may
+                with contextlib.suppress(OSError):
+                    os.unlink(place)
+            os.close(fd)
+        return True
+
+    def leave(self) -> None:
+        """Remove the place, then drop its flock: the next writer wakes and finds it gone."""
+        if self.fd < 0:
+            return
+        with contextlib.suppress(OSError):
+            os.unlink(self.folder / self.name)
+        os.close(self.fd)
+
+
 @contextlib.contextmanager
 def exclusive_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold an exclusive flock on ``PATH.lock`` (never on the data file, which gets replaced).
+    """Hold an exclusive flock on ``PATH.lock`` (never on the data file, which gets replaced), taking
+    turns first come, first served, and waiting without polling (see ``_Queue``).
 
     The lock is opened read-only: flock needs no write permission, so a lock file whose mode an older
     Huddle left too narrow still works for every member who can read it.
     """
     lock = lock_path(path)
     fd, _created = open_shared(lock, os.O_RDONLY, shared_mode(lock.parent), what="the lock file")
+    deadline = time.monotonic() + timeout
+    queue = _Queue(path)
+    owned = True  # False once a timed-out wait handed ``fd`` to its helper thread
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise StorageError(
-                        f"{path} is locked by another huddle process for more than {timeout:.0f}s; try again"
-                    ) from None
-                time.sleep(0.005)
+        if not queue.wait_turn(deadline) or not (owned := _flock_within(fd, fcntl.LOCK_EX, deadline)):
+            raise StorageError(
+                f"{path} is locked by another huddle process for more than {timeout:.0f}s; try again"
+            )
         try:
             yield
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
-        os.close(fd)
+        if owned:
+            os.close(fd)
+        queue.leave()
 
 
 def resolve_data_file(path: Path) -> Path:
@@ -343,6 +477,12 @@ def read_bytes_safely(
 
 def read_json(path: Path) -> dict[str, object] | None:
     """The parsed file, or None when it does not exist; StorageError for anything unreadable."""
+    raw = read_data_bytes(path)
+    return None if raw is None else parse_json(raw, path)
+
+
+def read_data_bytes(path: Path) -> bytes | None:
+    """The data file's bytes, or None when it does not exist or is blank; StorageError when unreadable."""
     try:
         raw = read_bytes_safely(path, "")
     except StorageError as exc:
@@ -351,10 +491,13 @@ def read_json(path: Path) -> dict[str, object] | None:
                 f"{path} is a folder, not a Huddle data file; pass --db with a file path"
             ) from None
         raise exc
-    if raw is None:
+    if raw is None or (len(raw) < 64 and not raw.strip()):
         return None
-    if len(raw) < 64 and not raw.strip():
-        return None
+    return raw
+
+
+def parse_json(raw: bytes, path: Path) -> dict[str, object]:
+    """The top-level object of a data file's bytes; StorageError (the file left untouched) otherwise."""
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:

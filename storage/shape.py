@@ -1,6 +1,7 @@
 """Is this JSON a Huddle data file of the shape the codecs read?
 
-Checked on every load, before anything is decoded or written: a JSON file that is not Huddle's (no
+Checked whenever a store reads a version of the file it has not checked or written itself (see
+``TinyStore._load_for_write``), before anything is decoded or written: a JSON file that is not Huddle's (no
 ``_meta`` with the Huddle marker or a schema), or one whose tables, ``_meta`` or documents have the
 wrong shape, is refused whole with a StorageError naming the file and the fault, and it is never
 rewritten (a transaction that fails to load writes nothing). Each document is checked for the fields
@@ -63,22 +64,29 @@ def check(data: dict[str, Any], path: object) -> None:
     if META not in data:
         raise _not_huddle(path, "it has no _meta table with the Huddle marker")
     for name, table in data.items():
-        if type(table) is not dict:
-            raise _wrong(path, f"the table {name!r} is {_type_name(table)}, not an object of documents")
-        # The common case (every document fine) is checked with C-level map/set passes: a 5,000-card
-        # file is checked in a few milliseconds on every load; the slow loop only names the culprit.
-        if not all(map(str.isdigit, table)):
-            bad = next(k for k in table if not k.isdigit())
-            raise _wrong(path, f"the table {name!r} has the key {bad[:40]!r}, not a document number")
-        docs = table.values()
-        if set(map(type, docs)) - {dict}:
-            doc_id, doc = next((k, d) for k, d in table.items() if type(d) is not dict)
-            raise _wrong(path, f"{name!r} document {doc_id} is {_type_name(doc)}, not an object")
-        for field, kind in REQUIRED.get(name, {}).items():
-            if set(map(type, map(dict.get, docs, repeat(field)))) - {kind}:
-                _name_missing(path, name, table, field, kind)
-    _check_meta(data[META], path)
-    _check_card_values(data.get("cards", {}), path)
+        check_table(name, table, path)  # _meta's own check included
+
+
+def check_table(name: str, table: object, path: object) -> None:
+    """One table's part of ``check``: the JSON store runs it on each table the first time it is decoded."""
+    if type(table) is not dict:
+        raise _wrong(path, f"the table {name!r} is {_type_name(table)}, not an object of documents")
+    # The common case (every document fine) is checked with C-level map/set passes: a 5,000-card
+    # file is checked in a few milliseconds; the slow loop only names the culprit.
+    if not all(map(str.isdigit, table)):
+        bad = next(k for k in table if not k.isdigit())
+        raise _wrong(path, f"the table {name!r} has the key {bad[:40]!r}, not a document number")
+    docs = table.values()
+    if set(map(type, docs)) - {dict}:
+        doc_id, doc = next((k, d) for k, d in table.items() if type(d) is not dict)
+        raise _wrong(path, f"{name!r} document {doc_id} is {_type_name(doc)}, not an object")
+    for field, kind in REQUIRED.get(name, {}).items():
+        if set(map(type, map(dict.get, docs, repeat(field)))) - {kind}:
+            _name_missing(path, name, table, field, kind)
+    if name == "cards":
+        _check_card_values(table, path)
+    if name == META:
+        _check_meta(table, path)
 
 
 _PRIORITIES = frozenset(p.value for p in Priority) | {None}
@@ -89,12 +97,14 @@ def _check_card_values(table: dict[str, Any], path: object) -> None:
     """The card values a write would carry over without decoding them (priority, dates).
 
     Writes that touch one card no longer decode the others, so a value the codecs cannot read is
-    caught here, on every load, instead of being written back into the file as if it were fine.
+    caught here, on every load of a new version of the file, instead of being written back into the file
+    as if it were fine.
     """
     docs = table.values()
-    for doc in docs:
-        if doc.get("priority") not in _PRIORITIES:
-            raise _wrong(path, f"card {str(doc.get('id'))[:40]!r} cannot be read: unknown priority")
+    # Set passes at C level, as in ``check``: the Python loop only runs to name the culprit.
+    if set(map(dict.get, docs, repeat("priority"))) - _PRIORITIES:
+        bad = next(d for d in docs if d.get("priority") not in _PRIORITIES)
+        raise _wrong(path, f"card {str(bad.get('id'))[:40]!r} cannot be read: unknown priority")
     for field in _CARD_DATES:
         for value in set(map(dict.get, docs, repeat(field))) - {None}:
             try:

@@ -19,8 +19,8 @@ import orjson
 
 from domain.errors import ConflictError, StorageError
 from storage import codecs
+from storage.json_store import TinyStore, activity_archive_path
 from storage.migrations import META, SCHEMA_VERSION, meta, migrate
-from storage.store import TinyStore, activity_archive_path
 
 if TYPE_CHECKING:
     from domain.repository import Store
@@ -117,7 +117,8 @@ def _json_data(dump: Dump) -> dict[str, Any]:
 
 
 def _json_load(store: TinyStore, dump: Dump, force: bool) -> None:
-    from storage.files import atomic_write, dump_json, exclusive_lock
+    from storage import tables
+    from storage.files import atomic_write, exclusive_lock
 
     lock = exclusive_lock(store.path) if store.path else contextlib.nullcontext()
     with lock:
@@ -129,7 +130,7 @@ def _json_load(store: TinyStore, dump: Dump, force: bool) -> None:
         for name, value in dump.counters.items():
             counters[name] = max(value, counters.get(name, 0))  # ids are never reused
         data = _json_data(Dump(dump.tables, counters))
-        encoded = dump_json(data)
+        encoded = tables.dump(data)
         check = differences(dump, _json_dump(orjson.loads(encoded)))
         if check:
             raise StorageError(

@@ -3,40 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.models import Actor
 from domain.repository import Store
 from domain.services import Services
 from storage import TinyStore, open_store
+from tests.helpers.clock import FIXED_NOW, FixedClock
+from tests.helpers.workspace import add_team, make_context, make_services, seed_workspace
 
 if TYPE_CHECKING:
+    from tests.helpers.delivery import Radicale, Server, World
     from tests.helpers.pgserver import PgServer
     from tui.wiring import Context
-
-FIXED_NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
-"""Wednesday 2026-11-25, 10:00 in Asia/Shanghai."""
-ZONE = ZoneInfo("Asia/Shanghai")
-
-
-class FixedClock:
-    """A clock that stands still until a test moves it."""
-
-    def __init__(self, now: datetime = FIXED_NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        from datetime import timedelta
-
-        self.now = self.now + timedelta(**kwargs)
 
 
 @pytest.fixture(autouse=True)
@@ -78,10 +59,6 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "huddle.json"
 
 
-def make_services(store: Store, clock: FixedClock, handle: str = "ann") -> Services:
-    return Services.build(store, clock, Actor(handle=handle, os_user="tester"), ZONE)
-
-
 @pytest.fixture
 def services(store: Store, clock: FixedClock) -> Services:
     return make_services(store, clock)
@@ -90,12 +67,7 @@ def services(store: Store, clock: FixedClock) -> Services:
 @pytest.fixture
 def seeded(services: Services) -> Services:
     """Two departments (one Chinese), three people and a few cards."""
-    d = services.directory
-    d.add_department("Operations", key="OPS")
-    d.add_department("市场部", key="MKT")
-    d.add_person("ann", "Ann Lee", "ann@example.com", dept="Operations")
-    d.add_person("wei", "李伟", "wei@example.com", dept="市场部")
-    d.add_person("bob", "Bob Stone", "bob@example.com")
+    add_team(services)
     services.cards.add("OPS", "Rack the new servers", owner="ann")
     services.cards.add("MKT", "发布会场地", owner="wei")
     return services
@@ -104,35 +76,6 @@ def seeded(services: Services) -> Services:
 @pytest.fixture
 def file_services(db_path: Path, clock: FixedClock) -> Services:
     return make_services(open_store(db_path), clock)
-
-
-def make_context(db_path: Path, clock: FixedClock, handle: str = "ann") -> Context:
-    """A Context (what the app and the CLI get) on a real data file, with a fixed clock and zone."""
-    from tui.config import Settings
-    from tui.wiring import Context
-
-    services = make_services(open_store(db_path), clock, handle)
-    return Context(Settings(poll_seconds=0.2), db_path, services, ZONE, clock)
-
-
-def seed_workspace(services: Services) -> None:
-    """A small, fixed workspace for TUI tests and snapshots."""
-    from datetime import date
-
-    d = services.directory
-    d.add_department("Operations", key="OPS")
-    d.add_department("市场部", key="MKT")
-    d.add_person("ann", "Ann Lee", "ann@example.com", dept="Operations")
-    d.add_person("wei", "李伟", "wei@example.com", dept="市场部")
-    d.add_person("bob", "Bob Stone", "bob@example.com", dept="Operations")
-    c = services.cards
-    first = c.add("OPS", "Rack the new servers", owner="ann", due=date(2026, 11, 20))
-    c.add("OPS", "[red]Literal[/red] markup [/] title", owner="bob", column="Doing")
-    c.add("OPS", "Go-live review", milestone=True, due=date(2026, 12, 15), blocked_by=[first.id])
-    c.add("MKT", "发布会场地预订", owner="wei", column="Doing", due=date(2026, 12, 1))
-    c.add("MKT", "宣传册设计", owner="wei", column="Done")
-    services.risks.add("Vendor ships late", 4, 4, owner="ann")
-    services.risks.add("预算超支", 2, 3, owner="wei")
 
 
 @pytest.fixture
@@ -173,6 +116,35 @@ def pg_store(pg_url: str) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+# ----- the delivery world (tests/exporters, tests/outbound): helpers in tests.helpers.delivery -----
+
+
+@pytest.fixture
+def world(seeded: Services, clock: FixedClock, db_path: Path) -> World:
+    """A finished meeting M-1 with everything the minutes show; ann chairs, wei is absent."""
+    from tests.helpers.delivery import build_world
+
+    return build_world(seeded, clock, db_path)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Server]:
+    """A plain SMTP server on 127.0.0.1 accepting mail without login."""
+    from tests.helpers.delivery import running_smtp
+
+    with running_smtp() as server:
+        yield server
+
+
+@pytest.fixture
+def radicale(tmp_path: Path) -> Iterator[Radicale]:
+    """Radicale on 127.0.0.1 with a login for alice and an empty calendar, its storage in tmp_path."""
+    from tests.helpers.delivery import running_radicale
+
+    with running_radicale(tmp_path) as server:
+        yield server
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,14 @@ from domain.dates import get_zone
 from domain.errors import ValidationError
 from domain.i18n import UnknownLanguageError, match_language
 from domain.models import MAX_ESCALATION_DAYS
-from domain.text import check_line, check_utf8, clean_email, clean_handle, excerpt, handle_from_login, quoted
+from domain.text import check_line, clean_email, clean_handle, excerpt, handle_from_login, quoted
+from outbound.settings import (
+    CalDavSettings,
+    ImapSettings,
+    SmtpSettings,
+    check_caldav_url,
+    check_security,
+)
 from storage.dburl import is_server_url
 from tui.keymap_ids import BINDING_IDS
 
@@ -43,58 +50,6 @@ def state_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_state_dir("huddle"))
-
-
-@dataclass(frozen=True, slots=True)
-class SmtpSettings:
-    host: str = ""
-    """SMTP server host name; empty (the default) means mail is not set up, and sending says so."""
-    port: int = 25
-    """SMTP port: 25 or 587 with STARTTLS, 465 with SSL."""
-    security: str = "none"
-    """``none``, ``starttls`` or ``ssl``."""
-    username: str = ""
-    """Login name; empty means no login."""
-    password_env: str = "HUDDLE_SMTP_PASSWORD"
-    """Name of the environment variable holding the password (never stored in the DB or the file)."""
-    sender: str = ""
-    """From address; defaults to the organizer's address."""
-    timeout: float = 20.0
-    """Seconds to wait for the server."""
-
-
-@dataclass(frozen=True, slots=True)
-class CalDavSettings:
-    url: str = ""
-    """The calendar collection URL, such as ``https://cal.example.com/alice/project/``."""
-    username: str = ""
-    """Login name for the CalDAV server."""
-    password_env: str = "HUDDLE_CALDAV_PASSWORD"
-    """Name of the environment variable holding the CalDAV password."""
-
-
-@dataclass(frozen=True, slots=True)
-class ImapSettings:
-    """The mailbox ``huddle rsvp fetch`` reads attendees' replies from."""
-
-    host: str = ""
-    """IMAP server host name; empty: not configured."""
-    port: int = 0
-    """IMAP port; 0 means 993 with ``ssl``, else 143."""
-    security: str = "ssl"
-    """``ssl`` (IMAPS), ``starttls`` or ``none`` (a login then only to a server on this machine)."""
-    username: str = ""
-    """Login name; empty means no login."""
-    password_env: str = "HUDDLE_IMAP_PASSWORD"
-    """Name of the environment variable holding the IMAP password."""
-    mailbox: str = "INBOX"
-    """The folder replies arrive in."""
-    move_to: str = ""
-    """Folder to move processed replies to; empty: they are only flagged as read (\\Seen)."""
-    ca_file: str = ""
-    """Extra CA certificates (PEM) to trust, for a server with a company or self-signed certificate."""
-    timeout: float = 20.0
-    """Seconds to wait for the server."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +80,6 @@ class Settings:
     imap: ImapSettings = field(default_factory=ImapSettings)
 
 
-SECURITY_MODES = ("none", "starttls", "ssl")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 _KEYS = re.compile(r"^[^\s,]+(?:\s*,\s*[^\s,]+)*$")
 """Comma-separated keys as Textual names them (``ctrl+l``, ``right``, ``question_mark``, ``?``)."""
@@ -179,31 +133,6 @@ def _in_range(where: str, name: str, value: float, low: float, high: float) -> N
         raise ValidationError(f"{where}: {name} = {excerpt(str(value))} is out of range ({low}-{high})")
 
 
-def check_caldav_url(url: str, where: str) -> str:
-    """A CalDAV URL: http(s), a host, and no password in it (passwords live only in the environment)."""
-    if not url:
-        return url
-    check_utf8(url, where)
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
-        raise ValidationError(f"{where}: the CalDAV url contains spaces or control characters")
-    from urllib.parse import urlsplit  # deferred: only a [caldav] url needs it, not `card add`
-
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:
-        raise ValidationError(f"{where}: the CalDAV url {quoted(url)} is not a URL") from None
-    if parts.password is not None or parts.username is not None or "@" in parts.netloc:
-        # The url is printed in every push result: a login (and above all a password) must not be in it.
-        raise ValidationError(
-            f"{where}: the CalDAV url has a login or password in it; set username in [caldav] and "
-            "the password in the environment variable named by password_env"
-        )
-    if parts.scheme not in ("http", "https") or not host:
-        raise ValidationError(f"{where}: CalDAV url {quoted(url)} must be an http:// or https:// address")
-    return url
-
-
 def _check_values(settings: Any, where: str) -> None:
     """The rules a value must follow beyond its type (ranges, names, addresses)."""
     if isinstance(settings, Settings):
@@ -242,10 +171,7 @@ def _check_values(settings: Any, where: str) -> None:
                     'or "ctrl+l,right"'
                 )
     elif isinstance(settings, SmtpSettings):
-        if settings.security not in SECURITY_MODES:
-            raise ValidationError(
-                f"{where}: security {quoted(settings.security)} is not one of: {', '.join(SECURITY_MODES)}"
-            )
+        check_security(settings.security, f"{where}: security")
         _in_range(where, "port", settings.port, 1, 65535)
         _in_range(where, "timeout", settings.timeout, 0.1, 600)
         if settings.sender:
@@ -253,10 +179,7 @@ def _check_values(settings: Any, where: str) -> None:
     elif isinstance(settings, CalDavSettings):
         check_caldav_url(settings.url, where)
     elif isinstance(settings, ImapSettings):
-        if settings.security not in SECURITY_MODES:
-            raise ValidationError(
-                f"{where}: security {quoted(settings.security)} is not one of: {', '.join(SECURITY_MODES)}"
-            )
+        check_security(settings.security, f"{where}: security")
         _in_range(where, "port", settings.port, 0, 65535)
         _in_range(where, "timeout", settings.timeout, 0.1, 600)
     if isinstance(settings, SmtpSettings | CalDavSettings | ImapSettings) and not _ENV_NAME.match(

@@ -12,7 +12,7 @@ from typing import Any
 from domain import rules
 from domain.dates import check_date
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from domain.models import MAX_ESTIMATE_DAYS, Activity, Card, Priority
+from domain.models import MAX_ESTIMATE_DAYS, Activity, Card, Department, Priority
 from domain.repository import UnitOfWork
 from domain.services.base import Service, require_card, require_dept, require_person
 from domain.text import clean_text, clean_title, quoted
@@ -23,6 +23,24 @@ EDITABLE = frozenset(
         "parent", "milestone", "progress", "estimate", "responsible", "accountable", "consulted", "informed",
     }
 )  # fmt: skip
+
+
+FIRST_PAGE = 15
+"""Cards per column on the first board page: more than a terminal column shows at 50 rows."""
+
+
+@dataclass(frozen=True, slots=True)
+class BoardPage:
+    """One department's first board page (``CardService.first_page``)."""
+
+    departments: list[Department]
+    department: Department | None
+    cards: list[Card]
+    """The first cards of each column, in board order (column, rank, id)."""
+    counts: Mapping[str, int]
+    """Every column's card count, the page's and the rest."""
+    blocked: frozenset[str]
+    """The ids of ``cards`` that :func:`domain.rules.is_blocked` says are blocked."""
 
 
 class CardService(Service):
@@ -131,6 +149,39 @@ class CardService(Service):
             cards = [c for c in cards if c.owner == handle]
         order = {(d.name, col.name): i for d in uow.departments.list() for i, col in enumerate(d.columns)}
         return sorted(cards, key=lambda c: (c.dept, order.get((c.dept, c.column), 99), c.rank, c.id))
+
+    def first_page(self, dept: str | None = None, per_column: int = FIRST_PAGE) -> BoardPage:
+        """What the app's first board shows, read from one snapshot: the departments, the department
+        named ``dept`` (the first one when None or gone), the first ``per_column`` cards of each of its
+        columns in board order, every column's card count, and which page cards are blocked.
+
+        For the first paint: it decodes only the page's cards and the blockers they name, where
+        ``list(dept)`` + ``blocked_among`` decode the department and then every card on file. A backend
+        offering ``cards.first_in_columns`` (the JSON store) does the slicing before decoding; any other
+        slices the department's cards. The full board is then read with ``list(dept)`` as before.
+        """
+        uow = self.store.snapshot()
+        departments = uow.departments.list()
+        department = next((d for d in departments if d.name == dept), departments[0] if departments else None)
+        if department is None:
+            return BoardPage(departments, None, [], {}, frozenset())
+        names = [c.name for c in department.columns]
+        first_in_columns = getattr(uow.cards, "first_in_columns", None)
+        if first_in_columns is not None:
+            cards, counts = first_in_columns(department.name, names, per_column)
+        else:
+            columns: dict[str, builtins.list[Card]] = {name: [] for name in names}
+            for card in uow.cards.list_for_department(department.name):
+                columns.setdefault(card.column, []).append(card)
+            cards = [
+                c for col in columns.values() for c in sorted(col, key=lambda c: (c.rank, c.id))[:per_column]
+            ]
+            counts = {name: len(col) for name, col in columns.items()}
+        known = {c.id: c for c in cards}
+        for dep in {dep for c in cards for dep in c.blocked_by} - known.keys():
+            if (blocker := uow.cards.get(dep)) is not None:
+                known[dep] = blocker
+        return BoardPage(departments, department, cards, counts, rules.blocked_ids(cards, known))
 
     def blocked_among(self, cards: Sequence[Card]) -> frozenset[str]:
         """Which of ``cards`` are blocked by :func:`rules.is_blocked`, judged against every card on file

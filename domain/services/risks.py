@@ -88,7 +88,7 @@ class RiskService(Service):
         past = [h for h in risk.history if h.at.astimezone(self.zone).date() <= when]
         return past[-1] if past else None
 
-    def warnings(self, escalate_after_days: int | None = None) -> builtins.list[rules.Warning]:
+    def warnings(self, escalate_after_days: int | None = None) -> builtins.list[rules.ProjectWarning]:
         uow = self.store.snapshot()
         project = uow.projects.get("main")
         days = escalate_after_days if escalate_after_days is not None else (

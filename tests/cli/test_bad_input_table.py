@@ -30,8 +30,9 @@ from pathlib import Path
 import pytest
 
 from domain.text import BIDI_CONTROLS
+from outbound.settings import CalDavSettings, ImapSettings, SmtpSettings
 from tui.cli import build_parser, main
-from tui.config import NESTED, CalDavSettings, ImapSettings, Settings, SmtpSettings
+from tui.config import NESTED, Settings
 
 USAGE = 2
 FAILURE = 1

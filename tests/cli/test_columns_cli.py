@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli.conftest import Cli
+from tests.helpers.cli import Cli
 
 COLUMN_KEYS = {"name", "wip_limit", "cards"}
 

@@ -1,4 +1,4 @@
-"""The command-line contract of DESIGN.md section 4: commands, flags, JSON keys, dates shown back."""
+"""The command-line contract README.md documents: commands, flags, JSON keys, dates shown back."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.cli.conftest import Cli
+from tests.helpers.cli import Cli
 
 CARD_KEYS = {"id", "title", "dept", "column", "owner", "due", "milestone", "blocked_by"}
 MEETING_KEYS = {"id", "title", "start", "tz", "attendees", "notes", "decisions", "actions", "next"}

@@ -9,7 +9,7 @@ import pytest
 
 from storage.migrations import SCHEMA_VERSION as DOC_SCHEMA
 from storage.postgres.schema import SCHEMA_VERSION as SQL_SCHEMA
-from tests.cli.conftest import Cli
+from tests.helpers.cli import Cli
 from tests.helpers.pgserver import PgServer
 
 

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.cli.conftest import Cli
+from tests.helpers.cli import Cli
 
 HUDDLE = str(Path(sys.executable).with_name("huddle"))
 VOLATILE = {"created_at", "updated_at", "at", "id", "ended_at", "started_at", "uid", "blocked_since"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli.conftest import Cli
+from tests.helpers.cli import Cli
 
 USAGE = 2
 FAILURE = 1

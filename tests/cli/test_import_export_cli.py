@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cli
+from tests.helpers.cli import Cli
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

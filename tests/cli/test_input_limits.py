@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli.conftest import Cli
+from tests.helpers.cli import Cli
 
 
 def test_the_extreme_accepted_values_export(team: Cli, tmp_path: Path) -> None:

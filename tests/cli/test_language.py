@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cli
+from tests.helpers.cli import Cli
 
 JSON_COMMANDS = (
     ("card", "list", "--json"),

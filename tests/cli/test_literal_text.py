@@ -18,8 +18,9 @@ import pytest
 from domain.services import Services
 from domain.text import BIDI_CONTROLS, REPLACEMENT, printable
 from storage import open_store
-from tests.cli.conftest import Cli
-from tests.conftest import FixedClock, make_services
+from tests.helpers.cli import Cli
+from tests.helpers.clock import FixedClock
+from tests.helpers.workspace import make_services
 
 PASTED = {
     "zero-width space": "\u200b",
@@ -92,7 +93,7 @@ def fill_every_field(services: Services, text: str) -> None:
 
 
 def test_every_pasted_character_is_listed() -> None:
-    """The list covers each kind the product promises to keep (DESIGN.md section 4a)."""
+    """The list covers each kind the product promises to keep (README.md, "Text people type, and errors")."""
     assert len(PASTED) == 16
 
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.cli.conftest import HUDDLE, Cli
+from tests.helpers.cli import HUDDLE, Cli
 
 WRITERS = 4
 CARDS_EACH = 15

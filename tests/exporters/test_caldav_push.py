@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from domain.errors import DeliveryError, ValidationError
-from tests.exporters.conftest import CALDAV_PASSWORD as PASSWORD
-from tests.exporters.conftest import NEXT_START, Radicale, World, cli_env, context_for
-from tui.cli_export import cmd_calendar_push
-from tui.config import CalDavSettings, Settings
+from outbound.settings import CalDavSettings
+from tests.helpers.delivery import CALDAV_PASSWORD as PASSWORD
+from tests.helpers.delivery import NEXT_START, Radicale, World, cli_env, context_for
+from tui.cli.export import cmd_calendar_push
+from tui.config import Settings
 
 pytestmark = pytest.mark.slow
 

@@ -25,7 +25,7 @@ from domain.dates import parse_datetime
 from domain.models import Card, Meeting
 from exporters._vtimezone import build_vtimezone
 from exporters.calendar_ics import render_actions_ics, render_followup_ics, render_milestones_ics
-from tests.exporters.test_calendar_ics import ANN, BOB, NOW, WEI, meeting_in
+from tests.helpers.calendar import ANN, BOB, NOW, WEI, meeting_in
 
 MINUTES = 90
 SWEEP: dict[str, tuple[str, ...]] = {

@@ -17,9 +17,8 @@ import icalendar
 import pytest
 import vobject
 
-from domain.dates import parse_datetime
 from domain.errors import ValidationError
-from domain.models import Attendee, Card, Meeting, Person
+from domain.models import Card, Person
 from exporters.calendar_ics import (
     FEED_ADDRESS,
     action_uid,
@@ -28,29 +27,10 @@ from exporters.calendar_ics import (
     render_followup_ics,
     render_milestones_ics,
 )
-from tests.exporters.conftest import MEETING_TITLE, NEXT_START, World
+from tests.helpers.calendar import ANN, BOB, NOW, WEI, meeting_in
+from tests.helpers.delivery import MEETING_TITLE, NEXT_START, World
 
-NOW = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
-ANN = Person("ann", "Ann Lee", "ann@example.com")
-WEI = Person("wei", "李伟", "wei@example.com")
-BOB = Person("bob", 'Bob, Jr. "the" Builder', "bob@example.com")
 OTHER_ZONES = ("Asia/Tokyo", "America/Los_Angeles", "Europe/London", "Australia/Sydney")
-
-
-def meeting_in(zone: str, wall: str, **changes: Any) -> Meeting:
-    """A meeting chaired by ann whose follow-up is at wall-clock ``wall`` in ``zone``."""
-    next_start = parse_datetime(wall, date(2026, 1, 1), ZoneInfo(zone))
-    base = Meeting(
-        id="M-4",
-        title="Weekly sync",
-        start=next_start - timedelta(days=7),
-        tz=zone,
-        organizer="ann",
-        attendees=(Attendee("ann"), Attendee("wei"), Attendee("bob", present=False)),
-        next_start=next_start,
-        next_minutes=45,
-    )
-    return replace(base, **changes)
 
 
 def parse(data: bytes | str) -> Any:

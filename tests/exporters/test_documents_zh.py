@@ -23,7 +23,7 @@ from exporters.calendar_ics import render_actions_ics, render_milestones_ics
 from exporters.invite_mail import build_invite_message
 from exporters.minutes_docx import render_minutes_docx
 from exporters.report_docx import render_report_docx
-from tests.exporters.conftest import MEETING_TITLE, World
+from tests.helpers.delivery import MEETING_TITLE, World
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

@@ -16,9 +16,9 @@ import icalendar
 import pytest
 
 from domain.errors import ConflictError, ValidationError
-from tests.exporters.conftest import HUDDLE, MEETING_TITLE, REPO, World, cli_env, context_for
-from tui.cli_export import cmd_export_ics, cmd_export_minutes
-from tui.exporting import safe_filename, write_file
+from outbound.exporting import safe_filename, write_file
+from tests.helpers.delivery import HUDDLE, MEETING_TITLE, REPO, World, cli_env, context_for
+from tui.cli.export import cmd_export_ics, cmd_export_minutes
 
 
 @pytest.mark.parametrize(
@@ -151,8 +151,8 @@ def loaded_after(code: str) -> list[str]:
 
 
 def test_cli_paths_do_not_import_the_exporter_libraries(world: World) -> None:
-    assert loaded_after("import tui.cli_export") == []
-    assert loaded_after("import tui.exporting, tui.delivery") == ["smtplib"]
+    assert loaded_after("import tui.cli.export") == []
+    assert loaded_after("import outbound.exporting, outbound.delivery") == ["smtplib"]
     # A whole CLI command other than export/send/calendar pays for none of them.
     command = f"from tui.cli import main\nmain(['--db', {str(world.db_path)!r}, 'card', 'list'])"
     assert loaded_after(command) == []

@@ -24,7 +24,8 @@ import pytest
 from domain.errors import DeliveryError, ValidationError
 from domain.models import Person
 from exporters.invite_mail import build_invite_message
-from tests.exporters.conftest import (
+from outbound.settings import SmtpSettings
+from tests.helpers.delivery import (
     HUDDLE,
     MEETING_TITLE,
     Inbox,
@@ -35,11 +36,9 @@ from tests.exporters.conftest import (
     free_port,
     start,
 )
-from tests.exporters.conftest import (
-    SMTP_PASSWORD as PASSWORD,
-)
-from tui.cli_export import cmd_send_invite
-from tui.config import Settings, SmtpSettings
+from tests.helpers.delivery import SMTP_PASSWORD as PASSWORD
+from tui.cli.export import cmd_send_invite
+from tui.config import Settings
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 
@@ -313,7 +312,7 @@ def eight_bit_message() -> EmailMessage:
 def test_an_8bit_message_announces_8bitmime_and_is_refused_where_it_is_not_offered(
     smtp_server: Server,
 ) -> None:
-    from tui.delivery import send_message
+    from outbound.delivery import send_message
 
     settings = SmtpSettings(host="127.0.0.1", port=smtp_server.port, timeout=10)
     send_message(eight_bit_message(), ["wei@example.com"], settings, {})

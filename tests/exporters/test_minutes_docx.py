@@ -19,7 +19,7 @@ from docx.shared import Cm, Inches
 
 from domain.models import ActionItem, Attendee, EntryKind, Meeting, MinuteEntry, Person
 from exporters.minutes_docx import EAST_ASIA_FONT, render_minutes_docx, text_statistics
-from tests.exporters.conftest import HUDDLE, MEETING_TITLE, World, cli_env
+from tests.helpers.delivery import HUDDLE, MEETING_TITLE, World, cli_env
 
 THEME_ATTRS = [qn(a) for a in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")]
 

@@ -14,7 +14,7 @@ from domain.errors import ValidationError
 from domain.services import Services
 from exporters.invite_mail import build_invite_message
 from exporters.minutes_docx import render_minutes_docx
-from tests.conftest import FixedClock
+from tests.helpers.clock import FixedClock
 
 PLANNED = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
 """Friday 2026-11-27 14:00 in Shanghai; the clock says Wednesday 2026-11-25 10:00 there."""

@@ -19,7 +19,7 @@ from domain.models import Actor, RiskStatus
 from domain.services import Services
 from exporters.minutes_docx import EAST_ASIA_FONT
 from exporters.report_docx import render_report_docx
-from tests.conftest import ZONE, FixedClock
+from tests.helpers.clock import ZONE, FixedClock
 
 PROJECT = "智能排程 2.0 发布"
 

@@ -4,29 +4,23 @@ messages, files are never overwritten."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import icalendar
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Checkbox, Static
 
-from tests.exporters.conftest import CALDAV_PASSWORD, MEETING_TITLE, Radicale, Server, World, context_for
-from tests.tui.test_meetings import until as wait_until
+from outbound.settings import CalDavSettings, SmtpSettings
+from tests.helpers.delivery import CALDAV_PASSWORD, MEETING_TITLE, Radicale, Server, World, context_for
+from tests.helpers.wait import until
 from tui.app import HuddleApp
-from tui.config import CalDavSettings, Settings, SmtpSettings
+from tui.config import Settings
 from tui.screens.dialogs import ConfirmModal, WriteConfirmModal
 from tui.screens.meeting_dialogs import SendInviteModal
 from tui.screens.meetings import MeetingsScreen
 
 SIZE = (120, 40)
-
-
-async def until(pilot: Pilot[None], predicate: Callable[[], bool]) -> None:
-    """Sending and publishing talk to real servers: give them longer than a screen change."""
-    await wait_until(pilot, predicate, seconds=15.0)
 
 
 def meetings_listed(app: HuddleApp) -> bool:
@@ -64,7 +58,7 @@ async def test_mail_invite_from_the_meetings_screen(world: World, smtp_server: S
 
 
 async def test_mail_invite_without_a_server_is_a_message(world: World) -> None:
-    from tests.exporters.conftest import free_port
+    from tests.helpers.delivery import free_port
 
     settings = Settings(smtp=SmtpSettings(host="127.0.0.1", port=free_port(), timeout=5))
     app = HuddleApp(context_for(world, settings), start_mode="meetings")

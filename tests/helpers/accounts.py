@@ -20,9 +20,11 @@ import secrets
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests.helpers.wait import wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 SYSTEM_PYTHON = Path("/usr/bin/python3")
@@ -245,15 +247,6 @@ def create_host(huddle: Path, members: int = 3) -> Host:
         host.remove()
         raise
     return host
-
-
-def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
-    """Poll ``condition`` until it holds; fail naming ``what`` after ``seconds`` (generous: 2 busy cores)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {seconds:.0f}s waiting for {what}")
-        time.sleep(0.05)
 
 
 class Terminal:

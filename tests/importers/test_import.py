@@ -13,7 +13,7 @@ from domain.services import Services
 from importers import read_source
 from importers.model import SourceBatch
 from importers.plan import COMMENTS_HEADING, apply_import, plan_import
-from tests.conftest import ZONE
+from tests.helpers.clock import ZONE
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SHEETS = [

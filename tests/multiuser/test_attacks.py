@@ -19,7 +19,7 @@ import pytest
 
 from storage.files import lock_path
 from storage.journal import claim_path, journal_dir, journal_path
-from storage.store import ACTIVITY_KEEP, ACTIVITY_SLACK, activity_archive_path
+from storage.json_store import ACTIVITY_KEEP, ACTIVITY_SLACK, activity_archive_path
 from tests.helpers.accounts import Account, Host, Result
 
 pytestmark = pytest.mark.slow

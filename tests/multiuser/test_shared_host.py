@@ -21,8 +21,9 @@ import pytest
 
 from storage.files import exclusive_lock, lock_path
 from storage.journal import journal_dir
-from storage.store import ACTIVITY_KEEP, ACTIVITY_SLACK, activity_archive_path
-from tests.helpers.accounts import Account, Host, Result, Terminal, create_host, wait_for
+from storage.json_store import ACTIVITY_KEEP, ACTIVITY_SLACK, activity_archive_path
+from tests.helpers.accounts import Account, Host, Result, Terminal, create_host
+from tests.helpers.wait import wait_for
 
 pytestmark = pytest.mark.slow
 

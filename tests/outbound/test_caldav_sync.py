@@ -19,8 +19,8 @@ from caldav.davclient import DAVClient
 from domain.errors import DeliveryError
 from exporters.calendar_ics import render_calendar_objects
 from outbound.caldav import PushResult, push_calendar
-from tests.exporters.conftest import CALDAV_PASSWORD, NEXT_START, Radicale, World, cli_env
-from tui.config import CalDavSettings
+from outbound.settings import CalDavSettings
+from tests.helpers.delivery import CALDAV_PASSWORD, NEXT_START, Radicale, World, cli_env
 
 pytestmark = pytest.mark.slow
 ENV = {"HUDDLE_CALDAV_PASSWORD": CALDAV_PASSWORD}

@@ -14,8 +14,8 @@ import pytest
 from domain.models import RsvpStatus
 from outbound.itip import parse_replies
 from outbound.rsvp import import_files
-from tests.exporters.conftest import NEXT_START, World, cli_env
-from tests.outbound.conftest import reply_ics, reply_mail
+from tests.helpers.delivery import NEXT_START, World, cli_env
+from tests.helpers.imap import reply_ics, reply_mail
 
 HUDDLE = Path(sys.executable).with_name("huddle")
 

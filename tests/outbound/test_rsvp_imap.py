@@ -18,8 +18,8 @@ import pytest
 from domain.errors import DeliveryError, ValidationError
 from exporters.invite_mail import build_invite_message
 from outbound.imap import fetch_replies, quote_mailbox
-from tests.exporters.conftest import World, cli_env
-from tests.outbound.conftest import IMAP_PASSWORD, IMAP_USER, Dovecot, reply_ics, reply_mail
+from tests.helpers.delivery import World, cli_env
+from tests.helpers.imap import IMAP_PASSWORD, IMAP_USER, Dovecot, reply_ics, reply_mail
 
 pytestmark = pytest.mark.slow
 HUDDLE = Path(sys.executable).with_name("huddle")

@@ -7,8 +7,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tests.snapshots.conftest import SnapCompare, snapshot_app
-from tests.tui.test_boards_support import settle
+from tests.helpers.snapshots import SnapCompare, snapshot_app
+from tests.helpers.wait import settle
 from tui.app import HuddleApp
 from tui.wiring import Context
 

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tests.snapshots.conftest import SnapCompare, settle, snapshot_app
-from tests.tui.guide_support import seed_close, until
+from tests.helpers.guide import seed_close
+from tests.helpers.snapshots import SnapCompare, snapshot_app
+from tests.helpers.wait import settle, until
 from tui.screens.dialogs import FieldsModal
 from tui.screens.milestone_dialogs import AgendaPrepModal, MilestoneModal
 from tui.screens.plan import PlanScreen

@@ -11,9 +11,10 @@ from textual.widgets import Input, OptionList, TextArea
 from domain.capture import CaptureKind, JournalEntry, draft_record
 from domain.models import Meeting
 from storage.journal import MeetingJournal
-from tests.conftest import FixedClock
-from tests.snapshots.conftest import SnapCompare, snapshot_app
-from tests.tui.test_meetings import start_meeting, until
+from tests.helpers.clock import FixedClock
+from tests.helpers.meetings import start_meeting
+from tests.helpers.snapshots import SnapCompare, snapshot_app
+from tests.helpers.wait import until
 from tui.screens.meeting_dialogs import EndMeetingModal, ResumeMeetingModal, StartMeetingModal
 from tui.screens.meeting_live import LiveMeetingScreen, MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen

@@ -6,9 +6,9 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tests.snapshots.conftest import SnapCompare, settle, snapshot_app
-from tests.tui.guide_support import until
-from tests.tui.test_plan import seed_plan
+from tests.helpers.guide import seed_plan
+from tests.helpers.snapshots import SnapCompare, snapshot_app
+from tests.helpers.wait import settle, until
 from tui.screens.plan import PlanScreen
 from tui.wiring import Context
 

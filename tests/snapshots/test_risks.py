@@ -7,8 +7,9 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tests.conftest import FixedClock
-from tests.snapshots.conftest import SnapCompare, settle, snapshot_app
+from tests.helpers.clock import FixedClock
+from tests.helpers.snapshots import SnapCompare, snapshot_app
+from tests.helpers.wait import settle
 from tui.screens.risks import RisksScreen
 from tui.wiring import Context
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import errno
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -31,19 +29,3 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
         yield mount_point
     finally:
         subprocess.run(["umount", "-l", str(mount_point)], check=False)
-
-
-def fill(folder: Path) -> None:
-    """Write zeros until the file system refuses with ENOSPC."""
-    fd = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        for _ in range(10_000):
-            try:
-                os.write(fd, b"\0" * 4096)
-            except OSError as exc:
-                if exc.errno == errno.ENOSPC:
-                    return
-                raise
-        raise AssertionError("the small file system never filled up")
-    finally:
-        os.close(fd)

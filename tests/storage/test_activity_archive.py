@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from storage import open_store, store
-from tests.conftest import FixedClock, make_services
+from storage import json_store, open_store
+from tests.helpers.clock import FixedClock
+from tests.helpers.workspace import make_services
 
 
 @pytest.fixture
 def small_keep(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "ACTIVITY_KEEP", 10)
-    monkeypatch.setattr(store, "ACTIVITY_SLACK", 5)
+    monkeypatch.setattr(json_store, "ACTIVITY_KEEP", 10)
+    monkeypatch.setattr(json_store, "ACTIVITY_SLACK", 5)
 
 
 @pytest.mark.usefixtures("small_keep")
@@ -27,7 +28,7 @@ def test_old_activity_is_archived_and_history_is_whole(db_path: Path, clock: Fix
         services.cards.edit(card.id, {"title": f"Rack servers v{n}"})
     data = json.loads(db_path.read_text("utf-8"))
     assert len(data["activity"]) <= 15
-    archive = store.activity_archive_path(db_path)
+    archive = json_store.activity_archive_path(db_path)
     archived = [json.loads(line) for line in archive.read_text("utf-8").splitlines()]
     assert len(archived) + len(data["activity"]) == 32  # department, card created, 30 edits
     history = services.cards.history(card.id)
@@ -41,7 +42,7 @@ def test_records_in_both_places_after_a_crash_are_shown_once(db_path: Path, cloc
     services.directory.add_department("Operations", key="OPS")
     card = services.cards.add("OPS", "Rack servers")
     data = json.loads(db_path.read_text("utf-8"))
-    archive = store.activity_archive_path(db_path)
+    archive = json_store.activity_archive_path(db_path)
     # As if the archive append succeeded and the process died before replacing the data file,
     # with a torn line left behind.
     archive.write_bytes(

@@ -11,7 +11,8 @@ from domain.errors import ConflictError
 from domain.services import Services
 from storage import TinyStore
 from storage.backup import FORMAT, VERSION, decode_backup, dump_backup, encode_backup, restore_backup
-from tests.conftest import FIXED_NOW, FixedClock, make_services
+from tests.helpers.clock import FIXED_NOW, FixedClock
+from tests.helpers.workspace import make_services
 
 
 def everything(services: Services) -> dict[str, object]:

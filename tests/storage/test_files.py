@@ -17,9 +17,10 @@ from domain.services import Services
 from storage import TinyStore, open_store
 from storage.files import lock_path, read_json
 from storage.journal import MeetingJournal
-from tests.conftest import FixedClock, make_services
-from tests.storage.conftest import fill
-from tests.storage.procs import REPO, worker_env
+from tests.helpers.clock import FixedClock
+from tests.helpers.disk import fill
+from tests.helpers.procs import REPO, worker_env
+from tests.helpers.workspace import make_services
 
 NOBODY = 65534
 """The group given to shared folders in the tests, so that group inheritance is visible."""

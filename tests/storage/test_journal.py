@@ -11,7 +11,7 @@ import pytest
 from domain.errors import StorageError
 from domain.repository import Journal
 from storage.journal import MeetingJournal, journal_dir, pending_journals
-from tests.storage.conftest import fill
+from tests.helpers.disk import fill
 
 
 def test_records_come_back_in_order_with_chinese_text(db_path: Path) -> None:

@@ -11,7 +11,8 @@ import pytest
 from domain.errors import StorageError
 from storage import TinyStore, open_store
 from storage.migrations import MARKER, MARKER_KEY, SCHEMA_VERSION
-from tests.conftest import FixedClock, make_services
+from tests.helpers.clock import FixedClock
+from tests.helpers.workspace import make_services
 
 
 def card_doc(number: int, column: str) -> dict[str, Any]:

@@ -20,9 +20,9 @@ import pytest
 from domain.repository import Store
 from storage import transfer
 from storage.postgres import PgStore
-from tests.conftest import FixedClock, make_services
+from tests.helpers.clock import FixedClock
 from tests.helpers.pgserver import PgServer, start_server
-from tests.storage.procs import (
+from tests.helpers.procs import (
     REPO,
     interleavings,
     run_and_kill_together,
@@ -30,6 +30,7 @@ from tests.storage.procs import (
     worker_command,
     worker_env,
 )
+from tests.helpers.workspace import make_services
 
 pytestmark = pytest.mark.slow
 
@@ -108,7 +109,8 @@ def test_clients_killed_at_random_leave_nothing_half_done(pg_store: PgStore, pg_
 HOLD_LOCK = """
 import sys, time
 from storage.postgres import PgStore
-from tests.conftest import FixedClock, make_services
+from tests.helpers.clock import FixedClock
+from tests.helpers.workspace import make_services
 store = PgStore(sys.argv[1])
 with store.transaction() as uow:
     make_services(store, FixedClock()).cards.add_in(uow, "OPS", "never committed")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,18 +17,10 @@ from storage import open_store, transfer
 from storage.migrations import SCHEMA_VERSION as DOC_SCHEMA
 from storage.postgres import PgStore
 from storage.postgres.schema import SCHEMA_VERSION as SQL_SCHEMA
-from tests.conftest import FixedClock, make_services
+from tests.helpers.clock import FixedClock
 from tests.helpers.pgserver import PgServer
-
-
-def until(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
-    """Poll ``condition`` until it holds or ``seconds`` pass (no fixed sleeps)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return condition()
+from tests.helpers.wait import poll
+from tests.helpers.workspace import make_services
 
 
 @pytest.fixture
@@ -244,17 +236,17 @@ def test_another_clients_commit_is_heard_and_a_dropped_listener_comes_back(
 ) -> None:
     heard: list[float] = []
     stop = pg_store.subscribe(lambda: heard.append(time.monotonic()))
-    assert until(pg_store.listening)
+    assert poll(pg_store.listening)
     base = len(heard)  # one call on connecting: whatever happened while nobody listened
     make_services(second_store, clock).directory.add_department("Operations", key="OPS")
-    assert until(lambda: len(heard) > base), "the commit was not heard"
+    assert poll(lambda: len(heard) > base), "the commit was not heard"
 
     terminate_clients(pg_server, database_of(pg_url))
-    assert until(lambda: pg_store._listener is not None and pg_store._listener.reconnects >= 1)
-    assert until(pg_store.listening)
+    assert poll(lambda: pg_store._listener is not None and pg_store._listener.reconnects >= 1)
+    assert poll(pg_store.listening)
     base = len(heard)
     make_services(second_store, clock).cards.add("OPS", "heard after the reconnect")
-    assert until(lambda: len(heard) > base)
+    assert poll(lambda: len(heard) > base)
     stop()
     assert pg_store.version() == second_store.version()
 

@@ -17,7 +17,7 @@ from domain.services import Services
 from storage import TinyStore
 from storage.files import read_json
 from storage.journal import MeetingJournal
-from tests.storage.procs import (
+from tests.helpers.procs import (
     interleavings,
     run_and_kill,
     run_and_kill_together,

@@ -18,11 +18,11 @@ import orjson
 import pytest
 
 from domain.errors import StorageError
-from storage import TinyStore, open_store, store
+from storage import TinyStore, drafts, json_store, open_store
 from storage.files import lock_path
 from storage.journal import MeetingJournal, claim_journal, claim_path, journal_dir, unclaimed_journals
-from tests.conftest import FixedClock, make_services
-from tui import drafts
+from tests.helpers.clock import FixedClock
+from tests.helpers.workspace import make_services
 
 IS_ROOT = os.geteuid() == 0
 NOBODY = 65534
@@ -121,8 +121,8 @@ def test_a_dangling_link_at_the_lock_file_creates_nothing_at_its_target(
 
 @pytest.fixture
 def small_keep(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "ACTIVITY_KEEP", 4)
-    monkeypatch.setattr(store, "ACTIVITY_SLACK", 2)
+    monkeypatch.setattr(json_store, "ACTIVITY_KEEP", 4)
+    monkeypatch.setattr(json_store, "ACTIVITY_SLACK", 2)
 
 
 @pytest.mark.usefixtures("small_keep")
@@ -132,7 +132,7 @@ def test_a_link_at_the_activity_archive_is_refused_at_the_roll_over(
     path = shared / "team.json"
     services = make_services(open_store(path), clock)
     services.directory.add_department("Operations", key="OPS")
-    store.activity_archive_path(path).symlink_to(target.path)
+    json_store.activity_archive_path(path).symlink_to(target.path)
     card = services.cards.add("OPS", "rack servers")
     before = path.read_bytes()
 
@@ -140,7 +140,7 @@ def test_a_link_at_the_activity_archive_is_refused_at_the_roll_over(
         for n in range(10):
             services.cards.edit(card.id, {"title": f"rack servers v{n}"})
 
-    message = refused(roll_over, store.activity_archive_path(path))
+    message = refused(roll_over, json_store.activity_archive_path(path))
 
     assert "symbolic link" in message
     assert target.untouched()
@@ -156,14 +156,14 @@ def test_a_hard_link_at_the_activity_archive_is_refused(shared: Path, clock: Fix
     services.directory.add_department("Operations", key="OPS")
     other = shared / "someone-elses-file"
     other.write_bytes(b"keep\n")
-    os.link(other, store.activity_archive_path(path))
+    os.link(other, json_store.activity_archive_path(path))
     card = services.cards.add("OPS", "rack servers")
 
     def roll_over() -> None:
         for n in range(10):
             services.cards.edit(card.id, {"title": f"v{n}"})
 
-    assert "hard links" in refused(roll_over, store.activity_archive_path(path))
+    assert "hard links" in refused(roll_over, json_store.activity_archive_path(path))
     assert other.read_bytes() == b"keep\n"
 
 
@@ -172,9 +172,9 @@ def test_a_link_at_the_archive_is_not_read_either(shared: Path, target: Target, 
     services = make_services(open_store(path), clock)
     services.directory.add_department("Operations", key="OPS")
     card = services.cards.add("OPS", "rack servers")
-    store.activity_archive_path(path).symlink_to(target.path)
+    json_store.activity_archive_path(path).symlink_to(target.path)
 
-    refused(lambda: services.cards.history(card.id), store.activity_archive_path(path))
+    refused(lambda: services.cards.history(card.id), json_store.activity_archive_path(path))
 
 
 def test_a_link_at_the_journal_folder_is_refused(shared: Path, tmp_path: Path, target: Target) -> None:
@@ -457,6 +457,25 @@ def test_a_data_file_of_the_wrong_shape_is_refused_and_never_rewritten(
     assert path.read_bytes() == before
 
 
+def test_a_store_that_checked_the_file_checks_it_again_once_someone_else_replaced_it(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """The shape check is skipped only for a version of the file this store checked or wrote itself."""
+    path = tmp_path / "team.json"
+    huddle_file(path, clock)
+    store = open_store(path)
+    services = make_services(store, clock)
+    services.cards.add("OPS", "written by this store")  # checked on load, then written by this store
+    assert len(store.snapshot().cards.list()) == 2  # its own version: read back without a new check
+    data = orjson.loads(path.read_bytes())
+    next(iter(data["cards"].values()))["priority"] = "someday"
+    path.write_bytes(orjson.dumps(data))  # another program rewrites the file in place
+    before = path.read_bytes()
+    assert "unknown priority" in refused(lambda: services.cards.add("OPS", "after the edit"), path)
+    assert "unknown priority" in refused(lambda: store.snapshot().cards.list(), path)
+    assert path.read_bytes() == before
+
+
 # --- modes whatever the umask -------------------------------------------------------------------
 
 
@@ -491,7 +510,7 @@ def test_every_file_huddle_creates_has_the_folder_mode_whatever_the_umask(
     held.close()
 
     file_mode, dir_mode = (0o660, 0o2770) if group_folder else (0o600, 0o700)
-    files = [path, lock_path(path), store.activity_archive_path(path), journal, claim_path(journal)]
+    files = [path, lock_path(path), json_store.activity_archive_path(path), journal, claim_path(journal)]
     assert {p.name: mode_of(p) for p in files} == {p.name: file_mode for p in files}
     assert mode_of(journal_dir(path)) == dir_mode
 

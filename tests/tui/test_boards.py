@@ -6,9 +6,9 @@ from datetime import date
 
 from textual.widgets import Button, Input, Static
 
-from tests.conftest import FixedClock
-from tests.tui.test_boards_support import boards, column, edit_form, settle, tile, tile_ids, tile_text
-from tests.tui.test_meetings import until
+from tests.helpers.boards import boards, column, edit_form, tile, tile_ids, tile_text
+from tests.helpers.clock import FixedClock
+from tests.helpers.wait import settle, until
 from tui.app import HuddleApp
 from tui.screens.dialogs import CardDetailModal, CardFormModal, ConfirmModal, DepartmentPickerModal
 from tui.widgets.board_column import PAGE_SIZE, ColumnHeader

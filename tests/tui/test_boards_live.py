@@ -10,13 +10,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input
 
-from tests.tui.test_boards_support import boards, settle, tile_ids
+from tests.helpers.boards import boards, tile_ids
+from tests.helpers.wait import eventually, settle
 from tui.app import HuddleApp
 from tui.screens.dialogs import CardFormModal
 from tui.wiring import Context
@@ -50,16 +50,6 @@ def other_process_adds_card(db: Path, title: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-async def wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
-    """Poll ``condition()`` while the app runs, up to ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await asyncio.sleep(0.05)
-    return condition()
-
-
 @pytest.mark.slow
 async def test_another_process_change_shows_within_about_a_second(context: Context) -> None:
     app = HuddleApp(context)
@@ -70,7 +60,7 @@ async def test_another_process_change_shows_within_about_a_second(context: Conte
         await asyncio.to_thread(proc.wait, 30)
         assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
         done = time.monotonic()
-        assert await wait_for(lambda: len(tile_ids(app, "Backlog")) == before + 1)
+        assert await eventually(lambda: len(tile_ids(app, "Backlog")) == before + 1)
         assert time.monotonic() - done < 2.5
         titles = [c.title for c in boards(app).columns["Backlog"]]
         assert "Added elsewhere" in titles
@@ -89,7 +79,7 @@ async def test_open_edit_form_keeps_its_text_while_the_board_reloads(context: Co
         await pilot.press(*"Half typed")
         proc = other_process_adds_card(context.db_path, "Written meanwhile")
         await asyncio.to_thread(proc.wait, 30)
-        assert await wait_for(
+        assert await eventually(
             lambda: "Written meanwhile" in [c.title for c in boards(app).columns["Backlog"]]
         )
         assert app.screen is form

@@ -16,8 +16,9 @@ from textual import events
 
 from domain.capture import draft_record
 from storage.journal import MeetingJournal
-from tests.tui.test_meetings import SIZE, open_live, start_meeting, until
-from tests.tui.tmux import Tmux, huddle, huddle_command, open_live_meeting, process_gone, wait_for
+from tests.helpers.meetings import SIZE, open_live, start_meeting
+from tests.helpers.tmux import Tmux, huddle, huddle_command, open_live_meeting, process_gone
+from tests.helpers.wait import until, wait_for
 from tui.app import HuddleApp
 from tui.config import os_user
 from tui.screens.meeting_live import LiveMeetingScreen

@@ -15,9 +15,10 @@ from bench.generate import generate
 from domain import rules
 from domain.demo import fill_demo
 from domain.models import Card
-from tests.conftest import FixedClock, make_context
-from tests.tui.test_boards_support import boards, portfolio
-from tests.tui.test_meetings import until
+from tests.helpers.boards import boards, portfolio
+from tests.helpers.clock import FixedClock
+from tests.helpers.wait import until
+from tests.helpers.workspace import make_context
 from tui.app import HuddleApp
 from tui.cli import main
 

@@ -26,8 +26,10 @@ import pytest
 from bench.bench_tui import make_big
 from domain.capture import plan_replay
 from storage.journal import MeetingJournal
-from tests.conftest import FixedClock, make_context
-from tests.tui.tmux import Tmux, huddle, huddle_command, open_live_meeting, process_gone, wait_for
+from tests.helpers.clock import FixedClock
+from tests.helpers.tmux import Tmux, huddle, huddle_command, open_live_meeting, process_gone
+from tests.helpers.wait import wait_for
+from tests.helpers.workspace import make_context
 from tui.config import os_user
 
 APPS = 30

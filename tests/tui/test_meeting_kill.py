@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FixedClock, make_context, seed_workspace
-from tests.tui.test_meetings import SIZE, start_meeting, until
+from tests.helpers.clock import FixedClock
+from tests.helpers.meetings import SIZE, start_meeting
+from tests.helpers.wait import until
+from tests.helpers.workspace import make_context, seed_workspace
 from tui.app import HuddleApp
 from tui.screens.meeting_dialogs import ResumeMeetingModal
 from tui.screens.meeting_live import LiveMeetingScreen
@@ -36,7 +38,8 @@ TYPIST = textwrap.dedent(
     import asyncio, sys, time
     from pathlib import Path
 
-    from tests.conftest import FixedClock, make_context
+    from tests.helpers.clock import FixedClock
+    from tests.helpers.workspace import make_context
     from tui.app import HuddleApp
     from tui.screens.meeting_live import LiveMeetingScreen
 

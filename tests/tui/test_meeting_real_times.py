@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 from textual.widgets import Static
 
-from tests.conftest import FixedClock
-from tests.tui.test_meetings import SIZE, start_meeting, until
+from tests.helpers.clock import FixedClock
+from tests.helpers.meetings import SIZE, start_meeting
+from tests.helpers.wait import until
 from tui.app import HuddleApp
 from tui.screens.meeting_live import LiveMeetingScreen
 from tui.screens.meetings import MeetingsScreen

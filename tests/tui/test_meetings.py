@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual import events
-from textual.css.query import NoMatches
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from domain.capture import CaptureKind, JournalEntry, draft_record
-from domain.models import Meeting, MeetingStatus
+from domain.models import MeetingStatus
 from storage.journal import MeetingJournal, journal_path
-from tests.conftest import FixedClock, make_context
+from tests.helpers.clock import FixedClock
+from tests.helpers.meetings import SIZE, open_live, start_meeting
+from tests.helpers.wait import until
+from tests.helpers.workspace import make_context
 from tui.app import HuddleApp
 from tui.screens.dialogs import WriteConfirmModal
 from tui.screens.meeting_dialogs import EndMeetingModal, ResumeMeetingModal, StartMeetingModal
@@ -27,51 +27,6 @@ from tui.screens.meetings import MeetingsScreen
 from tui.widgets.meeting_summary import MeetingSummary
 from tui.widgets.minutes_log import MinuteRow, MinutesLog
 from tui.wiring import Context
-
-SIZE = (120, 40)
-
-
-def holds(predicate: Callable[[], bool]) -> bool:
-    """``predicate()``, where a widget not mounted yet (the screen is still changing) counts as not yet."""
-    try:
-        return predicate()
-    except NoMatches:
-        return False
-
-
-async def until(pilot: Pilot[None], predicate: Callable[[], bool], seconds: float = 30.0) -> None:
-    """Let the app run until ``predicate`` holds (the recorder's loops never end: no wait_for_complete).
-
-    The deadline is wall-clock and generous: on a loaded machine a replay plus a journal compaction can
-    take seconds, and the bound only decides when a test that will never pass gives up.
-    """
-    deadline = time.monotonic() + seconds
-    while not holds(predicate):
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        await pilot.pause(0.05)
-
-
-def start_meeting(context: Context, **kwargs: object) -> Meeting:
-    meetings = context.services.meetings
-    meeting = meetings.start(
-        "Weekly ops sync",
-        attendees=["ann", "wei", "bob"],
-        tz="Asia/Shanghai",
-        series="Ops weekly",
-        agenda=[("Intro", 5), ("Budget review", 15), ("发布会筹备", 20)],
-        **kwargs,  # type: ignore[arg-type]
-    )
-    return meetings.goto_item(meeting.id, 0)
-
-
-async def open_live(pilot: Pilot[None]) -> LiveMeetingScreen:
-    app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, MeetingsScreen) and bool(app.screen.data.meetings))
-    await pilot.press("enter")
-    await until(pilot, lambda: isinstance(app.screen, LiveMeetingScreen) and app.screen.view is not None)
-    assert isinstance(app.screen, LiveMeetingScreen)
-    return app.screen
 
 
 async def type_line(pilot: Pilot[None], text: str, *, submit: bool = True) -> None:
@@ -256,7 +211,7 @@ async def test_attendance_toggle(context: Context) -> None:
 
 
 async def test_timer_uses_the_injected_clock_and_shows_over_time(db_path: Path, clock: FixedClock) -> None:
-    from tests.conftest import seed_workspace
+    from tests.helpers.workspace import seed_workspace
 
     context = make_context(db_path, clock)
     seed_workspace(context.services)
@@ -272,7 +227,7 @@ async def test_timer_uses_the_injected_clock_and_shows_over_time(db_path: Path, 
 
 
 async def test_follower_sees_notes_appear(db_path: Path, clock: FixedClock) -> None:
-    from tests.conftest import seed_workspace
+    from tests.helpers.workspace import seed_workspace
 
     scribe = make_context(db_path, clock, "ann")
     seed_workspace(scribe.services)

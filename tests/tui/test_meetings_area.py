@@ -16,7 +16,8 @@ from textual.app import App
 from textual.widgets import Button, OptionList
 
 from domain.models import Meeting
-from tests.tui.test_meetings import SIZE, start_meeting, until
+from tests.helpers.meetings import SIZE, start_meeting
+from tests.helpers.wait import until
 from tui.app import HuddleApp
 from tui.screens.dialogs import WriteConfirmModal
 from tui.screens.meeting_dialogs import SendInviteModal, StartMeetingModal

@@ -3,27 +3,18 @@ another process records in the shared data file (Pilot, a real JSON file, the ap
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 
-from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from domain.models import RsvpReply, RsvpStatus
-from tests.conftest import FixedClock, make_context
+from tests.helpers.clock import FixedClock
+from tests.helpers.wait import until
+from tests.helpers.workspace import make_context
 from tui.app import HuddleApp
 from tui.wiring import Context
 
 NEXT = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
-
-
-async def until(pilot: Pilot[None], predicate: Callable[[], bool], seconds: float = 60.0) -> None:
-    """Let the app run until ``predicate()`` holds, by the wall clock (the machine may be loaded)."""
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        await pilot.pause(0.05)
 
 
 def reply(uid: str, email: str, status: RsvpStatus) -> RsvpReply:

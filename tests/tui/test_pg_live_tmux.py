@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from domain.repository import Store
-from tests.conftest import FixedClock, make_services
+from tests.helpers.clock import FixedClock
+from tests.helpers.workspace import make_services
 
 pytestmark = pytest.mark.slow
 

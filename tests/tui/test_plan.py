@@ -5,41 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from textual.message import Message
-from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
-from domain.models import Goal
-from tests.tui.test_meetings import until
+from tests.helpers.guide import seed_plan
+from tests.helpers.wait import settle, until
 from tui.app import HuddleApp
 from tui.messages import OpenCard
 from tui.screens.plan import PlanScreen
 from tui.wiring import Context
-
-
-def seed_plan(context: Context) -> None:
-    """Goals, RACI roles and a second milestone on top of the shared workspace."""
-    sv = context.services
-    sv.directory.set_project(
-        "Launch 2027",
-        "[b]One[/b] launch, all departments ready on the same day.",
-        [Goal("Sign 20 pilot customers", "signed contracts", "20", date(2027, 1, 31))],
-    )
-    sv.cards.edit("OPS-1", {"start": date(2026, 11, 9), "accountable": "ann"})
-    sv.cards.edit(
-        "MKT-1",
-        {"start": date(2026, 11, 16), "accountable": "wei", "consulted": ["ann"], "informed": ["bob"]},
-    )
-    sv.cards.add("MKT", "Launch event", milestone=True, due=date(2027, 1, 20), blocked_by=["MKT-1"])
-    sv.cards.add(
-        "OPS", "Help marketing", owner="wei", column="Doing", due=date(2027, 1, 10), enforce_wip=False
-    )
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def plan_screen(app: HuddleApp) -> PlanScreen:

@@ -9,7 +9,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, SelectionList, Static
 
 from domain.models import MeetingKind, ReviewOutcome
-from tests.tui.guide_support import seed_close, until
+from tests.helpers.guide import seed_close
+from tests.helpers.wait import until
 from tui.app import HuddleApp
 from tui.screens.dialogs import ConfirmModal, FieldsModal
 from tui.screens.meeting_live import LiveMeetingScreen

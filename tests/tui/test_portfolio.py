@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 
-from tests.tui.test_boards_support import boards, portfolio, settle
-from tests.tui.test_meetings import until
+from tests.helpers.boards import boards, portfolio
+from tests.helpers.wait import settle, until
 from tui.app import HuddleApp
 from tui.wiring import Context
 

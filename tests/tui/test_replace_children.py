@@ -6,7 +6,7 @@ from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tests.tui.test_meetings import until
+from tests.helpers.wait import until
 from tui.widgets.replace import replace_children, swapping
 
 

@@ -6,24 +6,16 @@ from datetime import date
 
 from textual.coordinate import Coordinate
 from textual.message import Message
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, TabbedContent
 
-from tests.conftest import FixedClock
-from tests.tui.test_meetings import until
+from tests.helpers.clock import FixedClock
+from tests.helpers.wait import settle, until
 from tui.app import HuddleApp
 from tui.messages import OpenCard
 from tui.screens.risks import RisksScreen
 from tui.widgets.heatmap_grid import HeatmapGrid
 from tui.widgets.warning_list import WarningList
 from tui.wiring import Context
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Let load workers finish and their messages be handled."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def focus_of(app: HuddleApp) -> object:

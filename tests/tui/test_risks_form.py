@@ -7,17 +7,11 @@ from datetime import date
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tests.tui.test_meetings import until
+from tests.helpers.wait import settle, until
 from tui.app import HuddleApp
 from tui.screens.risk_dialogs import RiskFormModal, parse_card_ids, parse_past_date, parse_score
 from tui.screens.risks import RisksScreen
 from tui.wiring import Context
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def fill(pilot: Pilot[None], field: str, text: str) -> None:

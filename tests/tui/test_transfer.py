@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tests.tui.test_meetings import until
+from tests.helpers.wait import until
 from tui.app import HuddleApp
 from tui.screens.dialogs import FieldsModal
 from tui.screens.transfer_dialogs import ExportFormatModal, ImportPlanModal

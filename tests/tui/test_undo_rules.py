@@ -8,8 +8,9 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.conftest import FixedClock, make_context
-from tests.tui.test_meetings import until
+from tests.helpers.clock import FixedClock
+from tests.helpers.wait import until
+from tests.helpers.workspace import make_context
 from tui.app import HuddleApp
 from tui.screens.dialogs import CardFormModal
 from tui.wiring import Context

@@ -10,7 +10,7 @@ import pytest
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.models import Actor, ChangeStatus, MeetingKind, MeetingStatus, ReviewOutcome
 from domain.services import Services
-from tests.conftest import ZONE, FixedClock
+from tests.helpers.clock import ZONE, FixedClock
 
 
 def as_user(services: Services, handle: str) -> Services:

@@ -8,7 +8,8 @@ import pytest
 
 from domain.errors import ValidationError
 from outbound.imap import imap_target
-from tui.config import ImapSettings, load_settings
+from outbound.settings import ImapSettings
+from tui.config import load_settings
 
 
 def test_the_imap_table_is_read_and_unknown_keys_are_named(tmp_path: Path) -> None:

@@ -12,8 +12,9 @@ import pytest
 from domain.dates import EARLIEST, LATEST, get_zone, local_zone_name, parse_date, parse_datetime
 from domain.errors import ValidationError
 from domain.text import clean_email, excerpt, handle_from_login, quoted
-from tui.config import Settings, check_caldav_url, load_settings, resolve_user
-from tui.exporting import MAX_STEM_BYTES, check_destination, safe_filename, write_file
+from outbound.exporting import MAX_STEM_BYTES, check_destination, safe_filename, write_file
+from outbound.settings import check_caldav_url
+from tui.config import Settings, load_settings, resolve_user
 
 README = Path(__file__).parents[2] / "README.md"
 TODAY = date(2026, 11, 25)
@@ -62,7 +63,7 @@ class TestConfig:
             "https://:hunter2@cal.example.com/",
             "https://team@x.example/",
         ):
-            with pytest.raises(ValidationError, match="has a login or password in it") as caught:
+            with pytest.raises(ValidationError, match="must not hold a login or password") as caught:
                 check_caldav_url(url, "c")
             assert "hunter2" not in str(caught.value)
 

@@ -25,6 +25,8 @@ def real_binding_ids() -> set[str]:
     """Ids of every ``Binding`` in the BINDINGS of every widget, screen and app class under tui/."""
     found: set[str] = set()
     for info in pkgutil.walk_packages(tui.__path__, "tui."):
+        if info.name.endswith(".__main__"):  # running it is the command itself
+            continue
         module = importlib.import_module(info.name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, DOMNode) and cls.__module__.startswith("tui."):

@@ -9,7 +9,7 @@ import pytest
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.models import DONE_COLUMN, MeetingStatus, Priority
 from domain.services import Services
-from tests.conftest import FIXED_NOW, FixedClock
+from tests.helpers.clock import FIXED_NOW, FixedClock
 
 TOMORROW = date(2026, 11, 26)
 

@@ -21,7 +21,7 @@ from domain.errors import ValidationError
 from domain.models import Activity, Card, Department, Priority
 from domain.rules import is_blocked, is_overdue
 from domain.text import clean_text, clean_title
-from tui.drafts import save_draft, take_draft
+from storage.drafts import save_draft, take_draft
 from tui.shell import shell_of
 from tui.widgets.safe import literal, printable
 

@@ -18,7 +18,7 @@ from domain.errors import ConflictError, HuddleError
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from tui.exporting import Export
+    from outbound.exporting import Export
     from tui.wiring import Context
 
 
@@ -39,7 +39,7 @@ def _run(screen: Screen[Any], started: str, work: Callable[[], tuple[str, str]])
 
 def _write_beside(export: Export, name: str) -> Path:
     """Write ``export`` as ``name`` in the current folder, or as ``name-2``... if that exists."""
-    from tui.exporting import export_to_path
+    from outbound.exporting import export_to_path
 
     stem, suffix = Path(name).stem, Path(name).suffix
     path = Path(name)
@@ -72,7 +72,7 @@ def export_meeting(screen: Screen[Any], context: Context, meeting_id: str, what:
     """Write the minutes (.docx) or the follow-up invite (.ics) of ``meeting_id``."""
 
     def work() -> tuple[str, str]:
-        from tui.exporting import followup_export, minutes_export, minutes_filename
+        from outbound.exporting import followup_export, minutes_export, minutes_filename
 
         if what == "minutes":
             export = minutes_export(
@@ -92,7 +92,7 @@ def export_calendar(screen: Screen[Any], context: Context, what: str) -> None:
     """Write every dated milestone (``what="milestones"``) or action item (``"actions"``) to an .ics."""
 
     def work() -> tuple[str, str]:
-        from tui.exporting import actions_export, milestones_export
+        from outbound.exporting import actions_export, milestones_export
 
         build = milestones_export if what == "milestones" else actions_export
         export = build(context.services, now=context.clock())
@@ -106,7 +106,7 @@ def offer_invite(screen: Screen[Any], context: Context, meeting_id: str) -> None
     """Read whom the invite would go to (in a thread), ask, then send it."""
 
     def read() -> None:
-        from tui.delivery import invite_preview
+        from outbound.delivery import invite_preview
 
         try:
             title, recipients = invite_preview(context.services, context.settings, meeting_id, env=os.environ)
@@ -131,7 +131,7 @@ def send_invite(screen: Screen[Any], context: Context, meeting_id: str, *, attac
     """E-mail the follow-up invite of ``meeting_id`` to its attendees (SMTP settings from the config)."""
 
     def work() -> tuple[str, str]:
-        from tui.delivery import send_invite as deliver
+        from outbound.delivery import send_invite as deliver
 
         result = deliver(
             context.services,
@@ -151,7 +151,7 @@ def publish_calendar(screen: Screen[Any], context: Context) -> None:
     """Put every follow-up meeting and milestone on the CalDAV calendar of the config."""
 
     def work() -> tuple[str, str]:
-        from tui.delivery import push_calendar
+        from outbound.delivery import push_calendar
 
         result = push_calendar(context.services, context.settings, now=context.clock(), env=os.environ)
         return "Calendar published", result.summary()

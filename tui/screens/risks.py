@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from domain.errors import HuddleError
 from domain.models import Card, Risk
-from domain.rules import ScoreBands, Warning
+from domain.rules import ProjectWarning, ScoreBands
 from tui.messages import OpenCard, OpenRisk
 from tui.risk_view import (
     SORT_COLUMNS,
@@ -57,7 +57,7 @@ class RiskData:
     """What one load reads from the data file."""
 
     risks: tuple[Risk, ...] = ()
-    warnings: tuple[Warning, ...] = ()
+    warnings: tuple[ProjectWarning, ...] = ()
     cards: dict[str, Card] = field(default_factory=dict)
 
 

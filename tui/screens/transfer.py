@@ -106,8 +106,8 @@ def export_table(screen: Screen[Any], context: Context, what: str, fmt: str, dep
     from tui.screens.outbound import _run, _write_beside
 
     def work() -> tuple[str, str]:
+        from outbound.exporting import export_of
         from outbound.tables import table_export
-        from tui.exporting import export_of
 
         export = export_of(table_export(context.services, what, fmt, now=context.clock(), dept=dept), what)
         written = _write_beside(export, export.default_name)

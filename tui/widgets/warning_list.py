@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from domain.rules import Warning
+from domain.rules import ProjectWarning
 
 KIND_LABELS: dict[str, tuple[str, str]] = {
     "milestone-at-risk": ("▲ at risk ", "bold $error"),
@@ -21,14 +21,14 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def warning_prompt(warning: Warning) -> Content:
+def warning_prompt(warning: ProjectWarning) -> Content:
     """One line: a coloured kind label, then the message (user text, shown literally)."""
     label, style = KIND_LABELS.get(warning.kind, (warning.kind, "bold"))
     return Content.assemble((label, style), "  ", warning.message)
 
 
 class WarningList(OptionList):
-    """Shows ``rules.Warning`` values; enter or a click posts ``OpenRequested``."""
+    """Shows ``rules.ProjectWarning`` values; enter or a click posts ``OpenRequested``."""
 
     DEFAULT_CSS = """
     WarningList { height: 1fr; }
@@ -39,7 +39,7 @@ class WarningList(OptionList):
         """The person chose a warning: open the item it is about."""
 
         warning_list: WarningList
-        warning: Warning
+        warning: ProjectWarning
 
         @property
         def control(self) -> WarningList:
@@ -47,10 +47,10 @@ class WarningList(OptionList):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.warnings: tuple[Warning, ...] = ()
+        self.warnings: tuple[ProjectWarning, ...] = ()
         self._shown = False
 
-    def show(self, warnings: Sequence[Warning]) -> None:
+    def show(self, warnings: Sequence[ProjectWarning]) -> None:
         """Replace the list, keeping the highlight on the same item when it is still there."""
         if self._shown and tuple(warnings) == self.warnings:
             return
@@ -71,7 +71,7 @@ class WarningList(OptionList):
         self.highlighted = index
 
     @property
-    def highlighted_warning(self) -> Warning | None:
+    def highlighted_warning(self) -> ProjectWarning | None:
         if self.highlighted is None or not self.warnings or self.highlighted >= len(self.warnings):
             return None
         return self.warnings[self.highlighted]

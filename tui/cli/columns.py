@@ -1,6 +1,7 @@
-"""``huddle column ...``, ``huddle dept rename`` and ``huddle person edit``: board set-up from the CLI.
+"""``huddle column ...``: board set-up from the CLI (``dept rename`` and ``person edit`` live in depts.py
+and people.py).
 
-Loaded by ``tui.cli.build_parser`` only when the ``column``, ``dept`` or ``person`` group is invoked. No
+Loaded by ``tui.cli.parser.build_parser`` only when the ``column`` group is invoked. No
 Textual import. Every command is one service call, so one transaction with an activity record; a refused
 change raises a ``HuddleError`` before anything is written and ``tui.cli.main`` prints one line, exit 1.
 Values that are wrong on their face (a negative or non-numeric WIP limit) are usage errors, exit 2.
@@ -14,19 +15,17 @@ from typing import TYPE_CHECKING, Any
 from domain import rules
 from domain.errors import ValidationError
 from domain.text import quoted
-from tui.cli import GROUPS, emit_json, print_table
+from tui.cli.args import integer
+from tui.cli.output import emit_json, print_table
 
 if TYPE_CHECKING:
-    from tui.cli import Command, Flag, Parser
+    from tui.cli.parser import Builder
     from tui.wiring import Context
 
 
 def _wip(text: str) -> int:
     """A WIP limit on the command line: a whole number, 0 meaning no limit."""
-    try:
-        value = int(text) if len(text) <= 12 else None
-    except ValueError:
-        value = None
+    value = integer(text)
     if value is None:
         raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number (0 = no limit)")
     try:
@@ -36,12 +35,10 @@ def _wip(text: str) -> int:
     return value
 
 
-def add_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -> None:
+def add_parsers(sub: Any, b: Builder) -> None:
     """Add the ``column`` group to the ``huddle`` parser."""
-    group = sub.add_parser("column", help=GROUPS["column"], parents=[common])
-    column_sub = group.add_subparsers(
-        dest="action", metavar="ACTION", required=True, parser_class=type(group)
-    )
+    command, json_flag = b.command, b.json_flag
+    column_sub = b.group(sub, "column")
     p = command(column_sub, "list", cmd_column_list, "the board's columns with WIP limit and card count")
     p.add_argument("dept", metavar="DEPT")
     json_flag(p)
@@ -67,24 +64,6 @@ def add_parsers(sub: Any, common: Parser, command: Command, json_flag: Flag) -> 
     p.add_argument("dept", metavar="DEPT")
     p.add_argument("column", metavar="COLUMN")
     p.add_argument("limit", type=_wip, metavar="N")
-
-
-def add_dept_parsers(dept_sub: Any, command: Command) -> None:
-    """Add ``dept rename`` to the existing ``dept`` group."""
-    p = command(dept_sub, "rename", cmd_dept_rename, "rename a department; its cards and people follow")
-    p.add_argument("old", metavar="OLD")
-    p.add_argument("new", metavar="NEW")
-
-
-def add_person_parsers(person_sub: Any, command: Command) -> None:
-    """Add ``person edit`` to the existing ``person`` group."""
-    p = command(person_sub, "edit", cmd_person_edit, "change a person's name, e-mail or department")
-    p.add_argument("handle", metavar="HANDLE")
-    p.add_argument("--name", metavar="TEXT")
-    p.add_argument("--email", metavar="ADDR")
-    which = p.add_mutually_exclusive_group()
-    which.add_argument("--dept", metavar="NAME")
-    which.add_argument("--no-dept", action="store_true", help="the person belongs to no department")
 
 
 def _print_columns(ctx: Context, dept_name: str) -> None:
@@ -136,18 +115,4 @@ def cmd_column_remove(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_column_wip(ctx: Context, args: argparse.Namespace) -> int:
     dept = ctx.services.directory.set_wip_limit(args.dept, args.column, args.limit or None)
     _print_columns(ctx, dept.name)
-    return 0
-
-
-def cmd_dept_rename(ctx: Context, args: argparse.Namespace) -> int:
-    dept = ctx.services.directory.rename_department(args.old, args.new)
-    print(dept.name)
-    return 0
-
-
-def cmd_person_edit(ctx: Context, args: argparse.Namespace) -> int:
-    person = ctx.services.directory.edit_person(
-        args.handle, name=args.name, email=args.email, dept=args.dept, clear_dept=args.no_dept
-    )
-    print(person.handle)
     return 0

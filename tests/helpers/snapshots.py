@@ -1,11 +1,8 @@
-"""What every snapshot test builds its app with: one area open, a fixed window title, settled workers."""
+"""What every snapshot test builds its app with: one area open and a fixed window title."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
-from textual.pilot import Pilot
 
 from tui.app import HuddleApp
 from tui.wiring import Context
@@ -18,10 +15,3 @@ def snapshot_app(context: Context, mode: str, *, title: str = "team.json") -> Hu
     app = HuddleApp(context, start_mode=mode)
     app.sub_title = title
     return app
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let the first load finish: workers done, and the repaint that applies their results."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()

@@ -11,12 +11,13 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.wait import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDTH, HEIGHT = 80, 24
@@ -36,15 +37,6 @@ def require_tmux() -> str:
     if path is None:
         pytest.skip("tmux is not installed (.ci/run installs it with apt-get)")
     return path
-
-
-def wait_for(predicate: Callable[[], bool], seconds: float, what: str, step: float = 0.05) -> None:
-    """Poll ``predicate`` until it holds; fail naming ``what`` after ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {seconds:.0f} s waiting for {what}")
-        time.sleep(step)
 
 
 def process_gone(pid: int) -> bool:

@@ -12,14 +12,6 @@ from tui.widgets.board_column import BoardColumn
 from tui.widgets.card_tile import CardTile
 
 
-async def settle(pilot: Pilot[None], rounds: int = 4) -> None:
-    """Let workers finish and their messages be handled (writes -> change -> reload -> repaint)."""
-    app = pilot.app
-    for _ in range(rounds):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 def boards(app: HuddleApp) -> BoardsScreen:
     screen = app.area_screens["boards"]
     assert isinstance(screen, BoardsScreen)

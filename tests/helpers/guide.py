@@ -1,28 +1,11 @@
-"""Shared by the Pilot and snapshot tests of the close phase: a seeded project and a polling wait."""
+"""Seeded projects for the Pilot and snapshot tests of the plan and the close phase."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import date
-from typing import Any
-
-from textual.pilot import Pilot
 
 from domain.models import Goal
 from tui.wiring import Context
-
-DEADLINE = 30.0
-"""Seconds a condition may take under heavy load (two cores shared by many test runs)."""
-
-
-async def until(pilot: Pilot[Any], predicate: Callable[[], bool], seconds: float = DEADLINE) -> None:
-    """Let the app run until ``predicate`` holds; fail after ``seconds``."""
-    end = time.monotonic() + seconds
-    while not predicate():
-        if time.monotonic() > end:
-            raise AssertionError("condition not reached in time")
-        await pilot.pause(0.02)
 
 
 def seed_close(context: Context) -> None:
@@ -48,3 +31,22 @@ def seed_close(context: Context) -> None:
         accountable="wei",
     )  # fmt: skip
     sv.records.request_change("Add SSO", scope="SAML login", schedule_days=5, cost=1200)
+
+
+def seed_plan(context: Context) -> None:
+    """Goals, RACI roles and a second milestone on top of the shared workspace."""
+    sv = context.services
+    sv.directory.set_project(
+        "Launch 2027",
+        "[b]One[/b] launch, all departments ready on the same day.",
+        [Goal("Sign 20 pilot customers", "signed contracts", "20", date(2027, 1, 31))],
+    )
+    sv.cards.edit("OPS-1", {"start": date(2026, 11, 9), "accountable": "ann"})
+    sv.cards.edit(
+        "MKT-1",
+        {"start": date(2026, 11, 16), "accountable": "wei", "consulted": ["ann"], "informed": ["bob"]},
+    )
+    sv.cards.add("MKT", "Launch event", milestone=True, due=date(2027, 1, 20), blocked_by=["MKT-1"])
+    sv.cards.add(
+        "OPS", "Help marketing", owner="wei", column="Doing", due=date(2027, 1, 10), enforce_wip=False
+    )

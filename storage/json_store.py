@@ -31,17 +31,16 @@ from domain.models import (
     PublishedEvent,
     Risk,
 )
-from storage import codecs, shape
+from storage import codecs, shape, tables
 from storage.files import (
     append_lines,
     atomic_write,
     check_data_file,
     check_writable,
-    dump_json,
     exclusive_lock,
     file_version,
     read_bytes_safely,
-    read_json,
+    read_data_bytes,
     remove_stale_temp_files,
     resolve_data_file,
 )
@@ -186,6 +185,22 @@ class CardTable(TableRepository[Card]):
     def list_in_column(self, dept: str, column: str) -> list[Card]:
         return [self.decode(d) for d in self.raw() if d["dept"] == dept and d["column"] == column]
 
+    def first_in_columns(
+        self, dept: str, columns: Sequence[str], per_column: int
+    ) -> tuple[list[Card], dict[str, int]]:
+        """The first ``per_column`` cards of each of ``dept``'s columns in board order (rank, then id),
+        and how many cards each column holds. Only the returned cards are decoded: the first board of
+        the app shows one department's first page, not its 600 cards (``CardService.first_page``)."""
+        by_column: dict[str, list[Data]] = {name: [] for name in columns}
+        for doc in self.raw():
+            if doc["dept"] == dept:
+                by_column.setdefault(doc["column"], []).append(doc)
+        page: list[Card] = []
+        for docs in by_column.values():
+            docs.sort(key=lambda d: (float(d.get("rank", 0.0)), d["id"]))
+            page += [self.decode(doc) for doc in docs[:per_column]]
+        return page, {name: len(docs) for name, docs in by_column.items()}
+
     def column_summary(
         self, dept: str, column: str, excluding: str | None = None
     ) -> tuple[int, float | None]:
@@ -321,6 +336,8 @@ class TinyStore:
         self._memory_version = itertools.count()
         self._memory_token = next(self._memory_version)
         self._cache: tuple[object, Data] | None = None
+        self._checked: object = None
+        """The file version this store last shape-checked or wrote: reading it again skips the check."""
 
     @classmethod
     def memory(cls) -> TinyStore:
@@ -392,8 +409,17 @@ class TinyStore:
         if self.path is None:
             loaded: Data = orjson.loads(orjson.dumps(self._memory))
             return loaded
-        data = read_json(self.path) or {}
-        shape.check(data, self.path)
+        before = file_version(self.path)
+        raw = read_data_bytes(self.path)
+        # The shape check runs once per version of the file: a version this store wrote (from checked data)
+        # or already checked is not checked again. The version is taken before and after the read, so a
+        # file replaced in between (a snapshot reads without the lock) is always checked. Tables are
+        # decoded (and checked) as they are first used: see storage/tables.py.
+        same = before is not None and file_version(self.path) == before
+        check = not same or before != self._checked
+        data = {} if raw is None else tables.load(raw, self.path, check=check)
+        if check:
+            self._checked = before if same else None
         return data
 
     def _load_for_read(self) -> Data:
@@ -405,7 +431,8 @@ class TinyStore:
             self._memory_token = next(self._memory_version)
             return
         remove_stale_temp_files(self.path)
-        atomic_write(self.path, dump_json(data))
+        atomic_write(self.path, tables.dump(data))
+        self._checked = file_version(self.path)  # under the lock: nobody else replaced it since
 
 
 def open_store(path: Path) -> TinyStore:

@@ -11,19 +11,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.cli.parser import GROUPS, short_common
+
 if TYPE_CHECKING:
+    from tui.cli.parser import Builder
     from tui.wiring import Context
 
-GROUPS = ("import", "backup", "restore")
 
-
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Builder) -> None:
     """Add ``import csv|xlsx|trello|jira``, ``backup`` and ``restore`` to the ``huddle`` parser."""
-    from tui.cli_export import _common
-
-    common = _common()
-    imp = sub.add_parser("import", help="bring cards in from a sheet, Trello or Jira", parents=[common])
-    imp_sub = imp.add_subparsers(dest="action", metavar="KIND", required=True, parser_class=type(imp))
+    common = short_common()
+    imp_sub = b.group(sub, "import", metavar="KIND", common=common)
     helps = {
         "csv": "a CSV sheet (UTF-8, UTF-8 with BOM, GB18030/GBK; comma, semicolon or tab)",
         "xlsx": "an Excel .xlsx workbook (first sheet)",
@@ -56,7 +54,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
     p = sub.add_parser(
         "backup",
-        help="write the whole project to one JSON file",
+        help=GROUPS["backup"].help,
         description="Write every department, person, card, risk, meeting, change request and activity "
         "record to one versioned JSON document (the same for every storage backend).",
         parents=[common],
@@ -67,7 +65,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
     p = sub.add_parser(
         "restore",
-        help="replace the project with a backup",
+        help=GROUPS["restore"].help,
         description="Replace the project with the backup in FILE, in one transaction. Refused when the "
         "project has data, unless --force.",
         parents=[common],
@@ -98,7 +96,7 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     else:
         plan = apply_import(ctx.services, batch, dept=args.dept)
     if args.json:
-        from tui.cli import emit_json
+        from tui.cli.output import emit_json
 
         emit_json(plan.to_json())
     else:
@@ -112,11 +110,11 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle backup -o FILE [--force]``."""
+    from outbound.exporting import write_file
     from storage.backup import dump_backup, encode_backup
-    from tui.exporting import write_file
 
     if args.output != "-":
-        from tui.exporting import check_destination
+        from outbound.exporting import check_destination
 
         check_destination(Path(args.output), force=args.force)
     document = dump_backup(ctx.services.store.snapshot(), now=ctx.clock())

@@ -13,22 +13,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.cli.parser import short_common
+
 if TYPE_CHECKING:
-    from tui.exporting import Export
+    from outbound.exporting import Export
+    from tui.cli.parser import Builder
     from tui.wiring import Context
 
 
-def _common() -> argparse.ArgumentParser:
-    """``--db`` and ``--user`` after the subcommand too, as every other ``huddle`` command accepts them."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="the data file")
-    common.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help="your handle")
-    return common
-
-
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Builder) -> None:
     """Add ``export minutes|report|ics``, ``send invite`` and ``calendar push`` to the ``huddle`` parser."""
-    common = _common()
+    common = short_common()
 
     def output_options(p: argparse.ArgumentParser, example: str) -> None:
         p.add_argument(
@@ -39,10 +34,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         )
         p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
-    export = sub.add_parser("export", help="write Word minutes or calendar files", parents=[common])
-    export_sub = export.add_subparsers(
-        dest="action", metavar="WHAT", required=True, parser_class=type(export)
-    )
+    export_sub = b.group(sub, "export", metavar="WHAT", common=common)
 
     p = export_sub.add_parser(
         "minutes", help="Word minutes of a meeting", description="Word minutes of a meeting", parents=[common]
@@ -80,8 +72,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.set_defaults(handler=cmd_export_ics)
     add_table_parsers(export_sub, common)
 
-    send = sub.add_parser("send", help="e-mail the follow-up invite", parents=[common])
-    send_sub = send.add_subparsers(dest="action", metavar="WHAT", required=True, parser_class=type(send))
+    send_sub = b.group(sub, "send", metavar="WHAT", common=common)
     p = send_sub.add_parser(
         "invite",
         help="e-mail the follow-up invite to the attendees (SMTP settings from config)",
@@ -94,10 +85,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--attach-minutes", action="store_true", help="attach the Word minutes of the meeting")
     p.set_defaults(handler=cmd_send_invite)
 
-    calendar = sub.add_parser("calendar", help="publish to a CalDAV calendar", parents=[common])
-    calendar_sub = calendar.add_subparsers(
-        dest="action", metavar="WHAT", required=True, parser_class=type(calendar)
-    )
+    calendar_sub = b.group(sub, "calendar", metavar="WHAT", common=common)
     p = calendar_sub.add_parser(
         "push",
         help="publish follow-up meetings and milestones to the CalDAV calendar of [caldav]",
@@ -119,7 +107,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def _deliver(ctx: Context, args: argparse.Namespace, export: Export) -> int:
-    from tui.exporting import export_to_path
+    from outbound.exporting import export_to_path
 
     if args.output == "-":
         sys.stdout.buffer.write(export.data)
@@ -132,7 +120,7 @@ def _deliver(ctx: Context, args: argparse.Namespace, export: Export) -> int:
 
 def _precheck(args: argparse.Namespace) -> None:
     """Refuse an unusable destination before anything is changed or rendered."""
-    from tui.exporting import check_destination
+    from outbound.exporting import check_destination
 
     if args.output and args.output != "-":
         check_destination(Path(args.output), force=args.force)
@@ -140,7 +128,7 @@ def _precheck(args: argparse.Namespace) -> None:
 
 def cmd_export_minutes(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle export minutes ID [-o FILE.docx] [--force]``."""
-    from tui.exporting import minutes_export
+    from outbound.exporting import minutes_export
 
     _precheck(args)
     return _deliver(
@@ -150,7 +138,7 @@ def cmd_export_minutes(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_export_report(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle export report [-o FILE.docx] [--force]``."""
-    from tui.exporting import report_export
+    from outbound.exporting import report_export
 
     _precheck(args)
     return _deliver(ctx, args, report_export(ctx.services, now=ctx.clock()))
@@ -159,7 +147,7 @@ def cmd_export_report(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_export_ics(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle export ics (--meeting ID [--cancel] | --milestones | --actions) [-o FILE.ics] [--force]``."""
     from domain.errors import ValidationError
-    from tui.exporting import actions_export, followup_export, milestones_export
+    from outbound.exporting import actions_export, followup_export, milestones_export
 
     if args.cancel and not args.meeting:
         raise ValidationError("--cancel goes with --meeting ID")
@@ -176,7 +164,7 @@ def cmd_export_ics(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_send_invite(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle send invite ID [--attach-minutes]``."""
-    from tui.delivery import send_invite
+    from outbound.delivery import send_invite
 
     result = send_invite(
         ctx.services,
@@ -197,7 +185,7 @@ def cmd_send_invite(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_calendar_push(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle calendar push [--dry-run] [--force]``."""
-    from tui.delivery import push_calendar
+    from outbound.delivery import push_calendar
 
     result = push_calendar(
         ctx.services,
@@ -258,8 +246,8 @@ def add_table_parsers(
 
 def cmd_export_table(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle export cards|risks|raci --csv|--xlsx|--markdown [--dept NAME] [-o FILE] [--force]``."""
+    from outbound.exporting import export_of
     from outbound.tables import table_export
-    from tui.exporting import export_of
 
     _precheck(args)
     rendered = table_export(
@@ -270,8 +258,8 @@ def cmd_export_table(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_export_meeting_markdown(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle export meeting ID --markdown [-o FILE] [--force]``."""
+    from outbound.exporting import export_of
     from outbound.tables import meeting_markdown_export
-    from tui.exporting import export_of
 
     _precheck(args)
     return _deliver(ctx, args, export_of(meeting_markdown_export(ctx.services, args.id), "meeting"))

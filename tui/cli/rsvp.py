@@ -13,20 +13,18 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.cli.parser import GROUPS, short_common
+
 if TYPE_CHECKING:
     from outbound.rsvp import RsvpReport
+    from tui.cli.parser import Builder
     from tui.wiring import Context
 
-HELP = "read meeting replies (accepted, declined, tentative) from files or an IMAP mailbox"
 
-
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Builder) -> None:
     """Add ``rsvp import`` and ``rsvp fetch`` to the ``huddle`` parser."""
-    from tui.cli_export import _common
-
-    common = _common()
-    rsvp = sub.add_parser("rsvp", help=HELP, description=HELP, parents=[common])
-    rsvp_sub = rsvp.add_subparsers(dest="action", metavar="WHAT", required=True, parser_class=type(rsvp))
+    common = short_common()
+    rsvp_sub = b.group(sub, "rsvp", metavar="WHAT", description=GROUPS["rsvp"].help, common=common)
     p = rsvp_sub.add_parser(
         "import",
         help="read replies from saved .ics or .eml files",
@@ -36,7 +34,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         parents=[common],
     )
     p.add_argument("files", metavar="FILE", nargs="+", help="a saved reply: .ics, or an e-mail as .eml")
-    p.add_argument("--json", action="store_true", help="print one JSON document (UTF-8)")
+    b.json_flag(p)
     p.set_defaults(handler=cmd_rsvp_import)
     p = rsvp_sub.add_parser(
         "fetch",
@@ -46,13 +44,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "move_to) so they are not read again. Other mail is left untouched.",
         parents=[common],
     )
-    p.add_argument("--json", action="store_true", help="print one JSON document (UTF-8)")
+    b.json_flag(p)
     p.set_defaults(handler=cmd_rsvp_fetch)
 
 
 def _report(report: RsvpReport, as_json: bool) -> int:
     if as_json:
-        from tui.cli import emit_json
+        from tui.cli.output import emit_json
 
         emit_json(report.as_json())
     else:

@@ -15,18 +15,28 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import EmailMessage
+from typing import Protocol
 
 from domain.errors import DeliveryError, ValidationError
 from domain.models import Meeting, Person
 from domain.services import Services
-from domain.text import clean_email, quoted
+from domain.text import clean_email
 from outbound.caldav import PushResult
 from outbound.secrets import is_loopback as _is_loopback
 from outbound.secrets import password_from_env as _password
 from outbound.secrets import scrub as _scrub
-from tui.config import Settings, SmtpSettings
+from outbound.settings import CalDavSettings, SmtpSettings, check_port, check_security, port_from_env
 
-SECURITY_MODES = ("none", "starttls", "ssl")
+
+class DeliveryConfig(Protocol):
+    """The settings this module reads (``tui.config.Settings`` has them): passed in, never loaded here."""
+
+    @property
+    def smtp(self) -> SmtpSettings: ...
+    @property
+    def caldav(self) -> CalDavSettings: ...
+    @property
+    def paper(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,20 +59,11 @@ def smtp_settings(base: SmtpSettings, env: Mapping[str, str]) -> SmtpSettings:
     ):
         if env.get(f"HUDDLE_SMTP_{var}"):
             values[field] = env[f"HUDDLE_SMTP_{var}"]
-    if env.get("HUDDLE_SMTP_PORT"):
-        try:
-            values["port"] = int(env["HUDDLE_SMTP_PORT"][:12])
-        except ValueError as exc:
-            raise ValidationError(
-                f"HUDDLE_SMTP_PORT={quoted(env['HUDDLE_SMTP_PORT'])} is not a port number"
-            ) from exc
+    if (port := port_from_env(env, "HUDDLE_SMTP_PORT")) is not None:
+        values["port"] = port
     result = replace(base, **values)  # type: ignore[arg-type]
-    if result.security not in SECURITY_MODES:
-        raise ValidationError(
-            f"SMTP security {quoted(result.security)} is not one of: {', '.join(SECURITY_MODES)}"
-        )
-    if not 0 < result.port < 65536:
-        raise ValidationError(f"SMTP port {result.port} is out of range")
+    check_security(result.security, "SMTP security")
+    check_port(result.port, "SMTP port")
     if not result.host.strip():
         raise ValidationError(
             "no SMTP server configured; set host in the [smtp] table of huddle.toml (or HUDDLE_SMTP_HOST)"
@@ -137,7 +138,7 @@ def _body_options(client: smtplib.SMTP, message: EmailMessage) -> tuple[str, ...
 
 def send_invite(
     services: Services,
-    settings: Settings,
+    settings: DeliveryConfig,
     meeting_id: str,
     *,
     attach_minutes: bool,
@@ -147,7 +148,7 @@ def send_invite(
     """E-mail the follow-up invite (or its cancellation) of ``meeting_id`` to its attendees."""
     from exporters.calendar_ics import followup_method
     from exporters.invite_mail import build_invite_message
-    from tui.exporting import minutes_export
+    from outbound.exporting import minutes_export
 
     smtp = smtp_settings(settings.smtp, env)
     meeting = services.meetings.get(meeting_id)
@@ -174,7 +175,7 @@ def send_invite(
 
 
 def invite_preview(
-    services: Services, settings: Settings, meeting_id: str, *, env: Mapping[str, str]
+    services: Services, settings: DeliveryConfig, meeting_id: str, *, env: Mapping[str, str]
 ) -> tuple[str, list[str]]:
     """The follow-up's title and whom :func:`send_invite` would e-mail ("Name <address>"), sending nothing."""
     from exporters._text import index_people
@@ -202,7 +203,7 @@ def _sender(smtp: SmtpSettings, meeting: Meeting, people: Sequence[Person]) -> s
 
 def push_calendar(
     services: Services,
-    settings: Settings,
+    settings: DeliveryConfig,
     *,
     now: datetime,
     env: Mapping[str, str],

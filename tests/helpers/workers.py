@@ -1,4 +1,4 @@
-"""Writer processes for the multi-process storage tests: ``python -m tests.storage.workers KIND ...``.
+"""Writer processes for the multi-process storage tests: ``python -m tests.helpers.workers KIND ...``.
 
 Each writer prints ``ready`` once its imports are done, waits for the file named by
 ``$HUDDLE_TEST_GO`` (when set) so that all writers start together, then prints one line per

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.storage.workers import GO_ENV
+from tests.helpers.workers import GO_ENV
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -30,8 +30,8 @@ WriterCommand = Callable[[Path | str, int, int], list[str]]
 
 
 def worker_command(*args: str) -> list[str]:
-    """The argv running ``tests/storage/workers.py`` with this interpreter (the project venv)."""
-    return [sys.executable, "-m", "tests.storage.workers", *args]
+    """The argv running ``tests/helpers/workers.py`` with this interpreter (the project venv)."""
+    return [sys.executable, "-m", "tests.helpers.workers", *args]
 
 
 def python_card_writer(db: Path | str, writer: int, count: int) -> list[str]:

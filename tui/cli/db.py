@@ -1,7 +1,7 @@
 """The ``db`` subcommands of ``huddle``: copy a whole Huddle between a JSON file and a PostgreSQL
 database, and check one's schema version and integrity. No Textual import.
 
-Loaded from ``tui.cli.build_parser`` like ``tui.cli_export``; handlers raise ``HuddleError``s,
+Loaded from ``tui.cli.parser.build_parser`` like ``tui.cli.export``; handlers raise ``HuddleError``s,
 which ``tui.cli.main`` turns into ``huddle: error: ...``.
 """
 
@@ -10,22 +10,20 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from tui.cli.parser import global_parent
+
 if TYPE_CHECKING:
     from domain.repository import Store
+    from tui.cli.parser import Builder
     from tui.wiring import Context
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Builder) -> None:
     """Add ``db copy`` and ``db check`` to the ``huddle`` parser."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db", metavar="PATH|URL", default=argparse.SUPPRESS, help="the data file or database"
+    common = global_parent(
+        db_metavar="PATH|URL", db_help="the data file or database", user_help="your handle"
     )
-    common.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help="your handle")
-    db = sub.add_parser(
-        "db", help="copy between a data file and a PostgreSQL database; check one", parents=[common]
-    )
-    db_sub = db.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(db))
+    db_sub = b.group(sub, "db", common=common)
     p = db_sub.add_parser(
         "copy",
         help="copy everything from SRC to DST (a JSON file or a postgresql:// URL), verified",
@@ -37,7 +35,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("src", metavar="SRC")
     p.add_argument("dst", metavar="DST")
     p.add_argument("--force", action="store_true", help="replace what DST already holds")
-    p.add_argument("--json", action="store_true", help="print one JSON document (UTF-8)")
+    b.json_flag(p)
     p.set_defaults(handler=cmd_db_copy)
     p = db_sub.add_parser(
         "check",
@@ -47,7 +45,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "Exit status 1 when there is a problem.",
         parents=[common],
     )
-    p.add_argument("--json", action="store_true", help="print one JSON document (UTF-8)")
+    b.json_flag(p)
     p.set_defaults(handler=cmd_db_check)
 
 
@@ -57,7 +55,7 @@ def _open(target: str, role: str) -> Store:
     from domain.text import check_line
     from storage import is_server_url, open_store
     from storage.dburl import has_password
-    from tui.cli import UsageError
+    from tui.cli.args import UsageError
 
     check_line(target, role)
     if is_server_url(target):
@@ -75,7 +73,8 @@ def _summary(counts: dict[str, int]) -> str:
 
 def cmd_db_copy(ctx: Context, args: argparse.Namespace) -> int:
     from storage import transfer
-    from tui.cli import UsageError, emit_json
+    from tui.cli.args import UsageError
+    from tui.cli.output import emit_json
 
     source, target = _open(args.src, "SRC"), _open(args.dst, "DST")
     if source.describe() == target.describe():
@@ -95,7 +94,7 @@ def cmd_db_copy(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_db_check(ctx: Context, args: argparse.Namespace) -> int:
     from domain.text import printable
     from storage import transfer
-    from tui.cli import emit_json
+    from tui.cli.output import emit_json
 
     report = transfer.check(ctx.services.store)
     if args.json:

@@ -1,0 +1,237 @@
+"""``huddle card add|move|edit|delete|list|show``.
+
+``card add`` is the command people run most from scripts: this module imports nothing beyond what it
+needs (``domain.rules`` is loaded by the commands that show derived flags).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from domain.dates import DATE_FORMS
+from domain.text import printable
+from tui.cli.args import Bounded, UsageError, date_arg, days
+from tui.cli.output import due_text, emit_json, iso, print_table, resolved
+
+if TYPE_CHECKING:
+    from domain.models import Card
+    from tui.cli.parser import Builder
+    from tui.wiring import Context
+
+
+def card_json(c: Card, *, blocked: bool, overdue: bool) -> dict[str, Any]:
+    """A card's JSON; ``blocked`` and ``overdue`` come from the domain rules (domain/rules.py)."""
+    return {
+        "id": c.id,
+        "title": c.title,
+        "dept": c.dept,
+        "column": c.column,
+        "owner": c.owner,
+        "due": iso(c.due),
+        "milestone": c.milestone,
+        "blocked_by": list(c.blocked_by),
+        "start": iso(c.start),
+        "priority": c.priority.value,
+        "tags": list(c.tags),
+        "progress": c.progress,
+        "parent": c.parent,
+        "description": c.description,
+        "responsible": list(c.responsible),
+        "accountable": c.accountable,
+        "consulted": list(c.consulted),
+        "informed": list(c.informed),
+        "blocked_reason": c.blocked_reason,
+        "meeting_id": c.meeting_id,
+        "created_at": iso(c.created_at),
+        "created_by": c.created_by,
+        "updated_at": iso(c.updated_at),
+        "updated_by": c.updated_by,
+        "blocked": blocked,
+        "overdue": overdue,
+    }
+
+
+def _card_fields(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
+    """Fields common to ``card add`` and ``card edit`` that were given on the command line."""
+    fields: dict[str, Any] = {}
+    if getattr(args, "description", None) is not None:
+        fields["description"] = args.description
+    if getattr(args, "priority", None) is not None:
+        fields["priority"] = args.priority
+    if getattr(args, "tag", None):
+        fields["tags"] = args.tag
+    if getattr(args, "start", None) is not None:
+        fields["start"] = date_arg(ctx, args.start, "start")
+        resolved("start", fields["start"])
+    if getattr(args, "parent", None) is not None:
+        fields["parent"] = args.parent or None
+    if getattr(args, "accountable", None) is not None:
+        fields["accountable"] = args.accountable or None
+    if getattr(args, "responsible", None):
+        fields["responsible"] = args.responsible
+    if getattr(args, "consulted", None):
+        fields["consulted"] = args.consulted
+    if getattr(args, "informed", None):
+        fields["informed"] = args.informed
+    if getattr(args, "progress", None) is not None:
+        fields["progress"] = args.progress
+    if getattr(args, "estimate", None) is not None:
+        fields["estimate"] = args.estimate
+    if getattr(args, "blocked_reason", None) is not None:
+        fields["blocked_reason"] = args.blocked_reason
+    return fields
+
+
+def cmd_card_add(ctx: Context, args: argparse.Namespace) -> int:
+    due = date_arg(ctx, args.due, "due")
+    card = ctx.services.cards.add(
+        args.dept,
+        args.title,
+        column=args.column,
+        owner=args.owner,
+        due=due,
+        milestone=args.milestone,
+        blocked_by=args.blocked_by or (),
+        **_card_fields(ctx, args),
+    )
+    resolved("due", due)
+    print(card.id)
+    return 0
+
+
+def cmd_card_move(ctx: Context, args: argparse.Namespace) -> int:
+    card = ctx.services.cards.move(args.id, args.column, enforce_wip=not args.force)
+    print(f"{card.id} -> {card.column}")
+    return 0
+
+
+def cmd_card_edit(ctx: Context, args: argparse.Namespace) -> int:
+    changes = _card_fields(ctx, args)
+    if args.title is not None:
+        changes["title"] = args.title
+    if args.owner is not None:
+        changes["owner"] = args.owner or None
+    if args.due is not None:
+        changes["due"] = date_arg(ctx, args.due, "due")
+        resolved("due", changes["due"])
+    if args.milestone is not None:
+        changes["milestone"] = args.milestone
+    if args.blocked_by is not None:
+        changes["blocked_by"] = [] if args.blocked_by == ["none"] else args.blocked_by
+    if not changes:
+        raise UsageError("card edit: nothing to change; give at least one option such as --title or --due")
+    card = ctx.services.cards.edit(args.id, changes)
+    print(card.id)
+    return 0
+
+
+def cmd_card_delete(ctx: Context, args: argparse.Namespace) -> int:
+    card = ctx.services.cards.delete(args.id)
+    print(f"deleted {card.id}")
+    return 0
+
+
+def cmd_card_list(ctx: Context, args: argparse.Namespace) -> int:
+    from domain.rules import is_overdue
+
+    cards = ctx.services.cards.list(dept=args.dept, owner=args.owner)
+    today = ctx.services.cards.today()
+    blocked = ctx.services.cards.blocked_among(cards)
+    if args.json:
+        emit_json([card_json(c, blocked=c.id in blocked, overdue=is_overdue(c, today)) for c in cards])
+        return 0
+    rows = [
+        [
+            c.id,
+            c.title,
+            c.column,
+            c.owner or "",
+            due_text(c.due) + (" OVERDUE" if is_overdue(c, today) else ""),
+            " ".join(f for f, on in (("milestone", c.milestone), ("blocked", c.id in blocked)) if on),
+        ]
+        for c in cards
+    ]
+    print_table(rows, ["ID", "TITLE", "COLUMN", "OWNER", "DUE", "FLAGS"])
+    return 0
+
+
+SHOWN = (
+    "id", "title", "dept", "column", "owner", "due", "start", "priority", "progress", "milestone", "blocked",
+    "blocked_by", "blocked_reason", "overdue", "parent", "tags", "responsible", "accountable", "consulted",
+    "informed", "meeting_id", "description",
+)  # fmt: skip
+"""The fields ``card show`` prints, in order (empty ones are left out but for id, title and column)."""
+
+
+def cmd_card_show(ctx: Context, args: argparse.Namespace) -> int:
+    from domain.rules import is_overdue
+
+    card = ctx.services.cards.get(args.id)
+    data = card_json(
+        card,
+        blocked=bool(ctx.services.cards.blocked_among([card])),
+        overdue=is_overdue(card, ctx.services.cards.today()),
+    )
+    if args.json:
+        emit_json(data)
+        return 0
+    for key in SHOWN:
+        value = data[key]
+        if value in (None, "", [], False) and key not in ("id", "title", "column"):
+            continue
+        shown = ", ".join(value) if isinstance(value, list) else str(value)
+        print(f"{key:>15}: {printable(shown)}")
+    print("        history:")
+    for entry in ctx.services.cards.history(card.id):
+        at = entry.at.astimezone(ctx.zone).strftime("%Y-%m-%d %H:%M")
+        print(f"  {at}  {entry.user} ({entry.os_user})  {entry.action}  {printable(entry.detail)}")
+    return 0
+
+
+def _card_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by ``card add`` and ``card edit``."""
+    p.add_argument("--owner", metavar="HANDLE")
+    p.add_argument("--due", metavar="DATE", help=f"due date ({DATE_FORMS}; 'none' clears)")
+    p.add_argument("--start", metavar="DATE")
+    p.add_argument("--description", metavar="TEXT")
+    p.add_argument("--priority", choices=["low", "normal", "high", "urgent"])
+    p.add_argument("--tag", action="append", metavar="TAG", help="repeat for several tags")
+    p.add_argument("--parent", metavar="ID", help="parent card in the WBS")
+    p.add_argument("--accountable", metavar="HANDLE", help="RACI: the one Accountable person")
+    p.add_argument("--responsible", action="append", metavar="HANDLE", help="RACI: Responsible (repeat)")
+    p.add_argument("--consulted", action="append", metavar="HANDLE", help="RACI: Consulted (repeat)")
+    p.add_argument("--informed", action="append", metavar="HANDLE", help="RACI: Informed (repeat)")
+    p.add_argument("--progress", type=Bounded(0, 100), metavar="0-100")
+    p.add_argument("--estimate", type=days, metavar="DAYS")
+    p.add_argument("--blocked-reason", metavar="TEXT")
+
+
+def add_parsers(sub: Any, b: Builder) -> None:
+    card_sub = b.group(sub, "card")
+    p = b.command(card_sub, "add", cmd_card_add, "add a card; prints its id")
+    p.add_argument("--dept", required=True, metavar="NAME")
+    p.add_argument("--title", required=True, metavar="TEXT")
+    p.add_argument("--column", metavar="NAME", help="default: the board's first column")
+    p.add_argument("--milestone", action="store_true", help="mark the card as a milestone")
+    p.add_argument("--blocked-by", action="append", metavar="ID", help="a card this one waits for (repeat)")
+    _card_options(p)
+    p = b.command(card_sub, "move", cmd_card_move, "move a card to another column")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("column", metavar="COLUMN")
+    p.add_argument("--force", action="store_true", help="move even past the column's WIP limit")
+    p = b.command(card_sub, "edit", cmd_card_edit, "change fields of a card")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--title", metavar="TEXT")
+    p.add_argument("--milestone", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("--blocked-by", action="append", metavar="ID", help="replaces the list; 'none' clears it")
+    _card_options(p)
+    p = b.command(card_sub, "delete", cmd_card_delete, "delete a card")
+    p.add_argument("id", metavar="ID")
+    p = b.command(card_sub, "list", cmd_card_list, "list cards")
+    p.add_argument("--dept", metavar="NAME")
+    p.add_argument("--owner", metavar="HANDLE")
+    b.json_flag(p)
+    p = b.command(card_sub, "show", cmd_card_show, "show one card with its history")
+    p.add_argument("id", metavar="ID")
+    b.json_flag(p)

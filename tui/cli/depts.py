@@ -1,0 +1,55 @@
+"""``huddle dept add|list|rename``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from tui.cli.output import emit_json, print_table
+
+if TYPE_CHECKING:
+    from domain.models import Department
+    from tui.cli.parser import Builder
+    from tui.wiring import Context
+
+
+def department_json(d: Department) -> dict[str, Any]:
+    return {
+        "name": d.name,
+        "key": d.key,
+        "columns": [{"name": c.name, "wip_limit": c.wip_limit} for c in d.columns],
+    }
+
+
+def cmd_dept_add(ctx: Context, args: argparse.Namespace) -> int:
+    dept = ctx.services.directory.add_department(args.name, key=args.key)
+    print(f"{dept.name} (card ids {dept.key}-N)")
+    return 0
+
+
+def cmd_dept_list(ctx: Context, args: argparse.Namespace) -> int:
+    depts = ctx.services.directory.departments()
+    if args.json:
+        emit_json([department_json(d) for d in depts])
+        return 0
+    cards = ctx.services.cards.list()
+    rows = [[d.name, d.key, str(sum(1 for c in cards if c.dept == d.name))] for d in depts]
+    print_table(rows, ["NAME", "KEY", "CARDS"])
+    return 0
+
+
+def cmd_dept_rename(ctx: Context, args: argparse.Namespace) -> int:
+    dept = ctx.services.directory.rename_department(args.old, args.new)
+    print(dept.name)
+    return 0
+
+
+def add_parsers(sub: Any, b: Builder) -> None:
+    dept_sub = b.group(sub, "dept")
+    p = b.command(dept_sub, "add", cmd_dept_add, "add a department (with its own board)")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--key", help="prefix of its card ids, 1-8 ASCII letters (default: from the name)")
+    b.json_flag(b.command(dept_sub, "list", cmd_dept_list, "list departments"))
+    p = b.command(dept_sub, "rename", cmd_dept_rename, "rename a department; its cards and people follow")
+    p.add_argument("old", metavar="OLD")
+    p.add_argument("new", metavar="NEW")

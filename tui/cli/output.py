@@ -1,0 +1,117 @@
+"""What ``huddle`` prints: aligned tables, ``--json`` documents, resolved dates, one-line errors.
+
+``--json`` is encoded by orjson (a tenth of the standard library's indenting encoder's time on a big
+list), with the same bytes the standard library wrote (``indent=2``, ``ensure_ascii=False``: Chinese
+stays readable, key order as built), since scripts and the contract tests compare the output.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+import unicodedata
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from domain.text import EXCERPT, excerpt, printable, quoted
+
+# ---------------------------------------------------------------- tables
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _clip(text: str, width: int) -> str:
+    out, used = "", 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > width - 1 and _width(text) > width:
+            return out + "…"
+        out, used = out + ch, used + w
+    return out
+
+
+def print_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:
+    """Columns aligned by display width, so Chinese text lines up in a terminal."""
+    if not rows:
+        print("(none)")
+        return
+    cells = [[printable(c) for c in row] for row in rows]
+    widths = [max(_width(h), *(_width(r[i]) for r in cells)) for i, h in enumerate(headers)]
+    widths = [min(w, 48) for w in widths]
+    print("  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    for row in cells:
+        print("  ".join(_pad(_clip(c, w), w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def emit_json(value: Any) -> None:
+    """One JSON document on stdout, as ``json.dumps(value, ensure_ascii=False, indent=2)`` wrote it.
+
+    orjson differs from the standard library only in floats written with an exponent (``1e-05`` there,
+    ``1e-5`` here, the same number) and refuses NaN, which no Huddle value holds (costs and estimates are
+    checked finite). Non-string keys are written as strings, as ``json`` did. Printed as text, so the
+    stream's own buffering and encoding stay those of ``print``.
+    """
+    import orjson
+
+    print(orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode())
+
+
+def iso(value: date | datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def local(value: datetime | None, tz: str) -> str | None:
+    """``value`` as ISO 8601 in zone ``tz`` (with its offset)."""
+    return None if value is None else value.astimezone(ZoneInfo(tz)).isoformat()
+
+
+def due_text(due: date | None) -> str:
+    return "" if due is None else f"{due.isoformat()} {due.strftime('%a')}"
+
+
+def resolved(label: str, value: date | datetime | None, tz: str | None = None) -> None:
+    """Show the date a human form resolved to, on stderr so stdout stays one id for scripts."""
+    if value is None:
+        return
+    if isinstance(value, datetime):
+        shown = value.astimezone(ZoneInfo(tz or "UTC")).strftime("%a %Y-%m-%d %H:%M %Z")
+    else:
+        shown = value.strftime("%a %Y-%m-%d")
+    print(f"{label}: {shown}", file=sys.stderr)
+
+
+# ---------------------------------------------------------------- errors
+
+PATH_OPTIONS = ("--db", "-o", "--output")
+"""Options whose value is a path: quoted whole in errors, since it is what to fix or move."""
+
+
+def one_line(message: str, argv: Sequence[str]) -> str:
+    """``message`` as one printable line that quotes at most EXCERPT characters of any argument.
+
+    The messages Huddle writes already quote excerpts; this also covers argparse's own (which quote
+    whole values) and paths or variables named in storage errors.
+    """
+    paths = {word for option, word in itertools.pairwise(argv) if option in PATH_OPTIONS}
+    paths |= {word for word in argv if os.sep in word and os.path.isdir(os.path.dirname(word) or os.sep)}
+    for word in sorted(set(argv) - paths, key=len, reverse=True):
+        if len(word) > EXCERPT and not word.startswith(PATH_OPTIONS):
+            message = message.replace(repr(word), quoted(word)).replace(word, excerpt(word))
+    return printable(message)
+
+
+def error(message: str, argv: Sequence[str]) -> None:
+    """The one line a failed command leaves on stderr: ``huddle: error: ...``."""
+    print(f"huddle: error: {one_line(message, argv)}", file=sys.stderr)

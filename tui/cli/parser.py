@@ -1,0 +1,199 @@
+"""Building the ``huddle`` argument parser: the global options, the command groups, and for a command
+only the group it names.
+
+Building every group's subparsers costs more than some commands do, so ``build_parser(argv)`` builds
+the group named on the command line in full and every other group as a bare name (so ``huddle bogus``
+still lists them all). ``--help`` without a group, an unknown group and ``build_parser()`` build
+everything: the help and error text is the same as a full build. Each group lives in its own module,
+imported only when its parser is built; its handlers come with it (``set_defaults(handler=...)``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import importlib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from domain.dates import DATE_FORMS
+from domain.i18n import available_languages
+from tui.cli.args import Parser
+from tui.language import LanguageChoices
+
+if TYPE_CHECKING:
+    from tui.wiring import Context
+
+Handler = Callable[["Context", argparse.Namespace], int]
+
+# ---------------------------------------------------------------- global options
+# Every command accepts these before or after its words. A new global option (such as --lang) is added
+# in add_global_options, and, when it takes a value, named in VALUE_OPTIONS so that command_in skips
+# its value; main() reads it from the parsed namespace (getattr: it is SUPPRESSed when not given).
+
+DB_HELP = "data file (default: $HUDDLE_DB, else huddle.json in the user data folder)"
+USER_HELP = "your handle (default: $HUDDLE_USER, else the login name)"
+VALUE_OPTIONS = ("--db", "--user", "--lang")
+"""Global options followed by a value (which is therefore not the command group)."""
+
+
+def add_global_options(
+    parser: argparse.ArgumentParser,
+    *,
+    db_metavar: str = "PATH",
+    db_help: str = DB_HELP,
+    user_help: str = USER_HELP,
+) -> None:
+    """``--db``, ``--user`` and ``--lang``; SUPPRESSed defaults, so a value given before the command is
+    not reset by the subcommand's copy of the option. ``--lang`` is applied by main() before the parser
+    is built (tui.language); here it is accepted and checked like any option."""
+    parser.add_argument("--db", metavar=db_metavar, default=argparse.SUPPRESS, help=db_help)
+    parser.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help=user_help)
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        default=argparse.SUPPRESS,
+        choices=LanguageChoices(),
+        help=f"language: {', '.join(available_languages())} (default: config language, else the locale)",
+    )
+
+
+def global_parent(**texts: str) -> Parser:
+    """A parent parser holding the global options (``texts``: see add_global_options)."""
+    common = Parser(add_help=False)
+    add_global_options(common, **texts)
+    return common
+
+
+def short_common() -> Parser:
+    """The global options with the shorter help the export, import and rsvp groups have always shown."""
+    return global_parent(db_help="the data file", user_help="your handle")
+
+
+# ---------------------------------------------------------------- the groups
+
+
+class Group(NamedTuple):
+    help: str
+    module: str
+    """The module under tui.cli whose ``add_parsers(sub, builder)`` adds this group (and its neighbours)."""
+
+
+GROUPS: dict[str, Group] = {
+    "demo": Group("fill the data file with a demo project", "demo"),
+    "dept": Group("departments and their boards", "depts"),
+    "person": Group("people", "people"),
+    "card": Group("cards on the department boards", "cards"),
+    "risk": Group("the risk register", "risks"),
+    "milestone": Group("milestones: acceptance criteria, reviews, critical path", "plan"),
+    "meeting": Group("meetings, minutes, decisions and action items", "meetings"),
+    "project": Group("the project: vision, SMART goals and their actuals, escalation, close", "project"),
+    "change": Group("change requests, approved or rejected", "records"),
+    "decision": Group("the decision log across meetings", "records"),
+    "activity": Group("who changed what, newest first", "records"),
+    "column": Group("columns of a department board: order, names, WIP limits", "columns"),
+    "export": Group("write Word minutes or calendar files", "export"),
+    "send": Group("e-mail the follow-up invite", "export"),
+    "calendar": Group("publish to a CalDAV calendar", "export"),
+    "db": Group("copy between a data file and a PostgreSQL database; check one", "db"),
+    "rsvp": Group(
+        "read meeting replies (accepted, declined, tentative) from files or an IMAP mailbox", "rsvp"
+    ),
+    "import": Group("bring cards in from a sheet, Trello or Jira", "imports"),
+    "backup": Group("write the whole project to one JSON file", "imports"),
+    "restore": Group("replace the project with a backup", "imports"),
+}
+"""Every command group in the order ``huddle --help`` lists them; a module's groups are neighbours."""
+
+DATE_EPILOG = f"DATE accepts {DATE_FORMS}. DATETIME adds HH:MM, e.g. 'fri 14:00' or '2026-12-01 14:00'."
+
+
+class Builder:
+    """What a group module needs to add its commands: the shared parent and the usual shapes."""
+
+    def __init__(self) -> None:
+        self.common = global_parent()
+
+    def group(
+        self, sub: Any, name: str, *, metavar: str = "ACTION", description: str | None = None,
+        common: argparse.ArgumentParser | None = None,
+    ) -> Any:  # fmt: skip
+        """Add group ``name`` (help from GROUPS) and return its subparsers, one of which is required."""
+        group = sub.add_parser(
+            name, help=GROUPS[name].help, description=description, parents=[common or self.common]
+        )
+        return group.add_subparsers(dest="action", metavar=metavar, required=True, parser_class=Parser)
+
+    def command(self, sub: Any, name: str, handler: Handler, help_text: str) -> Parser:
+        """A runnable subcommand: its help is also its description; the epilog explains DATE forms."""
+        p: Parser = sub.add_parser(
+            name, help=help_text, description=help_text, parents=[self.common], epilog=DATE_EPILOG
+        )
+        p.set_defaults(handler=handler)
+        return p
+
+    @staticmethod
+    def json_flag(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--json", action="store_true", help="print one JSON document (UTF-8)")
+
+
+def command_in(argv: Sequence[str]) -> str | None:
+    """The first positional word of the command line (the command group), skipping global options."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word in VALUE_OPTIONS:
+            skip = True
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+@contextmanager
+def _argparse_words_translated_once() -> Iterator[None]:
+    """argparse passes each of its own words ("options", "show this help message and exit", ...) through
+    ``gettext.gettext`` as it builds a parser, and gettext searches the disk for a catalog on every
+    call when none exists (it caches only what it found): with ``LANG=C.UTF-8`` that was 4 of the
+    7 ms of ``card add``'s parser, more under a ``zh_CN`` locale. Remembering each answer while one
+    parser is built gives the same words; the original function is back before anything is parsed, so
+    a translation chosen later (``--lang``) still applies to help and error text."""
+    name = "_"  # argparse's module-level gettext alias (not in its type stubs)
+    plain = getattr(argparse, name)
+    setattr(argparse, name, functools.cache(plain))
+    try:
+        yield
+    finally:
+        setattr(argparse, name, plain)
+
+
+def build_parser(argv: Sequence[str] | None = None) -> Parser:
+    """The argument parser; with ``argv``, only the invoked group's subcommands are built (start-up time)."""
+    with _argparse_words_translated_once():
+        return _build(argv)
+
+
+def _build(argv: Sequence[str] | None) -> Parser:
+    wanted = command_in(argv) if argv is not None else None
+    build_all = argv is None or wanted not in GROUPS
+    builder = Builder()
+    parser = Parser(
+        prog="huddle",
+        description="Kanban boards, live meeting minutes, risks and calendar exports for cross-department "
+        "projects. Without a command, opens the terminal app.",
+        epilog=f"Dates accept {DATE_FORMS}. Date-times add HH:MM, e.g. 'fri 14:00'.",
+        parents=[builder.common],
+    )
+    parser.add_argument("--version", action="version", version="huddle 0.1.0")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    built: set[str] = set()
+    for name, group in GROUPS.items():
+        if group.module in built:
+            continue
+        if build_all or (wanted is not None and GROUPS[wanted].module == group.module):
+            importlib.import_module(f"tui.cli.{group.module}").add_parsers(sub, builder)
+            built.add(group.module)
+        else:
+            sub.add_parser(name, help=group.help)
+    return parser

@@ -1,0 +1,207 @@
+"""``huddle project show|set|goal|goal-update|goals|close|reopen``: vision, SMART goals and their
+measured actuals, escalation, and the close phase."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from domain.errors import ConflictError
+from domain.models import MAX_ESCALATION_DAYS
+from domain.text import clean_title, printable
+from tui.cli.args import Bounded, UsageError, date_arg
+from tui.cli.output import emit_json, iso, print_table, resolved
+
+if TYPE_CHECKING:
+    from domain.models import Project
+    from domain.rules import OpenItem
+    from tui.cli.parser import Builder
+    from tui.wiring import Context
+
+
+def project_json(p: Project) -> dict[str, Any]:
+    return {
+        "name": p.name,
+        "vision": p.vision,
+        "escalate_after_days": p.blocked_escalation_days,
+        "goals": [
+            {"text": g.text, "metric": g.metric, "target": g.target, "deadline": iso(g.deadline)}
+            for g in p.goals
+        ],
+        "closed": p.closed,
+        "closed_at": iso(p.closed_at),
+        "close_reason": p.close_reason,
+    }
+
+
+def goal_json(index: int, project: Project) -> dict[str, Any]:
+    from domain.rules import goal_progress
+
+    goal = project.goals[index]
+    progress = goal_progress(goal)
+    return {
+        "number": index + 1,
+        "text": goal.text,
+        "metric": goal.metric,
+        "target": goal.target,
+        "deadline": iso(goal.deadline),
+        "actual": progress.actual,
+        "measured_on": iso(progress.measured_on),
+        "progress": progress.percent,
+        "met": progress.met,
+        "actuals": [
+            {"on": a.on.isoformat(), "value": a.value, "note": a.note, "by": a.by} for a in goal.actuals
+        ],
+    }
+
+
+def item_json(item: OpenItem) -> dict[str, Any]:
+    return {"kind": item.kind, "id": item.id, "text": item.text}
+
+
+def cmd_project_show(ctx: Context, args: argparse.Namespace) -> int:
+    project = ctx.services.directory.project()
+    if args.json:
+        emit_json(project_json(project))
+        return 0
+    print(printable(project.name))
+    if project.vision:
+        print(f"  vision: {printable(project.vision)}")
+    for goal in project.goals:
+        parts = [
+            goal.metric and f"metric {goal.metric}",
+            goal.target and f"target {goal.target}",
+            goal.deadline and f"by {goal.deadline}",
+        ]
+        print(f"  goal: {printable(goal.text)}" + "".join(f"; {printable(str(p))}" for p in parts if p))
+    print(f"  blocked cards are escalated after {project.blocked_escalation_days} day(s)")
+    return 0
+
+
+def cmd_project_set(ctx: Context, args: argparse.Namespace) -> int:
+    if args.name is None and args.vision is None and args.escalate_after is None:
+        raise UsageError("project set: nothing to change; give --name, --vision or --escalate-after")
+    project = ctx.services.directory.update_project(
+        name=args.name, vision=args.vision, escalate_after_days=args.escalate_after
+    )
+    print(printable(project.name))
+    return 0
+
+
+def cmd_project_goal(ctx: Context, args: argparse.Namespace) -> int:
+    deadline = date_arg(ctx, args.deadline, "deadline")
+    project = ctx.services.directory.add_goal(
+        args.text, metric=args.metric, target=args.target, deadline=deadline
+    )
+    resolved("deadline", deadline)
+    print(f"{len(project.goals)} goal(s)")
+    return 0
+
+
+def cmd_goal_update(ctx: Context, args: argparse.Namespace) -> int:
+    for given in (args.value, args.value_option):
+        if given is not None:
+            clean_title(given, "goal value")
+    if (args.value is None) == (args.value_option is None):
+        raise UsageError("project goal-update: give the value once, as VALUE or --value VALUE")
+    value = args.value if args.value is not None else args.value_option
+    on = date_arg(ctx, args.on, "on")
+    goal = ctx.services.closing.update_goal(args.goal, value, on=on, note=args.note or "")
+    project = ctx.services.directory.project()
+    index = project.goals.index(goal)
+    data = goal_json(index, project)
+    share = f" ({data['progress']}%)" if data["progress"] is not None else ""
+    met = "; met" if data["met"] else ""
+    print(f"goal {index + 1}: {printable(data['actual'])} of {printable(data['target'] or '-')}{share} "
+          f"on {data['measured_on']}{met}")  # fmt: skip
+    return 0
+
+
+def cmd_project_goals(ctx: Context, args: argparse.Namespace) -> int:
+    project = ctx.services.directory.project()
+    goals = [goal_json(i, project) for i in range(len(project.goals))]
+    if args.json:
+        emit_json(goals)
+        return 0
+    rows = [
+        [
+            str(g["number"]),
+            g["text"],
+            g["target"] or "-",
+            g["actual"] or "-",
+            f"{g['progress']}%" if g["progress"] is not None else "-",
+            g["measured_on"] or "-",
+            g["deadline"] or "-",
+        ]
+        for g in goals
+    ]
+    print_table(rows, ["#", "GOAL", "TARGET", "ACTUAL", "PROGRESS", "MEASURED", "DEADLINE"])
+    return 0
+
+
+def _print_items(items: list[OpenItem]) -> None:
+    print_table([[i.kind, i.id, i.text] for i in items], ["OPEN", "ID", "WHAT"])
+
+
+def cmd_project_close(ctx: Context, args: argparse.Namespace) -> int:
+    if args.force and not args.reason:
+        raise UsageError("project close: --force needs --reason TEXT (why it closes with items open)")
+    items = ctx.services.closing.open_items()
+    if items and not args.force:
+        if args.json:
+            emit_json({"closed": False, "open": [item_json(i) for i in items]})
+        else:
+            _print_items(items)
+        raise ConflictError(
+            f"{len(items)} item(s) still open; resolve them, or close anyway with --force --reason TEXT"
+        )
+    project, handed = ctx.services.closing.close(force=args.force, reason=args.reason or "")
+    if args.json:
+        emit_json({"closed": True, "reason": project.close_reason, "open": [item_json(i) for i in handed]})
+        return 0
+    if handed:
+        _print_items(handed)
+        print(
+            f"project closed with {len(handed)} open item(s) handed over: {printable(project.close_reason)}"
+        )
+    else:
+        print("project closed: nothing open")
+    return 0
+
+
+def cmd_project_reopen(ctx: Context, args: argparse.Namespace) -> int:
+    ctx.services.closing.reopen(args.reason)
+    print("project reopened")
+    return 0
+
+
+def add_parsers(sub: Any, b: Builder) -> None:
+    project_sub = b.group(sub, "project")
+    b.json_flag(b.command(project_sub, "show", cmd_project_show, "show the project, its vision and goals"))
+    p = b.command(project_sub, "set", cmd_project_set, "change the project's name, vision or escalation")
+    p.add_argument("--name", metavar="TEXT")
+    p.add_argument("--vision", metavar="TEXT")
+    p.add_argument(
+        "--escalate-after",
+        type=Bounded(1, MAX_ESCALATION_DAYS),
+        metavar="DAYS",
+        help="flag cards blocked longer than this",
+    )
+    p = b.command(project_sub, "goal", cmd_project_goal, "add a SMART goal")
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--metric", default="", metavar="TEXT", help="how it is measured")
+    p.add_argument("--target", default="", metavar="TEXT", help="the value to reach")
+    p.add_argument("--deadline", metavar="DATE")
+    p = b.command(project_sub, "goal-update", cmd_goal_update, "record a goal's measured value (dated)")
+    p.add_argument("goal", metavar="GOAL", help="the goal's number (1 = first) or the start of its text")
+    p.add_argument("value", metavar="VALUE", nargs="?", help="the measured value, e.g. 2 or 92%%")
+    p.add_argument("--value", dest="value_option", metavar="VALUE", help="the same, for values such as -12%%")
+    p.add_argument("--on", metavar="DATE", help="the day it was measured (default: today)")
+    p.add_argument("--note", metavar="TEXT")
+    b.json_flag(b.command(project_sub, "goals", cmd_project_goals, "SMART goals: target against actual"))
+    p = b.command(project_sub, "close", cmd_project_close, "close the project (lists what is open, exit 1)")
+    p.add_argument("--force", action="store_true", help="close although items are open (needs --reason)")
+    p.add_argument("--reason", metavar="TEXT", help="why the project closes with items open")
+    b.json_flag(p)
+    p = b.command(project_sub, "reopen", cmd_project_reopen, "open a closed project for changes again")
+    p.add_argument("--reason", required=True, metavar="TEXT")

@@ -1,0 +1,161 @@
+"""``huddle risk add|edit|list|show``: the risk register."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from domain.text import printable
+from tui.cli.args import UsageError, date_arg, score
+from tui.cli.output import emit_json, iso, print_table, resolved
+
+if TYPE_CHECKING:
+    from domain.models import Risk
+    from tui.cli.parser import Builder
+    from tui.wiring import Context
+
+
+def risk_json(r: Risk) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "title": r.title,
+        "probability": r.probability,
+        "impact": r.impact,
+        "owner": r.owner,
+        "score": r.score,
+        "residual_probability": r.residual_probability,
+        "residual_impact": r.residual_impact,
+        "residual_score": r.residual_score,
+        "status": r.status.value,
+        "category": r.category,
+        "description": r.description,
+        "mitigation": r.mitigation,
+        "contingency": r.contingency,
+        "trigger": r.trigger,
+        "review_date": iso(r.review_date),
+        "linked_cards": list(r.linked_cards),
+        "history": [
+            {
+                "at": iso(h.at),
+                "probability": h.probability,
+                "impact": h.impact,
+                "residual_probability": h.residual_probability,
+                "residual_impact": h.residual_impact,
+                "by": h.by,
+            }
+            for h in r.history
+        ],
+    }
+
+
+def _risk_fields(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name in ("description", "category", "mitigation", "contingency", "trigger", "status"):
+        if getattr(args, name, None) is not None:
+            fields[name] = getattr(args, name)
+    for name in ("residual_probability", "residual_impact"):
+        if getattr(args, name, None) is not None:
+            fields[name] = getattr(args, name)
+    if getattr(args, "review", None) is not None:
+        fields["review_date"] = date_arg(ctx, args.review, "review")
+        resolved("review", fields["review_date"])
+    if getattr(args, "link", None):
+        fields["linked_cards"] = args.link
+    return fields
+
+
+def cmd_risk_add(ctx: Context, args: argparse.Namespace) -> int:
+    risk = ctx.services.risks.add(
+        args.title, args.probability, args.impact, owner=args.owner, **_risk_fields(ctx, args)
+    )
+    print(risk.id)
+    return 0
+
+
+def cmd_risk_edit(ctx: Context, args: argparse.Namespace) -> int:
+    changes = _risk_fields(ctx, args)
+    for name in ("title", "probability", "impact"):
+        if getattr(args, name) is not None:
+            changes[name] = getattr(args, name)
+    if args.owner is not None:
+        changes["owner"] = args.owner or None
+    if not changes:
+        raise UsageError("risk edit: nothing to change; give at least one option such as --probability")
+    print(ctx.services.risks.edit(args.id, changes).id)
+    return 0
+
+
+def cmd_risk_list(ctx: Context, args: argparse.Namespace) -> int:
+    risks = ctx.services.risks.list()
+    if args.json:
+        emit_json([risk_json(r) for r in risks])
+        return 0
+    rows = [
+        [
+            r.id,
+            r.title,
+            str(r.probability or "-"),
+            str(r.impact or "-"),
+            str(r.score or "-"),
+            r.owner or "",
+            r.status.value,
+        ]
+        for r in sorted(risks, key=lambda r: -(r.score or 0))
+    ]
+    print_table(rows, ["ID", "TITLE", "P", "I", "SCORE", "OWNER", "STATUS"])
+    return 0
+
+
+def cmd_risk_show(ctx: Context, args: argparse.Namespace) -> int:
+    risk = ctx.services.risks.get(args.id)
+    if args.json:
+        emit_json(risk_json(risk))
+        return 0
+    data = risk_json(risk)
+    for key, value in data.items():
+        if key == "history" or value in (None, "", []):
+            continue
+        shown = ", ".join(value) if isinstance(value, list) else str(value)
+        print(f"{key:>20}: {printable(shown)}")
+    print("             history:")
+    for h in risk.history:
+        at = h.at.astimezone(ctx.zone).strftime("%Y-%m-%d %H:%M")
+        print(
+            f"  {at}  P{h.probability or '-'} I{h.impact or '-'}  residual P{h.residual_probability or '-'} "
+            f"I{h.residual_impact or '-'}  by {h.by}"
+        )
+    return 0
+
+
+def _risk_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by ``risk add`` and ``risk edit``."""
+    p.add_argument("--owner", metavar="HANDLE")
+    p.add_argument("--residual-probability", type=score, metavar="1-5")
+    p.add_argument("--residual-impact", type=score, metavar="1-5")
+    p.add_argument("--description", metavar="TEXT")
+    p.add_argument("--category", metavar="TEXT")
+    p.add_argument("--mitigation", metavar="TEXT")
+    p.add_argument("--contingency", metavar="TEXT")
+    p.add_argument("--trigger", metavar="TEXT", help="early-warning indicator")
+    p.add_argument("--status", choices=["open", "mitigating", "closed", "occurred"])
+    p.add_argument("--review", metavar="DATE", help="next review date")
+    p.add_argument("--link", action="append", metavar="CARD", help="linked card (repeat)")
+
+
+def add_parsers(sub: Any, b: Builder) -> None:
+    risk_sub = b.group(sub, "risk")
+    p = b.command(risk_sub, "add", cmd_risk_add, "add a risk; prints its id")
+    p.add_argument("--title", required=True, metavar="TEXT")
+    p.add_argument("--probability", required=True, type=score, metavar="1-5")
+    p.add_argument("--impact", required=True, type=score, metavar="1-5")
+    _risk_options(p)
+    p = b.command(risk_sub, "edit", cmd_risk_edit, "change a risk (score changes are kept in its history)")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--title", metavar="TEXT")
+    p.add_argument("--probability", type=score, metavar="1-5")
+    p.add_argument("--impact", type=score, metavar="1-5")
+    _risk_options(p)
+    b.json_flag(b.command(risk_sub, "list", cmd_risk_list, "list risks, highest score first"))
+    p = b.command(risk_sub, "show", cmd_risk_show, "show one risk with its score history")
+    p.add_argument("id", metavar="ID")
+    b.json_flag(p)
