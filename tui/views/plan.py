@@ -227,7 +227,7 @@ class MilestoneFacts:
             return "done"
         if is_done(self.card) or (self.total and not open_criteria(self.card)):
             return "awaiting acceptance"
-        if self.card.due is not None and self.card.due < self.today:
+        if is_overdue(self.card, self.today):
             return "late"
         return "at risk" if self.late or (self.slack is not None and self.slack < 0) else "on track"
 
