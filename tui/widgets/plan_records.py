@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Label, TabPane
 
 from domain.models import ChangeStatus
-from domain.services.changes import impact_text
+from domain.services.records import impact_text
 from tui.widgets.tables import cursor_key, fit_columns, restore_cursor
 
 if TYPE_CHECKING:
