@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 
 from domain.errors import StorageError
+from tui import timeline
 from tui.jobs.outbound import OutboundFinished
 from tui.jobs.undo import UndoStack, undo_job
 from tui.jobs.writes import WriteFinished, WriteJob, WriteQueue
@@ -149,12 +150,19 @@ class HuddleApp(App[None]):
 
         return inert_bidi(super().get_driver_class())
 
+    def _display(self, screen: Screen[Any], renderable: Any) -> None:
+        """Textual's frame output, noted on the start-up timeline (:mod:`tui.timeline`) when it is on."""
+        super()._display(screen, renderable)
+        if timeline.ENABLED and renderable is not None:
+            timeline.mark("first frame written" if not self.is_headless else "first frame (headless)")
+
     def _make_area(self, name: str, path: str) -> AreaScreen:
         screen = area_class(path)(self.context)
         self.area_screens[name] = screen
         return screen
 
     def on_mount(self) -> None:
+        timeline.mark("app on_mount")
         if self.context.settings.keymap:
             self.set_keymap(self.context.settings.keymap)
         try:
@@ -416,4 +424,8 @@ class HuddleApp(App[None]):
 
 
 def run_app(context: Context) -> None:
-    HuddleApp(context).run()
+    timeline.mark("tui.app imported (Textual loaded)")
+    try:
+        HuddleApp(context).run()
+    finally:
+        timeline.write_report()
