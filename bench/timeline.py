@@ -1,6 +1,6 @@
 """The start-up timeline from inside and from outside, in tmux: where the first paint's time goes.
 
-    python -m bench.timeline [--runs 5] [--sizes demo,5000,20000]
+    python -m bench.timeline [--runs 5] [--sizes demo,5000,20000] [--checkout DIR ...]
 
 Each run starts ``huddle`` in a new tmux window (120x40) with ``HUDDLE_TIMELINE`` pointing at a file and
 ``HUDDLE_TIMELINE_START`` at the monotonic time taken just before tmux is asked to start it, polls the
@@ -33,7 +33,7 @@ MARK = re.compile(r"^\s*([\d.]+)\s+\+\s*[\d.]+\s+(.*)$")
 SEEN = "card id on screen (tmux, outside)"
 
 
-def one_run(huddle: Path, db: Path, config: Path, out: Path, timeout: float = 30.0) -> dict[str, float]:
+def one_run(huddle: list[str], db: Path, config: Path, out: Path, timeout: float = 30.0) -> dict[str, float]:
     """One start: the app's own marks plus the outside one, in ms since the launch."""
     out.unlink(missing_ok=True)
     name = f"t{time.monotonic_ns()}"
@@ -45,7 +45,7 @@ def one_run(huddle: Path, db: Path, config: Path, out: Path, timeout: float = 30
         "HUDDLE_TIMELINE_START": repr(start),
     }
     env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
-    tmux("new-window", "-d", "-t", "bench", "-n", name, *env_args, "--", str(huddle), "--db", str(db))
+    tmux("new-window", "-d", "-t", "bench", "-n", name, *env_args, "--", *huddle, "--db", str(db))
     seen: float | None = None
     try:
         while time.monotonic() - start < timeout:
@@ -72,16 +72,35 @@ def one_run(huddle: Path, db: Path, config: Path, out: Path, timeout: float = 30
     return marks
 
 
+def show(what: str, runs: list[dict[str, float]]) -> None:
+    """Print the median of every mark over ``runs``, in time order, with the step from the one before."""
+    names = sorted({n for r in runs for n in r}, key=lambda n: statistics.median(r.get(n, 1e9) for r in runs))
+    print(f"\nstart-up timeline, {what}, median of {len(runs)} runs (ms since launch)")
+    previous = 0.0
+    for name in names:
+        median = statistics.median(r[name] for r in runs if name in r)
+        print(f"{median:9.1f}  +{median - previous:7.1f}  {name}")
+        previous = median
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="demo,5000,20000", help="comma-separated: demo and card counts")
+    parser.add_argument("--checkout", action="append", default=[], help="a source tree to compare (repeat)")
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         print("tmux is not installed: nothing measured (apt-get install tmux)")
         return 1
     precompile()
-    huddle = Path(sys.executable).with_name("huddle")
+    huddles: dict[str, list[str]] = {"": [str(Path(sys.executable).with_name("huddle"))]}
+    if args.checkout:
+        huddles = {}
+        for tree in args.checkout:
+            root = Path(tree).resolve()
+            precompile(root)
+            run = f"import sys; sys.path.insert(0, {str(root)!r}); from tui.cli import main; sys.exit(main())"
+            huddles[f" ({root.name})"] = [sys.executable, "-c", run]
     work = Path(tempfile.mkdtemp(prefix="huddle-timeline-"))
     config = work / "none.toml"
     tmux("kill-server")
@@ -90,18 +109,14 @@ def main() -> int:
         for size in args.sizes.split(","):
             db = work / f"{size}.json"
             make_demo(db) if size == "demo" else make_big(db, int(size))
-            one_run(huddle, db, config, work / "warm.txt")
-            runs = [one_run(huddle, db, config, work / "t.txt") for _ in range(args.runs)]
-            names = sorted(
-                {n for r in runs for n in r}, key=lambda n: statistics.median(r.get(n, 1e9) for r in runs)
-            )
-            what = "demo file" if size == "demo" else f"{size} cards"
-            print(f"\nstart-up timeline, {what}, median of {args.runs} runs (ms since launch)")
-            previous = 0.0
-            for name in names:
-                median = statistics.median(r[name] for r in runs if name in r)
-                print(f"{median:9.1f}  +{median - previous:7.1f}  {name}")
-                previous = median
+            for huddle in huddles.values():
+                one_run(huddle, db, config, work / "warm.txt")
+            every: dict[str, list[dict[str, float]]] = {tag: [] for tag in huddles}
+            for _ in range(args.runs):  # alternated, so that machine noise hits them alike
+                for tag, huddle in huddles.items():
+                    every[tag].append(one_run(huddle, db, config, work / "t.txt"))
+            for tag, runs in every.items():
+                show(("demo file" if size == "demo" else f"{size} cards") + tag, runs)
     finally:
         tmux("kill-server")
         shutil.rmtree(work, ignore_errors=True)
