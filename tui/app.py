@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 
 from domain.errors import StorageError
+from tui import timeline
 from tui.hangup import (
     GRACE_SECONDS,
     HANGUP_SIGNALS,
@@ -119,12 +120,19 @@ class HuddleApp(App[None]):
 
         return inert_bidi(super().get_driver_class())
 
+    def _display(self, screen: Screen[Any], renderable: Any) -> None:
+        """Textual's frame output, noted on the start-up timeline (:mod:`tui.timeline`) when it is on."""
+        super()._display(screen, renderable)
+        if timeline.ENABLED and renderable is not None:
+            timeline.mark("first frame written" if not self.is_headless else "first frame (headless)")
+
     def _make_area(self, name: str, path: str) -> AreaScreen:
         screen = area_class(path)(self.context)
         self.area_screens[name] = screen
         return screen
 
     def on_mount(self) -> None:
+        timeline.mark("app on_mount")
         if self.context.settings.keymap:
             self.set_keymap(self.context.settings.keymap)
         try:
@@ -386,4 +394,8 @@ class HuddleApp(App[None]):
 
 
 def run_app(context: Context) -> None:
-    HuddleApp(context).run()
+    timeline.mark("tui.app imported (Textual loaded)")
+    try:
+        HuddleApp(context).run()
+    finally:
+        timeline.write_report()

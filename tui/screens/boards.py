@@ -7,7 +7,7 @@ write to the app's write queue. A reload that started before a pending write is 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -23,9 +23,10 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from domain import rules
 from domain.errors import HuddleError
 from domain.models import Card, Department
+from tui import timeline
 from tui.screens.base import AreaScreen
 from tui.shell import UndoEntry, WriteJob, shell_of
-from tui.views.board import page_start
+from tui.views.board import PAGE_SIZE, page_start
 from tui.widgets.board_column import BoardColumn
 from tui.widgets.card_tile import CardTile
 from tui.widgets.department_bar import DepartmentBar
@@ -60,6 +61,9 @@ class BoardData:
     """The app's write counter when the read began."""
     blocked: frozenset[str] = frozenset()
     """The ids of ``cards`` that :func:`domain.rules.is_blocked` says are blocked."""
+    counts: Mapping[str, int] | None = None
+    """Set when ``cards`` is only the first page of each column (the first paint): every column's
+    card count. None: ``cards`` is the whole department."""
 
 
 EMPTY_TEXT = "No departments yet. Add one with: huddle dept add NAME"
@@ -114,13 +118,19 @@ class BoardsScreen(AreaScreen):
         self._board_columns: list[BoardColumn] = []
         self._dept_bar = DepartmentBar([], None, id="dept-bar")
         self._first_read_error: HuddleError | None = None
+        self.counts: Mapping[str, int] | None = None
+        """While the board shows only the first page (:meth:`_read_first_page`): each column's count."""
+        self._until_full: list[Callable[[], object]] = []
+        """Key and mouse actions that came while the board was partial, run once it is whole."""
 
     def compose(self) -> ComposeResult:
-        # The first board is read here, before the first frame: a local read of one department is quicker
-        # than painting an empty board and laying it out again when a worker brings the cards.
+        # The first board is read here, before the first frame: one department's first page (decoding
+        # only those cards) is quicker than painting an empty board and laying it out again when a worker
+        # brings the cards. The whole department is read in a worker once that frame is out (on_mount).
         data: BoardData | None = None
         try:
-            data = self._read_board(None, None, shell_of(self.app).writes_submitted)
+            data = self._read_first_page(shell_of(self.app).writes_submitted)
+            timeline.mark("board: first page read")
         except HuddleError as exc:
             self._first_read_error = exc
         columns: list[BoardColumn] = []
@@ -133,8 +143,10 @@ class BoardsScreen(AreaScreen):
         yield Horizontal(*columns, id="board")
         yield Static(EMPTY_TEXT, id="board-empty", markup=False)
         yield KeyBar()
+        timeline.mark("board: compose done")
 
     def on_mount(self) -> None:
+        timeline.mark("board: on_mount")
         empty = self.query_one("#board-empty", Static)
         empty.display = self.department is None
         if self._first_read_error is not None:
@@ -143,6 +155,8 @@ class BoardsScreen(AreaScreen):
             self.notify(str(error), title="Could not read the board", severity="error", markup=False)
         elif self.department is not None:
             self._update_selection()
+        if self.counts is not None:
+            self.call_after_refresh(self.reload)  # the whole department, once the first frame is out
         self.set_timer(1.0, preload_dialogs)
 
     # ----- data in -------------------------------------------------------------------------------
@@ -156,6 +170,36 @@ class BoardsScreen(AreaScreen):
         data = self._read_board(dept, select, shell_of(self.app).writes_submitted)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(data))
+
+    def _read_first_page(self, writes_seen: int) -> BoardData:
+        """The first department's first page of each column, from one snapshot (what the first frame
+        shows); ``counts`` is None when that page already holds every card of the department."""
+        cards = self.services.cards
+        page = cards.first_page(None, PAGE_SIZE)
+        whole = page.department is None or sum(page.counts.values()) == len(page.cards)
+        return BoardData(
+            page.departments,
+            page.department,
+            page.cards,
+            cards.today(),
+            None,
+            writes_seen,
+            page.blocked,
+            None if whole else dict(page.counts),
+        )
+
+    def _when_whole(self, action: Callable[[], object]) -> bool:
+        """While only the first page is shown, keep ``action`` for when the whole board is in (True):
+        a move or a cursor step needs every card of the column (WIP limits, ranks, the last card)."""
+        if self.counts is None:
+            return False
+        self._until_full.append(action)
+        return True
+
+    def _run_kept_actions(self) -> None:
+        kept, self._until_full = self._until_full, []
+        for action in kept:
+            action()
 
     def _read_board(self, dept: str | None, select: str | None, writes_seen: int) -> BoardData:
         """The departments and the cards of ``dept`` (the first department when None or gone)."""
@@ -192,6 +236,7 @@ class BoardsScreen(AreaScreen):
             self.department is None or data.department is None or data.department.name == self.department.name
         ):
             return
+        timeline.mark("board: whole department shown")
         self._set_departments(data.departments, data.department)
         rebuild = self._take(data)
         empty = self.query_one("#board-empty", Static)
@@ -207,12 +252,14 @@ class BoardsScreen(AreaScreen):
         else:
             self._render_columns()
         self._update_selection()
+        self._run_kept_actions()
 
     def _take(self, data: BoardData) -> bool:
         """Adopt ``data`` as the view state; True when the columns must be built anew."""
         select = data.select or self.selected_id
         self.today = data.today
         self.blocked = data.blocked
+        self.counts = data.counts
         changed_dept = data.department != self.department
         self.department = dept = data.department
         if dept is None:
@@ -248,6 +295,7 @@ class BoardsScreen(AreaScreen):
                 selected=selected,
                 offset=self.offsets.get(col.name, 0),
                 blocked=self.blocked,
+                total=self.counts.get(col.name) if self.counts is not None else None,
             )
             for i, col in enumerate(self.department.columns)
         ]
@@ -260,6 +308,9 @@ class BoardsScreen(AreaScreen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.group == "board-load":
+            if self.counts is not None:  # the whole board could not be read: the kept keys act on the page
+                self.counts = None
+                self._run_kept_actions()
             error = event.worker.error
             self.notify(str(error), title="Could not read the board", severity="error", markup=False)
 
@@ -327,6 +378,7 @@ class BoardsScreen(AreaScreen):
                     selected=selected,
                     offset=self.offsets.get(column.name, 0),
                     blocked=self.blocked,
+                    total=self.counts.get(column.name) if self.counts is not None else None,
                 )
         self._selected_tile = None
 
@@ -377,6 +429,8 @@ class BoardsScreen(AreaScreen):
         return True
 
     def action_cursor(self, dx: int, dy: int) -> None:
+        if self._when_whole(lambda: self.action_cursor(dx, dy)):
+            return
         names = self.column_names
         if not names:
             return
@@ -418,6 +472,8 @@ class BoardsScreen(AreaScreen):
 
     @on(CardTile.Clicked)
     def select_clicked_card(self, message: CardTile.Clicked) -> None:
+        if self._when_whole(lambda: self.select_clicked_card(message)):
+            return
         self._select_card(message.card_id)
         if message.chain >= 2:
             self.action_open_card()
@@ -425,6 +481,8 @@ class BoardsScreen(AreaScreen):
     @on(BoardColumn.HeaderClicked)
     def move_to_clicked_column(self, message: BoardColumn.HeaderClicked) -> None:
         """A click on a column header moves the selected card there (or just selects the column)."""
+        if self._when_whole(lambda: self.move_to_clicked_column(message)):
+            return
         names = self.column_names
         if message.column not in names:
             return
@@ -463,6 +521,8 @@ class BoardsScreen(AreaScreen):
 
     def action_move_column(self, step: int) -> None:
         """Move the selected card to the top of the next column left or right (visible at once)."""
+        if self._when_whole(lambda: self.action_move_column(step)):
+            return
         self._move_to(self.cursor_col + step)
 
     def _move_to(self, target: int) -> None:
@@ -495,6 +555,8 @@ class BoardsScreen(AreaScreen):
         )
 
     def action_reorder(self, offset: int) -> None:
+        if self._when_whole(lambda: self.action_reorder(offset)):
+            return
         card = self.selected_card
         if card is None:
             return
@@ -522,6 +584,8 @@ class BoardsScreen(AreaScreen):
         return DraftKeeper(take_draft, save_draft, shell_of(self.app).register_flush)
 
     def action_new_card(self, draft: dict[str, str] | None = None, error: str = "") -> None:
+        if self._when_whole(lambda: self.action_new_card(draft, error)):
+            return
         from tui.dialogs.card_form import CardFormModal
 
         dept = self.department
@@ -572,6 +636,8 @@ class BoardsScreen(AreaScreen):
         )
 
     def action_edit_card(self, draft: dict[str, str] | None = None, error: str = "") -> None:
+        if self._when_whole(lambda: self.action_edit_card(draft, error)):
+            return
         from tui.dialogs.card_form import CardFormModal
 
         card, dept = self.selected_card, self.department
@@ -611,6 +677,8 @@ class BoardsScreen(AreaScreen):
             self.notify(error, title="Could not save the card", severity="error", markup=False)
 
     def action_delete_card(self) -> None:
+        if self._when_whole(lambda: self.action_delete_card()):
+            return
         from tui.dialogs.confirm import ConfirmModal
 
         card = self.selected_card
@@ -635,6 +703,8 @@ class BoardsScreen(AreaScreen):
         self.app.push_screen(ConfirmModal(f"Delete {card.id} {card.title}?", yes="Delete"), answered)
 
     def action_open_card(self) -> None:
+        if self._when_whole(lambda: self.action_open_card()):
+            return
         card = self.selected_card
         if card is not None:
             self.load_detail(card.id)

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from textual import events
+from textual.app import RenderResult
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
 from domain.models import Card
+from tui import timeline
 from tui.views.board import BLOCKED_MARK, MILESTONE_MARK, state_classes, tile_view
 from tui.widgets.safe import printable
 
@@ -78,6 +80,12 @@ class CardTile(Static):
         wanted = state_classes(card, today, selected, blocked=blocked)
         if wanted != set(self.classes):
             self.set_classes(wanted)
+
+    def render(self) -> RenderResult:
+        """The tile's text; the first call is the first tile render on the start-up timeline."""
+        if timeline.ENABLED:
+            timeline.mark("first tile render")
+        return super().render()
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
