@@ -311,3 +311,29 @@ async def test_cursor_goes_to_a_new_card_even_when_a_reload_comes_between(contex
         screen.reload()
         await settle(pilot)
         assert screen.selected_id == card.id
+
+
+async def test_a_new_card_for_a_full_column_is_added_past_the_limit_only_after_a_yes(
+    context: Context,
+) -> None:
+    context.services.directory.set_wip_limit("Operations", "To do", 1)
+    context.services.cards.add("OPS", "Fills To do", column="To do")
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "n")
+        await until(pilot, lambda: isinstance(app.screen, CardFormModal))
+        await pilot.press(*"One more")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, CardFormModal))
+        form = app.screen
+        assert form.query_one("#title", Input).value == "One more"
+        assert "WIP limit" in str(form.query_one("#form-error", Static).content)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("y")
+        await until(pilot, lambda: any(c.title == "One more" for c in context.services.cards.list("OPS")))
+        (card,) = [c for c in context.services.cards.list("OPS") if c.title == "One more"]
+        assert card.column == "To do"

@@ -156,8 +156,8 @@ class BoardsScreen(AreaScreen):
     # ----- data in -------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        # A card just added is where the cursor goes, even when this reload (after the write's change
-        # notice) replaces the load that was to select it.
+        # A card or department just added is what shows, even when this reload (after the write's change
+        # notice) replaces the load that was to show it.
         dept = self._pending_dept or (self.department.name if self.department else None)
         self.load_board(dept, self._pending_select or self.selected_id)
 
@@ -525,6 +525,21 @@ class BoardsScreen(AreaScreen):
         )
         self.app.push_screen(ConfirmModal(question, yes=_("Move anyway")), answered)
 
+    def _offer_wip_override_for_new(
+        self, refusal: str, write: Callable[[bool], None], draft: dict[str, str]
+    ) -> None:
+        """A new card for a full column: add it past the limit after a yes, or reopen the form as typed."""
+        from tui.dialogs.confirm import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                write(True)
+            else:
+                self.action_new_card(draft, refusal)
+
+        question = _("{refusal}\n\nAdd the card past the WIP limit anyway?").format(refusal=refusal)
+        self.app.push_screen(ConfirmModal(question, yes=_("Add anyway")), answered)
+
     # ----- set-up: columns, people, departments --------------------------------------------------
 
     def action_setup_columns(self) -> None:
@@ -561,6 +576,7 @@ class BoardsScreen(AreaScreen):
                 self.notify(shown, title=_("Columns of {dept}").format(dept=result.name), markup=False)
                 self.load_board(result.name, self.selected_id)
 
+            # ``undo`` is the success callback: it returns no entry, as column set-up is not undone by ctrl+z.
             self._write(_("change the columns"), lambda: write(change), undo=lambda result: done(result))
 
         self.app.push_screen(ColumnSetupModal(dept, counts), chosen)
@@ -633,10 +649,10 @@ class BoardsScreen(AreaScreen):
             blocked_by = values.pop("blocked_by")
             service = self.services.cards
 
-            def add() -> Card:
+            def add(force: bool) -> Card:
                 return service.add(
                     dept.name, title, column=result.column, owner=owner, due=due,
-                    milestone=milestone, blocked_by=blocked_by, **values,
+                    milestone=milestone, blocked_by=blocked_by, enforce_wip=not force, **values,
                 )  # fmt: skip
 
             def added(card: Card) -> UndoEntry:
@@ -644,12 +660,21 @@ class BoardsScreen(AreaScreen):
                 self.call_later(self.load_board, card.dept, card.id)
                 return UndoEntry(f"new card {card.id}", card.id, None, card)
 
-            self._write(
-                "add the card",
-                add,
-                undo=added,
-                on_error=lambda exc: self.action_new_card(result.draft, str(exc)),
-            )
+            def write(force: bool) -> None:
+                self._write(
+                    "add the card",
+                    lambda: add(force),
+                    undo=added,
+                    on_error=lambda exc: self.action_new_card(result.draft, str(exc)),
+                )
+
+            column_name = result.column or (column or dept.columns[0].name)
+            try:
+                rules.check_wip(dept, column_name, [c for cards in self.columns.values() for c in cards])
+            except ConflictError as exc:
+                self._offer_wip_override_for_new(str(exc), write, result.draft)
+                return
+            write(False)
 
         self.app.push_screen(
             CardFormModal(
