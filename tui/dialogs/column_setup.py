@@ -26,6 +26,7 @@ from domain.i18n import N_, _, ngettext
 from domain.models import Column, Department
 from domain.text import clean_title
 from tui.dialogs.fields import FieldsModal, FormField
+from tui.translated import TranslatedBindings
 from tui.widgets.safe import literal
 
 ChangeKind = Literal["add", "rename", "move", "remove", "wip"]
@@ -69,7 +70,7 @@ def column_line(column: Column, count: int) -> str:
     )
 
 
-class ColumnSetupModal(ModalScreen[ColumnChange | None]):
+class ColumnSetupModal(TranslatedBindings, ModalScreen[ColumnChange | None]):
     """The board's columns with their counts; a key picks the change to make to the highlighted one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from domain.i18n import N_, _
 from domain.models import Person
+from tui.translated import TranslatedBindings
 from tui.widgets.safe import literal
 
 ADD = "+add"
@@ -26,7 +27,7 @@ def person_line(person: Person) -> str:
     return f"@{person.handle}  {person.name}  ·  {person.dept or _('no department')}  ·  {person.email}"
 
 
-class PeopleModal(ModalScreen[str | None]):
+class PeopleModal(TranslatedBindings, ModalScreen[str | None]):
     """The people list: ``a`` adds (returns :data:`ADD`), Enter or ``e`` edits (returns the handle)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
