@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from domain.dates import parse_date
 from domain.errors import ValidationError
 from domain.models import Risk, RiskStatus
+from tui.dialogs.discard import close_or_ask
 
 _SCORE_FIELDS = (
     ("probability", "Probability"),
@@ -186,6 +187,7 @@ class RiskFormModal(ModalScreen[RiskFormResult | None]):
     def on_mount(self) -> None:
         self.query_one("#field-title", Input).focus()
         self._show_resolved(self.query_one("#field-review_date", Input).value)
+        self._opened_with = self.current_draft()
         if self.error:
             self._show_error(self.error, field_of_error(self.error))
 
@@ -261,4 +263,4 @@ class RiskFormModal(ModalScreen[RiskFormResult | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        close_or_ask(self, self.current_draft() != self._opened_with)

@@ -21,7 +21,8 @@ from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from domain import rules
-from domain.errors import HuddleError
+from domain.errors import ConflictError, HuddleError
+from domain.i18n import N_, _
 from domain.models import Card, Department
 from tui import timeline
 from tui.screens.base import AreaScreen
@@ -95,6 +96,10 @@ class BoardsScreen(AreaScreen):
         Binding("d", "pick_dept", "Dept", id="board.pick-dept"),
         Binding("I", "import_file", "Import", id="board.import", show=False),
         Binding("E", "export_board", "Export board", id="board.export", show=False),
+        Binding("C", "setup_columns", N_("Columns"), id="board.columns", show=False),
+        Binding("P", "people", N_("People"), id="board.people", show=False),
+        Binding("A", "add_department", N_("Add dept"), id="board.add-dept", show=False),
+        Binding("R", "rename_department", N_("Rename dept"), id="board.rename-dept", show=False),
     ]
 
     @dataclass
@@ -113,6 +118,9 @@ class BoardsScreen(AreaScreen):
         self.today: date = self.services.cards.today()
         self.blocked: frozenset[str] = frozenset()
         self._pending_select: str | None = None
+        """A card just added: the cursor goes there once a load shows it."""
+        self._pending_dept: str | None = None
+        """A department just added or renamed: shown by the next load, whichever load that is."""
         self._selected_tile: CardTile | None = None
         self._binding_state: tuple[object, ...] = ()
         self._board_columns: list[BoardColumn] = []
@@ -162,7 +170,10 @@ class BoardsScreen(AreaScreen):
     # ----- data in -------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self.load_board(self.department.name if self.department else None, self.selected_id)
+        # A card or department just added is what shows, even when this reload (after the write's change
+        # notice) replaces the load that was to show it.
+        dept = self._pending_dept or (self.department.name if self.department else None)
+        self.load_board(dept, self._pending_select or self.selected_id)
 
     @work(thread=True, exclusive=True, group="board-load", exit_on_error=False)
     def load_board(self, dept: str | None, select: str | None = None) -> None:
@@ -262,6 +273,8 @@ class BoardsScreen(AreaScreen):
         self.counts = data.counts
         changed_dept = data.department != self.department
         self.department = dept = data.department
+        if dept is not None and dept.name == self._pending_dept:
+            self._pending_dept = None
         if dept is None:
             self.columns = {}
             return False
@@ -278,6 +291,8 @@ class BoardsScreen(AreaScreen):
                 self.cursor_col = self.cursor_row = 0
         if select is not None and not self._locate(select):
             select = None
+        if select is not None and select == self._pending_select:
+            self._pending_select = None
         if select is None:
             self._clamp_cursor()
         return rebuild
@@ -424,7 +439,7 @@ class BoardsScreen(AreaScreen):
             return None
         if action == "move_column" and self.selected_card is None:
             return None
-        if action == "new_card" and self.department is None:
+        if action in {"new_card", "setup_columns", "rename_department"} and self.department is None:
             return None
         return True
 
@@ -525,18 +540,19 @@ class BoardsScreen(AreaScreen):
             return
         self._move_to(self.cursor_col + step)
 
-    def _move_to(self, target: int) -> None:
+    def _move_to(self, target: int, *, force: bool = False) -> None:
         card, dept = self.selected_card, self.department
         names = self.column_names
         if card is None or dept is None or not 0 <= target < len(names) or target == self.cursor_col:
             return
         name = names[target]
         all_cards = [c for cards in self.columns.values() for c in cards]
-        try:
-            rules.check_wip(dept, name, all_cards, moving=card.id)
-        except HuddleError as exc:
-            self.notify(str(exc), title="WIP limit", severity="warning", markup=False)
-            return
+        if not force:
+            try:
+                rules.check_wip(dept, name, all_cards, moving=card.id)
+            except ConflictError as exc:
+                self._offer_wip_override(card.id, target, str(exc))
+                return
         source = names[self.cursor_col]
         self.columns[source] = [c for c in self.columns[source] if c.id != card.id]
         target_cards = self.columns.setdefault(name, [])
@@ -550,9 +566,102 @@ class BoardsScreen(AreaScreen):
         before = first.id if first else None
         self._write(
             f"move {card.id}",
-            lambda: cards.tracked(card.id, lambda uow: cards.move_in(uow, card.id, name, before=before)),
+            lambda: cards.tracked(
+                card.id, lambda uow: cards.move_in(uow, card.id, name, before=before, enforce_wip=not force)
+            ),
             undo=lambda result: UndoEntry(f"move of {card.id} to {name}", card.id, *result),
         )
+
+    def _offer_wip_override(self, card_id: str, target: int, refusal: str) -> None:
+        """A move refused by a WIP limit: say why; move past it only after a yes (the CLI's --force)."""
+        from tui.dialogs.confirm import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes and self._locate(card_id):
+                self._move_to(target, force=True)
+
+        question = _("{refusal}\n\nMove {card} past the WIP limit anyway?").format(
+            refusal=refusal, card=card_id
+        )
+        self.app.push_screen(ConfirmModal(question, yes=_("Move anyway")), answered)
+
+    def _offer_wip_override_for_new(
+        self, refusal: str, write: Callable[[bool], None], draft: dict[str, str]
+    ) -> None:
+        """A new card for a full column: add it past the limit after a yes, or reopen the form as typed."""
+        from tui.dialogs.confirm import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                write(True)
+            else:
+                self.action_new_card(draft, refusal)
+
+        question = _("{refusal}\n\nAdd the card past the WIP limit anyway?").format(refusal=refusal)
+        self.app.push_screen(ConfirmModal(question, yes=_("Add anyway")), answered)
+
+    # ----- set-up: columns, people, departments --------------------------------------------------
+
+    def action_setup_columns(self) -> None:
+        """The board's columns with their counts: add, rename, reorder, remove, WIP limits."""
+        from tui.dialogs.column_setup import ColumnChange, ColumnSetupModal
+
+        dept = self.department
+        if dept is None:
+            return
+        counts = [(c, len(self.columns.get(c.name, []))) for c in dept.columns]
+        directory = self.services.directory
+
+        def write(change: ColumnChange) -> Department:
+            if change.kind == "add":
+                return directory.add_column(
+                    dept.name, change.column, wip_limit=change.wip or None, before=change.before
+                )
+            if change.kind == "rename":
+                return directory.rename_column(dept.name, change.column, change.new_name)
+            if change.kind == "move":
+                return directory.move_column(dept.name, change.column, before=change.before)
+            if change.kind == "remove":
+                return directory.remove_column(dept.name, change.column)
+            return directory.set_wip_limit(dept.name, change.column, change.wip or None)
+
+        def chosen(change: ColumnChange | None) -> None:
+            if change is None:
+                return
+
+            def done(result: Department) -> None:
+                shown = " | ".join(
+                    c.name if c.wip_limit is None else f"{c.name} ({c.wip_limit})" for c in result.columns
+                )
+                self.notify(shown, title=_("Columns of {dept}").format(dept=result.name), markup=False)
+                self.load_board(result.name, self.selected_id)
+
+            # ``undo`` is the success callback: it returns no entry, as column set-up is not undone by ctrl+z.
+            self._write(_("change the columns"), lambda: write(change), undo=lambda result: done(result))
+
+        self.app.push_screen(ColumnSetupModal(dept, counts), chosen)
+
+    def action_people(self) -> None:
+        """Everyone on the project: add a person, or edit one."""
+        from tui.screens.people_setup import manage_people
+
+        manage_people(self, self.context)
+
+    def action_add_department(self) -> None:
+        from tui.screens.people_setup import add_department
+
+        add_department(self, self.context, self._show_department)
+
+    def action_rename_department(self) -> None:
+        from tui.screens.people_setup import rename_department
+
+        if self.department is not None:
+            rename_department(self, self.context, self.department.name, self._show_department)
+
+    def _show_department(self, dept: Department) -> None:
+        """After a department was added or renamed: its board, even if a reload for another comes first."""
+        self._pending_dept = dept.name
+        self.load_board(dept.name)
 
     def action_reorder(self, offset: int) -> None:
         if self._when_whole(lambda: self.action_reorder(offset)):
@@ -604,10 +713,10 @@ class BoardsScreen(AreaScreen):
             blocked_by = values.pop("blocked_by")
             service = self.services.cards
 
-            def add() -> Card:
+            def add(force: bool) -> Card:
                 return service.add(
                     dept.name, title, column=result.column, owner=owner, due=due,
-                    milestone=milestone, blocked_by=blocked_by, **values,
+                    milestone=milestone, blocked_by=blocked_by, enforce_wip=not force, **values,
                 )  # fmt: skip
 
             def added(card: Card) -> UndoEntry:
@@ -615,12 +724,21 @@ class BoardsScreen(AreaScreen):
                 self.call_later(self.load_board, card.dept, card.id)
                 return UndoEntry(f"new card {card.id}", card.id, None, card)
 
-            self._write(
-                "add the card",
-                add,
-                undo=added,
-                on_error=lambda exc: self.action_new_card(result.draft, str(exc)),
-            )
+            def write(force: bool) -> None:
+                self._write(
+                    "add the card",
+                    lambda: add(force),
+                    undo=added,
+                    on_error=lambda exc: self.action_new_card(result.draft, str(exc)),
+                )
+
+            column_name = result.column or (column or dept.columns[0].name)
+            try:
+                rules.check_wip(dept, column_name, [c for cards in self.columns.values() for c in cards])
+            except ConflictError as exc:
+                self._offer_wip_override_for_new(str(exc), write, result.draft)
+                return
+            write(False)
 
         self.app.push_screen(
             CardFormModal(

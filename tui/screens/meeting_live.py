@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from domain.capture import Capture, CaptureKind, JournalEntry, ReplayPlan, parse_capture
 from domain.dates import get_zone
-from domain.errors import ValidationError
+from domain.errors import UnknownPersonError, ValidationError
 from domain.models import ActionItem, AgendaItem, Card, Meeting, MeetingStatus, Person
 from tui.dialogs.end_meeting import EndMeetingModal, EndRequest
 from tui.jobs.recorder import (
@@ -189,6 +189,10 @@ class LiveMeetingScreen(Screen[None]):
         self.resume = resume
         self.view: MeetingView | None = None
         self.pending: dict[str, JournalEntry] = {}
+        self.guests: dict[str, Person] = {}
+        """People added from the capture line, known here before the next reload brings them."""
+        self._unknown_person: str | None = None
+        """The handle the last parsed line named and nobody has (offered as a guest on Enter)."""
         self._capture: CaptureInput | None = None
         """The capture line, kept so its text can be journaled after the widgets are gone."""
         self.durable_seconds: list[float] = []
@@ -454,15 +458,32 @@ class LiveMeetingScreen(Screen[None]):
         return self.context.clock().astimezone(zone).date()
 
     def _people(self) -> list[Person]:
-        return list(self.view.people.values()) if self.view else []
+        known = dict(self.view.people) if self.view else {}
+        return list({**known, **self.guests}.values())
 
     def _parse(self, text: str) -> Capture | None:
         """The capture ``text`` stands for, or None with the reason shown under the line (kept as typed)."""
+        self._unknown_person = None
         try:
             return parse_capture(text, today=self._today(), people=self._people())
         except ValidationError as exc:
+            if isinstance(exc, UnknownPersonError):
+                self._unknown_person = exc.key
             self.minutes_log.set_preview(f"✗ {exc}", error=True)
             return None
+
+    def _offer_guest(self, key: str, text: str) -> None:
+        """An owner nobody is called: "Add @key as a guest?"; once added, the line is recorded as typed."""
+        from tui.screens.people_setup import offer_guest
+
+        def added(person: Person) -> None:
+            self.guests[person.handle] = person
+            if self.minutes_log.draft == text:
+                self.minutes_log.capture_input.submit_line()
+            else:
+                self.preview_line()
+
+        offer_guest(self, self.context, key, added)
 
     @on(MinutesLog.DraftChanged)
     def preview_line(self, message: MinutesLog.DraftChanged | None = None) -> None:
@@ -488,6 +509,8 @@ class LiveMeetingScreen(Screen[None]):
             return False
         capture = self._parse(text)
         if capture is None:
+            if self._unknown_person is not None:
+                self._offer_guest(self._unknown_person, text)
             return False
         if capture.kind == CaptureKind.NEXT:
             self.next_item()

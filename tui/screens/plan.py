@@ -15,10 +15,11 @@ from textual.binding import Binding, BindingType
 from textual.markup import escape
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import DataTable, Header, TabbedContent
+from textual.widgets import DataTable, Header, Static, TabbedContent
 
 from domain.dates import parse_date
 from domain.errors import HuddleError, ValidationError
+from domain.i18n import _
 from domain.models import (
     ChangeRequest,
     ChangeStatus,
@@ -34,6 +35,7 @@ from tui.widgets.plan_overview import PlanOverviewTab
 from tui.widgets.plan_raci import PlanRaciTab
 from tui.widgets.plan_records import ACTIVITY_ROWS, PlanRecordsTab
 from tui.widgets.plan_timeline import PlanTimelineTab
+from tui.widgets.safe import literal
 from tui.widgets.tables import cursor_key, theme_styles
 from tui.widgets.timeline import TimelineChart
 
@@ -48,6 +50,11 @@ TABS = {
     "load": "load-tab",
     "records": "records-tab",
 }
+
+
+def _one_line(message: str) -> str:
+    """An error as one line (a traceback-like message or a path with a newline stays readable)."""
+    return " ".join(message.split())
 
 
 class PlanScreen(AreaScreen):
@@ -155,7 +162,12 @@ class PlanScreen(AreaScreen):
                 open_items=services.closing.open_items(),
             )
         except HuddleError as exc:
-            self.post_message(self.LoadFailed(str(exc)))
+            self.post_message(self.LoadFailed(_one_line(str(exc))))
+            return
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # a file no rule expected: still one line
+            self.post_message(
+                self.LoadFailed(_one_line(f"{self.context.db_path}: {type(exc).__name__}: {exc}"))
+            )
             return
         self.post_message(self.Loaded(data))
 
@@ -164,6 +176,9 @@ class PlanScreen(AreaScreen):
         self.refresh_views()
 
     def on_plan_screen_load_failed(self, message: LoadFailed) -> None:
+        self.query_one("#project-summary", Static).update(
+            literal(_("Cannot read the plan: {error}").format(error=message.error))
+        )
         self.notify(escape(message.error), title="Cannot read the plan", severity="error")
 
     def refresh_views(self) -> None:
@@ -243,8 +258,12 @@ class PlanScreen(AreaScreen):
         write: Callable[[dict[str, str]], Any],
         done: Callable[[Any], str],
         error: str = "",
+        today: date | None = None,
     ) -> None:
-        """Ask with a small form, then write; a write the service refuses reopens the form as typed."""
+        """Ask with a small form, then write; a write the service refuses reopens the form as typed.
+
+        ``today`` resolves the form's date fields, whose resolved date shows under them as typed.
+        """
         from tui.dialogs.fields import FieldsModal
 
         def answered(values: dict[str, str] | None) -> None:
@@ -258,12 +277,13 @@ class PlanScreen(AreaScreen):
             def failed(exc: Exception) -> None:
                 typed = [replace(f, value=values.get(f.key, f.value)) for f in fields]
                 self._form_then_write(
-                    title, typed, label=label, check=check, write=write, done=done, error=f"Not saved: {exc}"
-                )
+                    title, typed, label=label, check=check, write=write, done=done, error=f"Not saved: {exc}",
+                    today=today,
+                )  # fmt: skip
 
             shell_of(self.app).submit_write(WriteJob(label, lambda: write(values), finished, failed))
 
-        self.app.push_screen(FieldsModal(title, fields, check=check, error=error), answered)
+        self.app.push_screen(FieldsModal(title, fields, check=check, error=error, today=today), answered)
 
     def action_new_change(self) -> None:
         """Raise a change request: what should change, and why."""
@@ -364,8 +384,9 @@ class PlanScreen(AreaScreen):
                 FormField("text", "Goal", placeholder="specific: what will be true"),
                 FormField("metric", "Metric", placeholder="measurable: counted how"),
                 FormField("target", "Target", placeholder="the number to reach"),
-                FormField("deadline", "Deadline", placeholder="2027-01-31, +6w, 下周五"),
+                FormField("deadline", "Deadline", placeholder="2027-01-31, +6w, 下周五", is_date=True),
             ],
+            today=today,
             label="add the goal",
             check=check,
             write=lambda values: directory.add_goal(
