@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
 
@@ -54,6 +55,32 @@ AREAS: tuple[tuple[str, str, str], ...] = (
     ("plan", "Plan", "tui.screens.plan:PlanScreen"),
 )
 """Mode name, title and screen class; a mode's module is imported when it is first opened."""
+
+
+KEYED_PACKAGES = ("tui.screens", "tui.widgets", "tui.dialogs")
+"""Where the screens, widgets and dialogs with keys of their own live: help lists every one of them."""
+
+
+def keyed_classes() -> list[type[DOMNode]]:
+    """Every screen, widget and dialog class that declares bindings of its own, module by module, so
+    help is generated from the real bindings (a new dialog's keys appear without editing help)."""
+    import inspect
+    import pkgutil
+
+    found: list[type[DOMNode]] = []
+    for package_name in KEYED_PACKAGES:
+        package = importlib.import_module(package_name)
+        for info in pkgutil.iter_modules(package.__path__, f"{package_name}."):
+            module = importlib.import_module(info.name)
+            for _name, cls in inspect.getmembers(module, inspect.isclass):
+                if (
+                    issubclass(cls, DOMNode)
+                    and cls.__module__ == module.__name__
+                    and cls.__dict__.get("BINDINGS")
+                    and cls not in found
+                ):
+                    found.append(cls)
+    return found
 
 
 def area_class(path: str) -> type[AreaScreen]:
@@ -111,6 +138,9 @@ class HuddleApp(App[None]):
         """Set by the first SIGHUP/SIGTERM: the app is on its way out, whatever else happens."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop_listening: Callable[[], None] | None = None
+        if context.settings.keymap:
+            # Before any screen mounts: a key bar drawn earlier would keep showing the default keys.
+            self.set_keymap(context.settings.keymap)
         for name, _title, path in AREAS:
             self.add_mode(name, lambda name=name, path=path: self._make_area(name, path))  # type: ignore[misc]
 
@@ -133,8 +163,6 @@ class HuddleApp(App[None]):
 
     def on_mount(self) -> None:
         timeline.mark("app on_mount")
-        if self.context.settings.keymap:
-            self.set_keymap(self.context.settings.keymap)
         try:
             cut_off = self.start_mode == "boards" and bool(self.context.pending_journals())
         except StorageError as exc:  # such as a link planted at the journal folder: say so, start anyway
@@ -295,7 +323,7 @@ class HuddleApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             areas = [(name, title, area_class(path)) for name, title, path in AREAS]
-            self.push_screen(HelpScreen(areas, self.context.settings.keymap))
+            self.push_screen(HelpScreen(areas, self.context.settings.keymap, keyed_classes()))
 
     def action_search(self) -> None:
         """Search all cards: the portfolio's search box."""

@@ -2,59 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, TextArea
 
 from domain.capture import CaptureKind, JournalEntry, draft_record
-from domain.models import Meeting
 from storage.journal import MeetingJournal
 from tests.helpers.clock import FixedClock
-from tests.helpers.meetings import start_meeting
+from tests.helpers.meetings import busy_meeting, open_live_for_snapshot, start_meeting
 from tests.helpers.snapshots import SnapCompare, snapshot_app
 from tests.helpers.wait import until
 from tui.dialogs.confirm import ConfirmModal
 from tui.dialogs.end_meeting import EndMeetingModal
 from tui.dialogs.resume_meeting import ResumeMeetingModal
 from tui.dialogs.start_meeting import StartMeetingModal
-from tui.screens.meeting_live import LiveMeetingScreen
 from tui.screens.meeting_summary import MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.wiring import Context
 
 SIZE = (120, 40)
-
-
-def busy_meeting(context: Context, clock: FixedClock) -> Meeting:
-    """A series with an ended first meeting (one open action carried over) and a live second one."""
-    meetings = context.services.meetings
-    today, clock.now = clock.now, datetime(2026, 11, 18, 2, 0, tzinfo=UTC)  # held a week ago
-    first = start_meeting(context, at=clock.now)
-    meetings.action(first.id, "ann", date(2026, 11, 24), "Order the [red]racks[/red]")
-    meetings.end(first.id, next_start=datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
-    clock.now = today
-    clock.advance(minutes=1)
-    second = meetings.start_next(first.id, at=clock())
-    meetings.goto_item(second.id, 0)
-    meetings.set_present(second.id, "bob", False)
-    meetings.note(second.id, "Racks arrive [red]Monday[/]")
-    meetings.decide(second.id, "采用方案B，下周一开始试运行")
-    meetings.action(second.id, "wei", date(2026, 11, 27), "确认发布会场地")
-    meetings.raise_risk(second.id, "Vendor may ship late")
-    clock.advance(minutes=7)
-    return second
-
-
-async def open_live(pilot: Pilot[Any], key: str = "enter") -> LiveMeetingScreen:
-    app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, MeetingsScreen) and bool(app.screen.data.meetings))
-    await pilot.press(key)
-    await until(pilot, lambda: isinstance(app.screen, LiveMeetingScreen) and app.screen.view is not None)
-    await pilot.pause(0.2)
-    assert isinstance(app.screen, LiveMeetingScreen)
-    return app.screen
 
 
 class TestMeetingMode:
@@ -78,7 +46,7 @@ class TestMeetingMode:
         busy_meeting(context, clock)
 
         async def run_before(pilot: Pilot[Any]) -> None:
-            screen = await open_live(pilot)
+            screen = await open_live_for_snapshot(pilot)
             screen.minutes_log.capture_input.insert_text_at_cursor("/a @wei next mon 订机票和酒店")
             await pilot.pause(0.2)
 
@@ -90,7 +58,7 @@ class TestMeetingMode:
         busy_meeting(context, clock)
 
         async def run_before(pilot: Pilot[Any]) -> None:
-            screen = await open_live(pilot)
+            screen = await open_live_for_snapshot(pilot)
             screen.minutes_log.capture_input.insert_text_at_cursor("/a @zed fri Book the venue")
             await pilot.press("enter")
             # An unknown owner is offered as a guest first; declined, the line stays with its message.
@@ -104,7 +72,7 @@ class TestMeetingMode:
         busy_meeting(context, clock)
 
         async def run_before(pilot: Pilot[Any]) -> None:
-            await open_live(pilot, "f")
+            await open_live_for_snapshot(pilot, "f")
 
         assert snap_compare(snapshot_app(context, "meetings"), terminal_size=SIZE, run_before=run_before)
 
@@ -127,7 +95,7 @@ class TestMeetingMode:
         busy_meeting(context, clock)
 
         async def run_before(pilot: Pilot[Any]) -> None:
-            await open_live(pilot)
+            await open_live_for_snapshot(pilot)
             await pilot.press("alt+e")
             await until(pilot, lambda: isinstance(pilot.app.screen, EndMeetingModal))
             pilot.app.screen.query_one("#end-next", Input).value = "next wed 10:00"

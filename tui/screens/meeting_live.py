@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from rich.cells import cell_len, set_cell_size
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -26,6 +27,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from domain.capture import Capture, CaptureKind, JournalEntry, ReplayPlan, parse_capture
 from domain.dates import get_zone
 from domain.errors import UnknownPersonError, ValidationError
+from domain.i18n import _
 from domain.models import ActionItem, AgendaItem, Card, Meeting, MeetingStatus, Person
 from tui.dialogs.end_meeting import EndMeetingModal, EndRequest
 from tui.jobs.recorder import (
@@ -147,6 +149,23 @@ class RecorderEvent(Message):
     event: RecorderEventData
 
 
+def header_line(meeting_id: str, title: str, series: str, state: str, *, width: int) -> str:
+    """The live header's left part in ``width`` cells (0: not laid out, everything): the id and the
+    state always, then the title cut to fit, the series only where there is room (the clock is beside)."""
+    tail = f" · {state}"
+    full = f"{meeting_id} {title}" + (_(" · series {series}").format(series=series) if series else "") + tail
+    if width <= 0 or cell_len(full) <= width:
+        return full
+    room = width - cell_len(f"{meeting_id} ") - cell_len(tail)
+    if room <= 1:
+        return f"{meeting_id}{tail}"
+    return (
+        f"{meeting_id} {set_cell_size(title, room - 1).rstrip()}…{tail}"
+        if cell_len(title) > room
+        else (f"{meeting_id} {title}{tail}")
+    )
+
+
 class LiveMeetingScreen(Screen[None]):
     """A live meeting for the scribe (``follow=False``) or a read-only follower."""
 
@@ -214,6 +233,17 @@ class LiveMeetingScreen(Screen[None]):
         self.data_changes = ChangeFollower(self, lambda version: self.post_message(DataChanged(version)))
 
     # --- layout -------------------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Refit the header line: which of its parts fit depends on the width."""
+        self._show_title()
+
+    def _show_title(self) -> None:
+        parts = getattr(self, "_title_parts", None)
+        if parts is None:
+            return
+        title = self.query_one("#meeting-title", Static)
+        title.update(literal(header_line(*parts, width=title.size.width)))
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="meeting-top"):
@@ -394,10 +424,9 @@ class LiveMeetingScreen(Screen[None]):
         state = "read-only, following" if self.follow else "you are the scribe"
         if meeting.status == MeetingStatus.ENDED:
             state = "ended"
-        series = f" · series {meeting.series}" if meeting.series and meeting.series != meeting.title else ""
-        self.query_one("#meeting-title", Static).update(
-            literal(f"{meeting.id} {meeting.title}{series} · {state}")
-        )
+        series = meeting.series if meeting.series and meeting.series != meeting.title else ""
+        self._title_parts = (meeting.id, meeting.title, series, state)
+        self._show_title()
         clock = self.query_one("#meeting-clock", MeetingClock)
         clock.started = meeting.held_from
         clock.zone = get_zone(meeting.tz)

@@ -9,7 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.markup import escape
@@ -180,6 +180,10 @@ class PlanScreen(AreaScreen):
             literal(_("Cannot read the plan: {error}").format(error=message.error))
         )
         self.notify(escape(message.error), title="Cannot read the plan", severity="error")
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Refit the tables: which columns fit depends on the width."""
+        self.refresh_views()
 
     def refresh_views(self) -> None:
         """Paint the visible tab now and the others when they are first shown."""

@@ -19,6 +19,10 @@ RACI_MAX_ROWS = 300
 """More rows than this are not a readable matrix: the screen asks to narrow by department."""
 
 
+RACI_PRIORITY = ("card", "problems", "person:*", "title")
+"""The matrix's columns, most important first: the title shrinks, then goes, before any person."""
+
+
 class PlanRaciTab(TabPane):
     """The RACI matrix, flagging cards without an Accountable or a Responsible."""
 
@@ -49,7 +53,7 @@ class PlanRaciTab(TabPane):
                 Text(", ".join(row.problems), style=error) if row.problems else Text("ok"),
                 key=row.card.id,
             )
-        fit_columns(table)
+        fit_columns(table, priority=RACI_PRIORITY, shrink="title")
         restore_cursor(table, selected)
         flagged = sum(1 for r in in_scope if r.problems)
         where = dept or "all departments"
