@@ -9,7 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from domain.models import Card, Meeting, MeetingKind, ReviewOutcome
+from domain.i18n import pgettext
+from domain.models import Card, ChangeStatus, Meeting, MeetingKind, ReviewOutcome
 from domain.rules import (
     CriticalPath,
     critical_path,
@@ -245,3 +246,27 @@ def milestone_facts(cards: Sequence[Card], meetings: Sequence[Meeting], today: d
             )
         )
     return sorted(out, key=lambda f: (f.card.due or date.max, f.card.id))
+
+
+def state_text(state: str) -> str:
+    """A plan state as shown (``done``, ``late``, ``open``, ``at risk``, ``on track``, ``awaiting
+    acceptance``), in the current language; the states themselves are compared and stay English."""
+    texts = {
+        "done": pgettext("plan state", "done"),
+        "late": pgettext("plan state", "late"),
+        "open": pgettext("plan state", "open"),
+        "at risk": pgettext("plan state", "at risk"),
+        "on track": pgettext("plan state", "on track"),
+        "awaiting acceptance": pgettext("plan state", "awaiting acceptance"),
+    }
+    return texts.get(state, state)
+
+
+def change_status_text(status: ChangeStatus) -> str:
+    """A change request's status as shown; the stored value stays ``open``/``approved``/``rejected``."""
+    texts = {
+        ChangeStatus.OPEN: pgettext("change status", "open"),
+        ChangeStatus.APPROVED: pgettext("change status", "approved"),
+        ChangeStatus.REJECTED: pgettext("change status", "rejected"),
+    }
+    return texts.get(status, status.value)
