@@ -138,7 +138,15 @@ def summary_lines(view: MeetingView, zone_name: str) -> list[SummaryLine]:
         )
     carried = [(a, c) for a, c in view.open_actions if a.meeting_id != meeting.id]
     lines.append(("heading", _("Open items carried over ({n})").format(n=len(carried))))
-    lines.extend(("item", f"{a.card_id} @{a.owner} · {c.column}: {a.text}") for a, c in carried)
+    lines.extend(
+        (
+            "item",
+            _("{card} @{owner} · {column}: {text}").format(
+                card=a.card_id, owner=a.owner, column=c.column, text=a.text
+            ),
+        )
+        for a, c in carried
+    )
     if meeting.next_start and not meeting.next_cancelled:
         lines.append(
             (

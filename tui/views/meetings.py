@@ -36,6 +36,16 @@ def short_when(moment: datetime, zone_name: str) -> str:
     return format_moment(moment, zone, today=moment.astimezone(zone).date())
 
 
+def status_text(status: MeetingStatus) -> str:
+    """A meeting's status as shown; the stored value stays ``planned``/``live``/``ended``."""
+    texts = {
+        MeetingStatus.PLANNED: pgettext("meeting status", "planned"),
+        MeetingStatus.LIVE: pgettext("meeting status", "live"),
+        MeetingStatus.ENDED: pgettext("meeting status", "ended"),
+    }
+    return texts.get(status, status.value)
+
+
 def series_key(meeting: Meeting) -> str:
     """The series a meeting belongs to: its series name, else its title."""
     return meeting.series or meeting.title
@@ -59,7 +69,7 @@ def meeting_detail(meeting: Meeting, people: dict[str, Person]) -> str:
         f"{meeting.id} {meeting.title}",
         _("Series: {series}").format(series=meeting.series or "—"),
         _("Starts: {when}").format(when=when_text(meeting.start, meeting.tz)),
-        _("Status: {status}").format(status=meeting.status.value),
+        _("Status: {status}").format(status=status_text(meeting.status)),
         *kind_lines(meeting),
         _("Attendees: {names}").format(names=comma.join(names) or "—"),
         "",
@@ -132,6 +142,6 @@ def meeting_rows(meetings: Sequence[Meeting]) -> list[ListRow]:
                 decided=ngettext("{n} decided", "{n} decided", len(m.decisions)).format(n=len(m.decisions)),
                 actions=ngettext("{n} action", "{n} actions", len(m.actions)).format(n=len(m.actions)),
             )
-            text = f"    {m.id:<5} {short_when(m.held_from, m.tz)} · {m.status.value} · {counts}"
+            text = f"    {m.id:<5} {short_when(m.held_from, m.tz)} · {status_text(m.status)} · {counts}"
             options.append(ListRow(text, m.id))
     return options
