@@ -40,7 +40,11 @@ class ImportPlanModal(TranslatedBindings, ModalScreen[bool]):
                 yield Static(literal("\n".join(self.lines), keep_newlines=True), id="import-plan-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(
-                    "Apply  a", id="import-apply", variant="primary", compact=True, disabled=not self.changes
+                    _("Apply  {key}").format(key="a"),
+                    id="import-apply",
+                    variant="primary",
+                    compact=True,
+                    disabled=not self.changes,
                 )
                 yield Button(_("Cancel  {key}").format(key="esc"), id="import-cancel", compact=True)
 

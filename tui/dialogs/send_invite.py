@@ -45,7 +45,7 @@ class SendInviteModal(TranslatedBindings, ModalScreen[bool | None]):
                 )
             else:
                 yield Static(_("No attendee has an e-mail address."), classes="send-invite-line error")
-            attach = Checkbox("Attach the Word minutes", value=self.has_minutes, id="send-invite-attach")
+            attach = Checkbox(_("Attach the Word minutes"), value=self.has_minutes, id="send-invite-attach")
             attach.display = self.has_minutes
             yield attach
             with Horizontal(classes="dialog-buttons"):

@@ -91,6 +91,19 @@ def load_view(services: Services, meeting_id: str) -> MeetingView:
     )
 
 
+def task_title(label: str) -> str:
+    """The title of a failed recorder task's notification: its label (``agenda``, ``attendance``,
+    ``end``, ``save``, ``load``; compared in code, so kept English) in the current language."""
+    titles = {
+        "agenda": pgettext("meeting task", "agenda"),
+        "attendance": pgettext("meeting task", "attendance"),
+        "end": pgettext("meeting task", "end"),
+        "save": pgettext("meeting task", "save"),
+        "load": pgettext("meeting task", "load"),
+    }
+    return titles.get(label, label)
+
+
 def entry_line(entry: JournalEntry) -> str:
     """The capture line that would produce ``entry`` again (to give a refused line back)."""
     if entry.kind == CaptureKind.DECISION:
@@ -364,7 +377,7 @@ class LiveMeetingScreen(TranslatedBindings, Screen[None]):
                 self.minutes_log.restore(entry_line(event.entry))
             self._show_minutes()
         elif isinstance(event, TaskFailed):
-            self.notify(event.message, title=event.label, severity="error", markup=False)
+            self.notify(event.message, title=task_title(event.label), severity="error", markup=False)
         elif isinstance(event, JournalFailed):
             self.notify(
                 event.message, title=_("Typing is not crash-safe"), severity="error", timeout=30, markup=False
