@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from textual.pilot import Pilot
 
 from domain.models import Meeting
+from tests.helpers.clock import FixedClock
 from tests.helpers.wait import until
 from tui.screens.meeting_live import LiveMeetingScreen
 from tui.screens.meetings import MeetingsScreen
@@ -33,3 +36,23 @@ async def open_live(pilot: Pilot[None]) -> LiveMeetingScreen:
     await until(pilot, lambda: isinstance(app.screen, LiveMeetingScreen) and app.screen.view is not None)
     assert isinstance(app.screen, LiveMeetingScreen)
     return app.screen
+
+
+def busy_meeting(context: Context, clock: FixedClock) -> Meeting:
+    """A series with an ended first meeting (one open action carried over) and a live second one."""
+    meetings = context.services.meetings
+    today, clock.now = clock.now, datetime(2026, 11, 18, 2, 0, tzinfo=UTC)  # held a week ago
+    first = start_meeting(context, at=clock.now)
+    meetings.action(first.id, "ann", date(2026, 11, 24), "Order the [red]racks[/red]")
+    meetings.end(first.id, next_start=datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
+    clock.now = today
+    clock.advance(minutes=1)
+    second = meetings.start_next(first.id, at=clock())
+    meetings.goto_item(second.id, 0)
+    meetings.set_present(second.id, "bob", False)
+    meetings.note(second.id, "Racks arrive [red]Monday[/]")
+    meetings.decide(second.id, "采用方案B，下周一开始试运行")
+    meetings.action(second.id, "wei", date(2026, 11, 27), "确认发布会场地")
+    meetings.raise_risk(second.id, "Vendor may ship late")
+    clock.advance(minutes=7)
+    return second

@@ -14,9 +14,9 @@ from textual.widgets import OptionList
 from domain.i18n import using_language
 from tests.helpers.clock import FixedClock
 from tests.helpers.guide import seed_plan
+from tests.helpers.meetings import busy_meeting, open_live
 from tests.helpers.snapshots import SnapCompare, snapshot_app
 from tests.helpers.wait import settle, until
-from tests.snapshots.test_meetings import busy_meeting, open_live
 from tui.screens.meeting_summary import MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.screens.plan import PlanScreen

@@ -14,7 +14,7 @@ from domain.i18n import _, ngettext
 from tui.widgets.tables import fit_columns
 
 if TYPE_CHECKING:
-    from tui.screens.plan import PlanData
+    from tui.views.plan import PlanData
 
 
 class PlanLoadTab(TabPane):

@@ -13,7 +13,7 @@ from domain.i18n import _
 from tui.widgets.timeline import TimelineChart
 
 if TYPE_CHECKING:
-    from tui.screens.plan import PlanData
+    from tui.views.plan import PlanData
 
 
 class PlanTimelineTab(TabPane):
