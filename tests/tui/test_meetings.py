@@ -272,7 +272,7 @@ async def test_end_meeting_summary_and_next_meeting(context: Context) -> None:
         field = app.screen.query_one("#end-next", Input)
         field.value = "next wed 10:00"
         await pilot.pause()
-        assert "Wed 02 Dec 2026 10:00 Asia/Shanghai" in str(
+        assert "Wed 2 Dec 2026 10:00 Asia/Shanghai" in str(
             app.screen.query_one("#end-next-preview", Static).content
         )
         await pilot.press("enter")
@@ -283,7 +283,7 @@ async def test_end_meeting_summary_and_next_meeting(context: Context) -> None:
         assert ended.status == MeetingStatus.ENDED
         assert ended.next_start == datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
         text = app.screen.query_one("#meeting-summary", MeetingSummary).text
-        assert "Next meeting: Wed 02 Dec 2026 10:00 Asia/Shanghai (60 min)" in text
+        assert "Next meeting: Wed 2 Dec 2026 10:00 Asia/Shanghai (60 min)" in text
         assert "Order racks" in text
 
 

@@ -106,7 +106,7 @@ def test_meeting_rows_live_upcoming_then_series_newest_first() -> None:
     assert rows[1].text.startswith("  ● M-3   Standup · started ")
     assert rows[2] == ListRow("Upcoming")
     assert rows[3].id == "next:M-2"
-    assert rows[3].text.startswith("  ○ 周会 · Mon 07 Dec 10:00 (after M-2")
+    assert rows[3].text.startswith("  ○ 周会 · Mon 7 Dec 10:00 (after M-2")
     assert rows[4] == ListRow("Series: 周会")
     assert [r.id for r in rows[5:]] == ["M-2", "M-1"]
     assert series_key(live) == "Standup"

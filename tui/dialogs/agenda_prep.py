@@ -16,9 +16,11 @@ from textual.widgets import Button, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from domain.errors import ValidationError
+from domain.i18n import N_, _
 from domain.models import Person
 from domain.rules import AgendaSuggestion
 from tui.dialogs.base import resolve_attendees
+from tui.translated import TranslatedBindings
 from tui.widgets.safe import literal
 
 
@@ -40,12 +42,12 @@ def for_departments(
     return [s for s in suggestions if s.kind != "overdue" or s.key.partition(":")[2] in depts]
 
 
-class AgendaPrepModal(ModalScreen[PrepRequest | None]):
+class AgendaPrepModal(TranslatedBindings, ModalScreen[PrepRequest | None]):
     """Pick the agenda from what the boards suggest, then start the meeting with it (ctrl+s)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "start", "Start", id="prep.start", priority=True),
-        Binding("escape", "cancel", "Cancel", id="prep.cancel"),
+        Binding("ctrl+s", "start", N_("Start"), id="prep.start", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="prep.cancel"),
     ]
 
     def __init__(self, suggestions: Sequence[AgendaSuggestion], people: Sequence[Person]) -> None:
@@ -60,17 +62,19 @@ class AgendaPrepModal(ModalScreen[PrepRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prep-dialog", classes="dialog"):
-            yield Static("Prepare a meeting from the boards", classes="dialog-title")
-            yield Label("Title")
-            yield Input(id="prep-title", placeholder="Weekly sync", compact=True)
-            yield Label("Attendees (their departments' overdue items are suggested)")
+            yield Static(_("Prepare a meeting from the boards"), classes="dialog-title")
+            yield Label(_("Title"))
+            yield Input(id="prep-title", placeholder=_("Weekly sync"), compact=True)
+            yield Label(_("Attendees (their departments' overdue items are suggested)"))
             yield Input(id="prep-attendees", placeholder="ann, 李伟", compact=True)
-            yield Label("Suggested agenda (space toggles an item)")
+            yield Label(_("Suggested agenda (space toggles an item)"))
             yield SelectionList[str](id="prep-picks")
             yield Static("", id="prep-error", classes="error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Start  ctrl+s", id="prep-start", variant="primary", compact=True)
-                yield Button("Cancel  esc", id="prep-cancel", compact=True)
+                yield Button(
+                    _("Start  {key}").format(key="ctrl+s"), id="prep-start", variant="primary", compact=True
+                )
+                yield Button(_("Cancel  {key}").format(key="esc"), id="prep-cancel", compact=True)
 
     def on_mount(self) -> None:
         for field in self.query(Input):
@@ -90,7 +94,7 @@ class AgendaPrepModal(ModalScreen[PrepRequest | None]):
             label = Text.assemble(s.title, (f"  {refs}", "dim"))
             picker.add_option(Selection(label, s.key, initial_state=s.key not in before or s.key in kept))
         if not suggestions:
-            picker.add_option(Selection(Text("The boards suggest nothing right now."), "", disabled=True))
+            picker.add_option(Selection(Text(_("The boards suggest nothing right now.")), "", disabled=True))
 
     @on(Input.Changed, "#prep-attendees")
     def filter_by_attendees(self, event: Input.Changed) -> None:
@@ -109,7 +113,7 @@ class AgendaPrepModal(ModalScreen[PrepRequest | None]):
         error = self.query_one("#prep-error", Static)
         title = self.query_one("#prep-title", Input).value.strip()
         if not title:
-            error.update("Give the meeting a title.")
+            error.update(_("Give the meeting a title."))
             return
         try:
             people = resolve_attendees(self.query_one("#prep-attendees", Input).value, self.people)

@@ -15,6 +15,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from domain.dates import get_zone, parse_datetime
 from domain.errors import ValidationError
+from domain.i18n import N_, _
+from tui.translated import TranslatedBindings
 from tui.views.meetings import when_text
 from tui.widgets.meeting_summary import MeetingSummary, SummaryLine
 from tui.widgets.safe import literal
@@ -26,12 +28,12 @@ class EndRequest:
     next_minutes: int
 
 
-class EndMeetingModal(ModalScreen[EndRequest | None]):
+class EndMeetingModal(TranslatedBindings, ModalScreen[EndRequest | None]):
     """Confirm the end of a meeting and set the follow-up (human date and time, in the meeting's zone)."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="meeting-end.cancel"),
+        Binding("escape", "cancel", N_("Cancel"), id="meeting-end.cancel"),
     ]
 
     def __init__(
@@ -46,16 +48,16 @@ class EndMeetingModal(ModalScreen[EndRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="end-form", classes="meeting-dialog"):
-            yield Label("End the meeting", classes="dialog-title")
+            yield Label(_("End the meeting"), classes="dialog-title")
             yield MeetingSummary(self.summary, id="end-summary")
-            yield Label(f"Next meeting (DATE HH:MM in {self.zone}; empty for none)")
+            yield Label(_("Next meeting (DATE HH:MM in {zone}; empty for none)").format(zone=self.zone))
             yield Input(self.suggestion, id="end-next")
             yield Static(id="end-next-preview", classes="form-preview")
-            yield Label("Length in minutes")
+            yield Label(_("Length in minutes"))
             yield Input("60", id="end-minutes", type="integer")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("End meeting", variant="error", id="end-confirm")
-                yield Button("Keep going", id="end-cancel")
+                yield Button(_("End meeting"), variant="error", id="end-confirm")
+                yield Button(_("Keep going"), id="end-cancel")
 
     def on_mount(self) -> None:
         for field in self.query(Input):
@@ -68,7 +70,7 @@ class EndMeetingModal(ModalScreen[EndRequest | None]):
             return None
         moment = parse_datetime(text, self.today, get_zone(self.zone))
         if moment <= self.start:
-            raise ValidationError("the next meeting must start after this one")
+            raise ValidationError(_("the next meeting must start after this one"))
         return moment
 
     def _preview(self, text: str) -> None:
@@ -80,7 +82,9 @@ class EndMeetingModal(ModalScreen[EndRequest | None]):
             preview.add_class("-error")
             return
         preview.remove_class("-error")
-        preview.update(literal(f"→ {when_text(moment, self.zone)}" if moment else "→ no follow-up meeting"))
+        preview.update(
+            literal(f"→ {when_text(moment, self.zone)}" if moment else _("→ no follow-up meeting"))
+        )
 
     @on(Input.Changed, "#end-next")
     def preview_next(self, event: Input.Changed) -> None:

@@ -15,15 +15,17 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from domain.i18n import N_, _
+from tui.translated import TranslatedBindings
 from tui.widgets.safe import literal
 
 
-class ImportPlanModal(ModalScreen[bool]):
+class ImportPlanModal(TranslatedBindings, ModalScreen[bool]):
     """What an import will create, update and leave out; dismissed with True to apply it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "answer(True)", "Apply", id="import-plan.apply"),
-        Binding("escape,c", "answer(False)", "Cancel", id="import-plan.cancel"),
+        Binding("a", "answer(True)", N_("Apply"), id="import-plan.apply"),
+        Binding("escape,c", "answer(False)", N_("Cancel"), id="import-plan.cancel"),
     ]
 
     def __init__(self, lines: Sequence[str], *, changes: bool) -> None:
@@ -33,14 +35,18 @@ class ImportPlanModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-plan", classes="dialog"):
-            yield Static("Import plan: nothing is written until you apply it", classes="dialog-title")
+            yield Static(_("Import plan: nothing is written until you apply it"), classes="dialog-title")
             with VerticalScroll(id="import-plan-lines"):
                 yield Static(literal("\n".join(self.lines), keep_newlines=True), id="import-plan-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(
-                    "Apply  a", id="import-apply", variant="primary", compact=True, disabled=not self.changes
+                    _("Apply  {key}").format(key="a"),
+                    id="import-apply",
+                    variant="primary",
+                    compact=True,
+                    disabled=not self.changes,
                 )
-                yield Button("Cancel  esc", id="import-cancel", compact=True)
+                yield Button(_("Cancel  {key}").format(key="esc"), id="import-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#import-apply" if self.changes else "#import-cancel", Button).focus()

@@ -19,7 +19,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, Static
 
-from tui.views.plan import MilestoneFacts
+from domain.i18n import N_, _, pgettext
+from tui.translated import TranslatedBindings
+from tui.views.plan import MilestoneFacts, state_text
 from tui.widgets.safe import literal
 
 
@@ -35,29 +37,50 @@ class CriterionRequest:
 def facts_content(facts: MilestoneFacts) -> Content:
     """The milestone's header lines: due, Accountable, slack, reviews, late predecessors."""
     card = facts.card
-    slack = "-" if facts.slack is None else f"{facts.slack:+d} days"
-    critical = "  on the critical path" if facts.critical else ""
-    reviews = ", ".join(f"{mid} {o.value if o else 'open'}" for mid, o in facts.reviews) or "none yet"
+    comma = pgettext("list separator", ", ")
+    slack = "-" if facts.slack is None else _("{n:+d} days").format(n=facts.slack)
+    critical = _("  on the critical path") if facts.critical else ""
+    reviews = comma.join(
+        f"{mid} {o.value if o else pgettext('review outcome', 'open')}" for mid, o in facts.reviews
+    ) or _("none yet")
+    due = _("Due {date}").format(date=card.due or "-")
+    accountable = _("Accountable {handle}").format(handle=card.accountable or _("none (set one to accept)"))
+    reviews_line = _("Reviews: {reviews}").format(reviews=reviews)
     parts: list[Content] = [
-        Content.assemble((f"{card.id}  ", "bold"), literal(card.title), ("  " + facts.status, "$text-muted")),
-        Content(f"Due {card.due or '-'} · Accountable {card.accountable or 'none (set one to accept)'}"),
-        Content.assemble(f"Slack {slack}", (critical, "bold $warning")),
-        Content(f"Reviews: {reviews}" + (" · review due" if facts.review_due else "")),
+        Content.assemble(
+            (f"{card.id}  ", "bold"), literal(card.title), ("  " + state_text(facts.status), "$text-muted")
+        ),
+        Content(f"{due} · {accountable}"),
+        Content.assemble(_("Slack {slack}").format(slack=slack), (critical, "bold $warning")),
+        Content(
+            _("{reviews} · review due").format(reviews=reviews_line) if facts.review_due else reviews_line
+        ),
     ]
     if facts.late:
-        parts.append(Content.styled("Late predecessors: " + ", ".join(facts.late), "bold $error"))
+        late = _("Late predecessors: {ids}").format(ids=comma.join(facts.late))
+        parts.append(Content.styled(late, "bold $error"))
     return Content("\n").join(parts)
 
 
-class MilestoneModal(ModalScreen[CriterionRequest | None]):
+def criterion_state_text(state: str) -> str:
+    """An acceptance criterion's state (``open``, ``accepted``, ``waived``) as shown; stored in English."""
+    texts = {
+        "open": pgettext("criterion state", "open"),
+        "accepted": pgettext("criterion state", "accepted"),
+        "waived": pgettext("criterion state", "waived"),
+    }
+    return texts.get(state, state)
+
+
+class MilestoneModal(TranslatedBindings, ModalScreen[CriterionRequest | None]):
     """A milestone's acceptance criteria: a accepts, w waives (with a reason), n adds, v starts the review."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "choose('accept')", "Accept", id="milestone.accept"),
-        Binding("w", "choose('waive')", "Waive", id="milestone.waive"),
-        Binding("n", "choose('add')", "New criterion", id="milestone.add-criterion"),
-        Binding("v", "choose('review')", "Start review", id="milestone.review"),
-        Binding("escape", "close", "Close", id="milestone.close"),
+        Binding("a", "choose('accept')", N_("Accept"), id="milestone.accept"),
+        Binding("w", "choose('waive')", N_("Waive"), id="milestone.waive"),
+        Binding("n", "choose('add')", N_("New criterion"), id="milestone.add-criterion"),
+        Binding("v", "choose('review')", N_("Start review"), id="milestone.review"),
+        Binding("escape", "close", N_("Close"), id="milestone.close"),
     ]
 
     def __init__(self, facts: MilestoneFacts) -> None:
@@ -72,19 +95,27 @@ class MilestoneModal(ModalScreen[CriterionRequest | None]):
         with Vertical(id="milestone-dialog", classes="dialog"):
             yield Static(facts_content(self.facts), id="milestone-facts")
             yield Label(
-                f"Acceptance criteria ({self.facts.accepted}/{self.facts.total} accepted or waived)",
+                _("Acceptance criteria ({accepted}/{total} accepted or waived)").format(
+                    accepted=self.facts.accepted, total=self.facts.total
+                ),
                 classes="section-title",
             )
             yield DataTable(id="criteria-table", cursor_type="row", zebra_stripes=True)
             yield Static(
-                "a accept · w waive · n new criterion · v start the review · esc close", classes="dialog-hint"
+                _("a accept · w waive · n new criterion · v start the review · esc close"),
+                classes="dialog-hint",
             )
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Close  esc", id="close", compact=True)
+                yield Button(_("Close  {key}").format(key="esc"), id="close", compact=True)
 
     def on_mount(self) -> None:
         table = self.table
-        for key, label in (("id", "ID"), ("state", "State"), ("text", "Criterion"), ("by", "By / evidence")):
+        for key, label in (
+            ("id", _("ID")),
+            ("state", _("State")),
+            ("text", _("Criterion")),
+            ("by", _("By / evidence")),
+        ):
             table.add_column(label, key=key)
         variables = self.app.get_css_variables()
         theme = {
@@ -102,13 +133,13 @@ class MilestoneModal(ModalScreen[CriterionRequest | None]):
                 by = "-"
             table.add_row(
                 Text(crit.id),
-                Text(crit.state, style=styles[crit.state]),
+                Text(criterion_state_text(crit.state), style=styles[crit.state]),
                 Text(crit.text),
                 Text(by),
                 key=crit.id,
             )
         if not self.facts.card.criteria:
-            table.add_row(Text("-"), Text(""), Text("No criteria yet: n adds one."), Text(""))
+            table.add_row(Text("-"), Text(""), Text(_("No criteria yet: n adds one.")), Text(""))
         table.focus()
 
     def _selected(self) -> str | None:
@@ -121,11 +152,17 @@ class MilestoneModal(ModalScreen[CriterionRequest | None]):
         if action in ("accept", "waive"):
             selected = self._selected()
             if selected is None:
-                self.notify("No criterion to " + action + " yet", severity="warning")
+                message = (
+                    _("No criterion to accept yet") if action == "accept" else _("No criterion to waive yet")
+                )
+                self.notify(message, severity="warning")
                 return
             crit = next(c for c in self.facts.card.criteria if c.id == selected)
             if crit.state != "open":
-                self.notify(f"{crit.id} is already {crit.state}", markup=False)
+                self.notify(
+                    _("{id} is already {state}").format(id=crit.id, state=criterion_state_text(crit.state)),
+                    markup=False,
+                )
                 return
             self.dismiss(CriterionRequest(action, selected))
             return

@@ -11,15 +11,17 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from domain.i18n import N_, _
+from tui.translated import TranslatedBindings
 from tui.widgets.safe import literal
 
 
-class ResumeMeetingModal(ModalScreen[bool]):
+class ResumeMeetingModal(TranslatedBindings, ModalScreen[bool]):
     """After a crash: offer to resume a meeting with what was typed up to the last second."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "later", "Later", id="meeting-resume.later"),
+        Binding("escape", "later", N_("Later"), id="meeting-resume.later"),
     ]
 
     def __init__(self, message: str) -> None:
@@ -28,12 +30,12 @@ class ResumeMeetingModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="resume-dialog", classes="meeting-dialog"):
-            yield Label("Resume the meeting?", classes="dialog-title")
+            yield Label(_("Resume the meeting?"), classes="dialog-title")
             for number, line in enumerate(self.message.splitlines()):
                 yield Static(literal(line), classes="resume-line", id=f"resume-line-{number}")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Resume", variant="primary", id="resume-yes")
-                yield Button("Later", id="resume-later")
+                yield Button(_("Resume"), variant="primary", id="resume-yes")
+                yield Button(_("Later"), id="resume-later")
 
     def on_mount(self) -> None:
         self.query_one("#resume-yes", Button).focus()

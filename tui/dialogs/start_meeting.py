@@ -17,9 +17,11 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 from domain.capture import parse_agenda
 from domain.dates import get_zone, parse_datetime
 from domain.errors import UnknownPersonError, ValidationError
+from domain.i18n import N_, _, pgettext
 from domain.models import Person
 from tui.dialogs.base import resolve_attendees
 from tui.dialogs.discard import close_or_ask
+from tui.translated import TranslatedBindings
 from tui.widgets.safe import literal
 
 
@@ -41,7 +43,7 @@ def parse_start_form(
 ) -> StartRequest:  # fmt: skip
     """Check the start form; raises ValidationError naming the field."""
     if not title.strip():
-        raise ValidationError("title is empty")
+        raise ValidationError(_("title is empty"))
     tz = zone.strip() or "UTC"
     zone_info = get_zone(tz)
     at = parse_datetime(when, today, zone_info) if when.strip() and when.strip() != "now" else None
@@ -55,13 +57,13 @@ def parse_start_form(
     )
 
 
-class StartMeetingModal(ModalScreen[StartRequest | None]):
+class StartMeetingModal(TranslatedBindings, ModalScreen[StartRequest | None]):
     """The start-a-meeting form: title, series, attendees, agenda with timeboxes, time and zone."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="meeting-form.cancel"),
-        Binding("ctrl+s", "submit", "Start", id="meeting-form.start"),
+        Binding("escape", "cancel", N_("Cancel"), id="meeting-form.cancel"),
+        Binding("ctrl+s", "submit", N_("Start"), id="meeting-form.start"),
     ]
 
     def __init__(
@@ -81,27 +83,27 @@ class StartMeetingModal(ModalScreen[StartRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="start-form", classes="meeting-dialog"):
-            yield Label("Start a meeting", classes="dialog-title")
-            yield Label("Title")
-            yield Input(id="form-title", placeholder="Weekly ops sync")
-            yield Label("Series (meetings of one series share attendees, agenda and open actions)")
-            yield Input(id="form-series", placeholder="same as the title")
-            yield Label("Attendees (handles or names, comma separated)")
+            yield Label(_("Start a meeting"), classes="dialog-title")
+            yield Label(_("Title"))
+            yield Input(id="form-title", placeholder=_("Weekly ops sync"))
+            yield Label(_("Series (meetings of one series share attendees, agenda and open actions)"))
+            yield Input(id="form-series", placeholder=_("same as the title"))
+            yield Label(_("Attendees (handles or names, comma separated)"))
             yield Input(id="form-attendees", placeholder="ann, 李伟, @bob")
             yield Static(id="form-attendees-preview", classes="form-preview")
-            yield Label("Agenda (one item per line, timebox like 15m)")
+            yield Label(_("Agenda (one item per line, timebox like 15m)"))
             yield TextArea(id="form-agenda", soft_wrap=True)
             with Horizontal(classes="form-row"):
                 with Vertical():
-                    yield Label("Starts (now, or DATE HH:MM)")
+                    yield Label(_("Starts (now, or DATE HH:MM)"))
                     yield Input("now", id="form-when")
                 with Vertical():
-                    yield Label("Time zone")
+                    yield Label(_("Time zone"))
                     yield Input(self.zone, id="form-zone")
             yield Static(id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Start (ctrl+s)", variant="primary", id="form-start")
-                yield Button("Cancel", id="form-cancel")
+                yield Button(_("Start ({key})").format(key="ctrl+s"), variant="primary", id="form-start")
+                yield Button(_("Cancel"), id="form-cancel")
 
     def on_mount(self) -> None:
         for field in self.query(Input):
@@ -134,7 +136,10 @@ class StartMeetingModal(ModalScreen[StartRequest | None]):
             preview.add_class("-error")
             return
         preview.remove_class("-error")
-        preview.update(literal("→ " + ", ".join(f"{p.name} (@{p.handle})" for p in people) if people else ""))
+        comma = pgettext("list separator", ", ")
+        preview.update(
+            literal("→ " + comma.join(f"{p.name} (@{p.handle})" for p in people) if people else "")
+        )
 
     @on(Button.Pressed, "#form-start")
     def action_submit(self) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 from domain.errors import ConflictError, HuddleError
+from domain.i18n import _
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -72,4 +73,4 @@ def write_beside(export: Export, name: str) -> Path:
             return export_to_path(export, path, force=False)
         except ConflictError:
             path = Path(f"{stem}-{number}{suffix}")
-    raise ConflictError(f"{name} and 98 numbered copies already exist")
+    raise ConflictError(_("{name} and 98 numbered copies already exist").format(name=name))

@@ -26,6 +26,7 @@ from typing import Any, TypeAlias
 
 from domain.capture import JournalEntry, apply_entry, draft_record, dropped_record
 from domain.errors import StorageError
+from domain.i18n import _
 from domain.services.meetings import MeetingService
 from tui.wiring import ClosableJournal
 
@@ -359,7 +360,10 @@ class MeetingRecorder:
                     told = True
                     self.on_event(
                         TaskFailed(
-                            "save", f"{exc}; the minutes wait in the journal and go in when it is back"
+                            "save",
+                            _("{error}; the minutes wait in the journal and go in when it is back").format(
+                                error=exc
+                            ),
                         )
                     )
                 retry_at = time.monotonic() + pause

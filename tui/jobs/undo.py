@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from domain.i18n import _
 from domain.models import Card
 
 if TYPE_CHECKING:
@@ -66,4 +67,4 @@ def undo_job(
         # One transaction: compare the card now with this user's "after", put back only their fields.
         return cards.undo(entry.previous, entry.after)
 
-    return WriteJob(f"undo the {entry.label}", run, done, refused)
+    return WriteJob(_("undo the {change}").format(change=entry.label), run, done, refused)

@@ -25,9 +25,9 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from domain.capture import Capture, CaptureKind, JournalEntry, ReplayPlan, parse_capture
-from domain.dates import get_zone
+from domain.dates import format_day, get_zone
 from domain.errors import UnknownPersonError, ValidationError
-from domain.i18n import _
+from domain.i18n import N_, _, ngettext, pgettext
 from domain.models import ActionItem, AgendaItem, Card, Meeting, MeetingStatus, Person
 from tui.dialogs.end_meeting import EndMeetingModal, EndRequest
 from tui.jobs.recorder import (
@@ -44,6 +44,7 @@ from tui.jobs.recorder import RecorderEvent as RecorderEventData
 from tui.jobs.writes import WriteQueue
 from tui.messages import DataChanged
 from tui.screens.base import ChangeFollower
+from tui.translated import TranslatedBindings
 from tui.views.meetings import when_text
 from tui.widgets.action_item_row import ActionItemRow
 from tui.widgets.agenda_panel import AgendaPanel
@@ -59,7 +60,7 @@ if TYPE_CHECKING:
     from domain.services import Services
     from tui.wiring import ClosableJournal, Context
 
-CAPTURE_HINT = "Enter records a note · /d decision · /a @owner DATE text · /r risk · /n next item"
+CAPTURE_HINT = N_("Enter records a note · /d decision · /a @owner DATE text · /r risk · /n next item")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,19 @@ def load_view(services: Services, meeting_id: str) -> MeetingView:
     )
 
 
+def task_title(label: str) -> str:
+    """The title of a failed recorder task's notification: its label (``agenda``, ``attendance``,
+    ``end``, ``save``, ``load``; compared in code, so kept English) in the current language."""
+    titles = {
+        "agenda": pgettext("meeting task", "agenda"),
+        "attendance": pgettext("meeting task", "attendance"),
+        "end": pgettext("meeting task", "end"),
+        "save": pgettext("meeting task", "save"),
+        "load": pgettext("meeting task", "load"),
+    }
+    return titles.get(label, label)
+
+
 def entry_line(entry: JournalEntry) -> str:
     """The capture line that would produce ``entry`` again (to give a refused line back)."""
     if entry.kind == CaptureKind.DECISION:
@@ -107,38 +121,57 @@ def summary_lines(view: MeetingView, zone_name: str) -> list[SummaryLine]:
     """The end-of-meeting summary: decisions, actions by owner, open items carried over, next meeting."""
     meeting = view.meeting
     names = {h: p.name for h, p in view.people.items()}
+    comma = pgettext("list separator", ", ")
     present = [names.get(a.handle, a.handle) for a in meeting.attendees if a.present]
     absent = [names.get(a.handle, a.handle) for a in meeting.attendees if not a.present]
     lines: list[SummaryLine] = [
         ("title", f"{meeting.id} {meeting.title} — {when_text(meeting.held_from, zone_name)}")
     ]
-    lines.append(("meta", f"Present: {', '.join(present) or 'nobody recorded'}"))
+    lines.append(("meta", _("Present: {names}").format(names=comma.join(present) or _("nobody recorded"))))
     if absent:
-        lines.append(("meta", f"Absent: {', '.join(absent)}"))
-    lines.append(("heading", f"Decisions ({len(meeting.decisions)})"))
+        lines.append(("meta", _("Absent: {names}").format(names=comma.join(absent))))
+    lines.append(("heading", _("Decisions ({n})").format(n=len(meeting.decisions))))
     lines.extend(("item", f"• {d.text}") for d in meeting.decisions)
     by_owner: dict[str, list[ActionItem]] = defaultdict(list)
     for item in meeting.actions:
         by_owner[item.owner].append(item)
-    lines.append(("heading", f"Action items ({len(meeting.actions)})"))
+    lines.append(("heading", _("Action items ({n})").format(n=len(meeting.actions))))
+    today = meeting.held_from.astimezone(get_zone(zone_name)).date()
     for owner, items in sorted(by_owner.items()):
         lines.append(("item", f"{names.get(owner, owner)} (@{owner})"))
         lines.extend(
-            ("subitem", f"{a.card_id} due {a.due:%a %d %b}: {a.text}" if a.due else f"{a.card_id}: {a.text}")
+            (
+                "subitem",
+                _("{card} due {due}: {text}").format(
+                    card=a.card_id, due=format_day(a.due, today=today), text=a.text
+                )
+                if a.due
+                else _("{card}: {text}").format(card=a.card_id, text=a.text),
+            )
             for a in items
         )
     carried = [(a, c) for a, c in view.open_actions if a.meeting_id != meeting.id]
-    lines.append(("heading", f"Open items carried over ({len(carried)})"))
-    lines.extend(("item", f"{a.card_id} @{a.owner} · {c.column}: {a.text}") for a, c in carried)
+    lines.append(("heading", _("Open items carried over ({n})").format(n=len(carried))))
+    lines.extend(
+        (
+            "item",
+            _("{card} @{owner} · {column}: {text}").format(
+                card=a.card_id, owner=a.owner, column=c.column, text=a.text
+            ),
+        )
+        for a, c in carried
+    )
     if meeting.next_start and not meeting.next_cancelled:
         lines.append(
             (
                 "next",
-                f"Next meeting: {when_text(meeting.next_start, meeting.tz)} ({meeting.next_minutes} min)",
+                _("Next meeting: {when} ({minutes} min)").format(
+                    when=when_text(meeting.next_start, meeting.tz), minutes=meeting.next_minutes
+                ),
             )
         )
     elif meeting.status == MeetingStatus.ENDED:
-        lines.append(("next", "Next meeting: none set"))
+        lines.append(("next", _("Next meeting: none set")))
     return lines
 
 
@@ -166,28 +199,28 @@ def header_line(meeting_id: str, title: str, series: str, state: str, *, width: 
     )
 
 
-class LiveMeetingScreen(Screen[None]):
+class LiveMeetingScreen(TranslatedBindings, Screen[None]):
     """A live meeting for the scribe (``follow=False``) or a read-only follower."""
 
     CSS_PATH = "meetings.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "leave", "Meetings", id="meeting.leave"),
+        Binding("escape", "leave", N_("Meetings"), id="meeting.leave"),
         # Terminals send alt+letter with its letter, which the focused capture line would type:
         # these bindings must run before the input sees the key.
-        Binding("alt+d", "capture('d')", "Decision", id="meeting.decide", priority=True),
-        Binding("alt+a", "capture('a')", "Action", id="meeting.action", priority=True),
-        Binding("alt+r", "capture('r')", "Risk", id="meeting.risk", priority=True),
-        Binding("ctrl+n,alt+n", "next_item", "Next item", id="meeting.next-item", priority=True),
+        Binding("alt+d", "capture('d')", N_("Decision"), id="meeting.decide", priority=True),
+        Binding("alt+a", "capture('a')", N_("Action"), id="meeting.action", priority=True),
+        Binding("alt+r", "capture('r')", N_("Risk"), id="meeting.risk", priority=True),
+        Binding("ctrl+n,alt+n", "next_item", N_("Next item"), id="meeting.next-item", priority=True),
         Binding(
             "ctrl+b,alt+b",
             "previous_item",
-            "Previous item",
+            N_("Previous item"),
             id="meeting.previous-item",
             show=False,
             priority=True,
         ),
-        Binding("ctrl+t,alt+t", "attendees", "Attendees", id="meeting.attendees", priority=True),
-        Binding("alt+e", "end_meeting", "End meeting", id="meeting.end", priority=True),
+        Binding("ctrl+t,alt+t", "attendees", N_("Attendees"), id="meeting.attendees", priority=True),
+        Binding("alt+e", "end_meeting", N_("End meeting"), id="meeting.end", priority=True),
     ]
 
     def __init__(
@@ -278,7 +311,7 @@ class LiveMeetingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.set_class(self.follow, "-follower")
-        self.query_one("#open-actions").border_title = "Open actions"
+        self.query_one("#open-actions").border_title = _("Open actions")
         self.attendee_list.read_only = self.follow
         if not self.follow:
             self._capture = self.minutes_log.capture_input
@@ -296,21 +329,30 @@ class LiveMeetingScreen(Screen[None]):
                 self.minutes_log.restore(self.resume.draft)
             self.recorder.compact(self.resume.draft)
             if self.resume.entries or self.resume.draft:
-                done = [f"{len(self.resume.entries)} line(s) saved again"] if self.resume.entries else []
-                done += ["the line being typed is back"] if self.resume.draft else []
-                self.notify(f"{self.meeting_id}: {', '.join(done)}", title="Meeting resumed", markup=False)
+                n = len(self.resume.entries)
+                done = [ngettext("{n} line saved again", "{n} lines saved again", n).format(n=n)] if n else []
+                done += [_("the line being typed is back")] if self.resume.draft else []
+                self.notify(
+                    _("{meeting}: {done}").format(
+                        meeting=self.meeting_id, done=pgettext("list separator", ", ").join(done)
+                    ),
+                    title=_("Meeting resumed"),
+                    markup=False,
+                )
         self.recorder.request_load()
         if self.journal_in_use:
             self.notify(
-                "Another Huddle window of yours is recording this meeting; typing here is not journaled, "
-                "so a crash would lose the line being typed. Follow it with f instead.",
-                title="Not crash-safe",
+                _(
+                    "Another Huddle window of yours is recording this meeting; typing here is not journaled, "
+                    "so a crash would lose the line being typed. Follow it with f instead."
+                ),
+                title=_("Not crash-safe"),
                 severity="warning",
                 timeout=20,
             )
         if not self.follow:
             self.minutes_log.capture_input.focus()
-            self.minutes_log.set_preview(CAPTURE_HINT, hint=True)
+            self.minutes_log.set_preview(_(CAPTURE_HINT), hint=True)
             register = getattr(self.app, "register_flush", None)
             if callable(register):
                 self._unregister_flush = register(self.flush_journal)
@@ -363,15 +405,15 @@ class LiveMeetingScreen(Screen[None]):
             self.commit_seconds.append(event.seconds)
         elif isinstance(event, EntryFailed):
             self.pending.pop(event.entry.id, None)
-            self.notify(f"Not saved: {event.message}", severity="error", markup=False)
+            self.notify(_("Not saved: {reason}").format(reason=event.message), severity="error", markup=False)
             if not self.follow and not self.draft:
                 self.minutes_log.restore(entry_line(event.entry))
             self._show_minutes()
         elif isinstance(event, TaskFailed):
-            self.notify(event.message, title=event.label, severity="error", markup=False)
+            self.notify(event.message, title=task_title(event.label), severity="error", markup=False)
         elif isinstance(event, JournalFailed):
             self.notify(
-                event.message, title="Typing is not crash-safe", severity="error", timeout=30, markup=False
+                event.message, title=_("Typing is not crash-safe"), severity="error", timeout=30, markup=False
             )
         elif isinstance(event, TaskDone) and event.label == "end" and isinstance(event.result, Meeting):
             # Imported here: the summary screen imports this module's view and its loading.
@@ -382,8 +424,8 @@ class LiveMeetingScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed is reported, never silent (the meeting must not stop saving quietly)."""
         if event.state == WorkerState.ERROR:
-            self.notify(f"{event.worker.name or 'background work'} failed: {event.worker.error}",
-                        severity="error", timeout=30, markup=False)  # fmt: skip
+            self.notify(_("{work} failed: {error}").format(work=event.worker.name or _("background work"),
+                        error=event.worker.error), severity="error", timeout=30, markup=False)  # fmt: skip
 
     def on_data_changed(self, message: DataChanged) -> None:
         self.recorder.request_load()
@@ -421,9 +463,9 @@ class LiveMeetingScreen(Screen[None]):
         meeting = view.meeting
         for entry_id in [i for i in self.pending if any(n.id == i for n in meeting.notes)]:
             self.pending.pop(entry_id)
-        state = "read-only, following" if self.follow else "you are the scribe"
+        state = _("read-only, following") if self.follow else _("you are the scribe")
         if meeting.status == MeetingStatus.ENDED:
-            state = "ended"
+            state = _("ended")
         series = meeting.series if meeting.series and meeting.series != meeting.title else ""
         self._title_parts = (meeting.id, meeting.title, series, state)
         self._show_title()
@@ -455,9 +497,9 @@ class LiveMeetingScreen(Screen[None]):
             if current is None or e.agenda_index == current
         )
         if current is not None:
-            heading = f"Minutes · {current + 1}. {meeting.agenda[current].title}"
+            heading = _("Minutes · {n}. {title}").format(n=current + 1, title=meeting.agenda[current].title)
         else:
-            heading = "Minutes"
+            heading = _("Minutes")
         self.minutes_log.set_heading(heading)
         self.minutes_log.show_entries(lines)
 
@@ -471,8 +513,8 @@ class LiveMeetingScreen(Screen[None]):
             ActionItemRow(a, c, today=today, carried=a.card_id in carried, blocked=c.id in view.blocked)
             for a, c in view.open_actions
         ]
-        replace_children(box, rows or [Static("No open action items", classes="empty")])
-        box.border_title = f"Open actions · {len(rows)}"
+        replace_children(box, rows or [Static(_("No open action items"), classes="empty")])
+        box.border_title = _("Open actions · {n}").format(n=len(rows))
 
     @on(MeetingClock.Ticked)
     def tick(self, message: MeetingClock.Ticked) -> None:
@@ -498,7 +540,7 @@ class LiveMeetingScreen(Screen[None]):
         except ValidationError as exc:
             if isinstance(exc, UnknownPersonError):
                 self._unknown_person = exc.key
-            self.minutes_log.set_preview(f"✗ {exc}", error=True)
+            self.minutes_log.set_preview(_("✗ {reason}").format(reason=exc), error=True)
             return None
 
     def _offer_guest(self, key: str, text: str) -> None:
@@ -519,7 +561,7 @@ class LiveMeetingScreen(Screen[None]):
         """Show what Enter would record; reads the line as it is now (a burst may be ahead of messages)."""
         text = self.draft
         if not text.strip():
-            self.minutes_log.set_preview(CAPTURE_HINT, hint=True)
+            self.minutes_log.set_preview(_(CAPTURE_HINT), hint=True)
             return
         capture = self._parse(text)
         if capture is not None:
@@ -534,7 +576,7 @@ class LiveMeetingScreen(Screen[None]):
         if self.follow or not text.strip():
             return False
         if self.view is not None and self.view.meeting.status == MeetingStatus.ENDED:
-            self.minutes_log.set_preview("✗ this meeting has ended; its minutes are closed", error=True)
+            self.minutes_log.set_preview(_("✗ this meeting has ended; its minutes are closed"), error=True)
             return False
         capture = self._parse(text)
         if capture is None:
@@ -594,7 +636,7 @@ class LiveMeetingScreen(Screen[None]):
         if meeting is None or not meeting.agenda:
             return
         if meeting.current_item + 1 >= len(meeting.agenda):
-            self.notify("This is the last agenda item")
+            self.notify(_("This is the last agenda item"))
             return
         self._goto(meeting.current_item + 1)
 
@@ -657,7 +699,7 @@ class LiveMeetingScreen(Screen[None]):
         if self.view is None:
             return
         if self.draft.strip():
-            self.notify("Submit or clear the capture line before ending the meeting", severity="warning")
+            self.notify(_("Submit or clear the capture line before ending the meeting"), severity="warning")
             return
         meeting = self.view.meeting
         zone = get_zone(meeting.tz)

@@ -12,9 +12,11 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from domain.i18n import N_, _
 from tui.jobs.recorder import Loaded
 from tui.screens.meeting_live import MeetingView, RecorderEvent, load_view, summary_lines
 from tui.screens.outbound import confirm_write, export_meeting, offer_invite
+from tui.translated import TranslatedBindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.meeting_summary import MeetingSummary
 from tui.widgets.safe import literal
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
     from tui.wiring import Context
 
 
-class MeetingSummaryScreen(Screen[None]):
+class MeetingSummaryScreen(TranslatedBindings, Screen[None]):
     """The summary of an ended meeting, with exports of the minutes and the follow-up invite."""
 
     CLOSES_ON_AREA_SWITCH: ClassVar[bool] = True
@@ -31,11 +33,11 @@ class MeetingSummaryScreen(Screen[None]):
 
     CSS_PATH = "meetings.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "leave", "Meetings", id="meeting-summary.leave"),
-        Binding("n", "new_meeting", "New meeting", id="meeting-summary.new"),
-        Binding("e", "export_minutes", "Export minutes", id="meeting-summary.export-minutes"),
-        Binding("i", "export_invite", "Export invite", id="meeting-summary.export-invite"),
-        Binding("m", "mail_invite", "Mail invite", id="meeting-summary.mail-invite"),
+        Binding("escape", "leave", N_("Meetings"), id="meeting-summary.leave"),
+        Binding("n", "new_meeting", N_("New meeting"), id="meeting-summary.new"),
+        Binding("e", "export_minutes", N_("Export minutes"), id="meeting-summary.export-minutes"),
+        Binding("i", "export_invite", N_("Export invite"), id="meeting-summary.export-invite"),
+        Binding("m", "mail_invite", N_("Mail invite"), id="meeting-summary.mail-invite"),
     ]
 
     def __init__(self, context: Context, meeting_id: str) -> None:
@@ -45,7 +47,7 @@ class MeetingSummaryScreen(Screen[None]):
         self.view: MeetingView | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(literal(f"{self.meeting_id} · summary"), id="meeting-top")
+        yield Static(literal(_("{id} · summary").format(id=self.meeting_id)), id="meeting-top")
         yield MeetingSummary(id="meeting-summary")
         yield KeyBar()
 
@@ -62,14 +64,16 @@ class MeetingSummaryScreen(Screen[None]):
         if isinstance(event, Loaded) and isinstance(event.view, MeetingView):
             self.view = event.view
             meeting = event.view.meeting
-            self.query_one("#meeting-top", Static).update(literal(f"{meeting.id} {meeting.title} · summary"))
+            self.query_one("#meeting-top", Static).update(
+                literal(_("{id} {title} · summary").format(id=meeting.id, title=meeting.title))
+            )
             self.query_one("#meeting-summary", MeetingSummary).show(summary_lines(event.view, meeting.tz))
             self.refresh_bindings()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
-            self.notify(f"{event.worker.name or 'background work'} failed: {event.worker.error}",
-                        severity="error", timeout=30, markup=False)  # fmt: skip
+            self.notify(_("{work} failed: {error}").format(work=event.worker.name or _("background work"),
+                        error=event.worker.error), severity="error", timeout=30, markup=False)  # fmt: skip
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("export_invite", "mail_invite"):
@@ -90,14 +94,14 @@ class MeetingSummaryScreen(Screen[None]):
     def action_export_minutes(self) -> None:
         confirm_write(
             self,
-            f"Export the Word minutes of {self.meeting_id}?",
+            _("Export the Word minutes of {id}?").format(id=self.meeting_id),
             lambda: export_meeting(self, self.context, self.meeting_id, "minutes"),
         )
 
     def action_export_invite(self) -> None:
         confirm_write(
             self,
-            f"Export the follow-up invite of {self.meeting_id} (.ics)?",
+            _("Export the follow-up invite of {id} (.ics)?").format(id=self.meeting_id),
             lambda: export_meeting(self, self.context, self.meeting_id, "invite"),
         )
 

@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from domain.capture import ReplayPlan, plan_replay
 from domain.errors import HuddleError, ValidationError
+from domain.i18n import N_, _, ngettext
 from domain.models import Meeting, MeetingKind, MeetingStatus, Person
 from domain.rules import AgendaSuggestion
 from domain.services.milestones import OUTCOME_WORDS
@@ -31,6 +32,7 @@ from tui.screens.meeting_live import LiveMeetingScreen
 from tui.screens.meeting_summary import MeetingSummaryScreen
 from tui.screens.outbound import confirm_write, export_calendar, export_meeting, offer_invite
 from tui.shell import WriteJob, shell_of
+from tui.translated import TranslatedBindings
 from tui.views.meetings import meeting_detail, meeting_rows, series_key
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe import literal
@@ -73,23 +75,23 @@ def meeting_options(meetings: tuple[Meeting, ...]) -> list[Option]:
     ]
 
 
-class MeetingsScreen(AreaScreen):
+class MeetingsScreen(TranslatedBindings, AreaScreen):
     """Meetings grouped by series; start a new one or the next of a series; open, follow, export."""
 
     CSS_PATH = "meetings.tcss"
-    BINDING_GROUP_TITLE = "Meetings"
+    BINDING_GROUP_TITLE = N_("Meetings")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new_meeting", "New meeting", id="meetings.new"),
-        Binding("s", "start_next", "Start next in series", id="meetings.start-next"),
-        Binding("enter", "open", "Open", id="meetings.open", show=False),
-        Binding("f", "follow", "Follow", id="meetings.follow"),
-        Binding("e", "export_minutes", "Export minutes", id="meetings.export-minutes"),
-        Binding("i", "export_invite", "Export invite", id="meetings.export-invite"),
-        Binding("m", "mail_invite", "Mail invite", id="meetings.mail-invite"),
-        Binding("a", "export_actions", "Export actions", id="meetings.export-actions"),
-        Binding("p", "prep_agenda", "Prep from boards", id="meetings.prep-agenda"),
-        Binding("r", "start_retro", "Retrospective", id="meetings.start-retro"),
-        Binding("o", "review_outcome", "Review outcome", id="meetings.review-outcome"),
+        Binding("n", "new_meeting", N_("New meeting"), id="meetings.new"),
+        Binding("s", "start_next", N_("Start next in series"), id="meetings.start-next"),
+        Binding("enter", "open", N_("Open"), id="meetings.open", show=False),
+        Binding("f", "follow", N_("Follow"), id="meetings.follow"),
+        Binding("e", "export_minutes", N_("Export minutes"), id="meetings.export-minutes"),
+        Binding("i", "export_invite", N_("Export invite"), id="meetings.export-invite"),
+        Binding("m", "mail_invite", N_("Mail invite"), id="meetings.mail-invite"),
+        Binding("a", "export_actions", N_("Export actions"), id="meetings.export-actions"),
+        Binding("p", "prep_agenda", N_("Prep from boards"), id="meetings.prep-agenda"),
+        Binding("r", "start_retro", N_("Retrospective"), id="meetings.start-retro"),
+        Binding("o", "review_outcome", N_("Review outcome"), id="meetings.review-outcome"),
     ]
 
     def __init__(self, context: Context) -> None:
@@ -111,8 +113,8 @@ class MeetingsScreen(AreaScreen):
         return self.query_one("#meeting-list", OptionList)
 
     def on_mount(self) -> None:
-        self.meeting_list.border_title = "Meetings"
-        self.query_one("#meeting-detail").border_title = "Details"
+        self.meeting_list.border_title = _("Meetings")
+        self.query_one("#meeting-detail").border_title = _("Details")
         self.reload()
         self.run_worker(self._find_journals, thread=True, group="meetings-resume", exit_on_error=False)
 
@@ -126,8 +128,8 @@ class MeetingsScreen(AreaScreen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed is reported, never silent (the meeting must not stop saving quietly)."""
         if event.state == WorkerState.ERROR:
-            self.notify(f"{event.worker.name or 'background work'} failed: {event.worker.error}",
-                        severity="error", timeout=30, markup=False)  # fmt: skip
+            self.notify(_("{work} failed: {error}").format(work=event.worker.name or _("background work"),
+                        error=event.worker.error), severity="error", timeout=30, markup=False)  # fmt: skip
 
     # --- threads ------------------------------------------------------------------------------------
 
@@ -153,7 +155,7 @@ class MeetingsScreen(AreaScreen):
                     journal.close()
             except HuddleError as exc:
                 self.app.call_from_thread(
-                    self.notify, str(exc), title="Meeting journal", severity="error", markup=False
+                    self.notify, str(exc), title=_("Meeting journal"), severity="error", markup=False
                 )
                 continue
             if plan.empty:
@@ -161,9 +163,14 @@ class MeetingsScreen(AreaScreen):
             if meeting.status != MeetingStatus.LIVE:
                 self.app.call_from_thread(
                     self.notify,
-                    f"{meeting.id} has ended, but its journal still holds {len(plan.entries)} unsaved "
-                    "line(s); it is kept beside the data file",
-                    title="Meeting journal",
+                    ngettext(
+                        "{id} has ended, but its journal still holds {n} unsaved line; "
+                        "it is kept beside the data file",
+                        "{id} has ended, but its journal still holds {n} unsaved lines; "
+                        "it is kept beside the data file",
+                        len(plan.entries),
+                    ).format(id=meeting.id, n=len(plan.entries)),
+                    title=_("Meeting journal"),
                     severity="warning",
                     markup=False,
                 )
@@ -180,7 +187,7 @@ class MeetingsScreen(AreaScreen):
         option_list.clear_options()
         options = meeting_options(message.data.meetings)
         if not options:
-            options = [Option(literal("No meetings yet: press n to start one"), disabled=True)]
+            options = [Option(literal(_("No meetings yet: press n to start one")), disabled=True)]
         option_list.add_options(options)
         ids = [o.id for o in options]
         if highlighted is not None and highlighted in ids:
@@ -203,7 +210,7 @@ class MeetingsScreen(AreaScreen):
     def _show_detail(self) -> None:
         meeting = self._selected()
         people = {p.handle: p for p in self.data.people}
-        text = meeting_detail(meeting, people) if meeting else "Press n to start a meeting."
+        text = meeting_detail(meeting, people) if meeting else _("Press n to start a meeting.")
         self.query_one("#meeting-detail-text", Static).update(literal(text, keep_newlines=True))
 
     # --- actions ------------------------------------------------------------------------------------
@@ -304,7 +311,10 @@ class MeetingsScreen(AreaScreen):
         series = [m for m in self.data.meetings if series_key(m) == series_key(meeting)]
         previous = max(series, key=lambda m: (m.start, int(m.id.split("-")[1])))
         if previous.status == MeetingStatus.LIVE:
-            self.notify(f"{previous.id} of this series is still live; end it first", severity="warning")
+            self.notify(
+                _("{id} of this series is still live; end it first").format(id=previous.id),
+                severity="warning",
+            )
             return
 
         meetings, clock = self.services.meetings, self.context.clock
@@ -328,7 +338,7 @@ class MeetingsScreen(AreaScreen):
         def started(meeting: Meeting) -> None:
             self.post_message(MeetingStarted(meeting.id))
 
-        shell_of(self.app).submit_write(WriteJob("start the meeting", run, started, self._write_refused))
+        shell_of(self.app).submit_write(WriteJob(_("start the meeting"), run, started, self._write_refused))
 
     def _write_refused(self, exc: Exception) -> None:
         self.notify(str(exc), severity="error", markup=False)
@@ -367,11 +377,11 @@ class MeetingsScreen(AreaScreen):
             if yes:
                 self._start_in_thread(lambda: closing.start_retro(tz=zone))
 
-        question = (
+        question = _(
             "Start the cross-department retrospective now? Its agenda is the three sections: what worked, "
             "what went wrong and why, what to change; its actions become cards."
         )
-        self.app.push_screen(ConfirmModal(question, yes="Start"), answered)
+        self.app.push_screen(ConfirmModal(question, yes=_("Start")), answered)
 
     def action_review_outcome(self) -> None:
         """End the highlighted milestone review with its outcome, recorded as a decision."""
@@ -379,13 +389,13 @@ class MeetingsScreen(AreaScreen):
 
         meeting = self._selected()
         if meeting is None or meeting.kind != MeetingKind.REVIEW or meeting.status != MeetingStatus.LIVE:
-            self.notify("Highlight a live milestone review to record its outcome", severity="warning")
+            self.notify(_("Highlight a live milestone review to record its outcome"), severity="warning")
             return
         milestones = self.services.milestones
 
         def check(values: dict[str, str]) -> None:
             if values["outcome"].strip().lower() not in OUTCOME_WORDS:
-                raise ValidationError("outcome: passed, conditions or failed")
+                raise ValidationError(_("outcome: passed, conditions or failed"))
 
         def answered(values: dict[str, str] | None) -> None:
             if values is None:
@@ -396,7 +406,7 @@ class MeetingsScreen(AreaScreen):
                 self.reload()
 
             job = WriteJob(
-                "record the outcome",
+                _("record the outcome"),
                 lambda: milestones.record_outcome(meeting.id, values["outcome"], values["note"]),
                 done,
                 self._write_refused,
@@ -404,11 +414,14 @@ class MeetingsScreen(AreaScreen):
             shell_of(self.app).submit_write(job)
 
         fields = [
-            FormField("outcome", "Outcome", placeholder="passed, conditions or failed"),
-            FormField("note", "Conditions / why", placeholder="recorded with the decision"),
+            FormField("outcome", _("Outcome"), placeholder=_("passed, conditions or failed")),
+            FormField("note", _("Conditions / why"), placeholder=_("recorded with the decision")),
         ]
         self.app.push_screen(
-            FieldsModal(f"Outcome of {meeting.id} {meeting.title}", fields, check=check), answered
+            FieldsModal(
+                _("Outcome of {id} {title}").format(id=meeting.id, title=meeting.title), fields, check=check
+            ),
+            answered,
         )
 
     @on(MeetingStarted)
@@ -422,12 +435,23 @@ class MeetingsScreen(AreaScreen):
         if meeting.id in self.offered:
             return
         self.offered.add(meeting.id)
-        lines = [f"{meeting.id} {meeting.title} was interrupted (a crash, a kill or a dropped connection)."]
+        lines = [
+            _("{id} {title} was interrupted (a crash, a kill or a dropped connection).").format(
+                id=meeting.id, title=meeting.title
+            )
+        ]
         if plan.entries:
-            lines.append(f"{len(plan.entries)} line(s) typed but not yet saved will be saved now:")
+            n = len(plan.entries)
+            lines.append(
+                ngettext(
+                    "{n} line typed but not yet saved will be saved now:",
+                    "{n} lines typed but not yet saved will be saved now:",
+                    n,
+                ).format(n=n)
+            )
             lines.extend(f"  • {e.text}" for e in plan.entries[:5])
         if plan.draft:
-            lines.append(f"The line being typed comes back: {plan.draft}")
+            lines.append(_("The line being typed comes back: {draft}").format(draft=plan.draft))
         self.app.push_screen(
             ResumeMeetingModal("\n".join(lines)),
             lambda yes: self.open_live(meeting.id, resume=plan) if yes else None,
@@ -438,18 +462,18 @@ class MeetingsScreen(AreaScreen):
         if meeting is not None:
             confirm_write(
                 self,
-                f"Export the Word minutes of {meeting.id}?",
+                _("Export the Word minutes of {id}?").format(id=meeting.id),
                 lambda: export_meeting(self, self.context, meeting.id, "minutes"),
             )
 
     def action_export_invite(self) -> None:
         meeting = self._selected()
         if meeting is None or meeting.next_start is None:
-            self.notify("This meeting has no follow-up; set one when you end it", severity="warning")
+            self.notify(_("This meeting has no follow-up; set one when you end it"), severity="warning")
             return
         confirm_write(
             self,
-            f"Export the follow-up invite of {meeting.id} (.ics)?",
+            _("Export the follow-up invite of {id} (.ics)?").format(id=meeting.id),
             lambda: export_meeting(self, self.context, meeting.id, "invite"),
         )
 
@@ -457,13 +481,13 @@ class MeetingsScreen(AreaScreen):
         """Every action item with a due date, as an event on that date, in an .ics file."""
         confirm_write(
             self,
-            "Export every dated action item as a calendar (.ics)?",
+            _("Export every dated action item as a calendar (.ics)?"),
             lambda: export_calendar(self, self.context, "actions"),
         )
 
     def action_mail_invite(self) -> None:
         meeting = self._selected()
         if meeting is None or meeting.next_start is None:
-            self.notify("This meeting has no follow-up; set one when you end it", severity="warning")
+            self.notify(_("This meeting has no follow-up; set one when you end it"), severity="warning")
             return
         offer_invite(self, self.context, meeting.id)

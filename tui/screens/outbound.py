@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from domain.errors import HuddleError
+from domain.i18n import _, pgettext
 from tui.jobs.outbound import OUTBOUND_GROUP, run_outbound, write_beside
 
 if TYPE_CHECKING:
@@ -34,7 +35,11 @@ def confirm_write(screen: Screen[Any], question: str, then: Callable[[], None]) 
 
     folder = Path.cwd()
     screen.app.push_screen(
-        WriteConfirmModal(f"{question}\nThe file goes to {folder}.", yes="Export"), answered
+        WriteConfirmModal(
+            _("{question}\nThe file goes to {folder}.").format(question=question, folder=folder),
+            yes=_("Export"),
+        ),
+        answered,
     )
 
 
@@ -53,9 +58,13 @@ def export_meeting(screen: Screen[Any], context: Context, meeting_id: str, what:
             export = followup_export(context.services, meeting_id, cancel=False, now=context.clock())
             name = export.default_name
         written = write_beside(export, name)
-        return "Exported", f"{export.description} → {written.resolve()}"
+        return _("Exported"), f"{export.description} → {written.resolve()}"
 
-    run_outbound(screen, f"Exporting the {what} of {meeting_id}…", work)
+    if what == "minutes":
+        started = _("Exporting the minutes of {id}…").format(id=meeting_id)
+    else:
+        started = _("Exporting the invite of {id}…").format(id=meeting_id)
+    run_outbound(screen, started, work)
 
 
 def export_calendar(screen: Screen[Any], context: Context, what: str) -> None:
@@ -67,9 +76,10 @@ def export_calendar(screen: Screen[Any], context: Context, what: str) -> None:
         build = milestones_export if what == "milestones" else actions_export
         export = build(context.services, now=context.clock())
         written = write_beside(export, export.default_name)
-        return "Exported", f"{export.description} → {written.resolve()}"
+        return _("Exported"), f"{export.description} → {written.resolve()}"
 
-    run_outbound(screen, f"Exporting the {'milestones' if what == 'milestones' else 'action items'}…", work)
+    started = _("Exporting the milestones…") if what == "milestones" else _("Exporting the action items…")
+    run_outbound(screen, started, work)
 
 
 def offer_invite(screen: Screen[Any], context: Context, meeting_id: str) -> None:
@@ -111,10 +121,16 @@ def send_invite(screen: Screen[Any], context: Context, meeting_id: str, *, attac
             now=context.clock(),
             env=os.environ,
         )
-        attached = f", with {result.attached}" if result.attached else ""
-        return "Invite sent", f"{result.subject} → {', '.join(result.recipients)}{attached}"
+        recipients = pgettext("list separator", ", ").join(result.recipients)
+        if result.attached:
+            text = _("{subject} → {recipients}, with {attached}").format(
+                subject=result.subject, recipients=recipients, attached=result.attached
+            )
+        else:
+            text = f"{result.subject} → {recipients}"
+        return _("Invite sent"), text
 
-    run_outbound(screen, f"Sending the invite of {meeting_id}…", work)
+    run_outbound(screen, _("Sending the invite of {id}…").format(id=meeting_id), work)
 
 
 def publish_calendar(screen: Screen[Any], context: Context) -> None:
@@ -124,6 +140,6 @@ def publish_calendar(screen: Screen[Any], context: Context) -> None:
         from outbound.delivery import push_calendar
 
         result = push_calendar(context.services, context.settings, now=context.clock(), env=os.environ)
-        return "Calendar published", result.summary()
+        return _("Calendar published"), result.summary()
 
-    run_outbound(screen, "Publishing to the CalDAV calendar…", work)
+    run_outbound(screen, _("Publishing to the CalDAV calendar…"), work)

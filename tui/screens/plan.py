@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Header, Static, TabbedContent
 
 from domain.dates import parse_date
 from domain.errors import HuddleError, ValidationError
-from domain.i18n import _
+from domain.i18n import N_, _, ngettext, pgettext
 from domain.models import (
     ChangeRequest,
     ChangeStatus,
@@ -28,7 +28,8 @@ from domain.text import clean_text, clean_title
 from tui.messages import OpenCard
 from tui.screens.base import AreaScreen
 from tui.shell import WriteJob, shell_of
-from tui.views.plan import MilestoneFacts, PlanData, compute_plan
+from tui.translated import TranslatedBindings
+from tui.views.plan import MilestoneFacts, PlanData, change_status_text, compute_plan
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.plan_load import PlanLoadTab
 from tui.widgets.plan_overview import PlanOverviewTab
@@ -57,30 +58,30 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-class PlanScreen(AreaScreen):
+class PlanScreen(TranslatedBindings, AreaScreen):
     """Project goals and milestones, timeline, RACI matrix (flagging missing A or R), per-person load."""
 
     CSS_PATH = "plan.tcss"
-    BINDING_GROUP_TITLE = "Plan"
+    BINDING_GROUP_TITLE = N_("Plan")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "show_tab('overview')", "Overview", id="plan.show-overview"),
-        Binding("t", "show_tab('timeline')", "Timeline", id="plan.show-timeline"),
-        Binding("r", "show_tab('raci')", "RACI", id="plan.show-raci"),
-        Binding("l", "show_tab('load')", "Load", id="plan.show-load"),
-        Binding("p", "toggle_problems", "Only RACI problems", id="plan.raci-problems"),
-        Binding("d", "next_department", "RACI department", id="plan.raci-department"),
-        Binding("c", "show_tab('records')", "Records", id="plan.show-records"),
-        Binding("e", "edit_project", "Edit project", id="plan.edit-project"),
-        Binding("g", "add_goal", "Add goal", id="plan.add-goal"),
-        Binding("i", "export_milestones", "Export milestones", id="plan.export-milestones"),
-        Binding("u", "publish_calendar", "Publish calendar", id="plan.publish-calendar"),
-        Binding("n", "new_change", "New change", id="plan.new-change"),
-        Binding("a", "decide_change(True)", "Approve change", id="plan.approve-change"),
-        Binding("x", "decide_change(False)", "Reject change", id="plan.reject-change"),
-        Binding("m", "milestone_detail", "Criteria", id="plan.milestone-criteria"),
-        Binding("v", "start_review", "Start review", id="plan.start-review"),
-        Binding("G", "update_goal", "Goal value", id="plan.goal-value"),
-        Binding("C", "close_project", "Close project", id="plan.close-project"),
+        Binding("o", "show_tab('overview')", N_("Overview"), id="plan.show-overview"),
+        Binding("t", "show_tab('timeline')", N_("Timeline"), id="plan.show-timeline"),
+        Binding("r", "show_tab('raci')", N_("RACI"), id="plan.show-raci"),
+        Binding("l", "show_tab('load')", N_("Load"), id="plan.show-load"),
+        Binding("p", "toggle_problems", N_("Only RACI problems"), id="plan.raci-problems"),
+        Binding("d", "next_department", N_("RACI department"), id="plan.raci-department"),
+        Binding("c", "show_tab('records')", N_("Records"), id="plan.show-records"),
+        Binding("e", "edit_project", N_("Edit project"), id="plan.edit-project"),
+        Binding("g", "add_goal", N_("Add goal"), id="plan.add-goal"),
+        Binding("i", "export_milestones", N_("Export milestones"), id="plan.export-milestones"),
+        Binding("u", "publish_calendar", N_("Publish calendar"), id="plan.publish-calendar"),
+        Binding("n", "new_change", N_("New change"), id="plan.new-change"),
+        Binding("a", "decide_change(True)", N_("Approve change"), id="plan.approve-change"),
+        Binding("x", "decide_change(False)", N_("Reject change"), id="plan.reject-change"),
+        Binding("m", "milestone_detail", N_("Criteria"), id="plan.milestone-criteria"),
+        Binding("v", "start_review", N_("Start review"), id="plan.start-review"),
+        Binding("G", "update_goal", N_("Goal value"), id="plan.goal-value"),
+        Binding("C", "close_project", N_("Close project"), id="plan.close-project"),
     ]
 
     problems_only: reactive[bool] = reactive(False, init=False)
@@ -128,11 +129,11 @@ class PlanScreen(AreaScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="plan-tabs"):
-            yield PlanOverviewTab("Overview", id=TABS["overview"])
-            yield PlanTimelineTab("Timeline", id=TABS["timeline"])
+            yield PlanOverviewTab(_("Overview"), id=TABS["overview"])
+            yield PlanTimelineTab(_("Timeline"), id=TABS["timeline"])
             yield PlanRaciTab("RACI", id=TABS["raci"])
-            yield PlanLoadTab("Load", id=TABS["load"])
-            yield PlanRecordsTab("Records", id=TABS["records"])
+            yield PlanLoadTab(_("Load"), id=TABS["load"])
+            yield PlanRecordsTab(_("Records"), id=TABS["records"])
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -179,7 +180,7 @@ class PlanScreen(AreaScreen):
         self.query_one("#project-summary", Static).update(
             literal(_("Cannot read the plan: {error}").format(error=message.error))
         )
-        self.notify(escape(message.error), title="Cannot read the plan", severity="error")
+        self.notify(escape(message.error), title=_("Cannot read the plan"), severity="error")
 
     def on_resize(self, event: events.Resize) -> None:
         """Refit the tables: which columns fit depends on the width."""
@@ -249,8 +250,8 @@ class PlanScreen(AreaScreen):
             if yes:
                 publish_calendar(self, self.context)
 
-        question = "Publish every follow-up meeting and milestone to the CalDAV calendar of huddle.toml?"
-        self.app.push_screen(ConfirmModal(question, yes="Publish"), answered)
+        question = _("Publish every follow-up meeting and milestone to the CalDAV calendar of huddle.toml?")
+        self.app.push_screen(ConfirmModal(question, yes=_("Publish")), answered)
 
     def _form_then_write(
         self,
@@ -281,9 +282,15 @@ class PlanScreen(AreaScreen):
             def failed(exc: Exception) -> None:
                 typed = [replace(f, value=values.get(f.key, f.value)) for f in fields]
                 self._form_then_write(
-                    title, typed, label=label, check=check, write=write, done=done, error=f"Not saved: {exc}",
+                    title,
+                    typed,
+                    label=label,
+                    check=check,
+                    write=write,
+                    done=done,
+                    error=_("Not saved: {reason}").format(reason=exc),
                     today=today,
-                )  # fmt: skip
+                )
 
             shell_of(self.app).submit_write(WriteJob(label, lambda: write(values), finished, failed))
 
@@ -300,12 +307,12 @@ class PlanScreen(AreaScreen):
             try:
                 return int(days or 0), float(cost) if cost else None
             except ValueError:
-                raise ValidationError("schedule days must be a whole number and cost a number") from None
+                raise ValidationError(_("schedule days must be a whole number and cost a number")) from None
 
         def check(values: dict[str, str]) -> None:
-            clean_title(values["title"], "change")
-            clean_text(values["description"], "description", required=False)
-            clean_text(values["scope"], "scope", required=False)
+            clean_title(values["title"], _("change"))
+            clean_text(values["description"], _("description"), required=False)
+            clean_text(values["scope"], _("scope"), required=False)
             impact(values)
 
         def write(values: dict[str, str]) -> ChangeRequest:
@@ -315,18 +322,18 @@ class PlanScreen(AreaScreen):
             )
 
         self._form_then_write(
-            "New change request",
+            _("New change request"),
             [
-                FormField("title", "Change", placeholder="what should change"),
-                FormField("description", "Why", placeholder="the reason"),
-                FormField("scope", "Scope", placeholder="what it adds, removes or alters"),
-                FormField("days", "Schedule days", placeholder="days it moves the schedule, e.g. 5"),
-                FormField("cost", "Cost", placeholder="extra cost, e.g. 1200"),
+                FormField("title", _("Change"), placeholder=_("what should change")),
+                FormField("description", _("Why"), placeholder=_("the reason")),
+                FormField("scope", _("Scope"), placeholder=_("what it adds, removes or alters")),
+                FormField("days", _("Schedule days"), placeholder=_("days it moves the schedule, e.g. 5")),
+                FormField("cost", _("Cost"), placeholder=_("extra cost, e.g. 1200")),
             ],
-            label="raise the change request",
+            label=_("raise the change request"),
             check=check,
             write=write,
-            done=lambda result: f"{result.id} requested: {result.title}",
+            done=lambda result: _("{id} requested: {title}").format(id=result.id, title=result.title),
         )
 
     def action_edit_project(self) -> None:
@@ -339,27 +346,35 @@ class PlanScreen(AreaScreen):
         def days(values: dict[str, str]) -> int:
             text = values["escalate"].strip()
             if not text.isdigit() or int(text) < 1:
-                raise ValidationError(f"escalate after {text!r}: give a whole number of days, at least 1")
+                raise ValidationError(
+                    _("escalate after {text}: give a whole number of days, at least 1").format(
+                        text=repr(text)
+                    )
+                )
             return int(text)
 
         def check(values: dict[str, str]) -> None:
-            clean_title(values["name"], "project name")
-            clean_text(values["vision"], "vision", required=False)
+            clean_title(values["name"], _("project name"))
+            clean_text(values["vision"], _("vision"), required=False)
             days(values)
 
         self._form_then_write(
-            "Project",
+            _("Project"),
             [
-                FormField("name", "Name", project.name),
-                FormField("vision", "Vision", project.vision, "why the departments work on this together"),
-                FormField("escalate", "Escalate after", str(project.blocked_escalation_days), "days blocked"),
+                FormField("name", _("Name"), project.name),
+                FormField(
+                    "vision", _("Vision"), project.vision, _("why the departments work on this together")
+                ),
+                FormField(
+                    "escalate", _("Escalate after"), str(project.blocked_escalation_days), _("days blocked")
+                ),
             ],
-            label="save the project",
+            label=_("save the project"),
             check=check,
             write=lambda values: directory.update_project(
                 name=values["name"], vision=values["vision"], escalate_after_days=days(values)
             ),
-            done=lambda result: f"Project saved: {result.name}",
+            done=lambda result: _("Project saved: {name}").format(name=result.name),
         )
 
     def action_add_goal(self) -> None:
@@ -374,29 +389,29 @@ class PlanScreen(AreaScreen):
             try:
                 return parse_date(text, today) if text else None
             except ValidationError as exc:
-                raise ValidationError(f"deadline: {exc}") from None
+                raise ValidationError(_("deadline: {reason}").format(reason=exc)) from None
 
         def check(values: dict[str, str]) -> None:
-            clean_title(values["text"], "goal")
-            clean_text(values["metric"], "metric", required=False)
-            clean_text(values["target"], "target", required=False)
+            clean_title(values["text"], _("goal"))
+            clean_text(values["metric"], _("metric"), required=False)
+            clean_text(values["target"], _("target"), required=False)
             deadline(values)
 
         self._form_then_write(
-            "New SMART goal",
+            _("New SMART goal"),
             [
-                FormField("text", "Goal", placeholder="specific: what will be true"),
-                FormField("metric", "Metric", placeholder="measurable: counted how"),
-                FormField("target", "Target", placeholder="the number to reach"),
-                FormField("deadline", "Deadline", placeholder="2027-01-31, +6w, 下周五", is_date=True),
+                FormField("text", _("Goal"), placeholder=_("specific: what will be true")),
+                FormField("metric", _("Metric"), placeholder=_("measurable: counted how")),
+                FormField("target", _("Target"), placeholder=_("the number to reach")),
+                FormField("deadline", _("Deadline"), placeholder=_("2027-01-31, +6w, 下周五"), is_date=True),
             ],
             today=today,
-            label="add the goal",
+            label=_("add the goal"),
             check=check,
             write=lambda values: directory.add_goal(
                 values["text"], metric=values["metric"], target=values["target"], deadline=deadline(values)
             ),
-            done=lambda result: f"Goal added: {result.goals[-1].text}",
+            done=lambda result: _("Goal added: {text}").format(text=result.goals[-1].text),
         )
 
     def action_decide_change(self, approve: bool) -> None:
@@ -405,9 +420,11 @@ class PlanScreen(AreaScreen):
         if change is None:
             return
         if change.status != ChangeStatus.OPEN:
-            self.notify(f"{change.id} was already {change.status.value}", markup=False)
+            self.notify(
+                _("{id} was already {status}").format(id=change.id, status=change_status_text(change.status)),
+                markup=False,
+            )
             return
-        verb = "Approve" if approve else "Reject"
         records = self.services.records
 
         def answered(yes: bool | None) -> None:
@@ -415,23 +432,27 @@ class PlanScreen(AreaScreen):
                 return
 
             def done(result: ChangeRequest) -> None:
-                self.notify(f"{result.id} {result.status.value}", markup=False)
+                self.notify(f"{result.id} {change_status_text(result.status)}", markup=False)
                 self.reload()
 
-            job = WriteJob(
-                f"{verb.lower()} {change.id}", lambda: records.decide_change(change.id, approve), done
-            )
+            label = (_("approve {id}") if approve else _("reject {id}")).format(id=change.id)
+            job = WriteJob(label, lambda: records.decide_change(change.id, approve), done)
             shell_of(self.app).submit_write(job)
 
         from tui.dialogs.confirm import ConfirmModal
 
-        self.app.push_screen(ConfirmModal(f"{verb} {change.id}: {change.title}?", yes=verb), answered)
+        if approve:
+            question, verb = _("Approve {id}: {title}?"), _("Approve")
+        else:
+            question, verb = _("Reject {id}: {title}?"), _("Reject")
+        question = question.format(id=change.id, title=change.title)
+        self.app.push_screen(ConfirmModal(question, yes=verb), answered)
 
     def _selected_milestone(self) -> MilestoneFacts | None:
         card_id = cursor_key(self.milestone_table)
         found = next((f for f in self.data.facts if f.card.id == card_id), None)
         if found is None:
-            self.notify("No milestone selected: pick one in the milestone table", severity="warning")
+            self.notify(_("No milestone selected: pick one in the milestone table"), severity="warning")
         return found
 
     def _write(self, label: str, write: Callable[[], Any], done: Callable[[Any], str]) -> None:
@@ -464,30 +485,40 @@ class PlanScreen(AreaScreen):
             self.action_start_review(facts)
         elif request.action == "add":
             self._form_then_write(
-                f"New acceptance criterion for {card.id}",
-                [FormField("text", "Criterion", placeholder="what must be true to accept the milestone")],
-                label="add the criterion",
-                check=lambda values: clean_title(values["text"], "criterion"),
+                _("New acceptance criterion for {id}").format(id=card.id),
+                [
+                    FormField(
+                        "text", _("Criterion"), placeholder=_("what must be true to accept the milestone")
+                    )
+                ],
+                label=_("add the criterion"),
+                check=lambda values: clean_title(values["text"], _("criterion")),
                 write=lambda values: milestones.add_criterion(card.id, values["text"]),
-                done=lambda result: f"{card.id} {result[1].id} added: {result[1].text}",
+                done=lambda result: _("{card} {criterion} added: {text}").format(
+                    card=card.id, criterion=result[1].id, text=result[1].text
+                ),
             )
         elif request.action == "accept":
             self._form_then_write(
-                f"Accept {card.id} {request.criterion}",
-                [FormField("evidence", "Evidence", placeholder="where the proof is (optional)")],
-                label="accept the criterion",
-                check=lambda values: clean_text(values["evidence"], "evidence", required=False),
+                _("Accept {card} {criterion}").format(card=card.id, criterion=request.criterion),
+                [FormField("evidence", _("Evidence"), placeholder=_("where the proof is (optional)"))],
+                label=_("accept the criterion"),
+                check=lambda values: clean_text(values["evidence"], _("evidence"), required=False),
                 write=lambda values: milestones.accept(card.id, request.criterion, values["evidence"]),
-                done=lambda result: f"{card.id} {result[1].id} accepted",
+                done=lambda result: _("{card} {criterion} accepted").format(
+                    card=card.id, criterion=result[1].id
+                ),
             )
         elif request.action == "waive":
             self._form_then_write(
-                f"Waive {card.id} {request.criterion}",
-                [FormField("reason", "Reason", placeholder="why it is not needed (kept on record)")],
-                label="waive the criterion",
-                check=lambda values: clean_text(values["reason"], "reason"),
+                _("Waive {card} {criterion}").format(card=card.id, criterion=request.criterion),
+                [FormField("reason", _("Reason"), placeholder=_("why it is not needed (kept on record)"))],
+                label=_("waive the criterion"),
+                check=lambda values: clean_text(values["reason"], _("reason")),
                 write=lambda values: milestones.waive(card.id, request.criterion, values["reason"]),
-                done=lambda result: f"{card.id} {result[1].id} waived",
+                done=lambda result: _("{card} {criterion} waived").format(
+                    card=card.id, criterion=result[1].id
+                ),
             )
 
     def action_start_review(self, facts: MilestoneFacts | None = None) -> None:
@@ -503,13 +534,15 @@ class PlanScreen(AreaScreen):
         def answered(yes: bool | None) -> None:
             if yes:
                 self._write(
-                    f"start the review of {card.id}",
+                    _("start the review of {id}").format(id=card.id),
                     lambda: milestones.review(card.id, tz=zone),
-                    lambda meeting: f"{meeting.id} started: {meeting.title} (open it in Meetings, key 4)",
+                    lambda meeting: _("{id} started: {title} (open it in Meetings, key 4)").format(
+                        id=meeting.id, title=meeting.title
+                    ),
                 )
 
-        question = f"Start the review meeting of {card.id} {card.title} now?"
-        self.app.push_screen(ConfirmModal(question, yes="Start review"), answered)
+        question = _("Start the review meeting of {id} {title} now?").format(id=card.id, title=card.title)
+        self.app.push_screen(ConfirmModal(question, yes=_("Start review")), answered)
 
     def action_update_goal(self) -> None:
         """Record a SMART goal's measured value (dated; the history is kept)."""
@@ -517,7 +550,7 @@ class PlanScreen(AreaScreen):
 
         project = self.data.project
         if project is None or not project.goals:
-            self.notify("No SMART goals yet: g adds one", severity="warning")
+            self.notify(_("No SMART goals yet: g adds one"), severity="warning")
             return
         goals_table = self.query_one("#goals-table", DataTable)
         row = cursor_key(goals_table)
@@ -529,26 +562,28 @@ class PlanScreen(AreaScreen):
             try:
                 return parse_date(text, today) if text else None
             except ValidationError as exc:
-                raise ValidationError(f"measured on: {exc}") from None
+                raise ValidationError(_("measured on: {reason}").format(reason=exc)) from None
 
         def check(values: dict[str, str]) -> None:
             number = values["goal"].strip()
             if not number.isdigit() or not 1 <= int(number) <= len(project.goals):
-                raise ValidationError(f"goal: give a number from 1 to {len(project.goals)}")
-            clean_title(values["value"], "value")
+                raise ValidationError(_("goal: give a number from 1 to {n}").format(n=len(project.goals)))
+            clean_title(values["value"], _("value"))
             measured_on(values)
 
         self._form_then_write(
-            "Record a goal's value",
+            _("Record a goal's value"),
             [
-                FormField("goal", "Goal number", number, f"1 to {len(project.goals)}"),
-                FormField("value", "Value", placeholder="measured now, e.g. 2 or 92%"),
-                FormField("on", "Measured on", placeholder="today, or a date"),
+                FormField("goal", _("Goal number"), number, _("1 to {n}").format(n=len(project.goals))),
+                FormField("value", _("Value"), placeholder=_("measured now, e.g. 2 or 92%")),
+                FormField("on", _("Measured on"), placeholder=_("today, or a date")),
             ],
-            label="record the goal value",
+            label=_("record the goal value"),
             check=check,
             write=lambda values: closing.update_goal(values["goal"], values["value"], on=measured_on(values)),
-            done=lambda goal: f"{goal.text}: {goal.actuals[-1].value} on {goal.actuals[-1].on}",
+            done=lambda goal: _("{goal}: {value} on {date}").format(
+                goal=goal.text, value=goal.actuals[-1].value, date=goal.actuals[-1].on
+            ),
         )
 
     def action_close_project(self) -> None:
@@ -559,28 +594,40 @@ class PlanScreen(AreaScreen):
         closing = self.services.closing
         items = self.data.open_items
         if self.data.project is not None and self.data.project.closed:
-            self.notify("The project is already closed (read-only)", markup=False)
+            self.notify(_("The project is already closed (read-only)"), markup=False)
             return
         if not items:
 
             def answered(yes: bool | None) -> None:
                 if yes:
-                    self._write("close the project", lambda: closing.close(), lambda _r: "Project closed")
+                    self._write(
+                        _("close the project"), lambda: closing.close(), lambda _r: _("Project closed")
+                    )
 
-            self.app.push_screen(ConfirmModal("Nothing is open. Close the project?", yes="Close"), answered)
+            self.app.push_screen(
+                ConfirmModal(_("Nothing is open. Close the project?"), yes=_("Close")), answered
+            )
             return
         kinds: dict[str, int] = {}
         for item in items:
             kinds[item.kind] = kinds.get(item.kind, 0) + 1
-        summary = ", ".join(f"{n} {kind}(s)" for kind, n in kinds.items())
+        summary = pgettext("list separator", ", ").join(
+            _("{n} {kind}(s)").format(n=n, kind=kind) for kind, n in kinds.items()
+        )
         first = "; ".join(f"{i.id} {i.text}" for i in items[:3])
         self._form_then_write(
-            f"{len(items)} items still open ({summary}): {first}…  Close anyway? They are handed over.",
-            [FormField("reason", "Reason", placeholder="why the project closes with items open")],
-            label="close the project",
-            check=lambda values: clean_text(values["reason"], "reason"),
+            _("{n} items still open ({summary}): {first}…  Close anyway? They are handed over.").format(
+                n=len(items), summary=summary, first=first
+            ),
+            [FormField("reason", _("Reason"), placeholder=_("why the project closes with items open"))],
+            label=_("close the project"),
+            check=lambda values: clean_text(values["reason"], _("reason")),
             write=lambda values: closing.close(force=True, reason=values["reason"]),
-            done=lambda result: f"Project closed; {len(result[1])} open item(s) handed over",
+            done=lambda result: ngettext(
+                "Project closed; {n} open item handed over",
+                "Project closed; {n} open items handed over",
+                len(result[1]),
+            ).format(n=len(result[1])),
         )
 
     def watch_problems_only(self) -> None:

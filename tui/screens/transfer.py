@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from domain.errors import HuddleError
+from domain.i18n import _
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -30,10 +31,10 @@ def start_import(screen: Screen[Any], context: Context, current_dept: str | None
             plan_file(screen, context, path, values["dept"].strip() or None, current_dept)
 
     fields = [
-        FormField("file", "File", placeholder="tasks.xlsx, board.json (Trello), jira.csv ..."),
-        FormField("dept", "Department", placeholder="(the file's, the Trello board's or this board's)"),
+        FormField("file", _("File"), placeholder=_("tasks.xlsx, board.json (Trello), jira.csv ...")),
+        FormField("dept", _("Department"), placeholder=_("(the file's, the Trello board's or this board's)")),
     ]
-    screen.app.push_screen(FieldsModal("Import cards from a file", fields), chosen)
+    screen.app.push_screen(FieldsModal(_("Import cards from a file"), fields), chosen)
 
 
 def plan_file(
@@ -82,9 +83,11 @@ def apply_plan(screen: Screen[Any], context: Context, batch: SourceBatch, dept: 
         return apply_import(context.services, batch, dept=dept)
 
     def done(plan: ImportPlan) -> None:
-        screen.notify(summary(plan), title=f"Imported {batch.name}", timeout=10, markup=False)
+        screen.notify(
+            summary(plan), title=_("Imported {name}").format(name=batch.name), timeout=10, markup=False
+        )
 
-    shell_of(screen.app).submit_write(WriteJob(f"import {batch.name}", run, done))
+    shell_of(screen.app).submit_write(WriteJob(_("import {name}").format(name=batch.name), run, done))
 
 
 def offer_table_export(screen: Screen[Any], context: Context, what: str, dept: str | None = None) -> None:
@@ -95,9 +98,14 @@ def offer_table_export(screen: Screen[Any], context: Context, what: str, dept: s
         if fmt:
             export_table(screen, context, what, fmt, dept)
 
-    label = (
-        f"the {dept} board" if what == "cards" and dept else "the risk register" if what == "risks" else what
-    )
+    if what == "cards" and dept:
+        label = _("the {dept} board").format(dept=dept)
+    elif what == "risks":
+        label = _("the risk register")
+    elif what == "cards":
+        label = _("cards")
+    else:
+        label = what
     screen.app.push_screen(ExportFormatModal(label), chosen)
 
 
@@ -111,6 +119,12 @@ def export_table(screen: Screen[Any], context: Context, what: str, fmt: str, dep
 
         export = export_of(table_export(context.services, what, fmt, now=context.clock(), dept=dept), what)
         written = write_beside(export, export.default_name)
-        return "Exported", f"{export.description} → {written.resolve()}"
+        return _("Exported"), f"{export.description} → {written.resolve()}"
 
-    run_outbound(screen, f"Exporting {what}…", work)
+    if what == "cards":
+        started = _("Exporting cards…")
+    elif what == "risks":
+        started = _("Exporting risks…")
+    else:
+        started = _("Exporting {what}…").format(what=what)
+    run_outbound(screen, started, work)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from domain.i18n import pgettext
 from domain.models import (
     Activity,
     Card,
@@ -330,3 +331,27 @@ def _number(record_id: str) -> int:
     """``CR-12`` -> 12 (newest first within a status)."""
     digits = record_id.rpartition("-")[2]
     return int(digits) if digits.isdigit() else 0
+
+
+def state_text(state: str) -> str:
+    """A plan state as shown (``done``, ``late``, ``open``, ``at risk``, ``on track``, ``awaiting
+    acceptance``), in the current language; the states themselves are compared and stay English."""
+    texts = {
+        "done": pgettext("plan state", "done"),
+        "late": pgettext("plan state", "late"),
+        "open": pgettext("plan state", "open"),
+        "at risk": pgettext("plan state", "at risk"),
+        "on track": pgettext("plan state", "on track"),
+        "awaiting acceptance": pgettext("plan state", "awaiting acceptance"),
+    }
+    return texts.get(state, state)
+
+
+def change_status_text(status: ChangeStatus) -> str:
+    """A change request's status as shown; the stored value stays ``open``/``approved``/``rejected``."""
+    texts = {
+        ChangeStatus.OPEN: pgettext("change status", "open"),
+        ChangeStatus.APPROVED: pgettext("change status", "approved"),
+        ChangeStatus.REJECTED: pgettext("change status", "rejected"),
+    }
+    return texts.get(status, status.value)

@@ -6,6 +6,8 @@ from datetime import date
 
 from textual.widgets import Static
 
+from domain.dates import format_day
+from domain.i18n import _
 from domain.models import ActionItem, Card
 from domain.rules import is_done, is_overdue
 from tui.widgets.safe import literal
@@ -27,12 +29,17 @@ class ActionItemRow(Static):
         super().__init__(classes="action-item-row")
         self.item = item
         self.card = card
-        due = f"{item.due:%a %d %b}" if item.due else "no date"
-        state = card.column if card else "card deleted"
+        due = format_day(item.due, today=today) if item.due else _("no date")
+        state = card.column if card else _("card deleted")
         if blocked:
-            state += ", blocked"
+            state = _("{state}, blocked").format(state=state)
         self.update(
-            literal(f"{item.card_id} @{item.owner} · {due}\n{state}: {item.text}", keep_newlines=True)
+            literal(
+                _("{card} @{owner} · {due}\n{state}: {text}").format(
+                    card=item.card_id, owner=item.owner, due=due, state=state, text=item.text
+                ),
+                keep_newlines=True,
+            )
         )
         # The card's own rule (domain/rules.py) once the card exists; the item's date for a deleted card.
         overdue = is_overdue(card, today) if card is not None else item.due is not None and item.due < today

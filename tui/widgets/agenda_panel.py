@@ -12,6 +12,7 @@ from textual.events import Click
 from textual.message import Message
 from textual.widgets import Static
 
+from domain.i18n import _
 from domain.models import AgendaItem
 from tui.widgets.replace import replace_children
 from tui.widgets.safe import literal
@@ -69,10 +70,10 @@ class AgendaPanel(VerticalScroll):
         self.agenda: tuple[AgendaItem, ...] = ()
         self.current = 0
         self.now: datetime | None = None
-        self.border_title = "Agenda"
+        self.border_title = _("Agenda")
 
     def compose(self) -> ComposeResult:
-        yield Static("No agenda items", classes="agenda-empty")
+        yield Static(_("No agenda items"), classes="agenda-empty")
 
     def show(self, agenda: tuple[AgendaItem, ...], current: int, now: datetime) -> None:
         """Show ``agenda`` with item ``current`` running, timed at ``now``."""
@@ -83,7 +84,7 @@ class AgendaPanel(VerticalScroll):
             rows = [AgendaRow(i) for i in range(len(agenda))]
             # The rows have fixed ids: the old ones must be gone before the new ones mount.
             replace_children(
-                self, rows or [Static("No agenda items", classes="agenda-empty")], then=self._draw_rows
+                self, rows or [Static(_("No agenda items"), classes="agenda-empty")], then=self._draw_rows
             )
         self.tick(now)
 

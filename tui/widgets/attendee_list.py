@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Label, ListItem, ListView
 
+from domain.i18n import N_, _
 from domain.models import Attendee
 from tui.widgets.safe import literal
 
@@ -24,15 +25,16 @@ class AttendeeItem(ListItem):
     @staticmethod
     def text(attendee: Attendee, name: str) -> str:
         mark = "●" if attendee.present else "○"
-        state = "" if attendee.present else "  (absent)"
-        return f"{mark} {name} @{attendee.handle}{state}"
+        if attendee.present:
+            return f"{mark} {name} @{attendee.handle}"
+        return _("{mark} {name} @{handle}  (absent)").format(mark=mark, name=name, handle=attendee.handle)
 
 
 class AttendeeList(ListView):
     """Who is in the room; toggling asks the screen to record the change."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_presence", "Present/absent", id="meeting.attendee-toggle"),
+        Binding("space", "toggle_presence", N_("Present/absent"), id="meeting.attendee-toggle"),
     ]
 
     @dataclass
@@ -49,7 +51,7 @@ class AttendeeList(ListView):
         super().__init__(id=id)
         self.attendees: tuple[Attendee, ...] = ()
         self.read_only = False
-        self.border_title = "Attendees"
+        self.border_title = _("Attendees")
 
     def show(self, attendees: tuple[Attendee, ...], names: dict[str, str]) -> None:
         """Show ``attendees``; keeps the cursor where it was."""
@@ -62,7 +64,7 @@ class AttendeeList(ListView):
         if attendees:
             self.index = min(index or 0, len(attendees) - 1)
         present = sum(1 for a in attendees if a.present)
-        self.border_title = f"Attendees {present}/{len(attendees)}"
+        self.border_title = _("Attendees {present}/{total}").format(present=present, total=len(attendees))
 
     def action_toggle_presence(self) -> None:
         item = self.highlighted_child

@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 from textual.message import Message
 from textual.widgets import Static
 
+from domain.i18n import _
 from domain.models import Clock
 from tui.widgets.agenda_panel import clock_text
 
@@ -45,6 +46,10 @@ class MeetingClock(Static):
     def show_time(self) -> datetime:
         """Redraw with the current time (also when the meeting or its zone changes); returns it."""
         now = self.clock()
-        since = f" · meeting {clock_text(int((now - self.started).total_seconds()))}" if self.started else ""
-        self.update(f"{now.astimezone(self.zone):%H:%M} {self.zone_name}{since}")
+        time = f"{now.astimezone(self.zone):%H:%M} {self.zone_name}"
+        if self.started:
+            spent = clock_text(int((now - self.started).total_seconds()))
+            self.update(_("{time} · meeting {spent}").format(time=time, spent=spent))
+        else:
+            self.update(time)
         return now

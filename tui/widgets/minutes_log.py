@@ -12,16 +12,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from domain.i18n import N_, _
 from tui.widgets.safe import literal
 
-PLACEHOLDER = "Type a note · /d decision · /a @owner DATE action · /r risk · /n next item"
-KIND_LABELS = {"note": "", "decision": "DECISION ", "action": "ACTION ", "risk": "RISK "}
+PLACEHOLDER = N_("Type a note · /d decision · /a @owner DATE action · /r risk · /n next item")
+KIND_LABELS = {"note": "", "decision": N_("DECISION"), "action": N_("ACTION"), "risk": N_("RISK")}
+"""The label before an entry of each kind (none for a plain note), translated where it is drawn."""
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 SUBMIT_KEYS = frozenset({"enter", "ctrl+j"})
 """Enter, and the newline a terminal without bracketed paste may pass through from a paste."""
@@ -111,8 +114,11 @@ class MinuteRow(Static):
         if line == self.line:
             return
         self.line = line
-        state = "  (saving…)" if line.pending else ""
-        self.update(literal(f"{line.time} {line.by:<6} {KIND_LABELS.get(line.kind, '')}{line.text}{state}"))
+        label = KIND_LABELS.get(line.kind, "")
+        kind = f"{_(label)} " if label else ""
+        by = line.by + " " * max(0, 6 - cell_len(line.by))  # handles may be Chinese: pad in cells
+        text = f"{line.time} {by} {kind}{line.text}"
+        self.update(literal(_("{line}  (saving…)").format(line=text) if line.pending else text))
         for kind in KIND_LABELS:
             self.set_class(line.kind == kind, f"-{kind}")
         self.set_class(line.pending, "-pending")
@@ -141,10 +147,10 @@ class MinutesLog(Vertical):
         self._rows: dict[str, MinuteRow] = {}
 
     def compose(self) -> ComposeResult:
-        yield VerticalScroll(Static("Nothing recorded yet", id="minutes-empty"), id="minutes-entries")
+        yield VerticalScroll(Static(_("Nothing recorded yet"), id="minutes-empty"), id="minutes-entries")
         if not self.read_only:
             yield CaptureInput(
-                self.submit, placeholder=PLACEHOLDER, id="capture-input", select_on_focus=False
+                self.submit, placeholder=_(PLACEHOLDER), id="capture-input", select_on_focus=False
             )
             yield Static(id="capture-preview")
 

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import DataTable, Static, TabPane
 
+from domain.i18n import _, ngettext
 from tui.widgets.tables import fit_columns
 
 if TYPE_CHECKING:
@@ -32,17 +33,17 @@ class PlanLoadTab(TabPane):
         table.clear(columns=True)
         depts = [d.name for d in data.departments]
         names = {p.handle: p for p in data.people}
-        table.add_column("Person", key="person")
-        table.add_column("Home dept", key="home")
+        table.add_column(_("Person"), key="person")
+        table.add_column(_("Home dept"), key="home")
         for dept in depts:
             table.add_column(dept, key=f"dept:{dept}")
-        table.add_column("Open cards", key="total")
-        table.add_column("Note", key="note")
+        table.add_column(_("Open cards"), key="total")
+        table.add_column(_("Note"), key="note")
         rows = data.load
         for row in rows:
             person = names.get(row.handle)
             label = f"{person.name} ({row.handle})" if person else row.handle
-            note = f"works in {row.departments} departments" if row.departments > 1 else ""
+            note = _("works in {n} departments").format(n=row.departments) if row.departments > 1 else ""
             table.add_row(
                 Text(label),
                 Text(person.dept or "-" if person else "-"),
@@ -55,7 +56,12 @@ class PlanLoadTab(TabPane):
         spread = sum(1 for r in rows if r.departments > 1)
         self.query_one("#load-summary", Static).update(
             Content.assemble(
-                (f"{len(rows)} people own open cards", "bold"),
-                f"; {spread} across more than one department." if spread else ".",
+                (
+                    ngettext("{n} person owns open cards", "{n} people own open cards", len(rows)).format(
+                        n=len(rows)
+                    ),
+                    "bold",
+                ),
+                _("; {n} across more than one department.").format(n=spread) if spread else _("."),
             )
         )

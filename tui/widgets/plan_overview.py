@@ -11,9 +11,10 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Label, Static, TabPane
 
+from domain.i18n import N_, _, ngettext, pgettext
 from domain.rules import goal_progress
 from domain.text import printable
-from tui.views.plan import progress_bar
+from tui.views.plan import progress_bar, state_text
 from tui.widgets.tables import cursor_key, fit_columns, restore_cursor
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
     from tui.views.plan import PlanData
 
-MILESTONE_HINT = "Milestones (enter opens the card, m its acceptance criteria, v starts its review)"
+MILESTONE_HINT = N_("Milestones (enter opens the card, m its acceptance criteria, v starts its review)")
 
 
 MILESTONE_PRIORITY = ("id", "title", "due", "status", "slack", "progress", "accepted", "dept", "preds")
@@ -34,9 +35,9 @@ class PlanOverviewTab(TabPane):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="overview-scroll"):
             yield Static("", id="project-summary")
-            yield Label("SMART goals", classes="section-title")
+            yield Label(_("SMART goals"), classes="section-title")
             yield DataTable(id="goals-table", cursor_type="row", zebra_stripes=True)
-            yield Label(MILESTONE_HINT, classes="section-title")
+            yield Label(_(MILESTONE_HINT), classes="section-title")
             yield Static("", id="reviews-due")
             yield DataTable(id="milestone-table", cursor_type="row", zebra_stripes=True)
 
@@ -47,24 +48,32 @@ class PlanOverviewTab(TabPane):
         if project is None:
             summary.update("")
         else:
-            vision = project.vision or "No vision written yet (huddle project set --vision ...)."
+            vision = project.vision or _("No vision written yet (huddle project set --vision ...).")
             closed: list[str | tuple[str, str]] = []
             if project.closed:
-                when = f" on {project.closed_at.astimezone(zone):%Y-%m-%d}" if project.closed_at else ""
-                reason = f": {printable(project.close_reason)}" if project.close_reason else ""
-                closed = ["\n", (f"Closed{when} (read-only){reason}", "bold $warning")]
+                if project.closed_at:
+                    note = _("Closed on {date} (read-only)").format(
+                        date=f"{project.closed_at.astimezone(zone):%Y-%m-%d}"
+                    )
+                else:
+                    note = _("Closed (read-only)")
+                if project.close_reason:
+                    note = _("{note}: {reason}").format(note=note, reason=printable(project.close_reason))
+                closed = ["\n", (note, "bold $warning")]
             summary.update(
-                Content.assemble((project.name, "bold"), "\n", ("Vision: ", "$text-muted"), vision, *closed)
+                Content.assemble(
+                    (project.name, "bold"), "\n", (_("Vision: "), "$text-muted"), vision, *closed
+                )
             )
         goals = self.query_one("#goals-table", DataTable)
         goals.clear(columns=True)
         for key, label in (
-            ("goal", "Goal"),
-            ("metric", "Metric"),
-            ("target", "Target"),
-            ("actual", "Actual"),
-            ("progress", "Progress"),
-            ("deadline", "Deadline"),
+            ("goal", _("Goal")),
+            ("metric", _("Metric")),
+            ("target", _("Target")),
+            ("actual", _("Actual")),
+            ("progress", _("Progress")),
+            ("deadline", _("Deadline")),
         ):
             goals.add_column(label, key=key)
         for n, goal in enumerate(project.goals if project else ()):
@@ -73,9 +82,13 @@ class PlanOverviewTab(TabPane):
             else:
                 days = (goal.deadline - data.today).days
                 when = (
-                    f"{goal.deadline} ({days} days left)"
+                    ngettext("{date} ({n} day left)", "{date} ({n} days left)", days).format(
+                        date=goal.deadline, n=days
+                    )
                     if days >= 0
-                    else f"{goal.deadline} ({-days} days ago)"
+                    else ngettext("{date} ({n} day ago)", "{date} ({n} days ago)", -days).format(
+                        date=goal.deadline, n=-days
+                    )
                 )
                 deadline = Text(when, style=styles.get("error", "") if days < 0 else "")
             progress = goal_progress(goal)
@@ -90,14 +103,15 @@ class PlanOverviewTab(TabPane):
                 Text(goal.text), Text(goal.metric), Text(goal.target), actual, bar, deadline, key=str(n)
             )
         if goals.row_count == 0:
-            goals.add_row(Text("No SMART goals yet"), *[Text("")] * 5)
+            goals.add_row(Text(_("No SMART goals yet")), *[Text("")] * 5)
         fit_columns(goals)
         table = self.query_one("#milestone-table", DataTable)
         selected = cursor_key(table)
         table.clear(columns=True)
         for key, label in (
-            ("id", "ID"), ("title", "Milestone"), ("dept", "Dept"), ("due", "Due"), ("progress", "Progress"),
-            ("accepted", "Accepted"), ("slack", "Slack"), ("preds", "Predecessors"), ("status", "Status"),
+            ("id", _("ID")), ("title", _("Milestone")), ("dept", _("Dept")), ("due", _("Due")),
+            ("progress", _("Progress")), ("accepted", _("Accepted")), ("slack", _("Slack")),
+            ("preds", _("Predecessors")), ("status", _("Status")),
         ):  # fmt: skip
             table.add_column(label, key=key)
         status_styles = {
@@ -122,13 +136,18 @@ class PlanOverviewTab(TabPane):
                     if fact.critical
                     else ""
                 )
-                slack = Text(f"{fact.slack:+d}d" + (" critical" if fact.critical else ""), style=slack_style)
+                text = (
+                    _("{slack} critical").format(slack=f"{fact.slack:+d}d")
+                    if fact.critical
+                    else f"{fact.slack:+d}d"
+                )
+                slack = Text(text, style=slack_style)
             preds = Text()
             for n, pred in enumerate(row.predecessors):
                 if n:
-                    preds.append(", ")
+                    preds.append(pgettext("list separator", ", "))
                 style = styles.get("error", "") if pred.state == "late" else ""
-                preds.append(f"{pred.card_id} {pred.state}", style=style)
+                preds.append(f"{pred.card_id} {state_text(pred.state)}", style=style)
             table.add_row(
                 Text(card.id),
                 Text(card.title),
@@ -138,12 +157,12 @@ class PlanOverviewTab(TabPane):
                 Text(accepted),
                 slack,
                 preds if row.predecessors else Text("-"),
-                Text(row.status, style=styles.get(status_styles.get(row.status, ""), "")),
+                Text(state_text(row.status), style=styles.get(status_styles.get(row.status, ""), "")),
                 key=card.id,
             )
         if table.row_count == 0:
             table.add_row(
-                Text("-"), Text("No milestones yet: mark a card as a milestone on its board."), *[""] * 7
+                Text("-"), Text(_("No milestones yet: mark a card as a milestone on its board.")), *[""] * 7
             )
         fit_columns(table, priority=MILESTONE_PRIORITY, shrink="title")
         restore_cursor(table, selected)
@@ -152,9 +171,9 @@ class PlanOverviewTab(TabPane):
         due = [f for f in data.facts if f.review_due]
         line = self.query_one("#reviews-due", Static)
         if not due:
-            line.update(Content.styled("No milestone review is due this week.", "$text-muted"))
+            line.update(Content.styled(_("No milestone review is due this week."), "$text-muted"))
             return
-        parts: list[str | tuple[str, str]] = [("Reviews due: ", "bold $warning")]
+        parts: list[str | tuple[str, str]] = [(_("Reviews due: "), "bold $warning")]
         for n, fact in enumerate(due):
             if n:
                 parts.append(" · ")

@@ -10,8 +10,10 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Label, TabPane
 
+from domain.i18n import N_, _
 from domain.models import ChangeStatus
 from domain.services.records import impact_text
+from tui.views.plan import change_status_text
 from tui.widgets.tables import cursor_key, fit_columns, restore_cursor
 
 if TYPE_CHECKING:
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 
     from tui.views.plan import PlanData
 
-CHANGES_HINT = "Change requests (a approves, x rejects the selected open one)"
+CHANGES_HINT = N_("Change requests (a approves, x rejects the selected open one)")
 ACTIVITY_ROWS = 50
 """Recent changes shown on the records tab (``huddle activity --limit N`` shows more)."""
 
@@ -29,11 +31,13 @@ class PlanRecordsTab(TabPane):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="records-scroll"):
-            yield Label(CHANGES_HINT, classes="section-title")
+            yield Label(_(CHANGES_HINT), classes="section-title")
             yield DataTable(id="change-table", cursor_type="row", zebra_stripes=True)
-            yield Label("Decision log, newest first", classes="section-title")
+            yield Label(_("Decision log, newest first"), classes="section-title")
             yield DataTable(id="decision-table", cursor_type="row", zebra_stripes=True)
-            yield Label(f"Recent activity, the last {ACTIVITY_ROWS} changes", classes="section-title")
+            yield Label(
+                _("Recent activity, the last {n} changes").format(n=ACTIVITY_ROWS), classes="section-title"
+            )
             yield DataTable(id="activity-table", cursor_type="row", zebra_stripes=True)
 
     def show(self, data: PlanData, styles: dict[str, Style], zone: ZoneInfo) -> None:
@@ -46,8 +50,8 @@ class PlanRecordsTab(TabPane):
         selected = cursor_key(table)
         table.clear(columns=True)
         for key, label in (
-            ("id", "ID"), ("status", "Status"), ("title", "Change"), ("impact", "Impact"),
-            ("by", "Requested by"), ("when", "Requested"), ("decided", "Decided"),
+            ("id", _("ID")), ("status", _("Status")), ("title", _("Change")), ("impact", _("Impact")),
+            ("by", _("Requested by")), ("when", _("Requested")), ("decided", _("Decided")),
         ):  # fmt: skip
             table.add_column(label, key=key)
         for change in data.changes:
@@ -57,12 +61,21 @@ class PlanRecordsTab(TabPane):
                 else "-"
             )
             if change.meeting_id:
-                decided += f" in {change.meeting_id}"
+                decided = _("{decided} in {meeting}").format(decided=decided, meeting=change.meeting_id)
             table.add_row(
                 Text(change.id),
-                Text(change.status.value, style=styles.get(status_styles.get(change.status, ""), "")),
+                Text(
+                    change_status_text(change.status),
+                    style=styles.get(status_styles.get(change.status, ""), ""),
+                ),
                 Text(change.title),
-                Text(impact_text(change) + (f"; cards {', '.join(change.cards)}" if change.cards else "")),
+                Text(
+                    _("{impact}; cards {cards}").format(
+                        impact=impact_text(change), cards=", ".join(change.cards)
+                    )
+                    if change.cards
+                    else impact_text(change)
+                ),
                 Text(change.requested_by or "-"),
                 Text(f"{change.created_at.astimezone(zone):%Y-%m-%d}" if change.created_at else "-"),
                 Text(decided),
@@ -72,14 +85,19 @@ class PlanRecordsTab(TabPane):
             table.add_row(
                 Text("-"),
                 Text(""),
-                Text("No change requests yet (huddle change request --title ...)"),
+                Text(_("No change requests yet (huddle change request --title ...)")),
                 *[""] * 4,
             )
         fit_columns(table)
         restore_cursor(table, selected)
         decisions = self.query_one("#decision-table", DataTable)
         decisions.clear(columns=True)
-        for key, label in (("when", "When"), ("meeting", "Meeting"), ("text", "Decision"), ("by", "By")):
+        for key, label in (
+            ("when", _("When")),
+            ("meeting", _("Meeting")),
+            ("text", _("Decision")),
+            ("by", _("By")),
+        ):
             decisions.add_column(label, key=key)
         for decision in data.decisions:
             decisions.add_row(
@@ -91,17 +109,17 @@ class PlanRecordsTab(TabPane):
             )
         if decisions.row_count == 0:
             decisions.add_row(
-                Text("-"), Text(""), Text("No decisions yet: record them in meeting mode (/d)."), Text("")
+                Text("-"), Text(""), Text(_("No decisions yet: record them in meeting mode (/d).")), Text("")
             )
         fit_columns(decisions)
         activity = self.query_one("#activity-table", DataTable)
         activity.clear(columns=True)
         for key, label in (
-            ("when", "When"),
-            ("who", "Who"),
-            ("what", "What"),
-            ("action", "Change"),
-            ("detail", "Detail"),
+            ("when", _("When")),
+            ("who", _("Who")),
+            ("what", _("What")),
+            ("action", _("Change")),
+            ("detail", _("Detail")),
         ):
             activity.add_column(label, key=key)
         for entry in data.activity:

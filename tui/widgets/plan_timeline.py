@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static, TabPane
 
+from domain.i18n import _
 from tui.widgets.timeline import TimelineChart
 
 if TYPE_CHECKING:
@@ -26,9 +27,10 @@ class PlanTimelineTab(TabPane):
     def show(self, data: PlanData) -> None:
         self.query_one("#timeline", TimelineChart).show(data.timeline, data.window_start, data.today)
         legend = Content.assemble(
-            ("████", "$primary"), " open  ", ("████", "bold $warning"), " critical path  ",
-            ("████", "bold $error"), " late  ", ("████", "$success"), " done  ",
-            ("◆", "bold"), " milestone  ", ("●", ""), " due  ", (" │ ", "$text-muted"), " this week  ",
-            ("+3d", "$text-muted"), " slack",
+            ("████", "$primary"), _(" open  "), ("████", "bold $warning"), _(" critical path  "),
+            ("████", "bold $error"), _(" late  "), ("████", "$success"), _(" done  "),
+            ("◆", "bold"), _(" milestone  "), ("●", ""), _(" due  "),
+            (" │ ", "$text-muted"), _(" this week  "),
+            ("+3d", "$text-muted"), _(" slack"),
         )  # fmt: skip
         self.query_one("#timeline-legend", Static).update(legend)

@@ -6,13 +6,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from rich.cells import set_cell_size
 from textual.content import Content
 from textual.widget import Widget
 
+from domain.i18n import _, ngettext, pgettext
 from tui.views.plan import TimelineRow
 
 WEEK_WIDTH = 4
 MAX_ROWS = 300
+
+
+def month_label(day: date) -> str:
+    """The short month name over a week column (``Dec`` / ``12月``), cut or padded to the column's cells."""
+    names = (
+        pgettext("month", "Jan"), pgettext("month", "Feb"), pgettext("month", "Mar"),
+        pgettext("month", "Apr"), pgettext("month", "May"), pgettext("month", "Jun"),
+        pgettext("month", "Jul"), pgettext("month", "Aug"), pgettext("month", "Sep"),
+        pgettext("month", "Oct"), pgettext("month", "Nov"), pgettext("month", "Dec"),
+    )  # fmt: skip
+    return set_cell_size(names[day.month - 1], WEEK_WIDTH)
 
 
 class TimelineChart(Widget):
@@ -51,22 +64,22 @@ class TimelineChart(Widget):
         mondays = [self.window_start + timedelta(weeks=n) for n in range(weeks)]
         today_week = (self.today - self.window_start).days // 7
         month_line: list[str | tuple[str, str]] = [" " * (label_w + 1)]
-        day_line: list[str | tuple[str, str]] = [("card".ljust(label_w), "$text-muted"), " "]
+        day_line: list[str | tuple[str, str]] = [(set_cell_size(_("card"), label_w), "$text-muted"), " "]
         previous_month = 0
         for n, monday in enumerate(mondays):
-            month_line.append(
-                f"{monday:%b}".ljust(WEEK_WIDTH) if monday.month != previous_month else " " * WEEK_WIDTH
-            )
+            month_line.append(month_label(monday) if monday.month != previous_month else " " * WEEK_WIDTH)
             previous_month = monday.month
             style = "bold reverse" if n == today_week else "$text-muted"
             day_line.append((f"{monday.day:>2}".ljust(WEEK_WIDTH), style))
         lines = [Content.assemble(*month_line), Content.assemble(*day_line)]
         if not self.rows:
-            lines.append(Content.styled("No cards with a start or due date yet.", "$text-muted"))
+            lines.append(Content.styled(_("No cards with a start or due date yet."), "$text-muted"))
         for row in self.rows[:MAX_ROWS]:
             lines.append(self._row_line(row, label_w, weeks, today_week))
         if len(self.rows) > MAX_ROWS:
-            lines.append(Content.styled(f"… {len(self.rows) - MAX_ROWS} more cards", "$text-muted"))
+            more = len(self.rows) - MAX_ROWS
+            text = ngettext("… {n} more card", "… {n} more cards", more).format(n=more)
+            lines.append(Content.styled(text, "$text-muted"))
         return Content("\n").join(lines)
 
     def _row_line(self, row: TimelineRow, label_w: int, weeks: int, today_week: int) -> Content:
@@ -81,9 +94,12 @@ class TimelineChart(Widget):
         )
         parts: list[str | Content | tuple[str, str]] = [label, " "]
         if row.last < 0 or row.first >= weeks:
-            when = card.due or card.start
-            note = f"◀ due {when}" if row.last < 0 else f"▶ from {card.start or card.due}"
-            parts.append((note[: weeks * WEEK_WIDTH], style))
+            if row.last < 0:
+                when = card.due or card.start
+                note = _("◀ due {date}").format(date=when)
+            else:
+                note = _("▶ from {date}").format(date=card.start or card.due)
+            parts.append(Content.styled(note, style).truncate(weeks * WEEK_WIDTH))
             return Content.assemble(*parts)
         for n in range(weeks):
             if card.milestone and n == row.last:
