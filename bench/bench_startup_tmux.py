@@ -1,12 +1,15 @@
 """First paint as users see it: in tmux, from outside the process, to the first card on screen.
 
-    python bench/bench_startup_tmux.py [--runs 9] [--sizes demo,5000,20000]
+    python bench/bench_startup_tmux.py [--runs 9] [--sizes demo,5000,20000] [--checkout DIR ...]
 
 Each run opens a new tmux window of 120x40 running one program and polls ``capture-pane -p`` until
 what the person waits for is on screen: the bare Textual app's one word, or the first card id
 (``ABC-12``) of Huddle's board. The clock starts just before tmux is asked to start the program, so
 tmux's own start-up is in every figure alike; the programs alternate run by run so that machine noise
 hits them the same. Bytecode is written, as an installed copy runs (see ``bench/installed.py``).
+
+``--checkout DIR`` (repeatable) runs the Huddle of that source tree instead of this venv's ``huddle``
+script (``python -c`` with DIR first on the path), so a before/after pair is measured in one run.
 
 Reported: the median of each program and its ratio to the bare Textual app (docs/budgets.md:
 at most 1.5x at the demo, 5,000 and 20,000 cards).
@@ -15,6 +18,7 @@ at most 1.5x at the demo, 5,000 and 20,000 cards).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -44,7 +48,8 @@ Bare().run()
 """The reference: Textual's smallest app, one widget with one word."""
 
 CARD_ID = re.compile(r"\b[A-Z]{2,8}-\d+\b")
-SOCKET = "huddle-bench"
+SOCKET = f"huddle-bench-{os.getpid()}"
+"""Our own tmux server: another checkout's benchmark running beside this one keeps its own."""
 
 
 def tmux(*args: str) -> subprocess.CompletedProcess[str]:
@@ -72,12 +77,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--sizes", default="demo,5000,20000", help="comma-separated: demo and card counts")
+    parser.add_argument("--checkout", action="append", default=[], help="a source tree to compare (repeat)")
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         print("tmux is not installed: nothing measured (apt-get install tmux)")
         return 1
     precompile()
-    huddle = Path(sys.executable).with_name("huddle")
+    huddles: dict[str, list[str]] = {"": [str(Path(sys.executable).with_name("huddle"))]}
+    if args.checkout:
+        huddles = {}
+        for tree in args.checkout:
+            root = Path(tree).resolve()
+            precompile(root)
+            run = f"import sys; sys.path.insert(0, {str(root)!r}); from tui.cli import main; sys.exit(main())"
+            huddles[f" ({root.name})"] = [sys.executable, "-c", run]
     work = Path(tempfile.mkdtemp(prefix="huddle-bench-"))
     config = work / "none.toml"
     programs: dict[str, tuple[list[str], Callable[[str], bool]]] = {
@@ -89,11 +102,12 @@ def main() -> int:
             make_demo(db)
         else:
             make_big(db, int(size))
-        cmd = ["env", f"HUDDLE_CONFIG={config}", str(huddle), "--db", str(db), "--user", "bench"]
-        programs[f"Huddle, {size} cards" if size != "demo" else "Huddle, demo"] = (
-            cmd,
-            lambda s: CARD_ID.search(s) is not None,
-        )
+        for tag, huddle in huddles.items():
+            cmd = ["env", f"HUDDLE_CONFIG={config}", *huddle, "--db", str(db), "--user", "bench"]
+            programs[(f"Huddle, {size} cards" if size != "demo" else "Huddle, demo") + tag] = (
+                cmd,
+                lambda s: CARD_ID.search(s) is not None,
+            )
     tmux("kill-server")
     tmux("new-session", "-d", "-s", "bench", "-x", "120", "-y", "40")
     results: dict[str, list[float]] = {name: [] for name in programs}
@@ -108,11 +122,12 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
     reference = statistics.median(results["bare Textual app"])
     print(f"first paint in tmux (120x40), {args.runs} alternating runs, medians")
-    print(f"{'what':28} {'median':>9} {'ratio':>7}  budget")
+    width = max(28, *(len(name) for name in results))
+    print(f"{'what':{width}} {'median':>9} {'ratio':>7}  budget")
     for name, values in results.items():
         median = statistics.median(values)
         budget = "" if name.startswith("bare") else ("1.5x ok" if median / reference <= 1.5 else "1.5x OVER")
-        print(f"{name:28} {median * 1000:7.0f}ms {median / reference:6.2f}x  {budget}")
+        print(f"{name:{width}} {median * 1000:7.0f}ms {median / reference:6.2f}x  {budget}")
     return 0
 
 

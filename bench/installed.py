@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def precompile() -> None:
+def precompile(root: Path = ROOT) -> None:
+    """Write the bytecode of the checkout at ``root`` (another one, to compare it in the same run)."""
     for package in ("domain", "storage", "exporters", "tui"):
-        compileall.compile_dir(ROOT / package, quiet=1)
+        compileall.compile_dir(root / package, quiet=1)

@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.dates import DATE_FORMS, parse_date
-from domain.errors import ValidationError
+from domain.errors import UnknownPersonError, ValidationError
 from domain.models import MAX_MEETING_MINUTES, Meeting, Person
 from domain.services.meetings import MeetingService
 from domain.text import clean_text, clean_title, quoted
@@ -102,8 +102,20 @@ def resolve_person(text: str, people: Sequence[Person]) -> Person:
         raise ValidationError(
             f"owner {quoted(key)} is ambiguous: " + ", ".join(f"@{p.handle}" for p in matches)
         )
-    known = ", ".join(f"@{p.handle}" for p in people[:8]) or "nobody yet"
-    raise ValidationError(f"no person {quoted(key)}; known: {known}")
+    raise UnknownPersonError(key, f"no person {quoted(key)}; known: {known_people(people)}")
+
+
+KNOWN_SHOWN = 8
+"""How many handles a "known:" hint names before it says how many more there are."""
+
+
+def known_people(people: Sequence[Person], shown: int = KNOWN_SHOWN) -> str:
+    """Everyone's handle, or the first ``shown`` and how many more (``@a, @b ... and 12 more``)."""
+    if not people:
+        return "nobody yet"
+    handles = ", ".join(f"@{p.handle}" for p in people[:shown])
+    more = len(people) - shown
+    return f"{handles} ... and {more} more" if more > 0 else handles
 
 
 def _parse_action(rest: str, today: date, people: Sequence[Person]) -> Capture:

@@ -15,6 +15,14 @@ class ValidationError(DomainError):
     """Input that is malformed: a bad date, an empty title, a control character."""
 
 
+class UnknownPersonError(ValidationError):
+    """A handle or name that matches nobody; ``key`` is what was typed, so a form can offer to add it."""
+
+    def __init__(self, key: str, message: str) -> None:
+        self.key = key
+        super().__init__(message)
+
+
 class NotFoundError(DomainError):
     """An id, handle or name that does not exist."""
 

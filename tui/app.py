@@ -9,10 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-import os
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterable
 from types import FrameType
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -20,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
 
@@ -32,6 +31,14 @@ if TYPE_CHECKING:
 
 
 from domain.errors import StorageError
+from tui import timeline
+from tui.hangup import (
+    GRACE_SECONDS,
+    HANGUP_SIGNALS,
+    JOB_CONTROL_SIGNALS,
+    detach_terminal,
+    start_exit_watchdog,
+)
 from tui.jobs.outbound import OutboundFinished
 from tui.jobs.undo import UndoStack, undo_job
 from tui.jobs.writes import WriteFinished, WriteJob, WriteQueue
@@ -50,6 +57,32 @@ AREAS: tuple[tuple[str, str, str], ...] = (
 """Mode name, title and screen class; a mode's module is imported when it is first opened."""
 
 
+KEYED_PACKAGES = ("tui.screens", "tui.widgets", "tui.dialogs")
+"""Where the screens, widgets and dialogs with keys of their own live: help lists every one of them."""
+
+
+def keyed_classes() -> list[type[DOMNode]]:
+    """Every screen, widget and dialog class that declares bindings of its own, module by module, so
+    help is generated from the real bindings (a new dialog's keys appear without editing help)."""
+    import inspect
+    import pkgutil
+
+    found: list[type[DOMNode]] = []
+    for package_name in KEYED_PACKAGES:
+        package = importlib.import_module(package_name)
+        for info in pkgutil.iter_modules(package.__path__, f"{package_name}."):
+            module = importlib.import_module(info.name)
+            for _name, cls in inspect.getmembers(module, inspect.isclass):
+                if (
+                    issubclass(cls, DOMNode)
+                    and cls.__module__ == module.__name__
+                    and cls.__dict__.get("BINDINGS")
+                    and cls not in found
+                ):
+                    found.append(cls)
+    return found
+
+
 def area_class(path: str) -> type[AreaScreen]:
     """Import ``module:Class`` (screens load on first use so that the board paints sooner)."""
     module_name, _, class_name = path.partition(":")
@@ -61,41 +94,6 @@ def go_to_card_provider() -> type[Provider]:
     from tui.commands import GoToCardProvider
 
     return GoToCardProvider
-
-
-HANGUP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
-JOB_CONTROL_SIGNALS = (signal.SIGCONT, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU)
-"""Ignored once hung up: the SIGCONT that follows SIGHUP makes Textual's driver start a second
-screen-output thread, and shutdown then waits forever on its full queue; SIGTSTP/SIGTTOU would stop us."""
-GRACE_SECONDS = 3.0
-"""After a hang-up the app has this long to shut down cleanly; then the process ends anyway."""
-BACKSTOP_SECONDS = 3
-"""A kernel alarm this much later still ends the process if no Python thread can run at all."""
-
-
-def detach_terminal() -> None:
-    """Point stdin, stdout and stderr at /dev/null: no thread may read or write the hung-up terminal."""
-    null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        with contextlib.suppress(OSError):
-            os.dup2(null, fd)
-    os.close(null)
-
-
-def start_exit_watchdog(seconds: float, code: int) -> None:
-    """End the process ``seconds`` from now whatever its threads are doing (they may be deadlocked).
-
-    A daemon thread calls ``os._exit``; a ``SIGALRM`` with the default action (terminate) a little later
-    covers the case where no Python code runs any more. Must be called on the main thread.
-    """
-
-    def expire() -> None:
-        time.sleep(seconds)
-        os._exit(code)
-
-    signal.signal(signal.SIGALRM, signal.SIG_DFL)
-    signal.alarm(int(seconds) + BACKSTOP_SECONDS)
-    threading.Thread(target=expire, name="huddle-exit-watchdog", daemon=True).start()
 
 
 class HuddleApp(App[None]):
@@ -140,6 +138,9 @@ class HuddleApp(App[None]):
         """Set by the first SIGHUP/SIGTERM: the app is on its way out, whatever else happens."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop_listening: Callable[[], None] | None = None
+        if context.settings.keymap:
+            # Before any screen mounts: a key bar drawn earlier would keep showing the default keys.
+            self.set_keymap(context.settings.keymap)
         for name, _title, path in AREAS:
             self.add_mode(name, lambda name=name, path=path: self._make_area(name, path))  # type: ignore[misc]
 
@@ -149,14 +150,19 @@ class HuddleApp(App[None]):
 
         return inert_bidi(super().get_driver_class())
 
+    def _display(self, screen: Screen[Any], renderable: Any) -> None:
+        """Textual's frame output, noted on the start-up timeline (:mod:`tui.timeline`) when it is on."""
+        super()._display(screen, renderable)
+        if timeline.ENABLED and renderable is not None:
+            timeline.mark("first frame written" if not self.is_headless else "first frame (headless)")
+
     def _make_area(self, name: str, path: str) -> AreaScreen:
         screen = area_class(path)(self.context)
         self.area_screens[name] = screen
         return screen
 
     def on_mount(self) -> None:
-        if self.context.settings.keymap:
-            self.set_keymap(self.context.settings.keymap)
+        timeline.mark("app on_mount")
         try:
             cut_off = self.start_mode == "boards" and bool(self.context.pending_journals())
         except StorageError as exc:  # such as a link planted at the journal folder: say so, start anyway
@@ -317,7 +323,7 @@ class HuddleApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             areas = [(name, title, area_class(path)) for name, title, path in AREAS]
-            self.push_screen(HelpScreen(areas, self.context.settings.keymap))
+            self.push_screen(HelpScreen(areas, self.context.settings.keymap, keyed_classes()))
 
     def action_search(self) -> None:
         """Search all cards: the portfolio's search box."""
@@ -416,4 +422,8 @@ class HuddleApp(App[None]):
 
 
 def run_app(context: Context) -> None:
-    HuddleApp(context).run()
+    timeline.mark("tui.app imported (Textual loaded)")
+    try:
+        HuddleApp(context).run()
+    finally:
+        timeline.write_report()

@@ -29,7 +29,7 @@ from outbound.settings import (
     check_security,
 )
 from storage.dburl import is_server_url
-from tui.keymap_ids import BINDING_IDS
+from tui.keymap_ids import BINDING_IDS, is_key_name
 
 
 def config_dir() -> Path:
@@ -170,6 +170,12 @@ def _check_values(settings: Any, where: str) -> None:
                     f'{where} [keymap]: {binding_id} = {quoted(keys)} is not a key list such as "L" '
                     'or "ctrl+l,right"'
                 )
+            for key in (part.strip() for part in keys.split(",")):
+                if not is_key_name(key):
+                    raise ValidationError(
+                        f"{where} [keymap]: {binding_id}: unknown key {quoted(key)}; keys are named as "
+                        'Textual names them, such as "L", "ctrl+l", "f5", "pagedown" or "question_mark"'
+                    )
     elif isinstance(settings, SmtpSettings):
         check_security(settings.security, f"{where}: security")
         _in_range(where, "port", settings.port, 1, 65535)

@@ -18,6 +18,20 @@ BINDING_IDS = frozenset(
         "app.risks",
         "app.search",
         "app.undo",
+        "board.columns",
+        "board.people",
+        "board.add-dept",
+        "board.rename-dept",
+        "columns.add",
+        "columns.rename",
+        "columns.wip",
+        "columns.move-up",
+        "columns.move-down",
+        "columns.remove",
+        "columns.close",
+        "people.add",
+        "people.edit",
+        "people.close",
         "board.cursor-down",
         "board.cursor-left",
         "board.cursor-right",
@@ -146,3 +160,44 @@ BINDING_IDS = frozenset(
         "write-confirm.yes",
     }
 )
+
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+"""Modifier prefixes Textual reads in a key name (``ctrl+shift+left``)."""
+NAMED_KEYS = frozenset(
+    {
+        *(f"f{n}" for n in range(1, 25)),
+        "at", "backslash", "backspace", "backtab", "circumflex_accent", "delete", "down", "end", "enter",
+        "escape", "home", "insert", "left", "minus", "newline", "pagedown", "pageup", "plus", "return",
+        "right", "slash", "space", "tab", "underscore", "up",
+    }
+)  # fmt: skip
+"""Textual's names of keys that are not one printable character (``textual.keys.Keys``; checked against
+it by ``tests/unit/test_keymap_ids.py``). A character's Unicode name (``question_mark``) is also a key."""
+
+
+def is_key_name(key: str) -> bool:
+    """Whether Textual would ever report ``key`` (``ctrl+l``, ``question_mark``, ``?``, ``f5``).
+
+    A misspelt key in ``[keymap]`` (``ctlr+l``, ``pgdown``) would otherwise bind nothing, silently.
+    """
+    import unicodedata
+
+    *modifiers, base = key.split("+") if key != "+" else ["+"]
+    if not base or any(modifier not in MODIFIERS for modifier in modifiers):
+        return False
+    if len(base) == 1:
+        return base.isprintable() and not base.isspace()
+    if base in NAMED_KEYS:
+        return True
+    import itertools
+
+    words = base.upper().split("_")
+    if len(words) > 6:
+        return False
+    for joins in itertools.product(" -", repeat=len(words) - 1):  # "less_than_sign": LESS-THAN SIGN
+        name = words[0] + "".join(join + word for join, word in zip(joins, words[1:], strict=True))
+        try:
+            return len(unicodedata.lookup(name)) == 1
+        except KeyError:
+            continue
+    return False

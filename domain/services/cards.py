@@ -177,16 +177,12 @@ class CardService(Service):
                 c for col in columns.values() for c in sorted(col, key=lambda c: (c.rank, c.id))[:per_column]
             ]
             counts = {name: len(col) for name, col in columns.items()}
-        known = {c.id: c for c in cards}
-        for dep in {dep for c in cards for dep in c.blocked_by} - known.keys():
-            if (blocker := uow.cards.get(dep)) is not None:
-                known[dep] = blocker
-        return BoardPage(departments, department, cards, counts, rules.blocked_ids(cards, known))
+        return BoardPage(departments, department, cards, counts, _blocked_among(uow, cards))
 
     def blocked_among(self, cards: Sequence[Card]) -> frozenset[str]:
-        """Which of ``cards`` are blocked by :func:`rules.is_blocked`, judged against every card on file
-        (a blocker may sit on another department's board)."""
-        return rules.blocked_ids(cards, {c.id: c for c in self.store.snapshot().cards.list()})
+        """Which of ``cards`` are blocked by :func:`rules.is_blocked`, judged against the cards on file
+        (a blocker may sit on another department's board); only the blockers they name are decoded."""
+        return _blocked_among(self.store.snapshot(), cards)
 
     def move(self, card_id: str, column: str, *, before: str | None = None, enforce_wip: bool = True) -> Card:
         """Move a card to ``column`` (at the end, or just above ``before``)."""
@@ -515,3 +511,13 @@ class UndoOutcome:
 
 def _calendar_view(card: Card) -> tuple[object, ...]:
     return (card.title, card.due, card.milestone, rules.is_done(card))
+
+
+def _blocked_among(uow: UnitOfWork, cards: Sequence[Card]) -> frozenset[str]:
+    """:func:`rules.blocked_ids` of ``cards`` against ``cards`` and the blockers they name, read from
+    ``uow`` one by id: a refresh decodes a department's blockers, not the 20,000 cards on file."""
+    known = {c.id: c for c in cards}
+    for dep in {dep for c in cards for dep in c.blocked_by} - known.keys():
+        if (blocker := uow.cards.get(dep)) is not None:
+            known[dep] = blocker
+    return rules.blocked_ids(cards, known)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -56,3 +57,14 @@ def busy_meeting(context: Context, clock: FixedClock) -> Meeting:
     meetings.raise_risk(second.id, "Vendor may ship late")
     clock.advance(minutes=7)
     return second
+
+
+async def open_live_for_snapshot(pilot: Pilot[Any], key: str = "enter") -> LiveMeetingScreen:
+    """Open the highlighted meeting's live screen (``f``: follow it) and let its first paint land."""
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, MeetingsScreen) and bool(app.screen.data.meetings))
+    await pilot.press(key)
+    await until(pilot, lambda: isinstance(app.screen, LiveMeetingScreen) and app.screen.view is not None)
+    await pilot.pause(0.2)
+    assert isinstance(app.screen, LiveMeetingScreen)
+    return app.screen

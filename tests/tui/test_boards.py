@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from textual.widgets import Button, Input, Static
 
@@ -520,3 +521,58 @@ async def test_department_bar_keeps_the_active_department_in_view() -> None:
         assert "━" * 10 in underline  # the active name (10 cells wide) is underlined
         assert bar._spans[-1][2] == "研发11部门"
         assert bar._spans[-1][1] <= bar.size.width
+
+
+async def test_first_frame_reads_one_page_then_the_whole_department(context: Context) -> None:
+    """The first board is each column's first page with the columns' real counts; the whole department
+    follows after the first frame, and keys pressed before it act on the whole column, in order."""
+    from dataclasses import replace
+
+    with context.services.store.transaction() as uow:
+        base = uow.cards.get("OPS-1")
+        assert base is not None
+        for n in range(40):
+            uow.cards.put(replace(base, id=f"OPS-{100 + n}", title=f"Bulk {n}", rank=10_000.0 + n, due=None))
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        backlog = column(app, "Backlog")
+        header = backlog.query_one(ColumnHeader)
+        assert "Backlog  42" in str(header.render())  # the count of the whole column, from the start
+        await pilot.press("end", "K")  # the last card of the column, then one up
+        await until(pilot, lambda: len(backlog.cards) == 42 and boards(app).selected_id == "OPS-139")
+        await settle(pilot)
+        assert [c.id for c in backlog.cards][-2:] == ["OPS-139", "OPS-138"]
+        assert boards(app).counts is None
+        assert "Backlog  42" in str(header.render())
+
+
+def test_the_timeline_names_each_step_to_the_first_frame(
+    context: Context, tmp_path: Path, db_path: Path
+) -> None:
+    """HUDDLE_TIMELINE: one start writes its marks, in order, from the store read to the first frame."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    out = tmp_path / "timeline.txt"
+    code = (
+        "import sys\n"
+        "from tui.app import HuddleApp\n"
+        "from tui import timeline\n"
+        "from tui.wiring import build_context\n"
+        "shown = HuddleApp._display\n"
+        "def display(self, screen, renderable):\n"
+        "    shown(self, screen, renderable)\n"
+        "    if renderable is not None:\n"
+        "        self.call_later(self.exit)\n"
+        "HuddleApp._display = display\n"
+        "HuddleApp(build_context(sys.argv[1], 'ann')).run(headless=True, size=(120, 40))\n"
+        "timeline.write_report()\n"
+    )
+    env = {**os.environ, "HUDDLE_TIMELINE": str(out), "HUDDLE_CONFIG": str(tmp_path / "none.toml")}
+    subprocess.run([sys.executable, "-c", code, str(db_path)], check=True, env=env, timeout=120)
+    lines = out.read_text().splitlines()[1:]
+    names = [m.group(1) for line in lines if (m := re.match(r"^\s*[\d.]+\s+\+\s*[\d.]+\s+(.*)$", line))]
+    order = ["board: first page read", "board: compose done", "first tile render", "first frame (headless)"]
+    assert [n for n in names if n in order] == order

@@ -55,3 +55,31 @@ def test_an_unknown_id_is_named(tmp_path: Path) -> None:
     config.write_text('[keymap]\n"board.move-rigth" = "L"\n')
     with pytest.raises(ValidationError, match=re.escape("unknown binding id 'board.move-rigth'")):
         load_settings(config)
+
+
+@pytest.mark.parametrize("key", ["ctlr+l", "pgdown", "shift+", "ctrl+questionmark", "enter key"])
+def test_an_unknown_key_name_is_named_in_one_line(tmp_path: Path, key: str) -> None:
+    from domain.errors import ValidationError
+
+    config = tmp_path / "huddle.toml"
+    config.write_text(f'[keymap]\n"board.new-card" = "f2,{key}"\n')
+    with pytest.raises(ValidationError) as caught:
+        load_settings(config)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "board.new-card" in message
+    assert repr(key) in message or f'"{key}"' in message or key in message
+
+
+def test_every_textual_key_name_is_a_key() -> None:
+    from textual.keys import KEY_TO_UNICODE_NAME, REPLACED_KEYS, Keys
+
+    from tui.keymap_ids import is_key_name
+
+    bases = {key.value.split("+")[-1] for key in Keys if not key.value.startswith("<")}
+    bases |= set(KEY_TO_UNICODE_NAME) | set(REPLACED_KEYS) - {"ctrl-at"}
+    bases.discard("ctrl-at")
+    missing = sorted(base for base in bases if not is_key_name(base))
+    assert missing == []
+    for key in ("L", "?", "ctrl+l", "ctrl+shift+left", "alt+d", "f12", "发"):
+        assert is_key_name(key), key

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import importlib
 import sys
+import time
 from collections.abc import Sequence
 
 from domain.errors import HuddleError
@@ -64,9 +65,11 @@ def _run(argv: list[str], ran_app: list[bool]) -> int:
         parser = build_parser(argv)
         args = parser.parse_args(argv)
         refuse_password_in_url(getattr(args, "db", None))
+        parsed = time.monotonic()  # for the start-up timeline (tui.timeline), should this be the TUI
         from tui.wiring import build_context
 
         ctx = build_context(getattr(args, "db", None), getattr(args, "user", None))
+        opened = time.monotonic()
         handler: Handler | None = getattr(args, "handler", None)
         if handler is None:
             if args.command is not None:
@@ -74,6 +77,10 @@ def _run(argv: list[str], ran_app: list[bool]) -> int:
             # By name: the TUI is the one thing here that loads Textual, and the import contract of
             # tui.cli (pyproject.toml) checks the static graph, which this import stays out of.
             ran_app.append(True)
+            from tui import timeline
+
+            timeline.mark("command line parsed", at=parsed)
+            timeline.mark("context built (store opened)", at=opened)
             importlib.import_module("tui.app").run_app(ctx)
             return 0
         return handler(ctx, args)

@@ -20,6 +20,7 @@ from domain.errors import ValidationError
 from domain.models import Card, Department, Priority
 from domain.text import clean_text, clean_title
 from tui.dialogs.base import DraftKeeper
+from tui.dialogs.discard import close_or_ask
 from tui.widgets.safe import literal
 
 LIST_FIELDS = ("tags", "blocked_by", "responsible", "consulted", "informed")
@@ -249,6 +250,7 @@ class CardFormModal(ModalScreen[CardFormResult | None]):
         for name in DATE_FIELDS:
             self.query_one(f"#{name}-resolved", Static).display = bool(self.draft.get(name, "").strip())
         self.query_one("#title", Input).focus()
+        self._opened_with = self.current_draft() if not self.restored else {}
 
     def on_unmount(self) -> None:
         if self._unregister_flush is not None:
@@ -302,4 +304,4 @@ class CardFormModal(ModalScreen[CardFormResult | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        close_or_ask(self, self.current_draft() != self._opened_with)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import ClassVar
 
 from textual import on
@@ -14,6 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from domain.errors import ValidationError
+from tui.dialogs.discard import close_or_ask
+from tui.widgets.date_input import DateInput
 from tui.widgets.safe import literal
 
 
@@ -25,13 +28,15 @@ class FormField:
     label: str
     value: str = ""
     placeholder: str = ""
+    is_date: bool = False
+    """A date field: the form's ``today`` resolves what is typed and shows the date below it."""
 
 
 class FieldsModal(ModalScreen[dict[str, str] | None]):
     """A small form of one-line fields, dismissed with the typed values by key (None when cancelled).
 
     ``check`` raises ValidationError for values that must not be saved: the form stays open with the
-    message and everything typed.
+    message and everything typed. Esc on a form whose text was changed asks before discarding it.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -46,12 +51,14 @@ class FieldsModal(ModalScreen[dict[str, str] | None]):
         *,
         check: Callable[[dict[str, str]], object] | None = None,
         error: str = "",
+        today: date | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.fields = list(fields)
         self.check = check
         self.error = error
+        self.today = today
 
     def compose(self) -> ComposeResult:
         with Vertical(id="fields-form", classes="dialog"):
@@ -59,6 +66,14 @@ class FieldsModal(ModalScreen[dict[str, str] | None]):
             with Grid(classes="form-grid"):
                 for field in self.fields:
                     yield Label(literal(field.label))
+                    if field.is_date and self.today is not None:
+                        yield DateInput(
+                            field.value,
+                            today=self.today,
+                            input_id=f"field-{field.key}",
+                            placeholder=field.placeholder,
+                        )
+                        continue
                     yield Input(
                         field.value, id=f"field-{field.key}", placeholder=field.placeholder, compact=True
                     )
@@ -91,4 +106,4 @@ class FieldsModal(ModalScreen[dict[str, str] | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        close_or_ask(self, self.values() != {field.key: field.value for field in self.fields})

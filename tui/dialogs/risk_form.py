@@ -19,6 +19,7 @@ from domain.dates import format_day, parse_date
 from domain.errors import ValidationError
 from domain.i18n import N_, _
 from domain.models import Risk, RiskStatus
+from tui.dialogs.discard import close_or_ask
 from tui.translated import TranslatedBindings
 
 _SCORE_FIELDS = (
@@ -195,6 +196,7 @@ class RiskFormModal(TranslatedBindings, ModalScreen[RiskFormResult | None]):
     def on_mount(self) -> None:
         self.query_one("#field-title", Input).focus()
         self._show_resolved(self.query_one("#field-review_date", Input).value)
+        self._opened_with = self.current_draft()
         if self.error:
             self._show_error(self.error, field_of_error(self.error))
 
@@ -270,4 +272,4 @@ class RiskFormModal(TranslatedBindings, ModalScreen[RiskFormResult | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        close_or_ask(self, self.current_draft() != self._opened_with)

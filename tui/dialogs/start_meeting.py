@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import ClassVar
@@ -16,10 +16,11 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 
 from domain.capture import parse_agenda
 from domain.dates import get_zone, parse_datetime
-from domain.errors import ValidationError
+from domain.errors import UnknownPersonError, ValidationError
 from domain.i18n import N_, _, pgettext
 from domain.models import Person
 from tui.dialogs.base import resolve_attendees
+from tui.dialogs.discard import close_or_ask
 from tui.translated import TranslatedBindings
 from tui.widgets.safe import literal
 
@@ -65,11 +66,20 @@ class StartMeetingModal(TranslatedBindings, ModalScreen[StartRequest | None]):
         Binding("ctrl+s", "submit", N_("Start"), id="meeting-form.start"),
     ]
 
-    def __init__(self, people: Sequence[Person], *, today: date, zone: str) -> None:
+    def __init__(
+        self,
+        people: Sequence[Person],
+        *,
+        today: date,
+        zone: str,
+        add_guest: Callable[[str, Callable[[Person], None]], None] | None = None,
+    ) -> None:
         super().__init__()
         self.people = list(people)
         self.today = today
         self.zone = zone
+        self.add_guest = add_guest
+        """Offers to add an unknown attendee (the screen asks and writes), then calls back with the person."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="start-form", classes="meeting-dialog"):
@@ -100,6 +110,18 @@ class StartMeetingModal(TranslatedBindings, ModalScreen[StartRequest | None]):
             field.cursor_blink = not self.app.is_headless
         self.query_one("#form-agenda", TextArea).cursor_blink = not self.app.is_headless
         self.query_one("#form-title", Input).focus()
+        self._opened_with = self._typed()
+
+    def _typed(self) -> tuple[str, ...]:
+        """Everything typed in the form, to tell a filled form from an untouched one."""
+        return (*(field.value for field in self.query(Input)), self.query_one("#form-agenda", TextArea).text)
+
+    def guest_added(self, person: Person) -> None:
+        """An attendee added from this form: known from now on, and the attendees line is read again."""
+        self.people.append(person)
+        attendees = self.query_one("#form-attendees", Input)
+        self.preview_attendees(Input.Changed(attendees, attendees.value))
+        self.query_one("#form-error", Static).update("")
 
     def _value(self, selector: str) -> str:
         return self.query_one(selector, Input).value
@@ -132,6 +154,11 @@ class StartMeetingModal(TranslatedBindings, ModalScreen[StartRequest | None]):
                 people=self.people,
                 today=self.today,
             )
+        except UnknownPersonError as exc:
+            self.query_one("#form-error", Static).update(literal(str(exc)))
+            if self.add_guest is not None:
+                self.add_guest(exc.key, self.guest_added)
+            return
         except ValidationError as exc:
             self.query_one("#form-error", Static).update(literal(str(exc)))
             return
@@ -139,4 +166,4 @@ class StartMeetingModal(TranslatedBindings, ModalScreen[StartRequest | None]):
 
     @on(Button.Pressed, "#form-cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        close_or_ask(self, self._typed() != self._opened_with)

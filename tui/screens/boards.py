@@ -7,7 +7,7 @@ write to the app's write queue. A reload that started before a pending write is 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -21,11 +21,13 @@ from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from domain import rules
-from domain.errors import HuddleError
+from domain.errors import ConflictError, HuddleError
+from domain.i18n import N_, _
 from domain.models import Card, Department
+from tui import timeline
 from tui.screens.base import AreaScreen
 from tui.shell import UndoEntry, WriteJob, shell_of
-from tui.views.board import page_start
+from tui.views.board import PAGE_SIZE, page_start
 from tui.widgets.board_column import BoardColumn
 from tui.widgets.card_tile import CardTile
 from tui.widgets.department_bar import DepartmentBar
@@ -60,6 +62,9 @@ class BoardData:
     """The app's write counter when the read began."""
     blocked: frozenset[str] = frozenset()
     """The ids of ``cards`` that :func:`domain.rules.is_blocked` says are blocked."""
+    counts: Mapping[str, int] | None = None
+    """Set when ``cards`` is only the first page of each column (the first paint): every column's
+    card count. None: ``cards`` is the whole department."""
 
 
 EMPTY_TEXT = "No departments yet. Add one with: huddle dept add NAME"
@@ -91,6 +96,10 @@ class BoardsScreen(AreaScreen):
         Binding("d", "pick_dept", "Dept", id="board.pick-dept"),
         Binding("I", "import_file", "Import", id="board.import", show=False),
         Binding("E", "export_board", "Export board", id="board.export", show=False),
+        Binding("C", "setup_columns", N_("Columns"), id="board.columns", show=False),
+        Binding("P", "people", N_("People"), id="board.people", show=False),
+        Binding("A", "add_department", N_("Add dept"), id="board.add-dept", show=False),
+        Binding("R", "rename_department", N_("Rename dept"), id="board.rename-dept", show=False),
     ]
 
     @dataclass
@@ -109,18 +118,27 @@ class BoardsScreen(AreaScreen):
         self.today: date = self.services.cards.today()
         self.blocked: frozenset[str] = frozenset()
         self._pending_select: str | None = None
+        """A card just added: the cursor goes there once a load shows it."""
+        self._pending_dept: str | None = None
+        """A department just added or renamed: shown by the next load, whichever load that is."""
         self._selected_tile: CardTile | None = None
         self._binding_state: tuple[object, ...] = ()
         self._board_columns: list[BoardColumn] = []
         self._dept_bar = DepartmentBar([], None, id="dept-bar")
         self._first_read_error: HuddleError | None = None
+        self.counts: Mapping[str, int] | None = None
+        """While the board shows only the first page (:meth:`_read_first_page`): each column's count."""
+        self._until_full: list[Callable[[], object]] = []
+        """Key and mouse actions that came while the board was partial, run once it is whole."""
 
     def compose(self) -> ComposeResult:
-        # The first board is read here, before the first frame: a local read of one department is quicker
-        # than painting an empty board and laying it out again when a worker brings the cards.
+        # The first board is read here, before the first frame: one department's first page (decoding
+        # only those cards) is quicker than painting an empty board and laying it out again when a worker
+        # brings the cards. The whole department is read in a worker once that frame is out (on_mount).
         data: BoardData | None = None
         try:
-            data = self._read_board(None, None, shell_of(self.app).writes_submitted)
+            data = self._read_first_page(shell_of(self.app).writes_submitted)
+            timeline.mark("board: first page read")
         except HuddleError as exc:
             self._first_read_error = exc
         columns: list[BoardColumn] = []
@@ -133,8 +151,10 @@ class BoardsScreen(AreaScreen):
         yield Horizontal(*columns, id="board")
         yield Static(EMPTY_TEXT, id="board-empty", markup=False)
         yield KeyBar()
+        timeline.mark("board: compose done")
 
     def on_mount(self) -> None:
+        timeline.mark("board: on_mount")
         empty = self.query_one("#board-empty", Static)
         empty.display = self.department is None
         if self._first_read_error is not None:
@@ -143,12 +163,17 @@ class BoardsScreen(AreaScreen):
             self.notify(str(error), title="Could not read the board", severity="error", markup=False)
         elif self.department is not None:
             self._update_selection()
+        if self.counts is not None:
+            self.call_after_refresh(self.reload)  # the whole department, once the first frame is out
         self.set_timer(1.0, preload_dialogs)
 
     # ----- data in -------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self.load_board(self.department.name if self.department else None, self.selected_id)
+        # A card or department just added is what shows, even when this reload (after the write's change
+        # notice) replaces the load that was to show it.
+        dept = self._pending_dept or (self.department.name if self.department else None)
+        self.load_board(dept, self._pending_select or self.selected_id)
 
     @work(thread=True, exclusive=True, group="board-load", exit_on_error=False)
     def load_board(self, dept: str | None, select: str | None = None) -> None:
@@ -156,6 +181,36 @@ class BoardsScreen(AreaScreen):
         data = self._read_board(dept, select, shell_of(self.app).writes_submitted)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(data))
+
+    def _read_first_page(self, writes_seen: int) -> BoardData:
+        """The first department's first page of each column, from one snapshot (what the first frame
+        shows); ``counts`` is None when that page already holds every card of the department."""
+        cards = self.services.cards
+        page = cards.first_page(None, PAGE_SIZE)
+        whole = page.department is None or sum(page.counts.values()) == len(page.cards)
+        return BoardData(
+            page.departments,
+            page.department,
+            page.cards,
+            cards.today(),
+            None,
+            writes_seen,
+            page.blocked,
+            None if whole else dict(page.counts),
+        )
+
+    def _when_whole(self, action: Callable[[], object]) -> bool:
+        """While only the first page is shown, keep ``action`` for when the whole board is in (True):
+        a move or a cursor step needs every card of the column (WIP limits, ranks, the last card)."""
+        if self.counts is None:
+            return False
+        self._until_full.append(action)
+        return True
+
+    def _run_kept_actions(self) -> None:
+        kept, self._until_full = self._until_full, []
+        for action in kept:
+            action()
 
     def _read_board(self, dept: str | None, select: str | None, writes_seen: int) -> BoardData:
         """The departments and the cards of ``dept`` (the first department when None or gone)."""
@@ -192,6 +247,7 @@ class BoardsScreen(AreaScreen):
             self.department is None or data.department is None or data.department.name == self.department.name
         ):
             return
+        timeline.mark("board: whole department shown")
         self._set_departments(data.departments, data.department)
         rebuild = self._take(data)
         empty = self.query_one("#board-empty", Static)
@@ -207,14 +263,18 @@ class BoardsScreen(AreaScreen):
         else:
             self._render_columns()
         self._update_selection()
+        self._run_kept_actions()
 
     def _take(self, data: BoardData) -> bool:
         """Adopt ``data`` as the view state; True when the columns must be built anew."""
         select = data.select or self.selected_id
         self.today = data.today
         self.blocked = data.blocked
+        self.counts = data.counts
         changed_dept = data.department != self.department
         self.department = dept = data.department
+        if dept is not None and dept.name == self._pending_dept:
+            self._pending_dept = None
         if dept is None:
             self.columns = {}
             return False
@@ -231,6 +291,8 @@ class BoardsScreen(AreaScreen):
                 self.cursor_col = self.cursor_row = 0
         if select is not None and not self._locate(select):
             select = None
+        if select is not None and select == self._pending_select:
+            self._pending_select = None
         if select is None:
             self._clamp_cursor()
         return rebuild
@@ -248,6 +310,7 @@ class BoardsScreen(AreaScreen):
                 selected=selected,
                 offset=self.offsets.get(col.name, 0),
                 blocked=self.blocked,
+                total=self.counts.get(col.name) if self.counts is not None else None,
             )
             for i, col in enumerate(self.department.columns)
         ]
@@ -260,6 +323,9 @@ class BoardsScreen(AreaScreen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.group == "board-load":
+            if self.counts is not None:  # the whole board could not be read: the kept keys act on the page
+                self.counts = None
+                self._run_kept_actions()
             error = event.worker.error
             self.notify(str(error), title="Could not read the board", severity="error", markup=False)
 
@@ -327,6 +393,7 @@ class BoardsScreen(AreaScreen):
                     selected=selected,
                     offset=self.offsets.get(column.name, 0),
                     blocked=self.blocked,
+                    total=self.counts.get(column.name) if self.counts is not None else None,
                 )
         self._selected_tile = None
 
@@ -372,11 +439,13 @@ class BoardsScreen(AreaScreen):
             return None
         if action == "move_column" and self.selected_card is None:
             return None
-        if action == "new_card" and self.department is None:
+        if action in {"new_card", "setup_columns", "rename_department"} and self.department is None:
             return None
         return True
 
     def action_cursor(self, dx: int, dy: int) -> None:
+        if self._when_whole(lambda: self.action_cursor(dx, dy)):
+            return
         names = self.column_names
         if not names:
             return
@@ -418,6 +487,8 @@ class BoardsScreen(AreaScreen):
 
     @on(CardTile.Clicked)
     def select_clicked_card(self, message: CardTile.Clicked) -> None:
+        if self._when_whole(lambda: self.select_clicked_card(message)):
+            return
         self._select_card(message.card_id)
         if message.chain >= 2:
             self.action_open_card()
@@ -425,6 +496,8 @@ class BoardsScreen(AreaScreen):
     @on(BoardColumn.HeaderClicked)
     def move_to_clicked_column(self, message: BoardColumn.HeaderClicked) -> None:
         """A click on a column header moves the selected card there (or just selects the column)."""
+        if self._when_whole(lambda: self.move_to_clicked_column(message)):
+            return
         names = self.column_names
         if message.column not in names:
             return
@@ -463,20 +536,23 @@ class BoardsScreen(AreaScreen):
 
     def action_move_column(self, step: int) -> None:
         """Move the selected card to the top of the next column left or right (visible at once)."""
+        if self._when_whole(lambda: self.action_move_column(step)):
+            return
         self._move_to(self.cursor_col + step)
 
-    def _move_to(self, target: int) -> None:
+    def _move_to(self, target: int, *, force: bool = False) -> None:
         card, dept = self.selected_card, self.department
         names = self.column_names
         if card is None or dept is None or not 0 <= target < len(names) or target == self.cursor_col:
             return
         name = names[target]
         all_cards = [c for cards in self.columns.values() for c in cards]
-        try:
-            rules.check_wip(dept, name, all_cards, moving=card.id)
-        except HuddleError as exc:
-            self.notify(str(exc), title="WIP limit", severity="warning", markup=False)
-            return
+        if not force:
+            try:
+                rules.check_wip(dept, name, all_cards, moving=card.id)
+            except ConflictError as exc:
+                self._offer_wip_override(card.id, target, str(exc))
+                return
         source = names[self.cursor_col]
         self.columns[source] = [c for c in self.columns[source] if c.id != card.id]
         target_cards = self.columns.setdefault(name, [])
@@ -490,11 +566,106 @@ class BoardsScreen(AreaScreen):
         before = first.id if first else None
         self._write(
             f"move {card.id}",
-            lambda: cards.tracked(card.id, lambda uow: cards.move_in(uow, card.id, name, before=before)),
+            lambda: cards.tracked(
+                card.id, lambda uow: cards.move_in(uow, card.id, name, before=before, enforce_wip=not force)
+            ),
             undo=lambda result: UndoEntry(f"move of {card.id} to {name}", card.id, *result),
         )
 
+    def _offer_wip_override(self, card_id: str, target: int, refusal: str) -> None:
+        """A move refused by a WIP limit: say why; move past it only after a yes (the CLI's --force)."""
+        from tui.dialogs.confirm import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes and self._locate(card_id):
+                self._move_to(target, force=True)
+
+        question = _("{refusal}\n\nMove {card} past the WIP limit anyway?").format(
+            refusal=refusal, card=card_id
+        )
+        self.app.push_screen(ConfirmModal(question, yes=_("Move anyway")), answered)
+
+    def _offer_wip_override_for_new(
+        self, refusal: str, write: Callable[[bool], None], draft: dict[str, str]
+    ) -> None:
+        """A new card for a full column: add it past the limit after a yes, or reopen the form as typed."""
+        from tui.dialogs.confirm import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                write(True)
+            else:
+                self.action_new_card(draft, refusal)
+
+        question = _("{refusal}\n\nAdd the card past the WIP limit anyway?").format(refusal=refusal)
+        self.app.push_screen(ConfirmModal(question, yes=_("Add anyway")), answered)
+
+    # ----- set-up: columns, people, departments --------------------------------------------------
+
+    def action_setup_columns(self) -> None:
+        """The board's columns with their counts: add, rename, reorder, remove, WIP limits."""
+        from tui.dialogs.column_setup import ColumnChange, ColumnSetupModal
+
+        dept = self.department
+        if dept is None:
+            return
+        counts = [(c, len(self.columns.get(c.name, []))) for c in dept.columns]
+        directory = self.services.directory
+
+        def write(change: ColumnChange) -> Department:
+            if change.kind == "add":
+                return directory.add_column(
+                    dept.name, change.column, wip_limit=change.wip or None, before=change.before
+                )
+            if change.kind == "rename":
+                return directory.rename_column(dept.name, change.column, change.new_name)
+            if change.kind == "move":
+                return directory.move_column(dept.name, change.column, before=change.before)
+            if change.kind == "remove":
+                return directory.remove_column(dept.name, change.column)
+            return directory.set_wip_limit(dept.name, change.column, change.wip or None)
+
+        def chosen(change: ColumnChange | None) -> None:
+            if change is None:
+                return
+
+            def done(result: Department) -> None:
+                shown = " | ".join(
+                    c.name if c.wip_limit is None else f"{c.name} ({c.wip_limit})" for c in result.columns
+                )
+                self.notify(shown, title=_("Columns of {dept}").format(dept=result.name), markup=False)
+                self.load_board(result.name, self.selected_id)
+
+            # ``undo`` is the success callback: it returns no entry, as column set-up is not undone by ctrl+z.
+            self._write(_("change the columns"), lambda: write(change), undo=lambda result: done(result))
+
+        self.app.push_screen(ColumnSetupModal(dept, counts), chosen)
+
+    def action_people(self) -> None:
+        """Everyone on the project: add a person, or edit one."""
+        from tui.screens.people_setup import manage_people
+
+        manage_people(self, self.context)
+
+    def action_add_department(self) -> None:
+        from tui.screens.people_setup import add_department
+
+        add_department(self, self.context, self._show_department)
+
+    def action_rename_department(self) -> None:
+        from tui.screens.people_setup import rename_department
+
+        if self.department is not None:
+            rename_department(self, self.context, self.department.name, self._show_department)
+
+    def _show_department(self, dept: Department) -> None:
+        """After a department was added or renamed: its board, even if a reload for another comes first."""
+        self._pending_dept = dept.name
+        self.load_board(dept.name)
+
     def action_reorder(self, offset: int) -> None:
+        if self._when_whole(lambda: self.action_reorder(offset)):
+            return
         card = self.selected_card
         if card is None:
             return
@@ -522,6 +693,8 @@ class BoardsScreen(AreaScreen):
         return DraftKeeper(take_draft, save_draft, shell_of(self.app).register_flush)
 
     def action_new_card(self, draft: dict[str, str] | None = None, error: str = "") -> None:
+        if self._when_whole(lambda: self.action_new_card(draft, error)):
+            return
         from tui.dialogs.card_form import CardFormModal
 
         dept = self.department
@@ -540,10 +713,10 @@ class BoardsScreen(AreaScreen):
             blocked_by = values.pop("blocked_by")
             service = self.services.cards
 
-            def add() -> Card:
+            def add(force: bool) -> Card:
                 return service.add(
                     dept.name, title, column=result.column, owner=owner, due=due,
-                    milestone=milestone, blocked_by=blocked_by, **values,
+                    milestone=milestone, blocked_by=blocked_by, enforce_wip=not force, **values,
                 )  # fmt: skip
 
             def added(card: Card) -> UndoEntry:
@@ -551,12 +724,21 @@ class BoardsScreen(AreaScreen):
                 self.call_later(self.load_board, card.dept, card.id)
                 return UndoEntry(f"new card {card.id}", card.id, None, card)
 
-            self._write(
-                "add the card",
-                add,
-                undo=added,
-                on_error=lambda exc: self.action_new_card(result.draft, str(exc)),
-            )
+            def write(force: bool) -> None:
+                self._write(
+                    "add the card",
+                    lambda: add(force),
+                    undo=added,
+                    on_error=lambda exc: self.action_new_card(result.draft, str(exc)),
+                )
+
+            column_name = result.column or (column or dept.columns[0].name)
+            try:
+                rules.check_wip(dept, column_name, [c for cards in self.columns.values() for c in cards])
+            except ConflictError as exc:
+                self._offer_wip_override_for_new(str(exc), write, result.draft)
+                return
+            write(False)
 
         self.app.push_screen(
             CardFormModal(
@@ -572,6 +754,8 @@ class BoardsScreen(AreaScreen):
         )
 
     def action_edit_card(self, draft: dict[str, str] | None = None, error: str = "") -> None:
+        if self._when_whole(lambda: self.action_edit_card(draft, error)):
+            return
         from tui.dialogs.card_form import CardFormModal
 
         card, dept = self.selected_card, self.department
@@ -611,6 +795,8 @@ class BoardsScreen(AreaScreen):
             self.notify(error, title="Could not save the card", severity="error", markup=False)
 
     def action_delete_card(self) -> None:
+        if self._when_whole(lambda: self.action_delete_card()):
+            return
         from tui.dialogs.confirm import ConfirmModal
 
         card = self.selected_card
@@ -635,6 +821,8 @@ class BoardsScreen(AreaScreen):
         self.app.push_screen(ConfirmModal(f"Delete {card.id} {card.title}?", yes="Delete"), answered)
 
     def action_open_card(self) -> None:
+        if self._when_whole(lambda: self.action_open_card()):
+            return
         card = self.selected_card
         if card is not None:
             self.load_detail(card.id)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from rich.cells import cell_len, set_cell_size
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -25,7 +26,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from domain.capture import Capture, CaptureKind, JournalEntry, ReplayPlan, parse_capture
 from domain.dates import format_day, get_zone
-from domain.errors import ValidationError
+from domain.errors import UnknownPersonError, ValidationError
 from domain.i18n import N_, _, ngettext, pgettext
 from domain.models import ActionItem, AgendaItem, Card, Meeting, MeetingStatus, Person
 from tui.dialogs.end_meeting import EndMeetingModal, EndRequest
@@ -181,6 +182,23 @@ class RecorderEvent(Message):
     event: RecorderEventData
 
 
+def header_line(meeting_id: str, title: str, series: str, state: str, *, width: int) -> str:
+    """The live header's left part in ``width`` cells (0: not laid out, everything): the id and the
+    state always, then the title cut to fit, the series only where there is room (the clock is beside)."""
+    tail = f" · {state}"
+    full = f"{meeting_id} {title}" + (_(" · series {series}").format(series=series) if series else "") + tail
+    if width <= 0 or cell_len(full) <= width:
+        return full
+    room = width - cell_len(f"{meeting_id} ") - cell_len(tail)
+    if room <= 1:
+        return f"{meeting_id}{tail}"
+    return (
+        f"{meeting_id} {set_cell_size(title, room - 1).rstrip()}…{tail}"
+        if cell_len(title) > room
+        else (f"{meeting_id} {title}{tail}")
+    )
+
+
 class LiveMeetingScreen(TranslatedBindings, Screen[None]):
     """A live meeting for the scribe (``follow=False``) or a read-only follower."""
 
@@ -223,6 +241,10 @@ class LiveMeetingScreen(TranslatedBindings, Screen[None]):
         self.resume = resume
         self.view: MeetingView | None = None
         self.pending: dict[str, JournalEntry] = {}
+        self.guests: dict[str, Person] = {}
+        """People added from the capture line, known here before the next reload brings them."""
+        self._unknown_person: str | None = None
+        """The handle the last parsed line named and nobody has (offered as a guest on Enter)."""
         self._capture: CaptureInput | None = None
         """The capture line, kept so its text can be journaled after the widgets are gone."""
         self.durable_seconds: list[float] = []
@@ -244,6 +266,17 @@ class LiveMeetingScreen(TranslatedBindings, Screen[None]):
         self.data_changes = ChangeFollower(self, lambda version: self.post_message(DataChanged(version)))
 
     # --- layout -------------------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Refit the header line: which of its parts fit depends on the width."""
+        self._show_title()
+
+    def _show_title(self) -> None:
+        parts = getattr(self, "_title_parts", None)
+        if parts is None:
+            return
+        title = self.query_one("#meeting-title", Static)
+        title.update(literal(header_line(*parts, width=title.size.width)))
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="meeting-top"):
@@ -433,13 +466,9 @@ class LiveMeetingScreen(TranslatedBindings, Screen[None]):
         state = _("read-only, following") if self.follow else _("you are the scribe")
         if meeting.status == MeetingStatus.ENDED:
             state = _("ended")
-        if meeting.series and meeting.series != meeting.title:
-            title = _("{id} {title} · series {series} · {state}").format(
-                id=meeting.id, title=meeting.title, series=meeting.series, state=state
-            )
-        else:
-            title = _("{id} {title} · {state}").format(id=meeting.id, title=meeting.title, state=state)
-        self.query_one("#meeting-title", Static).update(literal(title))
+        series = meeting.series if meeting.series and meeting.series != meeting.title else ""
+        self._title_parts = (meeting.id, meeting.title, series, state)
+        self._show_title()
         clock = self.query_one("#meeting-clock", MeetingClock)
         clock.started = meeting.held_from
         clock.zone = get_zone(meeting.tz)
@@ -500,15 +529,32 @@ class LiveMeetingScreen(TranslatedBindings, Screen[None]):
         return self.context.clock().astimezone(zone).date()
 
     def _people(self) -> list[Person]:
-        return list(self.view.people.values()) if self.view else []
+        known = dict(self.view.people) if self.view else {}
+        return list({**known, **self.guests}.values())
 
     def _parse(self, text: str) -> Capture | None:
         """The capture ``text`` stands for, or None with the reason shown under the line (kept as typed)."""
+        self._unknown_person = None
         try:
             return parse_capture(text, today=self._today(), people=self._people())
         except ValidationError as exc:
+            if isinstance(exc, UnknownPersonError):
+                self._unknown_person = exc.key
             self.minutes_log.set_preview(_("✗ {reason}").format(reason=exc), error=True)
             return None
+
+    def _offer_guest(self, key: str, text: str) -> None:
+        """An owner nobody is called: "Add @key as a guest?"; once added, the line is recorded as typed."""
+        from tui.screens.people_setup import offer_guest
+
+        def added(person: Person) -> None:
+            self.guests[person.handle] = person
+            if self.minutes_log.draft == text:
+                self.minutes_log.capture_input.submit_line()
+            else:
+                self.preview_line()
+
+        offer_guest(self, self.context, key, added)
 
     @on(MinutesLog.DraftChanged)
     def preview_line(self, message: MinutesLog.DraftChanged | None = None) -> None:
@@ -534,6 +580,8 @@ class LiveMeetingScreen(TranslatedBindings, Screen[None]):
             return False
         capture = self._parse(text)
         if capture is None:
+            if self._unknown_person is not None:
+                self._offer_guest(self._unknown_person, text)
             return False
         if capture.kind == CaptureKind.NEXT:
             self.next_item()

@@ -277,8 +277,16 @@ class MeetingsScreen(TranslatedBindings, AreaScreen):
 
     def action_new_meeting(self) -> None:
         today = self.context.clock().astimezone(self.context.zone).date()
-        modal = StartMeetingModal(self.data.people, today=today, zone=self.context.zone_name)
+        modal = StartMeetingModal(
+            self.data.people, today=today, zone=self.context.zone_name, add_guest=self._offer_guest
+        )
         self.app.push_screen(modal, self._start)
+
+    def _offer_guest(self, key: str, added: Callable[[Person], None]) -> None:
+        """An attendee nobody is called: "Add @key as a guest?", then the person form and the write."""
+        from tui.screens.people_setup import offer_guest
+
+        offer_guest(self, self.context, key, added)
 
     def _start(self, request: StartRequest | None) -> None:
         if request is None:

@@ -9,13 +9,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.markup import escape
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import DataTable, Header, TabbedContent
+from textual.widgets import DataTable, Header, Static, TabbedContent
 
 from domain.dates import parse_date
 from domain.errors import HuddleError, ValidationError
@@ -36,6 +36,7 @@ from tui.widgets.plan_overview import PlanOverviewTab
 from tui.widgets.plan_raci import PlanRaciTab
 from tui.widgets.plan_records import ACTIVITY_ROWS, PlanRecordsTab
 from tui.widgets.plan_timeline import PlanTimelineTab
+from tui.widgets.safe import literal
 from tui.widgets.tables import cursor_key, theme_styles
 from tui.widgets.timeline import TimelineChart
 
@@ -50,6 +51,11 @@ TABS = {
     "load": "load-tab",
     "records": "records-tab",
 }
+
+
+def _one_line(message: str) -> str:
+    """An error as one line (a traceback-like message or a path with a newline stays readable)."""
+    return " ".join(message.split())
 
 
 class PlanScreen(TranslatedBindings, AreaScreen):
@@ -157,7 +163,12 @@ class PlanScreen(TranslatedBindings, AreaScreen):
                 open_items=services.closing.open_items(),
             )
         except HuddleError as exc:
-            self.post_message(self.LoadFailed(str(exc)))
+            self.post_message(self.LoadFailed(_one_line(str(exc))))
+            return
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # a file no rule expected: still one line
+            self.post_message(
+                self.LoadFailed(_one_line(f"{self.context.db_path}: {type(exc).__name__}: {exc}"))
+            )
             return
         self.post_message(self.Loaded(data))
 
@@ -166,7 +177,14 @@ class PlanScreen(TranslatedBindings, AreaScreen):
         self.refresh_views()
 
     def on_plan_screen_load_failed(self, message: LoadFailed) -> None:
+        self.query_one("#project-summary", Static).update(
+            literal(_("Cannot read the plan: {error}").format(error=message.error))
+        )
         self.notify(escape(message.error), title=_("Cannot read the plan"), severity="error")
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Refit the tables: which columns fit depends on the width."""
+        self.refresh_views()
 
     def refresh_views(self) -> None:
         """Paint the visible tab now and the others when they are first shown."""
@@ -245,8 +263,12 @@ class PlanScreen(TranslatedBindings, AreaScreen):
         write: Callable[[dict[str, str]], Any],
         done: Callable[[Any], str],
         error: str = "",
+        today: date | None = None,
     ) -> None:
-        """Ask with a small form, then write; a write the service refuses reopens the form as typed."""
+        """Ask with a small form, then write; a write the service refuses reopens the form as typed.
+
+        ``today`` resolves the form's date fields, whose resolved date shows under them as typed.
+        """
         from tui.dialogs.fields import FieldsModal
 
         def answered(values: dict[str, str] | None) -> None:
@@ -260,18 +282,13 @@ class PlanScreen(TranslatedBindings, AreaScreen):
             def failed(exc: Exception) -> None:
                 typed = [replace(f, value=values.get(f.key, f.value)) for f in fields]
                 self._form_then_write(
-                    title,
-                    typed,
-                    label=label,
-                    check=check,
-                    write=write,
-                    done=done,
-                    error=_("Not saved: {reason}").format(reason=exc),
-                )
+                    title, typed, label=label, check=check, write=write, done=done,
+                    error=_("Not saved: {reason}").format(reason=exc), today=today,
+                )  # fmt: skip
 
             shell_of(self.app).submit_write(WriteJob(label, lambda: write(values), finished, failed))
 
-        self.app.push_screen(FieldsModal(title, fields, check=check, error=error), answered)
+        self.app.push_screen(FieldsModal(title, fields, check=check, error=error, today=today), answered)
 
     def action_new_change(self) -> None:
         """Raise a change request: what should change, and why."""
@@ -380,8 +397,9 @@ class PlanScreen(TranslatedBindings, AreaScreen):
                 FormField("text", _("Goal"), placeholder=_("specific: what will be true")),
                 FormField("metric", _("Metric"), placeholder=_("measurable: counted how")),
                 FormField("target", _("Target"), placeholder=_("the number to reach")),
-                FormField("deadline", _("Deadline"), placeholder=_("2027-01-31, +6w, 下周五")),
+                FormField("deadline", _("Deadline"), placeholder=_("2027-01-31, +6w, 下周五"), is_date=True),
             ],
+            today=today,
             label=_("add the goal"),
             check=check,
             write=lambda values: directory.add_goal(

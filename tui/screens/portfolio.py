@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -28,6 +28,7 @@ from tui.views.board import BLOCKED_MARK, MILESTONE_MARK
 from tui.views.portfolio import MAX_ROWS, CardFilter, card_rows, summary_columns, summary_rows
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe import literal, printable
+from tui.widgets.tables import cursor_key, fit_columns, restore_cursor
 
 if TYPE_CHECKING:
     from tui.wiring import Context
@@ -41,6 +42,10 @@ CARD_COLUMNS = (
     ("due", "Due", 15),
     ("flags", "Flags", 5),
 )
+CARD_PRIORITY = ("id", "title", "due", "owner", "flags", "column", "dept")
+"""The card list's columns, most important first: narrow terminals drop the department, then the column."""
+SUMMARY_PRIORITY = ("dept", "overdue", "blocked", "total", "col:*")
+"""The summary's columns, most important first: the board columns go before the totals."""
 
 
 @dataclass
@@ -97,8 +102,6 @@ class PortfolioScreen(AreaScreen):
         for checkbox in self.query(Checkbox):
             checkbox.can_focus = False
         cards = self.query_one("#cards", DataTable)
-        for key, label, width in CARD_COLUMNS:
-            cards.add_column(label, key=key, width=width)
         cards.focus()
         self.load_portfolio()
 
@@ -176,6 +179,12 @@ class PortfolioScreen(AreaScreen):
             row.append(Content.styled(str(line.blocked), "bold $warning") if line.blocked else Content("0"))
             row.append(Content(str(line.total)))
             table.add_row(*row, key=line.dept)
+        fit_columns(table, priority=SUMMARY_PRIORITY, width=self.size.width - 2)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Refit both tables: which columns fit depends on the width."""
+        self._render_summary()
+        self._render_cards()
 
     def _render_cards(self) -> None:
         data = self.data
@@ -184,7 +193,10 @@ class PortfolioScreen(AreaScreen):
         rows, matched = card_rows(data.cards, self.filter, data.today, data.blocked)
         self.shown = [row.card for row in rows]
         table = self.query_one("#cards", DataTable)
-        table.clear()
+        selected = cursor_key(table)
+        table.clear(columns=True)
+        for key, label, width in CARD_COLUMNS:
+            table.add_column(label, key=key, width=width)
         for row in rows:
             card = row.card
             flags = [MILESTONE_MARK] if card.milestone else []
@@ -202,6 +214,8 @@ class PortfolioScreen(AreaScreen):
                 Content(" ".join(flags)),
                 key=card.id,
             )
+        fit_columns(table, priority=CARD_PRIORITY, shrink="title", width=self.size.width - 2)
+        restore_cursor(table, selected)
         total = len(data.cards)
         more = f" (first {MAX_ROWS} listed)" if matched > MAX_ROWS else ""
         active = self.filter.describe()

@@ -52,6 +52,8 @@ COLUMN_LABELS = {
     "id": "ID", "title": "Title", "category": "Category", "owner": "Owner", "probability": "P",
     "impact": "I", "score": "Score", "residual": "Residual", "status": "Status", "review": "Review",
 }  # fmt: skip
+REGISTER_PRIORITY = ("id", "title", "score", "status", "owner", "review", "residual", "impact", "probability")
+"""The register's columns, most important first: at 80 columns the least important go (category first)."""
 TABS = {"heatmap": "heatmap-tab", "register": "register-tab", "warnings": "warnings-tab"}
 
 
@@ -156,6 +158,8 @@ class RisksScreen(AreaScreen):
 
     def on_resize(self, event: Resize) -> None:
         self.grid.compact = event.size.height < 34 or event.size.width < 100
+        if self.data.risks:
+            self.refresh_register()
 
     # loading
 
@@ -323,7 +327,7 @@ class RisksScreen(AreaScreen):
                 Text(risk.review_date.isoformat() if risk.review_date else ""),
                 key=risk.id,
             )
-        fit_columns(table)
+        fit_columns(table, priority=REGISTER_PRIORITY, shrink="title", width=self.size.width - 4)
         if selected is not None and selected.id in table.rows:
             table.move_cursor(row=table.get_row_index(selected.id))
         total = len(self.data.risks)

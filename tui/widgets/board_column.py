@@ -68,6 +68,8 @@ class BoardColumn(Vertical):
         self.cards: list[Card] = []
         self.first_row = 0
         self.selected: str | None = None
+        self.total: int | None = None
+        """The column's card count while ``cards`` is only the first page; None: ``cards`` is all."""
 
         self.header = ColumnHeader(header_content(column, 0), markup=False, classes="column-header")
         self.body = VerticalScroll(classes="column-body", can_focus=False)
@@ -83,8 +85,11 @@ class BoardColumn(Vertical):
         selected: str | None,
         offset: int = 0,
         blocked: frozenset[str] = frozenset(),
+        total: int | None = None,
     ) -> BoardColumn:
-        """Set the first data before mounting, so the column mounts with its tiles in one go."""
+        """Set the first data before mounting, so the column mounts with its tiles in one go; ``total``
+        is the column's card count when ``cards`` is only its first page (the first paint)."""
+        self.total = total
         self.cards = list(cards)
         self.first_row = offset
         self.selected = selected
@@ -121,9 +126,11 @@ class BoardColumn(Vertical):
         selected: str | None,
         offset: int = 0,
         blocked: frozenset[str] = frozenset(),
+        total: int | None = None,
     ) -> None:
         """Draw one page of cards from row ``offset``, reusing tiles, and mark ``selected``; ``blocked``
-        holds the ids that :func:`domain.rules.is_blocked` says are blocked."""
+        holds the ids that :func:`domain.rules.is_blocked` says are blocked; ``total`` as in :meth:`prime`."""
+        self.total = total
         self.column = column
         self.cards = list(cards)
         self.first_row = offset
@@ -147,7 +154,8 @@ class BoardColumn(Vertical):
 
     def _show_counts(self, drawn: int) -> None:
         """The header (count, WIP), the over-WIP and empty marks, and the rows above and below the page."""
-        column, count, offset = self.column, len(self.cards), self.first_row
+        column, offset = self.column, self.first_row
+        count = len(self.cards) if self.total is None else self.total
         self.header.update(header_content(column, count), layout=False)
         over = column.wip_limit is not None and count > column.wip_limit
         self.header.set_class(over, "-over-wip")

@@ -17,8 +17,26 @@ if TYPE_CHECKING:
     from textual.binding import Binding
     from textual.screen import Screen
 
+KEPT_ACTIONS = frozenset({"help", "command_palette"})
+"""Keys the bar never drops for lack of room: from these two a person finds every other key."""
 KEY_STYLE = "bold $footer-key-foreground on $footer-key-background"
 DESCRIPTION_STYLE = "$footer-description-foreground"
+
+
+def fit_keys(items: list[tuple[int, bool]], width: int) -> list[int]:
+    """Indexes of the ``(cells, kept)`` items to draw in ``width`` cells, one cell between items: every
+    kept item, then the others in order while they fit (0 or less: not laid out yet, draw all)."""
+    if width <= 0:
+        return list(range(len(items)))
+    used = sum(cells + 1 for cells, kept in items if kept)
+    shown: set[int] = {index for index, (_cells, kept) in enumerate(items) if kept}
+    for index, (cells, kept) in enumerate(items):
+        if not kept and used + cells + 1 <= width + 1:
+            used += cells + 1
+            shown.add(index)
+        elif not kept:
+            break
+    return sorted(shown)
 
 
 class KeyBar(Static, can_focus=False):
@@ -38,8 +56,11 @@ class KeyBar(Static, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", markup=False, id=id)
         self._shown: list[tuple[str, str, bool]] = []
+        self._items: list[tuple[Content, str, bool]] = []
+        """Each key's drawn text, its key and whether it is kept when the line is too narrow."""
         self._spans: list[tuple[int, int, str]] = []
         """Cells (start, end) of each shown key, for clicks."""
+        self._fitted_width = -1
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -70,16 +91,32 @@ class KeyBar(Static, can_focus=False):
         if shown == self._shown:
             return
         self._shown = shown
-        items: list[Content] = []
-        self._spans = []
-        cell = 0
+        self._items = []
         for binding, enabled in keys:
             key = (f" {app.get_key_display(binding)} ", KEY_STYLE)
             item = Content.assemble(key, " ", (binding.description, DESCRIPTION_STYLE))
-            items.append(item if enabled else item.stylize("dim"))
-            self._spans.append((cell, cell + item.cell_length, binding.key))
+            kept = binding.action in KEPT_ACTIONS
+            self._items.append((item if enabled else item.stylize("dim"), binding.key, kept))
+        self._fit(self.size.width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._fitted_width:
+            self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        """Draw the keys that fit ``width`` cells: the help and palette keys always, the others in
+        their order until the line is full (widths are cells, so a Chinese label counts double)."""
+        self._fitted_width = width
+        shown = fit_keys([(item.cell_length, kept) for item, _key, kept in self._items], width)
+        self._spans = []
+        cell = 0
+        drawn: list[Content] = []
+        for index in shown:
+            item, key, _kept = self._items[index]
+            drawn.append(item)
+            self._spans.append((cell, cell + item.cell_length, key))
             cell += item.cell_length + 1
-        self.update(Content(" ").join(items))
+        self.update(Content(" ").join(drawn))
 
     def on_click(self, event: events.Click) -> None:
         """A click on a key presses it, as in Textual's footer."""

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from tui.views.plan import PlanData
 
 
+LOAD_PRIORITY = ("person", "total", "note", "home", "dept:*")
+"""The load table's columns, most important first: per-department counts go before the total."""
+
+
 class PlanLoadTab(TabPane):
     """Per-person load; the screen hands it each fresh :class:`PlanData` through ``show``."""
 
@@ -48,7 +52,7 @@ class PlanLoadTab(TabPane):
                 Text(note, style=styles.get("warning", "") if note else ""),
                 key=row.handle,
             )
-        fit_columns(table)
+        fit_columns(table, priority=LOAD_PRIORITY, shrink="person")
         spread = sum(1 for r in rows if r.departments > 1)
         self.query_one("#load-summary", Static).update(
             Content.assemble(

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 MILESTONE_HINT = N_("Milestones (enter opens the card, m its acceptance criteria, v starts its review)")
 
 
+MILESTONE_PRIORITY = ("id", "title", "due", "status", "slack", "progress", "accepted", "dept", "preds")
+"""The milestone table's columns, most important first (narrow terminals drop from the end)."""
+
+
 class PlanOverviewTab(TabPane):
     """Project, goals and milestones; the screen hands it each fresh :class:`PlanData` through ``show``."""
 
@@ -160,7 +164,7 @@ class PlanOverviewTab(TabPane):
             table.add_row(
                 Text("-"), Text(_("No milestones yet: mark a card as a milestone on its board.")), *[""] * 7
             )
-        fit_columns(table)
+        fit_columns(table, priority=MILESTONE_PRIORITY, shrink="title")
         restore_cursor(table, selected)
 
     def _show_reviews_due(self, data: PlanData) -> None:

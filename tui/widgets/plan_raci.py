@@ -21,6 +21,10 @@ RACI_MAX_ROWS = 300
 """More rows than this are not a readable matrix: the screen asks to narrow by department."""
 
 
+RACI_PRIORITY = ("card", "problems", "person:*", "title")
+"""The matrix's columns, most important first: the title shrinks, then goes, before any person."""
+
+
 def problem_text(problem: str) -> str:
     """A RACI problem as :func:`domain.rules.raci_problems` states it, in the current language."""
     texts = {"no Accountable": _("no Accountable"), "no Responsible": _("no Responsible")}
@@ -74,7 +78,7 @@ class PlanRaciTab(TabPane):
                 else Text(_("ok")),
                 key=row.card.id,
             )
-        fit_columns(table)
+        fit_columns(table, priority=RACI_PRIORITY, shrink="title")
         restore_cursor(table, selected)
         flagged = sum(1 for r in in_scope if r.problems)
         where = dept or _("all departments")

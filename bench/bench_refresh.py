@@ -1,0 +1,144 @@
+"""An open app's CPU per change made by someone else (docs/budgets.md: at most 15 ms at 5,000 cards).
+
+    python bench/bench_refresh.py [--cards 5000] [--changes 15] [--checkout DIR ...]
+
+The app runs in tmux (120x40) on a generated file. Another process (the ``huddle`` command) edits the
+title of a card the first board shows; the app's poll sees the new version, re-reads and repaints, and
+we wait until the new title is on screen, then a little longer. The app's CPU time (user + system,
+``/proc/PID/stat``) over that stretch, less its idle rate (the poll timer, measured before on the same
+process), is the cost of one change. Reported: the median over ``--changes``. ``--checkout DIR`` runs
+that source tree's app instead (repeatable; alternated change by change for a before/after pair).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_startup_tmux import CARD_ID, tmux  # noqa: E402
+from bench.bench_tui import make_big  # noqa: E402
+from bench.installed import ENV, precompile  # noqa: E402
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` so far."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def screen(window: str) -> str:
+    return tmux("capture-pane", "-p", "-t", f"bench:{window}").stdout
+
+
+def wait_for(window: str, text: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in screen(window):
+            return
+        time.sleep(0.01)  # a poll interval: the loop checks the screen
+    raise TimeoutError(f"{text!r} not on screen in {timeout:.0f}s")
+
+
+class OpenApp:
+    """One app in a tmux window, its pid and idle CPU rate."""
+
+    def __init__(self, name: str, command: list[str], db: Path, config: Path) -> None:
+        self.window = name
+        env = {**ENV, "HUDDLE_CONFIG": str(config)}
+        env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
+        tmux("new-window", "-d", "-t", "bench", "-n", name, *env_args, "--", *command, "--db", str(db))
+        deadline = time.monotonic() + 30
+        while not (found := CARD_ID.search(screen(name))) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if found is None:
+            raise TimeoutError("the board did not show")
+        self.card = found.group(0)
+        self.pid = int(tmux("display", "-p", "-t", f"bench:{name}", "#{pane_pid}").stdout.strip())
+        time.sleep(2.0)  # a settling period before the idle rate is taken (the whole board loads)
+        before, start = cpu_seconds(self.pid), time.monotonic()
+        time.sleep(4.0)  # the idle measurement window itself
+        self.idle_rate = (cpu_seconds(self.pid) - before) / (time.monotonic() - start)
+
+    def one_change(self, huddle: list[str], db: Path, n: int) -> float:
+        """CPU seconds the app spent on one title edit made by another process."""
+        title = f"refresh-{n}-{time.monotonic_ns() % 100000}"
+        before, start = cpu_seconds(self.pid), time.monotonic()
+        subprocess.run(
+            [*huddle, "--db", str(db), "--user", "other", "card", "edit", self.card, "--title", title],
+            check=True,
+            capture_output=True,
+            env=ENV,
+        )
+        wait_for(self.window, title)
+        time.sleep(0.5)  # the repaint's tail; the idle rate is subtracted for the whole stretch
+        spent = cpu_seconds(self.pid) - before
+        return max(0.0, spent - self.idle_rate * (time.monotonic() - start))
+
+    def close(self) -> None:
+        tmux("kill-window", "-t", f"bench:{self.window}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--cards", type=int, default=5000)
+    parser.add_argument("--changes", type=int, default=15)
+    parser.add_argument("--checkout", action="append", default=[], help="a source tree to compare (repeat)")
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        print("tmux is not installed: nothing measured (apt-get install tmux)")
+        return 1
+    precompile()
+    cli = [str(Path(sys.executable).with_name("huddle"))]
+    apps: dict[str, list[str]] = {"Huddle": cli}
+    if args.checkout:
+        apps = {}
+        for tree in args.checkout:
+            root = Path(tree).resolve()
+            precompile(root)
+            run = f"import sys; sys.path.insert(0, {str(root)!r}); from tui.cli import main; sys.exit(main())"
+            apps[f"Huddle ({root.name})"] = [sys.executable, "-c", run]
+    work = Path(tempfile.mkdtemp(prefix="huddle-refresh-"))
+    db = work / "big.json"
+    make_big(db, args.cards)
+    tmux("kill-server")
+    tmux("new-session", "-d", "-s", "bench", "-x", "120", "-y", "40")
+    results: dict[str, list[float]] = {name: [] for name in apps}
+    opened: dict[str, OpenApp] = {}
+    try:
+        for index, (name, command) in enumerate(apps.items()):
+            opened[name] = OpenApp(f"app{index}", command, db, work / "none.toml")
+        for n in range(args.changes):
+            for name, app in opened.items():  # each open app repaints every change; one is measured
+                results[name].append(app.one_change(cli, db, n))
+    finally:
+        for app in opened.values():
+            app.close()
+        tmux("kill-server")
+        shutil.rmtree(work, ignore_errors=True)
+    print(
+        f"CPU per change made by another process, {args.cards} cards, {args.changes} changes (budget 15 ms)"
+    )
+    for name, values in results.items():
+        median = statistics.median(values) * 1000
+        verdict = "ok" if median <= 15 else "OVER"
+        idle = opened[name].idle_rate * 1000
+        worst = max(values) * 1000
+        print(f"  {name:32} median {median:6.1f} ms  max {worst:6.1f} ms  {verdict}  (idle {idle:.1f} ms/s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""The start-up timeline from inside and from outside, in tmux: where the first paint's time goes.
+
+    python -m bench.timeline [--runs 5] [--sizes demo,5000,20000] [--checkout DIR ...]
+
+Each run starts ``huddle`` in a new tmux window (120x40) with ``HUDDLE_TIMELINE`` pointing at a file and
+``HUDDLE_TIMELINE_START`` at the monotonic time taken just before tmux is asked to start it, polls the
+screen until a card id shows (the outside mark, as ``bench/bench_startup_tmux.py`` measures it), waits a
+moment for the whole board, quits with ctrl+q and reads the marks the app wrote (:mod:`tui.timeline`):
+interpreter up, command line parsed, store opened, Textual loaded, first page read, compose done, first
+tile render, screen and app on_mount, first frame written, whole department shown. Prints the median of
+every mark over the runs. Bytecode is written, as an installed copy runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_startup_tmux import CARD_ID, tmux  # noqa: E402
+from bench.bench_tui import make_big, make_demo  # noqa: E402
+from bench.installed import ENV, precompile  # noqa: E402
+
+MARK = re.compile(r"^\s*([\d.]+)\s+\+\s*[\d.]+\s+(.*)$")
+SEEN = "card id on screen (tmux, outside)"
+
+
+def one_run(huddle: list[str], db: Path, config: Path, out: Path, timeout: float = 30.0) -> dict[str, float]:
+    """One start: the app's own marks plus the outside one, in ms since the launch."""
+    out.unlink(missing_ok=True)
+    name = f"t{time.monotonic_ns()}"
+    start = time.monotonic()
+    env = {
+        **ENV,
+        "HUDDLE_CONFIG": str(config),
+        "HUDDLE_TIMELINE": str(out),
+        "HUDDLE_TIMELINE_START": repr(start),
+    }
+    env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
+    tmux("new-window", "-d", "-t", "bench", "-n", name, *env_args, "--", *huddle, "--db", str(db))
+    seen: float | None = None
+    try:
+        while time.monotonic() - start < timeout:
+            if CARD_ID.search(tmux("capture-pane", "-p", "-t", f"bench:{name}").stdout):
+                seen = (time.monotonic() - start) * 1000
+                break
+            time.sleep(0.002)  # a poll interval: the loop checks the screen
+        if seen is None:
+            raise TimeoutError(f"no card on screen in {timeout:.0f}s")
+        settle = time.monotonic() + 1.5  # let the whole department arrive, then quit
+        while time.monotonic() < settle:
+            time.sleep(0.05)
+        tmux("send-keys", "-t", f"bench:{name}", "C-q")
+        deadline = time.monotonic() + timeout
+        while not (out.exists() and out.read_text().endswith("\n")) and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        tmux("kill-window", "-t", f"bench:{name}")
+    marks: dict[str, float] = {}
+    for line in out.read_text().splitlines():
+        if match := MARK.match(line):
+            marks[match.group(2)] = float(match.group(1))
+    marks[SEEN] = seen
+    return marks
+
+
+def show(what: str, runs: list[dict[str, float]]) -> None:
+    """Print the median of every mark over ``runs``, in time order, with the step from the one before."""
+    names = sorted({n for r in runs for n in r}, key=lambda n: statistics.median(r.get(n, 1e9) for r in runs))
+    print(f"\nstart-up timeline, {what}, median of {len(runs)} runs (ms since launch)")
+    previous = 0.0
+    for name in names:
+        median = statistics.median(r[name] for r in runs if name in r)
+        print(f"{median:9.1f}  +{median - previous:7.1f}  {name}")
+        previous = median
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", default="demo,5000,20000", help="comma-separated: demo and card counts")
+    parser.add_argument("--checkout", action="append", default=[], help="a source tree to compare (repeat)")
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        print("tmux is not installed: nothing measured (apt-get install tmux)")
+        return 1
+    precompile()
+    huddles: dict[str, list[str]] = {"": [str(Path(sys.executable).with_name("huddle"))]}
+    if args.checkout:
+        huddles = {}
+        for tree in args.checkout:
+            root = Path(tree).resolve()
+            precompile(root)
+            run = f"import sys; sys.path.insert(0, {str(root)!r}); from tui.cli import main; sys.exit(main())"
+            huddles[f" ({root.name})"] = [sys.executable, "-c", run]
+    work = Path(tempfile.mkdtemp(prefix="huddle-timeline-"))
+    config = work / "none.toml"
+    tmux("kill-server")
+    tmux("new-session", "-d", "-s", "bench", "-x", "120", "-y", "40")
+    try:
+        for size in args.sizes.split(","):
+            db = work / f"{size}.json"
+            make_demo(db) if size == "demo" else make_big(db, int(size))
+            for huddle in huddles.values():
+                one_run(huddle, db, config, work / "warm.txt")
+            every: dict[str, list[dict[str, float]]] = {tag: [] for tag in huddles}
+            for _ in range(args.runs):  # alternated, so that machine noise hits them alike
+                for tag, huddle in huddles.items():
+                    every[tag].append(one_run(huddle, db, config, work / "t.txt"))
+            for tag, runs in every.items():
+                show(("demo file" if size == "demo" else f"{size} cards") + tag, runs)
+    finally:
+        tmux("kill-server")
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
