@@ -18,8 +18,9 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from domain.dates import DATE_FORMS
-from domain.i18n import N_, _
+from domain.i18n import N_, _, available_languages
 from tui.cli.args import Parser
+from tui.language import LanguageChoices
 
 if TYPE_CHECKING:
     from tui.wiring import Context
@@ -45,27 +46,18 @@ def add_global_options(
     user_help: str = USER_HELP,
 ) -> None:
     """``--db``, ``--user`` and ``--lang``; SUPPRESSed defaults, so a value given before the command is
-    not reset by the subcommand's copy of the option."""
+    not reset by the subcommand's copy of the option. ``--lang`` is applied by main() before the parser
+    is built (tui.language); here it is accepted and checked like any option."""
     parser.add_argument("--db", metavar=db_metavar, default=argparse.SUPPRESS, help=_(db_help))
     parser.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help=_(user_help))
-    from tui.language import LanguageChoices
-
     parser.add_argument(
         "--lang",
         metavar="LANG",
         default=argparse.SUPPRESS,
         choices=LanguageChoices(),
-        help=lang_help(),
-    )
-
-
-@functools.cache
-def lang_help() -> str:
-    """``--lang``'s help lists the languages found in locale/ (read once per process)."""
-    from domain.i18n import available_languages
-
-    return _("language: {languages} (default: config language, else the locale)").format(
-        languages=", ".join(available_languages())
+        help=_("language: {languages} (default: config language, else the locale)").format(
+            languages=", ".join(available_languages())
+        ),
     )
 
 
