@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.errors import ValidationError
-from domain.i18n import pgettext
+from domain.i18n import _, pgettext
 from domain.text import excerpt, quoted
 
 _WEEKDAYS = {
@@ -35,7 +35,9 @@ def check_date(value: date, what: str = "date") -> date:
     day = value.date() if isinstance(value, datetime) else value
     if not EARLIEST <= day <= LATEST:
         raise ValidationError(
-            f"{what} {day.isoformat()} is out of range; use a date from {EARLIEST.year} to {LATEST.year}"
+            _("{what} {value} is out of range; use a date from {year} to {year2}").format(
+                what=what, value=day.isoformat(), year=EARLIEST.year, year2=LATEST.year
+            )
         )
     return value
 
@@ -54,9 +56,11 @@ def _parse_date(text: str, today: date) -> date:
     raw = text.strip()
     value = raw.lower()
     if not value:
-        raise ValidationError(f"date is empty; use {DATE_FORMS}")
+        raise ValidationError(_("date is empty; use {DATE_FORMS}").format(DATE_FORMS=DATE_FORMS))
     if len(raw) > 40 or any("\ud800" <= ch <= "\udfff" or ch < " " for ch in raw):
-        raise ValidationError(f"cannot read date {quoted(raw)}; use {DATE_FORMS}")
+        raise ValidationError(
+            _("cannot read date {raw}; use {DATE_FORMS}").format(raw=quoted(raw), DATE_FORMS=DATE_FORMS)
+        )
     if value in ("today", "tod"):
         return today
     if value in ("tomorrow", "tmr", "tom"):
@@ -80,7 +84,9 @@ def _parse_date(text: str, today: date) -> date:
         return date.fromisoformat(value)
     except ValueError:
         pass
-    raise ValidationError(f"cannot read date {quoted(raw)}; use {DATE_FORMS}")
+    raise ValidationError(
+        _("cannot read date {raw}; use {DATE_FORMS}").format(raw=quoted(raw), DATE_FORMS=DATE_FORMS)
+    )
 
 
 def _this_or_next(today: date, weekday: int) -> date:
@@ -103,29 +109,35 @@ def parse_datetime(text: str, today: date, zone: tzinfo) -> datetime:
     """
     raw = text.strip()
     if "T" in raw and raw[:4].isdigit():
-        day_part, _, time_part = raw.partition("T")
+        day_part, _sep, time_part = raw.partition("T")
     else:
-        day_part, _, time_part = raw.rpartition(" ")
+        day_part, _sep, time_part = raw.rpartition(" ")
     match = _TIME.match(time_part.strip())
     if not day_part or not match:
         raise ValidationError(
-            f"cannot read date and time {quoted(raw)}; use DATE HH:MM, for example '2026-12-01 14:00'"
+            _("cannot read date and time {raw}; use DATE HH:MM, for example '2026-12-01 14:00'").format(
+                raw=quoted(raw)
+            )
         )
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
-        raise ValidationError(f"time {quoted(time_part)} is not a time of day")
+        raise ValidationError(_("time {time_part} is not a time of day").format(time_part=quoted(time_part)))
     day = parse_date(day_part, today)
     local = datetime.combine(day, time(hour, minute), tzinfo=zone)
     round_trip = local.astimezone(UTC).astimezone(zone)
     if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
         raise ValidationError(
-            f"{excerpt(raw)} does not exist in {zone} (the clocks skip it); pick another time"
+            _("{raw} does not exist in {zone} (the clocks skip it); pick another time").format(
+                raw=excerpt(raw), zone=zone
+            )
         )
     second = local.replace(fold=1)
     if second.utcoffset() != local.utcoffset():
         raise ValidationError(
-            f"{excerpt(raw)} happens twice in {zone} (the clocks go back from UTC{_offset(local)} to "
-            f"UTC{_offset(second)}), so it is ambiguous; pick a time outside that hour"
+            _(
+                "{raw} happens twice in {zone} (the clocks go back from UTC{value} to "
+                "UTC{value2}), so it is ambiguous; pick a time outside that hour"
+            ).format(raw=excerpt(raw), zone=zone, value=_offset(local), value2=_offset(second))
         )
     return local.astimezone(UTC)
 
@@ -144,7 +156,7 @@ def get_zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ValidationError(
-            f"unknown time zone {quoted(name)}; use an IANA name such as 'Asia/Shanghai'"
+            _("unknown time zone {name}; use an IANA name such as 'Asia/Shanghai'").format(name=quoted(name))
         ) from exc
 
 
@@ -181,6 +193,11 @@ def _weekday_names() -> tuple[str, ...]:
         pgettext("weekday", "Thu"), pgettext("weekday", "Fri"), pgettext("weekday", "Sat"),
         pgettext("weekday", "Sun"),
     )  # fmt: skip
+
+
+def weekday_name(day: date) -> str:
+    """``day``'s short weekday name in the current language (``Fri`` / ``周五``): the CLI's tables."""
+    return _weekday_names()[day.weekday()]
 
 
 def _month_names() -> tuple[str, ...]:

@@ -27,12 +27,33 @@ class NotFoundError(DomainError):
     """An id, handle or name that does not exist."""
 
     def __init__(self, kind: str, key: str, hint: str = "") -> None:
+        from domain.i18n import _  # deferred: domain.i18n raises ValidationError
         from domain.text import quoted  # deferred: domain.text raises these errors
 
         self.kind = kind
         self.key = key
-        message = f"no {kind} {quoted(key)}"
-        super().__init__(f"{message}; {hint}" if hint else message)
+        # ``kind`` stays the English word (callers compare it); the message names it in the language.
+        message = _("no {kind} {key}").format(kind=_(KINDS.get(kind, kind)), key=quoted(key))
+        super().__init__(_("{message}; {hint}").format(message=message, hint=hint) if hint else message)
+
+
+def N_(message: str) -> str:
+    """Marks a msgid for extraction (domain.i18n.N_, which this module cannot import at load time)."""
+    return message
+
+
+KINDS = {
+    "card": N_("card"),
+    "change request": N_("change request"),
+    "criterion": N_("criterion"),
+    "department": N_("department"),
+    "goal": N_("goal"),
+    "meeting": N_("meeting"),
+    "person": N_("person"),
+    "risk": N_("risk"),
+    "unique person": N_("unique person"),
+}
+"""What NotFoundError names: ``kind`` as the callers pass it, marked for the catalog."""
 
 
 class ConflictError(DomainError):

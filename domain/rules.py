@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from domain.errors import ConflictError, ValidationError
+from domain.i18n import _, ngettext
 from domain.models import (
     DONE_COLUMN,
     MAX_WIP,
@@ -67,8 +68,10 @@ def check_wip_count(dept: Department, column: str, count: int) -> None:
         return
     if count + 1 > col.wip_limit:
         raise ConflictError(
-            f"column {col.name!r} of {dept.name} is at its WIP limit ({count}/{col.wip_limit}); "
-            "finish something first or raise the limit"
+            _(
+                "column {name!r} of {name2} is at its WIP limit ({count}/{wip_limit}); "
+                "finish something first or raise the limit"
+            ).format(name=col.name, name2=dept.name, count=count, wip_limit=col.wip_limit)
         )
 
 
@@ -93,12 +96,12 @@ def check_dependencies(card_id: str, blocked_by: Sequence[str], cards: Mapping[s
     """Raise when a dependency is unknown, is the card itself, or closes a cycle."""
     for dep in blocked_by:
         if dep == card_id:
-            raise ConflictError(f"card {card_id} cannot be blocked by itself")
+            raise ConflictError(_("card {card_id} cannot be blocked by itself").format(card_id=card_id))
         if dep not in cards:
-            raise ValidationError(f"blocked-by card {quoted(dep)} does not exist")
+            raise ValidationError(_("blocked-by card {dep} does not exist").format(dep=quoted(dep)))
     graph = {cid: c.blocked_by for cid, c in cards.items()}
     if path := find_cycle(card_id, blocked_by, graph):
-        raise ConflictError("dependency cycle: " + " -> ".join(path))
+        raise ConflictError(_("dependency cycle: {items}").format(items=" -> ".join(path)))
 
 
 def raci_problems(card: Card) -> list[str]:
@@ -128,7 +131,9 @@ def check_score(value: int | None, what: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        raise ValidationError(f"{what} must be between 1 and 5, not {str(value)[:40]}")
+        raise ValidationError(
+            _("{what} must be between 1 and 5, not {value}").format(what=what, value=str(value)[:40])
+        )
     return value
 
 
@@ -300,34 +305,48 @@ def check_new_column_name(dept: Department, name: str, *, renaming: str | None =
     """Refuse a column name already on the board (case-insensitive); ``renaming`` may keep its own name."""
     clash = dept.column(name)
     if clash is not None and clash.name != renaming:
-        raise ConflictError(f"{dept.name} already has a column {clash.name!r}")
+        raise ConflictError(
+            _("{name} already has a column {name2!r}").format(name=dept.name, name2=clash.name)
+        )
 
 
 def check_done_column_kept(column: str, action: str) -> None:
     """The Done column is what "done" means to every rule (``is_done``): it is never renamed or removed."""
     if column == DONE_COLUMN:
         raise ConflictError(
-            f"the {DONE_COLUMN!r} column marks cards as done and cannot be {action}; "
-            "move it or give it a WIP limit instead"
+            _(
+                "the {DONE_COLUMN!r} column marks cards as done and cannot be {action}; "
+                "move it or give it a WIP limit instead"
+            ).format(DONE_COLUMN=DONE_COLUMN, action=action)
         )
 
 
 def check_column_empty(dept: Department, column: str, count: int) -> None:
     """Refuse removing a column that still holds cards, saying how many."""
     if count:
-        plural = "card is" if count == 1 else "cards are"
         raise ConflictError(
-            f"column {column!r} of {dept.name} cannot be removed: {count} {plural} still in it; "
-            "move them to another column first"
+            ngettext(
+                "column {column!r} of {name} cannot be removed: {count} card is still in it; "
+                "move them to another column first",
+                "column {column!r} of {name} cannot be removed: {count} cards are still in it; "
+                "move them to another column first",
+                count,
+            ).format(column=column, name=dept.name, count=count)
         )
 
 
 def check_wip_value(limit: int) -> int | None:
     """A WIP limit from the user: 0 means no limit, negative is refused."""
     if limit < 0:
-        raise ValidationError(f"a WIP limit cannot be negative ({limit}); use 0 for no limit")
+        raise ValidationError(
+            _("a WIP limit cannot be negative ({limit}); use 0 for no limit").format(limit=limit)
+        )
     if limit > MAX_WIP:
-        raise ValidationError(f"a WIP limit of {limit} is beyond {MAX_WIP}; use 0 for no limit")
+        raise ValidationError(
+            _("a WIP limit of {limit} is beyond {MAX_WIP}; use 0 for no limit").format(
+                limit=limit, MAX_WIP=MAX_WIP
+            )
+        )
     return limit or None
 
 
@@ -356,9 +375,11 @@ def check_can_finish(card: Card) -> None:
     pending = open_criteria(card)
     if card.milestone and pending:
         raise ConflictError(
-            f"milestone {card.id} has {len(pending)} acceptance criteria not yet accepted or waived "
-            f"({', '.join(c.id for c in pending)}); its Accountable accepts them with "
-            f"'huddle milestone accept {card.id} CRITERION'"
+            _(
+                "milestone {id} has {n} acceptance criteria not yet accepted or waived "
+                "({value}); its Accountable accepts them with 'huddle milestone accept {id} "
+                "CRITERION'"
+            ).format(id=card.id, n=len(pending), value=", ".join(c.id for c in pending))
         )
 
 
@@ -624,7 +645,7 @@ def suggest_agenda(
 
 def id_order(item_id: str) -> tuple[str, int, str]:
     """Sort key for readable ids: ``OPS-2`` before ``OPS-10``."""
-    prefix, _, number = item_id.rpartition("-")
+    prefix, _sep, number = item_id.rpartition("-")
     return (prefix, int(number), "") if number.isdigit() else (item_id, 0, item_id)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from domain.errors import StorageError, ValidationError
+from domain.i18n import _
 from importers.model import ImportFormatError, SourceBatch
 
 KINDS = ("csv", "xlsx", "trello", "jira")
@@ -22,15 +23,19 @@ def read_file(path: Path) -> bytes:
     """The bytes of an input file; a missing, unreadable or huge file is one clear error."""
     try:
         if path.is_dir():
-            raise StorageError(f"{path} is a folder; give the file to import")
+            raise StorageError(_("{path} is a folder; give the file to import").format(path=path))
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise ImportFormatError(f"{path} is {size // (1024 * 1024)} MiB; the limit is 64 MiB")
+            raise ImportFormatError(
+                _("{path} is {value} MiB; the limit is 64 MiB").format(path=path, value=size // (1024 * 1024))
+            )
         return path.read_bytes()
     except FileNotFoundError:
-        raise StorageError(f"{path} does not exist") from None
+        raise StorageError(_("{path} does not exist").format(path=path)) from None
     except OSError as exc:
-        raise StorageError(f"cannot read {path}: {exc.strerror}") from None
+        raise StorageError(
+            _("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror)
+        ) from None
 
 
 def guess_kind(path: Path, data: bytes) -> str:
@@ -55,9 +60,13 @@ def read_source(
 ) -> SourceBatch:
     """Parse ``data`` (the file called ``name``) with the reader for ``kind``."""
     if kind not in KINDS:
-        raise ValidationError(f"cannot import {kind!r}; kinds: {', '.join(KINDS)}")
+        raise ValidationError(
+            _("cannot import {kind!r}; kinds: {value}").format(kind=kind, value=", ".join(KINDS))
+        )
     if mapping and kind not in ("csv", "xlsx"):
-        raise ValidationError("--map is for csv and xlsx sheets; Trello and Jira exports are mapped already")
+        raise ValidationError(
+            _("--map is for csv and xlsx sheets; Trello and Jira exports are mapped already")
+        )
     if kind == "trello":
         from importers.trello import read_trello
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from domain.errors import ValidationError
+from domain.i18n import _
 from domain.text import clean_text, clean_title
 from importers.model import ImportFormatError, SourceBatch, SourceComment, SourceItem, SourcePerson, located
 from importers.text import cell_date, cell_priority, csv_rows, decode, normal_header
@@ -32,7 +33,7 @@ def read_jira(data: bytes, name: str, encoding: str | None = None) -> SourceBatc
     """The issues of a Jira CSV export, in file order."""
     rows = csv_rows(decode(data, name, encoding), name)
     if not rows:
-        raise ImportFormatError(f"{name} is empty: no header row")
+        raise ImportFormatError(_("{name} is empty: no header row").format(name=name))
     header = [normal_header(h) for h in rows[0]]
     columns: dict[str, list[int]] = defaultdict(list)
     for index, text in enumerate(header):
@@ -40,12 +41,14 @@ def read_jira(data: bytes, name: str, encoding: str | None = None) -> SourceBatc
     for required in ("summary", "issue key"):
         if required not in columns:
             raise ImportFormatError(
-                f"{name} is not a Jira CSV export: no {required.title()!r} column (is it a plain sheet? "
-                "use 'huddle import csv')"
+                _(
+                    "{name} is not a Jira CSV export: no {value!r} column (is it a plain sheet? "
+                    "use 'huddle import csv')"
+                ).format(name=name, value=required.title())
             )
     body = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(c.strip() for c in row)]
     if not body:
-        raise ImportFormatError(f"{name} has a header row but no issues")
+        raise ImportFormatError(_("{name} has a header row but no issues").format(name=name))
 
     def values(row: Sequence[str], column: str) -> list[str]:
         return [row[i].strip() for i in columns.get(column, ()) if i < len(row) and row[i].strip()]

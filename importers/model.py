@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from domain.errors import ValidationError
+from domain.i18n import _
 from domain.models import Priority
 
 
@@ -25,7 +26,7 @@ def located(name: str, row: int | None, what: str | None, message: str) -> Impor
         where += f" row {row}"
     if what:
         where += f", field {what}"
-    return ImportFormatError(f"{where}: {message}")
+    return ImportFormatError(_("{where}: {message}").format(where=where, message=message))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from domain import rules
 from domain.errors import ConflictError, DomainError, ValidationError
+from domain.i18n import _
 from domain.models import DONE_COLUMN, Card, Column, Department, Person, Priority
 from domain.repository import UnitOfWork
 from domain.services import Services
@@ -109,15 +110,26 @@ class ImportPlan:
 
     def lines(self) -> list[str]:
         """The plan for a person to read before it is applied."""
-        out = [f"import of {self.name} ({self.kind}, source {self.source}): {len(self.cards)} item(s)"]
+        out = [
+            _("import of {name} ({kind}, source {source}): {n} item(s)").format(
+                name=self.name, kind=self.kind, source=self.source, n=len(self.cards)
+            )
+        ]
         if self.mapping:
-            out.append("fields: " + ", ".join(f"{c} → {f}" for f, c in self.mapping))
-        out.extend(f"department to create: {d}" for d in self.departments)
-        out.extend(f"column to create: {d} / {c}" for d, c in self.columns)
-        out.extend(f"person to create: {p.handle} ({p.name}, {p.email})" for p in self.people)
+            pairs = ", ".join(f"{c} → {f}" for f, c in self.mapping)
+            out.append(_("fields: {pairs}").format(pairs=pairs))
+        out.extend(_("department to create: {name}").format(name=d) for d in self.departments)
+        out.extend(_("column to create: {dept} / {column}").format(dept=d, column=c) for d, c in self.columns)
+        out.extend(
+            _("person to create: {handle} ({name}, {email})").format(
+                handle=p.handle, name=p.name, email=p.email
+            )
+            for p in self.people
+        )
         out.append(
-            f"cards: {self.count('create')} to create, {self.count('update')} to update, "
-            f"{self.count('unchanged')} unchanged"
+            _("cards: {create} to create, {update} to update, {unchanged} unchanged").format(
+                create=self.count("create"), update=self.count("update"), unchanged=self.count("unchanged")
+            )
         )
         for step in self.cards:
             if step.action == "create":
@@ -125,7 +137,7 @@ class ImportPlan:
             elif step.action == "update":
                 out.append(f"  ~ {step.card_id} {step.title}: {'; '.join(step.details or step.changes)}")
         if self.lost:
-            out.append("could not map:")
+            out.append(_("could not map:"))
             out.extend(f"  - {text}" for text in self.lost)
         return out
 
@@ -360,7 +372,7 @@ def _new_handle(who: SourcePerson, taken: set[str]) -> str:
         handle = f"person-{digest[:length]}"
         if handle not in taken:
             return handle
-    raise ValidationError(f"cannot make a handle for {who.label()!r}")
+    raise ValidationError(_("cannot make a handle for {value!r}").format(value=who.label()))
 
 
 def plan_import(batch: SourceBatch, uow: UnitOfWork, *, dept: str | None = None) -> ImportPlan:
@@ -419,7 +431,7 @@ def _links(planner: _Planner, plan: ImportPlan, ids: Mapping[str, str], uow: Uni
             if step.has_parent:
                 parent = planner.resolve(step.parent, item, "parent", ids) if step.parent else None
                 if parent == card.id:
-                    raise ConflictError("a card cannot be its own parent")
+                    raise ConflictError(_("a card cannot be its own parent"))
                 if parent != card.parent:
                     change["parent"] = parent
             if step.blocked_by is not None:
@@ -443,7 +455,7 @@ def _links(planner: _Planner, plan: ImportPlan, ids: Mapping[str, str], uow: Uni
 def _find_dept(uow: UnitOfWork, name: str) -> Department:
     dept = uow.departments.get(name)
     if dept is None:
-        raise ValidationError(f"department {name!r} vanished during the import")
+        raise ValidationError(_("department {name!r} vanished during the import").format(name=name))
     return dept
 
 
@@ -482,9 +494,20 @@ def _card(
 
 def summary(plan: ImportPlan) -> str:
     """One line: what was (or would be) done."""
-    made: Iterable[str] = (
-        f"{len(plan.departments)} department(s), {len(plan.columns)} column(s), {len(plan.people)} person(s)",
-        f"{plan.count('create')} card(s) created, {plan.count('update')} updated, "
-        f"{plan.count('unchanged')} unchanged",
-    )
-    return ("imported " if plan.applied else "would import ") + "; ".join(made)
+    made = {
+        "depts": len(plan.departments),
+        "columns": len(plan.columns),
+        "people": len(plan.people),
+        "created": plan.count("create"),
+        "updated": plan.count("update"),
+        "unchanged": plan.count("unchanged"),
+    }
+    if plan.applied:
+        return _(
+            "imported {depts} department(s), {columns} column(s), {people} person(s); "
+            "{created} card(s) created, {updated} updated, {unchanged} unchanged"
+        ).format(**made)
+    return _(
+        "would import {depts} department(s), {columns} column(s), {people} person(s); "
+        "{created} card(s) created, {updated} updated, {unchanged} unchanged"
+    ).format(**made)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from domain.errors import ValidationError
+from domain.i18n import _
 from domain.text import clean_text, clean_title
 from importers.model import ImportFormatError, SourceBatch, SourceItem, SourcePerson, located
 from importers.text import (
@@ -62,9 +63,15 @@ def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
         field, sep, column = pair.partition("=")
         field = field.strip().lower().replace("-", "_")
         if not sep or not column.strip():
-            raise ValidationError(f"--map {pair!r}: write FIELD=COLUMN, such as title=任务名称")
+            raise ValidationError(
+                _("--map {pair!r}: write FIELD=COLUMN, such as title=任务名称").format(pair=pair)
+            )
         if field not in HEADERS:
-            raise ValidationError(f"--map {pair!r}: no field {field!r}; fields: {', '.join(FIELDS)}")
+            raise ValidationError(
+                _("--map {pair!r}: no field {field!r}; fields: {value}").format(
+                    pair=pair, field=field, value=", ".join(FIELDS)
+                )
+            )
         mapping[field] = column.strip()
     return mapping
 
@@ -77,8 +84,9 @@ def map_columns(header: Sequence[str], overrides: Mapping[str, str], name: str) 
         wanted = normal_header(column)
         if wanted not in normal:
             raise ValidationError(
-                f"--map {field}={column}: {name} has no column {column!r}; columns: "
-                + ", ".join(h for h in header if h.strip())
+                _("--map {field}={column}: {name} has no column {column!r}; columns: {items}").format(
+                    field=field, column=column, name=name, items=", ".join(h for h in header if h.strip())
+                )
             )
         found[field] = normal.index(wanted)
     taken = set(found.values())
@@ -104,7 +112,7 @@ def read_rows(
 ) -> SourceBatch:
     """Turn a header row plus data rows into source items; raises on the first bad cell."""
     if not rows:
-        raise ImportFormatError(f"{name} is empty: no header row")
+        raise ImportFormatError(_("{name} is empty: no header row").format(name=name))
     header = [cell_text(h) for h in rows[0]]
     columns = map_columns(header, overrides, name)
     used = set(columns.values())
@@ -130,7 +138,7 @@ def read_rows(
         seen[item.source_id] = number
         items.append(item)
     if not items:
-        raise ImportFormatError(f"{name} has a header row but no data rows")
+        raise ImportFormatError(_("{name} has a header row but no data rows").format(name=name))
     mapping = tuple((field, header[index]) for field, index in sorted(columns.items(), key=lambda kv: kv[1]))
     return SourceBatch(kind, SHEET_SOURCE, name, tuple(items), {}, mapping, tuple(lost))
 

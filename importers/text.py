@@ -14,6 +14,7 @@ import io
 import re
 from datetime import date, datetime
 
+from domain.i18n import _
 from domain.models import Priority
 from importers.model import ImportFormatError, located
 
@@ -26,26 +27,34 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise ImportFormatError(f"unknown encoding {encoding!r} (try utf-8, gb18030, gbk)") from None
+            raise ImportFormatError(
+                _("unknown encoding {encoding!r} (try utf-8, gb18030, gbk)").format(encoding=encoding)
+            ) from None
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
             raise ImportFormatError(
-                f"{name} is not {encoding}: byte {exc.start} (0x{data[exc.start]:02x}) cannot be decoded"
+                _("{name} is not {encoding}: byte {start} (0x{data:02x}) cannot be decoded").format(
+                    name=name, encoding=encoding, start=exc.start, data=data[exc.start]
+                )
             ) from None
         return text.removeprefix("\ufeff")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16").removeprefix("\ufeff")
         except UnicodeDecodeError:
-            raise ImportFormatError(f"{name} starts like UTF-16 but is not valid UTF-16") from None
+            raise ImportFormatError(
+                _("{name} starts like UTF-16 but is not valid UTF-16").format(name=name)
+            ) from None
     for candidate in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(candidate)
         except UnicodeDecodeError:
             continue
     raise ImportFormatError(
-        f"{name} is neither UTF-8 nor GB18030/GBK; give its encoding with --encoding (such as big5)"
+        _("{name} is neither UTF-8 nor GB18030/GBK; give its encoding with --encoding (such as big5)").format(
+            name=name
+        )
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.errors import ValidationError
+from domain.i18n import _
 from domain.text import clean_text, clean_title
 from importers.model import ImportFormatError, SourceBatch, SourceComment, SourceItem, SourcePerson
 
@@ -27,13 +28,15 @@ def read_trello(data: bytes, name: str, zone: ZoneInfo) -> SourceBatch:
     try:
         board = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportFormatError(f"{name} is not JSON ({exc})") from None
+        raise ImportFormatError(_("{name} is not JSON ({exc})").format(name=name, exc=exc)) from None
     if (
         not isinstance(board, dict)
         or not isinstance(board.get("lists"), list)
         or not isinstance(board.get("cards"), list)
     ):
-        raise ImportFormatError(f"{name} is not a Trello board export (no 'lists' and 'cards')")
+        raise ImportFormatError(
+            _("{name} is not a Trello board export (no 'lists' and 'cards')").format(name=name)
+        )
     board_name = _text(board.get("name"), name, "board", "name", title=True) or "Trello"
     members = {
         m.get("id"): SourcePerson(name=str(m.get("fullName") or ""), handle=str(m.get("username") or ""))

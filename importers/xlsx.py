@@ -7,6 +7,7 @@ import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 
+from domain.i18n import _
 from importers.model import ImportFormatError
 from importers.text import Cell
 
@@ -27,10 +28,16 @@ def xlsx_rows(data: bytes, name: str, sheet: str | None = None) -> list[list[Cel
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFormatError(f"{name} is not an .xlsx workbook ({exc})") from None
+        raise ImportFormatError(
+            _("{name} is not an .xlsx workbook ({exc})").format(name=name, exc=exc)
+        ) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
-            raise ImportFormatError(f"{name} has no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}")
+            raise ImportFormatError(
+                _("{name} has no sheet {sheet!r}; sheets: {value}").format(
+                    name=name, sheet=sheet, value=", ".join(book.sheetnames)
+                )
+            )
         worksheet = book[sheet] if sheet is not None else book.worksheets[0]
         rows = [[_cell(value) for value in row] for row in worksheet.iter_rows(values_only=True)]
     finally:

@@ -30,6 +30,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
 from domain.errors import DeliveryError, ValidationError
+from domain.i18n import _
 from domain.models import PublishedEvent
 from domain.services import Services
 from outbound.secrets import is_loopback, password_from_env, scrub
@@ -92,13 +93,17 @@ def caldav_target(config: CalDavSettings, env: Mapping[str, str]) -> CalDavTarge
     url = env.get("HUDDLE_CALDAV_URL") or config.url
     username = env.get("HUDDLE_CALDAV_USERNAME") or config.username
     if not url:
-        raise ValidationError("no CalDAV calendar configured; set url in the [caldav] table of huddle.toml")
+        raise ValidationError(
+            _("no CalDAV calendar configured; set url in the [caldav] table of huddle.toml")
+        )
     check_caldav_url(url, "HUDDLE_CALDAV_URL" if env.get("HUDDLE_CALDAV_URL") else "[caldav] url")
     parts = urlsplit(url)
     host = parts.hostname or ""  # check_caldav_url refused a URL without one
     password = password_from_env(config.password_env, env, username, "CalDAV")
     if password and parts.scheme == "http" and not is_loopback(host):
-        raise ValidationError(f"refusing to send the CalDAV password unencrypted to {host}; use https://")
+        raise ValidationError(
+            _("refusing to send the CalDAV password unencrypted to {host}; use https://").format(host=host)
+        )
     return CalDavTarget(url if url.endswith("/") else url + "/", username, password)
 
 
@@ -155,7 +160,11 @@ def push_calendar(
             for record in stale:
                 session.remove(record)
     except (DAVError, OSError) as exc:
-        raise DeliveryError(f"cannot publish to {target.url}: {scrub(str(exc), target.password)}") from None
+        raise DeliveryError(
+            _("cannot publish to {url}: {value}").format(
+                url=target.url, value=scrub(str(exc), target.password)
+            )
+        ) from None
     finally:
         if session is not None and not dry_run:
             services.publishing.record_push(target.url, written=session.written, removed=session.removed_uids)
@@ -163,8 +172,9 @@ def push_calendar(
     if session.problems and not dry_run:
         total = len(objects) + len(stale)
         raise DeliveryError(
-            f"{target.url} refused {len(session.problems)} of {total} event(s): "
-            + "; ".join(session.problems)
+            _("{url} refused {n} of {total} event(s): {items}").format(
+                url=target.url, n=len(session.problems), total=total, items="; ".join(session.problems)
+            )
         )
     return PushResult(
         target.url,
@@ -293,7 +303,11 @@ class _Push:
         headers = {"Depth": "1", "Content-Type": 'application/xml; charset="utf-8"'}
         response = self.client.request(self.target.url, "REPORT", body, headers)
         if response.status != 207 or response.tree is None:
-            raise DeliveryError(f"{self.target.url} cannot be searched by UID: {self._status(response)}")
+            raise DeliveryError(
+                _("{url} cannot be searched by UID: {value}").format(
+                    url=self.target.url, value=self._status(response)
+                )
+            )
         found: list[_Found] = []
         for item in response.tree.iter(f"{DAV}response"):
             href = item.findtext(f"{DAV}href")
@@ -365,7 +379,7 @@ def _uids(data: str) -> Sequence[str]:
     unfolded = data.replace("\r\n ", "").replace("\r\n\t", "").replace("\n ", "").replace("\n\t", "")
     values: list[str] = []
     for line in unfolded.splitlines():
-        name, _, value = line.partition(":")
+        name, _sep, value = line.partition(":")
         if name.split(";", 1)[0].strip().upper() == "UID":
             values.append(value.strip())
     return values

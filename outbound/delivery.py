@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from typing import Protocol
 
 from domain.errors import DeliveryError, ValidationError
+from domain.i18n import _
 from domain.models import Meeting, Person
 from domain.services import Services
 from domain.text import clean_email
@@ -66,7 +67,7 @@ def smtp_settings(base: SmtpSettings, env: Mapping[str, str]) -> SmtpSettings:
     check_port(result.port, "SMTP port")
     if not result.host.strip():
         raise ValidationError(
-            "no SMTP server configured; set host in the [smtp] table of huddle.toml (or HUDDLE_SMTP_HOST)"
+            _("no SMTP server configured; set host in the [smtp] table of huddle.toml (or HUDDLE_SMTP_HOST)")
         )
     return result
 
@@ -84,8 +85,10 @@ def send_message(
     password = _password(settings.password_env, env, settings.username, "SMTP")
     if password and settings.security == "none" and not _is_loopback(settings.host):
         raise ValidationError(
-            f"refusing to send the SMTP password unencrypted to {settings.host}; "
-            'set security = "starttls" or "ssl" in [smtp]'
+            _(
+                "refusing to send the SMTP password unencrypted to {host}; set security = "
+                '"starttls" or "ssl" in [smtp]'
+            ).format(host=settings.host)
         )
     where = f"{settings.host}:{settings.port}"
     try:
@@ -109,17 +112,29 @@ def send_message(
         raw = exc.smtp_error
         reason = _scrub(raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw), password)
         raise DeliveryError(
-            f"SMTP server {where} refused the login {settings.username!r}: {reason}"
+            _("SMTP server {where} refused the login {username!r}: {reason}").format(
+                where=where, username=settings.username, reason=reason
+            )
         ) from None
     except smtplib.SMTPRecipientsRefused as exc:
         refused_all = ", ".join(exc.recipients)
-        raise DeliveryError(f"SMTP server {where} refused every recipient: {refused_all}") from None
+        raise DeliveryError(
+            _("SMTP server {where} refused every recipient: {refused_all}").format(
+                where=where, refused_all=refused_all
+            )
+        ) from None
     except (smtplib.SMTPException, OSError) as exc:
         raise DeliveryError(
-            f"cannot send through {where}: {_scrub(str(exc), password) or type(exc).__name__}"
+            _("cannot send through {where}: {value}").format(
+                where=where, value=_scrub(str(exc), password) or type(exc).__name__
+            )
         ) from None
     if refused:
-        raise DeliveryError(f"SMTP server {where} refused: {', '.join(refused)}; the others were sent")
+        raise DeliveryError(
+            _("SMTP server {where} refused: {value}; the others were sent").format(
+                where=where, value=", ".join(refused)
+            )
+        )
 
 
 def _body_options(client: smtplib.SMTP, message: EmailMessage) -> tuple[str, ...]:
@@ -133,7 +148,7 @@ def _body_options(client: smtplib.SMTP, message: EmailMessage) -> tuple[str, ...
         return ()
     if client.has_extn("8bitmime"):
         return ("BODY=8BITMIME",)
-    raise DeliveryError("the message has 8-bit parts and the SMTP server does not offer 8BITMIME")
+    raise DeliveryError(_("the message has 8-bit parts and the SMTP server does not offer 8BITMIME"))
 
 
 def send_invite(
@@ -183,7 +198,9 @@ def invite_preview(
 
     meeting = services.meetings.get(meeting_id)
     if meeting.next_start is None:
-        raise ValidationError(f"meeting {meeting.id} has no follow-up; set one when you end it")
+        raise ValidationError(
+            _("meeting {id} has no follow-up; set one when you end it").format(id=meeting.id)
+        )
     people = services.directory.people()
     sender = _sender(smtp_settings(settings.smtp, env), meeting, people)
     recipients = invite_recipients(meeting, index_people(people), sender)
@@ -196,7 +213,7 @@ def _sender(smtp: SmtpSettings, meeting: Meeting, people: Sequence[Person]) -> s
     sender = smtp.sender or (chair.email if chair else "")
     if not sender:
         raise ValidationError(
-            "no sender address: set sender in [smtp] or give the meeting a chair with an address"
+            _("no sender address: set sender in [smtp] or give the meeting a chair with an address")
         )
     return sender
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from domain.errors import ConflictError, StorageError, ValidationError
+from domain.i18n import _
 from domain.models import Card, Meeting, Person
 from domain.services import Services
 from domain.text import check_line, quoted
@@ -76,15 +77,17 @@ def check_destination(path: Path, *, force: bool) -> None:
     size = len(os.fsencode(path.name))
     if size + TEMP_DECORATION > NAME_MAX_BYTES:
         raise ValidationError(
-            f"file name {quoted(path.name)} is {size} bytes long; the limit is "
-            f"{NAME_MAX_BYTES - TEMP_DECORATION} bytes (a Chinese character takes 3)"
+            _(
+                "file name {name} is {size} bytes long; the limit is {value} bytes (a "
+                "Chinese character takes 3)"
+            ).format(name=quoted(path.name), size=size, value=NAME_MAX_BYTES - TEMP_DECORATION)
         )
     if path.is_dir():
-        raise ValidationError(f"{path} is a folder; give a file name")
+        raise ValidationError(_("{path} is a folder; give a file name").format(path=path))
     if not path.parent.is_dir():
-        raise ValidationError(f"folder {path.parent} does not exist")
+        raise ValidationError(_("folder {parent} does not exist").format(parent=path.parent))
     if path.exists() and not force:
-        raise ConflictError(f"{path} already exists; use --force to overwrite it")
+        raise ConflictError(_("{path} already exists; use --force to overwrite it").format(path=path))
 
 
 def write_file(path: Path, data: bytes, *, force: bool) -> Path:
@@ -97,7 +100,9 @@ def write_file(path: Path, data: bytes, *, force: bool) -> Path:
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise StorageError(f"cannot write in {path.parent}: {exc.strerror}") from exc
+        raise StorageError(
+            _("cannot write in {parent}: {strerror}").format(parent=path.parent, strerror=exc.strerror)
+        ) from exc
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -111,13 +116,19 @@ def write_file(path: Path, data: bytes, *, force: bool) -> Path:
             try:
                 os.link(tmp, path)
             except FileExistsError as exc:
-                raise ConflictError(f"{path} already exists; use --force to overwrite it") from exc
+                raise ConflictError(
+                    _("{path} already exists; use --force to overwrite it").format(path=path)
+                ) from exc
             except OSError:
                 if path.exists():
-                    raise ConflictError(f"{path} already exists; use --force to overwrite it") from None
+                    raise ConflictError(
+                        _("{path} already exists; use --force to overwrite it").format(path=path)
+                    ) from None
                 os.replace(tmp, path)
     except OSError as exc:
-        raise StorageError(f"cannot write {path}: {exc.strerror}") from exc
+        raise StorageError(
+            _("cannot write {path}: {strerror}").format(path=path, strerror=exc.strerror)
+        ) from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

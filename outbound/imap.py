@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from domain.errors import DeliveryError, ValidationError
+from domain.i18n import _
 from domain.models import RsvpReply
 from domain.services import Services
 from domain.text import printable
@@ -80,19 +81,23 @@ def imap_target(config: ImapConfig, env: Mapping[str, str]) -> ImapTarget:
     if port is None:
         port = config.port
     if not host:
-        raise ValidationError("no IMAP server configured; set host in the [imap] table of huddle.toml")
+        raise ValidationError(_("no IMAP server configured; set host in the [imap] table of huddle.toml"))
     check_security(security, "IMAP security")
     if not port:
         port = 993 if security == "ssl" else 143
     check_port(port, "IMAP port")
     for what, name in (("mailbox", mailbox), ("move_to", config.move_to)):
         if any(ch in name for ch in '\r\n"\\') or (what == "mailbox" and not name):
-            raise ValidationError(f"IMAP {what} {printable(name)!r} is not a usable folder name")
+            raise ValidationError(
+                _("IMAP {what} {name!r} is not a usable folder name").format(what=what, name=printable(name))
+            )
     password = password_from_env(config.password_env, env, username, "IMAP")
     if password and security == "none" and not is_loopback(host):
         raise ValidationError(
-            f"refusing to send the IMAP password unencrypted to {host}; "
-            'set security = "starttls" or "ssl" in [imap]'
+            _(
+                "refusing to send the IMAP password unencrypted to {host}; set security = "
+                '"starttls" or "ssl" in [imap]'
+            ).format(host=host)
         )
     return ImapTarget(
         host, port, security, username, password, mailbox, config.move_to, config.ca_file, config.timeout
@@ -133,7 +138,9 @@ def fetch_replies(services: Services, config: ImapConfig, env: Mapping[str, str]
             _logout(client)
     except (imaplib.IMAP4.error, ssl.SSLError, OSError) as exc:
         reason = scrub(str(exc), target.password) or type(exc).__name__
-        raise DeliveryError(f"IMAP server {target.where}: {reason}") from None
+        raise DeliveryError(
+            _("IMAP server {where}: {reason}").format(where=target.where, reason=reason)
+        ) from None
     return RsvpReport(outcomes, tuple(notes))
 
 
@@ -214,7 +221,7 @@ def _ok(response: tuple[str, list[Any]], what: str) -> list[Any]:
     status, data = response
     if status != "OK":
         detail = b" ".join(d for d in data if isinstance(d, bytes)).decode("utf-8", "replace")
-        raise DeliveryError(f"{what}: {printable(detail)}")
+        raise DeliveryError(_("{what}: {detail}").format(what=what, detail=printable(detail)))
     return data
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.errors import ValidationError
+from domain.i18n import _
 from domain.models import RsvpReply, RsvpStatus
 
 PARTSTATS = {
@@ -64,11 +65,15 @@ def _from_calendar(data: bytes, source: str) -> list[RsvpReply]:
     try:
         calendars: Any = Calendar.from_ical(data, multiple=True)
     except (ValueError, KeyError, IndexError, TypeError) as exc:
-        raise ValidationError(f"{source}: not a readable iCalendar file ({exc})") from None
+        raise ValidationError(
+            _("{source}: not a readable iCalendar file ({exc})").format(source=source, exc=exc)
+        ) from None
     if not calendars:
         # icalendar returns nothing for text whose components are never closed (a cut-off file).
         raise ValidationError(
-            f"{source}: not a readable iCalendar file (it is cut off or has no END:VCALENDAR)"
+            _("{source}: not a readable iCalendar file (it is cut off or has no END:VCALENDAR)").format(
+                source=source
+            )
         )
     replies: list[RsvpReply] = []
     for calendar in calendars:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from domain.errors import ValidationError
+from domain.i18n import _
 from domain.models import RsvpReply
 from domain.services import Services
 from domain.services.rsvp import RsvpOutcome
@@ -33,7 +34,9 @@ class RsvpReport:
         recorded = sum(1 for o in self.outcomes if o.result == "recorded")
         unmatched = sum(1 for o in self.outcomes if o.result == "unmatched")
         lines.append(
-            f"{recorded} answer(s) recorded, {unmatched} unmatched, {len(self.outcomes)} reply(ies) read"
+            _("{recorded} answer(s) recorded, {unmatched} unmatched, {n} reply(ies) read").format(
+                recorded=recorded, unmatched=unmatched, n=len(self.outcomes)
+            )
         )
         return lines
 
@@ -78,9 +81,17 @@ def read_reply_file(path: Path) -> bytes:
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except IsADirectoryError:
-        raise ValidationError(f"{name} is a folder, not a saved reply (.ics or .eml)") from None
+        raise ValidationError(
+            _("{name} is a folder, not a saved reply (.ics or .eml)").format(name=name)
+        ) from None
     except OSError as exc:
-        raise ValidationError(f"cannot read {name}: {exc.strerror or exc}") from None
+        raise ValidationError(
+            _("cannot read {name}: {value}").format(name=name, value=exc.strerror or exc)
+        ) from None
     if len(data) > MAX_FILE_BYTES:
-        raise ValidationError(f"{name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; not a reply")
+        raise ValidationError(
+            _("{name} is larger than {value} MB; not a reply").format(
+                name=name, value=MAX_FILE_BYTES // (1024 * 1024)
+            )
+        )
     return data

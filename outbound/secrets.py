@@ -10,6 +10,7 @@ import ipaddress
 from collections.abc import Mapping
 
 from domain.errors import ValidationError
+from domain.i18n import _
 
 
 def is_loopback(host: str) -> bool:
@@ -29,7 +30,9 @@ def password_from_env(var: str, env: Mapping[str, str], username: str, what: str
     password = env.get(var)
     if not password:
         raise ValidationError(
-            f"{what} login {username!r} needs a password in the environment variable ${var}"
+            _("{what} login {username!r} needs a password in the environment variable ${var}").format(
+                what=what, username=username, var=var
+            )
         )
     return password
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from domain.errors import ValidationError
+from domain.i18n import _
 from domain.text import check_utf8, quoted
 
 SECURITY_MODES = ("none", "starttls", "ssl")
@@ -76,7 +77,11 @@ class ImapSettings:
 def check_security(value: str, what: str) -> str:
     """``value`` if it is one of :data:`SECURITY_MODES`; ``what`` names the setting in the error."""
     if value not in SECURITY_MODES:
-        raise ValidationError(f"{what} {quoted(value)} is not one of: {', '.join(SECURITY_MODES)}")
+        raise ValidationError(
+            _("{what} {value} is not one of: {value2}").format(
+                what=what, value=quoted(value), value2=", ".join(SECURITY_MODES)
+            )
+        )
     return value
 
 
@@ -88,13 +93,15 @@ def port_from_env(env: Mapping[str, str], var: str) -> int | None:
     try:
         return int(text[:12])  # a digit run longer than any port is not worth converting
     except ValueError:
-        raise ValidationError(f"{var}={quoted(text)} is not a port number") from None
+        raise ValidationError(
+            _("{var}={text} is not a port number").format(var=var, text=quoted(text))
+        ) from None
 
 
 def check_port(port: int, what: str) -> int:
     """``port`` if it is a TCP port (1-65535); ``what`` names the setting in the error."""
     if not 0 < port < 65536:
-        raise ValidationError(f"{what} {port} is out of range")
+        raise ValidationError(_("{what} {port} is out of range").format(what=what, port=port))
     return port
 
 
@@ -108,20 +115,30 @@ def check_caldav_url(url: str, where: str) -> str:
         return url
     check_utf8(url, where)
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
-        raise ValidationError(f"{where}: the CalDAV url contains spaces or control characters")
+        raise ValidationError(
+            _("{where}: the CalDAV url contains spaces or control characters").format(where=where)
+        )
     from urllib.parse import urlsplit  # deferred: only a [caldav] url needs it, not `card add`
 
     try:
         parts = urlsplit(url)
         host = parts.hostname
     except ValueError:
-        raise ValidationError(f"{where}: the CalDAV url {quoted(url)} is not a URL") from None
+        raise ValidationError(
+            _("{where}: the CalDAV url {url} is not a URL").format(where=where, url=quoted(url))
+        ) from None
     if parts.password is not None or parts.username is not None or "@" in parts.netloc:
         # Not quoted back: the part before "@" may be the password itself.
         raise ValidationError(
-            f"{where}: the CalDAV url must not hold a login or password; set username in [caldav] "
-            "and the password in the environment variable named by password_env"
+            _(
+                "{where}: the CalDAV url must not hold a login or password; set username in "
+                "[caldav] and the password in the environment variable named by password_env"
+            ).format(where=where)
         )
     if parts.scheme not in ("http", "https") or not host:
-        raise ValidationError(f"{where}: CalDAV url {quoted(url)} must be an http:// or https:// address")
+        raise ValidationError(
+            _("{where}: CalDAV url {url} must be an http:// or https:// address").format(
+                where=where, url=quoted(url)
+            )
+        )
     return url

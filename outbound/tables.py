@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.errors import ValidationError
+from domain.i18n import _
 from domain.rules import is_done
 from domain.services import Services
 
@@ -42,14 +43,18 @@ def table_export(
     )
 
     if what not in TABLES:
-        raise ValidationError(f"cannot export {what!r}; choose {', '.join(TABLES)}")
+        raise ValidationError(
+            _("cannot export {what!r}; choose {value}").format(what=what, value=", ".join(TABLES))
+        )
     if fmt not in FORMATS:
-        raise ValidationError(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
+        raise ValidationError(
+            _("unknown format {fmt!r}; choose {value}").format(fmt=fmt, value=", ".join(FORMATS))
+        )
     project = services.directory.project().name
     scope = ""
     if what == "risks":
         if dept:
-            raise ValidationError("--dept goes with cards and raci; the risk register is the project's")
+            raise ValidationError(_("--dept goes with cards and raci; the risk register is the project's"))
         table = risks_table(services.risks.list(), title=f"{project} – risk register")
     else:
         cards = services.cards.list(dept=dept)

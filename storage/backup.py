@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from domain.errors import ConflictError, ValidationError
+from domain.i18n import _
 from domain.repository import Store, UnitOfWork
 from storage import codecs
 from storage.migrations import SCHEMA_VERSION
@@ -75,20 +76,24 @@ def decode_backup(data: bytes, name: str) -> dict[str, Any]:
     try:
         document = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise ValidationError(f"{name} is not JSON ({exc})") from None
+        raise ValidationError(_("{name} is not JSON ({exc})").format(name=name, exc=exc)) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ValidationError(f'{name} is not a Huddle backup (no "format": "{FORMAT}")')
+        raise ValidationError(
+            _('{name} is not a Huddle backup (no "format": "{FORMAT}")').format(name=name, FORMAT=FORMAT)
+        )
     version = document.get("version")
     if not isinstance(version, int) or version < 1:
-        raise ValidationError(f'{name}: "version" must be a whole number')
+        raise ValidationError(_('{name}: "version" must be a whole number').format(name=name))
     if version > VERSION:
         raise ValidationError(
-            f"{name} is backup version {version}; this Huddle reads up to {VERSION}: upgrade"
+            _("{name} is backup version {version}; this Huddle reads up to {VERSION}: upgrade").format(
+                name=name, version=version, VERSION=VERSION
+            )
         )
     for table, (_to_doc, from_doc) in _TABLES.items():
         docs = document.get(table, [])
         if not isinstance(docs, list):
-            raise ValidationError(f"{name}: {table!r} must be a list")
+            raise ValidationError(_("{name}: {table!r} must be a list").format(name=name, table=table))
         for index, doc in enumerate(docs):
             try:
                 if not isinstance(doc, dict):
@@ -96,7 +101,11 @@ def decode_backup(data: bytes, name: str) -> dict[str, Any]:
                 from_doc(doc)
             except (KeyError, TypeError, ValueError, AttributeError, AssertionError) as exc:
                 problem = f"missing {exc}" if isinstance(exc, KeyError) else str(exc) or type(exc).__name__
-                raise ValidationError(f"{name}: {table}[{index}] is not a valid record ({problem})") from None
+                raise ValidationError(
+                    _("{name}: {table}[{index}] is not a valid record ({problem})").format(
+                        name=name, table=table, index=index, problem=problem
+                    )
+                ) from None
     return document
 
 
@@ -109,7 +118,9 @@ def restore_backup(store: Store, document: Mapping[str, Any], *, force: bool) ->
     with store.transaction() as uow:
         if not uow.is_empty() and not force:
             raise ConflictError(
-                f"{store.describe()} already has data; restoring replaces all of it: add --force"
+                _("{value} already has data; restoring replaces all of it: add --force").format(
+                    value=store.describe()
+                )
             )
         uow.clear()
         repos: dict[str, Any] = {

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from domain.errors import StorageError
+from domain.i18n import _
 from storage.files import fsync_dir, open_new, read_bytes_safely, refuse_link, write_all
 
 
@@ -44,10 +45,16 @@ def _private_dir(folder: Path) -> Iterator[int]:
     except OSError as exc:
         if os.path.islink(folder):
             raise refuse_link(folder) from exc
-        raise StorageError(f"cannot open the drafts folder {folder}: {exc.strerror}") from exc
+        raise StorageError(
+            _("cannot open the drafts folder {folder}: {strerror}").format(
+                folder=folder, strerror=exc.strerror
+            )
+        ) from exc
     try:
         if os.fstat(fd).st_uid != os.geteuid():
-            raise StorageError(f"{folder} belongs to another account; drafts were not kept there")
+            raise StorageError(
+                _("{folder} belongs to another account; drafts were not kept there").format(folder=folder)
+            )
         if created:
             os.fchmod(fd, 0o700)
         yield fd
@@ -64,7 +71,7 @@ def save_draft(key: str, draft: dict[str, str]) -> Path:
         try:
             fd = open_new(temp, os.O_WRONLY, 0o600, dir_fd=dir_fd, what="a draft")
         except FileExistsError:
-            raise StorageError(f"{temp} is in the way; the draft was not kept") from None
+            raise StorageError(_("{temp} is in the way; the draft was not kept").format(temp=temp)) from None
         try:
             try:
                 write_all(fd, payload)
@@ -76,7 +83,9 @@ def save_draft(key: str, draft: dict[str, str]) -> Path:
         except OSError as exc:
             with contextlib.suppress(OSError):
                 os.unlink(temp.name, dir_fd=dir_fd)
-            raise StorageError(f"cannot keep the draft {path}: {exc.strerror}") from exc
+            raise StorageError(
+                _("cannot keep the draft {path}: {strerror}").format(path=path, strerror=exc.strerror)
+            ) from exc
     return path
 
 

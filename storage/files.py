@@ -26,6 +26,7 @@ from pathlib import Path
 import orjson
 
 from domain.errors import StorageError
+from domain.i18n import _
 
 LOCK_TIMEOUT = 15.0
 
@@ -98,14 +99,19 @@ def _kind(mode: int) -> str:
 def refuse_link(path: Path) -> StorageError:
     """The error for a symbolic link found where Huddle keeps one of its files."""
     return StorageError(
-        f"{path} is a symbolic link, which Huddle never follows in a shared folder; nothing was "
-        f"changed (its target is untouched): remove the link (rm {path}) and tell the folder's admin"
+        _(
+            "{path} is a symbolic link, which Huddle never follows in a shared folder; "
+            "nothing was changed (its target is untouched): remove the link (rm {path}) "
+            "and tell the folder's admin"
+        ).format(path=path)
     )
 
 
 def _refuse_kind(path: Path, mode: int) -> StorageError:
     return StorageError(
-        f"{path} is {_kind(mode)}, not a file Huddle made; it was left untouched: move it aside"
+        _("{path} is {value}, not a file Huddle made; it was left untouched: move it aside").format(
+            path=path, value=_kind(mode)
+        )
     )
 
 
@@ -114,8 +120,16 @@ def _open_error(path: Path, exc: OSError, what: str, verb: str = "open") -> Stor
         return refuse_link(path)
     name = f"{what} {path}" if what else str(path)
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return StorageError(f"cannot {verb} {name}: {exc.strerror}; {access_hint(path)}")
-    return StorageError(f"cannot {verb} {name}: {exc.strerror}; nothing was changed")
+        return StorageError(
+            _("cannot {verb} {name}: {strerror}; {value}").format(
+                verb=verb, name=name, strerror=exc.strerror, value=access_hint(path)
+            )
+        )
+    return StorageError(
+        _("cannot {verb} {name}: {strerror}; nothing was changed").format(
+            verb=verb, name=name, strerror=exc.strerror
+        )
+    )
 
 
 def _foreign(path: Path, uid: int) -> StorageError:
@@ -124,8 +138,10 @@ def _foreign(path: Path, uid: int) -> StorageError:
     except KeyError:
         name = f"uid {uid}"
     return StorageError(
-        f"{path} belongs to another account ({name}), not to you; Huddle did not use it and left it "
-        "untouched: remove it if you did not make it"
+        _(
+            "{path} belongs to another account ({name}), not to you; Huddle did not use "
+            "it and left it untouched: remove it if you did not make it"
+        ).format(path=path, name=name)
     )
 
 
@@ -149,7 +165,9 @@ def open_new(path: Path, flags: int, mode: int, *, dir_fd: int | None = None, wh
         os.fchmod(fd, mode)
     except OSError as exc:
         os.close(fd)
-        raise StorageError(f"cannot set the mode of {path}: {exc.strerror}") from exc
+        raise StorageError(
+            _("cannot set the mode of {path}: {strerror}").format(path=path, strerror=exc.strerror)
+        ) from exc
     return fd
 
 
@@ -182,8 +200,10 @@ def open_existing(
             raise _refuse_kind(path, st.st_mode)
         if flags & (os.O_WRONLY | os.O_RDWR) and st.st_nlink != 1:  # reading a second name is harmless
             raise StorageError(
-                f"{path} has {st.st_nlink} hard links, so it may be another file under a second name; "
-                "Huddle did not use it and left it untouched: move it aside"
+                _(
+                    "{path} has {st_nlink} hard links, so it may be another file under a second "
+                    "name; Huddle did not use it and left it untouched: move it aside"
+                ).format(path=path, st_nlink=st.st_nlink)
             )
         if owner is not None and st.st_uid != owner:
             raise _foreign(path, st.st_uid)
@@ -216,7 +236,11 @@ def open_shared(
             return open_existing(path, flags, owner=owner, dir_fd=dir_fd, what=what), False
         except FileNotFoundError:
             continue  # removed between the two opens: try creating it again
-    raise StorageError(f"cannot open {what} {path}: it keeps appearing and disappearing; nothing was changed")
+    raise StorageError(
+        _("cannot open {what} {path}: it keeps appearing and disappearing; nothing was changed").format(
+            what=what, path=path
+        )
+    )
 
 
 def lock_path(path: Path) -> Path:
@@ -259,7 +283,7 @@ def _flock_within(fd: int, op: int, deadline: float) -> bool:
                 abandoned = True
                 return False
     if failure:
-        raise StorageError(f"cannot lock: {failure[0].strerror}")
+        raise StorageError(_("cannot lock: {strerror}").format(strerror=failure[0].strerror))
     return True
 
 
@@ -373,7 +397,9 @@ def exclusive_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     try:
         if not queue.wait_turn(deadline) or not (owned := _flock_within(fd, fcntl.LOCK_EX, deadline)):
             raise StorageError(
-                f"{path} is locked by another huddle process for more than {timeout:.0f}s; try again"
+                _(
+                    "{path} is locked by another huddle process for more than {timeout:.0f}s; try again"
+                ).format(path=path, timeout=timeout)
             )
         try:
             yield
@@ -398,25 +424,35 @@ def resolve_data_file(path: Path) -> Path:
     except FileNotFoundError:
         if os.path.islink(path):
             raise StorageError(
-                f"{path} is a symbolic link to {real}, which does not exist; Huddle does not create a "
-                "data file through a link: remove the link or point --db at the real file"
+                _(
+                    "{path} is a symbolic link to {real}, which does not exist; Huddle does not "
+                    "create a data file through a link: remove the link or point --db at the "
+                    "real file"
+                ).format(path=path, real=real)
             ) from None
         return real
     except OSError as exc:
-        raise StorageError(f"cannot open {path}: {exc.strerror}; {access_hint(real)}") from exc
+        raise StorageError(
+            _("cannot open {path}: {strerror}; {value}").format(
+                path=path, strerror=exc.strerror, value=access_hint(real)
+            )
+        ) from exc
     _refuse_non_file(path, st)
     return real
 
 
 def _refuse_non_file(path: Path, st: os.stat_result) -> None:
     if stat.S_ISDIR(st.st_mode):
-        raise StorageError(f"{path} is a folder, not a Huddle data file; pass --db with a file path")
+        raise StorageError(
+            _("{path} is a folder, not a Huddle data file; pass --db with a file path").format(path=path)
+        )
     if stat.S_ISLNK(st.st_mode):
         raise refuse_link(path)
     if not stat.S_ISREG(st.st_mode):
         raise StorageError(
-            f"{path} is {_kind(st.st_mode)}, not a Huddle data file; it was left untouched: "
-            "pass --db with a file path"
+            _(
+                "{path} is {value}, not a Huddle data file; it was left untouched: pass --db with a file path"
+            ).format(path=path, value=_kind(st.st_mode))
         )
 
 
@@ -438,7 +474,11 @@ def check_writable(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise StorageError(f"cannot open {path}: {exc.strerror}; {access_hint(path)}") from exc
+        raise StorageError(
+            _("cannot open {path}: {strerror}; {value}").format(
+                path=path, strerror=exc.strerror, value=access_hint(path)
+            )
+        ) from exc
     if stat.S_ISLNK(st.st_mode):
         raise refuse_link(path)
     if st.st_uid == os.geteuid():
@@ -449,8 +489,9 @@ def check_writable(path: Path) -> None:
         allowed = bool(st.st_mode & stat.S_IWOTH)
     if not allowed or not os.access(path, os.W_OK, follow_symlinks=False):
         raise StorageError(
-            f"{path} is read-only for you (mode {stat.S_IMODE(st.st_mode):04o}); nothing was changed: "
-            f"{access_hint(path)}"
+            _("{path} is read-only for you (mode {value:04o}); nothing was changed: {value2}").format(
+                path=path, value=stat.S_IMODE(st.st_mode), value2=access_hint(path)
+            )
         )
 
 
@@ -470,7 +511,9 @@ def read_bytes_safely(
         return b"".join(chunks)
     except OSError as exc:
         name = f"{what} {path}" if what else str(path)
-        raise StorageError(f"cannot read {name}: {exc.strerror}") from exc
+        raise StorageError(
+            _("cannot read {name}: {strerror}").format(name=name, strerror=exc.strerror)
+        ) from exc
     finally:
         os.close(fd)
 
@@ -488,7 +531,7 @@ def read_data_bytes(path: Path) -> bytes | None:
     except StorageError as exc:
         if os.path.isdir(path) and not os.path.islink(path):
             raise StorageError(
-                f"{path} is a folder, not a Huddle data file; pass --db with a file path"
+                _("{path} is a folder, not a Huddle data file; pass --db with a file path").format(path=path)
             ) from None
         raise exc
     if raw is None or (len(raw) < 64 and not raw.strip()):
@@ -502,12 +545,16 @@ def parse_json(raw: bytes, path: Path) -> dict[str, object]:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise StorageError(
-            f"{path} is not valid JSON ({exc}); it was left untouched. Restore it from a backup, "
-            f"or move it aside (mv {path} {path}.broken) to start a new one"
+            _(
+                "{path} is not valid JSON ({exc}); it was left untouched. Restore it from a "
+                "backup, or move it aside (mv {path} {path}.broken) to start a new one"
+            ).format(path=path, exc=exc)
         ) from exc
     if not isinstance(data, dict):
         raise StorageError(
-            f"{path} is not a Huddle data file (top level is not an object); it was left untouched"
+            _("{path} is not a Huddle data file (top level is not an object); it was left untouched").format(
+                path=path
+            )
         )
     return data
 
@@ -557,9 +604,13 @@ def atomic_write(path: Path, payload: bytes) -> None:
     try:
         fd = open_new(tmp_name, os.O_WRONLY, mode, what="a temp file")
     except FileExistsError:
-        raise StorageError(f"{tmp_name} is in the way; nothing was changed: try again") from None
+        raise StorageError(
+            _("{tmp_name} is in the way; nothing was changed: try again").format(tmp_name=tmp_name)
+        ) from None
     except StorageError as exc:
-        raise StorageError(f"cannot write in {folder}: {exc}; nothing was changed") from exc
+        raise StorageError(
+            _("cannot write in {folder}: {exc}; nothing was changed").format(folder=folder, exc=exc)
+        ) from exc
     try:
         try:
             if gid != -1:
@@ -574,11 +625,17 @@ def atomic_write(path: Path, payload: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
-        raise StorageError(f"cannot write {path}: {reason}; nothing was changed") from exc
+        raise StorageError(
+            _("cannot write {path}: {reason}; nothing was changed").format(path=path, reason=reason)
+        ) from exc
     try:
         fsync_dir(folder)
     except OSError as exc:
-        raise StorageError(f"{path} was written but {folder} could not be synced: {exc.strerror}") from exc
+        raise StorageError(
+            _("{path} was written but {folder} could not be synced: {strerror}").format(
+                path=path, folder=folder, strerror=exc.strerror
+            )
+        ) from exc
 
 
 def remove_stale_temp_files(path: Path) -> None:
@@ -620,6 +677,8 @@ def append_lines(path: Path, lines: list[bytes], what: str = "the file") -> None
         os.fsync(fd)
     except OSError as exc:
         reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
-        raise StorageError(f"cannot write {path}: {reason}; nothing was changed") from exc
+        raise StorageError(
+            _("cannot write {path}: {reason}; nothing was changed").format(path=path, reason=reason)
+        ) from exc
     finally:
         os.close(fd)

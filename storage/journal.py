@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from domain.errors import StorageError
+from domain.i18n import _
 from storage.files import (
     access_hint,
     end_torn_line,
@@ -67,7 +68,9 @@ def _open_dir(folder: Path) -> int:
         pass
     except OSError as exc:
         raise StorageError(
-            f"cannot create the meeting journal folder {folder}: {exc.strerror}; {access_hint(folder)}"
+            _("cannot create the meeting journal folder {folder}: {strerror}; {value}").format(
+                folder=folder, strerror=exc.strerror, value=access_hint(folder)
+            )
         ) from exc
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
@@ -75,19 +78,31 @@ def _open_dir(folder: Path) -> int:
         if exc.errno == errno.ELOOP or os.path.islink(folder):
             raise refuse_link(folder) from exc
         if exc.errno == errno.ENOTDIR:
-            raise StorageError(f"{folder} is not a folder; move it aside to keep meeting journals") from exc
+            raise StorageError(
+                _("{folder} is not a folder; move it aside to keep meeting journals").format(folder=folder)
+            ) from exc
         raise StorageError(
-            f"cannot open the meeting journal folder {folder}: {exc.strerror}; {access_hint(folder)}"
+            _("cannot open the meeting journal folder {folder}: {strerror}; {value}").format(
+                folder=folder, strerror=exc.strerror, value=access_hint(folder)
+            )
         ) from exc
     if created:
         try:
             if os.fstat(fd).st_uid != os.geteuid():
-                raise StorageError(f"{folder} was replaced by another account's folder; move it aside")
+                raise StorageError(
+                    _("{folder} was replaced by another account's folder; move it aside").format(
+                        folder=folder
+                    )
+                )
             os.fchmod(fd, folder_mode_for(os.stat(folder.parent)))
             fsync_dir(folder.parent)
         except OSError as exc:
             os.close(fd)
-            raise StorageError(f"cannot set up the meeting journal folder {folder}: {exc.strerror}") from exc
+            raise StorageError(
+                _("cannot set up the meeting journal folder {folder}: {strerror}").format(
+                    folder=folder, strerror=exc.strerror
+                )
+            ) from exc
         except StorageError:
             os.close(fd)
             raise
@@ -141,7 +156,9 @@ class MeetingJournal:
         except OSError as exc:
             self.close()
             reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
-            raise StorageError(f"cannot write the meeting journal {self.path}: {reason}") from exc
+            raise StorageError(
+                _("cannot write the meeting journal {path}: {reason}").format(path=self.path, reason=reason)
+            ) from exc
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every complete record, oldest first; a torn line left by a crash is skipped."""
@@ -194,7 +211,11 @@ class MeetingJournal:
                 with contextlib.suppress(OSError):
                     os.unlink(temp.name, dir_fd=dir_fd)
                 reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
-                raise StorageError(f"cannot rewrite the meeting journal {self.path}: {reason}") from exc
+                raise StorageError(
+                    _("cannot rewrite the meeting journal {path}: {reason}").format(
+                        path=self.path, reason=reason
+                    )
+                ) from exc
 
     @staticmethod
     def _create_temp(temp: Path, dir_fd: int) -> int:
@@ -207,11 +228,13 @@ class MeetingJournal:
                 st = os.stat(temp.name, dir_fd=dir_fd, follow_symlinks=False)
                 if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
                     raise StorageError(
-                        f"{temp} is in the way (not a journal temp file of yours); nothing was changed: "
-                        f"remove it (rm {temp})"
+                        _(
+                            "{temp} is in the way (not a journal temp file of yours); nothing was "
+                            "changed: remove it (rm {temp})"
+                        ).format(temp=temp)
                     ) from None
                 os.unlink(temp.name, dir_fd=dir_fd)
-        raise StorageError(f"{temp} keeps coming back; nothing was changed")
+        raise StorageError(_("{temp} keeps coming back; nothing was changed").format(temp=temp))
 
     def clear(self) -> None:
         """Remove the journal once its records are safely in the data file."""
@@ -225,7 +248,11 @@ class MeetingJournal:
             except FileNotFoundError:
                 return
             except OSError as exc:
-                raise StorageError(f"cannot remove the meeting journal {self.path}: {exc.strerror}") from exc
+                raise StorageError(
+                    _("cannot remove the meeting journal {path}: {strerror}").format(
+                        path=self.path, strerror=exc.strerror
+                    )
+                ) from exc
 
     def close(self) -> None:
         if self._fd is not None:
@@ -249,7 +276,11 @@ class MeetingJournal:
                     os.fsync(fd)
             except OSError as exc:
                 os.close(fd)
-                raise StorageError(f"cannot prepare the meeting journal {self.path}: {exc.strerror}") from exc
+                raise StorageError(
+                    _("cannot prepare the meeting journal {path}: {strerror}").format(
+                        path=self.path, strerror=exc.strerror
+                    )
+                ) from exc
         self._fd = fd
         return fd
 
@@ -343,7 +374,11 @@ def pending_journals(db_path: Path) -> list[tuple[str, str, Path]]:
     except NotADirectoryError:
         return []
     except OSError as exc:
-        raise StorageError(f"cannot list the meeting journals in {folder}: {exc.strerror}") from exc
+        raise StorageError(
+            _("cannot list the meeting journals in {folder}: {strerror}").format(
+                folder=folder, strerror=exc.strerror
+            )
+        ) from exc
     found = []
     for entry in entries:
         if not entry.name.endswith(SUFFIX) or entry.name.startswith("."):

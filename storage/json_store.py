@@ -20,6 +20,7 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from domain.errors import StorageError
+from domain.i18n import _
 from domain.models import (
     Activity,
     Card,
@@ -63,7 +64,7 @@ class BufferStorage(Storage):
 
     def write(self, data: Data) -> None:
         if not self.writable:
-            raise StorageError("a snapshot is read-only; change data inside store.transaction()")
+            raise StorageError(_("a snapshot is read-only; change data inside store.transaction()"))
         self.data = data
         self.dirty = True
 
@@ -73,7 +74,7 @@ class ReadOnlyTable(Table):
 
     def _update_table(self, updater: Callable[[dict[int, Mapping[str, Any]]], None]) -> None:
         # Every TinyDB write goes through here; TinyDB edits the read data in place before calling write().
-        raise StorageError("a snapshot is read-only; change data inside store.transaction()")
+        raise StorageError(_("a snapshot is read-only; change data inside store.transaction()"))
 
 
 class SnapshotDB(TinyDB):
@@ -442,5 +443,7 @@ def open_store(path: Path) -> TinyStore:
     for everything (one lock for every path to a file); a folder, FIFO or device is refused.
     """
     if not path.parent.is_dir():
-        raise StorageError(f"folder {path.parent} does not exist; create it or choose another --db")
+        raise StorageError(
+            _("folder {parent} does not exist; create it or choose another --db").format(parent=path.parent)
+        )
     return TinyStore(resolve_data_file(path))

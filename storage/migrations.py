@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from domain.errors import StorageError
+from domain.i18n import _
 
 Data = dict[str, Any]
 META = "_meta"
@@ -67,8 +68,10 @@ def migrate(data: Data, path: object) -> bool:
     version = int(info.get("schema", 0))
     if version > SCHEMA_VERSION:
         raise StorageError(
-            f"{path} was written by a newer Huddle (schema {version}, this one knows {SCHEMA_VERSION}); "
-            "upgrade huddle"
+            _(
+                "{path} was written by a newer Huddle (schema {version}, this one knows "
+                "{SCHEMA_VERSION}); upgrade huddle"
+            ).format(path=path, version=version, SCHEMA_VERSION=SCHEMA_VERSION)
         )
     for _name, step in MIGRATIONS[version:]:
         step(data)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from domain.errors import ConflictError, StorageError
+from domain.i18n import _
 from storage import codecs
 from storage.json_store import TinyStore, activity_archive_path
 from storage.migrations import MARKER, MARKER_KEY, META, SCHEMA_VERSION, meta, migrate
@@ -121,7 +122,11 @@ def _archived(store: TinyStore) -> Iterator[Doc]:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise StorageError(f"cannot read the activity archive of {store.path}: {exc.strerror}") from exc
+        raise StorageError(
+            _("cannot read the activity archive of {path}: {strerror}").format(
+                path=store.path, strerror=exc.strerror
+            )
+        ) from exc
     for line in lines:
         with contextlib.suppress(orjson.JSONDecodeError):  # a torn last line: also in the data file
             yield orjson.loads(line)
@@ -165,7 +170,11 @@ def _json_load(store: TinyStore, dump: Dump, force: bool) -> None:
 def _refuse_non_empty(existing: Dump, force: bool, where: str) -> None:
     if not existing.is_empty() and not force:
         counts = ", ".join(f"{n} {t}" for t, n in existing.counts().items() if n)
-        raise ConflictError(f"{where} already holds data ({counts}); pass --force to replace it")
+        raise ConflictError(
+            _("{where} already holds data ({counts}); pass --force to replace it").format(
+                where=where, counts=counts
+            )
+        )
 
 
 # ----- both backends ---------------------------------------------------------------------------
@@ -182,7 +191,7 @@ def dump(store: Store) -> Dump:
     if isinstance(store, PgStore):
         with store.reading() as uow:
             return Dump({t: uow.raw(t) for t in TABLES}, uow.counters())
-    raise StorageError(f"cannot copy from {store.describe()}: unknown kind of store")
+    raise StorageError(_("cannot copy from {value}: unknown kind of store").format(value=store.describe()))
 
 
 def load(store: Store, source: Dump, *, force: bool = False) -> None:
@@ -197,7 +206,7 @@ def load(store: Store, source: Dump, *, force: bool = False) -> None:
     from storage.postgres import PgStore
 
     if not isinstance(store, PgStore):
-        raise StorageError(f"cannot copy to {store.describe()}: unknown kind of store")
+        raise StorageError(_("cannot copy to {value}: unknown kind of store").format(value=store.describe()))
     with store.transaction() as uow:
         existing_counters = uow.counters()
         if not uow.is_empty(published=True):

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from domain import rules
 from domain.errors import ValidationError
+from domain.i18n import _
 from domain.models import Meeting
 from domain.repository import UnitOfWork
 from domain.services.base import PROJECT_ID, Service, require_person
@@ -58,7 +59,11 @@ class AgendaService(Service):
                     match = next((s for s in suggestions if s.key.casefold() == word.casefold()), None)
                     if match is None:
                         keys = ", ".join(s.key for s in suggestions) or "none"
-                        raise ValidationError(f"agenda pick {word[:40]!r} is not suggested now; keys: {keys}")
+                        raise ValidationError(
+                            _("agenda pick {word!r} is not suggested now; keys: {keys}").format(
+                                word=word[:40], keys=keys
+                            )
+                        )
                     found = match
                 if found not in chosen:
                     chosen.append(found)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from domain.errors import ConflictError, NotFoundError
+from domain.i18n import _
 from domain.models import Activity, Actor, Card, Clock, Department, Meeting, Person, Risk
 from domain.repository import Store, UnitOfWork
 
@@ -34,11 +35,17 @@ class ClosedGuard:
         with self.unguarded.transaction() as uow:
             project = uow.projects.get(PROJECT_ID)
             if project is not None and project.closed:
-                when = f" on {project.closed_at:%Y-%m-%d}" if project.closed_at else ""
-                raise ConflictError(
-                    f"the project was closed{when}; it is read-only (search and exports still work; "
-                    "'huddle project reopen' opens it again)"
-                )
+                if project.closed_at:
+                    message = _(
+                        "the project was closed on {day}; it is read-only (search and exports still "
+                        "work; 'huddle project reopen' opens it again)"
+                    ).format(day=f"{project.closed_at:%Y-%m-%d}")
+                else:
+                    message = _(
+                        "the project was closed; it is read-only (search and exports still "
+                        "work; 'huddle project reopen' opens it again)"
+                    )
+                raise ConflictError(message)
             yield uow
 
     def snapshot(self) -> UnitOfWork:
@@ -96,10 +103,10 @@ def require_dept(uow: UnitOfWork, name: str) -> Department:
     for candidate in uow.departments.list():
         if candidate.name.casefold() == wanted or candidate.key.casefold() == wanted:
             return candidate
-    names = (
-        ", ".join(d.name for d in uow.departments.list()) or "none yet; add one with 'huddle dept add NAME'"
+    names = ", ".join(d.name for d in uow.departments.list()) or _(
+        "none yet; add one with 'huddle dept add NAME'"
     )
-    raise NotFoundError("department", name, f"known: {names}")
+    raise NotFoundError("department", name, _("known: {names}").format(names=names))
 
 
 def require_person(uow: UnitOfWork, text: str) -> Person:
@@ -115,8 +122,14 @@ def require_person(uow: UnitOfWork, text: str) -> Person:
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
-        raise NotFoundError("unique person", text, "several match: " + ", ".join(p.handle for p in matches))
-    raise NotFoundError("person", text, "add them with 'huddle person add HANDLE --name NAME --email ADDR'")
+        raise NotFoundError(
+            "unique person",
+            text,
+            _("several match: {items}").format(items=", ".join(p.handle for p in matches)),
+        )
+    raise NotFoundError(
+        "person", text, _("add them with 'huddle person add HANDLE --name NAME --email ADDR'")
+    )
 
 
 def require_card(uow: UnitOfWork, card_id: str) -> Card:

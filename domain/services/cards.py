@@ -12,6 +12,7 @@ from typing import Any
 from domain import rules
 from domain.dates import check_date
 from domain.errors import ConflictError, NotFoundError, ValidationError
+from domain.i18n import _
 from domain.models import MAX_ESTIMATE_DAYS, Activity, Card, Department, Priority
 from domain.repository import UnitOfWork
 from domain.services.base import Service, require_card, require_dept, require_person
@@ -98,8 +99,11 @@ class CardService(Service):
         col = department.column(column) if column else department.columns[0]
         if col is None:
             raise ValidationError(
-                f"{department.name} has no column {quoted(str(column))}; columns: "
-                + ", ".join(c.name for c in department.columns)
+                _("{name} has no column {column}; columns: {items}").format(
+                    name=department.name,
+                    column=quoted(str(column)),
+                    items=", ".join(c.name for c in department.columns),
+                )
             )
         if after_rank is None or enforce_wip:  # a count and the last rank, not the column's cards
             in_column, last = uow.cards.column_summary(department.name, col.name)
@@ -111,7 +115,7 @@ class CardService(Service):
         deps = tuple(d.strip().upper() for d in blocked_by)
         for dep in deps:
             if uow.cards.get(dep) is None:
-                raise NotFoundError("card", dep, "a blocked-by id must name an existing card")
+                raise NotFoundError("card", dep, _("a blocked-by id must name an existing card"))
         number = uow.next_number(f"card:{department.key}")
         card_id = f"{department.key}-{number}"
         now = self.now()
@@ -205,8 +209,9 @@ class CardService(Service):
         col = dept.column(column)
         if col is None:
             raise ValidationError(
-                f"{dept.name} has no column {quoted(column)}; columns: "
-                + ", ".join(c.name for c in dept.columns)
+                _("{name} has no column {column}; columns: {items}").format(
+                    name=dept.name, column=quoted(column), items=", ".join(c.name for c in dept.columns)
+                )
             )
         if col.name == "Done":
             rules.check_can_finish(card)
@@ -257,7 +262,7 @@ class CardService(Service):
     def edit(self, card_id: str, changes: Mapping[str, Any]) -> Card:
         unknown = set(changes) - EDITABLE
         if unknown:
-            raise ValidationError("cannot edit " + ", ".join(sorted(unknown)))
+            raise ValidationError(_("cannot edit {items}").format(items=", ".join(sorted(unknown))))
         with self.store.transaction() as uow:
             edited = self.edit_in(uow, card_id, changes)
         return edited
@@ -282,7 +287,7 @@ class CardService(Service):
         linked = []
         for card_id, change in links.items():
             if set(change) - {"parent", "blocked_by"}:
-                raise ValidationError("link_in sets only parent and blocked_by")
+                raise ValidationError(_("link_in sets only parent and blocked_by"))
             card = require_card(uow, card_id)
             edited = self._touch(self._apply(uow, card, change, cards), card)
             cards[card_id] = edited
@@ -340,7 +345,7 @@ class CardService(Service):
         """
         either = after or before
         if either is None:
-            raise ValidationError("nothing to undo")
+            raise ValidationError(_("nothing to undo"))
         card_id = either.id
         with self.store.transaction() as uow:
             now = uow.cards.get(card_id)
@@ -348,7 +353,9 @@ class CardService(Service):
                 assert before is not None
                 if now is not None:
                     raise ConflictError(
-                        f"{card_id} exists again (@{now.updated_by} re-created it); nothing undone"
+                        _("{card_id} exists again (@{updated_by} re-created it); nothing undone").format(
+                            card_id=card_id, updated_by=now.updated_by
+                        )
                     )
                 require_dept(uow, before.dept)
                 restored = self._touch(before)
@@ -356,13 +363,17 @@ class CardService(Service):
                 self.record(uow, "card", card_id, "restored", "undo of delete")
                 return UndoOutcome(restored, ("created",), (), None)
             if now is None:
-                raise ConflictError(f"{card_id} was deleted meanwhile; nothing undone")
+                raise ConflictError(
+                    _("{card_id} was deleted meanwhile; nothing undone").format(card_id=card_id)
+                )
             theirs = changed_fields(after, now)
             if before is None:  # undo of an add
                 if theirs:
                     raise ConflictError(
-                        f"@{now.updated_by} changed {', '.join(theirs)} of {card_id} meanwhile; "
-                        "not deleting it, nothing undone"
+                        _(
+                            "@{updated_by} changed {value} of {card_id} meanwhile; not deleting it, "
+                            "nothing undone"
+                        ).format(updated_by=now.updated_by, value=", ".join(theirs), card_id=card_id)
                     )
                 self.delete_in(uow, card_id)
                 return UndoOutcome(None, ("created",), (), None)
@@ -370,8 +381,9 @@ class CardService(Service):
             clash = [f for f in mine if f in theirs]
             if clash:
                 raise ConflictError(
-                    f"@{now.updated_by} changed {', '.join(clash)} of {card_id} again after you; "
-                    "nothing undone"
+                    _("@{updated_by} changed {value} of {card_id} again after you; nothing undone").format(
+                        updated_by=now.updated_by, value=", ".join(clash), card_id=card_id
+                    )
                 )
             require_dept(uow, before.dept)
             restored = self._touch(replace(now, **{f: getattr(before, f) for f in mine}), now)
@@ -416,14 +428,16 @@ class CardService(Service):
                 values[key] = tuple(dict.fromkeys(require_person(uow, str(v)).handle for v in value))
             elif key in ("due", "start"):
                 if value is not None and not isinstance(value, date):
-                    raise ValidationError(f"{key} must be a date")
+                    raise ValidationError(_("{key} must be a date").format(key=key))
                 values[key] = None if value is None else check_date(value, key)
             elif key == "priority":
                 try:
                     values[key] = Priority(str(value).lower())
                 except ValueError:
                     raise ValidationError(
-                        f"priority {quoted(str(value))} is not one of " + ", ".join(p.value for p in Priority)
+                        _("priority {value} is not one of {items}").format(
+                            value=quoted(str(value)), items=", ".join(p.value for p in Priority)
+                        )
                     ) from None
             elif key == "tags":
                 values[key] = tuple(dict.fromkeys(clean_title(str(t), "tag") for t in value))
@@ -442,19 +456,21 @@ class CardService(Service):
                 if parent is not None:
                     require_card(uow, parent)
                     if parent == card.id:
-                        raise ConflictError("a card cannot be its own parent")
+                        raise ConflictError(_("a card cannot be its own parent"))
                 values[key] = parent
             elif key == "milestone":
                 values[key] = bool(value)
             elif key == "progress":
                 progress = value if isinstance(value, int) and not isinstance(value, bool) else None
                 if progress is None or not 0 <= progress <= 100:
-                    raise ValidationError(f"progress must be 0-100, not {quoted(str(value))}")
+                    raise ValidationError(
+                        _("progress must be 0-100, not {value}").format(value=quoted(str(value)))
+                    )
                 values[key] = progress
             elif key == "estimate":
                 estimate = None if value is None else value
                 if isinstance(estimate, int | float) and estimate < 0:
-                    raise ValidationError("estimate cannot be negative")
+                    raise ValidationError(_("estimate cannot be negative"))
                 if estimate is not None and (
                     isinstance(estimate, bool)
                     or not isinstance(estimate, int | float)
@@ -462,7 +478,9 @@ class CardService(Service):
                     or not 0 <= estimate <= MAX_ESTIMATE_DAYS
                 ):
                     raise ValidationError(
-                        f"estimate must be 0-{MAX_ESTIMATE_DAYS} days, not {quoted(str(estimate))}"
+                        _("estimate must be 0-{MAX_ESTIMATE_DAYS} days, not {estimate}").format(
+                            MAX_ESTIMATE_DAYS=MAX_ESTIMATE_DAYS, estimate=quoted(str(estimate))
+                        )
                     )
                 values[key] = None if estimate is None else float(estimate)
             elif key in ("source", "source_id"):
@@ -472,7 +490,7 @@ class CardService(Service):
         if "start" in values or "due" in values:
             start, due = values.get("start", card.start), values.get("due", card.due)
             if start is not None and due is not None and start > due:
-                raise ValidationError(f"start {start} is after due {due}")
+                raise ValidationError(_("start {start} is after due {due}").format(start=start, due=due))
         new_changes = dict(values)
         if new_changes.get("priority") is not None:
             new_changes["priority"] = Priority(new_changes["priority"])

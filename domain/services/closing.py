@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from domain import rules
 from domain.errors import ConflictError, NotFoundError, ValidationError
+from domain.i18n import _
 from domain.models import (
     RETRO_SECTIONS,
     Card,
@@ -137,13 +138,15 @@ class ClosingService(Service):
         """
         reason = clean_text(reason, "reason", required=False)
         if force and not reason:
-            raise ValidationError("a forced close needs --reason: why the project closes with items open")
+            raise ValidationError(_("a forced close needs --reason: why the project closes with items open"))
         with self.store.transaction() as uow:
             project = self._project(uow)
             items = self._open(uow)
             if items and not force:
                 raise ConflictError(
-                    f"{len(items)} item(s) still open; resolve them or close with --force --reason TEXT"
+                    _("{n} item(s) still open; resolve them or close with --force --reason TEXT").format(
+                        n=len(items)
+                    )
                 )
             project = replace(
                 project,
@@ -168,7 +171,7 @@ class ClosingService(Service):
         with store.transaction() as uow:
             project = self._project(uow)
             if not project.closed:
-                raise ConflictError("the project is not closed")
+                raise ConflictError(_("the project is not closed"))
             project = replace(project, closed=False)
             uow.projects.put(project)
             self.record(uow, "project", PROJECT_ID, "reopened", reason[:80])
@@ -206,11 +209,11 @@ class ClosingService(Service):
 def _goal_index(project: Project, text: str) -> int:
     wanted = text.strip()
     if not project.goals:
-        raise NotFoundError("goal", text, "add one with 'huddle project goal TEXT --target VALUE'")
+        raise NotFoundError("goal", text, _("add one with 'huddle project goal TEXT --target VALUE'"))
     if wanted.isdigit():
         number = int(wanted)
         if not 1 <= number <= len(project.goals):
-            raise NotFoundError("goal", text, f"goals are numbered 1 to {len(project.goals)}")
+            raise NotFoundError("goal", text, _("goals are numbered 1 to {n}").format(n=len(project.goals)))
         return number - 1
     folded = wanted.casefold()
     matches = [i for i, g in enumerate(project.goals) if folded and g.text.casefold().startswith(folded)]

@@ -8,6 +8,7 @@ from datetime import date
 from domain import rules
 from domain.dates import check_date
 from domain.errors import ConflictError, NotFoundError, ValidationError
+from domain.i18n import _
 from domain.models import MAX_ESCALATION_DAYS, MAX_WIP, Column, Department, Goal, Person, Project
 from domain.repository import UnitOfWork
 from domain.services.base import PROJECT_ID, Service, require_dept, require_person
@@ -31,7 +32,7 @@ class DirectoryService(Service):
         name = clean_title(name, "department name")
         existing = uow.departments.list()
         if any(d.name.casefold() == name.casefold() for d in existing):
-            raise ConflictError(f"department {quoted(name)} already exists")
+            raise ConflictError(_("department {name} already exists").format(name=quoted(name)))
         if key is None:
             key = dept_key_from_name(name) or f"D{len(existing) + 1}"
             taken = {d.key for d in existing}
@@ -41,9 +42,11 @@ class DirectoryService(Service):
         else:
             key = key.strip().upper()
             if not key.isascii() or not key.isalnum() or len(key) > 8:
-                raise ValidationError(f"department key {quoted(key)} must be 1-8 ASCII letters or digits")
+                raise ValidationError(
+                    _("department key {key} must be 1-8 ASCII letters or digits").format(key=quoted(key))
+                )
             if any(d.key == key for d in existing):
-                raise ConflictError(f"department key {quoted(key)} is already used")
+                raise ConflictError(_("department key {key} is already used").format(key=quoted(key)))
         dept = Department(name=name, key=key) if columns is None else Department(name, key, tuple(columns))
         uow.departments.put(dept)
         self.record(uow, "department", name, "created", f"key {key}")
@@ -54,12 +57,18 @@ class DirectoryService(Service):
 
     def set_wip_limit(self, dept_name: str, column: str, limit: int | None) -> Department:
         if limit is not None and (isinstance(limit, bool) or not 1 <= limit <= MAX_WIP):
-            raise ValidationError(f"a WIP limit must be 1-{MAX_WIP} (or none), not {str(limit)[:40]}")
+            raise ValidationError(
+                _("a WIP limit must be 1-{MAX_WIP} (or none), not {value}").format(
+                    MAX_WIP=MAX_WIP, value=str(limit)[:40]
+                )
+            )
         with self.store.transaction() as uow:
             dept = require_dept(uow, dept_name)
             col = dept.column(column)
             if col is None:
-                raise ValidationError(f"{dept.name} has no column {quoted(column)}")
+                raise ValidationError(
+                    _("{name} has no column {column}").format(name=dept.name, column=quoted(column))
+                )
             cols = tuple(replace(c, wip_limit=limit) if c.name == col.name else c for c in dept.columns)
             dept = replace(dept, columns=cols)
             uow.departments.put(dept)
@@ -81,7 +90,7 @@ class DirectoryService(Service):
         """Add a column to a board, at the end or before another column."""
         name = clean_title(name, "column name")
         if wip_limit is not None and wip_limit < 1:
-            raise ValidationError("a WIP limit must be at least 1 (or none)")
+            raise ValidationError(_("a WIP limit must be at least 1 (or none)"))
         with self.store.transaction() as uow:
             dept = require_dept(uow, dept_name)
             rules.check_new_column_name(dept, name)
@@ -118,7 +127,9 @@ class DirectoryService(Service):
             col = _require_column(dept, name)
             anchor = _require_column(dept, before) if before is not None else None
             if anchor is not None and anchor.name == col.name:
-                raise ValidationError(f"column {col.name!r} cannot be moved before itself")
+                raise ValidationError(
+                    _("column {name!r} cannot be moved before itself").format(name=col.name)
+                )
             dept = replace(dept, columns=rules.place_column(dept.columns, col, anchor))
             uow.departments.put(dept)
             where = f"before {anchor.name}" if anchor else "last"
@@ -133,7 +144,11 @@ class DirectoryService(Service):
             rules.check_done_column_kept(col.name, "removed")
             rules.check_column_empty(dept, col.name, len(uow.cards.list_in_column(dept.name, col.name)))
             if len(dept.columns) == 1:
-                raise ConflictError(f"{col.name!r} is the last column of {dept.name}; a board needs one")
+                raise ConflictError(
+                    _("{name!r} is the last column of {name2}; a board needs one").format(
+                        name=col.name, name2=dept.name
+                    )
+                )
             dept = replace(dept, columns=tuple(c for c in dept.columns if c.name != col.name))
             uow.departments.put(dept)
             self.record(uow, "department", dept.name, "column removed", col.name)
@@ -147,7 +162,7 @@ class DirectoryService(Service):
             if any(
                 d.name.casefold() == new.casefold() and d.name != dept.name for d in uow.departments.list()
             ):
-                raise ConflictError(f"department {new!r} already exists")
+                raise ConflictError(_("department {new!r} already exists").format(new=new))
             if new == dept.name:
                 return dept
             renamed = replace(dept, name=new)
@@ -172,7 +187,7 @@ class DirectoryService(Service):
     ) -> Person:
         """Change a person's name, e-mail or department (the handle, used everywhere, stays)."""
         if dept is not None and clear_dept:
-            raise ValidationError("give a department or clear it, not both")
+            raise ValidationError(_("give a department or clear it, not both"))
         with self.store.transaction() as uow:
             person = require_person(uow, handle)
             changes: list[str] = []
@@ -189,7 +204,7 @@ class DirectoryService(Service):
                 person = replace(person, dept=None)
                 changes.append("no dept")
             if not changes:
-                raise ValidationError("nothing to change; give --name, --email or --dept")
+                raise ValidationError(_("nothing to change; give --name, --email or --dept"))
             uow.people.put(person)
             self.record(uow, "person", person.handle, "updated", ", ".join(changes))
         return person
@@ -207,7 +222,7 @@ class DirectoryService(Service):
         name = clean_title(name, "name")
         email = clean_email(email)
         if uow.people.get(handle) is not None:
-            raise ConflictError(f"person {quoted(handle)} already exists")
+            raise ConflictError(_("person {handle} already exists").format(handle=quoted(handle)))
         dept_name = require_dept(uow, dept).name if dept else None
         person = Person(handle=handle, name=name, email=email, dept=dept_name)
         uow.people.put(person)
@@ -248,8 +263,9 @@ class DirectoryService(Service):
             if escalate_after_days is not None:
                 if not 1 <= escalate_after_days <= MAX_ESCALATION_DAYS:
                     raise ValidationError(
-                        f"the escalation threshold must be 1-{MAX_ESCALATION_DAYS} days, "
-                        f"not {str(escalate_after_days)[:40]}"
+                        _(
+                            "the escalation threshold must be 1-{MAX_ESCALATION_DAYS} days, not {value}"
+                        ).format(MAX_ESCALATION_DAYS=MAX_ESCALATION_DAYS, value=str(escalate_after_days)[:40])
                     )
                 project = replace(project, blocked_escalation_days=escalate_after_days)
             uow.projects.put(project)
@@ -279,5 +295,5 @@ def _require_column(dept: Department, name: str) -> Column:
     col = dept.column(name)
     if col is None:
         known = ", ".join(c.name for c in dept.columns)
-        raise NotFoundError(f"column of {dept.name}", name, f"known: {known}")
+        raise NotFoundError(f"column of {dept.name}", name, _("known: {known}").format(known=known))
     return col

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from domain.dates import check_date, get_zone
 from domain.errors import ConflictError, ValidationError
+from domain.i18n import _
 from domain.models import (
     MAX_MEETING_MINUTES,
     ActionItem,
@@ -101,7 +102,7 @@ class MeetingService(Service):
         still_open = [
             cid for cid in prev.carried_over if (c := uow.cards.get(cid)) is not None and not is_done(c)
         ]
-        own = [card.id for _, card in self._open_actions(uow, prev.series or prev.id)]
+        own = [card.id for _point, card in self._open_actions(uow, prev.series or prev.id)]
         open_ids = list(dict.fromkeys([*still_open, *own]))
         return self.start(
             title or prev.title,
@@ -171,8 +172,10 @@ class MeetingService(Service):
             person = require_person(uow, owner)
             if not person.dept:
                 raise ValidationError(
-                    f"{person.handle} has no department, so the action has no board; "
-                    f"set one with 'huddle person add {person.handle} ... --dept NAME'"
+                    _(
+                        "{handle} has no department, so the action has no board; set one with "
+                        "'huddle person add {handle} ... --dept NAME'"
+                    ).format(handle=person.handle)
                 )
             dept = require_dept(uow, person.dept)
             column = ACTION_COLUMN if dept.column(ACTION_COLUMN) else dept.columns[0].name
@@ -227,7 +230,9 @@ class MeetingService(Service):
             meeting = self._live(uow, meeting_id)
             if not 0 <= index < len(meeting.agenda):
                 raise ValidationError(
-                    f"the agenda has {len(meeting.agenda)} item(s); there is no item {index + 1}"
+                    _("the agenda has {n} item(s); there is no item {value}").format(
+                        n=len(meeting.agenda), value=index + 1
+                    )
                 )
             now = self.now()
             agenda = list(meeting.agenda)
@@ -245,7 +250,7 @@ class MeetingService(Service):
     def next_item(self, meeting_id: str) -> Meeting:
         meeting = self.get(meeting_id)
         if meeting.current_item + 1 >= len(meeting.agenda):
-            raise ConflictError("this is the last agenda item")
+            raise ConflictError(_("this is the last agenda item"))
         return self.goto_item(meeting_id, meeting.current_item + 1)
 
     def add_agenda_item(self, meeting_id: str, title: str, minutes: int = 10) -> Meeting:
@@ -280,14 +285,16 @@ class MeetingService(Service):
         with self.store.transaction() as uow:
             meeting = require_meeting(uow, meeting_id)
             if meeting.status == MeetingStatus.ENDED:
-                raise ConflictError(f"meeting {meeting.id} has already ended")
+                raise ConflictError(_("meeting {id} has already ended").format(id=meeting.id))
             now = self.now()
             if now < meeting.held_from:
                 raise ValidationError(
-                    f"meeting {meeting.id} cannot end before it started ({meeting.held_from.isoformat()})"
+                    _("meeting {id} cannot end before it started ({value})").format(
+                        id=meeting.id, value=meeting.held_from.isoformat()
+                    )
                 )
             if next_start is not None and next_start <= meeting.start:
-                raise ValidationError("the next meeting must start after this one")
+                raise ValidationError(_("the next meeting must start after this one"))
             _check_length(next_minutes)
             agenda = tuple(
                 replace(
@@ -327,7 +334,7 @@ class MeetingService(Service):
         with self.store.transaction() as uow:
             meeting = require_meeting(uow, meeting_id)
             if next_start <= meeting.start:
-                raise ValidationError("the next meeting must start after this one")
+                raise ValidationError(_("the next meeting must start after this one"))
             meeting = replace(
                 meeting,
                 next_start=next_start,
@@ -343,7 +350,9 @@ class MeetingService(Service):
         with self.store.transaction() as uow:
             meeting = require_meeting(uow, meeting_id)
             if meeting.next_start is None:
-                raise ConflictError(f"meeting {meeting.id} has no follow-up meeting to cancel")
+                raise ConflictError(
+                    _("meeting {id} has no follow-up meeting to cancel").format(id=meeting.id)
+                )
             if not meeting.next_cancelled:
                 meeting = replace(meeting, next_cancelled=True, next_sequence=meeting.next_sequence + 1)
                 uow.meetings.put(meeting)
@@ -376,7 +385,7 @@ class MeetingService(Service):
     def _live(self, uow: UnitOfWork, meeting_id: str) -> Meeting:
         meeting = require_meeting(uow, meeting_id)
         if meeting.status == MeetingStatus.ENDED:
-            raise ConflictError(f"meeting {meeting.id} has ended; its minutes are closed")
+            raise ConflictError(_("meeting {id} has ended; its minutes are closed").format(id=meeting.id))
         return meeting
 
     def _entry(
@@ -389,12 +398,20 @@ class MeetingService(Service):
 def _minutes(value: int, what: str) -> int:
     """A duration in whole minutes, 1 to MAX_MEETING_MINUTES: zero, negative and endless ones are refused."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(f"{what} must be a whole number of minutes, not {str(value)[:40]}")
+        raise ValidationError(
+            _("{what} must be a whole number of minutes, not {value}").format(
+                what=what, value=str(value)[:40]
+            )
+        )
     if value < 1:
-        raise ValidationError(f"{what} must last at least 1 minute, not {value}")
+        raise ValidationError(
+            _("{what} must last at least 1 minute, not {value}").format(what=what, value=value)
+        )
     if value > MAX_MEETING_MINUTES:
         raise ValidationError(
-            f"{what} must last at most {MAX_MEETING_MINUTES} minutes, not {str(value)[:40]}"
+            _("{what} must last at most {MAX_MEETING_MINUTES} minutes, not {value}").format(
+                what=what, MAX_MEETING_MINUTES=MAX_MEETING_MINUTES, value=str(value)[:40]
+            )
         )
     return value
 
@@ -409,4 +426,6 @@ def follow_up_end(meeting: Meeting) -> datetime | None:
 def _check_length(minutes: int) -> None:
     """A follow-up lasts at least one minute: a calendar event must end after it starts (RFC 5545)."""
     if minutes < 1:
-        raise ValidationError(f"the follow-up must last at least 1 minute, not {minutes}")
+        raise ValidationError(
+            _("the follow-up must last at least 1 minute, not {minutes}").format(minutes=minutes)
+        )

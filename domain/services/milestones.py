@@ -10,6 +10,7 @@ from datetime import datetime
 
 from domain import rules
 from domain.errors import ConflictError, NotFoundError, ValidationError
+from domain.i18n import _
 from domain.models import (
     DONE_COLUMN,
     Card,
@@ -73,7 +74,7 @@ class MilestoneService(Service):
         with self.store.transaction() as uow:
             card = _milestone(uow, card_id)
             if rules.milestone_done(card):
-                raise ConflictError(f"milestone {card.id} is already done and accepted")
+                raise ConflictError(_("milestone {id} is already done and accepted").format(id=card.id))
             number = max((int(c.id.split("-")[1]) for c in card.criteria), default=0) + 1
             criterion = Criterion(f"AC-{number}", text)
             card = self._touch(replace(card, criteria=(*card.criteria, criterion)), card)
@@ -96,13 +97,17 @@ class MilestoneService(Service):
             card = _milestone(uow, card_id)
             if not card.accountable:
                 raise ConflictError(
-                    f"milestone {card.id} has no Accountable to accept it; set one with "
-                    f"'huddle card edit {card.id} --accountable HANDLE'"
+                    _(
+                        "milestone {id} has no Accountable to accept it; set one with 'huddle card "
+                        "edit {id} --accountable HANDLE'"
+                    ).format(id=card.id)
                 )
             if self.actor.handle != card.accountable:
                 raise ConflictError(
-                    f"only {card.id}'s Accountable ({card.accountable}) can accept or waive its criteria, "
-                    f"not {self.actor.handle}"
+                    _(
+                        "only {id}'s Accountable ({accountable}) can accept or waive its criteria, "
+                        "not {handle}"
+                    ).format(id=card.id, accountable=card.accountable, handle=self.actor.handle)
                 )
             wanted = criterion_id.strip().upper()
             if wanted.isdigit():
@@ -110,9 +115,15 @@ class MilestoneService(Service):
             criterion = next((c for c in card.criteria if c.id == wanted), None)
             if criterion is None:
                 known = ", ".join(c.id for c in card.criteria) or "none yet"
-                raise NotFoundError("criterion", criterion_id, f"{card.id} has: {known}")
+                raise NotFoundError(
+                    "criterion", criterion_id, _("{id} has: {known}").format(id=card.id, known=known)
+                )
             if criterion.state != "open":
-                raise ConflictError(f"{card.id} {criterion.id} was already {criterion.state}")
+                raise ConflictError(
+                    _("{id} {id2} was already {state}").format(
+                        id=card.id, id2=criterion.id, state=criterion.state
+                    )
+                )
             now = self.now()
             resolved = replace(
                 criterion,
@@ -217,19 +228,23 @@ class MilestoneService(Service):
         value = outcome if isinstance(outcome, ReviewOutcome) else OUTCOME_WORDS.get(outcome.strip().lower())
         if value is None:
             raise ValidationError(
-                f"review outcome {outcome!r}: say passed, conditions (passed with conditions) or failed"
+                _(
+                    "review outcome {outcome!r}: say passed, conditions (passed with conditions) or failed"
+                ).format(outcome=outcome)
             )
         note = clean_text(note, "note", required=False)
         with self.store.transaction() as uow:
             meeting = require_meeting(uow, meeting_id)
             if meeting.kind != MeetingKind.REVIEW or meeting.milestone_id is None:
-                raise ConflictError(f"{meeting.id} is not a milestone review")
+                raise ConflictError(_("{id} is not a milestone review").format(id=meeting.id))
             if meeting.outcome is not None:
                 raise ConflictError(
-                    f"{meeting.id} already ended with outcome {OUTCOME_TEXT[meeting.outcome]}"
+                    _("{id} already ended with outcome {OUTCOME_TEXT}").format(
+                        id=meeting.id, OUTCOME_TEXT=OUTCOME_TEXT[meeting.outcome]
+                    )
                 )
             if meeting.status == MeetingStatus.ENDED:
-                raise ConflictError(f"meeting {meeting.id} has ended; its minutes are closed")
+                raise ConflictError(_("meeting {id} has ended; its minutes are closed").format(id=meeting.id))
             card = uow.cards.get(meeting.milestone_id)
             title = card.title if card else meeting.milestone_id
             text = f"Review of {meeting.milestone_id} {title}: {OUTCOME_TEXT[value]}" + (
@@ -255,6 +270,8 @@ def _milestone(uow: UnitOfWork, card_id: str) -> Card:
     card = require_card(uow, card_id)
     if not card.milestone:
         raise ConflictError(
-            f"{card.id} is not a milestone; make it one with 'huddle card edit {card.id} --milestone'"
+            _("{id} is not a milestone; make it one with 'huddle card edit {id} --milestone'").format(
+                id=card.id
+            )
         )
     return card

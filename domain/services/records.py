@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from domain.errors import ConflictError, NotFoundError, ValidationError
+from domain.i18n import _
 from domain.models import (
     Activity,
     ChangeRequest,
@@ -35,9 +36,13 @@ class RecordService(Service):
     ) -> ChangeRequest:
         """Record a change request with its impact (scope, schedule days, cost) and the cards it changes."""
         if cost is not None and (cost != cost or cost in (float("inf"), float("-inf"))):
-            raise ValidationError("cost must be a number")
+            raise ValidationError(_("cost must be a number"))
         if abs(schedule_days) > 3650:
-            raise ValidationError(f"schedule impact of {schedule_days} days is more than ten years")
+            raise ValidationError(
+                _("schedule impact of {schedule_days} days is more than ten years").format(
+                    schedule_days=schedule_days
+                )
+            )
         with self.store.transaction() as uow:
             number = uow.next_number("change")
             request = ChangeRequest(
@@ -65,14 +70,16 @@ class RecordService(Service):
             if request is None:
                 raise NotFoundError("change request", change_id)
             if request.status != ChangeStatus.OPEN:
-                raise ConflictError(f"{request.id} was already {request.status.value}")
+                raise ConflictError(
+                    _("{id} was already {value}").format(id=request.id, value=request.status.value)
+                )
             status = ChangeStatus.APPROVED if approve else ChangeStatus.REJECTED
             request = replace(request, status=status, decided_by=self.actor.handle, decided_at=self.now())
             if meeting_id is not None:
                 meeting = require_meeting(uow, meeting_id)
                 if meeting.status == MeetingStatus.ENDED:
                     raise ConflictError(
-                        f"meeting {meeting.id} has ended; decide the change in a live meeting"
+                        _("meeting {id} has ended; decide the change in a live meeting").format(id=meeting.id)
                     )
                 text = f"{request.id} {status.value}: {request.title} ({impact_text(request)})"
                 if note:

@@ -11,6 +11,7 @@ from typing import Any
 from domain import rules
 from domain.dates import check_date
 from domain.errors import ValidationError
+from domain.i18n import _
 from domain.models import Risk, RiskStatus, ScoreChange
 from domain.services.base import Service, require_card, require_person, require_risk
 from domain.text import clean_text, clean_title, quoted
@@ -59,7 +60,7 @@ class RiskService(Service):
     def edit(self, risk_id: str, changes: Mapping[str, Any]) -> Risk:
         unknown = set(changes) - EDITABLE
         if unknown:
-            raise ValidationError("cannot edit " + ", ".join(sorted(unknown)))
+            raise ValidationError(_("cannot edit {items}").format(items=", ".join(sorted(unknown))))
         with self.store.transaction() as uow:
             risk = require_risk(uow, risk_id)
             edited = replace(self._apply(uow, risk, changes), updated_at=self.now())
@@ -124,11 +125,13 @@ class RiskService(Service):
                     values[key] = RiskStatus(str(value).lower())
                 except ValueError:
                     raise ValidationError(
-                        f"status {quoted(str(value))} is not one of " + ", ".join(s.value for s in RiskStatus)
+                        _("status {value} is not one of {items}").format(
+                            value=quoted(str(value)), items=", ".join(s.value for s in RiskStatus)
+                        )
                     ) from None
             elif key == "review_date":
                 if value is not None and not isinstance(value, date):
-                    raise ValidationError("review date must be a date")
+                    raise ValidationError(_("review date must be a date"))
                 values[key] = None if value is None else check_date(value, "review date")
             elif key == "linked_cards":
                 values[key] = tuple(dict.fromkeys(require_card(uow, str(c)).id for c in value))

@@ -18,7 +18,7 @@ import time
 from collections.abc import Sequence
 
 from domain.errors import HuddleError
-from domain.i18n import UnknownLanguageError
+from domain.i18n import UnknownLanguageError, _
 from tui.cli.args import UsageError, check_input, refuse_password_in_url
 from tui.cli.output import error
 from tui.cli.parser import Handler, build_parser
@@ -91,7 +91,7 @@ def _run(argv: list[str], ran_app: list[bool]) -> int:
         error(str(exc), argv)
         return 1
     except KeyboardInterrupt:
-        print("huddle: interrupted; nothing more was written", file=sys.stderr)
+        print(_("huddle: interrupted; nothing more was written"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 1

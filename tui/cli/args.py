@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from domain.dates import get_zone, parse_date, parse_datetime
 from domain.errors import ValidationError
+from domain.i18n import _
 from domain.models import MAX_ESTIMATE_DAYS, MAX_MEETING_MINUTES
 from domain.text import check_utf8, printable, quoted
 
@@ -34,7 +35,9 @@ class Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line and exit 2."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{printable(self.prog)} --help')")
+        raise UsageError(
+            _("{message} (see '{prog} --help')").format(message=message, prog=printable(self.prog))
+        )
 
 
 # ---------------------------------------------------------------- types given to add_argument
@@ -52,9 +55,15 @@ def whole(text: str, low: int, high: int) -> int:
     """``text`` as a whole number from ``low`` to ``high``, or an argparse error naming the range."""
     value = integer(text)
     if value is None:
-        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number from {low} to {high}")
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a whole number from {low} to {high}").format(
+                value=quoted(text), low=low, high=high
+            )
+        )
     if not low <= value <= high:
-        raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        raise argparse.ArgumentTypeError(
+            _("{value} is not between {low} and {high}").format(value=value, low=low, high=high)
+        )
     return value
 
 
@@ -80,13 +89,15 @@ def finite(text: str, high: float, what: str) -> float:
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or not 0 <= value <= high:
-        raise argparse.ArgumentTypeError(f"{quoted(text)} is not {what}")
+        raise argparse.ArgumentTypeError(_("{value} is not {what}").format(value=quoted(text), what=what))
     return value
 
 
 def days(text: str) -> float:
     """An estimate in days: a finite number from 0 to MAX_ESTIMATE_DAYS."""
-    return finite(text, MAX_ESTIMATE_DAYS, f"a number of days from 0 to {MAX_ESTIMATE_DAYS}")
+    return finite(
+        text, MAX_ESTIMATE_DAYS, _("a number of days from 0 to {high}").format(high=MAX_ESTIMATE_DAYS)
+    )
 
 
 MAX_COST = 1e12
@@ -94,7 +105,7 @@ MAX_COST = 1e12
 
 def amount(text: str) -> float:
     """A cost on the command line: a finite number from 0 to MAX_COST."""
-    return finite(text, MAX_COST, f"an amount from 0 to {MAX_COST:.0e}")
+    return finite(text, MAX_COST, _("an amount from 0 to {high}").format(high=f"{MAX_COST:.0e}"))
 
 
 def agenda_item(text: str) -> tuple[str, int]:
@@ -104,7 +115,7 @@ def agenda_item(text: str) -> tuple[str, int]:
         try:
             return title.strip(), whole(minutes.strip(), 1, MAX_MEETING_MINUTES)
         except argparse.ArgumentTypeError as exc:
-            raise UsageError(f"argument --agenda: {exc}") from None
+            raise UsageError(_("argument --agenda: {message}").format(message=exc)) from None
     return text.strip(), 10
 
 
@@ -120,7 +131,7 @@ def date_arg(ctx: Context, text: str | None, what: str) -> date | None:
     try:
         return parse_date(text, ctx.services.cards.today())
     except ValidationError as exc:
-        raise ValidationError(f"--{what}: {exc}") from None
+        raise ValidationError(_("--{option}: {message}").format(option=what, message=exc)) from None
 
 
 def zone_arg(ctx: Context, name: str | None) -> ZoneInfo:
@@ -134,7 +145,7 @@ def datetime_arg(ctx: Context, text: str, zone: ZoneInfo, what: str) -> datetime
     try:
         return parse_datetime(text, today, zone)
     except ValidationError as exc:
-        raise ValidationError(f"--{what}: {exc}") from None
+        raise ValidationError(_("--{option}: {message}").format(option=what, message=exc)) from None
 
 
 # ---------------------------------------------------------------- checks before parsing
@@ -148,7 +159,7 @@ def check_input(argv: Sequence[str]) -> None:
     that are not UTF-8 over as lone surrogates, which would fail later, in the middle of a command."""
     for number, word in enumerate(argv, start=1):
         try:
-            check_utf8(word, f"argument {number}")
+            check_utf8(word, _("argument {number}").format(number=number))
         except ValidationError as exc:
             raise UsageError(str(exc)) from None
     for name in sorted(os.environ):
@@ -162,6 +173,8 @@ def refuse_password_in_url(db: str | None) -> None:
 
     if db and is_server_url(db) and has_password(db):
         raise UsageError(
-            "--db: leave the password out of the URL (it would show in the process list and the shell "
-            "history); put it in ~/.pgpass (or the file $PGPASSFILE names) or a pg_service.conf entry"
+            _(
+                "--db: leave the password out of the URL (it would show in the process list and the shell "
+                "history); put it in ~/.pgpass (or the file $PGPASSFILE names) or a pg_service.conf entry"
+            )
         )

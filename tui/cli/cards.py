@@ -10,6 +10,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from domain.dates import DATE_FORMS
+from domain.i18n import _
 from domain.text import printable
 from tui.cli.args import Bounded, UsageError, date_arg, days
 from tui.cli.output import due_text, emit_json, iso, print_table, resolved
@@ -63,7 +64,7 @@ def _card_fields(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
         fields["tags"] = args.tag
     if getattr(args, "start", None) is not None:
         fields["start"] = date_arg(ctx, args.start, "start")
-        resolved("start", fields["start"])
+        resolved(_("start"), fields["start"])
     if getattr(args, "parent", None) is not None:
         fields["parent"] = args.parent or None
     if getattr(args, "accountable", None) is not None:
@@ -95,7 +96,7 @@ def cmd_card_add(ctx: Context, args: argparse.Namespace) -> int:
         blocked_by=args.blocked_by or (),
         **_card_fields(ctx, args),
     )
-    resolved("due", due)
+    resolved(_("due"), due)
     print(card.id)
     return 0
 
@@ -114,13 +115,13 @@ def cmd_card_edit(ctx: Context, args: argparse.Namespace) -> int:
         changes["owner"] = args.owner or None
     if args.due is not None:
         changes["due"] = date_arg(ctx, args.due, "due")
-        resolved("due", changes["due"])
+        resolved(_("due"), changes["due"])
     if args.milestone is not None:
         changes["milestone"] = args.milestone
     if args.blocked_by is not None:
         changes["blocked_by"] = [] if args.blocked_by == ["none"] else args.blocked_by
     if not changes:
-        raise UsageError("card edit: nothing to change; give at least one option such as --title or --due")
+        raise UsageError(_("card edit: nothing to change; give at least one option such as --title or --due"))
     card = ctx.services.cards.edit(args.id, changes)
     print(card.id)
     return 0
@@ -128,7 +129,7 @@ def cmd_card_edit(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_card_delete(ctx: Context, args: argparse.Namespace) -> int:
     card = ctx.services.cards.delete(args.id)
-    print(f"deleted {card.id}")
+    print(_("deleted {id}").format(id=card.id))
     return 0
 
 
@@ -147,12 +148,12 @@ def cmd_card_list(ctx: Context, args: argparse.Namespace) -> int:
             c.title,
             c.column,
             c.owner or "",
-            due_text(c.due) + (" OVERDUE" if is_overdue(c, today) else ""),
-            " ".join(f for f, on in (("milestone", c.milestone), ("blocked", c.id in blocked)) if on),
+            _("{due} OVERDUE").format(due=due_text(c.due)) if is_overdue(c, today) else due_text(c.due),
+            " ".join(f for f, on in ((_("milestone"), c.milestone), (_("blocked"), c.id in blocked)) if on),
         ]
         for c in cards
     ]
-    print_table(rows, ["ID", "TITLE", "COLUMN", "OWNER", "DUE", "FLAGS"])
+    print_table(rows, ["ID", _("TITLE"), _("COLUMN"), _("OWNER"), _("DUE"), _("FLAGS")])
     return 0
 
 
@@ -192,16 +193,18 @@ def cmd_card_show(ctx: Context, args: argparse.Namespace) -> int:
 def _card_options(p: argparse.ArgumentParser) -> None:
     """Options shared by ``card add`` and ``card edit``."""
     p.add_argument("--owner", metavar="HANDLE")
-    p.add_argument("--due", metavar="DATE", help=f"due date ({DATE_FORMS}; 'none' clears)")
+    p.add_argument(
+        "--due", metavar="DATE", help=_("due date ({forms}; 'none' clears)").format(forms=DATE_FORMS)
+    )
     p.add_argument("--start", metavar="DATE")
     p.add_argument("--description", metavar="TEXT")
     p.add_argument("--priority", choices=["low", "normal", "high", "urgent"])
-    p.add_argument("--tag", action="append", metavar="TAG", help="repeat for several tags")
-    p.add_argument("--parent", metavar="ID", help="parent card in the WBS")
-    p.add_argument("--accountable", metavar="HANDLE", help="RACI: the one Accountable person")
-    p.add_argument("--responsible", action="append", metavar="HANDLE", help="RACI: Responsible (repeat)")
-    p.add_argument("--consulted", action="append", metavar="HANDLE", help="RACI: Consulted (repeat)")
-    p.add_argument("--informed", action="append", metavar="HANDLE", help="RACI: Informed (repeat)")
+    p.add_argument("--tag", action="append", metavar="TAG", help=_("repeat for several tags"))
+    p.add_argument("--parent", metavar="ID", help=_("parent card in the WBS"))
+    p.add_argument("--accountable", metavar="HANDLE", help=_("RACI: the one Accountable person"))
+    p.add_argument("--responsible", action="append", metavar="HANDLE", help=_("RACI: Responsible (repeat)"))
+    p.add_argument("--consulted", action="append", metavar="HANDLE", help=_("RACI: Consulted (repeat)"))
+    p.add_argument("--informed", action="append", metavar="HANDLE", help=_("RACI: Informed (repeat)"))
     p.add_argument("--progress", type=Bounded(0, 100), metavar="0-100")
     p.add_argument("--estimate", type=days, metavar="DAYS")
     p.add_argument("--blocked-reason", metavar="TEXT")
@@ -209,29 +212,33 @@ def _card_options(p: argparse.ArgumentParser) -> None:
 
 def add_parsers(sub: Any, b: Builder) -> None:
     card_sub = b.group(sub, "card")
-    p = b.command(card_sub, "add", cmd_card_add, "add a card; prints its id")
+    p = b.command(card_sub, "add", cmd_card_add, _("add a card; prints its id"))
     p.add_argument("--dept", required=True, metavar="NAME")
     p.add_argument("--title", required=True, metavar="TEXT")
-    p.add_argument("--column", metavar="NAME", help="default: the board's first column")
-    p.add_argument("--milestone", action="store_true", help="mark the card as a milestone")
-    p.add_argument("--blocked-by", action="append", metavar="ID", help="a card this one waits for (repeat)")
+    p.add_argument("--column", metavar="NAME", help=_("default: the board's first column"))
+    p.add_argument("--milestone", action="store_true", help=_("mark the card as a milestone"))
+    p.add_argument(
+        "--blocked-by", action="append", metavar="ID", help=_("a card this one waits for (repeat)")
+    )
     _card_options(p)
-    p = b.command(card_sub, "move", cmd_card_move, "move a card to another column")
+    p = b.command(card_sub, "move", cmd_card_move, _("move a card to another column"))
     p.add_argument("id", metavar="ID")
     p.add_argument("column", metavar="COLUMN")
-    p.add_argument("--force", action="store_true", help="move even past the column's WIP limit")
-    p = b.command(card_sub, "edit", cmd_card_edit, "change fields of a card")
+    p.add_argument("--force", action="store_true", help=_("move even past the column's WIP limit"))
+    p = b.command(card_sub, "edit", cmd_card_edit, _("change fields of a card"))
     p.add_argument("id", metavar="ID")
     p.add_argument("--title", metavar="TEXT")
     p.add_argument("--milestone", action=argparse.BooleanOptionalAction, default=None)
-    p.add_argument("--blocked-by", action="append", metavar="ID", help="replaces the list; 'none' clears it")
+    p.add_argument(
+        "--blocked-by", action="append", metavar="ID", help=_("replaces the list; 'none' clears it")
+    )
     _card_options(p)
-    p = b.command(card_sub, "delete", cmd_card_delete, "delete a card")
+    p = b.command(card_sub, "delete", cmd_card_delete, _("delete a card"))
     p.add_argument("id", metavar="ID")
-    p = b.command(card_sub, "list", cmd_card_list, "list cards")
+    p = b.command(card_sub, "list", cmd_card_list, _("list cards"))
     p.add_argument("--dept", metavar="NAME")
     p.add_argument("--owner", metavar="HANDLE")
     b.json_flag(p)
-    p = b.command(card_sub, "show", cmd_card_show, "show one card with its history")
+    p = b.command(card_sub, "show", cmd_card_show, _("show one card with its history"))
     p.add_argument("id", metavar="ID")
     b.json_flag(p)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain import rules
 from domain.errors import ValidationError
+from domain.i18n import _
 from domain.text import quoted
 from tui.cli.args import integer
 from tui.cli.output import emit_json, print_table
@@ -27,7 +28,9 @@ def _wip(text: str) -> int:
     """A WIP limit on the command line: a whole number, 0 meaning no limit."""
     value = integer(text)
     if value is None:
-        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number (0 = no limit)")
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a whole number (0 = no limit)").format(value=quoted(text))
+        )
     try:
         rules.check_wip_value(value)
     except ValidationError as exc:
@@ -39,28 +42,28 @@ def add_parsers(sub: Any, b: Builder) -> None:
     """Add the ``column`` group to the ``huddle`` parser."""
     command, json_flag = b.command, b.json_flag
     column_sub = b.group(sub, "column")
-    p = command(column_sub, "list", cmd_column_list, "the board's columns with WIP limit and card count")
+    p = command(column_sub, "list", cmd_column_list, _("the board's columns with WIP limit and card count"))
     p.add_argument("dept", metavar="DEPT")
     json_flag(p)
-    p = command(column_sub, "add", cmd_column_add, "add a column (default: last)")
+    p = command(column_sub, "add", cmd_column_add, _("add a column (default: last)"))
     p.add_argument("dept", metavar="DEPT")
     p.add_argument("name", metavar="NAME")
-    p.add_argument("--wip", type=_wip, default=0, metavar="N", help="WIP limit (default 0: no limit)")
-    p.add_argument("--before", metavar="COLUMN", help="put it before this column")
-    p = command(column_sub, "rename", cmd_column_rename, "rename a column; its cards follow")
+    p.add_argument("--wip", type=_wip, default=0, metavar="N", help=_("WIP limit (default 0: no limit)"))
+    p.add_argument("--before", metavar="COLUMN", help=_("put it before this column"))
+    p = command(column_sub, "rename", cmd_column_rename, _("rename a column; its cards follow"))
     p.add_argument("dept", metavar="DEPT")
     p.add_argument("old", metavar="OLD")
     p.add_argument("new", metavar="NEW")
-    p = command(column_sub, "move", cmd_column_move, "reorder: put a column before another, or last")
+    p = command(column_sub, "move", cmd_column_move, _("reorder: put a column before another, or last"))
     p.add_argument("dept", metavar="DEPT")
     p.add_argument("name", metavar="NAME")
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--before", metavar="COLUMN")
     where.add_argument("--last", action="store_true")
-    p = command(column_sub, "remove", cmd_column_remove, "remove an empty column")
+    p = command(column_sub, "remove", cmd_column_remove, _("remove an empty column"))
     p.add_argument("dept", metavar="DEPT")
     p.add_argument("name", metavar="NAME")
-    p = command(column_sub, "wip", cmd_column_wip, "set a column's WIP limit (0 = no limit)")
+    p = command(column_sub, "wip", cmd_column_wip, _("set a column's WIP limit (0 = no limit)"))
     p.add_argument("dept", metavar="DEPT")
     p.add_argument("column", metavar="COLUMN")
     p.add_argument("limit", type=_wip, metavar="N")
@@ -69,7 +72,7 @@ def add_parsers(sub: Any, b: Builder) -> None:
 def _print_columns(ctx: Context, dept_name: str) -> None:
     """The board after a change, one line per column, so the user sees the result."""
     dept, columns = ctx.services.directory.columns(dept_name)
-    print(f"{dept.name}: " + " | ".join(_label(c.name, c.wip_limit) for c, _ in columns))
+    print(f"{dept.name}: " + " | ".join(_label(c.name, c.wip_limit) for c, _limit in columns))
 
 
 def _label(name: str, limit: int | None) -> str:
@@ -77,12 +80,12 @@ def _label(name: str, limit: int | None) -> str:
 
 
 def cmd_column_list(ctx: Context, args: argparse.Namespace) -> int:
-    _, columns = ctx.services.directory.columns(args.dept)
+    _dept, columns = ctx.services.directory.columns(args.dept)
     if args.json:
         emit_json([{"name": c.name, "wip_limit": c.wip_limit, "cards": count} for c, count in columns])
         return 0
     rows = [[c.name, "" if c.wip_limit is None else str(c.wip_limit), str(n)] for c, n in columns]
-    print_table(rows, ["COLUMN", "WIP", "CARDS"])
+    print_table(rows, [_("COLUMN"), "WIP", _("CARDS")])
     return 0
 
 

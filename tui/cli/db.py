@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from domain.i18n import N_, _
 from tui.cli.parser import global_parent
 
 if TYPE_CHECKING:
@@ -21,28 +22,32 @@ if TYPE_CHECKING:
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Builder) -> None:
     """Add ``db copy`` and ``db check`` to the ``huddle`` parser."""
     common = global_parent(
-        db_metavar="PATH|URL", db_help="the data file or database", user_help="your handle"
+        db_metavar="PATH|URL", db_help=N_("the data file or database"), user_help=N_("your handle")
     )
     db_sub = b.group(sub, "db", common=common)
     p = db_sub.add_parser(
         "copy",
-        help="copy everything from SRC to DST (a JSON file or a postgresql:// URL), verified",
-        description="Copy every record, the full activity history and the id counters from SRC to DST "
-        "in one transaction on DST, then compare counts and contents before committing. Each of SRC "
-        "and DST is a JSON data file or a postgresql:// URL (no password in it: use ~/.pgpass).",
+        help=_("copy everything from SRC to DST (a JSON file or a postgresql:// URL), verified"),
+        description=_(
+            "Copy every record, the full activity history and the id counters from SRC to DST "
+            "in one transaction on DST, then compare counts and contents before committing. Each of SRC "
+            "and DST is a JSON data file or a postgresql:// URL (no password in it: use ~/.pgpass)."
+        ),
         parents=[common],
     )
     p.add_argument("src", metavar="SRC")
     p.add_argument("dst", metavar="DST")
-    p.add_argument("--force", action="store_true", help="replace what DST already holds")
+    p.add_argument("--force", action="store_true", help=_("replace what DST already holds"))
     b.json_flag(p)
     p.set_defaults(handler=cmd_db_copy)
     p = db_sub.add_parser(
         "check",
-        help="report the schema version, counts and integrity problems of --db",
-        description="Report the schema version, how many records each table holds and every problem "
-        "found: documents that do not decode, dangling references, counters behind their ids. "
-        "Exit status 1 when there is a problem.",
+        help=_("report the schema version, counts and integrity problems of --db"),
+        description=_(
+            "Report the schema version, how many records each table holds and every problem "
+            "found: documents that do not decode, dangling references, counters behind their ids. "
+            "Exit status 1 when there is a problem."
+        ),
         parents=[common],
     )
     b.json_flag(p)
@@ -61,7 +66,9 @@ def _open(target: str, role: str) -> Store:
     if is_server_url(target):
         if has_password(target):
             raise UsageError(
-                f"db copy: {role}: leave the password out of the URL; put it in ~/.pgpass or $PGPASSFILE"
+                _(
+                    "db copy: {role}: leave the password out of the URL; put it in ~/.pgpass or $PGPASSFILE"
+                ).format(role=role)
             )
         return open_store(target)
     return open_store(Path(target).expanduser())
@@ -78,7 +85,7 @@ def cmd_db_copy(ctx: Context, args: argparse.Namespace) -> int:
 
     source, target = _open(args.src, "SRC"), _open(args.dst, "DST")
     if source.describe() == target.describe():
-        raise UsageError("db copy: SRC and DST are the same database")
+        raise UsageError(_("db copy: SRC and DST are the same database"))
     data = transfer.dump(source)
     transfer.load(target, data, force=args.force)
     counts = data.counts()
@@ -87,7 +94,11 @@ def cmd_db_copy(ctx: Context, args: argparse.Namespace) -> int:
             {"source": source.describe(), "target": target.describe(), "counts": counts, "verified": True}
         )
     else:
-        print(f"copied {_summary(counts)} from {source.describe()} to {target.describe()}; verified")
+        print(
+            _("copied {counts} from {source} to {target}; verified").format(
+                counts=_summary(counts), source=source.describe(), target=target.describe()
+            )
+        )
     return 0
 
 
@@ -103,6 +114,7 @@ def cmd_db_check(ctx: Context, args: argparse.Namespace) -> int:
         print(f"{report.backend} {report.where}: schema {report.schema}, documents {report.document_schema}")
         print(_summary(report.counts))
         for problem in report.problems:
-            print(f"problem: {printable(problem)}")
-        print("ok" if not report.problems else f"{len(report.problems)} problem(s)")
+            print(_("problem: {problem}").format(problem=printable(problem)))
+        n = len(report.problems)
+        print(_("ok") if not n else _("{n} problem(s)").format(n=n))
     return 0 if not report.problems else 1

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from tui.cli.parser import GROUPS
+from domain.i18n import _
+from tui.cli.parser import group_help
 
 if TYPE_CHECKING:
     from tui.cli.parser import Builder
@@ -16,10 +17,14 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     from domain.demo import fill_demo
 
     summary = fill_demo(ctx.services, force=args.force)
-    print(f"demo project written to {ctx.services.store.describe()}: {summary}")
+    print(
+        _("demo project written to {where}: {summary}").format(
+            where=ctx.services.store.describe(), summary=summary
+        )
+    )
     return 0
 
 
 def add_parsers(sub: Any, b: Builder) -> None:
-    p = b.command(sub, "demo", cmd_demo, GROUPS["demo"].help)
-    p.add_argument("--force", action="store_true", help="replace a data file that already has data")
+    p = b.command(sub, "demo", cmd_demo, group_help("demo"))
+    p.add_argument("--force", action="store_true", help=_("replace a data file that already has data"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from domain.i18n import _
 from tui.cli.output import emit_json, print_table
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ def department_json(d: Department) -> dict[str, Any]:
 
 def cmd_dept_add(ctx: Context, args: argparse.Namespace) -> int:
     dept = ctx.services.directory.add_department(args.name, key=args.key)
-    print(f"{dept.name} (card ids {dept.key}-N)")
+    print(_("{name} (card ids {key}-N)").format(name=dept.name, key=dept.key))
     return 0
 
 
@@ -34,7 +35,7 @@ def cmd_dept_list(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     cards = ctx.services.cards.list()
     rows = [[d.name, d.key, str(sum(1 for c in cards if c.dept == d.name))] for d in depts]
-    print_table(rows, ["NAME", "KEY", "CARDS"])
+    print_table(rows, [_("NAME"), _("KEY"), _("CARDS")])
     return 0
 
 
@@ -46,10 +47,10 @@ def cmd_dept_rename(ctx: Context, args: argparse.Namespace) -> int:
 
 def add_parsers(sub: Any, b: Builder) -> None:
     dept_sub = b.group(sub, "dept")
-    p = b.command(dept_sub, "add", cmd_dept_add, "add a department (with its own board)")
+    p = b.command(dept_sub, "add", cmd_dept_add, _("add a department (with its own board)"))
     p.add_argument("name", metavar="NAME")
-    p.add_argument("--key", help="prefix of its card ids, 1-8 ASCII letters (default: from the name)")
-    b.json_flag(b.command(dept_sub, "list", cmd_dept_list, "list departments"))
-    p = b.command(dept_sub, "rename", cmd_dept_rename, "rename a department; its cards and people follow")
+    p.add_argument("--key", help=_("prefix of its card ids, 1-8 ASCII letters (default: from the name)"))
+    b.json_flag(b.command(dept_sub, "list", cmd_dept_list, _("list departments")))
+    p = b.command(dept_sub, "rename", cmd_dept_rename, _("rename a department; its cards and people follow"))
     p.add_argument("old", metavar="OLD")
     p.add_argument("new", metavar="NEW")

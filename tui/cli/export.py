@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from domain.i18n import _
 from tui.cli.parser import short_common
 
 if TYPE_CHECKING:
@@ -30,25 +31,32 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Bui
             "-o",
             "--output",
             metavar="FILE",
-            help=f"file to write, '-' for stdout (default: {example} in the current folder)",
+            help=_("file to write, '-' for stdout (default: {example} in the current folder)").format(
+                example=example
+            ),
         )
-        p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+        p.add_argument("--force", action="store_true", help=_("overwrite FILE if it exists"))
 
     export_sub = b.group(sub, "export", metavar="WHAT", common=common)
 
     p = export_sub.add_parser(
-        "minutes", help="Word minutes of a meeting", description="Word minutes of a meeting", parents=[common]
+        "minutes",
+        help=_("Word minutes of a meeting"),
+        description=_("Word minutes of a meeting"),
+        parents=[common],
     )
-    p.add_argument("id", metavar="ID", help="meeting id, such as M-3")
+    p.add_argument("id", metavar="ID", help=_("meeting id, such as M-3"))
     output_options(p, "ID-TITLE.docx")
     p.set_defaults(handler=cmd_export_minutes)
 
     p = export_sub.add_parser(
         "report",
-        help="the project's close report (.docx)",
-        description="Word close report: goals target vs actual, milestones planned vs actual and their "
-        "acceptance, decisions, change requests with impact, risks that occurred, the retrospective, "
-        "open items handed over.",
+        help=_("the project's close report (.docx)"),
+        description=_(
+            "Word close report: goals target vs actual, milestones planned vs actual and their "
+            "acceptance, decisions, change requests with impact, risks that occurred, the retrospective, "
+            "open items handed over."
+        ),
         parents=[common],
     )
     output_options(p, "PROJECT-close-report.docx")
@@ -56,17 +64,21 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Bui
 
     p = export_sub.add_parser(
         "ics",
-        help="calendar file: follow-up invite, milestones or action items",
-        description="Write an iCalendar file: the follow-up meeting of --meeting ID (or its cancellation), "
-        "every milestone as an all-day event, or every action item on its due date.",
+        help=_("calendar file: follow-up invite, milestones or action items"),
+        description=_(
+            "Write an iCalendar file: the follow-up meeting of --meeting ID (or its cancellation), "
+            "every milestone as an all-day event, or every action item on its due date."
+        ),
         parents=[common],
     )
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--meeting", metavar="ID", help="the follow-up meeting set by 'meeting end ID --next'")
-    which.add_argument("--milestones", action="store_true", help="milestones as all-day events")
-    which.add_argument("--actions", action="store_true", help="action items as events on their due date")
+    which.add_argument(
+        "--meeting", metavar="ID", help=_("the follow-up meeting set by 'meeting end ID --next'")
+    )
+    which.add_argument("--milestones", action="store_true", help=_("milestones as all-day events"))
+    which.add_argument("--actions", action="store_true", help=_("action items as events on their due date"))
     p.add_argument(
-        "--cancel", action="store_true", help="with --meeting: cancel the follow-up (METHOD:CANCEL)"
+        "--cancel", action="store_true", help=_("with --meeting: cancel the follow-up (METHOD:CANCEL)")
     )
     output_options(p, "ID-follow-up.ics, milestones.ics or actions.ics")
     p.set_defaults(handler=cmd_export_ics)
@@ -75,33 +87,37 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Bui
     send_sub = b.group(sub, "send", metavar="WHAT", common=common)
     p = send_sub.add_parser(
         "invite",
-        help="e-mail the follow-up invite to the attendees (SMTP settings from config)",
-        description="E-mail the follow-up meeting's invite (or cancellation) to the attendees over SMTP, "
-        "as text plus a text/calendar part (RFC 6047). SMTP settings come from [smtp] in huddle.toml "
-        "or HUDDLE_SMTP_* variables; the password only from the variable named by password_env.",
+        help=_("e-mail the follow-up invite to the attendees (SMTP settings from config)"),
+        description=_(
+            "E-mail the follow-up meeting's invite (or cancellation) to the attendees over SMTP, "
+            "as text plus a text/calendar part (RFC 6047). SMTP settings come from [smtp] in huddle.toml "
+            "or HUDDLE_SMTP_* variables; the password only from the variable named by password_env."
+        ),
         parents=[common],
     )
-    p.add_argument("id", metavar="ID", help="meeting id whose follow-up to send")
-    p.add_argument("--attach-minutes", action="store_true", help="attach the Word minutes of the meeting")
+    p.add_argument("id", metavar="ID", help=_("meeting id whose follow-up to send"))
+    p.add_argument("--attach-minutes", action="store_true", help=_("attach the Word minutes of the meeting"))
     p.set_defaults(handler=cmd_send_invite)
 
     calendar_sub = b.group(sub, "calendar", metavar="WHAT", common=common)
     p = calendar_sub.add_parser(
         "push",
-        help="publish follow-up meetings and milestones to the CalDAV calendar of [caldav]",
-        description="Publish every follow-up meeting and milestone to the CalDAV calendar named in [caldav]. "
-        "Events are found by UID wherever they live in the calendar and updated in place; events Huddle "
-        "published and no longer exports are removed; an event someone changed on the server since Huddle "
-        "pushed it is reported by name and left alone.",
+        help=_("publish follow-up meetings and milestones to the CalDAV calendar of [caldav]"),
+        description=_(
+            "Publish every follow-up meeting and milestone to the CalDAV calendar named in [caldav]. "
+            "Events are found by UID wherever they live in the calendar and updated in place; events Huddle "
+            "published and no longer exports are removed; an event someone changed on the server since "
+            "Huddle pushed it is reported by name and left alone."
+        ),
         parents=[common],
     )
     p.add_argument(
-        "--dry-run", action="store_true", help="only read the calendar and say what a push would change"
+        "--dry-run", action="store_true", help=_("only read the calendar and say what a push would change")
     )
     p.add_argument(
         "--force",
         action="store_true",
-        help="overwrite (or remove) events that were changed on the server since Huddle pushed them",
+        help=_("overwrite (or remove) events that were changed on the server since Huddle pushed them"),
     )
     p.set_defaults(handler=cmd_calendar_push)
 
@@ -114,7 +130,7 @@ def _deliver(ctx: Context, args: argparse.Namespace, export: Export) -> int:
         sys.stdout.buffer.flush()
         return 0
     path = export_to_path(export, Path(args.output) if args.output else None, force=args.force)
-    print(f"wrote {path} ({export.description})")
+    print(_("wrote {path} ({what})").format(path=path, what=export.description))
     return 0
 
 
@@ -150,7 +166,7 @@ def cmd_export_ics(ctx: Context, args: argparse.Namespace) -> int:
     from outbound.exporting import actions_export, followup_export, milestones_export
 
     if args.cancel and not args.meeting:
-        raise ValidationError("--cancel goes with --meeting ID")
+        raise ValidationError(_("--cancel goes with --meeting ID"))
     _precheck(args)
     now = ctx.clock()
     if args.meeting:
@@ -174,12 +190,16 @@ def cmd_send_invite(ctx: Context, args: argparse.Namespace) -> int:
         now=ctx.clock(),
         env=os.environ,
     )
-    what = "cancellation" if result.method == "CANCEL" else "invite"
-    attached = f", minutes attached as {result.attached}" if result.attached else ""
-    print(
-        f"sent {what} (sequence {result.sequence}) to {len(result.recipients)} recipient(s): "
-        f"{', '.join(result.recipients)}{attached}"
+    if result.method == "CANCEL":
+        sent = _("sent cancellation (sequence {sequence}) to {n} recipient(s): {recipients}")
+    else:
+        sent = _("sent invite (sequence {sequence}) to {n} recipient(s): {recipients}")
+    line = sent.format(
+        sequence=result.sequence, n=len(result.recipients), recipients=", ".join(result.recipients)
     )
+    if result.attached:
+        line = _("{sent}, minutes attached as {file}").format(sent=line, file=result.attached)
+    print(line)
     return 0
 
 
@@ -207,40 +227,48 @@ def add_table_parsers(
 ) -> None:
     """``export cards|risks|raci --csv|--xlsx|--markdown`` and ``export meeting ID --markdown``."""
     for what, text in (
-        ("cards", "every card (or one department's) as a table"),
-        ("risks", "the risk register as a table"),
-        ("raci", "the RACI matrix of the open cards"),
+        ("cards", _("every card (or one department's) as a table")),
+        ("risks", _("the risk register as a table")),
+        ("raci", _("the RACI matrix of the open cards")),
     ):
         p = export_sub.add_parser(
             what,
             help=text,
-            description=f"Write {text}: CSV (UTF-8 with BOM and CRLF, so Excel shows Chinese text), "
-            ".xlsx or Markdown.",
+            description=_(
+                "Write {what}: CSV (UTF-8 with BOM and CRLF, so Excel shows Chinese text), .xlsx or Markdown."
+            ).format(what=text),
             parents=[common],
         )
         fmt = p.add_mutually_exclusive_group(required=True)
-        fmt.add_argument("--csv", dest="fmt", action="store_const", const="csv", help="CSV for Excel")
-        fmt.add_argument("--xlsx", dest="fmt", action="store_const", const="xlsx", help="an Excel workbook")
-        fmt.add_argument("--markdown", dest="fmt", action="store_const", const="markdown", help="Markdown")
-        if what != "risks":
-            p.add_argument("--dept", metavar="NAME", help="only this department's cards")
-        p.add_argument(
-            "-o", "--output", metavar="FILE", help=f"file to write, '-' for stdout (default: {what}.EXT)"
+        fmt.add_argument("--csv", dest="fmt", action="store_const", const="csv", help=_("CSV for Excel"))
+        fmt.add_argument(
+            "--xlsx", dest="fmt", action="store_const", const="xlsx", help=_("an Excel workbook")
         )
-        p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+        fmt.add_argument("--markdown", dest="fmt", action="store_const", const="markdown", help=_("Markdown"))
+        if what != "risks":
+            p.add_argument("--dept", metavar="NAME", help=_("only this department's cards"))
+        p.add_argument(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help=_("file to write, '-' for stdout (default: {what}.EXT)").format(what=what),
+        )
+        p.add_argument("--force", action="store_true", help=_("overwrite FILE if it exists"))
         p.set_defaults(handler=cmd_export_table, what=what)
     p = export_sub.add_parser(
         "meeting",
-        help="a meeting's minutes as Markdown",
-        description="Write a meeting's minutes (attendees, agenda, notes, decisions, actions) as Markdown.",
+        help=_("a meeting's minutes as Markdown"),
+        description=_(
+            "Write a meeting's minutes (attendees, agenda, notes, decisions, actions) as Markdown."
+        ),
         parents=[common],
     )
-    p.add_argument("id", metavar="ID", help="meeting id, such as M-3")
-    p.add_argument("--markdown", action="store_true", required=True, help="Markdown (the one format)")
+    p.add_argument("id", metavar="ID", help=_("meeting id, such as M-3"))
+    p.add_argument("--markdown", action="store_true", required=True, help=_("Markdown (the one format)"))
     p.add_argument(
-        "-o", "--output", metavar="FILE", help="file to write, '-' for stdout (default: ID-TITLE.md)"
+        "-o", "--output", metavar="FILE", help=_("file to write, '-' for stdout (default: ID-TITLE.md)")
     )
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.add_argument("--force", action="store_true", help=_("overwrite FILE if it exists"))
     p.set_defaults(handler=cmd_export_meeting_markdown)
 
 

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.cli.parser import GROUPS, short_common
+from domain.i18n import _
+from tui.cli.parser import group_help, short_common
 
 if TYPE_CHECKING:
     from tui.cli.parser import Builder
@@ -24,54 +25,60 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Bui
     imp_sub = b.group(sub, "import", metavar="KIND", common=common)
     helps = {
         "csv": "a CSV sheet (UTF-8, UTF-8 with BOM, GB18030/GBK; comma, semicolon or tab)",
-        "xlsx": "an Excel .xlsx workbook (first sheet)",
-        "trello": "a Trello board export (JSON)",
-        "jira": "a Jira CSV export",
+        "xlsx": _("an Excel .xlsx workbook (first sheet)"),
+        "trello": _("a Trello board export (JSON)"),
+        "jira": _("a Jira CSV export"),
     }
     for kind, text in helps.items():
         p = imp_sub.add_parser(
             kind,
             help=text,
-            description=f"Import {text}: print the plan, then apply it in one transaction. Importing "
-            "the same file again updates the cards it made instead of adding new ones.",
+            description=_(
+                "Import {what}: print the plan, then apply it in one transaction. Importing "
+                "the same file again updates the cards it made instead of adding new ones."
+            ).format(what=text),
             parents=[common],
         )
-        p.add_argument("file", metavar="FILE", help="the file to import")
-        p.add_argument("--dept", metavar="NAME", help="put every card on this department's board")
+        p.add_argument("file", metavar="FILE", help=_("the file to import"))
+        p.add_argument("--dept", metavar="NAME", help=_("put every card on this department's board"))
         if kind in ("csv", "xlsx"):
             p.add_argument(
                 "--map",
                 metavar="FIELD=COLUMN",
                 action="append",
                 default=[],
-                help="read FIELD (title, owner, due, status, tags, blocked_by ...) from COLUMN",
+                help=_("read FIELD (title, owner, due, status, tags, blocked_by ...) from COLUMN"),
             )
         if kind in ("csv", "jira"):
-            p.add_argument("--encoding", metavar="NAME", help="the file's encoding (default: detected)")
-        p.add_argument("--dry-run", action="store_true", help="print the plan; change nothing")
-        p.add_argument("--json", action="store_true", help="print the plan as one JSON document")
+            p.add_argument("--encoding", metavar="NAME", help=_("the file's encoding (default: detected)"))
+        p.add_argument("--dry-run", action="store_true", help=_("print the plan; change nothing"))
+        p.add_argument("--json", action="store_true", help=_("print the plan as one JSON document"))
         p.set_defaults(handler=cmd_import, kind=kind)
 
     p = sub.add_parser(
         "backup",
-        help=GROUPS["backup"].help,
-        description="Write every department, person, card, risk, meeting, change request and activity "
-        "record to one versioned JSON document (the same for every storage backend).",
+        help=group_help("backup"),
+        description=_(
+            "Write every department, person, card, risk, meeting, change request and activity "
+            "record to one versioned JSON document (the same for every storage backend)."
+        ),
         parents=[common],
     )
-    p.add_argument("-o", "--output", metavar="FILE", required=True, help="file to write, '-' for stdout")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help=_("file to write, '-' for stdout"))
+    p.add_argument("--force", action="store_true", help=_("overwrite FILE if it exists"))
     p.set_defaults(handler=cmd_backup)
 
     p = sub.add_parser(
         "restore",
-        help=GROUPS["restore"].help,
-        description="Replace the project with the backup in FILE, in one transaction. Refused when the "
-        "project has data, unless --force.",
+        help=group_help("restore"),
+        description=_(
+            "Replace the project with the backup in FILE, in one transaction. Refused when the "
+            "project has data, unless --force."
+        ),
         parents=[common],
     )
-    p.add_argument("file", metavar="FILE", help="a file written by 'huddle backup'")
-    p.add_argument("--force", action="store_true", help="replace a project that already has data")
+    p.add_argument("file", metavar="FILE", help=_("a file written by 'huddle backup'"))
+    p.add_argument("--force", action="store_true", help=_("replace a project that already has data"))
     p.set_defaults(handler=cmd_restore)
 
 
@@ -104,7 +111,11 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
 
         for line in plan.lines():
             print(printable(line))
-        print(summary(plan) + (" (dry run: nothing written)" if args.dry_run else ""))
+        print(
+            _("{summary} (dry run: nothing written)").format(summary=summary(plan))
+            if args.dry_run
+            else summary(plan)
+        )
     return 0
 
 
@@ -128,7 +139,7 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
         f"{len(document[k])} {k.replace('_', ' ')}"
         for k in ("departments", "people", "cards", "risks", "meetings")
     )
-    print(f"wrote {path} ({counts})")
+    print(_("wrote {path} ({counts})").format(path=path, counts=counts))
     return 0
 
 
@@ -140,5 +151,6 @@ def cmd_restore(ctx: Context, args: argparse.Namespace) -> int:
     path = Path(args.file)
     document = decode_backup(read_file(path), path.name)
     counts = restore_backup(ctx.services.store, document, force=args.force)
-    print(f"restored {path}: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
+    shown = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
+    print(_("restored {path}: {counts}").format(path=path, counts=shown))
     return 0

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from domain.dates import local_zone_name
 from domain.errors import ValidationError
+from domain.i18n import _
 from domain.models import MAX_MEETING_MINUTES, RETRO_SECTIONS, MeetingKind
 from domain.text import clean_title, printable
 from tui.cli.args import Bounded, UsageError, agenda_item, date_arg, datetime_arg, zone_arg
@@ -87,20 +88,22 @@ def cmd_meeting_start(ctx: Context, args: argparse.Namespace) -> int:
     if args.milestone:
         clean_title(args.milestone, "--milestone")
     if kind != "review" and args.milestone:
-        raise UsageError("--milestone goes with --kind review")
+        raise UsageError(_("--milestone goes with --kind review"))
     if kind == "regular" and not args.title:
-        raise UsageError("the following arguments are required: --title")
+        raise UsageError(_("the following arguments are required: --title"))
     when = when_and_who(ctx, args, zone)
     if kind == "review":
         if not args.milestone:
-            raise UsageError("--kind review needs --milestone ID")
+            raise UsageError(_("--kind review needs --milestone ID"))
         if args.pick:
-            raise UsageError("a review's agenda comes from its milestone; --pick goes with regular meetings")
+            raise UsageError(
+                _("a review's agenda comes from its milestone; --pick goes with regular meetings")
+            )
         meeting = ctx.services.milestones.review(args.milestone, **when)
     elif kind == "retro":
         if args.pick:
             raise UsageError(
-                "a retrospective's agenda is its three sections; --pick goes with regular meetings"
+                _("a retrospective's agenda is its three sections; --pick goes with regular meetings")
             )
         extra = [agenda_item(a) for a in args.agenda or ()]
         meeting = ctx.services.closing.start_retro(args.title or "", extra_agenda=extra, **when)
@@ -113,7 +116,7 @@ def cmd_meeting_start(ctx: Context, args: argparse.Namespace) -> int:
             )
         else:
             meeting = ctx.services.meetings.start(args.title, series=series, agenda=agenda, **when)
-    resolved("start", when["at"], zone.key)
+    resolved(_("start"), when["at"], zone.key)
     print(meeting.id)
     return 0
 
@@ -130,12 +133,12 @@ def cmd_meeting_next(ctx: Context, args: argparse.Namespace) -> int:
 def note_index(args: argparse.Namespace) -> int | None:
     """The agenda index of ``meeting note --item N`` or ``--section KEY`` (None: the current item)."""
     if args.item is not None and args.section is not None:
-        raise UsageError("give --item or --section, not both")
+        raise UsageError(_("give --item or --section, not both"))
     if args.section is not None:
         return SECTION_KEYS.index(args.section)
     if args.item is not None:
         if args.item < 1:
-            raise ValidationError(f"--item {args.item}: agenda items are numbered from 1")
+            raise ValidationError(_("--item {item}: agenda items are numbered from 1").format(item=args.item))
         return int(args.item) - 1
     return None
 
@@ -153,7 +156,7 @@ def cmd_meeting_decide(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_meeting_action(ctx: Context, args: argparse.Namespace) -> int:
     due = date_arg(ctx, args.due, "due")
     _item, card = ctx.services.meetings.action(args.id, args.owner, due, args.text)
-    resolved("due", due)
+    resolved(_("due"), due)
     print(card.id)
     return 0
 
@@ -163,8 +166,12 @@ def cmd_meeting_end(ctx: Context, args: argparse.Namespace) -> int:
     zone = ZoneInfo(meeting.tz)
     next_start = datetime_arg(ctx, args.next, zone, "next") if args.next else None
     meeting = ctx.services.meetings.end(args.id, next_start=next_start, next_minutes=args.minutes)
-    resolved("next", next_start, meeting.tz)
-    print(f"{meeting.id} ended: {len(meeting.decisions)} decision(s), {len(meeting.actions)} action(s)")
+    resolved(_("next"), next_start, meeting.tz)
+    print(
+        _("{id} ended: {decisions} decision(s), {actions} action(s)").format(
+            id=meeting.id, decisions=len(meeting.decisions), actions=len(meeting.actions)
+        )
+    )
     return 0
 
 
@@ -184,7 +191,7 @@ def cmd_meeting_list(ctx: Context, args: argparse.Namespace) -> int:
         ]
         for m in meetings
     ]
-    print_table(rows, ["ID", "TITLE", "SERIES", "START", "TZ", "STATUS"])
+    print_table(rows, ["ID", _("TITLE"), _("SERIES"), _("START"), _("TZ"), _("STATUS")])
     return 0
 
 
@@ -222,16 +229,22 @@ def cmd_meeting_reschedule_next(ctx: Context, args: argparse.Namespace) -> int:
     meeting = ctx.services.meetings.get(args.id)
     when = datetime_arg(ctx, args.when, ZoneInfo(meeting.tz), "when")
     meeting = ctx.services.meetings.reschedule_next(args.id, when, args.minutes)
-    resolved("next", when, meeting.tz)
-    print(f"follow-up of {meeting.id} moved (invite sequence {meeting.next_sequence})")
+    resolved(_("next"), when, meeting.tz)
+    print(
+        _("follow-up of {id} moved (invite sequence {sequence})").format(
+            id=meeting.id, sequence=meeting.next_sequence
+        )
+    )
     return 0
 
 
 def cmd_meeting_cancel_next(ctx: Context, args: argparse.Namespace) -> int:
     meeting = ctx.services.meetings.cancel_next(args.id)
     print(
-        f"follow-up of {meeting.id} cancelled (export the cancellation with 'huddle export ics --meeting "
-        f"{meeting.id} --cancel -o FILE.ics')"
+        _(
+            "follow-up of {id} cancelled (export the cancellation with 'huddle export ics --meeting "
+            "{id} --cancel -o FILE.ics')"
+        ).format(id=meeting.id)
     )
     return 0
 
@@ -243,10 +256,15 @@ def cmd_meeting_prep(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     rows = [[str(n), s.key, s.title, ", ".join(s.refs[:6]) + (" …" if len(s.refs) > 6 else "")]
             for n, s in enumerate(suggestions, 1)]  # fmt: skip
-    print_table(rows, ["#", "KEY", "SUGGESTED AGENDA ITEM", "BOARD ITEMS"])
+    print_table(rows, ["#", _("KEY"), _("SUGGESTED AGENDA ITEM"), _("BOARD ITEMS")])
     if suggestions:
         who = "".join(f" --attendee {a}" for a in args.attendee or ())
-        print(f"start with: huddle meeting start --title TEXT{who} --pick 1 --pick 2 ...", file=sys.stderr)
+        print(
+            _("start with: huddle meeting start --title TEXT{attendees} --pick 1 --pick 2 ...").format(
+                attendees=who
+            ),
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -258,82 +276,90 @@ def cmd_meeting_outcome(ctx: Context, args: argparse.Namespace) -> int:
 
 def add_parsers(sub: Any, b: Builder) -> None:
     meeting_sub = b.group(sub, "meeting")
-    p = b.command(meeting_sub, "start", cmd_meeting_start, "start a meeting; prints its id")
-    p.add_argument("--title", metavar="TEXT", help="required for a regular meeting")
+    p = b.command(meeting_sub, "start", cmd_meeting_start, _("start a meeting; prints its id"))
+    p.add_argument("--title", metavar="TEXT", help=_("required for a regular meeting"))
     p.add_argument(
-        "--kind", choices=[k.value for k in MeetingKind], help="regular (default), review or retro"
+        "--kind", choices=[k.value for k in MeetingKind], help=_("regular (default), review or retro")
     )
-    p.add_argument("--milestone", metavar="ID", help="with --kind review: the milestone reviewed")
+    p.add_argument("--milestone", metavar="ID", help=_("with --kind review: the milestone reviewed"))
     p.add_argument(
-        "--pick", action="append", metavar="N|KEY", help="agenda item suggested by 'meeting prep' (repeat)"
+        "--pick", action="append", metavar="N|KEY", help=_("agenda item suggested by 'meeting prep' (repeat)")
     )
-    p.add_argument("--attendee", action="append", metavar="HANDLE", help="repeat for each attendee")
+    p.add_argument("--attendee", action="append", metavar="HANDLE", help=_("repeat for each attendee"))
     p.add_argument(
         "--at",
         metavar="DATETIME",
-        help="when it was planned, wall-clock in --tz (default: now); it starts now",
+        help=_("when it was planned, wall-clock in --tz (default: now); it starts now"),
     )
     p.add_argument(
-        "--tz", metavar="ZONE", help=f"IANA zone such as Asia/Shanghai (default: {local_zone_name()})"
+        "--tz",
+        metavar="ZONE",
+        help=_("IANA zone such as Asia/Shanghai (default: {zone})").format(zone=local_zone_name()),
     )
-    p.add_argument("--series", metavar="NAME", help="meeting series, for carry-over")
+    p.add_argument("--series", metavar="NAME", help=_("meeting series, for carry-over"))
     p.add_argument(
-        "--agenda", action="append", metavar="TITLE[:MIN]", help="agenda item with timebox (repeat)"
+        "--agenda", action="append", metavar="TITLE[:MIN]", help=_("agenda item with timebox (repeat)")
     )
     p.add_argument("--place", metavar="TEXT")
     p = b.command(
         meeting_sub,
         "next",
         cmd_meeting_next,
-        "start the next meeting of a series (attendees, agenda and open actions carry over)",
+        _("start the next meeting of a series (attendees, agenda and open actions carry over)"),
     )
-    p.add_argument("id", metavar="ID", help="the previous meeting")
-    p.add_argument("--at", metavar="DATETIME", help="default: the follow-up time set when it ended")
-    p = b.command(meeting_sub, "note", cmd_meeting_note, "add a note to the minutes")
+    p.add_argument("id", metavar="ID", help=_("the previous meeting"))
+    p.add_argument("--at", metavar="DATETIME", help=_("default: the follow-up time set when it ended"))
+    p = b.command(meeting_sub, "note", cmd_meeting_note, _("add a note to the minutes"))
     p.add_argument("id", metavar="ID")
     p.add_argument("text", metavar="TEXT")
     p.add_argument(
-        "--item", type=Bounded(1, 999), metavar="N", help="the agenda item it belongs to (1 = first)"
+        "--item", type=Bounded(1, 999), metavar="N", help=_("the agenda item it belongs to (1 = first)")
     )
-    p.add_argument("--section", choices=SECTION_KEYS, help="retrospective section (items 1-3)")
-    p = b.command(meeting_sub, "decide", cmd_meeting_decide, "record a decision")
+    p.add_argument("--section", choices=SECTION_KEYS, help=_("retrospective section (items 1-3)"))
+    p = b.command(meeting_sub, "decide", cmd_meeting_decide, _("record a decision"))
     p.add_argument("id", metavar="ID")
     p.add_argument("text", metavar="TEXT")
     p = b.command(
         meeting_sub,
         "action",
         cmd_meeting_action,
-        "record an action item; creates a card on the owner's board and prints its id",
+        _("record an action item; creates a card on the owner's board and prints its id"),
     )
     p.add_argument("id", metavar="ID")
     p.add_argument("--owner", required=True, metavar="HANDLE")
     p.add_argument("--due", required=True, metavar="DATE")
     p.add_argument("text", metavar="TEXT")
-    p = b.command(meeting_sub, "end", cmd_meeting_end, "end a meeting, optionally setting the follow-up")
+    p = b.command(meeting_sub, "end", cmd_meeting_end, _("end a meeting, optionally setting the follow-up"))
     p.add_argument("id", metavar="ID")
-    p.add_argument("--next", metavar="DATETIME", help="follow-up meeting, wall-clock in the meeting's zone")
+    p.add_argument(
+        "--next", metavar="DATETIME", help=_("follow-up meeting, wall-clock in the meeting's zone")
+    )
     p.add_argument(
         "--minutes",
         type=Bounded(1, MAX_MEETING_MINUTES),
         default=60,
-        help="length of the follow-up (default 60)",
+        help=_("length of the follow-up (default 60)"),
     )
-    p = b.command(meeting_sub, "reschedule-next", cmd_meeting_reschedule_next, "move the follow-up meeting")
+    p = b.command(
+        meeting_sub, "reschedule-next", cmd_meeting_reschedule_next, _("move the follow-up meeting")
+    )
     p.add_argument("id", metavar="ID")
-    p.add_argument("when", metavar="DATETIME", help="new time, wall-clock in the meeting's zone")
-    p.add_argument("--minutes", type=Bounded(1, MAX_MEETING_MINUTES), help="new length in minutes")
-    p = b.command(meeting_sub, "cancel-next", cmd_meeting_cancel_next, "cancel the follow-up meeting")
+    p.add_argument("when", metavar="DATETIME", help=_("new time, wall-clock in the meeting's zone"))
+    p.add_argument("--minutes", type=Bounded(1, MAX_MEETING_MINUTES), help=_("new length in minutes"))
+    p = b.command(meeting_sub, "cancel-next", cmd_meeting_cancel_next, _("cancel the follow-up meeting"))
     p.add_argument("id", metavar="ID")
-    b.json_flag(b.command(meeting_sub, "list", cmd_meeting_list, "list meetings"))
-    p = b.command(meeting_sub, "show", cmd_meeting_show, "show a meeting's minutes")
+    b.json_flag(b.command(meeting_sub, "list", cmd_meeting_list, _("list meetings")))
+    p = b.command(meeting_sub, "show", cmd_meeting_show, _("show a meeting's minutes"))
     p.add_argument("id", metavar="ID")
     b.json_flag(p)
     p = b.command(
-        meeting_sub, "prep", cmd_meeting_prep, "suggest an agenda from the boards; pick with start --pick"
+        meeting_sub, "prep", cmd_meeting_prep, _("suggest an agenda from the boards; pick with start --pick")
     )
-    p.add_argument("--attendee", action="append", metavar="HANDLE", help="their departments' items (repeat)")
+    p.add_argument(
+        "--attendee", action="append", metavar="HANDLE", help=_("their departments' items (repeat)")
+    )
     b.json_flag(p)
-    p = b.command(meeting_sub, "outcome", cmd_meeting_outcome, "end a milestone review with its outcome")
+    p = b.command(meeting_sub, "outcome", cmd_meeting_outcome, _("end a milestone review with its outcome"))
     p.add_argument("id", metavar="ID")
     p.add_argument("outcome", choices=["passed", "conditions", "failed"])
-    p.add_argument("--note", metavar="TEXT", help="conditions or reasons, recorded with the decision")
+    p.add_argument("--note", metavar="TEXT", help=_("conditions or reasons, recorded with the decision"))

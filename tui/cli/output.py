@@ -16,6 +16,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from domain.dates import format_day, format_moment, weekday_name
+from domain.i18n import _, current_language
 from domain.text import EXCERPT, excerpt, printable, quoted
 
 # ---------------------------------------------------------------- tables
@@ -42,7 +44,7 @@ def _clip(text: str, width: int) -> str:
 def print_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:
     """Columns aligned by display width, so Chinese text lines up in a terminal."""
     if not rows:
-        print("(none)")
+        print(_("(none)"))
         return
     cells = [[printable(c) for c in row] for row in rows]
     widths = [max(_width(h), *(_width(r[i]) for r in cells)) for i, h in enumerate(headers)]
@@ -78,18 +80,32 @@ def local(value: datetime | None, tz: str) -> str | None:
 
 
 def due_text(due: date | None) -> str:
-    return "" if due is None else f"{due.isoformat()} {due.strftime('%a')}"
+    """A due date in a table: ISO (sortable, the same in every language) and the weekday's name."""
+    return "" if due is None else f"{due.isoformat()} {weekday_name(due)}"
 
 
 def resolved(label: str, value: date | datetime | None, tz: str | None = None) -> None:
     """Show the date a human form resolved to, on stderr so stdout stays one id for scripts."""
     if value is None:
         return
+    print(_("{label}: {date}").format(label=label, date=resolved_text(value, tz)), file=sys.stderr)
+
+
+def resolved_text(value: date | datetime, tz: str | None = None) -> str:
+    """The resolved date as the language writes it (domain.dates), always with the year.
+
+    English keeps the form scripts and the contract tests have read since the start
+    (``Fri 2026-11-27``, ``Fri 2026-11-27 15:00 CST``); every other language writes the day as
+    :func:`domain.dates.format_day` does (``2026年11月27日 周五``, then the time and the zone's name).
+    """
     if isinstance(value, datetime):
-        shown = value.astimezone(ZoneInfo(tz or "UTC")).strftime("%a %Y-%m-%d %H:%M %Z")
-    else:
-        shown = value.strftime("%a %Y-%m-%d")
-    print(f"{label}: {shown}", file=sys.stderr)
+        zone = ZoneInfo(tz or "UTC")
+        if current_language() == "en":
+            return value.astimezone(zone).strftime("%a %Y-%m-%d %H:%M %Z")
+        return f"{format_moment(value, zone)} {value.astimezone(zone).tzname()}"
+    if current_language() == "en":
+        return value.strftime("%a %Y-%m-%d")
+    return format_day(value)
 
 
 # ---------------------------------------------------------------- errors

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from domain.dates import DATE_FORMS
-from domain.i18n import available_languages
+from domain.i18n import N_, _, available_languages
 from tui.cli.args import Parser
 from tui.language import LanguageChoices
 
@@ -32,8 +32,8 @@ Handler = Callable[["Context", argparse.Namespace], int]
 # in add_global_options, and, when it takes a value, named in VALUE_OPTIONS so that command_in skips
 # its value; main() reads it from the parsed namespace (getattr: it is SUPPRESSed when not given).
 
-DB_HELP = "data file (default: $HUDDLE_DB, else huddle.json in the user data folder)"
-USER_HELP = "your handle (default: $HUDDLE_USER, else the login name)"
+DB_HELP = N_("data file (default: $HUDDLE_DB, else huddle.json in the user data folder)")
+USER_HELP = N_("your handle (default: $HUDDLE_USER, else the login name)")
 VALUE_OPTIONS = ("--db", "--user", "--lang")
 """Global options followed by a value (which is therefore not the command group)."""
 
@@ -48,14 +48,16 @@ def add_global_options(
     """``--db``, ``--user`` and ``--lang``; SUPPRESSed defaults, so a value given before the command is
     not reset by the subcommand's copy of the option. ``--lang`` is applied by main() before the parser
     is built (tui.language); here it is accepted and checked like any option."""
-    parser.add_argument("--db", metavar=db_metavar, default=argparse.SUPPRESS, help=db_help)
-    parser.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help=user_help)
+    parser.add_argument("--db", metavar=db_metavar, default=argparse.SUPPRESS, help=_(db_help))
+    parser.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help=_(user_help))
     parser.add_argument(
         "--lang",
         metavar="LANG",
         default=argparse.SUPPRESS,
         choices=LanguageChoices(),
-        help=f"language: {', '.join(available_languages())} (default: config language, else the locale)",
+        help=_("language: {languages} (default: config language, else the locale)").format(
+            languages=", ".join(available_languages())
+        ),
     )
 
 
@@ -68,7 +70,7 @@ def global_parent(**texts: str) -> Parser:
 
 def short_common() -> Parser:
     """The global options with the shorter help the export, import and rsvp groups have always shown."""
-    return global_parent(db_help="the data file", user_help="your handle")
+    return global_parent(db_help=N_("the data file"), user_help=N_("your handle"))
 
 
 # ---------------------------------------------------------------- the groups
@@ -81,32 +83,45 @@ class Group(NamedTuple):
 
 
 GROUPS: dict[str, Group] = {
-    "demo": Group("fill the data file with a demo project", "demo"),
-    "dept": Group("departments and their boards", "depts"),
-    "person": Group("people", "people"),
-    "card": Group("cards on the department boards", "cards"),
-    "risk": Group("the risk register", "risks"),
-    "milestone": Group("milestones: acceptance criteria, reviews, critical path", "plan"),
-    "meeting": Group("meetings, minutes, decisions and action items", "meetings"),
-    "project": Group("the project: vision, SMART goals and their actuals, escalation, close", "project"),
-    "change": Group("change requests, approved or rejected", "records"),
-    "decision": Group("the decision log across meetings", "records"),
-    "activity": Group("who changed what, newest first", "records"),
-    "column": Group("columns of a department board: order, names, WIP limits", "columns"),
-    "export": Group("write Word minutes or calendar files", "export"),
-    "send": Group("e-mail the follow-up invite", "export"),
-    "calendar": Group("publish to a CalDAV calendar", "export"),
-    "db": Group("copy between a data file and a PostgreSQL database; check one", "db"),
+    "demo": Group(N_("fill the data file with a demo project"), "demo"),
+    "dept": Group(N_("departments and their boards"), "depts"),
+    "person": Group(N_("people"), "people"),
+    "card": Group(N_("cards on the department boards"), "cards"),
+    "risk": Group(N_("the risk register"), "risks"),
+    "milestone": Group(N_("milestones: acceptance criteria, reviews, critical path"), "plan"),
+    "meeting": Group(N_("meetings, minutes, decisions and action items"), "meetings"),
+    "project": Group(N_("the project: vision, SMART goals and their actuals, escalation, close"), "project"),
+    "change": Group(N_("change requests, approved or rejected"), "records"),
+    "decision": Group(N_("the decision log across meetings"), "records"),
+    "activity": Group(N_("who changed what, newest first"), "records"),
+    "column": Group(N_("columns of a department board: order, names, WIP limits"), "columns"),
+    "export": Group(N_("write Word minutes or calendar files"), "export"),
+    "send": Group(N_("e-mail the follow-up invite"), "export"),
+    "calendar": Group(N_("publish to a CalDAV calendar"), "export"),
+    "db": Group(N_("copy between a data file and a PostgreSQL database; check one"), "db"),
     "rsvp": Group(
-        "read meeting replies (accepted, declined, tentative) from files or an IMAP mailbox", "rsvp"
+        N_("read meeting replies (accepted, declined, tentative) from files or an IMAP mailbox"), "rsvp"
     ),
-    "import": Group("bring cards in from a sheet, Trello or Jira", "imports"),
-    "backup": Group("write the whole project to one JSON file", "imports"),
-    "restore": Group("replace the project with a backup", "imports"),
+    "import": Group(N_("bring cards in from a sheet, Trello or Jira"), "imports"),
+    "backup": Group(N_("write the whole project to one JSON file"), "imports"),
+    "restore": Group(N_("replace the project with a backup"), "imports"),
 }
 """Every command group in the order ``huddle --help`` lists them; a module's groups are neighbours."""
 
-DATE_EPILOG = f"DATE accepts {DATE_FORMS}. DATETIME adds HH:MM, e.g. 'fri 14:00' or '2026-12-01 14:00'."
+
+def group_help(name: str) -> str:
+    """Group ``name``'s help text in the current language (GROUPS holds the English msgids)."""
+    text = GROUPS[name].help
+    return _(text)
+
+
+DATE_EPILOG = N_("DATE accepts {forms}. DATETIME adds HH:MM, e.g. 'fri 14:00' or '2026-12-01 14:00'.")
+"""The epilog of every command (translated and formatted where it is used: :func:`date_epilog`)."""
+
+
+def date_epilog() -> str:
+    """DATE_EPILOG in the current language, with the date forms filled in."""
+    return _(DATE_EPILOG).format(forms=DATE_FORMS)
 
 
 class Builder:
@@ -121,21 +136,21 @@ class Builder:
     ) -> Any:  # fmt: skip
         """Add group ``name`` (help from GROUPS) and return its subparsers, one of which is required."""
         group = sub.add_parser(
-            name, help=GROUPS[name].help, description=description, parents=[common or self.common]
+            name, help=group_help(name), description=description, parents=[common or self.common]
         )
         return group.add_subparsers(dest="action", metavar=metavar, required=True, parser_class=Parser)
 
     def command(self, sub: Any, name: str, handler: Handler, help_text: str) -> Parser:
         """A runnable subcommand: its help is also its description; the epilog explains DATE forms."""
         p: Parser = sub.add_parser(
-            name, help=help_text, description=help_text, parents=[self.common], epilog=DATE_EPILOG
+            name, help=help_text, description=help_text, parents=[self.common], epilog=date_epilog()
         )
         p.set_defaults(handler=handler)
         return p
 
     @staticmethod
     def json_flag(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--json", action="store_true", help="print one JSON document (UTF-8)")
+        p.add_argument("--json", action="store_true", help=_("print one JSON document (UTF-8)"))
 
 
 def command_in(argv: Sequence[str]) -> str | None:
@@ -180,12 +195,19 @@ def _build(argv: Sequence[str] | None) -> Parser:
     builder = Builder()
     parser = Parser(
         prog="huddle",
-        description="Kanban boards, live meeting minutes, risks and calendar exports for cross-department "
-        "projects. Without a command, opens the terminal app.",
-        epilog=f"Dates accept {DATE_FORMS}. Date-times add HH:MM, e.g. 'fri 14:00'.",
+        description=_(
+            "Kanban boards, live meeting minutes, risks and calendar exports for cross-department "
+            "projects. Without a command, opens the terminal app."
+        ),
+        epilog=_("Dates accept {forms}. Date-times add HH:MM, e.g. 'fri 14:00'.").format(forms=DATE_FORMS),
         parents=[builder.common],
     )
-    parser.add_argument("--version", action="version", version="huddle 0.1.0")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version="huddle 0.1.0",
+        help=_("show program's version number and exit"),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     built: set[str] = set()
     for name, group in GROUPS.items():
@@ -195,5 +217,5 @@ def _build(argv: Sequence[str] | None) -> Parser:
             importlib.import_module(f"tui.cli.{group.module}").add_parsers(sub, builder)
             built.add(group.module)
         else:
-            sub.add_parser(name, help=group.help)
+            sub.add_parser(name, help=group_help(name))
     return parser

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from domain.i18n import _
 from domain.text import printable
 from tui.cli.args import zone_arg
 from tui.cli.output import emit_json, iso, print_table, resolved
@@ -90,9 +91,10 @@ def cmd_milestone_list(ctx: Context, args: argparse.Namespace) -> int:
         ]
         for f in facts
     ]
-    print_table(rows, ["ID", "MILESTONE", "DEPT", "DUE", "ACCEPTED", "SLACK", "REVIEW", "STATUS"])
+    headers = ["ID", _("MILESTONE"), _("DEPT"), _("DUE"), _("ACCEPTED"), _("SLACK"), _("REVIEW"), _("STATUS")]
+    print_table(rows, headers)
     if any(f.critical for f in facts):
-        print("* on the critical path (the chain that sets the latest milestone)")
+        print(_("* on the critical path (the chain that sets the latest milestone)"))
     return 0
 
 
@@ -160,7 +162,7 @@ def cmd_milestone_review(ctx: Context, args: argparse.Namespace) -> int:
     zone = zone_arg(ctx, args.tz)
     when = when_and_who(ctx, args, zone)
     meeting = ctx.services.milestones.review(args.id, **when)
-    resolved("start", when["at"], zone.key)
+    resolved(_("start"), when["at"], zone.key)
     print(meeting.id)
     return 0
 
@@ -184,13 +186,13 @@ def cmd_milestone_path(ctx: Context, args: argparse.Namespace) -> int:
         )
         return 0
     if not path.chain:
-        print("no dated milestone: give milestones a due date to see the critical path")
+        print(_("no dated milestone: give milestones a due date to see the critical path"))
         return 0
     rows = [
         [cid, by_id[cid].title, by_id[cid].dept, iso(by_id[cid].due) or "-", f"{path.slack.get(cid, 0):+d}d"]
         for cid in path.chain
     ]
-    print_table(rows, ["ID", "ON THE CRITICAL PATH", "DEPT", "DUE", "SLACK"])
+    print_table(rows, ["ID", _("ON THE CRITICAL PATH"), _("DEPT"), _("DUE"), _("SLACK")])
     return 0
 
 
@@ -198,33 +200,35 @@ def add_parsers(sub: Any, b: Builder) -> None:
     """``huddle milestone list|show|path|criterion add|accept|waive|review``."""
     command, json_flag = b.command, b.json_flag
     msub = b.group(sub, "milestone")
-    p = command(msub, "list", cmd_milestone_list, "milestones with acceptance, slack and review state")
-    p.add_argument("--review-due", action="store_true", help="only milestones whose review is due")
+    p = command(msub, "list", cmd_milestone_list, _("milestones with acceptance, slack and review state"))
+    p.add_argument("--review-due", action="store_true", help=_("only milestones whose review is due"))
     json_flag(p)
-    p = command(msub, "show", cmd_milestone_show, "one milestone: criteria, predecessors, slack, reviews")
+    p = command(msub, "show", cmd_milestone_show, _("one milestone: criteria, predecessors, slack, reviews"))
     p.add_argument("id", metavar="ID")
     json_flag(p)
-    json_flag(command(msub, "path", cmd_milestone_path, "the critical path and every card's slack"))
-    criterion = msub.add_parser("criterion", help="acceptance criteria", parents=[b.common])
+    json_flag(command(msub, "path", cmd_milestone_path, _("the critical path and every card's slack")))
+    criterion = msub.add_parser("criterion", help=_("acceptance criteria"), parents=[b.common])
     csub = criterion.add_subparsers(
         dest="criterion_action", metavar="ACTION", required=True, parser_class=type(criterion)
     )
-    p = command(csub, "add", cmd_criterion_add, "add an acceptance criterion; prints its id (AC-N)")
-    p.add_argument("id", metavar="ID", help="the milestone card")
+    p = command(csub, "add", cmd_criterion_add, _("add an acceptance criterion; prints its id (AC-N)"))
+    p.add_argument("id", metavar="ID", help=_("the milestone card"))
     p.add_argument("text", metavar="TEXT")
     p = command(
-        msub, "accept", cmd_milestone_accept, "accept a criterion (run as the milestone's Accountable)"
+        msub, "accept", cmd_milestone_accept, _("accept a criterion (run as the milestone's Accountable)")
     )
     p.add_argument("id", metavar="ID")
-    p.add_argument("criterion", metavar="CRITERION", help="AC-N or N")
-    p.add_argument("--evidence", metavar="TEXT", help="where the proof is")
-    p = command(msub, "waive", cmd_milestone_waive, "waive a criterion with a reason (the Accountable)")
+    p.add_argument("criterion", metavar="CRITERION", help=_("AC-N or N"))
+    p.add_argument("--evidence", metavar="TEXT", help=_("where the proof is"))
+    p = command(msub, "waive", cmd_milestone_waive, _("waive a criterion with a reason (the Accountable)"))
     p.add_argument("id", metavar="ID")
-    p.add_argument("criterion", metavar="CRITERION", help="AC-N or N")
+    p.add_argument("criterion", metavar="CRITERION", help=_("AC-N or N"))
     p.add_argument("--reason", required=True, metavar="TEXT")
-    p = command(msub, "review", cmd_milestone_review, "start the milestone's review meeting; prints its id")
+    p = command(
+        msub, "review", cmd_milestone_review, _("start the milestone's review meeting; prints its id")
+    )
     p.add_argument("id", metavar="ID")
-    p.add_argument("--at", metavar="DATETIME", help="start, wall-clock in --tz (default: now)")
-    p.add_argument("--tz", metavar="ZONE", help="IANA zone (default: the local zone)")
-    p.add_argument("--attendee", action="append", metavar="HANDLE", help="default: Accountable, R, owners")
+    p.add_argument("--at", metavar="DATETIME", help=_("start, wall-clock in --tz (default: now)"))
+    p.add_argument("--tz", metavar="ZONE", help=_("IANA zone (default: the local zone)"))
+    p.add_argument("--attendee", action="append", metavar="HANDLE", help=_("default: Accountable, R, owners"))
     p.add_argument("--place", metavar="TEXT")

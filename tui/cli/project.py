@@ -7,6 +7,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from domain.errors import ConflictError
+from domain.i18n import _
 from domain.models import MAX_ESCALATION_DAYS
 from domain.text import clean_title, printable
 from tui.cli.args import Bounded, UsageError, date_arg
@@ -80,7 +81,7 @@ def cmd_project_show(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_project_set(ctx: Context, args: argparse.Namespace) -> int:
     if args.name is None and args.vision is None and args.escalate_after is None:
-        raise UsageError("project set: nothing to change; give --name, --vision or --escalate-after")
+        raise UsageError(_("project set: nothing to change; give --name, --vision or --escalate-after"))
     project = ctx.services.directory.update_project(
         name=args.name, vision=args.vision, escalate_after_days=args.escalate_after
     )
@@ -93,8 +94,9 @@ def cmd_project_goal(ctx: Context, args: argparse.Namespace) -> int:
     project = ctx.services.directory.add_goal(
         args.text, metric=args.metric, target=args.target, deadline=deadline
     )
-    resolved("deadline", deadline)
-    print(f"{len(project.goals)} goal(s)")
+    resolved(_("deadline"), deadline)
+    n = len(project.goals)
+    print(_("{n} goal(s)").format(n=n))
     return 0
 
 
@@ -103,7 +105,7 @@ def cmd_goal_update(ctx: Context, args: argparse.Namespace) -> int:
         if given is not None:
             clean_title(given, "goal value")
     if (args.value is None) == (args.value_option is None):
-        raise UsageError("project goal-update: give the value once, as VALUE or --value VALUE")
+        raise UsageError(_("project goal-update: give the value once, as VALUE or --value VALUE"))
     value = args.value if args.value is not None else args.value_option
     on = date_arg(ctx, args.on, "on")
     goal = ctx.services.closing.update_goal(args.goal, value, on=on, note=args.note or "")
@@ -135,17 +137,17 @@ def cmd_project_goals(ctx: Context, args: argparse.Namespace) -> int:
         ]
         for g in goals
     ]
-    print_table(rows, ["#", "GOAL", "TARGET", "ACTUAL", "PROGRESS", "MEASURED", "DEADLINE"])
+    print_table(rows, ["#", _("GOAL"), _("TARGET"), _("ACTUAL"), _("PROGRESS"), _("MEASURED"), _("DEADLINE")])
     return 0
 
 
 def _print_items(items: list[OpenItem]) -> None:
-    print_table([[i.kind, i.id, i.text] for i in items], ["OPEN", "ID", "WHAT"])
+    print_table([[i.kind, i.id, i.text] for i in items], [_("OPEN"), "ID", _("WHAT")])
 
 
 def cmd_project_close(ctx: Context, args: argparse.Namespace) -> int:
     if args.force and not args.reason:
-        raise UsageError("project close: --force needs --reason TEXT (why it closes with items open)")
+        raise UsageError(_("project close: --force needs --reason TEXT (why it closes with items open)"))
     items = ctx.services.closing.open_items()
     if items and not args.force:
         if args.json:
@@ -153,7 +155,9 @@ def cmd_project_close(ctx: Context, args: argparse.Namespace) -> int:
         else:
             _print_items(items)
         raise ConflictError(
-            f"{len(items)} item(s) still open; resolve them, or close anyway with --force --reason TEXT"
+            _("{n} item(s) still open; resolve them, or close anyway with --force --reason TEXT").format(
+                n=len(items)
+            )
         )
     project, handed = ctx.services.closing.close(force=args.force, reason=args.reason or "")
     if args.json:
@@ -162,46 +166,52 @@ def cmd_project_close(ctx: Context, args: argparse.Namespace) -> int:
     if handed:
         _print_items(handed)
         print(
-            f"project closed with {len(handed)} open item(s) handed over: {printable(project.close_reason)}"
+            _("project closed with {n} open item(s) handed over: {reason}").format(
+                n=len(handed), reason=printable(project.close_reason)
+            )
         )
     else:
-        print("project closed: nothing open")
+        print(_("project closed: nothing open"))
     return 0
 
 
 def cmd_project_reopen(ctx: Context, args: argparse.Namespace) -> int:
     ctx.services.closing.reopen(args.reason)
-    print("project reopened")
+    print(_("project reopened"))
     return 0
 
 
 def add_parsers(sub: Any, b: Builder) -> None:
     project_sub = b.group(sub, "project")
-    b.json_flag(b.command(project_sub, "show", cmd_project_show, "show the project, its vision and goals"))
-    p = b.command(project_sub, "set", cmd_project_set, "change the project's name, vision or escalation")
+    b.json_flag(b.command(project_sub, "show", cmd_project_show, _("show the project, its vision and goals")))
+    p = b.command(project_sub, "set", cmd_project_set, _("change the project's name, vision or escalation"))
     p.add_argument("--name", metavar="TEXT")
     p.add_argument("--vision", metavar="TEXT")
     p.add_argument(
         "--escalate-after",
         type=Bounded(1, MAX_ESCALATION_DAYS),
         metavar="DAYS",
-        help="flag cards blocked longer than this",
+        help=_("flag cards blocked longer than this"),
     )
-    p = b.command(project_sub, "goal", cmd_project_goal, "add a SMART goal")
+    p = b.command(project_sub, "goal", cmd_project_goal, _("add a SMART goal"))
     p.add_argument("text", metavar="TEXT")
-    p.add_argument("--metric", default="", metavar="TEXT", help="how it is measured")
-    p.add_argument("--target", default="", metavar="TEXT", help="the value to reach")
+    p.add_argument("--metric", default="", metavar="TEXT", help=_("how it is measured"))
+    p.add_argument("--target", default="", metavar="TEXT", help=_("the value to reach"))
     p.add_argument("--deadline", metavar="DATE")
-    p = b.command(project_sub, "goal-update", cmd_goal_update, "record a goal's measured value (dated)")
-    p.add_argument("goal", metavar="GOAL", help="the goal's number (1 = first) or the start of its text")
-    p.add_argument("value", metavar="VALUE", nargs="?", help="the measured value, e.g. 2 or 92%%")
-    p.add_argument("--value", dest="value_option", metavar="VALUE", help="the same, for values such as -12%%")
-    p.add_argument("--on", metavar="DATE", help="the day it was measured (default: today)")
+    p = b.command(project_sub, "goal-update", cmd_goal_update, _("record a goal's measured value (dated)"))
+    p.add_argument("goal", metavar="GOAL", help=_("the goal's number (1 = first) or the start of its text"))
+    p.add_argument("value", metavar="VALUE", nargs="?", help=_("the measured value, e.g. 2 or 92%%"))
+    p.add_argument(
+        "--value", dest="value_option", metavar="VALUE", help=_("the same, for values such as -12%%")
+    )
+    p.add_argument("--on", metavar="DATE", help=_("the day it was measured (default: today)"))
     p.add_argument("--note", metavar="TEXT")
-    b.json_flag(b.command(project_sub, "goals", cmd_project_goals, "SMART goals: target against actual"))
-    p = b.command(project_sub, "close", cmd_project_close, "close the project (lists what is open, exit 1)")
-    p.add_argument("--force", action="store_true", help="close although items are open (needs --reason)")
-    p.add_argument("--reason", metavar="TEXT", help="why the project closes with items open")
+    b.json_flag(b.command(project_sub, "goals", cmd_project_goals, _("SMART goals: target against actual")))
+    p = b.command(
+        project_sub, "close", cmd_project_close, _("close the project (lists what is open, exit 1)")
+    )
+    p.add_argument("--force", action="store_true", help=_("close although items are open (needs --reason)"))
+    p.add_argument("--reason", metavar="TEXT", help=_("why the project closes with items open"))
     b.json_flag(p)
-    p = b.command(project_sub, "reopen", cmd_project_reopen, "open a closed project for changes again")
+    p = b.command(project_sub, "reopen", cmd_project_reopen, _("open a closed project for changes again"))
     p.add_argument("--reason", required=True, metavar="TEXT")

@@ -6,9 +6,10 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from domain.i18n import _
 from tui.cli.args import Bounded, amount
 from tui.cli.output import emit_json, iso, print_table
-from tui.cli.parser import GROUPS
+from tui.cli.parser import group_help
 
 if TYPE_CHECKING:
     from tui.cli.parser import Builder
@@ -72,7 +73,7 @@ def cmd_change_list(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     print_table(
         [[r.id, r.title, r.status.value, r.requested_by, r.decided_by] for r in requests],
-        ["ID", "TITLE", "STATUS", "REQUESTED BY", "DECIDED BY"],
+        ["ID", _("TITLE"), _("STATUS"), _("REQUESTED BY"), _("DECIDED BY")],
     )
     return 0
 
@@ -88,7 +89,7 @@ def cmd_decision_list(ctx: Context, args: argparse.Namespace) -> int:
         )
         return 0
     rows = [[d.at.astimezone(ctx.zone).strftime("%Y-%m-%d"), d.meeting_id or "", d.text] for d in decisions]
-    print_table(rows, ["DATE", "MEETING", "DECISION"])
+    print_table(rows, [_("DATE"), _("MEETING"), _("DECISION")])
     return 0
 
 
@@ -120,37 +121,40 @@ def cmd_activity(ctx: Context, args: argparse.Namespace) -> int:
         ]
         for a in entries
     ]
-    print_table(rows, ["WHEN", "WHO", "WHAT", "ACTION", "DETAIL"])
+    print_table(rows, [_("WHEN"), _("WHO"), _("WHAT"), _("ACTION"), _("DETAIL")])
     return 0
 
 
 def add_parsers(sub: Any, b: Builder) -> None:
     change_sub = b.group(sub, "change")
-    p = b.command(change_sub, "request", cmd_change_request, "record a change request; prints its id")
+    p = b.command(change_sub, "request", cmd_change_request, _("record a change request; prints its id"))
     p.add_argument("--title", required=True, metavar="TEXT")
     p.add_argument("--description", metavar="TEXT")
-    p.add_argument("--scope", default="", metavar="TEXT", help="what it adds, removes or alters")
+    p.add_argument("--scope", default="", metavar="TEXT", help=_("what it adds, removes or alters"))
     p.add_argument(
-        "--schedule-days", type=Bounded(0, 3650), default=0, metavar="N", help="days it moves the schedule"
+        "--schedule-days", type=Bounded(0, 3650), default=0, metavar="N", help=_("days it moves the schedule")
     )
-    p.add_argument("--cost", type=amount, metavar="AMOUNT", help="extra cost")
-    p.add_argument("--card", action="append", metavar="ID", help="a card it changes (repeat)")
-    for verb, approve in (("approve", True), ("reject", False)):
-        p = b.command(change_sub, verb, cmd_change_decide, f"{verb} a change request")
+    p.add_argument("--cost", type=amount, metavar="AMOUNT", help=_("extra cost"))
+    p.add_argument("--card", action="append", metavar="ID", help=_("a card it changes (repeat)"))
+    for verb, approve, text in (
+        ("approve", True, _("approve a change request")),
+        ("reject", False, _("reject a change request")),
+    ):
+        p = b.command(change_sub, verb, cmd_change_decide, text)
         p.add_argument("id", metavar="ID")
         p.set_defaults(approve=approve)
         p.add_argument(
-            "--meeting", metavar="ID", help="record the verdict as a decision of this live meeting"
+            "--meeting", metavar="ID", help=_("record the verdict as a decision of this live meeting")
         )
         p.add_argument("--note", metavar="TEXT")
-    b.json_flag(b.command(change_sub, "list", cmd_change_list, "list change requests"))
-    p = b.command(change_sub, "link", cmd_change_link, "record the cards a change altered or created")
+    b.json_flag(b.command(change_sub, "list", cmd_change_list, _("list change requests")))
+    p = b.command(change_sub, "link", cmd_change_link, _("record the cards a change altered or created"))
     p.add_argument("id", metavar="ID")
     p.add_argument("card", nargs="+", metavar="CARD")
 
     decision_sub = b.group(sub, "decision")
-    b.json_flag(b.command(decision_sub, "list", cmd_decision_list, "every decision, newest first"))
+    b.json_flag(b.command(decision_sub, "list", cmd_decision_list, _("every decision, newest first")))
 
-    p = b.command(sub, "activity", cmd_activity, GROUPS["activity"].help)
-    p.add_argument("--limit", type=Bounded(1, MAX_LIMIT), default=50, help="how many entries (default 50)")
+    p = b.command(sub, "activity", cmd_activity, group_help("activity"))
+    p.add_argument("--limit", type=Bounded(1, MAX_LIMIT), default=50, help=_("how many entries (default 50)"))
     b.json_flag(p)

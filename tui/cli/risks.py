@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from domain.i18n import _
 from domain.text import printable
 from tui.cli.args import UsageError, date_arg, score
 from tui.cli.output import emit_json, iso, print_table, resolved
@@ -58,7 +59,7 @@ def _risk_fields(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
             fields[name] = getattr(args, name)
     if getattr(args, "review", None) is not None:
         fields["review_date"] = date_arg(ctx, args.review, "review")
-        resolved("review", fields["review_date"])
+        resolved(_("review"), fields["review_date"])
     if getattr(args, "link", None):
         fields["linked_cards"] = args.link
     return fields
@@ -80,7 +81,7 @@ def cmd_risk_edit(ctx: Context, args: argparse.Namespace) -> int:
     if args.owner is not None:
         changes["owner"] = args.owner or None
     if not changes:
-        raise UsageError("risk edit: nothing to change; give at least one option such as --probability")
+        raise UsageError(_("risk edit: nothing to change; give at least one option such as --probability"))
     print(ctx.services.risks.edit(args.id, changes).id)
     return 0
 
@@ -102,7 +103,7 @@ def cmd_risk_list(ctx: Context, args: argparse.Namespace) -> int:
         ]
         for r in sorted(risks, key=lambda r: -(r.score or 0))
     ]
-    print_table(rows, ["ID", "TITLE", "P", "I", "SCORE", "OWNER", "STATUS"])
+    print_table(rows, ["ID", _("TITLE"), "P", "I", _("SCORE"), _("OWNER"), _("STATUS")])
     return 0
 
 
@@ -136,26 +137,26 @@ def _risk_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--category", metavar="TEXT")
     p.add_argument("--mitigation", metavar="TEXT")
     p.add_argument("--contingency", metavar="TEXT")
-    p.add_argument("--trigger", metavar="TEXT", help="early-warning indicator")
+    p.add_argument("--trigger", metavar="TEXT", help=_("early-warning indicator"))
     p.add_argument("--status", choices=["open", "mitigating", "closed", "occurred"])
-    p.add_argument("--review", metavar="DATE", help="next review date")
-    p.add_argument("--link", action="append", metavar="CARD", help="linked card (repeat)")
+    p.add_argument("--review", metavar="DATE", help=_("next review date"))
+    p.add_argument("--link", action="append", metavar="CARD", help=_("linked card (repeat)"))
 
 
 def add_parsers(sub: Any, b: Builder) -> None:
     risk_sub = b.group(sub, "risk")
-    p = b.command(risk_sub, "add", cmd_risk_add, "add a risk; prints its id")
+    p = b.command(risk_sub, "add", cmd_risk_add, _("add a risk; prints its id"))
     p.add_argument("--title", required=True, metavar="TEXT")
     p.add_argument("--probability", required=True, type=score, metavar="1-5")
     p.add_argument("--impact", required=True, type=score, metavar="1-5")
     _risk_options(p)
-    p = b.command(risk_sub, "edit", cmd_risk_edit, "change a risk (score changes are kept in its history)")
+    p = b.command(risk_sub, "edit", cmd_risk_edit, _("change a risk (score changes are kept in its history)"))
     p.add_argument("id", metavar="ID")
     p.add_argument("--title", metavar="TEXT")
     p.add_argument("--probability", type=score, metavar="1-5")
     p.add_argument("--impact", type=score, metavar="1-5")
     _risk_options(p)
-    b.json_flag(b.command(risk_sub, "list", cmd_risk_list, "list risks, highest score first"))
-    p = b.command(risk_sub, "show", cmd_risk_show, "show one risk with its score history")
+    b.json_flag(b.command(risk_sub, "list", cmd_risk_list, _("list risks, highest score first")))
+    p = b.command(risk_sub, "show", cmd_risk_show, _("show one risk with its score history"))
     p.add_argument("id", metavar="ID")
     b.json_flag(p)

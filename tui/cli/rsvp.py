@@ -13,7 +13,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.cli.parser import GROUPS, short_common
+from domain.i18n import _
+from tui.cli.parser import group_help, short_common
 
 if TYPE_CHECKING:
     from outbound.rsvp import RsvpReport
@@ -24,24 +25,28 @@ if TYPE_CHECKING:
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Builder) -> None:
     """Add ``rsvp import`` and ``rsvp fetch`` to the ``huddle`` parser."""
     common = short_common()
-    rsvp_sub = b.group(sub, "rsvp", metavar="WHAT", description=GROUPS["rsvp"].help, common=common)
+    rsvp_sub = b.group(sub, "rsvp", metavar="WHAT", description=group_help("rsvp"), common=common)
     p = rsvp_sub.add_parser(
         "import",
-        help="read replies from saved .ics or .eml files",
-        description="Read attendees' replies (METHOD:REPLY) from saved .ics files or e-mails (.eml) and "
-        "store each answer on the meeting whose follow-up invite it answers (matched by UID and the "
-        "attendee's address; a reply to an older invite SEQUENCE never overrides a newer answer).",
+        help=_("read replies from saved .ics or .eml files"),
+        description=_(
+            "Read attendees' replies (METHOD:REPLY) from saved .ics files or e-mails (.eml) and "
+            "store each answer on the meeting whose follow-up invite it answers (matched by UID and the "
+            "attendee's address; a reply to an older invite SEQUENCE never overrides a newer answer)."
+        ),
         parents=[common],
     )
-    p.add_argument("files", metavar="FILE", nargs="+", help="a saved reply: .ics, or an e-mail as .eml")
+    p.add_argument("files", metavar="FILE", nargs="+", help=_("a saved reply: .ics, or an e-mail as .eml"))
     b.json_flag(p)
     p.set_defaults(handler=cmd_rsvp_import)
     p = rsvp_sub.add_parser(
         "fetch",
-        help="read replies from the IMAP mailbox of [imap]",
-        description="Read unread replies from the IMAP mailbox named in [imap] (password from the variable "
-        "named by password_env), store the answers, then flag those mails as read (or move them to "
-        "move_to) so they are not read again. Other mail is left untouched.",
+        help=_("read replies from the IMAP mailbox of [imap]"),
+        description=_(
+            "Read unread replies from the IMAP mailbox named in [imap] (password from the variable "
+            "named by password_env), store the answers, then flag those mails as read (or move them to "
+            "move_to) so they are not read again. Other mail is left untouched."
+        ),
         parents=[common],
     )
     b.json_flag(p)
