@@ -19,6 +19,7 @@ from tests.helpers.boards import boards, tile_ids
 from tests.helpers.wait import eventually, settle
 from tui.app import HuddleApp
 from tui.dialogs.card_form import CardFormModal
+from tui.dialogs.confirm import ConfirmModal
 from tui.wiring import Context
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -227,7 +228,13 @@ async def test_hangup_saves_the_open_form_as_a_draft_and_offers_it_again(context
         assert form.restored
         assert form.query_one("#title", Input).value == "Unsaved 草稿 [/] title"
         assert form.query_one("#due", Input).value == "fri"
-        await pilot.press("escape", "e")
+        # A restored draft is a filled form: Esc asks before discarding it (issue 11), y discards.
+        await pilot.press("escape")
+        assert await eventually(lambda: isinstance(again.screen, ConfirmModal))
+        await pilot.press("y")
+        assert await eventually(lambda: not isinstance(again.screen, (ConfirmModal, CardFormModal)))
+        await pilot.press("e")
+        assert await eventually(lambda: isinstance(again.screen, CardFormModal))
         form = again.screen
         assert isinstance(form, CardFormModal)
         assert not form.restored
