@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_startup_tmux import CARD_ID, tmux  # noqa: E402
 from bench.bench_tui import make_big  # noqa: E402
-from bench.installed import ENV, precompile  # noqa: E402
+from bench.installed import ENV, huddle_commands  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -100,16 +100,9 @@ def main() -> int:
     if shutil.which("tmux") is None:
         print("tmux is not installed: nothing measured (apt-get install tmux)")
         return 1
-    precompile()
     cli = [str(Path(sys.executable).with_name("huddle"))]
-    apps: dict[str, list[str]] = {"Huddle": cli}
-    if args.checkout:
-        apps = {}
-        for tree in args.checkout:
-            root = Path(tree).resolve()
-            precompile(root)
-            run = f"import sys; sys.path.insert(0, {str(root)!r}); from tui.cli import main; sys.exit(main())"
-            apps[f"Huddle ({root.name})"] = [sys.executable, "-c", run]
+    # The writer: the installed command makes each change from outside the apps measured.
+    apps = huddle_commands(args.checkout, "Huddle")
     work = Path(tempfile.mkdtemp(prefix="huddle-refresh-"))
     db = work / "big.json"
     make_big(db, args.cards)

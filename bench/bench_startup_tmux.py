@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_tui import make_big, make_demo  # noqa: E402
-from bench.installed import ENV, precompile  # noqa: E402
+from bench.installed import ENV, huddle_commands  # noqa: E402
 
 BARE = """
 from textual.app import App
@@ -82,15 +82,7 @@ def main() -> int:
     if shutil.which("tmux") is None:
         print("tmux is not installed: nothing measured (apt-get install tmux)")
         return 1
-    precompile()
-    huddles: dict[str, list[str]] = {"": [str(Path(sys.executable).with_name("huddle"))]}
-    if args.checkout:
-        huddles = {}
-        for tree in args.checkout:
-            root = Path(tree).resolve()
-            precompile(root)
-            run = f"import sys; sys.path.insert(0, {str(root)!r}); from tui.cli import main; sys.exit(main())"
-            huddles[f" ({root.name})"] = [sys.executable, "-c", run]
+    huddles = {(f" {k}" if k else k): v for k, v in huddle_commands(args.checkout).items()}
     work = Path(tempfile.mkdtemp(prefix="huddle-bench-"))
     config = work / "none.toml"
     programs: dict[str, tuple[list[str], Callable[[str], bool]]] = {
