@@ -57,6 +57,12 @@ AREAS: tuple[tuple[str, str, str], ...] = (
 """Mode name, title and screen class; a mode's module is imported when it is first opened."""
 
 
+FIRST_FRAME_GRACE = 0.05
+"""Seconds between the first frame written and the work kept for after it
+(:meth:`HuddleApp.after_first_frame`): Textual's writer thread needs the GIL to put the frame on the
+terminal, and a decode in a worker holds it."""
+
+
 KEYED_PACKAGES = ("tui.screens", "tui.widgets", "tui.dialogs")
 """Where the screens, widgets and dialogs with keys of their own live: help lists every one of them."""
 
@@ -138,6 +144,8 @@ class HuddleApp(App[None]):
         """Set by the first SIGHUP/SIGTERM: the app is on its way out, whatever else happens."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop_listening: Callable[[], None] | None = None
+        self._after_first_frame: list[Callable[[], object]] | None = []
+        """Work kept until the first frame is out (None once it is): see :meth:`after_first_frame`."""
         if context.settings.keymap:
             # Before any screen mounts: a key bar drawn earlier would keep showing the default keys.
             self.set_keymap(context.settings.keymap)
@@ -153,8 +161,23 @@ class HuddleApp(App[None]):
     def _display(self, screen: Screen[Any], renderable: Any) -> None:
         """Textual's frame output, noted on the start-up timeline (:mod:`tui.timeline`) when it is on."""
         super()._display(screen, renderable)
-        if timeline.ENABLED and renderable is not None:
+        if renderable is None:
+            return
+        if timeline.ENABLED:
             timeline.mark("first frame written" if not self.is_headless else "first frame (headless)")
+        if self._after_first_frame is not None:
+            kept, self._after_first_frame = self._after_first_frame, None
+            for callback in kept:
+                self.set_timer(FIRST_FRAME_GRACE, callback)
+
+    def after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` on the loop once the first frame has been written, and a moment later: work
+        that is not on that frame (the whole department, the rest of each column's page) would otherwise
+        be done before it, or hold the GIL while Textual's writer thread puts the frame on the terminal."""
+        if self._after_first_frame is None:
+            self.set_timer(FIRST_FRAME_GRACE, callback)
+        else:
+            self._after_first_frame.append(callback)
 
     def _make_area(self, name: str, path: str) -> AreaScreen:
         screen = area_class(path)(self.context)

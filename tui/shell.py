@@ -49,6 +49,10 @@ class Shell(Protocol):
         """Queue ``job``; jobs run one at a time, in order, in a thread worker."""
         ...
 
+    def after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` on the loop once the first frame is on the terminal (work it does not show)."""
+        ...
+
     def register_flush(self, callback: Callable[[], None]) -> Callable[[], None]:
         """Run ``callback`` on SIGHUP (terminal gone) or SIGTERM, in the signal handler; returns an unregister
         function. Every wait in it needs a timeout: the event loop may be stuck."""

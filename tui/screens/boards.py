@@ -67,6 +67,17 @@ class BoardData:
     card count. None: ``cards`` is the whole department."""
 
 
+TILE_ROWS = 4
+"""Rows a tile takes on the board: three lines and a margin (``CardTile``'s CSS)."""
+
+
+def tiles_that_fit(screen_rows: int) -> int:
+    """How many tiles of a column the first frame builds on a screen ``screen_rows`` high: those that
+    can show, and one more so that a long column overflows (and shows its scroll bar) in that frame as it
+    will once the whole page is built after it."""
+    return max(1, min(PAGE_SIZE, screen_rows // TILE_ROWS + 1))
+
+
 EMPTY_TEXT = "No departments yet. Add one with: huddle dept add NAME"
 
 
@@ -130,6 +141,8 @@ class BoardsScreen(AreaScreen):
         """While the board shows only the first page (:meth:`_read_first_page`): each column's count."""
         self._until_full: list[Callable[[], object]] = []
         """Key and mouse actions that came while the board was partial, run once it is whole."""
+        self._pages_partial = False
+        """The first frame built only the tiles that fit on screen; the next repaint builds whole pages."""
 
     def compose(self) -> ComposeResult:
         # The first board is read here, before the first frame: one department's first page (decoding
@@ -145,7 +158,8 @@ class BoardsScreen(AreaScreen):
         if data is not None:
             self._set_departments(data.departments, data.department)
             if self._take(data):
-                columns = self._build_columns()
+                columns = self._build_columns(limit=tiles_that_fit(self.app.size.height))
+                self._pages_partial = True
         yield Header()
         yield self._dept_bar
         yield Horizontal(*columns, id="board")
@@ -162,10 +176,18 @@ class BoardsScreen(AreaScreen):
             empty.update(f"Could not read the board: {error}")
             self.notify(str(error), title="Could not read the board", severity="error", markup=False)
         elif self.department is not None:
-            self._update_selection()
-        if self.counts is not None:
-            self.call_after_refresh(self.reload)  # the whole department, once the first frame is out
+            self._update_selection(fill=False)
+        shell_of(self.app).after_first_frame(self._after_first_frame)
         self.set_timer(1.0, preload_dialogs)
+
+    def _after_first_frame(self) -> None:
+        """Once the first frame is out: read the whole department when the first page was not all of
+        it (its columns then get their full pages), else build the rest of each column's page."""
+        if self.counts is not None:
+            self.reload()
+        elif self._pages_partial:
+            self._render_columns()
+            self._update_selection()
 
     # ----- data in -------------------------------------------------------------------------------
 
@@ -297,8 +319,9 @@ class BoardsScreen(AreaScreen):
             self._clamp_cursor()
         return rebuild
 
-    def _build_columns(self) -> list[BoardColumn]:
-        """New column widgets for the current department, each primed with its first page of tiles."""
+    def _build_columns(self, limit: int = PAGE_SIZE) -> list[BoardColumn]:
+        """New column widgets for the current department, each primed with its first page of tiles (the
+        first ``limit`` of them)."""
         assert self.department is not None
         self._selected_tile = None
         self._ensure_window()
@@ -311,9 +334,11 @@ class BoardsScreen(AreaScreen):
                 offset=self.offsets.get(col.name, 0),
                 blocked=self.blocked,
                 total=self.counts.get(col.name) if self.counts is not None else None,
+                limit=limit,
             )
             for i, col in enumerate(self.department.columns)
         ]
+        self._pages_partial = False
         return self._board_columns
 
     def _set_departments(self, departments: list[Department], current: Department | None) -> None:
@@ -382,6 +407,9 @@ class BoardsScreen(AreaScreen):
     def _render_columns(self, only: set[str] | None = None) -> None:
         if self.department is None:
             return
+        if self._pages_partial:  # the first frame's columns: every page is built whole now
+            self._pages_partial = False
+            only = None
         self._ensure_window()
         selected = self.selected_id
         for widget, column in zip(self.board_columns, self.department.columns, strict=False):
@@ -397,8 +425,11 @@ class BoardsScreen(AreaScreen):
                 )
         self._selected_tile = None
 
-    def _update_selection(self) -> None:
-        """Move the ``-selected`` class to the cursor's tile and scroll it into view."""
+    def _update_selection(self, *, fill: bool = True) -> None:
+        """Move the ``-selected`` class to the cursor's tile and scroll it into view; ``fill`` first
+        builds the rest of the first frame's pages (every cursor move does: it may go past them)."""
+        if fill and self._pages_partial and self.department is not None:
+            self._render_columns()  # the cursor may go past the tiles the first frame built
         selected = self.selected_id
         columns = self.board_columns
         for index, widget in enumerate(columns):
