@@ -213,7 +213,7 @@ async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
                 key: str,
                 card_id: str | None,
                 column: str | None,
-                selected: bool,
+                selected: bool | None,
                 title: str | None = None,
                 *,
                 dept: str | None = None,
@@ -230,7 +230,7 @@ async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
                         for t, cid, col, sel, shown, dep, y in list(painted)
                         if card_id in (None, cid)
                         and column in (None, col)
-                        and sel == selected
+                        and selected in (None, sel)
                         and title in (None, shown)
                         and dept in (None, dep)
                         and y != not_at
@@ -288,7 +288,7 @@ async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
                 here = names.index(screen.department.name)
                 key = "right_square_bracket" if index % 2 == 0 else "left_square_bracket"
                 there = names[(here + (1 if index % 2 == 0 else -1)) % len(names)]
-                results["switch"].append(await timed(key, None, None, True, dept=there))
+                results["switch"].append(await timed(key, None, None, None, dept=there))
                 await settle()
             results["filter"] = await filter_to_repaint(app, pilot, settle, presses)
     finally:

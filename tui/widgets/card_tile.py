@@ -8,7 +8,6 @@ from datetime import date
 from textual import events
 from textual.app import RenderResult
 from textual.content import Content
-from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Static
 
@@ -93,44 +92,49 @@ class CardTile(Static):
 
     def __init__(self, card: Card, today: date, *, selected: bool = False, blocked: bool = False) -> None:
         super().__init__(
-            tile_content(card, today, blocked=blocked),
-            markup=False,
-            classes=" ".join(state_classes(card, today, selected, blocked=blocked)),
+            markup=False, classes=" ".join(state_classes(card, today, selected, blocked=blocked))
         )
         self.card = card
         self.today = today
         self.blocked = blocked
         self._narrow = False
-
-    def on_resize(self, event: events.Resize) -> None:
-        """Switch to the short forms (or back) when the column's width crosses :data:`NARROW_TILE`."""
-        self._fit(event.size)
-
-    def _fit(self, size: Size) -> None:
-        narrow = is_narrow(size.width - self.styles.gutter.width)
-        if narrow != self._narrow:
-            self._narrow = narrow
-            self.update(self._content(), layout=False)
+        self._shown: Content | None = None
+        """The text drawn, built at the first render (when the width is known) and after a change."""
 
     def _content(self) -> Content:
         return tile_content(self.card, self.today, blocked=self.blocked, narrow=self._narrow)
 
     def show(self, card: Card, today: date, *, selected: bool, blocked: bool = False) -> None:
-        """Show ``card`` (the board reuses tiles rather than remounting them); one restyle at most."""
-        if card != self.card or today != self.today or blocked != self.blocked:
+        """Show ``card`` (the board reuses tiles rather than remounting them); one restyle at most, and a
+        redraw only when the text changes (a moved card's new column and rank are not on its tile)."""
+        if card is not self.card or today != self.today or blocked != self.blocked:
+            redraw = tile_view(card, today, blocked=blocked) != tile_view(
+                self.card, self.today, blocked=self.blocked
+            )
             self.card = card
             self.today = today
             self.blocked = blocked
-            self.update(self._content(), layout=False)
+            if redraw:
+                self._shown = None
+                self.refresh()
         wanted = state_classes(card, today, selected, blocked=blocked)
         if wanted != set(self.classes):
             self.set_classes(wanted)
 
     def render(self) -> RenderResult:
-        """The tile's text; the first call is the first tile render on the start-up timeline."""
+        """The tile's text, in the short forms when the tile is narrower than :data:`NARROW_TILE` inside.
+
+        Decided here, where the width is known (Textual renders again whenever the size changes), rather
+        than on the resize event: that came after the first frame, so a narrow board drew every tile twice.
+        The first call is the first tile render on the start-up timeline.
+        """
         if timeline.ENABLED:
             timeline.mark("first tile render")
-        return super().render()
+        narrow = is_narrow(self.size.width)
+        if narrow != self._narrow or self._shown is None:
+            self._narrow = narrow
+            self._shown = self._content()
+        return self._shown
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
