@@ -57,12 +57,6 @@ AREAS: tuple[tuple[str, str, str], ...] = (
 """Mode name, title and screen class; a mode's module is imported when it is first opened."""
 
 
-FIRST_FRAME_GRACE = 0.05
-"""Seconds between the first frame written and the work kept for after it
-(:meth:`HuddleApp.after_first_frame`): Textual's writer thread needs the GIL to put the frame on the
-terminal, and a decode in a worker holds it."""
-
-
 KEYED_PACKAGES = ("tui.screens", "tui.widgets", "tui.dialogs")
 """Where the screens, widgets and dialogs with keys of their own live: help lists every one of them."""
 
@@ -168,14 +162,14 @@ class HuddleApp(App[None]):
         if self._after_first_frame is not None:
             kept, self._after_first_frame = self._after_first_frame, None
             for callback in kept:
-                self.set_timer(FIRST_FRAME_GRACE, callback)
+                self.call_later(callback)
 
     def after_first_frame(self, callback: Callable[[], object]) -> None:
-        """Run ``callback`` on the loop once the first frame has been written, and a moment later: work
-        that is not on that frame (the whole department, the rest of each column's page) would otherwise
-        be done before it, or hold the GIL while Textual's writer thread puts the frame on the terminal."""
+        """Run ``callback`` on the loop once the first frame has been handed to the terminal: work that
+        is not on that frame (the whole department, the rest of each column's page) would otherwise be
+        done before it. A message, not a timer, so that a test's settle waits for it like any other."""
         if self._after_first_frame is None:
-            self.set_timer(FIRST_FRAME_GRACE, callback)
+            self.call_later(callback)
         else:
             self._after_first_frame.append(callback)
 

@@ -69,13 +69,16 @@ class BoardData:
 
 TILE_ROWS = 4
 """Rows a tile takes on the board: three lines and a margin (``CardTile``'s CSS)."""
+CHROME_ROWS = 5
+"""Rows of the board screen that are not a column's body: header, department tabs (2), column header,
+key bar."""
 
 
 def tiles_that_fit(screen_rows: int) -> int:
     """How many tiles of a column the first frame builds on a screen ``screen_rows`` high: those that
-    can show, and one more so that a long column overflows (and shows its scroll bar) in that frame as it
+    can show, and more, so that a long column overflows (and shows its scroll bar) in that frame as it
     will once the whole page is built after it."""
-    return max(1, min(PAGE_SIZE, screen_rows // TILE_ROWS + 1))
+    return max(1, min(PAGE_SIZE, max(0, screen_rows - CHROME_ROWS) // TILE_ROWS + 2))
 
 
 EMPTY_TEXT = "No departments yet. Add one with: huddle dept add NAME"

@@ -161,8 +161,15 @@ class BoardColumn(Vertical):
         for tile in spare:
             tile.remove()
         self._arrange([tile for tile in order if tile not in new])
-        if new:
-            self.body.mount_all(new, before=self.more)
+        run: list[CardTile] = []  # new tiles go in before the next tile kept, or at the end
+        for tile in order:
+            if tile in new:
+                run.append(tile)
+            elif run:
+                self.body.mount_all(run, before=tile)
+                run = []
+        if run:
+            self.body.mount_all(run, before=self.more)
         self._tiles = order
         self._show_counts(len(visible))
 

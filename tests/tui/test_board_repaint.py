@@ -1,0 +1,99 @@
+"""The board's first frame and repaints: tiles built for what fits first, whole pages after the first
+frame, and a move or reorder that keeps the tiles of unchanged cards instead of redrawing them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tests.helpers.boards import boards, column, tile, tile_ids
+from tests.helpers.wait import settle, until
+from tui.app import HuddleApp
+from tui.screens.boards import tiles_that_fit
+from tui.views.board import PAGE_SIZE
+from tui.widgets.board_column import BoardColumn
+from tui.widgets.card_tile import CardTile
+from tui.wiring import Context
+
+
+def shown_ids(widget: BoardColumn) -> list[str]:
+    """The card ids in the order the column's body lays its tiles out (not the column's own list)."""
+    return [child.card.id for child in widget.body.children if isinstance(child, CardTile)]
+
+
+def add_backlog_cards(context: Context, count: int) -> None:
+    with context.services.store.transaction() as uow:
+        base = uow.cards.get("OPS-1")
+        assert base is not None
+        for n in range(count):
+            uow.cards.put(replace(base, id=f"OPS-{100 + n}", title=f"Bulk {n}", rank=10_000.0 + n, due=None))
+
+
+def test_first_frame_builds_what_fits_and_overflows() -> None:
+    # 40 rows: 35 of column body hold 8.75 tiles of 4 rows; 10 are built, so a long column overflows.
+    assert tiles_that_fit(40) == 10
+    assert tiles_that_fit(24) == 6
+    assert tiles_that_fit(3) == 2
+    assert tiles_that_fit(200) == PAGE_SIZE
+    assert all(
+        tiles_that_fit(rows) * 4 > rows - 5 for rows in range(6, 60) if tiles_that_fit(rows) < PAGE_SIZE
+    )
+
+
+async def test_pages_are_whole_after_the_first_frame_and_the_cursor_reaches_past_it(context: Context) -> None:
+    add_backlog_cards(context, 10)  # Backlog: 12 cards, one page, more than fit on 24 rows
+    app = HuddleApp(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(9):
+            await pilot.press("j")
+        await settle(pilot)
+        backlog = column(app, "Backlog")
+        assert len(backlog.tiles) == 12
+        assert shown_ids(backlog) == tile_ids(app, "Backlog")
+        screen = boards(app)
+        assert screen.selected_id == tile_ids(app, "Backlog")[9]
+        assert tile(app, tile_ids(app, "Backlog")[9]).has_class("-selected")
+        assert sum(t.has_class("-selected") for c in screen.board_columns for t in c.tiles) == 1
+
+
+async def test_after_first_frame_runs_kept_and_later_callbacks(context: Context) -> None:
+    app = HuddleApp(context)
+    ran: list[str] = []
+    app.after_first_frame(lambda: ran.append("kept"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: ran == ["kept"])
+        app.after_first_frame(lambda: ran.append("later"))
+        await until(pilot, lambda: ran == ["kept", "later"])
+
+
+async def test_move_and_reorder_keep_the_tiles_of_unchanged_cards(context: Context) -> None:
+    add_backlog_cards(context, 4)
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = boards(app)
+        backlog, todo = column(app, "Backlog"), column(app, "To do")
+        before = {t.card.id: t for t in backlog.tiles}
+        assert screen.selected_id == "OPS-1"
+
+        await pilot.press("J")  # reorder OPS-1 one down: the same two tiles, swapped
+        assert tile_ids(app, "Backlog")[:2] == ["OPS-3", "OPS-1"]
+        assert shown_ids(backlog) == tile_ids(app, "Backlog")
+        assert {t.card.id: t for t in backlog.tiles} == before
+        await settle(pilot)
+
+        await pilot.press("L")  # OPS-1 to the top of To do (a tile is built there); Backlog keeps its tiles
+        assert tile_ids(app, "To do")[0] == "OPS-1"
+        assert shown_ids(todo) == tile_ids(app, "To do")
+        assert "OPS-1" not in tile_ids(app, "Backlog")
+        assert all(tile(app, card_id) is before[card_id] for card_id in tile_ids(app, "Backlog"))
+        assert shown_ids(backlog) == tile_ids(app, "Backlog")
+        assert tile(app, "OPS-1").has_class("-selected")
+        await settle(pilot)
+        todo_before = {t.card.id: t for t in todo.tiles}
+
+        await pilot.press("h", "g", "L")  # OPS-3 on top of OPS-1: To do's kept tile moves down, in order
+        await settle(pilot)
+        assert tile_ids(app, "To do") == ["OPS-3", "OPS-1"]
+        assert tile(app, "OPS-1") is todo_before["OPS-1"]
+        assert shown_ids(todo) == tile_ids(app, "To do")
+        assert shown_ids(backlog) == tile_ids(app, "Backlog")
