@@ -223,7 +223,7 @@ async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
                 painted.clear()
                 start = time.perf_counter()
                 press = asyncio.create_task(pilot.press(key))
-                deadline = start + 5
+                deadline = start + 30  # a department read at 20,000 cards on a loaded machine
                 while time.perf_counter() < deadline:
                     hit = [
                         t

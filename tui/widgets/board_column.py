@@ -32,6 +32,13 @@ def header_content(column: Column, count: int) -> Content:
     return Content.assemble(*parts)
 
 
+def changed(widget: Static, content: str | Content) -> None:
+    """Show ``content`` in ``widget`` unless it already does: a refresh of a widget off screen (the
+    "+N more" line below the fold) makes Textual lay out the whole screen again to find it."""
+    if widget.content != content:
+        widget.update(content, layout=False)
+
+
 class ColumnHeader(Static):
     """The clickable header of a column (clicking it moves the selected card here)."""
 
@@ -186,17 +193,17 @@ class BoardColumn(Vertical):
         """The header (count, WIP), the over-WIP and empty marks, and the rows above and below the page."""
         column, offset = self.column, self.first_row
         count = len(self.cards) if self.total is None else self.total
-        self.header.update(header_content(column, count), layout=False)
+        changed(self.header, header_content(column, count))
         over = column.wip_limit is not None and count > column.wip_limit
         self.header.set_class(over, "-over-wip")
         self.set_class(over, "-over-wip")
         hidden = count - offset - drawn
         more = self.more
-        more.update(f"+{hidden} more (j / ↓ / pgdn)" if hidden > 0 else "", layout=False)
+        changed(more, f"+{hidden} more (j / ↓ / pgdn)" if hidden > 0 else "")
         if more.display != (hidden > 0):
             more.display = hidden > 0
         above = self.above
-        above.update(f"↑ {offset} above (k / pgup)" if offset else "", layout=False)
+        changed(above, f"↑ {offset} above (k / pgup)" if offset else "")
         if above.display != (offset > 0):
             above.display = offset > 0
         self.set_class(count == 0, "-empty")
