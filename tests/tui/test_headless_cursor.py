@@ -30,7 +30,7 @@ async def test_every_field_focused_in_the_card_form_has_a_steady_cursor(context:
             await until(pilot, lambda: focused_input(app) is not None)
             field = focused_input(app)
             assert field is not None
-            await until(pilot, lambda: not field.cursor_blink)
+            await until(pilot, lambda field=field: not field.cursor_blink)  # type: ignore[misc]
             seen.add(field.id or "")
             await pilot.press("tab")
         assert len(seen) >= 2
