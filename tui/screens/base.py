@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from tui.messages import DataChanged
+from tui.translated import TranslatedBindings
 
 if TYPE_CHECKING:
     from domain.services import Services
@@ -50,8 +51,9 @@ class ChangeFollower:
             self.repaint(version)
 
 
-class AreaScreen(Screen[None]):
-    """Base of the five area screens (one per app mode)."""
+class AreaScreen(TranslatedBindings, Screen[None]):
+    """Base of the five area screens (one per app mode); their key bar, palette and footer speak the
+    current language (:class:`tui.translated.TranslatedBindings`)."""
 
     def __init__(self, context: Context) -> None:
         super().__init__()

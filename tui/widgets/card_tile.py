@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from domain.i18n import _
 from domain.models import Card
 from tui.views.board import BLOCKED_MARK, MILESTONE_MARK, state_classes, tile_view
 from tui.widgets.safe import printable
@@ -23,11 +24,15 @@ def tile_content(card: Card, today: date, *, blocked: bool) -> Content:
     if view.milestone:
         head += [" ", (MILESTONE_MARK, "bold $warning")]
     if view.blocked:
-        head += [" ", (f"{BLOCKED_MARK} blocked", "bold $error")]
-    owner = f"@{view.owner}" if view.owner else "unassigned"
+        head += [" ", (_("{mark} blocked").format(mark=BLOCKED_MARK), "bold $error")]
+    owner = f"@{view.owner}" if view.owner else _("unassigned")
     foot: list[str | tuple[str, str]] = [(printable(owner), "" if view.owner else "italic")]
     if view.due is not None:
-        foot += ["  ", (f"overdue {view.due}", "bold $error") if view.overdue else (f"due {view.due}", "")]
+        overdue = _("overdue {date}").format(date=view.due)
+        foot += [
+            "  ",
+            (overdue, "bold $error") if view.overdue else (_("due {date}").format(date=view.due), ""),
+        ]
     return Content("\n").join(
         [Content.assemble(*head), Content(printable(view.title)), Content.assemble(*foot)]
     )

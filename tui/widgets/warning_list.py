@@ -5,25 +5,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from textual import on
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from domain.i18n import N_, _
 from domain.rules import ProjectWarning
 
 KIND_LABELS: dict[str, tuple[str, str]] = {
-    "milestone-at-risk": ("▲ at risk ", "bold $error"),
-    "blocked": ("■ escalate", "bold $error"),
-    "overdue": ("● overdue ", "bold $warning"),
-    "risk-review": ("◇ review  ", "bold $accent"),
+    "milestone-at-risk": (N_("▲ at risk"), "bold $error"),
+    "blocked": (N_("■ escalate"), "bold $error"),
+    "overdue": (N_("● overdue"), "bold $warning"),
+    "risk-review": (N_("◇ review"), "bold $accent"),
 }
+"""Kind label and style; labels are marked for extraction and padded in cells where shown."""
+LABEL_CELLS = 10
+"""The labels' column, in terminal cells (a Chinese character takes two)."""
 
 
 def warning_prompt(warning: ProjectWarning) -> Content:
     """One line: a coloured kind label, then the message (user text, shown literally)."""
     label, style = KIND_LABELS.get(warning.kind, (warning.kind, "bold"))
+    if warning.kind in KIND_LABELS:
+        label = _(label)
+        label = set_cell_size(label, max(LABEL_CELLS, cell_len(label)))
     return Content.assemble((label, style), "  ", warning.message)
 
 
@@ -61,7 +69,8 @@ class WarningList(OptionList):
             self.set_options(
                 [
                     Option(
-                        Content("No early warnings: nothing overdue, blocked or past review."), disabled=True
+                        Content(_("No early warnings: nothing overdue, blocked or past review.")),
+                        disabled=True,
                     )
                 ]
             )
