@@ -4,12 +4,13 @@ and the key bar's clickable spans are measured in cells (two per Chinese charact
 from __future__ import annotations
 
 from rich.cells import cell_len
-from textual.widgets import Static
+from textual.widgets import Input, Label, Static
 
 from domain.i18n import using_language
 from tests.helpers.boards import boards, column, tile, tile_text
 from tests.helpers.wait import settle, until
 from tui.app import HuddleApp
+from tui.dialogs.risk_form import RiskFormModal
 from tui.screens.portfolio import PortfolioScreen
 from tui.screens.risks import RisksScreen
 from tui.widgets.board_column import ColumnHeader
@@ -78,3 +79,27 @@ async def test_portfolio_and_risks_in_chinese(context: Context) -> None:
             assert "热力图" in key_bar_text(app)
             await pilot.press("t")
             await until(pilot, lambda: any(n.message == "残余分值" for n in app._notifications))
+
+
+async def test_risk_form_in_chinese_refuses_a_bad_score(context: Context) -> None:
+    with using_language("zh-CN"):
+        app = HuddleApp(context, start_mode="risks")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("n")
+            await until(pilot, lambda: isinstance(app.screen, RiskFormModal))
+            form = app.screen
+            assert str(form.query_one(".dialog-title", Label).content) == "新建风险"
+            form.query_one("#field-title", Input).value = "洪水"
+            probability = form.query_one("#field-probability", Input)
+            probability.value = "7"
+            review = form.query_one("#field-review_date", Input)
+            review.value = "下周一"
+            await until(
+                pilot, lambda: "周一 2026-11-30" in str(form.query_one("#review-resolved", Label).content)
+            )
+            await pilot.press("ctrl+s")
+            error = form.query_one("#form-error", Static)
+            await until(pilot, lambda: "概率必须是 1 到 5 的整数" in str(error.content))
+            assert probability.has_class("-invalid")
+            assert [r.id for r in context.services.risks.list()] == ["R-1", "R-2"]

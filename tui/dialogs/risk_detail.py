@@ -15,10 +15,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from domain.i18n import N_, _
 from domain.models import Card, Risk
+from tui.translated import TranslatedBindings
+from tui.views.risks import status_label
+from tui.widgets.safe import pad_cells
 
 
-class RiskDetailModal(ModalScreen[str | None]):
+class RiskDetailModal(TranslatedBindings, ModalScreen[str | None]):
     """One risk in full, with the history of its scores.
 
     Returns ``"edit"`` when the person presses ``e``, ``"card:ID"`` when they open a linked card.
@@ -26,8 +30,8 @@ class RiskDetailModal(ModalScreen[str | None]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "edit", "Edit", id="risk-detail.edit"),
-        Binding("escape", "close", "Close", id="risk-detail.close"),
+        Binding("e", "edit", N_("Edit"), id="risk-detail.edit"),
+        Binding("escape", "close", N_("Close"), id="risk-detail.close"),
     ]
 
     def __init__(self, risk: Risk, *, cards: dict[str, Card], zone: tzinfo) -> None:
@@ -39,38 +43,42 @@ class RiskDetailModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         risk = self.risk
         score = (
-            "not assessed" if risk.score is None else f"P{risk.probability} x I{risk.impact} = {risk.score}"
+            _("not assessed")
+            if risk.score is None
+            else f"P{risk.probability} x I{risk.impact} = {risk.score}"
         )
         residual = (
-            "not assessed"
+            _("not assessed")
             if risk.residual_score is None
             else f"P{risk.residual_probability} x I{risk.residual_impact} = {risk.residual_score}"
         )
         linked = [
-            f"{cid} {self.cards[cid].title}" if cid in self.cards else f"{cid} (no longer exists)"
+            f"{cid} {self.cards[cid].title}"
+            if cid in self.cards
+            else _("{id} (no longer exists)").format(id=cid)
             for cid in risk.linked_cards
         ]
         rows = [
-            ("Status", risk.status.value),
-            ("Owner", risk.owner or "nobody"),
-            ("Category", risk.category or "-"),
-            ("Inherent", score),
-            ("Residual", residual),
-            ("Review", risk.review_date.isoformat() if risk.review_date else "no date set"),
-            ("Description", risk.description or "-"),
-            ("Mitigation", risk.mitigation or "-"),
-            ("Contingency", risk.contingency or "-"),
-            ("Trigger", risk.trigger or "-"),
+            (_("Status"), status_label(risk.status.value)),
+            (_("Owner"), risk.owner or _("nobody")),
+            (_("Category"), risk.category or "-"),
+            (_("Inherent"), score),
+            (_("Residual"), residual),
+            (_("Review"), risk.review_date.isoformat() if risk.review_date else _("no date set")),
+            (_("Description"), risk.description or "-"),
+            (_("Mitigation"), risk.mitigation or "-"),
+            (_("Contingency"), risk.contingency or "-"),
+            (_("Trigger"), risk.trigger or "-"),
         ]
         with Vertical(classes="risk-dialog"):
             yield Static(Content(f"{risk.id}  {risk.title}"), classes="dialog-title")
             with VerticalScroll(id="detail-body"):
                 for label, value in rows:
                     yield Static(
-                        Content.assemble((f"{label:<13}", "$text-muted"), value), classes="detail-field"
+                        Content.assemble((pad_cells(label, 13), "$text-muted"), value), classes="detail-field"
                     )
                 if linked:
-                    yield Label("Linked cards (enter opens one)", classes="dialog-title")
+                    yield Label(_("Linked cards (enter opens one)"), classes="dialog-title")
                     yield OptionList(
                         *[
                             Option(Content(text), id=cid)
@@ -79,19 +87,20 @@ class RiskDetailModal(ModalScreen[str | None]):
                         id="linked-cards",
                     )
                 else:
-                    yield Static(Content.assemble((f"{'Linked cards':<13}", "$text-muted"), "-"))
-                yield Label("Score history", classes="dialog-title")
+                    yield Static(Content.assemble((pad_cells(_("Linked cards"), 13), "$text-muted"), "-"))
+                yield Label(_("Score history"), classes="dialog-title")
                 yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="buttons"):
-                yield Button("Edit (e)", id="edit", compact=True)
-                yield Button("Close (esc)", variant="primary", id="close", compact=True)
+                yield Button(_("Edit (e)"), id="edit", compact=True)
+                yield Button(_("Close (esc)"), variant="primary", id="close", compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#history-table", DataTable)
         for key, label in (
-            ("when", "When"), ("by", "By"), ("inherent", "Inherent"), ("residual", "Residual"),
+            ("when", N_("When")), ("by", N_("By")),
+            ("inherent", N_("Inherent")), ("residual", N_("Residual")),
         ):  # fmt: skip
-            table.add_column(label, key=key)
+            table.add_column(_(label), key=key)
         for change in reversed(self.risk.history):
             inherent = (
                 "-"

@@ -17,21 +17,27 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from domain.dates import parse_date
 from domain.errors import ValidationError
+from domain.i18n import N_, _, pgettext
 from domain.models import Risk, RiskStatus
+from tui.dialogs.card_form import WEEKDAYS
+from tui.translated import TranslatedBindings
+from tui.views.risks import status_label
 
 _SCORE_FIELDS = (
-    ("probability", "Probability"),
-    ("impact", "Impact"),
-    ("residual_probability", "Residual P"),
-    ("residual_impact", "Residual I"),
+    ("probability", N_("Probability")),
+    ("impact", N_("Impact")),
+    ("residual_probability", N_("Residual P")),
+    ("residual_impact", N_("Residual I")),
 )
+"""Score fields and their labels (marked; translated where shown)."""
 _TEXT_FIELDS = (
-    ("category", "Category", "e.g. supplier, budget, people"),
-    ("owner", "Owner", "a person's handle, e.g. ann"),
-    ("mitigation", "Mitigation", "what lowers the probability or impact now"),
-    ("contingency", "Contingency", "what we do if it happens"),
-    ("trigger", "Trigger", "the early-warning indicator to watch"),
+    ("category", N_("Category"), N_("e.g. supplier, budget, people")),
+    ("owner", N_("Owner"), N_("a person's handle, e.g. ann")),
+    ("mitigation", N_("Mitigation"), N_("what lowers the probability or impact now")),
+    ("contingency", N_("Contingency"), N_("what we do if it happens")),
+    ("trigger", N_("Trigger"), N_("the early-warning indicator to watch")),
 )
+"""Text fields, their labels and hints (marked; translated where shown)."""
 
 
 def parse_score(text: str, what: str) -> int | None:
@@ -40,7 +46,11 @@ def parse_score(text: str, what: str) -> int | None:
     if not value:
         return None
     if not value.isdigit() or not 1 <= int(value) <= 5:
-        raise ValidationError(f"{what} must be a whole number from 1 to 5 (or empty), not {value!r}")
+        raise ValidationError(
+            _("{field} must be a whole number from 1 to 5 (or empty), not {value}").format(
+                field=what, value=repr(value)
+            )
+        )
     return int(value)
 
 
@@ -95,7 +105,7 @@ class FieldError(Exception):
     message: str
 
 
-class RiskFormModal(ModalScreen[RiskFormResult | None]):
+class RiskFormModal(TranslatedBindings, ModalScreen[RiskFormResult | None]):
     """Add a risk, or edit one; returns the checked values, and the screen that opened it saves them.
 
     Re-opened with ``draft`` and ``error`` when the save was refused, so nothing typed is lost.
@@ -103,8 +113,8 @@ class RiskFormModal(ModalScreen[RiskFormResult | None]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="risk-form.save"),
-        Binding("escape", "cancel", "Cancel", id="risk-form.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="risk-form.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="risk-form.cancel"),
     ]
 
     def __init__(
@@ -118,24 +128,24 @@ class RiskFormModal(ModalScreen[RiskFormResult | None]):
 
     def compose(self) -> ComposeResult:
         risk, draft = self.risk, self.draft
-        title = f"Edit risk {risk.id}" if risk else "New risk"
+        title = _("Edit risk {id}").format(id=risk.id) if risk else _("New risk")
         with Vertical(classes="risk-dialog"):
             yield Label(title, classes="dialog-title")
             with VerticalScroll(id="form-fields"):
                 with Horizontal(classes="field-row"):
-                    yield Label("Title", classes="field-label")
+                    yield Label(_("Title"), classes="field-label")
                     yield Input(
                         draft["title"],
-                        placeholder="what could go wrong",
+                        placeholder=_("what could go wrong"),
                         id="field-title",
                         compact=True,
                     )
                 with Horizontal(classes="field-row"):
-                    yield Label("Description", classes="field-label")
+                    yield Label(_("Description"), classes="field-label")
                     yield TextArea(draft["description"], id="field-description", compact=True)
                 with Horizontal(classes="field-row score-row"):
                     for n, (name, label) in enumerate(_SCORE_FIELDS):
-                        yield Label(label, classes="field-label -first" if n == 0 else "field-label")
+                        yield Label(_(label), classes="field-label -first" if n == 0 else "field-label")
                         yield Input(
                             draft[name],
                             placeholder="1-5",
@@ -145,24 +155,24 @@ class RiskFormModal(ModalScreen[RiskFormResult | None]):
                         )
                 for name, label, hint in _TEXT_FIELDS:
                     with Horizontal(classes="field-row"):
-                        yield Label(label, classes="field-label")
+                        yield Label(_(label), classes="field-label")
                         yield Input(
                             draft[name],
-                            placeholder=hint,
+                            placeholder=_(hint),
                             id=f"field-{name}",
                             compact=True,
                         )
                 with Horizontal(classes="field-row"):
-                    yield Label("Status", classes="field-label")
+                    yield Label(_("Status"), classes="field-label")
                     yield Select(
-                        [(s.value, s.value) for s in RiskStatus],
+                        [(status_label(s.value), s.value) for s in RiskStatus],
                         value=draft["status"],
                         allow_blank=False,
                         id="field-status",
                         compact=True,
                     )
                 with Horizontal(classes="field-row"):
-                    yield Label("Review date", classes="field-label")
+                    yield Label(_("Review date"), classes="field-label")
                     yield Input(
                         draft["review_date"],
                         placeholder="fri, +2w, 2026-12-01",
@@ -171,7 +181,7 @@ class RiskFormModal(ModalScreen[RiskFormResult | None]):
                     )
                     yield Label("", id="review-resolved", classes="hint")
                 with Horizontal(classes="field-row"):
-                    yield Label("Linked cards", classes="field-label")
+                    yield Label(_("Linked cards"), classes="field-label")
                     yield Input(
                         draft["linked_cards"],
                         placeholder="OPS-1, MKT-2",
@@ -180,8 +190,8 @@ class RiskFormModal(ModalScreen[RiskFormResult | None]):
                     )
             yield Static("", id="form-error", classes="form-error -empty")
             with Horizontal(classes="buttons"):
-                yield Button("Cancel (esc)", id="cancel", compact=True)
-                yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
+                yield Button(_("Cancel (esc)"), id="cancel", compact=True)
+                yield Button(_("Save (ctrl+s)"), variant="primary", id="save", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#field-title", Input).focus()
@@ -196,29 +206,33 @@ class RiskFormModal(ModalScreen[RiskFormResult | None]):
     def _show_resolved(self, text: str) -> None:
         label = self.query_one("#review-resolved", Label)
         if not text.strip():
-            label.update("no review date")
+            label.update(_("no review date"))
             return
         try:
             day = parse_date(text, self.today)
         except ValidationError:
             label.update("?")
             return
-        label.update(f"→ {day:%a} {day.isoformat()}")
+        label.update(
+            _("→ {weekday} {date}").format(
+                weekday=pgettext("weekday", WEEKDAYS[day.weekday()]), date=day.isoformat()
+            )
+        )
 
     def _read(self) -> dict[str, Any]:
         """The form's values as service fields; raises FieldError naming the first bad field."""
         values: dict[str, Any] = {}
         title = self.query_one("#field-title", Input).value.strip()
         if not title:
-            raise FieldError("title", "Title is empty: say in a few words what could go wrong.")
+            raise FieldError("title", _("Title is empty: say in a few words what could go wrong."))
         values["title"] = title
         values["description"] = self.query_one("#field-description", TextArea).text
         for name, label in _SCORE_FIELDS:
             try:
-                values[name] = parse_score(self.query_one(f"#field-{name}", Input).value, label)
+                values[name] = parse_score(self.query_one(f"#field-{name}", Input).value, _(label))
             except ValidationError as exc:
                 raise FieldError(name, str(exc)) from None
-        for name, _, _ in _TEXT_FIELDS:
+        for name, _label, _hint in _TEXT_FIELDS:
             values[name] = self.query_one(f"#field-{name}", Input).value.strip()
         values["owner"] = values["owner"] or None
         values["status"] = str(self.query_one("#field-status", Select).value)
@@ -226,7 +240,7 @@ class RiskFormModal(ModalScreen[RiskFormResult | None]):
         try:
             values["review_date"] = parse_date(review_text, self.today) if review_text.strip() else None
         except ValidationError as exc:
-            raise FieldError("review_date", f"Review date: {exc}") from None
+            raise FieldError("review_date", _("Review date: {error}").format(error=exc)) from None
         values["linked_cards"] = parse_card_ids(self.query_one("#field-linked_cards", Input).value)
         return values
 
