@@ -27,7 +27,7 @@ from bench.installed import ENV, precompile
 HUDDLE = str(Path(sys.executable).with_name("huddle"))
 FLOOR = "python -c pass (interpreter floor)"
 BUDGET = 8.0
-"""``card add`` at most this many times ``python -c pass`` (DESIGN.md section 7)."""
+"""``card add`` at most this many times ``python -c pass`` (docs/budgets.md)."""
 
 
 def wall(cmd: list[str]) -> tuple[float, float]:

@@ -1,4 +1,4 @@
-"""DESIGN.md section 7: 16 writers x 25 ``card add`` at 5,000 cards; every write lands, slowest within 5 s.
+"""docs/budgets.md: 16 writers x 25 ``card add`` at 5,000 cards; every write lands, slowest within 5 s.
 
 python bench/bench_lock.py [--cards 5000] [--writers 16] [--adds 25] [--source DIR]
 
@@ -52,7 +52,8 @@ def run(db: Path, writers: int, adds: int, env: dict[str, str]) -> tuple[list[fl
     go = db.with_name("go")
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(db), str(w), str(adds), str(go)],
+            # -P: the current folder must not shadow the code chosen by --source (PYTHONPATH)
+            [sys.executable, "-P", "-c", WRITER, str(db), str(w), str(adds), str(go)],
             stdout=subprocess.PIPE,
             text=True,
             env=env,

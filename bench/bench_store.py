@@ -1,4 +1,4 @@
-"""DESIGN.md section 7: ``huddle card add`` and ``card list --json`` at 5,000 cards vs ``python -c pass``.
+"""docs/budgets.md: ``huddle card add`` and ``card list --json`` at 5,000 cards vs ``python -c pass``.
 
 python bench/bench_store.py [--cards 5000] [--runs 15] [--source DIR]
 
@@ -85,7 +85,8 @@ def main() -> int:
                 wall([*base, "card", "list", "--dept", "Sales", "--json"], env)
             )
         out = subprocess.run(
-            [sys.executable, "-c", BREAKDOWN, str(db), str(args.runs)],
+            # -P: the current folder must not shadow the code chosen by --source (PYTHONPATH)
+            [sys.executable, "-P", "-c", BREAKDOWN, str(db), str(args.runs)],
             check=True, capture_output=True, text=True, env=env,
         ).stdout  # fmt: skip
     floor = statistics.median(rows["python -c pass"])

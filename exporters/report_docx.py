@@ -20,8 +20,8 @@ from domain.errors import ValidationError
 from domain.i18n import _, pgettext
 from domain.models import Card, Person
 from domain.rules import is_done, milestone_finished_at
-from domain.services.changes import impact_text
 from domain.services.closing import CloseReport
+from domain.services.records import impact_text
 from exporters._text import display_name, index_people, xml_safe, zone_of
 from exporters.minutes_docx import (
     ACTION_HEADER,

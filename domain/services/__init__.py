@@ -12,12 +12,12 @@ from domain.repository import Store
 if TYPE_CHECKING:
     from domain.services.agenda import AgendaService
     from domain.services.cards import CardService
-    from domain.services.changes import RecordService
     from domain.services.closing import ClosingService
     from domain.services.directory import DirectoryService
     from domain.services.meetings import MeetingService
     from domain.services.milestones import MilestoneService
     from domain.services.publishing import PublishingService
+    from domain.services.records import RecordService
     from domain.services.risks import RiskService
     from domain.services.rsvp import RsvpService
 
@@ -67,7 +67,7 @@ class Services:
 
     @cached_property
     def records(self) -> RecordService:
-        from domain.services.changes import RecordService
+        from domain.services.records import RecordService
 
         return RecordService(self.store, self.clock, self.actor, self.zone)
 

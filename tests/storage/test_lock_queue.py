@@ -18,6 +18,7 @@ from storage import open_store
 from storage.files import exclusive_lock
 from tests.helpers.clock import FixedClock
 from tests.helpers.procs import REPO, worker_command
+from tests.helpers.wait import wait_for
 from tests.helpers.workspace import make_services
 
 DEADLINE = 60.0  # generous: the machine is shared and loaded
@@ -28,11 +29,7 @@ def places(db: Path) -> list[str]:
 
 
 def wait_until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + DEADLINE
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"not within {DEADLINE:.0f}s: {what}")
-        time.sleep(0.01)
+    wait_for(condition, DEADLINE, what, step=0.01)
 
 
 def start_writer(db: Path, writer: int) -> subprocess.Popen[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import ClassVar
 
 from textual.app import App, ComposeResult
@@ -11,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from domain.i18n import N_, using_language
+from tests.helpers.wait import until
 from tui.translated import TranslatedBindings
 
 
@@ -36,10 +36,7 @@ async def test_footer_descriptions_follow_the_language() -> None:
     with using_language("zh-CN"):
         app = _Harness()
         async with app.run_test(size=(60, 10)) as pilot:
-            deadline = time.monotonic() + 30
-            while not isinstance(app.screen, _Area) or not app.screen.query("FooterKey"):
-                assert time.monotonic() < deadline, "the footer never showed its keys"
-                await pilot.pause(0.05)
+            await until(pilot, lambda: isinstance(app.screen, _Area) and bool(app.screen.query("FooterKey")))
             active = app.screen.active_bindings
             assert active["n"].binding.description == "下次会议"
             assert active["n"].binding.tooltip == "议程"

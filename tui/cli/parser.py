@@ -18,7 +18,9 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from domain.dates import DATE_FORMS
+from domain.i18n import available_languages
 from tui.cli.args import Parser
+from tui.language import LanguageChoices
 
 if TYPE_CHECKING:
     from tui.wiring import Context
@@ -44,26 +46,17 @@ def add_global_options(
     user_help: str = USER_HELP,
 ) -> None:
     """``--db``, ``--user`` and ``--lang``; SUPPRESSed defaults, so a value given before the command is
-    not reset by the subcommand's copy of the option."""
+    not reset by the subcommand's copy of the option. ``--lang`` is applied by main() before the parser
+    is built (tui.language); here it is accepted and checked like any option."""
     parser.add_argument("--db", metavar=db_metavar, default=argparse.SUPPRESS, help=db_help)
     parser.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help=user_help)
-    from tui.language import LanguageChoices
-
     parser.add_argument(
         "--lang",
         metavar="LANG",
         default=argparse.SUPPRESS,
         choices=LanguageChoices(),
-        help=lang_help(),
+        help=f"language: {', '.join(available_languages())} (default: config language, else the locale)",
     )
-
-
-@functools.cache
-def lang_help() -> str:
-    """``--lang``'s help lists the languages found in locale/ (read once per process)."""
-    from domain.i18n import available_languages
-
-    return f"language: {', '.join(available_languages())} (default: config language, else the locale)"
 
 
 def global_parent(**texts: str) -> Parser:

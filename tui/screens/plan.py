@@ -3,9 +3,9 @@ records (decision log and change requests)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
@@ -20,34 +20,14 @@ from textual.widgets import DataTable, Header, TabbedContent
 from domain.dates import parse_date
 from domain.errors import HuddleError, ValidationError
 from domain.models import (
-    Activity,
-    Card,
     ChangeRequest,
     ChangeStatus,
-    Decision,
-    Department,
-    Meeting,
-    Person,
-    Project,
 )
-from domain.rules import OpenItem, critical_path, is_done
 from domain.text import clean_text, clean_title
 from tui.messages import OpenCard
 from tui.screens.base import AreaScreen
 from tui.shell import WriteJob, shell_of
-from tui.views.plan import (
-    LoadRow,
-    MilestoneFacts,
-    MilestoneRow,
-    RaciRow,
-    TimelineRow,
-    load_rows,
-    milestone_facts,
-    milestone_rows,
-    raci_rows,
-    timeline_rows,
-    week_start,
-)
+from tui.views.plan import MilestoneFacts, PlanData, compute_plan
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.plan_load import PlanLoadTab
 from tui.widgets.plan_overview import PlanOverviewTab
@@ -68,77 +48,6 @@ TABS = {
     "load": "load-tab",
     "records": "records-tab",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class PlanData:
-    """What one load reads from the data file."""
-
-    project: Project | None = None
-    cards: tuple[Card, ...] = ()
-    people: tuple[Person, ...] = ()
-    departments: tuple[Department, ...] = ()
-    at_risk: frozenset[str] = field(default_factory=frozenset)
-    today: date = date(2000, 1, 1)
-    milestones: tuple[MilestoneRow, ...] = ()
-    timeline: tuple[TimelineRow, ...] = ()
-    raci: tuple[RaciRow, ...] = ()
-    """Every open card's RACI row (letters for every person), computed off the event loop."""
-    load: tuple[LoadRow, ...] = ()
-    window_start: date = date(2000, 1, 3)
-    decisions: tuple[Decision, ...] = ()
-    """Every meeting's decisions, newest first."""
-    changes: tuple[ChangeRequest, ...] = ()
-    activity: tuple[Activity, ...] = ()
-    """The newest recorded changes, newest first."""
-    facts: tuple[MilestoneFacts, ...] = ()
-    """Acceptance, slack and reviews of each milestone, by due date."""
-    open_items: tuple[OpenItem, ...] = ()
-    """What still stops a clean project close."""
-
-
-def compute_plan(
-    project: Project,
-    cards: Sequence[Card],
-    people: Sequence[Person],
-    departments: Sequence[Department],
-    at_risk: frozenset[str],
-    today: date,
-    decisions: Sequence[Decision] = (),
-    changes: Sequence[ChangeRequest] = (),
-    activity: Sequence[Activity] = (),
-    *,
-    meetings: Sequence[Meeting] = (),
-    open_items: Sequence[OpenItem] = (),
-) -> PlanData:
-    """Derive every table's rows from the loaded values (pure; runs in the load worker)."""
-    window_start = week_start(today) - timedelta(weeks=1)
-    open_or_milestone = [c for c in cards if c.milestone or not is_done(c)]
-    path = critical_path(cards)
-    return PlanData(
-        project=project,
-        cards=tuple(cards),
-        people=tuple(people),
-        departments=tuple(departments),
-        at_risk=at_risk,
-        today=today,
-        milestones=tuple(milestone_rows(cards, today, at_risk)),
-        timeline=tuple(timeline_rows(open_or_milestone, window_start, today, path)),
-        raci=tuple(raci_rows(cards, [p.handle for p in people])),
-        load=tuple(load_rows(cards)),
-        window_start=window_start,
-        decisions=tuple(decisions),
-        changes=tuple(sorted(changes, key=lambda c: (c.status != ChangeStatus.OPEN, -_number(c.id)))),
-        activity=tuple(activity),
-        facts=tuple(milestone_facts(cards, meetings, today)),
-        open_items=tuple(open_items),
-    )
-
-
-def _number(record_id: str) -> int:
-    """``CR-12`` -> 12 (newest first within a status)."""
-    digits = record_id.rpartition("-")[2]
-    return int(digits) if digits.isdigit() else 0
 
 
 class PlanScreen(AreaScreen):

@@ -1,17 +1,31 @@
 """Pure helpers behind the plan screen: milestone progress, timeline placement, RACI letters, load.
 
-No Textual import: plain functions over domain values, unit-tested in tests/unit.
+No Textual import: plain functions over domain values, unit-tested in tests/unit. ``compute_plan``
+builds the whole :class:`PlanData` a load hands the screen and its tab widgets.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from domain.models import Card, Meeting, MeetingKind, ReviewOutcome
+from domain.models import (
+    Activity,
+    Card,
+    ChangeRequest,
+    ChangeStatus,
+    Decision,
+    Department,
+    Meeting,
+    MeetingKind,
+    Person,
+    Project,
+    ReviewOutcome,
+)
 from domain.rules import (
     CriticalPath,
+    OpenItem,
     critical_path,
     is_done,
     is_overdue,
@@ -213,7 +227,7 @@ class MilestoneFacts:
             return "done"
         if is_done(self.card) or (self.total and not open_criteria(self.card)):
             return "awaiting acceptance"
-        if self.card.due is not None and self.card.due < self.today:
+        if is_overdue(self.card, self.today):
             return "late"
         return "at risk" if self.late or (self.slack is not None and self.slack < 0) else "on track"
 
@@ -245,3 +259,74 @@ def milestone_facts(cards: Sequence[Card], meetings: Sequence[Meeting], today: d
             )
         )
     return sorted(out, key=lambda f: (f.card.due or date.max, f.card.id))
+
+
+@dataclass(frozen=True, slots=True)
+class PlanData:
+    """What one load reads from the data file."""
+
+    project: Project | None = None
+    cards: tuple[Card, ...] = ()
+    people: tuple[Person, ...] = ()
+    departments: tuple[Department, ...] = ()
+    at_risk: frozenset[str] = field(default_factory=frozenset)
+    today: date = date(2000, 1, 1)
+    milestones: tuple[MilestoneRow, ...] = ()
+    timeline: tuple[TimelineRow, ...] = ()
+    raci: tuple[RaciRow, ...] = ()
+    """Every open card's RACI row (letters for every person), computed off the event loop."""
+    load: tuple[LoadRow, ...] = ()
+    window_start: date = date(2000, 1, 3)
+    decisions: tuple[Decision, ...] = ()
+    """Every meeting's decisions, newest first."""
+    changes: tuple[ChangeRequest, ...] = ()
+    activity: tuple[Activity, ...] = ()
+    """The newest recorded changes, newest first."""
+    facts: tuple[MilestoneFacts, ...] = ()
+    """Acceptance, slack and reviews of each milestone, by due date."""
+    open_items: tuple[OpenItem, ...] = ()
+    """What still stops a clean project close."""
+
+
+def compute_plan(
+    project: Project,
+    cards: Sequence[Card],
+    people: Sequence[Person],
+    departments: Sequence[Department],
+    at_risk: frozenset[str],
+    today: date,
+    decisions: Sequence[Decision] = (),
+    changes: Sequence[ChangeRequest] = (),
+    activity: Sequence[Activity] = (),
+    *,
+    meetings: Sequence[Meeting] = (),
+    open_items: Sequence[OpenItem] = (),
+) -> PlanData:
+    """Derive every table's rows from the loaded values (pure; runs in the load worker)."""
+    window_start = week_start(today) - timedelta(weeks=1)
+    open_or_milestone = [c for c in cards if c.milestone or not is_done(c)]
+    path = critical_path(cards)
+    return PlanData(
+        project=project,
+        cards=tuple(cards),
+        people=tuple(people),
+        departments=tuple(departments),
+        at_risk=at_risk,
+        today=today,
+        milestones=tuple(milestone_rows(cards, today, at_risk)),
+        timeline=tuple(timeline_rows(open_or_milestone, window_start, today, path)),
+        raci=tuple(raci_rows(cards, [p.handle for p in people])),
+        load=tuple(load_rows(cards)),
+        window_start=window_start,
+        decisions=tuple(decisions),
+        changes=tuple(sorted(changes, key=lambda c: (c.status != ChangeStatus.OPEN, -_number(c.id)))),
+        activity=tuple(activity),
+        facts=tuple(milestone_facts(cards, meetings, today)),
+        open_items=tuple(open_items),
+    )
+
+
+def _number(record_id: str) -> int:
+    """``CR-12`` -> 12 (newest first within a status)."""
+    digits = record_id.rpartition("-")[2]
+    return int(digits) if digits.isdigit() else 0

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static, TabPane
 from tui.widgets.tables import fit_columns
 
 if TYPE_CHECKING:
-    from tui.screens.plan import PlanData
+    from tui.views.plan import PlanData
 
 
 class PlanLoadTab(TabPane):

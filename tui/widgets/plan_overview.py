@@ -19,7 +19,7 @@ from tui.widgets.tables import cursor_key, fit_columns, restore_cursor
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from tui.screens.plan import PlanData
+    from tui.views.plan import PlanData
 
 MILESTONE_HINT = "Milestones (enter opens the card, m its acceptance criteria, v starts its review)"
 

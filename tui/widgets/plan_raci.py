@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static, TabPane
 from tui.widgets.tables import cursor_key, fit_columns, restore_cursor
 
 if TYPE_CHECKING:
-    from tui.screens.plan import PlanData
+    from tui.views.plan import PlanData
 
 RACI_MAX_ROWS = 300
 """More rows than this are not a readable matrix: the screen asks to narrow by department."""

@@ -11,13 +11,13 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Label, TabPane
 
 from domain.models import ChangeStatus
-from domain.services.changes import impact_text
+from domain.services.records import impact_text
 from tui.widgets.tables import cursor_key, fit_columns, restore_cursor
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from tui.screens.plan import PlanData
+    from tui.views.plan import PlanData
 
 CHANGES_HINT = "Change requests (a approves, x rejects the selected open one)"
 ACTIVITY_ROWS = 50

@@ -12,7 +12,7 @@ from textual.widgets import Static, TabPane
 from tui.widgets.timeline import TimelineChart
 
 if TYPE_CHECKING:
-    from tui.screens.plan import PlanData
+    from tui.views.plan import PlanData
 
 
 class PlanTimelineTab(TabPane):
