@@ -147,48 +147,24 @@ class BoardColumn(Vertical):
         self.first_row = offset
         self.selected = selected
         visible = self.cards[offset : offset + PAGE_SIZE]
-        # A tile that already shows one of these cards keeps it and only moves, so a move or a reorder
-        # redraws the tiles whose text changed (the moved card), not every tile below it; the tiles left
-        # over show the cards that came onto the page, and any still missing are built.
-        kept = {tile.card.id: tile for tile in self._tiles}
-        wanted = {card.id for card in visible}
-        spare = [tile for tile in self._tiles if tile.card.id not in wanted]
-        spare.reverse()
-        order: list[CardTile] = []
-        new: list[CardTile] = []
-        for card in visible:
-            tile = kept.get(card.id)
-            if tile is None and spare:
-                tile = spare.pop()
-            if tile is None:
-                tile = CardTile(card, today, selected=card.id == selected, blocked=card.id in blocked)
-                new.append(tile)
-            else:
-                tile.show(card, today, selected=card.id == selected, blocked=card.id in blocked)
-            order.append(tile)
-        for tile in spare:
-            tile.remove()
-        self._arrange([tile for tile in order if tile not in new])
-        run: list[CardTile] = []  # new tiles go in before the next tile kept, or at the end
-        for tile in order:
-            if tile in new:
-                run.append(tile)
-            elif run:
-                self.body.mount_all(run, before=tile)
-                run = []
-        if run:
-            self.body.mount_all(run, before=self.more)
-        self._tiles = order
+        # Each tile keeps its place and shows the card of its row: moving tiles among the body's children
+        # was tried, but Textual then left a tile moved up from below the fold undrawn until the next
+        # repaint. A tile whose row shows the same text is not redrawn (CardTile.show).
+        tiles = self._tiles
+        for tile, card in zip(tiles, visible, strict=False):
+            tile.show(card, today, selected=card.id == selected, blocked=card.id in blocked)
+        if len(tiles) > len(visible):
+            for tile in tiles[len(visible) :]:
+                tile.remove()
+            del tiles[len(visible) :]
+        elif len(visible) > len(tiles):
+            new = [
+                CardTile(card, today, selected=card.id == selected, blocked=card.id in blocked)
+                for card in visible[len(tiles) :]
+            ]
+            tiles.extend(new)
+            self.body.mount_all(new, before=self.more)
         self._show_counts(len(visible))
-
-    def _arrange(self, order: list[CardTile]) -> None:
-        """Put the mounted tiles in ``order`` among the body's children, moving only the misplaced ones."""
-        current = [tile for tile in self._tiles if tile in order]
-        for index, tile in enumerate(order):
-            if current[index] is not tile:
-                self.body.move_child(tile, before=current[index])
-                current.remove(tile)
-                current.insert(index, tile)
 
     def _show_counts(self, drawn: int) -> None:
         """The header (count, WIP), the over-WIP and empty marks, and the rows above and below the page."""
