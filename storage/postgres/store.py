@@ -262,7 +262,9 @@ class _SnapshotSession(_Session):
             generation = self.generation = self.store.catch_up(need)
         return generation
 
-    def kept(self) -> Generation:
+    def kept(self) -> Generation | None:
+        if self.generation is None and not self.store.rows.current.kept():
+            return None  # nothing in memory to answer from: the caller's own query is the one round trip
         return self._having(NOTHING)
 
     def whole(self, table: str) -> Rows:
@@ -718,11 +720,12 @@ class PgStore:
 
     def snapshot(self) -> PgUnitOfWork:
         """A read-only view. It catches the row cache up with the server at once (one statement, the
-        changed rows only; none at all while the listener has heard of no change), so the app's
-        read before it announces a change (``HuddleApp._read_snapshot``) does the work off the event
+        changed rows only; none at all while the listener has heard of no change, or while nothing
+        is kept yet: the first read loads what it needs in the same statement), so the app's read
+        before it announces a change (``HuddleApp._read_snapshot``) does the work off the event
         loop; a server out of reach is reported by the first read instead, which retries."""
         generation = self.rows.quiet()
-        if generation is None:
+        if generation is None and self.rows.current.kept():  # with nothing kept, the first read loads
             with contextlib.suppress(StorageError):
                 generation = self.catch_up(NOTHING)
         return PgUnitOfWork(_SnapshotSession(self, generation))
@@ -736,8 +739,17 @@ class PgStore:
 
     def version(self) -> object:
         """The change counter row: one indexed single-row read. The last known value while the server
-        cannot be reached (the app keeps showing what it has, and polls again)."""
+        cannot be reached (the app keeps showing what it has, and polls again).
+
+        Once the row cache keeps something (an open app), the check *is* the catch-up: the same one
+        round trip also brings the changed rows, so the reload the app starts next reads from memory;
+        and while the listener has heard nothing (and this process wrote nothing), the kept version
+        is the answer, with no round trip at all."""
         try:
+            if self.rows.current.kept():
+                generation = self.rows.quiet() or self.catch_up(NOTHING)
+                self._last_version = generation.version
+                return self._last_version
             rows = self.read("SELECT version FROM huddle_state")
         except StorageError:
             return self._last_version

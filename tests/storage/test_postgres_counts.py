@@ -9,33 +9,13 @@ from pathlib import Path
 from domain.demo import fill_demo
 from storage import open_store, transfer
 from storage.postgres import PgStore
-from storage.postgres.schema import MIGRATIONS, SCHEMA_VERSION, VERSIONED_TABLES
+from storage.postgres.schema import SCHEMA_VERSION
 from tests.helpers.clock import FixedClock
-from tests.helpers.pgserver import PgServer
+from tests.helpers.pgserver import PgServer, migration_number, undo_row_versions
 from tests.helpers.workspace import make_services
 
 REAL = "SELECT dept, col, count(*) FROM cards GROUP BY dept, col"
 KEPT = "SELECT dept, col, cards FROM card_columns WHERE cards <> 0"
-
-
-def migration_number(name: str) -> int:
-    return next(n for n, (named, _) in enumerate(MIGRATIONS, start=1) if named == name)
-
-
-def undo_row_versions() -> str:
-    """SQL that takes a database back to before the row-versions migration (a database an older
-    Huddle made); the caller also deletes its ``huddle_schema`` row."""
-    return (
-        "DROP TABLE huddle_deleted; "
-        + "".join(
-            f"DROP TRIGGER {t}_stamped ON {t}; DROP TRIGGER {t}_deleted ON {t}; "
-            f"ALTER TABLE {t} DROP COLUMN ver; "
-            for t in VERSIONED_TABLES
-        )
-        + "DROP FUNCTION huddle_stamp_row; DROP FUNCTION huddle_note_deleted; "
-        "DROP SEQUENCE huddle_row_version; "
-        "ALTER TABLE huddle_state DROP COLUMN epoch; "
-    )
 
 
 def counts(server: PgServer, url: str, query: str) -> dict[tuple[str, str], int]:

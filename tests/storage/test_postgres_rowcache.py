@@ -18,10 +18,9 @@ from domain.services import Services
 from storage import open_store, transfer
 from storage.postgres import PgStore
 from tests.helpers.clock import FixedClock
-from tests.helpers.pgserver import PgServer
+from tests.helpers.pgserver import PgServer, migration_number, undo_row_versions
 from tests.helpers.wait import poll
 from tests.helpers.workspace import make_services
-from tests.storage.test_postgres_counts import migration_number, undo_row_versions
 
 
 @pytest.fixture
@@ -115,7 +114,7 @@ def test_a_card_changed_to_another_department_in_place_follows_it(
     assert list(moved) == ["RND-1", "OPS-2", "RND-2", "RND-3", "RND-4"], "write order, as the server's"
 
 
-def test_a_new_snapshot_asks_the_server_only_when_something_may_have_changed(
+def test_a_snapshot_or_version_check_asks_the_server_only_when_something_may_have_changed(
     pg_store: PgStore, other: Services, clock: FixedClock
 ) -> None:
     services = make_services(pg_store, clock)
@@ -127,13 +126,15 @@ def test_a_new_snapshot_asks_the_server_only_when_something_may_have_changed(
         board(services)
         asked = pg_store.rows.catch_ups
         board(services)
-        assert pg_store.rows.catch_ups == asked, "a quiet snapshot read from memory"
+        version = pg_store.version()
+        assert pg_store.rows.catch_ups == asked, "a quiet snapshot and version check read from memory"
         services.cards.edit("OPS-1", {"title": "mine"})  # this process's own commit: ask at once
         assert board(services)["OPS-1"].title == "mine"
         assert pg_store.rows.catch_ups > asked
         seen = len(heard)
         other.cards.edit("OPS-2", {"title": "theirs"})
         assert poll(lambda: len(heard) > seen), "the other client's commit was not heard"
+        assert pg_store.version() != version
         assert board(services)["OPS-2"].title == "theirs"
     finally:
         stop()
