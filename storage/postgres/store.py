@@ -614,6 +614,23 @@ class PgStore:
             finally:
                 self._pool.put(conn)
 
+    def read_ahead(self) -> None:
+        """The app is about to start: read what its first board shows (the departments and the first
+        one's cards) into the row cache in a thread, while the main thread imports Textual.
+
+        Those reads are mostly waits on the server, which the Textual import fills; the board then
+        comes from memory after one cheap catch-up (the changes since, normally none), and so does the
+        whole department read that follows the first frame. A one-shot command does not call this:
+        it would only pay for the decoding."""
+        threading.Thread(target=self._read_ahead, name="huddle-read-ahead", daemon=True).start()
+
+    def _read_ahead(self) -> None:
+        with contextlib.suppress(psycopg.Error, StorageError):  # the app's own reads report any failure
+            generation = self.catch_up(Need(tables=frozenset(["departments"])))
+            first = next(iter(generation.tables["departments"].values()), None)
+            if first is not None:
+                self.catch_up(Need(boards=frozenset([first[1].name])))
+
     def _await_warm_up(self) -> None:
         thread = self._warming
         if thread is not None and thread is not threading.current_thread():
