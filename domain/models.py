@@ -10,9 +10,15 @@ Every class has a docstring: ``@dataclass`` gives one that lacks it a docstring 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:  # the same classes, their __init__ generated ahead of time: domain/frozen.py
+    from domain.frozen import dataclass
 
 Clock = Callable[[], datetime]
 """Returns the current time as an aware UTC datetime; injected so rules and tests are deterministic."""

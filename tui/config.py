@@ -12,9 +12,9 @@ import math
 import os
 import pwd
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.dates import get_zone
 from domain.errors import ValidationError
@@ -30,6 +30,11 @@ from outbound.settings import (
 )
 from storage.dburl import is_server_url
 from tui.keymap_ids import BINDING_IDS, is_key_name
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:  # the same classes, their __init__ generated ahead of time: domain/frozen.py
+    from domain.frozen import dataclass
 
 
 def config_dir() -> Path:
@@ -54,6 +59,8 @@ def state_dir() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """What ``huddle.toml`` says (every value checked as it is read), with the defaults where it is silent."""
+
     db: Path | str | None = None
     """The data file, or a ``postgresql://`` URL; ``--db`` and ``$HUDDLE_DB`` take precedence."""
     user: str = ""
