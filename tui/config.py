@@ -12,6 +12,7 @@ import math
 import os
 import pwd
 import re
+import sys
 from dataclasses import field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,22 +40,42 @@ else:  # the same classes, their __init__ generated ahead of time: domain/frozen
 
 def config_dir() -> Path:
     """The folder searched for ``huddle.toml``; one function so tests can point it elsewhere."""
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("huddle"))
+    return _user_dir("config")
 
 
 def data_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("huddle"))
+    return _user_dir("data")
 
 
 def state_dir() -> Path:
     """Where this machine keeps what belongs to one user and no data file (server journals)."""
+    return _user_dir("state")
+
+
+_XDG = {
+    "config": ("XDG_CONFIG_HOME", "~/.config"),
+    "data": ("XDG_DATA_HOME", "~/.local/share"),
+    "state": ("XDG_STATE_HOME", "~/.local/state"),
+}
+
+
+def _user_dir(kind: str) -> Path:
+    """platformdirs' ``user_<kind>_dir("huddle")``.
+
+    On Linux with an absolute ``$HOME`` (every login) the answer is worked out here the way platformdirs
+    works it out (the XDG variable when it is an absolute path, else the folder under the home), because
+    importing platformdirs loads tempfile, shutil, bz2, lzma and random: a tenth of a ``huddle card add``,
+    which reads the config folder on every run. Anywhere else platformdirs answers.
+    ``tests/unit/test_config_dirs.py`` compares the two.
+    """
+    variable, default = _XDG[kind]
+    if sys.platform == "linux" and os.environ.get("HOME", "").startswith("/"):
+        base = os.environ.get(variable, "")
+        return Path(os.path.join(base if base.startswith("/") else os.path.expanduser(default), "huddle"))
     import platformdirs
 
-    return Path(platformdirs.user_state_dir("huddle"))
+    answer: str = getattr(platformdirs, f"user_{kind}_dir")("huddle")
+    return Path(answer)
 
 
 @dataclass(frozen=True, slots=True)
