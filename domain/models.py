@@ -5,6 +5,8 @@ Datetimes are timezone-aware UTC; dates are plain ``date``. Ids are strings owne
 
 Every class has a docstring: ``@dataclass`` gives one that lacks it a docstring built from
 ``inspect.signature``, which was a tenth of this module's import time, paid by every CLI command.
+The decorator is ``domain.frozen``'s: the same dataclasses, their ``__init__`` generated ahead of time
+instead of compiled at import; after changing a field, run ``python -m domain.frozen``.
 """
 
 from __future__ import annotations
