@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from domain.errors import ConflictError, ValidationError
 from domain.i18n import _, ngettext, pgettext
@@ -32,6 +32,11 @@ from domain.models import (
     RsvpStatus,
 )
 from domain.text import quoted
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:  # the same classes, their __init__ generated ahead of time: domain/frozen.py
+    from domain.frozen import dataclass
 
 RANK_STEP = 1024.0
 

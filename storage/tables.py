@@ -36,6 +36,8 @@ Data = dict[str, Any]
 _HEAD = re.compile(rb'"([A-Za-z0-9_]+)":\{')
 _CLOSE = ord("}")
 _SEP = b",\n"
+_ENDS = (_SEP, b"}\n")
+"""What follows a table's closing brace: the separator, or the end of the file."""
 
 
 class _Encoded:
@@ -141,11 +143,13 @@ def load(raw: bytes, path: Path, *, check: bool) -> Data:
         pieces: dict[str, _Encoded] = {}
         view, start, stop = memoryview(raw), 1, len(raw) - 2
         while start < stop:  # a handful of tables: find the separators, copy nothing
-            end = raw.find(_SEP, start, stop)
-            end = stop if end < 0 else end
+            # A raw newline is the rare byte (every separator has one, nothing else in the layout does):
+            # searching for it alone runs at memchr speed, where ``,\n`` stopped at every comma.
+            end = raw.find(b"\n", start, stop)
+            end = stop if end < 0 else end - 1
             head = _HEAD.match(raw, start, end)
             name = "" if head is None else head[1].decode()
-            if head is None or name in pieces or raw[end - 1] != _CLOSE:
+            if head is None or name in pieces or raw[end - 1] != _CLOSE or raw[end : end + 2] not in _ENDS:
                 break
             pieces[name] = _Encoded(view[head.end() - 1 : end])
             start = end + len(_SEP)
@@ -162,12 +166,19 @@ def load(raw: bytes, path: Path, *, check: bool) -> Data:
 def dump(data: Data) -> bytes:
     """The file's bytes in the layout; a table still undecoded is written back byte for byte."""
     names = sorted(dict.keys(data), key=lambda name: name != META)  # _meta first: it names the layout
-    parts = []
+    parts: list[bytes | memoryview] = []
     for name in names:
         value = dict.__getitem__(data, name)
-        body = bytes(value.body) if type(value) is _Encoded else orjson.dumps(value)
-        parts.append(orjson.dumps(name) + b":" + body)
-    return b"{" + _SEP.join(parts) + b"}\n"
+        # An undecoded table's bytes go into the one join as the view they are: copied once, not twice.
+        parts += (
+            _SEP,
+            orjson.dumps(name),
+            b":",
+            value.body if type(value) is _Encoded else orjson.dumps(value),
+        )
+    parts[:1] = [b"{"]  # in place of the first separator (or the only part of an empty file)
+    parts.append(b"}\n")
+    return b"".join(parts)
 
 
 __all__ = ["Data", "LazyData", "dump", "load"]
