@@ -63,6 +63,7 @@ class PortfolioScreen(AreaScreen):
     """Departments x columns with counts, and a filtered list of all cards."""
 
     BINDING_GROUP_TITLE = "Portfolio"
+    TABLES = frozenset({"cards", "departments", "people"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", id="portfolio.search"),
         Binding("escape", "clear_search", "Clear", id="portfolio.clear"),

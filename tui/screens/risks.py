@@ -71,6 +71,8 @@ class RisksScreen(AreaScreen):
 
     CSS_PATH = "risks.tcss"
     BINDING_GROUP_TITLE = "Risks"
+    TABLES = frozenset({"risks", "cards", "projects"})
+    """The register, the warnings (blocked and overdue cards, the project's escalation days), linked cards."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "show_tab('heatmap')", "Heatmap", id="risks.show-heatmap"),
         Binding("r", "show_tab('register')", "Register", id="risks.show-register"),
