@@ -185,10 +185,20 @@ def _patched(name: str, value: _Encoded, path: Path, check: bool) -> tuple[Data,
     if check:
         shape.check_table(name, changed, path)
     old_table = base.table
-    table = {key: old_table[key] for key in keys[:first]}
-    table.update(changed)
-    for key in keys[after:]:
-        table[key] = old_table[key]
+    gone = keys[first:after]
+    if list(changed) == gone or after == len(keys):
+        # The usual change (records edited in place, or added at the end): a copy made in C, then the
+        # changed records; an edited record keeps its place, an added one goes last, as in the file.
+        table = dict(old_table)
+        if list(changed) != gone:
+            for key in gone:
+                del table[key]
+        table.update(changed)
+    else:
+        table = {key: old_table[key] for key in keys[:first]}
+        table.update(changed)
+        for key in keys[after:]:
+            table[key] = old_table[key]
     shift = size_new - size_old
     new_starts = starts[:first] + [begin + at - 1 for at in inner] + [at + shift for at in starts[after:]]
     return table, new_starts
