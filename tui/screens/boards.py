@@ -250,6 +250,7 @@ class BoardsScreen(AreaScreen):
             return
         timeline.mark("board: whole department shown")
         shown = (self.columns, self.blocked, self.today, self.counts, self._selected_tile)
+        cursor = self._cursor_place()
         self._set_departments(data.departments, data.department)
         rebuild = self._take(data)
         empty = self.query_one("#board-empty", Static)
@@ -264,8 +265,21 @@ class BoardsScreen(AreaScreen):
             await board.mount_all(self._build_columns())
         else:
             self._repaint_changes(*shown)
-        self._update_selection()
+        if rebuild or self._cursor_place() != cursor:
+            self._update_selection()
+        else:  # the cursor is on the same card where it was: no class to move, nothing to scroll
+            selected = self.selected_id
+            widget = (
+                self.board_columns[self.cursor_col] if self.cursor_col < len(self.board_columns) else None
+            )
+            self._selected_tile = widget.tile_for(selected) if widget is not None and selected else None
         self._run_kept_actions()
+
+    def _cursor_place(self) -> tuple[object, ...]:
+        """The selected card, the cursor's column and row, and the first row drawn of that column."""
+        names = self.column_names
+        offset = self.offsets.get(names[self.cursor_col]) if 0 <= self.cursor_col < len(names) else None
+        return self.selected_id, self.cursor_col, self.cursor_row, offset
 
     def _repaint_changes(
         self,
