@@ -177,7 +177,8 @@ def _patched(name: str, value: _Encoded, path: Path, check: bool) -> tuple[Data,
     if type(changed) is not dict:
         return None
     keys = list(base.table)
-    if not changed.keys().isdisjoint(keys[:first]) or not changed.keys().isdisjoint(keys[after:]):
+    gone = keys[first:after]
+    if any(key in base.table for key in changed.keys() - set(gone)):
         return None  # a key twice in the line: decode it whole, as orjson does
     inner = record_starts(wrapped, changed) if changed else []
     if inner is None:
@@ -185,7 +186,6 @@ def _patched(name: str, value: _Encoded, path: Path, check: bool) -> tuple[Data,
     if check:
         shape.check_table(name, changed, path)
     old_table = base.table
-    gone = keys[first:after]
     if list(changed) == gone or after == len(keys):
         # The usual change (records edited in place, or added at the end): a copy made in C, then the
         # changed records; an edited record keeps its place, an added one goes last, as in the file.

@@ -147,3 +147,14 @@ async def test_a_hidden_board_reloads_on_return_only_if_its_tables_changed(
         await pilot.press("1")
         await until(pilot, lambda: tile(app, first).card.title == "Changed while away")
         assert loads == 1
+
+
+def test_every_area_names_only_tables_the_data_file_has() -> None:
+    """A misspelt table would make a screen miss the changes it shows."""
+    from storage.shape import REQUIRED
+    from tui.app import AREAS, area_class
+
+    known = set(REQUIRED) | {"published"}
+    for _name, _title, path in AREAS:
+        tables = area_class(path).TABLES
+        assert tables is None or tables <= known, path
