@@ -127,8 +127,7 @@ def record_starts(body: bytes | memoryview, table: Data) -> list[int] | None:
     if not table or set(map(type, table.values())) != {dict}:
         return None
     keys = iter(table)
-    head = b'{"' + next(iter(table)).encode() + b'":{'
-    next(keys)
+    head = b'{"' + next(keys).encode() + b'":{'
     if bytes(body[: len(head)]) != head:
         return None
     starts = [1]
