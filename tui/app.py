@@ -243,6 +243,17 @@ class HuddleApp(App[None]):
         self._seen_version = version
         self.data_changed.publish(version)
 
+    @property
+    def data_version(self) -> object:
+        """The version last announced on ``data_changed`` (or found at start)."""
+        return self._seen_version
+
+    def tables_changed(self, since: object, until: object) -> frozenset[str] | None:
+        """The tables that changed between two announced versions, when the store keeps a change log
+        (``domain.repository.ChangeLog``: the JSON file does); None: it cannot tell."""
+        log = getattr(self.context.services.store, "changed_tables", None)
+        return log(since, until) if callable(log) else None
+
     # ----- writes and undo -----------------------------------------------------------------------
 
     @property
