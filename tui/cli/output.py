@@ -11,13 +11,13 @@ import itertools
 import os
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.dates import format_day, format_moment
-from domain.i18n import _, current_language
+from domain.i18n import _, current_language, ngettext, pgettext
 from domain.text import EXCERPT, excerpt, printable, quoted
 
 # ---------------------------------------------------------------- tables
@@ -59,6 +59,27 @@ def print_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:
     print("  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip())
     for row in cells:
         print("  ".join(_pad(_clip(c, w), w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def counts_text(counts: Mapping[str, int]) -> str:
+    """``7 departments, 10 people, 66 cards``: what a backup, restore, copy or check holds, table by
+    table in the language (a table this does not know is named as stored)."""
+    return pgettext("list separator", ", ").join(_count(table, n) for table, n in counts.items())
+
+
+def _count(table: str, n: int) -> str:
+    forms = {
+        "departments": ngettext("{n} department", "{n} departments", n),
+        "people": ngettext("{n} person", "{n} people", n),
+        "projects": ngettext("{n} project", "{n} projects", n),
+        "cards": ngettext("{n} card", "{n} cards", n),
+        "risks": ngettext("{n} risk", "{n} risks", n),
+        "meetings": ngettext("{n} meeting", "{n} meetings", n),
+        "change_requests": ngettext("{n} change request", "{n} change requests", n),
+        "published": ngettext("{n} published event", "{n} published events", n),
+        "activity": ngettext("{n} activity entry", "{n} activity entries", n),
+    }
+    return forms.get(table, "{n} " + table.replace("_", " ")).format(n=n)
 
 
 # ---------------------------------------------------------------- JSON

@@ -169,7 +169,9 @@ def _day(day: date | None, today: date) -> str:
 
 
 def _print_items(items: list[OpenItem]) -> None:
-    print_table([[i.kind, i.id, i.text] for i in items], [_("OPEN"), "ID", _("WHAT")])
+    from tui.cli.words import open_item_kind
+
+    print_table([[open_item_kind(i.kind), i.id, i.text] for i in items], [_("OPEN"), "ID", _("WHAT")])
 
 
 def cmd_project_close(ctx: Context, args: argparse.Namespace) -> int:

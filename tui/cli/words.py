@@ -1,5 +1,5 @@
 """The words ``huddle``'s human output shows for stored values: risk statuses, priorities, meeting kinds
-and review outcomes, minute entry kinds, criterion states, activity actions, yes and no.
+and review outcomes, minute entry kinds, criterion states, activity actions, open items, yes and no.
 
 The stored values stay English: they are compared, filtered on (``--status open``) and written to
 ``--json`` as they are; only what a person reads in a table or a ``show`` is translated, here, at the
@@ -127,6 +127,18 @@ def activity_action(value: str) -> str:
         "started": pgettext("activity", "started"),
         "updated": pgettext("activity", "updated"),
         "wip": pgettext("activity", "wip"),
+    }
+    return _shown(texts, value)
+
+
+def open_item_kind(value: str) -> str:
+    """What ``project close`` lists as open: ``criterion``, ``card``, ``risk``, ``change``, ``meeting``."""
+    texts = {
+        "criterion": pgettext("open item", "criterion"),
+        "card": pgettext("open item", "card"),
+        "risk": pgettext("open item", "risk"),
+        "change": pgettext("open item", "change"),
+        "meeting": pgettext("open item", "meeting"),
     }
     return _shown(texts, value)
 
