@@ -284,8 +284,9 @@ def cmd_meeting_cancel_next(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-REFS_SHOWN = 6
-"""How many board items a ``meeting prep`` row names before it says how many more there are."""
+REFS_SHOWN = 4
+"""How many board items a ``meeting prep`` row names before it says how many more there are (with the
+hint, the cell fits the table's widest column, 48 cells, for ids such as ``RND-12``)."""
 
 
 def _refs_text(refs: Sequence[str]) -> str:
