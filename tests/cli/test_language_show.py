@@ -280,3 +280,38 @@ def test_exit_codes_are_the_same_in_both_languages(demo: Cli) -> None:
             assert result.code == code, (lang, words, result.err)
             assert result.err.startswith("huddle: error: ") or words == ("project", "close"), result.err
     assert demo.digest() == before
+
+
+def help_page(capsys: pytest.CaptureFixture[str], *words: str) -> str:
+    """``huddle --lang zh-CN WORDS --help`` in this process (argparse exits 0 after printing)."""
+    from tui.cli import main
+
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exited:
+        main(["--lang", "zh-CN", *words, "--help"])
+    assert exited.value.code == 0, words
+    return capsys.readouterr().out
+
+
+USAGE_OR_EXAMPLE = re.compile(r"^(usage|用法)|^\s+(\[|huddle )")
+"""Help lines that are usage (flags and metavars) or example commands, never translated."""
+
+
+def test_every_subcommand_help_is_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every group's and every subcommand's help in zh-CN: no help text (or wrapped tail of one) left
+    in English; flags, metavars, choices and command names stay as they are."""
+    english = re.compile(r"\b[a-z]{2,} [a-z]{2,} [a-z]{2,}\b")
+    groups = re.findall(r"^    ([a-z]+) ", help_page(capsys), re.M)
+    assert len(groups) >= 20
+    pages = 0
+    for group in groups:
+        page = help_page(capsys, group)
+        for sub in [None, *re.findall(r"^    ([a-z][a-z-]*)(?:\s|$)", page, re.M)]:
+            text = page if sub is None else help_page(capsys, group, sub)
+            pages += 1
+            for line in text.splitlines():
+                if USAGE_OR_EXAMPLE.match(line):
+                    continue
+                shown = re.sub(r"(?<!\S)(-\S+|\{\S+\}|'[^']*')", "", line)
+                assert not english.search(shown), (group, sub, line)
+    assert pages > 80
