@@ -15,12 +15,13 @@ from collections.abc import Callable, Iterable
 from types import FrameType
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
+from textual.widgets import Input, TextArea
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -175,6 +176,12 @@ class HuddleApp(App[None]):
         self.set_interval(self.context.settings.poll_seconds, self.check_for_changes)
         self._listen_for_changes()
         self._install_hangup_handlers()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Headless (tests, snapshots), a focused field's cursor stays drawn instead of blinking: a
+        blink is a timer, so what a snapshot shows would depend on how long the machine took."""
+        if self.is_headless and isinstance(event.widget, Input | TextArea):
+            event.widget.cursor_blink = False
 
     def on_unmount(self) -> None:
         self._restore_hangup_handlers()

@@ -6,11 +6,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from domain.models import Meeting
 from tests.helpers.clock import FixedClock
-from tests.helpers.wait import until
+from tests.helpers.wait import quiet, until
 from tui.screens.meeting_live import LiveMeetingScreen
+from tui.screens.meeting_summary import MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.wiring import Context
 
@@ -65,6 +67,19 @@ async def open_live_for_snapshot(pilot: Pilot[Any], key: str = "enter") -> LiveM
     await until(pilot, lambda: isinstance(app.screen, MeetingsScreen) and bool(app.screen.data.meetings))
     await pilot.press(key)
     await until(pilot, lambda: isinstance(app.screen, LiveMeetingScreen) and app.screen.view is not None)
-    await pilot.pause(0.2)
+    await quiet(pilot)
     assert isinstance(app.screen, LiveMeetingScreen)
+    return app.screen
+
+
+async def open_summary_for_snapshot(pilot: Pilot[Any], meeting_id: str) -> MeetingSummaryScreen:
+    """Open ``meeting_id``'s summary from the meetings list and let it paint."""
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, MeetingsScreen) and bool(app.screen.data.meetings))
+    option_list = app.screen.query_one("#meeting-list", OptionList)
+    option_list.highlighted = option_list.get_option_index(meeting_id)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, MeetingSummaryScreen) and app.screen.view is not None)
+    await quiet(pilot)
+    assert isinstance(app.screen, MeetingSummaryScreen)
     return app.screen

@@ -11,7 +11,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from textual.app import App
 from textual.css.query import NoMatches
+from textual.message_pump import MessagePump
 from textual.pilot import Pilot
 
 DEADLINE = 30.0
@@ -50,6 +52,41 @@ async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+RESIDENT_WORKERS = frozenset({"meeting-journal", "meeting-db"})
+"""Worker groups that live as long as their screen (the meeting recorder's loops): never waited for."""
+
+
+def busy(app: App[Any]) -> bool:
+    """Whether ``app`` still has work a person would see the result of: a worker running (other than the
+    resident ones), a message waiting in any node's queue, a write queued or running, or a live
+    meeting's line not yet stored."""
+    if any(not w.is_finished and w.group not in RESIDENT_WORKERS for w in app.workers):
+        return True
+    nodes: list[MessagePump] = [app, *app.screen_stack, *app.screen.walk_children()]
+    if any(node.message_queue_size for node in nodes):
+        return True
+    writes = getattr(app, "writes", None)
+    if writes is not None and writes.in_flight:
+        return True
+    return bool(getattr(app.screen, "pending", None))
+
+
+async def quiet(pilot: Pilot[Any], seconds: float = DEADLINE, passes: int = 3) -> None:
+    """Let the app run until it is idle (:func:`busy` is false) for ``passes`` passes of the event loop in
+    a row (a message handled may post the next); fail after ``seconds``.
+
+    For what :func:`settle` cannot wait for (screens with resident workers), and before asserting that
+    something did *not* happen: every consequence of what was done has had its turn.
+    """
+    deadline = time.monotonic() + seconds
+    calm = 0
+    while calm < passes:
+        await pilot.pause()
+        calm = 0 if busy(pilot.app) else calm + 1
+        if time.monotonic() > deadline:
+            raise AssertionError("the app did not become idle in time")
 
 
 async def eventually(condition: Callable[[], bool], seconds: float = DEADLINE) -> bool:

@@ -6,19 +6,23 @@ from datetime import UTC, datetime
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, TextArea
+from textual.widgets import Input, TextArea
 
 from domain.capture import CaptureKind, JournalEntry, draft_record
 from storage.journal import MeetingJournal
 from tests.helpers.clock import FixedClock
-from tests.helpers.meetings import busy_meeting, open_live_for_snapshot, start_meeting
+from tests.helpers.meetings import (
+    busy_meeting,
+    open_live_for_snapshot,
+    open_summary_for_snapshot,
+    start_meeting,
+)
 from tests.helpers.snapshots import SnapCompare, snapshot_app
-from tests.helpers.wait import until
+from tests.helpers.wait import quiet, until
 from tui.dialogs.confirm import ConfirmModal
 from tui.dialogs.end_meeting import EndMeetingModal
 from tui.dialogs.resume_meeting import ResumeMeetingModal
 from tui.dialogs.start_meeting import StartMeetingModal
-from tui.screens.meeting_summary import MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.wiring import Context
 
@@ -36,7 +40,7 @@ class TestMeetingMode:
                 pilot,
                 lambda: isinstance(pilot.app.screen, MeetingsScreen) and bool(pilot.app.screen.data.meetings),
             )
-            await pilot.pause(0.2)
+            await quiet(pilot)
 
         assert snap_compare(snapshot_app(context, "meetings"), terminal_size=SIZE, run_before=run_before)
 
@@ -48,7 +52,7 @@ class TestMeetingMode:
         async def run_before(pilot: Pilot[Any]) -> None:
             screen = await open_live_for_snapshot(pilot)
             screen.minutes_log.capture_input.insert_text_at_cursor("/a @wei next mon 订机票和酒店")
-            await pilot.pause(0.2)
+            await quiet(pilot)
 
         assert snap_compare(snapshot_app(context, "meetings"), terminal_size=SIZE, run_before=run_before)
 
@@ -78,7 +82,7 @@ class TestMeetingMode:
 
     def test_start_form(self, snap_compare: SnapCompare, context: Context) -> None:
         async def run_before(pilot: Pilot[Any]) -> None:
-            await pilot.pause(0.2)
+            await quiet(pilot)
             await pilot.press("n")
             await until(pilot, lambda: isinstance(pilot.app.screen, StartMeetingModal))
             form = pilot.app.screen
@@ -87,7 +91,7 @@ class TestMeetingMode:
             form.query_one("#form-agenda", TextArea).text = "Venue 10m\n预算 15分钟\nAOB"
             form.query_one("#form-when", Input).value = "fri 14:00"
             form.query_one("#form-title", Input).focus()
-            await pilot.pause(0.2)
+            await quiet(pilot)
 
         assert snap_compare(snapshot_app(context, "meetings"), terminal_size=SIZE, run_before=run_before)
 
@@ -99,7 +103,7 @@ class TestMeetingMode:
             await pilot.press("alt+e")
             await until(pilot, lambda: isinstance(pilot.app.screen, EndMeetingModal))
             pilot.app.screen.query_one("#end-next", Input).value = "next wed 10:00"
-            await pilot.pause(0.2)
+            await quiet(pilot)
 
         assert snap_compare(snapshot_app(context, "meetings"), terminal_size=SIZE, run_before=run_before)
 
@@ -108,17 +112,7 @@ class TestMeetingMode:
         context.services.meetings.end(second.id, next_start=datetime(2026, 12, 2, 2, 0, tzinfo=UTC))
 
         async def run_before(pilot: Pilot[Any]) -> None:
-            app = pilot.app
-            await until(
-                pilot, lambda: isinstance(app.screen, MeetingsScreen) and bool(app.screen.data.meetings)
-            )
-            option_list = app.screen.query_one("#meeting-list", OptionList)
-            option_list.highlighted = option_list.get_option_index(second.id)
-            await pilot.press("enter")
-            await until(
-                pilot, lambda: isinstance(app.screen, MeetingSummaryScreen) and app.screen.view is not None
-            )
-            await pilot.pause(0.2)
+            await open_summary_for_snapshot(pilot, second.id)
 
         assert snap_compare(snapshot_app(context, "meetings"), terminal_size=SIZE, run_before=run_before)
 
@@ -131,6 +125,6 @@ class TestMeetingMode:
 
         async def run_before(pilot: Pilot[Any]) -> None:
             await until(pilot, lambda: isinstance(pilot.app.screen, ResumeMeetingModal))
-            await pilot.pause(0.2)
+            await quiet(pilot)
 
         assert snap_compare(snapshot_app(context, "meetings"), terminal_size=SIZE, run_before=run_before)

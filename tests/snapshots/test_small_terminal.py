@@ -10,15 +10,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, OptionList
+from textual.widgets import DataTable
 
 from tests.helpers.clock import FixedClock
-from tests.helpers.meetings import busy_meeting, open_live_for_snapshot
+from tests.helpers.meetings import busy_meeting, open_live_for_snapshot, open_summary_for_snapshot
 from tests.helpers.snapshots import SnapCompare, snapshot_app
-from tests.helpers.wait import settle, until
+from tests.helpers.wait import quiet, settle, until
 from tui.dialogs.card_detail import CardDetailModal
 from tui.dialogs.help import HelpScreen
-from tui.screens.meeting_summary import MeetingSummaryScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.wiring import Context
 
@@ -92,7 +91,7 @@ class TestSmallTerminal:
                 pilot,
                 lambda: isinstance(pilot.app.screen, MeetingsScreen) and bool(pilot.app.screen.data.meetings),
             )
-            await pilot.pause(0.2)
+            await quiet(pilot)
 
         assert snap_compare(snapshot_app(context, "meetings"), terminal_size=SIZE, run_before=run)
 
@@ -109,16 +108,6 @@ class TestSmallTerminal:
         context.services.meetings.end(second.id, next_start=datetime(2026, 12, 2, 2, 0, tzinfo=UTC))
 
         async def run(pilot: Pilot[Any]) -> None:
-            app = pilot.app
-            await until(
-                pilot, lambda: isinstance(app.screen, MeetingsScreen) and bool(app.screen.data.meetings)
-            )
-            option_list = app.screen.query_one("#meeting-list", OptionList)
-            option_list.highlighted = option_list.get_option_index(second.id)
-            await pilot.press("enter")
-            await until(
-                pilot, lambda: isinstance(app.screen, MeetingSummaryScreen) and app.screen.view is not None
-            )
-            await pilot.pause(0.2)
+            await open_summary_for_snapshot(pilot, second.id)
 
         assert snap_compare(snapshot_app(context, "meetings"), terminal_size=SIZE, run_before=run)

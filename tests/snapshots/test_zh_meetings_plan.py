@@ -9,15 +9,13 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList
 
 from domain.i18n import using_language
 from tests.helpers.clock import FixedClock
 from tests.helpers.guide import seed_plan
-from tests.helpers.meetings import busy_meeting, open_live
+from tests.helpers.meetings import busy_meeting, open_live, open_summary_for_snapshot
 from tests.helpers.snapshots import SnapCompare, snapshot_app
-from tests.helpers.wait import settle, until
-from tui.screens.meeting_summary import MeetingSummaryScreen
+from tests.helpers.wait import quiet, settle, until
 from tui.screens.meetings import MeetingsScreen
 from tui.screens.plan import PlanScreen
 from tui.wiring import Context
@@ -39,7 +37,7 @@ class TestMeetingsInChinese:
                 pilot,
                 lambda: isinstance(pilot.app.screen, MeetingsScreen) and bool(pilot.app.screen.data.meetings),
             )
-            await pilot.pause(0.2)
+            await quiet(pilot)
 
         with using_language("zh-CN"):
             assert snap_compare(snapshot_app(context, "meetings"), terminal_size=size, run_before=run_before)
@@ -54,7 +52,7 @@ class TestMeetingsInChinese:
             # domain.capture's text, translated in its own change); the Pilot test types in Chinese.
             screen = await open_live(pilot)
             await until(pilot, lambda: "回车记录笔记" in str(screen.query_one("#capture-preview").render()))
-            await pilot.pause(0.2)
+            await quiet(pilot)
 
         with using_language("zh-CN"):
             assert snap_compare(snapshot_app(context, "meetings"), terminal_size=size, run_before=run_before)
@@ -66,17 +64,7 @@ class TestMeetingsInChinese:
         context.services.meetings.end(second.id, next_start=datetime(2026, 12, 2, 2, 0, tzinfo=UTC))
 
         async def run_before(pilot: Pilot[Any]) -> None:
-            app = pilot.app
-            await until(
-                pilot, lambda: isinstance(app.screen, MeetingsScreen) and bool(app.screen.data.meetings)
-            )
-            option_list = app.screen.query_one("#meeting-list", OptionList)
-            option_list.highlighted = option_list.get_option_index(second.id)
-            await pilot.press("enter")
-            await until(
-                pilot, lambda: isinstance(app.screen, MeetingSummaryScreen) and app.screen.view is not None
-            )
-            await pilot.pause(0.2)
+            await open_summary_for_snapshot(pilot, second.id)
 
         with using_language("zh-CN"):
             assert snap_compare(snapshot_app(context, "meetings"), terminal_size=size, run_before=run_before)

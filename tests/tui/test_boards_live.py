@@ -13,10 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
 from tests.helpers.boards import boards, tile_ids
-from tests.helpers.wait import eventually, settle
+from tests.helpers.wait import eventually, quiet, settle, until
 from tui.app import HuddleApp
 from tui.dialogs.card_form import CardFormModal
 from tui.dialogs.confirm import ConfirmModal
@@ -106,8 +107,7 @@ async def test_sighup_runs_flush_hooks_then_exits(context: Context) -> None:
         app.register_flush(broken_hook)
         unregister()
         os.kill(os.getpid(), signal.SIGHUP)
-        await pilot.pause(0.1)
-        await pilot.pause()
+        await until(pilot, lambda: app.hung_up and bool(flushed))
     assert flushed == ["journal"]
     assert app.return_code == 0
     assert signal.getsignal(signal.SIGHUP) is not app._on_hangup_signal
@@ -191,14 +191,21 @@ async def test_palette_lists_the_screen_actions(context: Context) -> None:
         assert context.services.cards.get("OPS-1").column == "To do"
 
 
+def first_hit(app: HuddleApp) -> str:
+    """The first line the open command palette lists ("" while it lists nothing)."""
+    hits = app.screen.query_one(CommandList)
+    return str(hits.get_option_at_index(0).prompt) if hits.option_count else ""
+
+
 async def test_palette_go_to_card_opens_it_on_its_board(context: Context) -> None:
     app = HuddleApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.press(*"MKT-2")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: first_hit(app).startswith("Go to card MKT-2"))
+        await quiet(pilot)  # the search has listed every hit: enter takes the first
         await pilot.press("enter")
         await settle(pilot)
         screen = boards(app)
@@ -217,7 +224,7 @@ async def test_hangup_saves_the_open_form_as_a_draft_and_offers_it_again(context
         form.query_one("#title", Input).value = "Unsaved 草稿 [/] title"
         form.query_one("#due", Input).value = "fri"
         os.kill(os.getpid(), signal.SIGHUP)
-        await pilot.pause(0.1)
+        await until(pilot, lambda: app.hung_up)
     assert context.services.cards.get("OPS-1").title == "Rack the new servers"
     again = HuddleApp(context)
     async with again.run_test(size=(120, 40)) as pilot:

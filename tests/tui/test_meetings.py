@@ -17,7 +17,7 @@ from domain.models import MeetingStatus
 from storage.journal import MeetingJournal, journal_path
 from tests.helpers.clock import FixedClock
 from tests.helpers.meetings import SIZE, open_live, start_meeting
-from tests.helpers.wait import until
+from tests.helpers.wait import quiet, until
 from tests.helpers.workspace import make_context
 from tui.app import HuddleApp
 from tui.dialogs.confirm import ConfirmModal, WriteConfirmModal
@@ -144,9 +144,10 @@ async def test_minutes_show_markup_literally(context: Context) -> None:
         screen = await open_live(pilot)
         await type_line(pilot, "Racks arrive [red]Monday[/]")
         await until(pilot, lambda: not screen.pending)
-        await pilot.pause(0.2)
-        rows = [str(r.content) for r in screen.query(MinuteRow)]
-        assert any("Racks arrive [red]Monday[/]" in r for r in rows)
+        await until(
+            pilot,
+            lambda: any("Racks arrive [red]Monday[/]" in str(r.content) for r in screen.query(MinuteRow)),
+        )
 
 
 async def test_bad_lines_stay_in_the_input_with_a_message(context: Context) -> None:
@@ -173,7 +174,7 @@ async def test_bad_lines_stay_in_the_input_with_a_message(context: Context) -> N
             assert screen.minutes_log.capture_input.value == line
             assert message in str(preview(screen).content)
             assert preview(screen).has_class("-error")
-        await pilot.pause(0.3)
+        await quiet(pilot)
         assert context.services.meetings.get(meeting.id).notes == ()
 
 
@@ -253,7 +254,7 @@ async def test_follower_sees_notes_appear(db_path: Path, clock: FixedClock) -> N
         scribe.services.meetings.note(meeting.id, "written by the scribe's process")
         await until(pilot, lambda: any("scribe's process" in str(r.content) for r in screen.query(MinuteRow)))
         await pilot.press("ctrl+n", "alt+d")
-        await pilot.pause(0.3)
+        await quiet(pilot)
         assert follower.services.meetings.get(meeting.id).current_item == 0
 
 

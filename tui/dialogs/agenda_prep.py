@@ -77,8 +77,6 @@ class AgendaPrepModal(TranslatedBindings, ModalScreen[PrepRequest | None]):
                 yield Button(_("Cancel  {key}").format(key="esc"), id="prep-cancel", compact=True)
 
     def on_mount(self) -> None:
-        for field in self.query(Input):
-            field.cursor_blink = not self.app.is_headless
         self._fill(self.suggestions)
         self.query_one("#prep-title", Input).focus()
 

@@ -60,8 +60,6 @@ class EndMeetingModal(TranslatedBindings, ModalScreen[EndRequest | None]):
                 yield Button(_("Keep going"), id="end-cancel")
 
     def on_mount(self) -> None:
-        for field in self.query(Input):
-            field.cursor_blink = not self.app.is_headless
         self.query_one("#end-next", Input).focus()
         self._preview(self.suggestion)
 

@@ -106,9 +106,6 @@ class StartMeetingModal(TranslatedBindings, ModalScreen[StartRequest | None]):
                 yield Button(_("Cancel"), id="form-cancel")
 
     def on_mount(self) -> None:
-        for field in self.query(Input):
-            field.cursor_blink = not self.app.is_headless
-        self.query_one("#form-agenda", TextArea).cursor_blink = not self.app.is_headless
         self.query_one("#form-title", Input).focus()
         self._opened_with = self._typed()
 

@@ -101,6 +101,8 @@ class PlanScreen(TranslatedBindings, AreaScreen):
         super().__init__(context)
         self.data = PlanData()
         self._stale: set[str] = set()
+        self._load_error: str | None = None
+        """Why the last read failed, kept so a repaint (a resize, a tab switch) shows it again."""
 
     @property
     def tabs(self) -> TabbedContent:
@@ -174,13 +176,19 @@ class PlanScreen(TranslatedBindings, AreaScreen):
 
     def on_plan_screen_loaded(self, message: Loaded) -> None:
         self.data = message.data
+        self._load_error = None
         self.refresh_views()
 
     def on_plan_screen_load_failed(self, message: LoadFailed) -> None:
-        self.query_one("#project-summary", Static).update(
-            literal(_("Cannot read the plan: {error}").format(error=message.error))
-        )
+        self._load_error = message.error
+        self._show_load_error()
         self.notify(escape(message.error), title=_("Cannot read the plan"), severity="error")
+
+    def _show_load_error(self) -> None:
+        if self._load_error is not None:
+            self.query_one("#project-summary", Static).update(
+                literal(_("Cannot read the plan: {error}").format(error=self._load_error))
+            )
 
     def on_resize(self, event: events.Resize) -> None:
         """Refit the tables: which columns fit depends on the width."""
@@ -216,6 +224,7 @@ class PlanScreen(TranslatedBindings, AreaScreen):
 
     def refresh_overview(self) -> None:
         self.query_one(PlanOverviewTab).show(self.data, self._styles(), self.context.zone)
+        self._show_load_error()
 
     def refresh_timeline(self) -> None:
         self.query_one(PlanTimelineTab).show(self.data)

@@ -154,10 +154,6 @@ class MinutesLog(Vertical):
             )
             yield Static(id="capture-preview")
 
-    def on_mount(self) -> None:
-        if not self.read_only:
-            self.capture_input.cursor_blink = not self.app.is_headless
-
     @property
     def capture_input(self) -> CaptureInput:
         return self.query_one("#capture-input", CaptureInput)
