@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 
 from domain.errors import StorageError
+from domain.i18n import N_, _
 from tui import timeline
 from tui.hangup import (
     GRACE_SECONDS,
@@ -49,13 +50,14 @@ from tui.screens.boards import BoardsScreen
 from tui.wiring import Context
 
 AREAS: tuple[tuple[str, str, str], ...] = (
-    ("boards", "Boards", "tui.screens.boards:BoardsScreen"),
-    ("portfolio", "Portfolio", "tui.screens.portfolio:PortfolioScreen"),
-    ("risks", "Risks", "tui.screens.risks:RisksScreen"),
-    ("meetings", "Meetings", "tui.screens.meetings:MeetingsScreen"),
-    ("plan", "Plan", "tui.screens.plan:PlanScreen"),
+    ("boards", N_("Boards"), "tui.screens.boards:BoardsScreen"),
+    ("portfolio", N_("Portfolio"), "tui.screens.portfolio:PortfolioScreen"),
+    ("risks", N_("Risks"), "tui.screens.risks:RisksScreen"),
+    ("meetings", N_("Meetings"), "tui.screens.meetings:MeetingsScreen"),
+    ("plan", N_("Plan"), "tui.screens.plan:PlanScreen"),
 )
-"""Mode name, title and screen class; a mode's module is imported when it is first opened."""
+"""Mode name, title (marked with ``N_``: translate where shown) and screen class; a mode's module is
+imported when it is first opened."""
 
 
 KEYED_PACKAGES = ("tui.screens", "tui.widgets", "tui.dialogs")
@@ -86,7 +88,7 @@ def keyed_classes() -> list[type[DOMNode]]:
 
 def area_class(path: str) -> type[AreaScreen]:
     """Import ``module:Class`` (screens load on first use so that the board paints sooner)."""
-    module_name, _, class_name = path.partition(":")
+    module_name, _sep, class_name = path.partition(":")
     screen_class: type[AreaScreen] = getattr(importlib.import_module(module_name), class_name)
     return screen_class
 
@@ -106,15 +108,15 @@ class HuddleApp(App[None]):
     """The first screen is the board itself, not a blank default screen switched away from."""
     COMMANDS = App.COMMANDS | {go_to_card_provider}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("slash", "search", "Search", id="app.search"),
-        Binding("ctrl+z", "undo", "Undo", id="app.undo"),
-        Binding("1", "switch_mode('boards')", "Boards", id="app.boards", show=False),
-        Binding("2", "switch_mode('portfolio')", "Portfolio", id="app.portfolio", show=False),
-        Binding("3", "switch_mode('risks')", "Risks", id="app.risks", show=False),
-        Binding("4", "switch_mode('meetings')", "Meetings", id="app.meetings", show=False),
-        Binding("5", "switch_mode('plan')", "Plan", id="app.plan", show=False),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("question_mark", "help", N_("Help"), id="app.help"),
+        Binding("slash", "search", N_("Search"), id="app.search"),
+        Binding("ctrl+z", "undo", N_("Undo"), id="app.undo"),
+        Binding("1", "switch_mode('boards')", N_("Boards"), id="app.boards", show=False),
+        Binding("2", "switch_mode('portfolio')", N_("Portfolio"), id="app.portfolio", show=False),
+        Binding("3", "switch_mode('risks')", N_("Risks"), id="app.risks", show=False),
+        Binding("4", "switch_mode('meetings')", N_("Meetings"), id="app.meetings", show=False),
+        Binding("5", "switch_mode('plan')", N_("Plan"), id="app.plan", show=False),
+        Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
     ]
 
     def __init__(self, context: Context, *, start_mode: str = "boards") -> None:
@@ -254,7 +256,9 @@ class HuddleApp(App[None]):
         self.announce_change(message.version)
 
     def _write_failed(self, job: WriteJob, error: Exception) -> None:
-        self.notify(str(error), title=f"Could not {job.label}", severity="error", markup=False)
+        self.notify(
+            str(error), title=_("Could not {label}").format(label=job.label), severity="error", markup=False
+        )
 
     @on(OutboundFinished)
     def outbound_finished(self, message: OutboundFinished) -> None:
@@ -282,7 +286,7 @@ class HuddleApp(App[None]):
         """Undo this user's most recent card change (move, reorder, edit, add or delete)."""
         entry = self.undo.pop()
         if entry is None:
-            self.notify("Nothing to undo")
+            self.notify(_("Nothing to undo"))
             return
         self.submit_write(
             undo_job(entry, self.context.services.cards, self._undone(entry), self._undo_refused(entry))
@@ -301,7 +305,10 @@ class HuddleApp(App[None]):
     def _undo_refused(self, entry: UndoEntry) -> Callable[[Exception], None]:
         def refused(error: Exception) -> None:
             self.notify(
-                str(error), title=f"Could not undo the {entry.label}", severity="warning", markup=False
+                str(error),
+                title=_("Could not undo the {label}").format(label=entry.label),
+                severity="warning",
+                markup=False,
             )
 
         return refused
@@ -348,10 +355,11 @@ class HuddleApp(App[None]):
             if not active.enabled or not binding.description or binding.action in seen:
                 continue
             seen.add(binding.action)
-            group = getattr(node, "BINDING_GROUP_TITLE", None) or ("App" if node is self else "Screen")
+            title = getattr(node, "BINDING_GROUP_TITLE", None)
+            group = _(title) if title else (_("App") if node is self else _("Screen"))
             yield SystemCommand(
-                f"{group}: {binding.description}",
-                f"key {binding.key_display or binding.key}",
+                _("{group}: {description}").format(group=group, description=binding.description),
+                _("key {key}").format(key=binding.key_display or binding.key),
                 self._palette_callback(binding.action, node),
             )
 

@@ -10,6 +10,7 @@ from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
+from domain.i18n import _
 from domain.models import Card
 from tui.messages import OpenCard
 from tui.widgets.safe import printable
@@ -33,9 +34,9 @@ class GoToCardProvider(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    Content(f"Go to card {text}"),
+                    Content(_("Go to card {card}").format(card=text)),
                     partial(self.app.post_message, OpenCard(card.id)),
-                    text=f"Go to card {text}",
+                    text=_("Go to card {card}").format(card=text),
                     help=escape(printable(f"{card.dept} / {card.column}  @{card.owner or '-'}")),
                 )
 
@@ -44,8 +45,8 @@ class GoToCardProvider(Provider):
             text = printable(f"{card.id} {card.title}")
             yield Hit(
                 1.0,
-                Content(f"Go to card {text}"),
+                Content(_("Go to card {card}").format(card=text)),
                 partial(self.app.post_message, OpenCard(card.id)),
-                text=f"Go to card {text}",
+                text=_("Go to card {card}").format(card=text),
                 help=escape(printable(f"{card.dept} / {card.column}")),
             )

@@ -18,7 +18,7 @@ from typing import Any
 
 from domain.dates import get_zone
 from domain.errors import ValidationError
-from domain.i18n import UnknownLanguageError, match_language
+from domain.i18n import N_, UnknownLanguageError, _, match_language
 from domain.models import MAX_ESCALATION_DAYS
 from domain.text import check_line, clean_email, clean_handle, excerpt, handle_from_login, quoted
 from outbound.settings import (
@@ -84,13 +84,15 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 _KEYS = re.compile(r"^[^\s,]+(?:\s*,\s*[^\s,]+)*$")
 """Comma-separated keys as Textual names them (``ctrl+l``, ``right``, ``question_mark``, ``?``)."""
 _SCALARS: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float)}
-_TYPE_WORDS = {str: "a string", int: "a whole number", float: "a number", bool: "true or false",
-               dict: "a table", list: "a list", datetime.date: "a date", datetime.datetime: "a date-time",
-               datetime.time: "a time"}  # fmt: skip
+_TYPE_WORDS = {str: N_("a string"), int: N_("a whole number"), float: N_("a number"),
+               bool: N_("true or false"), dict: N_("a table"), list: N_("a list"),
+               datetime.date: N_("a date"), datetime.datetime: N_("a date-time"),
+               datetime.time: N_("a time")}  # fmt: skip
+"""TOML types as the error messages name them (marked; translated where the message is built)."""
 
 
 def _type_word(value: object) -> str:
-    return next((w for t, w in _TYPE_WORDS.items() if type(value) is t), type(value).__name__)
+    return next((_(w) for t, w in _TYPE_WORDS.items() if type(value) is t), type(value).__name__)
 
 
 def _check_type(name: str, annotation: str, value: Any, where: str) -> Any:
@@ -105,13 +107,22 @@ def _check_type(name: str, annotation: str, value: Any, where: str) -> Any:
         base = "str"
     if base == "dict[str, str]":
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise ValidationError(f"{where}: [{name}] must be a table of strings, not {_type_word(value)}")
+            raise ValidationError(
+                _("{where}: [{name}] must be a table of strings, not {type}").format(
+                    where=where, name=name, type=_type_word(value)
+                )
+            )
         return value
     accepted = _SCALARS[base]
     if isinstance(value, bool) or not isinstance(value, accepted):
         raise ValidationError(
-            f"{where}: {name} must be {_TYPE_WORDS[accepted[-1]]}, not {_type_word(value)} "
-            f"({quoted(str(value))})"
+            _("{where}: {name} must be {expected}, not {type} ({value})").format(
+                where=where,
+                name=name,
+                expected=_(_TYPE_WORDS[accepted[-1]]),
+                type=_type_word(value),
+                value=quoted(str(value)),
+            )
         )
     if isinstance(value, str):
         try:
@@ -119,7 +130,7 @@ def _check_type(name: str, annotation: str, value: Any, where: str) -> Any:
         except ValidationError as exc:
             raise ValidationError(f"{where}: {exc}") from None
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValidationError(f"{where}: {name} must be a finite number")
+        raise ValidationError(_("{where}: {name} must be a finite number").format(where=where, name=name))
     return float(value) if base == "float" and isinstance(value, int | float) else value
 
 
@@ -130,7 +141,11 @@ def _db_setting(value: str) -> Path | str:
 
 def _in_range(where: str, name: str, value: float, low: float, high: float) -> None:
     if not low <= value <= high:
-        raise ValidationError(f"{where}: {name} = {excerpt(str(value))} is out of range ({low}-{high})")
+        raise ValidationError(
+            _("{where}: {name} = {value} is out of range ({low}-{high})").format(
+                where=where, name=name, value=excerpt(str(value)), low=low, high=high
+            )
+        )
 
 
 def _check_values(settings: Any, where: str) -> None:
@@ -146,7 +161,11 @@ def _check_values(settings: Any, where: str) -> None:
         _in_range(where, "risk_amber", settings.risk_amber, 1, 25)
         _in_range(where, "risk_red", settings.risk_red, 1, 25)
         if settings.risk_amber > settings.risk_red:
-            raise ValidationError(f"{where}: risk_amber ({settings.risk_amber}) is above risk_red")
+            raise ValidationError(
+                _("{where}: risk_amber ({value}) is above risk_red").format(
+                    where=where, value=settings.risk_amber
+                )
+            )
         if settings.blocked_escalation_days is not None:
             _in_range(
                 where, "blocked_escalation_days", settings.blocked_escalation_days, 1, MAX_ESCALATION_DAYS
@@ -159,16 +178,25 @@ def _check_values(settings: Any, where: str) -> None:
                 import difflib
 
                 close = difflib.get_close_matches(binding_id, BINDING_IDS, n=1)
-                hint = f"did you mean {quoted(close[0])}?" if close else "README.md lists the ids"
-                raise ValidationError(f"{where} [keymap]: unknown binding id {quoted(binding_id)}; {hint}")
+                hint = (
+                    _("did you mean {id}?").format(id=quoted(close[0]))
+                    if close
+                    else _("README.md lists the ids")
+                )
+                raise ValidationError(
+                    _("{where} [keymap]: unknown binding id {id}; {hint}").format(
+                        where=where, id=quoted(binding_id), hint=hint
+                    )
+                )
             try:
                 check_line(keys, f"[keymap] {binding_id}")
             except ValidationError as exc:
                 raise ValidationError(f"{where}: {exc}") from None
             if not _KEYS.match(keys):
                 raise ValidationError(
-                    f'{where} [keymap]: {binding_id} = {quoted(keys)} is not a key list such as "L" '
-                    'or "ctrl+l,right"'
+                    _(
+                        '{where} [keymap]: {id} = {keys} is not a key list such as "L" or "ctrl+l,right"'
+                    ).format(where=where, id=binding_id, keys=quoted(keys))
                 )
             for key in (part.strip() for part in keys.split(",")):
                 if not is_key_name(key):
@@ -192,7 +220,9 @@ def _check_values(settings: Any, where: str) -> None:
         settings.password_env
     ):
         raise ValidationError(
-            f"{where}: password_env {quoted(settings.password_env)} is not an environment variable name"
+            _("{where}: password_env {value} is not an environment variable name").format(
+                where=where, value=quoted(settings.password_env)
+            )
         )
 
 
@@ -206,16 +236,28 @@ def _build(cls: type[Any], values: dict[str, Any], where: str) -> Any:
     kwargs: dict[str, Any] = {}
     for key, value in values.items():
         if key not in known:
-            raise ValidationError(f"{where}: unknown setting {quoted(key)}; known: {', '.join(known)}")
+            raise ValidationError(
+                _("{where}: unknown setting {key}; known: {known}").format(
+                    where=where, key=quoted(key), known=", ".join(known)
+                )
+            )
         if key in NESTED:
             if not isinstance(value, dict):
-                raise ValidationError(f"{where}: [{key}] must be a table, not {_type_word(value)}")
+                raise ValidationError(
+                    _("{where}: [{key}] must be a table, not {type}").format(
+                        where=where, key=key, type=_type_word(value)
+                    )
+                )
             kwargs[key] = _build(NESTED[key], value, f"{where} [{key}]")
             continue
         annotation = known[key].type
         value = _check_type(key, annotation if isinstance(annotation, str) else str(annotation), value, where)
         if key == "paper" and value not in ("a4", "letter"):
-            raise ValidationError(f'{where}: paper must be "a4" or "letter", not {quoted(str(value))}')
+            raise ValidationError(
+                _('{where}: paper must be "a4" or "letter", not {value}').format(
+                    where=where, value=quoted(str(value))
+                )
+            )
         kwargs[key] = _db_setting(value) if key == "db" else value
     built = cls(**kwargs)
     _check_values(built, where)
@@ -236,13 +278,17 @@ def load_settings(path: Path | None = None) -> Settings:
     except FileNotFoundError:
         return Settings()
     except OSError as exc:
-        raise ValidationError(f"cannot read config {path}: {exc.strerror}") from exc
+        raise ValidationError(
+            _("cannot read config {path}: {reason}").format(path=path, reason=exc.strerror)
+        ) from exc
     import tomllib
 
     try:
         values = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"config {path} is not valid TOML: {exc}") from exc
+        raise ValidationError(
+            _("config {path} is not valid TOML: {error}").format(path=path, error=exc)
+        ) from exc
     settings: Settings = _build(Settings, values, str(path))
     return settings
 

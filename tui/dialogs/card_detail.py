@@ -14,9 +14,12 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from domain.i18n import N_, _
 from domain.models import Activity, Card
 from domain.rules import is_blocked, is_overdue
-from tui.widgets.safe import literal, printable
+from tui.translated import TranslatedBindings
+from tui.views.board import PRIORITY_NAMES
+from tui.widgets.safe import literal, pad_cells, printable
 
 
 @dataclass(frozen=True)
@@ -38,72 +41,83 @@ def detail_content(detail: CardDetail, today: date) -> Content:
     lines: list[Content] = []
 
     def row(name: str, value: str) -> None:
-        lines.append(Content.assemble((f"{name:<13}", "bold"), printable(value)))
+        lines.append(Content.assemble((pad_cells(_(name), 13), "bold"), printable(value)))
 
-    row("Title", card.title)
-    row("Department", f"{card.dept} / {card.column}")
-    row("Owner", f"@{card.owner}" if card.owner else "unassigned")
+    row(N_("Title"), card.title)
+    row(N_("Department"), f"{card.dept} / {card.column}")
+    row(N_("Owner"), f"@{card.owner}" if card.owner else _("unassigned"))
     due = card.due.isoformat() if card.due else "-"
     if card.due and is_overdue(card, today):
-        due += f"  overdue by {(today - card.due).days} day(s)"
-    row("Due", due)
-    row("Start", card.start.isoformat() if card.start else "-")
-    row("Priority", card.priority.value)
-    row("Milestone", "yes" if card.milestone else "no")
-    row("Progress", f"{card.progress}%")
-    row("Estimate", "-" if card.estimate is None else f"{card.estimate:g} person-days")
-    row("Tags", ", ".join(card.tags) or "-")
+        late = (today - card.due).days
+        due += _("  overdue by {n} day(s)").format(n=late)
+    row(N_("Due"), due)
+    row(N_("Start"), card.start.isoformat() if card.start else "-")
+    row(N_("Priority"), _(PRIORITY_NAMES.get(card.priority.value, card.priority.value)))
+    row(N_("Milestone"), _("yes") if card.milestone else _("no"))
+    row(N_("Progress"), f"{card.progress}%")
+    estimate = "-" if card.estimate is None else _("{days} person-days").format(days=f"{card.estimate:g}")
+    row(N_("Estimate"), estimate)
+    row(N_("Tags"), ", ".join(card.tags) or "-")
     raci = f"R {', '.join(card.responsible) or '-'}  A {card.accountable or '-'}"
     raci += f"  C {', '.join(card.consulted) or '-'}  I {', '.join(card.informed) or '-'}"
-    row("RACI", raci)
+    row(N_("RACI"), raci)
     if card.parent:
-        row("Parent", card.parent)
+        row(N_("Parent"), card.parent)
     if card.blocked_reason and is_blocked(card, {}):
-        row("Blocked", card.blocked_reason)
+        row(N_("Blocked"), card.blocked_reason)
     if card.description:
         lines.append(Content(""))
         lines.append(literal(card.description, keep_newlines=True))
     lines.append(Content(""))
     if card.criteria:
         done = sum(1 for c in card.criteria if c.state != "open")
-        lines.append(Content.styled(f"Acceptance ({done}/{len(card.criteria)})", "bold $text-accent"))
+        lines.append(
+            Content.styled(
+                _("Acceptance ({done}/{total})").format(done=done, total=len(card.criteria)),
+                "bold $text-accent",
+            )
+        )
         for crit in card.criteria:
             by = f" — {crit.accepted_by}" if crit.accepted_by else ""
             lines.append(literal(f"  {crit.id} [{crit.state}] {crit.text}{by}"))
-    lines.append(Content.styled("Blocked by", "bold $text-accent"))
+    lines.append(Content.styled(_("Blocked by"), "bold $text-accent"))
     for dep_id, dep in detail.blocked_by:
-        text = f"  {dep_id}  (missing)" if dep is None else f"  {dep.id}  {dep.title}  [{dep.column}]"
+        text = (
+            _("  {id}  (missing)").format(id=dep_id)
+            if dep is None
+            else f"  {dep.id}  {dep.title}  [{dep.column}]"
+        )
         lines.append(literal(text))
     if not detail.blocked_by:
-        lines.append(Content("  nothing"))
-    lines.append(Content.styled("Blocking", "bold $text-accent"))
+        lines.append(Content(_("  nothing")))
+    lines.append(Content.styled(_("Blocking"), "bold $text-accent"))
     for other in detail.blocking:
         lines.append(literal(f"  {other.id}  {other.title}  [{other.column}]"))
     if not detail.blocking:
-        lines.append(Content("  nothing"))
+        lines.append(Content(_("  nothing")))
     if detail.children:
-        lines.append(Content.styled("Sub-tasks", "bold $text-accent"))
+        lines.append(Content.styled(_("Sub-tasks"), "bold $text-accent"))
         for child in detail.children:
             lines.append(literal(f"  {child.id}  {child.title}  [{child.column}]"))
-    lines.append(Content.styled("Activity", "bold $text-accent"))
+    lines.append(Content.styled(_("Activity"), "bold $text-accent"))
     for entry in detail.history:
         stamp = entry.at.strftime("%Y-%m-%d %H:%M")
         detail_text = f": {entry.detail}" if entry.detail else ""
         lines.append(literal(f"  {stamp}  {entry.user} ({entry.os_user})  {entry.action}{detail_text}"))
     if not detail.history:
-        lines.append(Content("  none recorded"))
+        lines.append(Content(_("  none recorded")))
     return Content("\n").join(lines)
 
 
-class CardDetailModal(ModalScreen[str | None]):
+class CardDetailModal(TranslatedBindings, ModalScreen[str | None]):
     """A card with its dependencies and history; buttons move, edit or delete it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close", id="detail.close"),
-        Binding("e", "choose('edit')", "Edit", id="detail.edit"),
-        Binding("less_than_sign", "choose('move-left')", "Move ←", id="detail.move-left"),
-        Binding("greater_than_sign", "choose('move-right')", "Move →", id="detail.move-right"),
-        Binding("delete", "choose('delete')", "Delete", id="detail.delete"),
+        Binding("escape,q", "close", N_("Close"), id="detail.close"),
+        Binding("e", "choose('edit')", N_("Edit"), id="detail.edit"),
+        Binding("less_than_sign", "choose('move-left')", N_("Move ←"), id="detail.move-left"),
+        Binding("greater_than_sign", "choose('move-right')", N_("Move →"), id="detail.move-right"),
+        Binding("delete", "choose('delete')", N_("Delete"), id="detail.delete"),
     ]
 
     def __init__(self, detail: CardDetail, *, today: date, can_left: bool, can_right: bool) -> None:
@@ -120,11 +134,11 @@ class CardDetailModal(ModalScreen[str | None]):
             with VerticalScroll(id="detail-body"):
                 yield Static(detail_content(self.detail, self.today), id="detail-text")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("← Move", id="move-left", disabled=not self.can_left, compact=True)
-                yield Button("Move →", id="move-right", disabled=not self.can_right, compact=True)
-                yield Button("Edit", id="edit", variant="primary", compact=True)
-                yield Button("Delete", id="delete", variant="error", compact=True)
-                yield Button("Close", id="close", compact=True)
+                yield Button(_("← Move"), id="move-left", disabled=not self.can_left, compact=True)
+                yield Button(_("Move →"), id="move-right", disabled=not self.can_right, compact=True)
+                yield Button(_("Edit"), id="edit", variant="primary", compact=True)
+                yield Button(_("Delete"), id="delete", variant="error", compact=True)
+                yield Button(_("Close"), id="close", compact=True)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -17,15 +17,20 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 
 from domain.dates import DATE_FORMS, parse_date
 from domain.errors import ValidationError
+from domain.i18n import N_, _, pgettext
 from domain.models import Card, Department, Priority
 from domain.text import clean_text, clean_title
 from tui.dialogs.base import DraftKeeper
 from tui.dialogs.discard import close_or_ask
+from tui.translated import TranslatedBindings
+from tui.views.board import PRIORITY_NAMES
 from tui.widgets.safe import literal
 
 LIST_FIELDS = ("tags", "blocked_by", "responsible", "consulted", "informed")
 TEXT_FIELDS = ("title", "owner", "accountable", "parent", "blocked_reason")
 DATE_FIELDS = ("start", "due")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+"""English short weekdays, Monday first: msgids of ``pgettext("weekday", ...)`` (``domain/dates.py``)."""
 
 
 @dataclass(frozen=True)
@@ -77,15 +82,17 @@ def parse_draft(draft: Mapping[str, str], today: date) -> dict[str, Any]:
         try:
             values[name] = parse_date(text, today) if text else None
         except ValidationError as exc:
-            raise ValidationError(f"{name}: {exc}") from None
+            raise ValidationError(_("{field}: {error}").format(field=name, error=exc)) from None
     estimate = draft.get("estimate", "").strip()
     try:
         values["estimate"] = float(estimate) if estimate else None
     except ValueError:
-        raise ValidationError(f"estimate {estimate!r} is not a number of days") from None
+        raise ValidationError(
+            _("estimate {value} is not a number of days").format(value=repr(estimate))
+        ) from None
     progress = draft.get("progress", "").strip() or "0"
     if not progress.isdigit() or int(progress) > 100:
-        raise ValidationError(f"progress {progress!r} must be a whole number 0-100")
+        raise ValidationError(_("progress {value} must be a whole number 0-100").format(value=repr(progress)))
     values["progress"] = int(progress)
     values["priority"] = Priority(draft.get("priority") or Priority.NORMAL.value)
     values["milestone"] = bool(draft.get("milestone"))
@@ -95,7 +102,9 @@ def parse_draft(draft: Mapping[str, str], today: date) -> dict[str, Any]:
             tuple(i.upper() for i in items) if name == "blocked_by" else tuple(i.lstrip("@") for i in items)
         )
     if values["start"] and values["due"] and values["start"] > values["due"]:
-        raise ValidationError(f"start {values['start']} is after due {values['due']}")
+        raise ValidationError(
+            _("start {start} is after due {due}").format(start=values["start"], due=values["due"])
+        )
     return values
 
 
@@ -104,12 +113,12 @@ def changed_values(card: Card, values: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in values.items() if getattr(card, name) != value}
 
 
-class CardFormModal(ModalScreen[CardFormResult | None]):
+class CardFormModal(TranslatedBindings, ModalScreen[CardFormResult | None]):
     """Every field of a card; date fields accept the human forms and show the resolved date live."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="form.save", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
     ]
 
     def __init__(
@@ -139,23 +148,27 @@ class CardFormModal(ModalScreen[CardFormResult | None]):
 
     def compose(self) -> ComposeResult:
         draft = self.draft
-        heading = f"Edit {self.card.id}" if self.card else f"New card in {self.department.name}"
+        heading = (
+            _("Edit {id}").format(id=self.card.id)
+            if self.card
+            else _("New card in {department}").format(department=self.department.name)
+        )
         if self.restored:
-            heading += "  (unsaved draft restored)"
+            heading += _("  (unsaved draft restored)")
         with Vertical(id="card-form", classes="dialog"):
             yield Static(literal(heading), classes="dialog-title")
             with VerticalScroll(id="form-fields"):
                 with Grid(classes="form-grid"):
-                    yield Label("Title")
+                    yield Label(_("Title"))
                     yield Input(
                         draft.get("title", ""),
                         id="title",
-                        placeholder="what needs doing",
+                        placeholder=_("what needs doing"),
                         compact=True,
                         select_on_focus=False,
                     )
                     if self.card is None:
-                        yield Label("Column")
+                        yield Label(_("Column"))
                         yield Select(
                             [(c.name, c.name) for c in self.department.columns],
                             value=self.column,
@@ -163,75 +176,80 @@ class CardFormModal(ModalScreen[CardFormResult | None]):
                             id="column",
                             compact=True,
                         )
-                    yield Label("Owner")
+                    yield Label(_("Owner"))
                     yield Input(
-                        draft.get("owner", ""), id="owner", placeholder="handle, such as ann", compact=True
+                        draft.get("owner", ""), id="owner", placeholder=_("handle, such as ann"), compact=True
                     )
-                    for name, label in (("start", "Start"), ("due", "Due")):
-                        yield Label(label)
+                    for name, label in (("start", N_("Start")), ("due", N_("Due"))):
+                        yield Label(_(label))
                         with Vertical(classes="date-field"):
                             yield Input(
                                 draft.get(name, ""),
                                 id=name,
-                                placeholder="today, fri, +3d, 明天…",
+                                placeholder=_("today, fri, +3d, 明天…"),
                                 compact=True,
                             )
                             yield Static(
                                 self._resolve(draft.get(name, "")), id=f"{name}-resolved", classes="resolved"
                             )
-                    yield Label("Priority")
+                    yield Label(_("Priority"))
                     yield Select(
-                        [(p.value, p.value) for p in Priority],
+                        [(_(PRIORITY_NAMES[p.value]), p.value) for p in Priority],
                         value=draft.get("priority") or Priority.NORMAL.value,
                         allow_blank=False,
                         id="priority",
                         compact=True,
                     )
-                    yield Label("Milestone")
-                    yield Checkbox("milestone", bool(draft.get("milestone")), id="milestone", compact=True)
-                    yield Label("Estimate")
+                    yield Label(_("Milestone"))
+                    yield Checkbox(_("milestone"), bool(draft.get("milestone")), id="milestone", compact=True)
+                    yield Label(_("Estimate"))
                     yield Input(
                         draft.get("estimate", ""),
                         id="estimate",
-                        placeholder="person-days",
+                        placeholder=_("person-days"),
                         type="number",
                         compact=True,
                     )
-                    yield Label("Progress %")
+                    yield Label(_("Progress %"))
                     yield Input(draft.get("progress", "0"), id="progress", type="integer", compact=True)
-                    yield Label("Tags")
-                    yield Input(draft.get("tags", ""), id="tags", placeholder="comma separated", compact=True)
-                    yield Label("Blocked by")
+                    yield Label(_("Tags"))
+                    yield Input(
+                        draft.get("tags", ""), id="tags", placeholder=_("comma separated"), compact=True
+                    )
+                    yield Label(_("Blocked by"))
                     yield Input(
                         draft.get("blocked_by", ""),
                         id="blocked_by",
-                        placeholder="card ids, such as OPS-3",
+                        placeholder=_("card ids, such as OPS-3"),
                         compact=True,
                     )
-                    yield Label("Blocked reason")
+                    yield Label(_("Blocked reason"))
                     yield Input(draft.get("blocked_reason", ""), id="blocked_reason", compact=True)
-                    yield Label("Parent")
+                    yield Label(_("Parent"))
                     yield Input(
-                        draft.get("parent", ""), id="parent", placeholder="card id (WBS)", compact=True
+                        draft.get("parent", ""), id="parent", placeholder=_("card id (WBS)"), compact=True
                     )
-                    yield Label("Responsible")
+                    yield Label(_("Responsible"))
                     yield Input(
-                        draft.get("responsible", ""), id="responsible", placeholder="handles", compact=True
+                        draft.get("responsible", ""), id="responsible", placeholder=_("handles"), compact=True
                     )
-                    yield Label("Accountable")
+                    yield Label(_("Accountable"))
                     yield Input(
-                        draft.get("accountable", ""), id="accountable", placeholder="one handle", compact=True
+                        draft.get("accountable", ""),
+                        id="accountable",
+                        placeholder=_("one handle"),
+                        compact=True,
                     )
-                    yield Label("Consulted")
+                    yield Label(_("Consulted"))
                     yield Input(draft.get("consulted", ""), id="consulted", compact=True)
-                    yield Label("Informed")
+                    yield Label(_("Informed"))
                     yield Input(draft.get("informed", ""), id="informed", compact=True)
-                yield Label("Description", classes="description-label")
+                yield Label(_("Description"), classes="description-label")
                 yield TextArea(draft.get("description", ""), id="description", soft_wrap=True, compact=True)
             yield Static(literal(self.error), id="form-error", classes="error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
-                yield Button("Cancel  esc", id="cancel", compact=True)
+                yield Button(_("Save  ctrl+s"), id="save", variant="primary", compact=True)
+                yield Button(_("Cancel  esc"), id="cancel", compact=True)
 
     @property
     def draft_key(self) -> str:
@@ -262,8 +280,13 @@ class CardFormModal(ModalScreen[CardFormResult | None]):
         try:
             day = parse_date(text, self.today)
         except ValidationError:
-            return literal(f"not a date; use {DATE_FORMS}", "$error")
-        return literal(f"→ {day:%a} {day.isoformat()}", "$success")
+            return literal(_("not a date; use {forms}").format(forms=DATE_FORMS), "$error")
+        return literal(
+            _("→ {weekday} {date}").format(
+                weekday=pgettext("weekday", WEEKDAYS[day.weekday()]), date=day.isoformat()
+            ),
+            "$success",
+        )
 
     @on(Input.Changed, "#start, #due")
     def show_resolved_date(self, event: Input.Changed) -> None:

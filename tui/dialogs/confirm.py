@@ -11,28 +11,30 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from domain.i18n import N_, _
+from tui.translated import TranslatedBindings
 from tui.widgets.safe import literal
 
 
-class ConfirmModal(ModalScreen[bool]):
+class ConfirmModal(TranslatedBindings, ModalScreen[bool]):
     """A yes/no question; ``y``/enter confirms, ``n``/escape declines."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm.yes"),
+        Binding("n,escape", "answer(False)", N_("No"), id="confirm.no"),
     ]
 
-    def __init__(self, question: str, *, yes: str = "Yes") -> None:
+    def __init__(self, question: str, *, yes: str | None = None) -> None:
         super().__init__()
         self.question = question
-        self.yes = yes
+        self.yes = _("Yes") if yes is None else yes
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm", classes="dialog"):
             yield Static(literal(self.question), id="confirm-question")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes}  y", id="yes", variant="error", compact=True)
-                yield Button("No  n", id="no", compact=True)
+                yield Button(_("No  n"), id="no", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -53,15 +55,17 @@ class WriteConfirmModal(ConfirmModal, inherit_bindings=False):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "answer(False)", "Cancel", id="write-confirm.cancel"),
-        Binding("ctrl+s", "answer(True)", "Confirm", id="write-confirm.yes"),
+        Binding("escape", "answer(False)", N_("Cancel"), id="write-confirm.cancel"),
+        Binding("ctrl+s", "answer(True)", N_("Confirm"), id="write-confirm.yes"),
     ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm", classes="dialog"):
             yield Static(literal(self.question), id="confirm-question")
             with Horizontal(classes="dialog-buttons"):
-                yes = Button(f"{self.yes} (ctrl+s)", id="yes", variant="primary", compact=True)
+                yes = Button(
+                    _("{answer} (ctrl+s)").format(answer=self.yes), id="yes", variant="primary", compact=True
+                )
                 yes.can_focus = False  # Tab then Enter, as in a form, must not confirm
                 yield yes
-                yield Button("Cancel", id="no", compact=True)
+                yield Button(_("Cancel"), id="no", compact=True)

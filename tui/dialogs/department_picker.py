@@ -13,14 +13,16 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from domain.i18n import N_, _
 from domain.models import Department
+from tui.translated import TranslatedBindings
 from tui.widgets.safe import literal
 
 
-class DepartmentPickerModal(ModalScreen[str | None]):
+class DepartmentPickerModal(TranslatedBindings, ModalScreen[str | None]):
     """Choose a department board by name."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"), id="picker.cancel")]
 
     def __init__(self, departments: Sequence[Department], current: str | None) -> None:
         super().__init__()
@@ -29,7 +31,7 @@ class DepartmentPickerModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dept-picker", classes="dialog"):
-            yield Static("Department", classes="dialog-title")
+            yield Static(_("Department"), classes="dialog-title")
             yield OptionList(
                 *[Option(literal(f"{d.name}  ({d.key})"), id=f"dept-{d.key}") for d in self.departments],
                 id="dept-options",

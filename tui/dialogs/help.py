@@ -6,7 +6,6 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
-from rich.cells import cell_len
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -15,8 +14,9 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from domain.i18n import _
-from tui.widgets.safe import literal
+from domain.i18n import N_, _
+from tui.translated import TranslatedBindings
+from tui.widgets.safe import literal, pad_cells
 
 KEY_CELLS = 16
 """Cells of the keys column (padded in cells, so ``ctrl+左`` or a Chinese key name lines up)."""
@@ -71,11 +71,6 @@ def class_title(cls: type[DOMNode]) -> str:
     return "".join(f" {c.lower()}" if c.isupper() and i else c for i, c in enumerate(name))
 
 
-def pad_cells(text: str, cells: int) -> str:
-    """``text`` padded with spaces to ``cells`` terminal cells (two per Chinese character)."""
-    return text + " " * max(1, cells - cell_len(text))
-
-
 def section(title: str, rows: Sequence[HelpRow]) -> Content:
     lines = [Content.styled(title, "bold $text-accent")]
     lines += [
@@ -89,11 +84,11 @@ def section(title: str, rows: Sequence[HelpRow]) -> Content:
     return Content("\n").join(lines)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(TranslatedBindings, ModalScreen[None]):
     """All keys: global ones, then each area's and the dialogs'."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "close", "Close help", id="help.close"),
+        Binding("escape,q,question_mark", "close", N_("Close help"), id="help.close"),
     ]
 
     def __init__(

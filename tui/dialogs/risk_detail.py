@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from domain.i18n import N_, _
 from domain.models import Card, Risk
 from tui.translated import TranslatedBindings
+from tui.views.risks import status_label
 
 
 class RiskDetailModal(TranslatedBindings, ModalScreen[str | None]):
@@ -58,7 +59,7 @@ class RiskDetailModal(TranslatedBindings, ModalScreen[str | None]):
             for cid in risk.linked_cards
         ]
         rows = [
-            (_("Status"), risk.status.value),
+            (_("Status"), status_label(risk.status.value)),
             (_("Owner"), risk.owner or _("nobody")),
             (_("Category"), risk.category or "-"),
             (_("Inherent"), score),

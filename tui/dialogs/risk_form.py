@@ -21,6 +21,7 @@ from domain.i18n import N_, _
 from domain.models import Risk, RiskStatus
 from tui.dialogs.discard import close_or_ask
 from tui.translated import TranslatedBindings
+from tui.views.risks import status_label
 
 _SCORE_FIELDS = (
     ("probability", N_("Probability")),
@@ -28,6 +29,7 @@ _SCORE_FIELDS = (
     ("residual_probability", N_("Residual P")),
     ("residual_impact", N_("Residual I")),
 )
+"""Score fields and their labels (marked; translated where shown)."""
 _TEXT_FIELDS = (
     ("category", N_("Category"), N_("e.g. supplier, budget, people")),
     ("owner", N_("Owner"), N_("a person's handle, e.g. ann")),
@@ -35,6 +37,7 @@ _TEXT_FIELDS = (
     ("contingency", N_("Contingency"), N_("what we do if it happens")),
     ("trigger", N_("Trigger"), N_("the early-warning indicator to watch")),
 )
+"""Text fields, their labels and hints (marked; translated where shown)."""
 
 
 def parse_score(text: str, what: str) -> int | None:
@@ -163,7 +166,7 @@ class RiskFormModal(TranslatedBindings, ModalScreen[RiskFormResult | None]):
                 with Horizontal(classes="field-row"):
                     yield Label(_("Status"), classes="field-label")
                     yield Select(
-                        [(s.value, s.value) for s in RiskStatus],
+                        [(status_label(s.value), s.value) for s in RiskStatus],
                         value=draft["status"],
                         allow_blank=False,
                         id="field-status",
@@ -226,7 +229,7 @@ class RiskFormModal(TranslatedBindings, ModalScreen[RiskFormResult | None]):
         values["description"] = self.query_one("#field-description", TextArea).text
         for name, label in _SCORE_FIELDS:
             try:
-                values[name] = parse_score(self.query_one(f"#field-{name}", Input).value, label)
+                values[name] = parse_score(self.query_one(f"#field-{name}", Input).value, _(label))
             except ValidationError as exc:
                 raise FieldError(name, str(exc)) from None
         for name, _label, _hint in _TEXT_FIELDS:

@@ -17,6 +17,8 @@ from textual.widgets import Input, Label, Static
 
 from domain.dates import DATE_FORMS, parse_date
 from domain.errors import ValidationError
+from domain.i18n import N_, _
+from tui.translated import TranslatedBindings
 
 _AGO = re.compile(r"^-(\d{1,4})\s*([dw])$")
 
@@ -36,12 +38,12 @@ class SinceChoice:
     day: date | None
 
 
-class SinceModal(ModalScreen[SinceChoice | None]):
+class SinceModal(TranslatedBindings, ModalScreen[SinceChoice | None]):
     """Ask for the date to compare the heatmap with (human forms; empty turns movement off)."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="risk-since.cancel"),
+        Binding("escape", "cancel", N_("Cancel"), id="risk-since.cancel"),
     ]
 
     def __init__(self, *, today: date, current: date | None) -> None:
@@ -51,14 +53,17 @@ class SinceModal(ModalScreen[SinceChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="risk-dialog"):
-            yield Label("Show movement since…", classes="dialog-title")
+            yield Label(_("Show movement since…"), classes="dialog-title")
             yield Input(
                 self.current.isoformat() if self.current else "",
-                placeholder="2026-11-01, yesterday, -2w; empty turns movement off",
+                placeholder=_("2026-11-01, yesterday, -2w; empty turns movement off"),
                 id="since-input",
                 compact=True,
             )
-            yield Static(Content(f"Forms: -3d, -2w (days/weeks ago), {DATE_FORMS}."), classes="hint")
+            yield Static(
+                Content(_("Forms: -3d, -2w (days/weeks ago), {forms}.").format(forms=DATE_FORMS)),
+                classes="hint",
+            )
             yield Static("", id="form-error", classes="form-error -empty")
 
     def on_mount(self) -> None:

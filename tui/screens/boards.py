@@ -27,6 +27,7 @@ from domain.models import Card, Department
 from tui import timeline
 from tui.screens.base import AreaScreen
 from tui.shell import UndoEntry, WriteJob, shell_of
+from tui.translated import TranslatedBindings
 from tui.views.board import PAGE_SIZE, page_start
 from tui.widgets.board_column import BoardColumn
 from tui.widgets.card_tile import CardTile
@@ -67,35 +68,35 @@ class BoardData:
     card count. None: ``cards`` is the whole department."""
 
 
-EMPTY_TEXT = "No departments yet. Add one with: huddle dept add NAME"
+EMPTY_TEXT = N_("No departments yet. Add one with: huddle dept add NAME")
 
 
-class BoardsScreen(AreaScreen):
+class BoardsScreen(TranslatedBindings, AreaScreen):
     """Kanban board of one department; ``[``/``]`` or the tabs switch department."""
 
-    BINDING_GROUP_TITLE = "Board"
+    BINDING_GROUP_TITLE = N_("Board")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,h", "cursor(-1, 0)", "Column left", id="board.cursor-left", show=False),
-        Binding("right,l", "cursor(1, 0)", "Column right", id="board.cursor-right", show=False),
-        Binding("up,k", "cursor(0, -1)", "Card up", id="board.cursor-up", show=False),
-        Binding("down,j", "cursor(0, 1)", "Card down", id="board.cursor-down", show=False),
-        Binding("pageup", "cursor(0, -10)", "Page up", id="board.page-up", show=False),
-        Binding("pagedown", "cursor(0, 10)", "Page down", id="board.page-down", show=False),
-        Binding("home,g", "cursor(0, -1000000)", "First card", id="board.first", show=False),
-        Binding("end,G", "cursor(0, 1000000)", "Last card", id="board.last", show=False),
-        Binding("shift+left,H", "move_column(-1)", "Move ←", id="board.move-left"),
-        Binding("shift+right,L", "move_column(1)", "Move →", id="board.move-right"),
-        Binding("shift+up,K", "reorder(-1)", "Move up", id="board.move-up", show=False),
-        Binding("shift+down,J", "reorder(1)", "Move down", id="board.move-down", show=False),
-        Binding("n", "new_card", "New", id="board.new-card"),
-        Binding("e", "edit_card", "Edit", id="board.edit-card"),
-        Binding("enter", "open_card", "Detail", id="board.open-card"),
-        Binding("delete,x", "delete_card", "Delete", id="board.delete-card"),
-        Binding("left_square_bracket", "switch_dept(-1)", "Prev dept", id="board.prev-dept", show=False),
-        Binding("right_square_bracket", "switch_dept(1)", "Next dept", id="board.next-dept", show=False),
-        Binding("d", "pick_dept", "Dept", id="board.pick-dept"),
-        Binding("I", "import_file", "Import", id="board.import", show=False),
-        Binding("E", "export_board", "Export board", id="board.export", show=False),
+        Binding("left,h", "cursor(-1, 0)", N_("Column left"), id="board.cursor-left", show=False),
+        Binding("right,l", "cursor(1, 0)", N_("Column right"), id="board.cursor-right", show=False),
+        Binding("up,k", "cursor(0, -1)", N_("Card up"), id="board.cursor-up", show=False),
+        Binding("down,j", "cursor(0, 1)", N_("Card down"), id="board.cursor-down", show=False),
+        Binding("pageup", "cursor(0, -10)", N_("Page up"), id="board.page-up", show=False),
+        Binding("pagedown", "cursor(0, 10)", N_("Page down"), id="board.page-down", show=False),
+        Binding("home,g", "cursor(0, -1000000)", N_("First card"), id="board.first", show=False),
+        Binding("end,G", "cursor(0, 1000000)", N_("Last card"), id="board.last", show=False),
+        Binding("shift+left,H", "move_column(-1)", N_("Move ←"), id="board.move-left"),
+        Binding("shift+right,L", "move_column(1)", N_("Move →"), id="board.move-right"),
+        Binding("shift+up,K", "reorder(-1)", N_("Move up"), id="board.move-up", show=False),
+        Binding("shift+down,J", "reorder(1)", N_("Move down"), id="board.move-down", show=False),
+        Binding("n", "new_card", N_("New"), id="board.new-card"),
+        Binding("e", "edit_card", N_("Edit"), id="board.edit-card"),
+        Binding("enter", "open_card", N_("Detail"), id="board.open-card"),
+        Binding("delete,x", "delete_card", N_("Delete"), id="board.delete-card"),
+        Binding("left_square_bracket", "switch_dept(-1)", N_("Prev dept"), id="board.prev-dept", show=False),
+        Binding("right_square_bracket", "switch_dept(1)", N_("Next dept"), id="board.next-dept", show=False),
+        Binding("d", "pick_dept", N_("Dept"), id="board.pick-dept"),
+        Binding("I", "import_file", N_("Import"), id="board.import", show=False),
+        Binding("E", "export_board", N_("Export board"), id="board.export", show=False),
         Binding("C", "setup_columns", N_("Columns"), id="board.columns", show=False),
         Binding("P", "people", N_("People"), id="board.people", show=False),
         Binding("A", "add_department", N_("Add dept"), id="board.add-dept", show=False),
@@ -149,7 +150,7 @@ class BoardsScreen(AreaScreen):
         yield Header()
         yield self._dept_bar
         yield Horizontal(*columns, id="board")
-        yield Static(EMPTY_TEXT, id="board-empty", markup=False)
+        yield Static(_(EMPTY_TEXT), id="board-empty", markup=False)
         yield KeyBar()
         timeline.mark("board: compose done")
 
@@ -159,8 +160,8 @@ class BoardsScreen(AreaScreen):
         empty.display = self.department is None
         if self._first_read_error is not None:
             error, self._first_read_error = self._first_read_error, None
-            empty.update(f"Could not read the board: {error}")
-            self.notify(str(error), title="Could not read the board", severity="error", markup=False)
+            empty.update(_("Could not read the board: {error}").format(error=error))
+            self.notify(str(error), title=_("Could not read the board"), severity="error", markup=False)
         elif self.department is not None:
             self._update_selection()
         if self.counts is not None:
@@ -253,7 +254,7 @@ class BoardsScreen(AreaScreen):
         empty = self.query_one("#board-empty", Static)
         empty.display = self.department is None
         if self.department is None:
-            empty.update(EMPTY_TEXT)
+            empty.update(_(EMPTY_TEXT))
             return
         if rebuild:
             board = self.query_one("#board", Horizontal)
@@ -327,7 +328,7 @@ class BoardsScreen(AreaScreen):
                 self.counts = None
                 self._run_kept_actions()
             error = event.worker.error
-            self.notify(str(error), title="Could not read the board", severity="error", markup=False)
+            self.notify(str(error), title=_("Could not read the board"), severity="error", markup=False)
 
     # ----- view state ----------------------------------------------------------------------------
 
@@ -529,7 +530,12 @@ class BoardsScreen(AreaScreen):
             if on_error is not None:
                 on_error(error)
             else:
-                self.notify(str(error), title=f"Could not {label}", severity="error", markup=False)
+                self.notify(
+                    str(error),
+                    title=_("Could not {label}").format(label=label),
+                    severity="error",
+                    markup=False,
+                )
             self.reload()
 
         shell.submit_write(WriteJob(label, run, done, failed))
@@ -565,11 +571,13 @@ class BoardsScreen(AreaScreen):
         cards = self.services.cards
         before = first.id if first else None
         self._write(
-            f"move {card.id}",
+            _("move {id}").format(id=card.id),
             lambda: cards.tracked(
                 card.id, lambda uow: cards.move_in(uow, card.id, name, before=before, enforce_wip=not force)
             ),
-            undo=lambda result: UndoEntry(f"move of {card.id} to {name}", card.id, *result),
+            undo=lambda result: UndoEntry(
+                _("move of {id} to {column}").format(id=card.id, column=name), card.id, *result
+            ),
         )
 
     def _offer_wip_override(self, card_id: str, target: int, refusal: str) -> None:
@@ -680,9 +688,9 @@ class BoardsScreen(AreaScreen):
         self._update_selection()
         service = self.services.cards
         self._write(
-            f"reorder {card.id}",
+            _("reorder {id}").format(id=card.id),
             lambda: service.tracked(card.id, lambda uow: service.reorder_in(uow, card.id, offset)),
-            undo=lambda result: UndoEntry(f"reorder of {card.id}", card.id, *result),
+            undo=lambda result: UndoEntry(_("reorder of {id}").format(id=card.id), card.id, *result),
         )
 
     def _drafts(self) -> DraftKeeper:
@@ -722,11 +730,11 @@ class BoardsScreen(AreaScreen):
             def added(card: Card) -> UndoEntry:
                 self._pending_select = card.id
                 self.call_later(self.load_board, card.dept, card.id)
-                return UndoEntry(f"new card {card.id}", card.id, None, card)
+                return UndoEntry(_("new card {id}").format(id=card.id), card.id, None, card)
 
             def write(force: bool) -> None:
                 self._write(
-                    "add the card",
+                    _("add the card"),
                     lambda: add(force),
                     undo=added,
                     on_error=lambda exc: self.action_new_card(result.draft, str(exc)),
@@ -774,9 +782,9 @@ class BoardsScreen(AreaScreen):
             self._update_selection()
             service = self.services.cards
             self._write(
-                f"edit {card.id}",
+                _("edit {id}").format(id=card.id),
                 lambda: service.tracked(card.id, lambda uow: service.edit_in(uow, card.id, result.values)),
-                undo=lambda res: UndoEntry(f"edit of {card.id}", card.id, *res),
+                undo=lambda res: UndoEntry(_("edit of {id}").format(id=card.id), card.id, *res),
                 on_error=lambda exc: self._reopen_edit(card.id, result.draft, str(exc)),
             )
 
@@ -792,7 +800,7 @@ class BoardsScreen(AreaScreen):
         if self.selected_id == card_id:
             self.action_edit_card(draft, error)
         else:
-            self.notify(error, title="Could not save the card", severity="error", markup=False)
+            self.notify(error, title=_("Could not save the card"), severity="error", markup=False)
 
     def action_delete_card(self) -> None:
         if self._when_whole(lambda: self.action_delete_card()):
@@ -813,12 +821,15 @@ class BoardsScreen(AreaScreen):
             self._update_selection()
             service = self.services.cards
             self._write(
-                f"delete {card.id}",
+                _("delete {id}").format(id=card.id),
                 lambda: service.delete(card.id),
-                undo=lambda deleted: UndoEntry(f"delete of {card.id}", card.id, deleted),
+                undo=lambda deleted: UndoEntry(_("delete of {id}").format(id=card.id), card.id, deleted),
             )
 
-        self.app.push_screen(ConfirmModal(f"Delete {card.id} {card.title}?", yes="Delete"), answered)
+        self.app.push_screen(
+            ConfirmModal(_("Delete {id} {title}?").format(id=card.id, title=card.title), yes=_("Delete")),
+            answered,
+        )
 
     def action_open_card(self) -> None:
         if self._when_whole(lambda: self.action_open_card()):

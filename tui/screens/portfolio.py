@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -20,10 +21,12 @@ from textual.message import Message
 from textual.widgets import Checkbox, DataTable, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from domain.i18n import N_, _
 from domain.models import Card, Department, Person
 from domain.rules import blocked_ids
 from tui.messages import OpenCard
 from tui.screens.base import AreaScreen
+from tui.translated import TranslatedBindings
 from tui.views.board import BLOCKED_MARK, MILESTONE_MARK
 from tui.views.portfolio import MAX_ROWS, CardFilter, card_rows, summary_columns, summary_rows
 from tui.widgets.key_bar import KeyBar
@@ -34,13 +37,13 @@ if TYPE_CHECKING:
     from tui.wiring import Context
 
 CARD_COLUMNS = (
-    ("id", "Id", 8),
-    ("dept", "Department", 12),
-    ("column", "Column", 8),
-    ("title", "Title", 40),
-    ("owner", "Owner", 10),
-    ("due", "Due", 15),
-    ("flags", "Flags", 5),
+    ("id", N_("Id"), 8),
+    ("dept", N_("Department"), 12),
+    ("column", N_("Column"), 8),
+    ("title", N_("Title"), 40),
+    ("owner", N_("Owner"), 10),
+    ("due", N_("Due"), 15),
+    ("flags", N_("Flags"), 5),
 )
 CARD_PRIORITY = ("id", "title", "due", "owner", "flags", "column", "dept")
 """The card list's columns, most important first: narrow terminals drop the department, then the column."""
@@ -59,19 +62,19 @@ class PortfolioData:
     """The ids of ``cards`` that :func:`domain.rules.is_blocked` says are blocked (the column and ``b``)."""
 
 
-class PortfolioScreen(AreaScreen):
+class PortfolioScreen(TranslatedBindings, AreaScreen):
     """Departments x columns with counts, and a filtered list of all cards."""
 
-    BINDING_GROUP_TITLE = "Portfolio"
+    BINDING_GROUP_TITLE = N_("Portfolio")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "Search", id="portfolio.search"),
-        Binding("escape", "clear_search", "Clear", id="portfolio.clear"),
-        Binding("o", "toggle_filter('overdue')", "Overdue", id="portfolio.overdue"),
-        Binding("b", "toggle_filter('blocked')", "Blocked", id="portfolio.blocked"),
-        Binding("m", "toggle_filter('milestone')", "Milestones", id="portfolio.milestone"),
-        Binding("w", "focus_owner", "Owner", id="portfolio.owner"),
-        Binding("t", "focus_tag", "Tag", id="portfolio.tag"),
-        Binding("c", "focus_cards", "Cards", id="portfolio.cards", show=False),
+        Binding("slash", "focus_search", N_("Search"), id="portfolio.search"),
+        Binding("escape", "clear_search", N_("Clear"), id="portfolio.clear"),
+        Binding("o", "toggle_filter('overdue')", N_("Overdue"), id="portfolio.overdue"),
+        Binding("b", "toggle_filter('blocked')", N_("Blocked"), id="portfolio.blocked"),
+        Binding("m", "toggle_filter('milestone')", N_("Milestones"), id="portfolio.milestone"),
+        Binding("w", "focus_owner", N_("Owner"), id="portfolio.owner"),
+        Binding("t", "focus_tag", N_("Tag"), id="portfolio.tag"),
+        Binding("c", "focus_cards", N_("Cards"), id="portfolio.cards", show=False),
     ]
 
     @dataclass
@@ -87,12 +90,12 @@ class PortfolioScreen(AreaScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="portfolio-filters"):
-            yield Input(placeholder="/ search id, title, owner, tag (中文 ok)", id="search", compact=True)
-            yield Select[str]([], prompt="owner (w)", id="owner-filter", compact=True)
-            yield Select[str]([], prompt="tag (t)", id="tag-filter", compact=True)
-            yield Checkbox("overdue (o)", id="overdue", compact=True)
-            yield Checkbox("blocked (b)", id="blocked", compact=True)
-            yield Checkbox("milestone (m)", id="milestone", compact=True)
+            yield Input(placeholder=_("/ search id, title, owner, tag (中文 ok)"), id="search", compact=True)
+            yield Select[str]([], prompt=_("owner (w)"), id="owner-filter", compact=True)
+            yield Select[str]([], prompt=_("tag (t)"), id="tag-filter", compact=True)
+            yield Checkbox(_("overdue (o)"), id="overdue", compact=True)
+            yield Checkbox(_("blocked (b)"), id="blocked", compact=True)
+            yield Checkbox(_("milestone (m)"), id="milestone", compact=True)
         yield DataTable(id="summary", cursor_type="row", zebra_stripes=True)
         yield Static("", id="match-count")
         yield DataTable(id="cards", cursor_type="row", zebra_stripes=True)
@@ -132,7 +135,7 @@ class PortfolioScreen(AreaScreen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.group == "portfolio-load":
             self.notify(
-                str(event.worker.error), title="Could not read the cards", severity="error", markup=False
+                str(event.worker.error), title=_("Could not read the cards"), severity="error", markup=False
             )
 
     @on(Loaded)
@@ -159,18 +162,23 @@ class PortfolioScreen(AreaScreen):
         columns = summary_columns(data.departments)
         table.clear(columns=True)
         width = max((len(d.name) * 2 for d in data.departments), default=10)
-        table.add_column("Department", key="dept", width=min(24, max(10, width)))
+        table.add_column(_("Department"), key="dept", width=min(24, max(10, width)))
         for name in columns:
-            table.add_column(Text(printable(name)), key=f"col:{name}", width=max(8, len(name)))
-        for key, label in (("overdue", "Overdue"), ("blocked", "Blocked"), ("total", "Total")):
-            table.add_column(label, key=key, width=7)
+            table.add_column(Text(printable(name)), key=f"col:{name}", width=max(8, cell_len(name)))
+        for key, label in (("overdue", N_("Overdue")), ("blocked", N_("Blocked")), ("total", N_("Total"))):
+            table.add_column(_(label), key=key, width=max(7, cell_len(_(label))))
         for line in summary_rows(data.departments, data.cards, data.today, data.blocked):
             row: list[Content] = [literal(line.dept, "bold")]
             for cell in line.cells:
                 if cell is None:
                     row.append(Content("-"))
                 elif cell.over:
-                    row.append(Content.styled(f"{cell.count}/{cell.limit} over", "bold $error"))
+                    row.append(
+                        Content.styled(
+                            _("{count}/{limit} over").format(count=cell.count, limit=cell.limit),
+                            "bold $error",
+                        )
+                    )
                 elif cell.limit is not None:
                     row.append(Content(f"{cell.count}/{cell.limit}"))
                 else:
@@ -196,7 +204,7 @@ class PortfolioScreen(AreaScreen):
         selected = cursor_key(table)
         table.clear(columns=True)
         for key, label, width in CARD_COLUMNS:
-            table.add_column(label, key=key, width=width)
+            table.add_column(_(label), key=key, width=width)
         for row in rows:
             card = row.card
             flags = [MILESTONE_MARK] if card.milestone else []
@@ -210,18 +218,21 @@ class PortfolioScreen(AreaScreen):
                 literal(card.column),
                 literal(card.title),
                 literal(f"@{card.owner}" if card.owner else ""),
-                Content.styled(f"{row.due} late", "bold $error") if row.late else Content(row.due),
+                Content.styled(_("{due} late").format(due=row.due), "bold $error")
+                if row.late
+                else Content(row.due),
                 Content(" ".join(flags)),
                 key=card.id,
             )
         fit_columns(table, priority=CARD_PRIORITY, shrink="title", width=self.size.width - 2)
         restore_cursor(table, selected)
         total = len(data.cards)
-        more = f" (first {MAX_ROWS} listed)" if matched > MAX_ROWS else ""
+        more = _(" (first {n} listed)").format(n=MAX_ROWS) if matched > MAX_ROWS else ""
         active = self.filter.describe()
-        shown = f"  filters: {active}" if active else ""
+        shown = _("  filters: {filters}").format(filters=active) if active else ""
+        line = _("{matched} of {total} cards match{more}{filters}; enter opens a card on its board")
         self.query_one("#match-count", Static).update(
-            literal(f"{matched} of {total} cards match{more}{shown}; enter opens a card on its board")
+            literal(line.format(matched=matched, total=total, more=more, filters=shown))
         )
 
     def _set_filter(self, **changes: Any) -> None:

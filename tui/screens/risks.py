@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Header, Input, OptionList, Static, Tabbed
 from textual.widgets.option_list import Option
 
 from domain.errors import HuddleError
+from domain.i18n import N_, _
 from domain.models import Card, Risk
 from domain.rules import ProjectWarning, ScoreBands
 from tui.dialogs.risk_detail import RiskDetailModal
@@ -30,7 +31,9 @@ from tui.dialogs.since import SinceChoice, SinceModal
 from tui.messages import OpenCard, OpenRisk
 from tui.screens.base import AreaScreen
 from tui.shell import WriteJob, shell_of
+from tui.translated import TranslatedBindings
 from tui.views.risks import (
+    BAND_NAMES,
     SORT_COLUMNS,
     HeatmapView,
     Position,
@@ -39,6 +42,7 @@ from tui.views.risks import (
     matches,
     position_of,
     sort_risks,
+    status_label,
 )
 from tui.widgets.heatmap_grid import HeatmapGrid
 from tui.widgets.key_bar import KeyBar
@@ -49,9 +53,12 @@ if TYPE_CHECKING:
     from tui.wiring import Context
 
 COLUMN_LABELS = {
-    "id": "ID", "title": "Title", "category": "Category", "owner": "Owner", "probability": "P",
-    "impact": "I", "score": "Score", "residual": "Residual", "status": "Status", "review": "Review",
+    "id": N_("ID"), "title": N_("Title"), "category": N_("Category"), "owner": N_("Owner"),
+    "probability": N_("P"), "impact": N_("I"),
+    "score": N_("Score"), "residual": N_("Residual"), "status": N_("Status"), "review": N_("Review"),
 }  # fmt: skip
+"""Register headers, marked for extraction and translated where shown (``column_label``)."""
+EMPTY_REGISTER = N_("No risks in the register yet. Press n to add one.")
 REGISTER_PRIORITY = ("id", "title", "score", "status", "owner", "review", "residual", "impact", "probability")
 """The register's columns, most important first: at 80 columns the least important go (category first)."""
 TABS = {"heatmap": "heatmap-tab", "register": "register-tab", "warnings": "warnings-tab"}
@@ -66,23 +73,23 @@ class RiskData:
     cards: dict[str, Card] = field(default_factory=dict)
 
 
-class RisksScreen(AreaScreen):
+class RisksScreen(TranslatedBindings, AreaScreen):
     """Heatmap (inherent or residual, with movement), a sortable register, and early warnings."""
 
     CSS_PATH = "risks.tcss"
-    BINDING_GROUP_TITLE = "Risks"
+    BINDING_GROUP_TITLE = N_("Risks")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("h", "show_tab('heatmap')", "Heatmap", id="risks.show-heatmap"),
-        Binding("r", "show_tab('register')", "Register", id="risks.show-register"),
-        Binding("w", "show_tab('warnings')", "Warnings", id="risks.show-warnings"),
-        Binding("t", "toggle_residual", "Inherent/residual", id="risks.toggle-residual"),
-        Binding("m", "movement", "Movement", id="risks.movement"),
-        Binding("n", "add_risk", "New", id="risks.add"),
-        Binding("e", "edit_risk", "Edit", id="risks.edit"),
-        Binding("slash", "filter", "Filter", id="risks.filter"),
-        Binding("s", "sort_next", "Sort", id="risks.sort"),
-        Binding("E", "export_register", "Export register", id="risks.export", show=False),
-        Binding("escape", "leave_filter", "Leave filter", id="risks.leave-filter", show=False),
+        Binding("h", "show_tab('heatmap')", N_("Heatmap"), id="risks.show-heatmap"),
+        Binding("r", "show_tab('register')", N_("Register"), id="risks.show-register"),
+        Binding("w", "show_tab('warnings')", N_("Warnings"), id="risks.show-warnings"),
+        Binding("t", "toggle_residual", N_("Inherent/residual"), id="risks.toggle-residual"),
+        Binding("m", "movement", N_("Movement"), id="risks.movement"),
+        Binding("n", "add_risk", N_("New"), id="risks.add"),
+        Binding("e", "edit_risk", N_("Edit"), id="risks.edit"),
+        Binding("slash", "filter", N_("Filter"), id="risks.filter"),
+        Binding("s", "sort_next", N_("Sort"), id="risks.sort"),
+        Binding("E", "export_register", N_("Export register"), id="risks.export", show=False),
+        Binding("escape", "leave_filter", N_("Leave filter"), id="risks.leave-filter", show=False),
     ]
 
     residual: reactive[bool] = reactive(False, init=False)
@@ -134,7 +141,7 @@ class RisksScreen(AreaScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="risk-tabs"):
-            with TabPane("Heatmap", id=TABS["heatmap"]), Horizontal(id="heatmap-pane"):
+            with TabPane(_("Heatmap"), id=TABS["heatmap"]), Horizontal(id="heatmap-pane"):
                 with Vertical(id="heatmap-left"):
                     yield Static("", id="heatmap-caption")
                     yield HeatmapGrid(id="heatmap-grid")
@@ -142,13 +149,14 @@ class RisksScreen(AreaScreen):
                 with Vertical(id="cell-pane"):
                     yield Static("", id="cell-title")
                     yield OptionList(id="cell-risks")
-            with TabPane("Register", id=TABS["register"]):
+            with TabPane(_("Register"), id=TABS["register"]):
                 yield Input(
-                    placeholder="Filter: words, owner:ann status:open band:red category:…", id="risk-filter"
+                    placeholder=_("Filter: words, owner:ann status:open band:red category:…"),
+                    id="risk-filter",
                 )
                 yield DataTable(id="risk-table", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="register-status")
-            with TabPane("Warnings", id=TABS["warnings"]):
+            with TabPane(_("Warnings"), id=TABS["warnings"]):
                 yield WarningList(id="warning-list")
         yield KeyBar()
 
@@ -191,7 +199,7 @@ class RisksScreen(AreaScreen):
             self.show_risk(self._pending_risk)
 
     def on_risks_screen_load_failed(self, message: LoadFailed) -> None:
-        self.notify(escape(message.error), title="Cannot read risks", severity="error")
+        self.notify(escape(message.error), title=_("Cannot read risks"), severity="error")
 
     def _initial_cell(self) -> Position | None:
         """Start on the worst occupied cell, so the first thing seen is what matters most."""
@@ -208,7 +216,9 @@ class RisksScreen(AreaScreen):
         self.refresh_register()
         self.warning_list.show(self.data.warnings)
         count = len(self.data.warnings)
-        self.tabs.get_tab(TABS["warnings"]).label = f"Warnings ({count})" if count else "Warnings"
+        self.tabs.get_tab(TABS["warnings"]).label = (
+            _("Warnings ({count})").format(count=count) if count else _("Warnings")
+        )
 
     def _previous_positions(self) -> dict[str, Position | None] | None:
         if self.since is None:
@@ -236,17 +246,21 @@ class RisksScreen(AreaScreen):
         )
         self.grid.show(self.view)
         kind = (
-            "Residual scores (after mitigation)" if self.residual else "Inherent scores (before mitigation)"
+            _("Residual scores (after mitigation)")
+            if self.residual
+            else _("Inherent scores (before mitigation)")
         )
         parts: list[str | tuple[str, str]] = [(kind, "bold")]
         if self.since is not None:
-            parts += ["\nMoved since ", (self.since.isoformat(), "bold"), ": arrow = moved in, ◦ = was here"]
+            # The date is bold inside a translated sentence: split the message at its field.
+            before, _sep, after = _("Moved since {date}: arrow = moved in, ◦ = was here").partition("{date}")
+            parts += ["\n" + before, (self.since.isoformat(), "bold"), after]
         self.query_one("#heatmap-caption", Static).update(Content.assemble(*parts))
         amber, red = self.bands.amber, self.bands.red
         legend = Content.assemble(
-            ("  ", "on $success 60%"), f" green <{amber}  ",
-            ("  ", "on $warning 60%"), f" amber {amber}-{red - 1}  ",
-            ("  ", "on $error 60%"), f" red ≥{red}",
+            ("  ", "on $success 60%"), _(" green <{amber}  ").format(amber=amber),
+            ("  ", "on $warning 60%"), _(" amber {amber}-{top}  ").format(amber=amber, top=red - 1),
+            ("  ", "on $error 60%"), _(" red ≥{red}").format(red=red),
         )  # fmt: skip
         self.query_one("#heatmap-legend", Static).update(legend)
         self.refresh_cell_list()
@@ -263,15 +277,18 @@ class RisksScreen(AreaScreen):
         if position is None:
             ids: tuple[str, ...] = view.unassessed
             moved_away: tuple[str, ...] = ()
-            kind = "residual " if view.residual else ""
-            title.update(Content.assemble((f"Not {kind}assessed", "bold"), f": {len(ids)} open risk(s)"))
+            heading = _("Not residual assessed") if view.residual else _("Not assessed")
+            count = _(": {n} open risk(s)").format(n=len(ids))
+            title.update(Content.assemble((heading, "bold"), count))
         else:
             cell = view.cell(position)
             ids, moved_away = cell.risk_ids, cell.previous_ids
             p, i = position
             title.update(
                 Content.assemble(
-                    (f"P{p} x I{i} = {p * i}", "bold"), f" ({cell.band})", f": {cell.count} risk(s)"
+                    (f"P{p} x I{i} = {p * i}", "bold"),
+                    f" ({_(BAND_NAMES.get(cell.band, cell.band))})",
+                    _(": {n} risk(s)").format(n=cell.count),
                 )
             )
         for risk_id in ids:
@@ -282,24 +299,28 @@ class RisksScreen(AreaScreen):
         for risk_id in moved_away:
             risk = by_id[risk_id]
             now = position_of(risk, residual=view.residual)
-            where = f"now P{now[0]} I{now[1]}" if now else "no longer assessed"
-            options.append(Option(self._risk_line(risk, f"◦ moved away, {where}"), id=f"was:{risk_id}"))
+            where = _("now P{p} I{i}").format(p=now[0], i=now[1]) if now else _("no longer assessed")
+            options.append(
+                Option(
+                    self._risk_line(risk, _("◦ moved away, {where}").format(where=where)), id=f"was:{risk_id}"
+                )
+            )
         if not options:
             if view.total == 0:
-                message = "No risks in the register yet. Press n to add one."
+                message = _(EMPTY_REGISTER)
             elif position is None:
-                message = "Every open risk has a score."
+                message = _("Every open risk has a score.")
             else:
-                message = "No risks in this cell."
+                message = _("No risks in this cell.")
             options.append(Option(Content.styled(message, "$text-muted"), disabled=True))
         self.cell_list.set_options(options)
 
     def _risk_line(self, risk: Risk, note: str) -> Content:
-        owner = risk.owner or "no owner"
+        owner = risk.owner or _("no owner")
         return Content.assemble(
             (f"{risk.id:<6}", "bold"),
             risk.title,
-            (f"  {owner} · {risk.status.value}", "$text-muted"),
+            (f"  {owner} · {status_label(risk.status.value)}", "$text-muted"),
             (f"  {note}", "italic $accent") if note else "",
         )
 
@@ -309,7 +330,7 @@ class RisksScreen(AreaScreen):
         table.clear(columns=True)
         arrow = " ▼" if self.sort_reverse else " ▲"
         for key in SORT_COLUMNS:
-            label = COLUMN_LABELS[key] + (arrow if key == self.sort_column else "")
+            label = _(COLUMN_LABELS[key]) + (arrow if key == self.sort_column else "")
             table.add_column(label, key=key)
         shown = [r for r in self.data.risks if matches(r, self.filter_text, self.bands)]
         styles = self._band_styles()
@@ -323,7 +344,7 @@ class RisksScreen(AreaScreen):
                 Text("" if risk.impact is None else str(risk.impact)),
                 self._score_text(risk.score, styles),
                 self._score_text(risk.residual_score, styles),
-                Text(risk.status.value),
+                Text(status_label(risk.status.value)),
                 Text(risk.review_date.isoformat() if risk.review_date else ""),
                 key=risk.id,
             )
@@ -331,12 +352,16 @@ class RisksScreen(AreaScreen):
         if selected is not None and selected.id in table.rows:
             table.move_cursor(row=table.get_row_index(selected.id))
         total = len(self.data.risks)
-        direction = "high to low" if self.sort_reverse else "low to high"
-        status = f"{len(shown)} of {total} risks" if self.filter_text else f"{total} risks"
-        status += f" · sorted by {COLUMN_LABELS[self.sort_column]} ({direction})"
-        status += " · click a header or press s to sort"
+        direction = _("high to low") if self.sort_reverse else _("low to high")
+        if self.filter_text:
+            status = _("{shown} of {total} risks").format(shown=len(shown), total=total)
+        else:
+            status = _("{total} risks").format(total=total)
+        column = _(COLUMN_LABELS[self.sort_column])
+        status += _(" · sorted by {column} ({direction})").format(column=column, direction=direction)
+        status += _(" · click a header or press s to sort")
         if total == 0:
-            status = "No risks in the register yet. Press n to add one."
+            status = _(EMPTY_REGISTER)
         self.query_one("#register-status", Static).update(Content(status))
 
     def _band_styles(self) -> dict[str, Style]:
@@ -353,7 +378,7 @@ class RisksScreen(AreaScreen):
         if score is None:
             return Text("-")
         band = self.bands.band(score)
-        return Text(f"{score:>2} {band}", style=styles.get(band, ""))
+        return Text(f"{score:>2} {_(BAND_NAMES.get(band, band))}", style=styles.get(band, ""))
 
     # selection helpers
 
@@ -391,7 +416,7 @@ class RisksScreen(AreaScreen):
         if risk is None:
             if self._loaded_once:
                 self._pending_risk = None
-                self.notify(f"No risk {escape(risk_id)}", severity="warning")
+                self.notify(_("No risk {id}").format(id=escape(risk_id)), severity="warning")
             else:
                 self._pending_risk = risk_id
             return
@@ -486,7 +511,7 @@ class RisksScreen(AreaScreen):
 
     def action_toggle_residual(self) -> None:
         self.residual = not self.residual
-        self.notify("Residual scores" if self.residual else "Inherent scores", timeout=2)
+        self.notify(_("Residual scores") if self.residual else _("Inherent scores"), timeout=2)
 
     def action_movement(self) -> None:
         def chosen(choice: SinceChoice | None) -> None:
@@ -512,7 +537,7 @@ class RisksScreen(AreaScreen):
     def action_edit_risk(self) -> None:
         risk = self.current_risk()
         if risk is None:
-            self.notify("Select a risk first (in the register or a heatmap cell).", severity="warning")
+            self.notify(_("Select a risk first (in the register or a heatmap cell)."), severity="warning")
             return
         self.edit(risk)
 
@@ -538,14 +563,14 @@ class RisksScreen(AreaScreen):
         def failed(error: Exception) -> None:
             message = str(error) if isinstance(error, HuddleError | ValueError) else repr(error)
             if risk is None:
-                self.action_add_risk(result.draft, f"Not saved: {message}")
+                self.action_add_risk(result.draft, _("Not saved: {reason}").format(reason=message))
             else:
-                self.edit(risk, result.draft, f"Not saved: {message}")
+                self.edit(risk, result.draft, _("Not saved: {reason}").format(reason=message))
 
-        shell_of(self.app).submit_write(WriteJob("save the risk", run, self._after_save, failed))
+        shell_of(self.app).submit_write(WriteJob(_("save the risk"), run, self._after_save, failed))
 
     def _after_save(self, risk: Risk) -> None:
-        self.notify(escape(f"Saved {risk.id} {risk.title}"), timeout=3)
+        self.notify(escape(_("Saved {id} {title}").format(id=risk.id, title=risk.title)), timeout=3)
         self._pending_risk = risk.id if self.tabs.active == TABS["register"] else None
         self.reload()
 

@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from domain.i18n import N_
 from domain.models import Card, Column
 from domain.rules import is_overdue
 
 MILESTONE_MARK = "◆"
 BLOCKED_MARK = "⊘"
+PRIORITY_NAMES = {"low": N_("low"), "normal": N_("normal"), "high": N_("high"), "urgent": N_("urgent")}
+"""Priorities as shown (marked; translated where shown); the stored values stay English."""
 PAGE_SIZE = 15
 """Tiles drawn at once; a column of 2,000 cards draws only the page the cursor is on."""
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from domain.i18n import N_, _, pgettext
 from domain.models import Card, Department
 from domain.rules import is_overdue
 
@@ -20,6 +21,10 @@ MAX_ROWS = 300
 def fold(text: str) -> str:
     """Normalise for search: NFKC (full-width forms) and case-folding; Chinese is left as is."""
     return unicodedata.normalize("NFKC", text).casefold()
+
+
+FILTER_LABELS = (("overdue", N_("overdue")), ("blocked", N_("blocked")), ("milestone", N_("milestone")))
+"""The flag filters as the count line names them (translated where shown)."""
 
 
 @dataclass(frozen=True)
@@ -52,12 +57,12 @@ class CardFilter:
 
     def describe(self) -> str:
         """The active filters other than the search text, for the count line (empty when none)."""
-        active = [name for name in ("overdue", "blocked", "milestone") if getattr(self, name)]
+        active = [_(label) for name, label in FILTER_LABELS if getattr(self, name)]
         if self.owner:
             active.append(f"@{self.owner}")
         if self.tag:
-            active.append(f"tag {self.tag}")
-        return ", ".join(active)
+            active.append(_("tag {tag}").format(tag=self.tag))
+        return pgettext("list separator", ", ").join(active)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,14 +10,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from domain.i18n import N_, _, pgettext
 from domain.models import Risk
 from domain.rules import ScoreBands
 
 Position = tuple[int, int]
 """(probability, impact), each 1-5."""
 
-PROBABILITY_LABELS = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Certain"}
-IMPACT_LABELS = {1: "Slight", 2: "Minor", 3: "Medium", 4: "Major", 5: "Severe"}
+PROBABILITY_LABELS = {1: N_("Rare"), 2: N_("Unlikely"), 3: N_("Possible"), 4: N_("Likely"), 5: N_("Certain")}
+IMPACT_LABELS = {1: N_("Slight"), 2: N_("Minor"), 3: N_("Medium"), 4: N_("Major"), 5: N_("Severe")}
+"""Axis labels, marked for extraction; the heatmap translates them where it draws them."""
+BAND_NAMES = {"green": N_("green"), "amber": N_("amber"), "red": N_("red")}
+"""The score bands as shown (the band values themselves are data: the filter takes ``band:red``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,14 +124,26 @@ def build_heatmap(
     return HeatmapView(cells, tuple(unassessed), residual, since, total=len(risks))
 
 
+def status_label(status: str) -> str:
+    """A risk's state as shown, in the current language; the stored value (and ``status:open`` in the
+    register's filter) stays English. Translated at the call: "open" has other meanings elsewhere."""
+    labels = {
+        "open": pgettext("risk status", "open"),
+        "mitigating": pgettext("risk status", "mitigating"),
+        "closed": pgettext("risk status", "closed"),
+        "occurred": pgettext("risk status", "occurred"),
+    }
+    return labels.get(status, status)
+
+
 def describe_move(before: Position | None, after: Position | None) -> str:
     """A short text for the cell list: ``P2 I3 → P4 I4``, ``new``, or empty when nothing moved."""
     if before == after:
         return ""
     if before is None:
-        return "new since"
+        return _("new since")
     if after is None:
-        return f"was P{before[0]} I{before[1]}"
+        return _("was P{p} I{i}").format(p=before[0], i=before[1])
     return f"P{before[0]} I{before[1]} → P{after[0]} I{after[1]}"
 
 
@@ -140,7 +156,7 @@ def sort_value(risk: Risk, column: str) -> tuple[int, Any]:
     """A sort key for one register column; missing values sort last."""
     value: Any
     if column == "id":
-        prefix, _, number = risk.id.partition("-")
+        prefix, _sep, number = risk.id.partition("-")
         value = (prefix, int(number)) if number.isdigit() else (risk.id, 0)
     elif column == "score":
         value = risk.score

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from domain.i18n import _
 from domain.models import Card, Column
 from tui.views.board import PAGE_SIZE, wip_state
 from tui.widgets.card_tile import CardTile
@@ -26,9 +27,9 @@ def header_content(column: Column, count: int) -> Content:
     parts: list[str | tuple[str, str]] = [(printable(column.name), "bold"), "  ", counts]
     state = wip_state(column, count)
     if state == "over":
-        parts += ["  ", ("over WIP", "bold $error")]
+        parts += ["  ", (_("over WIP"), "bold $error")]
     elif state == "at":
-        parts += ["  ", ("at WIP", "$warning")]
+        parts += ["  ", (_("at WIP"), "$warning")]
     return Content.assemble(*parts)
 
 
@@ -162,11 +163,11 @@ class BoardColumn(Vertical):
         self.set_class(over, "-over-wip")
         hidden = count - offset - drawn
         more = self.more
-        more.update(f"+{hidden} more (j / ↓ / pgdn)" if hidden > 0 else "", layout=False)
+        more.update(_("+{n} more (j / ↓ / pgdn)").format(n=hidden) if hidden > 0 else "", layout=False)
         if more.display != (hidden > 0):
             more.display = hidden > 0
         above = self.above
-        above.update(f"↑ {offset} above (k / pgup)" if offset else "", layout=False)
+        above.update(_("↑ {n} above (k / pgup)").format(n=offset) if offset else "", layout=False)
         if above.display != (offset > 0):
             above.display = offset > 0
         self.set_class(count == 0, "-empty")

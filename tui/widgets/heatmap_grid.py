@@ -15,7 +15,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
-from tui.views.risks import IMPACT_LABELS, PROBABILITY_LABELS, CellView, HeatmapView, Position
+from domain.i18n import N_, _
+from tui.views.risks import BAND_NAMES, IMPACT_LABELS, PROBABILITY_LABELS, CellView, HeatmapView, Position
 
 BANDS = ("green", "amber", "red")
 
@@ -97,11 +98,11 @@ class HeatmapGrid(Widget, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "move(1, 0)", "Up", show=False, id="heatmap.up"),
-        Binding("down", "move(-1, 0)", "Down", show=False, id="heatmap.down"),
-        Binding("left", "move(0, -1)", "Left", show=False, id="heatmap.left"),
-        Binding("right", "move(0, 1)", "Right", show=False, id="heatmap.right"),
-        Binding("enter", "activate", "List risks", id="heatmap.activate"),
+        Binding("up", "move(1, 0)", N_("Up"), show=False, id="heatmap.up"),
+        Binding("down", "move(-1, 0)", N_("Down"), show=False, id="heatmap.down"),
+        Binding("left", "move(0, -1)", N_("Left"), show=False, id="heatmap.left"),
+        Binding("right", "move(0, 1)", N_("Right"), show=False, id="heatmap.right"),
+        Binding("enter", "activate", N_("List risks"), id="heatmap.activate"),
     ]
 
     cursor: reactive[Position | None] = reactive[Position | None]((3, 3), init=False)
@@ -128,16 +129,16 @@ class HeatmapGrid(Widget, can_focus=True):
         self._last_impact = 3
 
     def compose(self) -> ComposeResult:
-        yield Label("Probability ↑", classes="axis-title")
+        yield Label(_("Probability ↑"), classes="axis-title")
         with Grid(id="heat-cells"):
             for p in range(5, 0, -1):
-                yield Label(f"{PROBABILITY_LABELS[p]} {p}", classes="row-label")
+                yield Label(f"{_(PROBABILITY_LABELS[p])} {p}", classes="row-label")
                 for i in range(1, 6):
                     yield HeatCell((p, i), id=cell_id((p, i)))
             yield Label("")
             for i in range(1, 6):
-                yield Label(f"{i} {IMPACT_LABELS[i]}", id=f"impact-{i}", classes="col-label")
-        yield Label("Impact →", id="impact-title", classes="axis-title")
+                yield Label(f"{i} {_(IMPACT_LABELS[i])}", id=f"impact-{i}", classes="col-label")
+        yield Label(_("Impact →"), id="impact-title", classes="axis-title")
         yield HeatCell(None, id="heat-unassessed")
 
     def on_mount(self) -> None:
@@ -145,7 +146,8 @@ class HeatmapGrid(Widget, can_focus=True):
 
     def watch_compact(self, compact: bool) -> None:
         self.set_class(compact, "-compact")
-        for i, name in IMPACT_LABELS.items():
+        for i, label in IMPACT_LABELS.items():
+            name = _(label)
             self.query_one(f"#impact-{i}", Label).update(f"{i}\n{name}" if compact else f"{i} {name}")
         if self.view is not None:
             self.show(self.view)
@@ -161,14 +163,16 @@ class HeatmapGrid(Widget, can_focus=True):
             cell.set_class(bool(cell_view.previous_ids), "-ghost")
             cell.update(self._cell_content(cell_view))
             p, i = cell_view.position
-            cell.tooltip = f"P{p} x I{i} = {p * i} ({cell_view.band}): {cell_view.count} risk(s)" + (
-                f"; {len(cell_view.previous_ids)} moved away since {view.since}"
+            band = _(BAND_NAMES.get(cell_view.band, cell_view.band))
+            tooltip = _("P{p} x I{i} = {score} ({band}): {n} risk(s)")
+            cell.tooltip = tooltip.format(p=p, i=i, score=p * i, band=band, n=cell_view.count) + (
+                _("; {n} moved away since {date}").format(n=len(cell_view.previous_ids), date=view.since)
                 if cell_view.previous_ids
                 else ""
             )
         bucket = self.query_one("#heat-unassessed", HeatCell)
-        kind = "residual " if view.residual else ""
-        bucket.update(Content(f"Not {kind}assessed: {len(view.unassessed)}"))
+        text = _("Not residual assessed: {n}") if view.residual else _("Not assessed: {n}")
+        bucket.update(Content(text.format(n=len(view.unassessed))))
 
     def _cell_content(self, cell: CellView) -> Content:
         count = Content.styled(str(cell.count), "bold") if cell.count else Content("·")

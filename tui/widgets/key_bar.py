@@ -13,12 +13,17 @@ from textual import events
 from textual.content import Content
 from textual.widgets import Static
 
+from domain.i18n import N_
+
 if TYPE_CHECKING:
     from textual.binding import Binding
     from textual.screen import Screen
 
 KEPT_ACTIONS = frozenset({"help", "command_palette"})
 """Keys the bar never drops for lack of room: from these two a person finds every other key."""
+TEXTUAL_DESCRIPTIONS = (N_("palette"),)
+"""Descriptions of Textual's own bindings shown in the bar (the command palette's), kept in the catalog
+so that :class:`tui.translated.TranslatedBindings` finds their translation."""
 KEY_STYLE = "bold $footer-key-foreground on $footer-key-background"
 DESCRIPTION_STYLE = "$footer-description-foreground"
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.driver import Driver
 
 from domain.text import BIDI_CONTROLS, REPLACEMENT, printable
 
-__all__ = ["REPLACEMENT", "inert_bidi", "literal", "printable"]
+__all__ = ["REPLACEMENT", "inert_bidi", "literal", "pad_cells", "printable"]
 
 _DROP_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
 
@@ -16,6 +17,13 @@ def literal(text: str, style: str = "", *, keep_newlines: bool = False) -> Conte
     """Content showing ``text`` exactly as typed (``[red]`` stays ``[red]``)."""
     clean = printable(text, keep_newlines=keep_newlines)
     return Content.styled(clean, style) if style else Content(clean)
+
+
+def pad_cells(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal cells, never cut, and followed by at least one
+    space: ``f"{text:<13}"`` counts characters, and a Chinese label (two cells a character) would push
+    the column after it, or run into it."""
+    return text + " " * max(1, width - cell_len(text))
 
 
 def inert_bidi(base: type[Driver]) -> type[Driver]:
