@@ -202,12 +202,13 @@ def _shown_value(card: Card, key: str, value: Any, today: date) -> str:
     """One ``card show`` value as a person reads it: dates as the language writes them, flags and the
     priority in words; ids, names and text as typed."""
     from tui.cli import words
+    from tui.views.board import PRIORITY_NAMES
 
     if key in ("due", "start"):
         day = card.due if key == "due" else card.start
         return format_day(day, today=today) if day else ""
     if key == "priority":
-        return words.priority(value)
+        return _(PRIORITY_NAMES.get(value, value))
     if isinstance(value, bool):
         return words.yes_no(value)
     if isinstance(value, list):

@@ -87,7 +87,7 @@ def cmd_risk_edit(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_risk_list(ctx: Context, args: argparse.Namespace) -> int:
-    from tui.cli.words import risk_status
+    from tui.views.risks import status_label
 
     risks = ctx.services.risks.list()
     if args.json:
@@ -101,7 +101,7 @@ def cmd_risk_list(ctx: Context, args: argparse.Namespace) -> int:
             str(r.impact or "-"),
             str(r.score or "-"),
             r.owner or "",
-            risk_status(r.status.value),
+            status_label(r.status.value),
         ]
         for r in sorted(risks, key=lambda r: -(r.score or 0))
     ]
@@ -135,7 +135,7 @@ def _field_labels() -> dict[str, str]:
 
 def cmd_risk_show(ctx: Context, args: argparse.Namespace) -> int:
     from domain.dates import format_day, format_moment
-    from tui.cli.words import risk_status
+    from tui.views.risks import status_label
 
     risk = ctx.services.risks.get(args.id)
     if args.json:
@@ -147,7 +147,7 @@ def cmd_risk_show(ctx: Context, args: argparse.Namespace) -> int:
         if key == "history" or value in (None, "", []):
             continue
         if key == "status":
-            shown = risk_status(value)
+            shown = status_label(value)
         elif key == "review_date" and risk.review_date:
             shown = format_day(risk.review_date, today=today)
         elif isinstance(value, list):

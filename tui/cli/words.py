@@ -1,14 +1,15 @@
-"""The words ``huddle``'s human output shows for stored values: risk statuses, priorities, meeting kinds
-and review outcomes, minute entry kinds, criterion states, activity actions, open items, yes and no.
+"""The words ``huddle``'s human output shows for stored values: meeting kinds and review outcomes, minute
+entry kinds, criterion states, activity actions, open items, yes and no.
 
 The stored values stay English: they are compared, filtered on (``--status open``) and written to
 ``--json`` as they are; only what a person reads in a table or a ``show`` is translated, here, at the
 print. Each value has its own context (``pgettext("risk status", "open")``): "open" is a risk's state,
 a criterion's and a change request's, and Chinese says each differently. A value this module does not
-know (written by a newer Huddle) is shown as stored. The statuses the TUI's view models already
-translate are taken from there (``tui.views.meetings.status_text``, ``tui.views.plan.state_text`` and
-``change_status_text``); this module holds the rest. Only the commands that print them import it, so
-``card add`` does not pay for it.
+know (written by a newer Huddle) is shown as stored. The values the TUI's view models already
+translate are taken from there: ``tui.views.meetings.status_text``, ``tui.views.plan.state_text`` and
+``change_status_text``, ``tui.views.risks.status_label``, ``tui.views.board.PRIORITY_NAMES``. This
+module holds the rest (the criterion states repeat the milestone dialog's, which lives with Textual).
+Only the commands that print them import it, so ``card add`` does not pay for it.
 """
 
 from __future__ import annotations
@@ -18,28 +19,6 @@ from domain.i18n import pgettext
 
 def _shown(texts: dict[str, str], value: str) -> str:
     return texts.get(value, value)
-
-
-def risk_status(value: str) -> str:
-    """``open``, ``mitigating``, ``closed``, ``occurred`` as shown (the Risks screen's context)."""
-    texts = {
-        "open": pgettext("risk status", "open"),
-        "mitigating": pgettext("risk status", "mitigating"),
-        "closed": pgettext("risk status", "closed"),
-        "occurred": pgettext("risk status", "occurred"),
-    }
-    return _shown(texts, value)
-
-
-def priority(value: str) -> str:
-    """A card's priority (``low`` .. ``urgent``) as shown."""
-    texts = {
-        "low": pgettext("priority", "low"),
-        "normal": pgettext("priority", "normal"),
-        "high": pgettext("priority", "high"),
-        "urgent": pgettext("priority", "urgent"),
-    }
-    return _shown(texts, value)
 
 
 def meeting_kind(value: str) -> str:
