@@ -1,13 +1,17 @@
 """An open app's CPU per change made by someone else (docs/budgets.md: at most 15 ms at 5,000 cards).
 
-    python bench/bench_refresh.py [--cards 5000] [--changes 15] [--checkout DIR ...]
+    python bench/bench_refresh.py [--cards 5000] [--changes 30] [--batch 5] [--other-table]
+                                  [--checkout DIR ...]
 
 The app runs in tmux (120x40) on a generated file. Another process (the ``huddle`` command) edits the
 title of a card the first board shows; the app's poll sees the new version, re-reads and repaints, and
 we wait until the new title is on screen, then a little longer. The app's CPU time (user + system,
 ``/proc/PID/stat``) over that stretch, less its idle rate (the poll timer, measured before on the same
-process), is the cost of one change. Reported: the median over ``--changes``. ``--checkout DIR`` runs
-that source tree's app instead (repeatable; alternated change by change for a before/after pair).
+process), is the cost of one change. ``/proc`` counts in clock ticks (10 ms), so each measurement spans
+``--batch`` changes and is divided by their number. Reported: the median over ``--changes`` changes.
+``--other-table`` edits a risk instead (the board shows no risk: it should cost next to nothing; the
+wait is then a fixed second per change for the poll to see it). ``--checkout DIR`` runs that source
+tree's app instead (repeatable; alternated batch by batch for a before/after pair).
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from bench.bench_tui import make_big  # noqa: E402
 from bench.installed import ENV, huddle_commands  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
+IDLE_SECONDS = 10.0
+"""Long enough that one clock tick (10 ms) is 1 ms/s of idle rate, subtracted from every second measured."""
 
 
 def cpu_seconds(pid: int) -> float:
@@ -69,23 +75,28 @@ class OpenApp:
         self.pid = int(tmux("display", "-p", "-t", f"bench:{name}", "#{pane_pid}").stdout.strip())
         time.sleep(2.0)  # a settling period before the idle rate is taken (the whole board loads)
         before, start = cpu_seconds(self.pid), time.monotonic()
-        time.sleep(4.0)  # the idle measurement window itself
+        time.sleep(IDLE_SECONDS)  # the idle measurement window itself
         self.idle_rate = (cpu_seconds(self.pid) - before) / (time.monotonic() - start)
 
-    def one_change(self, huddle: list[str], db: Path, n: int) -> float:
-        """CPU seconds the app spent on one title edit made by another process."""
-        title = f"refresh-{n}-{time.monotonic_ns() % 100000}"
+    def changes(self, huddle: list[str], db: Path, n: int, batch: int, other_table: bool) -> float:
+        """CPU seconds the app spent per change, over ``batch`` edits made by another process."""
         before, start = cpu_seconds(self.pid), time.monotonic()
-        subprocess.run(
-            [*huddle, "--db", str(db), "--user", "other", "card", "edit", self.card, "--title", title],
-            check=True,
-            capture_output=True,
-            env=ENV,
-        )
-        wait_for(self.window, title)
+        for k in range(batch):
+            title = f"refresh-{n}-{k}-{time.monotonic_ns() % 100000}"
+            what = ["risk", "edit", "R-1"] if other_table else ["card", "edit", self.card]
+            subprocess.run(
+                [*huddle, "--db", str(db), "--user", "other", *what, "--title", title],
+                check=True,
+                capture_output=True,
+                env=ENV,
+            )
+            if other_table:
+                time.sleep(1.2)  # one poll interval and a little: nothing on the board changes
+            else:
+                wait_for(self.window, title)
         time.sleep(0.5)  # the repaint's tail; the idle rate is subtracted for the whole stretch
         spent = cpu_seconds(self.pid) - before
-        return max(0.0, spent - self.idle_rate * (time.monotonic() - start))
+        return max(0.0, spent - self.idle_rate * (time.monotonic() - start)) / batch
 
     def close(self) -> None:
         tmux("kill-window", "-t", f"bench:{self.window}")
@@ -94,7 +105,9 @@ class OpenApp:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--cards", type=int, default=5000)
-    parser.add_argument("--changes", type=int, default=15)
+    parser.add_argument("--changes", type=int, default=30)
+    parser.add_argument("--batch", type=int, default=5, help="changes per CPU measurement")
+    parser.add_argument("--other-table", action="store_true", help="edit a risk instead of a card")
     parser.add_argument("--checkout", action="append", default=[], help="a source tree to compare (repeat)")
     args = parser.parse_args()
     if shutil.which("tmux") is None:
@@ -113,16 +126,18 @@ def main() -> int:
     try:
         for index, (name, command) in enumerate(apps.items()):
             opened[name] = OpenApp(f"app{index}", command, db, work / "none.toml")
-        for n in range(args.changes):
+        for n in range(max(1, args.changes // args.batch)):
             for name, app in opened.items():  # each open app repaints every change; one is measured
-                results[name].append(app.one_change(cli, db, n))
+                results[name].append(app.changes(cli, db, n, args.batch, args.other_table))
     finally:
         for app in opened.values():
             app.close()
         tmux("kill-server")
         shutil.rmtree(work, ignore_errors=True)
+    what = "a risk" if args.other_table else "a card on the board"
     print(
-        f"CPU per change made by another process, {args.cards} cards, {args.changes} changes (budget 15 ms)"
+        f"CPU per change made by another process to {what}, {args.cards} cards, {args.changes} changes "
+        f"in batches of {args.batch} (budget 15 ms)"
     )
     for name, values in results.items():
         median = statistics.median(values) * 1000

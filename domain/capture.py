@@ -23,13 +23,15 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from domain.dates import DATE_FORMS, parse_date
+from domain.dates import DATE_FORMS, format_day, parse_date
 from domain.errors import UnknownPersonError, ValidationError
+from domain.i18n import N_, _, pgettext
 from domain.models import MAX_MEETING_MINUTES, Meeting, Person
 from domain.services.meetings import MeetingService
 from domain.text import clean_text, clean_title, quoted
 
-COMMANDS = "/d decision, /a @owner DATE action, /r risk, /n next item"
+COMMANDS = N_("/d decision, /a @owner DATE action, /r risk, /n next item")
+"""The commands, for error lines (marked; translated where shown)."""
 _SLASHES = ("/", "／", "、")
 _COMMAND = re.compile(r"^([a-zA-Z])(?=\s|$|[^\x00-\x7f])\s*(.*)$", re.DOTALL)
 _UNIT = r"(?:m|min|mins|minutes|分钟|分)"
@@ -59,12 +61,27 @@ class Capture:
     def describe(self) -> str:
         """One line for the preview under the input: what Enter will record."""
         if self.kind == CaptureKind.NEXT:
-            return "→ next agenda item"
+            return _("→ next agenda item")
         if self.kind == CaptureKind.ACTION and self.owner is not None:
-            when = f"{self.due:%a %d %b %Y}" if self.due else "no date"
-            dept = f", {self.owner.dept}" if self.owner.dept else ""
-            return f"→ action for {self.owner.name} (@{self.owner.handle}{dept}), due {when}: {self.text}"
-        return f"→ {self.kind.value}: {self.text}"
+            when = format_day(self.due) if self.due else _("no date")
+            if self.owner.dept:
+                line = _("→ action for {name} (@{handle}, {dept}), due {when}: {text}")
+            else:
+                line = _("→ action for {name} (@{handle}), due {when}: {text}")
+            return line.format(
+                name=self.owner.name,
+                handle=self.owner.handle,
+                dept=self.owner.dept,
+                when=when,
+                text=self.text,
+            )
+        kinds = {
+            CaptureKind.NOTE: pgettext("capture", "note"),
+            CaptureKind.DECISION: pgettext("capture", "decision"),
+            CaptureKind.ACTION: pgettext("capture", "action"),
+            CaptureKind.RISK: pgettext("capture", "risk"),
+        }
+        return _("→ {kind}: {text}").format(kind=kinds.get(self.kind, self.kind.value), text=self.text)
 
 
 def _split_command(line: str) -> tuple[str | None, str]:
@@ -79,7 +96,9 @@ def _split_command(line: str) -> tuple[str | None, str]:
                 return match.group(1).lower(), match.group(2).strip()
             if slash == "/":
                 raise ValidationError(
-                    f"unknown command {quoted(stripped.split()[0])}; use {COMMANDS}, or // for a note"
+                    _("unknown command {command}; use {commands}, or // for a note").format(
+                        command=quoted(stripped.split()[0]), commands=_(COMMANDS)
+                    )
                 )
     return None, stripped
 
@@ -88,7 +107,7 @@ def resolve_person(text: str, people: Sequence[Person]) -> Person:
     """A handle (with or without ``@``), a full name, or a unique start of a name, as ``require_person``."""
     key = text.strip().lstrip("@").strip()
     if not key:
-        raise ValidationError("owner is missing; type /a @owner DATE TEXT")
+        raise ValidationError(_("owner is missing; type /a @owner DATE TEXT"))
     by_handle = {p.handle: p for p in people}
     if key.lower() in by_handle:
         return by_handle[key.lower()]
@@ -100,9 +119,14 @@ def resolve_person(text: str, people: Sequence[Person]) -> Person:
         return matches[0]
     if matches:
         raise ValidationError(
-            f"owner {quoted(key)} is ambiguous: " + ", ".join(f"@{p.handle}" for p in matches)
+            _("owner {owner} is ambiguous: {handles}").format(
+                owner=quoted(key),
+                handles=pgettext("list separator", ", ").join(f"@{p.handle}" for p in matches),
+            )
         )
-    raise UnknownPersonError(key, f"no person {quoted(key)}; known: {known_people(people)}")
+    raise UnknownPersonError(
+        key, _("no person {person}; known: {known}").format(person=quoted(key), known=known_people(people))
+    )
 
 
 KNOWN_SHOWN = 8
@@ -112,16 +136,16 @@ KNOWN_SHOWN = 8
 def known_people(people: Sequence[Person], shown: int = KNOWN_SHOWN) -> str:
     """Everyone's handle, or the first ``shown`` and how many more (``@a, @b ... and 12 more``)."""
     if not people:
-        return "nobody yet"
-    handles = ", ".join(f"@{p.handle}" for p in people[:shown])
+        return _("nobody yet")
+    handles = pgettext("list separator", ", ").join(f"@{p.handle}" for p in people[:shown])
     more = len(people) - shown
-    return f"{handles} ... and {more} more" if more > 0 else handles
+    return _("{handles} ... and {n} more").format(handles=handles, n=more) if more > 0 else handles
 
 
 def _parse_action(rest: str, today: date, people: Sequence[Person]) -> Capture:
     words = rest.split()
     if not words:
-        raise ValidationError("action needs an owner, a date and the text: /a @owner DATE TEXT")
+        raise ValidationError(_("action needs an owner, a date and the text: /a @owner DATE TEXT"))
     owner_error: ValidationError | None = None
     date_error: ValidationError | None = None
     # The owner may be a several-word name and the date two words ("next mon"): try the short forms first.
@@ -143,12 +167,24 @@ def _parse_action(rest: str, today: date, people: Sequence[Person]) -> Capture:
                 continue
             text = " ".join(after[date_words:])
             if not text:
-                raise ValidationError(f"action for @{owner.handle} due {due:%a %d %b} has no text yet")
+                raise ValidationError(
+                    _("action for @{handle} due {when} has no text yet").format(
+                        handle=owner.handle, when=format_day(due, today=today)
+                    )
+                )
             if not owner.dept:
-                raise ValidationError(f"@{owner.handle} has no department, so the action would have no board")
+                raise ValidationError(
+                    _("@{handle} has no department, so the action would have no board").format(
+                        handle=owner.handle
+                    )
+                )
             return Capture(CaptureKind.ACTION, clean_title(text, "action item"), owner, due)
         if not after:
-            raise ValidationError(f"action for @{owner.handle} needs a date ({DATE_FORMS}) and the text")
+            raise ValidationError(
+                _("action for @{handle} needs a date ({forms}) and the text").format(
+                    handle=owner.handle, forms=DATE_FORMS
+                )
+            )
     if date_error is not None:
         raise date_error
     assert owner_error is not None
@@ -166,11 +202,15 @@ def parse_capture(line: str, *, today: date, people: Sequence[Person]) -> Captur
         return Capture(CaptureKind.RISK, clean_title(rest, "risk"))
     if command == "n":
         if rest:
-            raise ValidationError("/n takes no text; it moves to the next agenda item")
+            raise ValidationError(_("/n takes no text; it moves to the next agenda item"))
         return Capture(CaptureKind.NEXT)
     if command == "a":
         return _parse_action(rest, today, people)
-    raise ValidationError(f"unknown command /{command}; use {COMMANDS}, or // for a note")
+    raise ValidationError(
+        _("unknown command {command}; use {commands}, or // for a note").format(
+            command=f"/{command}", commands=_(COMMANDS)
+        )
+    )
 
 
 def parse_agenda(text: str, default_minutes: int = 10) -> list[tuple[str, int]]:
@@ -187,8 +227,9 @@ def parse_agenda(text: str, default_minutes: int = 10) -> list[tuple[str, int]]:
             title, minutes = line, default_minutes
         if not 1 <= minutes <= MAX_MEETING_MINUTES:
             raise ValidationError(
-                f"agenda item {quoted(title)} has a timebox of {str(minutes)[:12]} minutes; "
-                f"use 1-{MAX_MEETING_MINUTES}"
+                _("agenda item {item} has a timebox of {minutes} minutes; use 1-{most}").format(
+                    item=quoted(title), minutes=str(minutes)[:12], most=MAX_MEETING_MINUTES
+                )
             )
         items.append((clean_title(title, "agenda item"), minutes))
     return items
@@ -299,7 +340,7 @@ def apply_entry(meetings: MeetingService, meeting_id: str, entry: JournalEntry) 
         return meetings.decide(meeting_id, entry.text, entry_id=entry.id, agenda_index=entry.agenda_index)
     if entry.kind == CaptureKind.ACTION:
         if entry.owner is None:
-            raise ValidationError("action item without an owner")
+            raise ValidationError(_("action item without an owner"))
         return meetings.action(
             meeting_id, entry.owner, entry.due, entry.text, entry_id=entry.id, agenda_index=entry.agenda_index
         )

@@ -127,6 +127,17 @@ class Journal(Protocol):
     def clear(self) -> None: ...
 
 
+class ChangeLog(Protocol):
+    """Optional for a Store: which tables changed between two versions whose snapshots it read.
+
+    The app asks after a change notice, so that a screen whose tables did not change (the board, after
+    someone edited a risk) does not read or repaint anything; a store without it, or an answer of None,
+    means anything may have changed.
+    """
+
+    def changed_tables(self, since: object, until: object) -> frozenset[str] | None: ...
+
+
 class ChangeFeed(Protocol):
     """Optional for a Store: it can tell when any client commits (PostgreSQL's LISTEN/NOTIFY).
 

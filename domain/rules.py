@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from domain.errors import ConflictError, ValidationError
 from domain.i18n import _, ngettext, pgettext
@@ -32,6 +32,11 @@ from domain.models import (
     RsvpStatus,
 )
 from domain.text import quoted
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:  # the same classes, their __init__ generated ahead of time: domain/frozen.py
+    from domain.frozen import dataclass
 
 RANK_STEP = 1024.0
 
@@ -249,21 +254,32 @@ def early_warnings(
             assert card.due is not None
             days = (today - card.due).days
             warnings.append(
-                ProjectWarning("overdue", card.id, f"{card.id} {card.title} is {days} day(s) overdue")
+                ProjectWarning(
+                    "overdue",
+                    card.id,
+                    _("{id} {title} is {days} day(s) overdue").format(
+                        id=card.id, title=card.title, days=days
+                    ),
+                )
             )
         if is_escalated(card, by_id, now, escalate_after_days):
             assert card.blocked_since is not None
             days = (now - card.blocked_since).days
-            reason = f" ({card.blocked_reason})" if card.blocked_reason else ""
-            warnings.append(
-                ProjectWarning("blocked", card.id, f"{card.id} blocked {days} days{reason}: escalate")
-            )
+            if card.blocked_reason:
+                message = _("{id} blocked {days} days ({reason}): escalate").format(
+                    id=card.id, days=days, reason=card.blocked_reason
+                )
+            else:
+                message = _("{id} blocked {days} days: escalate").format(id=card.id, days=days)
+            warnings.append(ProjectWarning("blocked", card.id, message))
         if card.milestone and (late := late_predecessors(card, by_id, today)):
             warnings.append(
                 ProjectWarning(
                     "milestone-at-risk",
                     card.id,
-                    f"milestone {card.id} {card.title} at risk: late predecessor(s) {', '.join(late)}",
+                    _("milestone {id} {title} at risk: late predecessor(s) {late}").format(
+                        id=card.id, title=card.title, late=pgettext("list separator", ", ").join(late)
+                    ),
                 )
             )
     for risk in risks:
@@ -272,7 +288,9 @@ def early_warnings(
                 ProjectWarning(
                     "risk-review",
                     risk.id,
-                    f"risk {risk.id} {risk.title} was due for review on {risk.review_date}",
+                    _("risk {id} {title} was due for review on {date}").format(
+                        id=risk.id, title=risk.title, date=risk.review_date
+                    ),
                 )
             )
     order = {"milestone-at-risk": 0, "blocked": 1, "overdue": 2, "risk-review": 3}

@@ -12,11 +12,16 @@ Standard library only (``urllib`` deferred), so the CLI's start-up cost does not
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from domain.errors import ValidationError
 from domain.i18n import _
 from domain.text import check_utf8, quoted
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:  # the same classes, their __init__ generated ahead of time: domain/frozen.py
+    from domain.frozen import dataclass
 
 SECURITY_MODES = ("none", "starttls", "ssl")
 """How a mail connection is protected: plain, upgraded with STARTTLS, or TLS from the first byte."""
@@ -24,6 +29,8 @@ SECURITY_MODES = ("none", "starttls", "ssl")
 
 @dataclass(frozen=True, slots=True)
 class SmtpSettings:
+    """The ``[smtp]`` table: the server invites are mailed through."""
+
     host: str = ""
     """SMTP server host name; empty (the default) means mail is not set up, and sending says so."""
     port: int = 25
@@ -42,6 +49,8 @@ class SmtpSettings:
 
 @dataclass(frozen=True, slots=True)
 class CalDavSettings:
+    """The ``[caldav]`` table: the calendar ``huddle calendar push`` writes to."""
+
     url: str = ""
     """The calendar collection URL, such as ``https://cal.example.com/alice/project/``."""
     username: str = ""

@@ -8,9 +8,11 @@ domain ids.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
-from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -63,9 +65,38 @@ class BufferStorage(Storage):
         return self.data
 
     def write(self, data: Data) -> None:
+        self._refuse_read_only()
+        self.data = data
+        self.dirty = True
+
+    def _refuse_read_only(self) -> None:
         if not self.writable:
             raise StorageError(_("a snapshot is read-only; change data inside store.transaction()"))
-        self.data = data
+
+    def insert(self, name: str, docs: Sequence[Data]) -> list[int]:
+        """Add ``docs`` to table ``name`` under the next document ids, as TinyDB's insert does (one
+        above the highest id in the table), without TinyDB's copy of the whole table.
+
+        TinyDB rebuilds a table's dict twice per insert (ids to int and back): at 5,000 cards that
+        was a fifth of a ``card add``'s time under the lock. The repositories insert only through
+        here, never through TinyDB's ``insert``, whose per-table cached next id would not see these.
+        """
+        self._refuse_read_only()
+        table: Data = self.data.setdefault(name, {})
+        first = max(map(int, table), default=0) + 1
+        for number, doc in enumerate(docs, first):
+            table[str(number)] = dict(doc)
+        self.dirty = True
+        return list(range(first, first + len(docs)))
+
+    def replace(self, name: str, doc_id: int, doc: Data) -> None:
+        """Swap in the whole document ``doc_id`` of table ``name`` (it exists: the caller's index
+        found it), in place as TinyDB's update does, without TinyDB's copy of the whole table. A plain
+        TinyDB update merges, so a field left out of a compact document would keep its old value."""
+        self._refuse_read_only()
+        current = self.data[name][str(doc_id)]
+        current.clear()
+        current.update(doc)
         self.dirty = True
 
 
@@ -81,15 +112,30 @@ class SnapshotDB(TinyDB):
     table_class = ReadOnlyTable
 
 
-def _replacing(doc: Data) -> Callable[[MutableMapping[str, Any]], None]:
-    """A TinyDB update that swaps in the whole document: a plain update merges, so a field left out
-    of a compact document (back at its default) would keep its old stored value."""
+def _buffer(db: TinyDB) -> BufferStorage:
+    """The storage under every TinyDB this module makes: a BufferStorage."""
+    storage = db.storage
+    assert isinstance(storage, BufferStorage)
+    return storage
 
-    def replace_document(current: MutableMapping[str, Any]) -> None:
-        current.clear()
-        current.update(doc)
 
-    return replace_document
+class DecodeMemo:
+    """The domain objects decoded from one version's documents, for a snapshot's repositories.
+
+    A snapshot's documents are never changed, and ``tables.load`` shares the documents of unchanged
+    records with the version read before; so an object decoded from the very same document (the same
+    dict, held here so that its ``id`` cannot be reused) is the same object, and a re-read after a change
+    elsewhere decodes only the records that changed. The memo of the version before is kept for lookups
+    (one generation: what a newer version no longer holds is dropped with it).
+    """
+
+    def __init__(self, previous: DecodeMemo | None = None) -> None:
+        self.objects: dict[str, dict[int, tuple[Data, object]]] = {}
+        self.indexes: dict[str, dict[str, int]] = {}
+        self.older = previous.objects if previous is not None else {}
+
+    def table(self, name: str) -> tuple[dict[int, tuple[Data, object]], dict[int, tuple[Data, object]]]:
+        return self.objects.setdefault(name, {}), self.older.get(name, {})
 
 
 class TableRepository(Generic[T]):
@@ -102,6 +148,7 @@ class TableRepository(Generic[T]):
         to_doc: Callable[[T], Data],
         from_doc: Callable[[Data], T],
         source: str = "memory",
+        memo: DecodeMemo | None = None,
     ) -> None:
         self._db = db
         self._name = name
@@ -110,6 +157,8 @@ class TableRepository(Generic[T]):
         self._to_doc = to_doc
         self._from_doc = from_doc
         self._ids: dict[str, int] | None = None
+        self._memo = memo
+        self._objects, self._older = memo.table(name) if memo is not None else ({}, {})
 
     def _raw_table(self) -> dict[str, Data]:
         """The table as stored ({doc id: document}), read through the storage without wrapping each
@@ -120,8 +169,30 @@ class TableRepository(Generic[T]):
 
     def _index(self) -> dict[str, int]:
         if self._ids is None:
-            self._ids = {doc["id"]: int(doc_id) for doc_id, doc in self._raw_table().items()}
+            memo = self._memo
+            known = None if memo is None else memo.indexes.get(self._name)
+            if known is None:
+                table = self._raw_table()  # built at C level (map, zip): a third of the comprehension's time
+                known = dict(zip(map(itemgetter("id"), table.values()), map(int, table), strict=True))
+                if memo is not None:
+                    memo.indexes[self._name] = known
+            # A copy: a refused delete() drops the id from the index before TinyDB refuses the write.
+            self._ids = known if memo is None else dict(known)
         return self._ids
+
+    def stored(self, doc: Data) -> T:
+        """The domain object of a document as stored: from the memo in a snapshot (see DecodeMemo)."""
+        if self._memo is None:
+            return self.decode(doc)
+        key = id(doc)
+        hit = self._objects.get(key)
+        if hit is None or hit[0] is not doc:
+            hit = self._older.get(key)
+            if hit is None or hit[0] is not doc:
+                hit = (doc, self.decode(doc))
+            self._objects[key] = hit
+        item: T = hit[1]  # type: ignore[assignment]
+        return item
 
     def decode(self, doc: Data) -> T:
         """The domain object of a stored document; a value the codec cannot read (a bad date, an
@@ -143,10 +214,15 @@ class TableRepository(Generic[T]):
         doc_id = self._index().get(key)
         if doc_id is None:
             return None
+        if self._memo is not None:
+            stored = self._raw_table().get(str(doc_id))
+            return None if stored is None else self.stored(stored)
         doc = self._table.get(doc_id=doc_id)
         return None if doc is None else self.decode(doc)
 
     def list(self) -> list[T]:
+        if self._memo is not None:
+            return [self.stored(doc) for doc in self._raw_table().values()]
         return [self.decode(doc) for doc in self._table]
 
     def raw(self) -> Iterator[Data]:
@@ -157,19 +233,20 @@ class TableRepository(Generic[T]):
         index = self._index()
         doc_id = index.get(doc["id"])
         if doc_id is None:
-            index[doc["id"]] = self._table.insert(doc)
+            index[doc["id"]] = _buffer(self._db).insert(self._name, [doc])[0]
         else:
-            self._table.update(_replacing(doc), doc_ids=[doc_id])
+            _buffer(self._db).replace(self._name, doc_id, doc)
 
     def put_many(self, items: Sequence[T]) -> None:
         """Insert many new items in one table update (bulk loads; existing ids are updated one by one)."""
         index = self._index()
         fresh = [self._to_doc(item) for item in items]
         new = [doc for doc in fresh if doc["id"] not in index]
+        storage = _buffer(self._db)
         for doc in fresh:
             if doc["id"] in index:
-                self._table.update(_replacing(doc), doc_ids=[index[doc["id"]]])
-        for doc, doc_id in zip(new, self._table.insert_multiple(new), strict=True):
+                storage.replace(self._name, index[doc["id"]], doc)
+        for doc, doc_id in zip(new, storage.insert(self._name, new), strict=True):
             index[doc["id"]] = doc_id
 
     def delete(self, key: str) -> None:
@@ -181,10 +258,10 @@ class TableRepository(Generic[T]):
 
 class CardTable(TableRepository[Card]):
     def list_for_department(self, dept: str) -> list[Card]:
-        return [self.decode(doc) for doc in self.raw() if doc["dept"] == dept]
+        return [self.stored(doc) for doc in self.raw() if doc["dept"] == dept]
 
     def list_in_column(self, dept: str, column: str) -> list[Card]:
-        return [self.decode(d) for d in self.raw() if d["dept"] == dept and d["column"] == column]
+        return [self.stored(d) for d in self.raw() if d["dept"] == dept and d["column"] == column]
 
     def first_in_columns(
         self, dept: str, columns: Sequence[str], per_column: int
@@ -199,7 +276,7 @@ class CardTable(TableRepository[Card]):
         page: list[Card] = []
         for docs in by_column.values():
             docs.sort(key=lambda d: (float(d.get("rank", 0.0)), d["id"]))
-            page += [self.decode(doc) for doc in docs[:per_column]]
+            page += [self.stored(doc) for doc in docs[:per_column]]
         return page, {name: len(docs) for name, docs in by_column.items()}
 
     def column_summary(
@@ -213,6 +290,9 @@ class CardTable(TableRepository[Card]):
         return len(ranks), max(ranks, default=None)
 
 
+CHANGE_LOG = 64
+"""Version steps a store remembers for ``changed_tables`` (a screen hidden longer reloads everything)."""
+
 ACTIVITY_KEEP = 2000
 """Activity records kept in the data file; older ones move to the archive beside it."""
 ACTIVITY_SLACK = 500
@@ -225,11 +305,12 @@ def activity_archive_path(path: Path) -> Path:
 
 class ActivityTable:
     def __init__(self, db: TinyDB, archive: Path | None = None) -> None:
+        self._db = db
         self._table = db.table("activity", cache_size=0)
         self._archive = archive
 
     def add(self, entry: Activity) -> None:
-        self._table.insert(codecs.activity_to_doc(entry))
+        _buffer(self._db).insert("activity", [codecs.activity_to_doc(entry)])
 
     def for_entity(self, entity_id: str) -> list[Activity]:
         """Oldest first, in the order the records were written (under the lock), whatever the clocks said."""
@@ -265,28 +346,33 @@ class ActivityTable:
 class TinyUnitOfWork:
     """The repositories over one in-memory copy of the file."""
 
-    def __init__(self, db: TinyDB, archive: Path | None = None, source: str = "memory") -> None:
+    def __init__(
+        self, db: TinyDB, archive: Path | None = None, source: str = "memory", memo: DecodeMemo | None = None
+    ) -> None:
+        """``memo`` only for a snapshot (its documents never change): see :class:`DecodeMemo`."""
         self._db = db
         self.departments = TableRepository[Department](
-            db, "departments", codecs.department_to_doc, codecs.department_from_doc, source
+            db, "departments", codecs.department_to_doc, codecs.department_from_doc, source, memo
         )
         self.people = TableRepository[Person](
-            db, "people", codecs.person_to_doc, codecs.person_from_doc, source
+            db, "people", codecs.person_to_doc, codecs.person_from_doc, source, memo
         )
         self.projects = TableRepository[Project](
-            db, "projects", codecs.project_to_doc, codecs.project_from_doc, source
+            db, "projects", codecs.project_to_doc, codecs.project_from_doc, source, memo
         )
-        self.cards = CardTable(db, "cards", codecs.card_to_doc, codecs.card_from_doc, source)
-        self.risks = TableRepository[Risk](db, "risks", codecs.risk_to_doc, codecs.risk_from_doc, source)
+        self.cards = CardTable(db, "cards", codecs.card_to_doc, codecs.card_from_doc, source, memo)
+        self.risks = TableRepository[Risk](
+            db, "risks", codecs.risk_to_doc, codecs.risk_from_doc, source, memo
+        )
         self.meetings = TableRepository[Meeting](
-            db, "meetings", codecs.meeting_to_doc, codecs.meeting_from_doc, source
+            db, "meetings", codecs.meeting_to_doc, codecs.meeting_from_doc, source, memo
         )
         self.change_requests = TableRepository[ChangeRequest](
-            db, "change_requests", codecs.change_to_doc, codecs.change_from_doc, source
+            db, "change_requests", codecs.change_to_doc, codecs.change_from_doc, source, memo
         )
         self.activity = ActivityTable(db, archive)
         self.published = TableRepository[PublishedEvent](
-            db, "published", codecs.published_to_doc, codecs.published_from_doc, source
+            db, "published", codecs.published_to_doc, codecs.published_from_doc, source, memo
         )
 
     _DATA_TABLES = (
@@ -336,9 +422,13 @@ class TinyStore:
         self._memory: Data = {}
         self._memory_version = itertools.count()
         self._memory_token = next(self._memory_version)
-        self._cache: tuple[object, Data] | None = None
+        self._cache: tuple[object, Data, DecodeMemo] | None = None
         self._checked: object = None
         """The file version this store last shape-checked or wrote: reading it again skips the check."""
+        self._changes: collections.deque[tuple[object, object, frozenset[str] | None]] = collections.deque(
+            maxlen=CHANGE_LOG
+        )
+        """(version, next version read, the tables whose lines differ), oldest first: ``changed_tables``."""
 
     @classmethod
     def memory(cls) -> TinyStore:
@@ -372,17 +462,42 @@ class TinyStore:
 
     def snapshot(self) -> TinyUnitOfWork:
         version = self.version()
-        if self._cache is not None and self._cache[0] == version:
-            data = self._cache[1]
+        cache = self._cache
+        if cache is not None and cache[0] == version:
+            data, memo = cache[1], cache[2]
         else:
-            data = self._load_for_read()
+            # The version read before lends what did not change: its decoded tables, records and objects.
+            data = self._load_for_read(None if cache is None else cache[1])
             migrate(data, self.describe())
-            self._cache = (version, data)
+            memo = DecodeMemo(None if cache is None else cache[2])
+            self._cache = (version, data, memo)
+            if cache is not None:
+                self._changes.append((cache[0], version, getattr(data, "changed", None)))
         return TinyUnitOfWork(
             SnapshotDB(storage=lambda: BufferStorage(data, writable=False)),
             self._archive_path(),
             self.describe(),
+            memo,
         )
+
+    def changed_tables(self, since: object, until: object) -> frozenset[str] | None:
+        """The tables that changed from the snapshot of version ``since`` to that of ``until``, both read
+        by this store (``domain.repository.ChangeLog``); None when it cannot tell (a version it did not
+        read, or one outside the file's table-per-line layout): then anything may have changed."""
+        if since == until:
+            return frozenset()
+        found: set[str] = set()
+        at = since
+        for older, newer, names in list(self._changes):  # list(): one step, while a worker may append
+            if older != at:
+                continue
+            if names is None:
+                return None
+            found |= names
+            at = newer
+            if at == until:
+                return frozenset(found)
+        return None
 
     def _archive_path(self) -> Path | None:
         return None if self.path is None else activity_archive_path(self.path)
@@ -406,7 +521,7 @@ class TinyStore:
         data = self._load_for_read()
         return int(meta(data).get("schema", 0)) if data else 0
 
-    def _load_for_write(self) -> Data:
+    def _load_for_write(self, previous: Data | None = None) -> Data:
         if self.path is None:
             loaded: Data = orjson.loads(orjson.dumps(self._memory))
             return loaded
@@ -418,13 +533,15 @@ class TinyStore:
         # decoded (and checked) as they are first used: see storage/tables.py.
         same = before is not None and file_version(self.path) == before
         check = not same or before != self._checked
-        data = {} if raw is None else tables.load(raw, self.path, check=check)
+        data = {} if raw is None else tables.load(raw, self.path, check=check, previous=previous)
         if check:
             self._checked = before if same else None
         return data
 
-    def _load_for_read(self) -> Data:
-        return self._load_for_write()
+    def _load_for_read(self, previous: Data | None = None) -> Data:
+        """As for a write, but sharing the unchanged tables of ``previous`` (a snapshot's data: see
+        ``tables.load``); a transaction changes what it reads, so it never shares."""
+        return self._load_for_write(previous)
 
     def _save(self, data: Data) -> None:
         if self.path is None:

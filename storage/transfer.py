@@ -207,7 +207,7 @@ def load(store: Store, source: Dump, *, force: bool = False) -> None:
 
     if not isinstance(store, PgStore):
         raise StorageError(_("cannot copy to {value}: unknown kind of store").format(value=store.describe()))
-    with store.transaction() as uow:
+    with store.transaction() as uow, uow.bulk():  # the column counts taken once, at the end
         existing_counters = uow.counters()
         if not uow.is_empty(published=True):
             _refuse_non_empty(Dump({t: uow.raw(t) for t in TABLES}), force, store.describe())

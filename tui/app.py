@@ -13,7 +13,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterable
 from types import FrameType
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -59,6 +59,18 @@ AREAS: tuple[tuple[str, str, str], ...] = (
 """Mode name, title (marked with ``N_``: translate where shown) and screen class; a mode's module is
 imported when it is first opened."""
 
+
+TEXTUAL_COMMANDS = (
+    N_("Theme"), N_("Change the current theme"),
+    N_("Quit"), N_("Quit the application as soon as possible"),
+    N_("Keys"), N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"), N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"), N_("Maximize the focused widget"),
+    N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
+)  # fmt: skip
+"""The titles and help lines of Textual's own palette commands (``App.get_system_commands``), kept in
+the catalog so the palette shows them in the current language."""
 
 KEYED_PACKAGES = ("tui.screens", "tui.widgets", "tui.dialogs")
 """Where the screens, widgets and dialogs with keys of their own live: help lists every one of them."""
@@ -231,6 +243,17 @@ class HuddleApp(App[None]):
         self._seen_version = version
         self.data_changed.publish(version)
 
+    @property
+    def data_version(self) -> object:
+        """The version last announced on ``data_changed`` (or found at start)."""
+        return self._seen_version
+
+    def tables_changed(self, since: object, until: object) -> frozenset[str] | None:
+        """The tables that changed between two announced versions, when the store keeps a change log
+        (``domain.repository.ChangeLog``: the JSON file does); None: it cannot tell."""
+        log = getattr(self.context.services.store, "changed_tables", None)
+        return log(since, until) if callable(log) else None
+
     # ----- writes and undo -----------------------------------------------------------------------
 
     @property
@@ -347,8 +370,10 @@ class HuddleApp(App[None]):
             self.call_after_refresh(focus_search)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The palette offers every key binding of the current screen and of the app, by its description."""
-        yield from super().get_system_commands(screen)
+        """The palette offers every key binding of the current screen and of the app, by its description
+        (Textual's own commands first, translated: :data:`TEXTUAL_COMMANDS`)."""
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding, node = active.binding, active.node
@@ -362,6 +387,13 @@ class HuddleApp(App[None]):
                 _("key {key}").format(key=binding.key_display or binding.key),
                 self._palette_callback(binding.action, node),
             )
+
+    def action_command_palette(self) -> None:
+        """Textual's command palette, with its search line in the current language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
 
     def _palette_callback(self, action: str, node: Any) -> Callable[[], None]:
         def run() -> None:

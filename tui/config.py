@@ -12,9 +12,10 @@ import math
 import os
 import pwd
 import re
-from dataclasses import dataclass, field, fields
+import sys
+from dataclasses import field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.dates import get_zone
 from domain.errors import ValidationError
@@ -31,29 +32,56 @@ from outbound.settings import (
 from storage.dburl import is_server_url
 from tui.keymap_ids import BINDING_IDS, is_key_name
 
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:  # the same classes, their __init__ generated ahead of time: domain/frozen.py
+    from domain.frozen import dataclass
+
 
 def config_dir() -> Path:
     """The folder searched for ``huddle.toml``; one function so tests can point it elsewhere."""
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("huddle"))
+    return _user_dir("config")
 
 
 def data_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("huddle"))
+    return _user_dir("data")
 
 
 def state_dir() -> Path:
     """Where this machine keeps what belongs to one user and no data file (server journals)."""
+    return _user_dir("state")
+
+
+_XDG = {
+    "config": ("XDG_CONFIG_HOME", "~/.config"),
+    "data": ("XDG_DATA_HOME", "~/.local/share"),
+    "state": ("XDG_STATE_HOME", "~/.local/state"),
+}
+
+
+def _user_dir(kind: str) -> Path:
+    """platformdirs' ``user_<kind>_dir("huddle")``.
+
+    On Linux with an absolute ``$HOME`` (every login) the answer is worked out here the way platformdirs
+    works it out (the XDG variable when it is an absolute path, else the folder under the home), because
+    importing platformdirs loads tempfile, shutil, bz2, lzma and random: a tenth of a ``huddle card add``,
+    which reads the config folder on every run. Anywhere else platformdirs answers.
+    ``tests/unit/test_config_dirs.py`` compares the two.
+    """
+    variable, default = _XDG[kind]
+    if sys.platform == "linux" and os.environ.get("HOME", "").startswith("/"):
+        base = os.environ.get(variable, "")
+        return Path(os.path.join(base if base.startswith("/") else os.path.expanduser(default), "huddle"))
     import platformdirs
 
-    return Path(platformdirs.user_state_dir("huddle"))
+    answer: str = getattr(platformdirs, f"user_{kind}_dir")("huddle")
+    return Path(answer)
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """What ``huddle.toml`` says (every value checked as it is read), with the defaults where it is silent."""
+
     db: Path | str | None = None
     """The data file, or a ``postgresql://`` URL; ``--db`` and ``$HUDDLE_DB`` take precedence."""
     user: str = ""

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from domain.dates import check_date, get_zone, local_zone_name
@@ -21,6 +20,11 @@ from domain.services import Services
 from domain.text import check_utf8, quoted
 from storage import open_store
 from tui.config import Settings, load_settings, os_user, resolve_db, resolve_user, state_dir
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:  # the same classes, their __init__ generated ahead of time: domain/frozen.py
+    from domain.frozen import dataclass
 
 
 def system_clock() -> datetime:

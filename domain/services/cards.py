@@ -5,9 +5,9 @@ from __future__ import annotations
 import builtins
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain import rules
 from domain.dates import check_date
@@ -18,13 +18,17 @@ from domain.repository import UnitOfWork
 from domain.services.base import Service, require_card, require_dept, require_person
 from domain.text import clean_text, clean_title, quoted
 
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:  # the same classes, their __init__ generated ahead of time: domain/frozen.py
+    from domain.frozen import dataclass
+
 EDITABLE = frozenset(
     {
         "title", "description", "owner", "due", "start", "priority", "tags", "blocked_by", "blocked_reason",
         "parent", "milestone", "progress", "estimate", "responsible", "accountable", "consulted", "informed",
     }
 )  # fmt: skip
-
 
 FIRST_PAGE = 15
 """Cards per column on the first board page: more than a terminal column shows at 50 rows."""

@@ -35,6 +35,8 @@ class ChangeListener:
         self._conn: psycopg.Connection[Any] | None = None
         self.connected = False
         self.reconnects = 0
+        self.serial = 0
+        """Counts the connections made: a row cache trusts what it read only on the same one."""
         self._thread = threading.Thread(target=self._run, name="huddle-listen", daemon=True)
         self._thread.start()
 
@@ -76,6 +78,7 @@ class ChangeListener:
             self._conn = conn
             try:
                 conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
+                self.serial += 1
                 self.connected = True
                 pause = 0.1
                 self._notify()  # whatever happened while nobody listened

@@ -14,6 +14,9 @@ DOC_TABLES = ("departments", "people", "projects", "cards", "risks", "meetings",
 DATA_TABLES = (*DOC_TABLES, "activity")
 """Every table that holds data (``is_empty`` and ``clear`` look at these; counters are kept)."""
 
+VERSIONED_TABLES = (*DOC_TABLES, "published")
+"""Tables whose rows carry ``ver`` (the row-versions migration): what an app's row cache keeps."""
+
 CHANNEL = "huddle_changes"
 """The NOTIFY channel: the payload is the new version number."""
 
@@ -94,6 +97,64 @@ CREATE TRIGGER cards_counted_on_move AFTER UPDATE OF dept, col ON cards
     EXECUTE FUNCTION huddle_count_cards();
 INSERT INTO card_columns SELECT dept, col, count(*) FROM cards GROUP BY dept, col;
 """,
+    ),
+    (
+        # What an open app re-reads after another client's change: only the rows written since it last
+        # looked (``ver`` from one sequence, stamped on every insert and update), less the rows deleted
+        # since then (``huddle_deleted``), instead of every card of the board (``store._RowCache``).
+        # ``huddle_state.epoch`` moves when a bulk change (``clear``, a copy) skips the tombstones: a
+        # cache from another epoch starts again. ``huddle.bulk`` (a transaction's own setting, which
+        # any role may set) lets a copy skip the per-row bookkeeping and recount once at its end.
+        "row-versions",
+        "CREATE SEQUENCE huddle_row_version;\n"
+        "ALTER TABLE huddle_state ADD COLUMN epoch bigint NOT NULL DEFAULT 0;\n"
+        """
+CREATE TABLE huddle_deleted (
+    ver bigint PRIMARY KEY DEFAULT nextval('huddle_row_version'),
+    tbl text NOT NULL,
+    id text NOT NULL
+);
+CREATE FUNCTION huddle_stamp_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.ver := nextval('huddle_row_version');
+    RETURN NEW;
+END
+$$;
+CREATE FUNCTION huddle_note_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('huddle.bulk', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO huddle_deleted (tbl, id) SELECT TG_TABLE_NAME, gone.id FROM gone;
+    RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION huddle_count_cards() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('huddle.bulk', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP <> 'INSERT' THEN
+        UPDATE card_columns SET cards = cards - 1 WHERE dept = OLD.dept AND col = OLD.col;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO card_columns AS c VALUES (NEW.dept, NEW.col, 1)
+            ON CONFLICT (dept, col) DO UPDATE SET cards = c.cards + 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+"""
+        + "".join(
+            f"""
+ALTER TABLE {name} ADD COLUMN ver bigint NOT NULL DEFAULT nextval('huddle_row_version');
+CREATE INDEX {name}_ver ON {name} (ver);
+CREATE TRIGGER {name}_stamped BEFORE UPDATE ON {name} FOR EACH ROW EXECUTE FUNCTION huddle_stamp_row();
+CREATE TRIGGER {name}_deleted AFTER DELETE ON {name} REFERENCING OLD TABLE AS gone
+    FOR EACH STATEMENT EXECUTE FUNCTION huddle_note_deleted();
+"""
+            for name in VERSIONED_TABLES
+        ),
     ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

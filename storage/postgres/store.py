@@ -29,7 +29,7 @@ import contextlib
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Generic, LiteralString, TypeVar
 
 import orjson
@@ -55,6 +55,7 @@ from storage.dburl import redact
 from storage.migrations import SCHEMA_VERSION as DOC_SCHEMA_VERSION
 from storage.migrations import migrate
 from storage.postgres import schema
+from storage.postgres.rowcache import NOTHING, Generation, Need, RowCache, Rows, Unknown
 
 T = TypeVar("T")
 Doc = dict[str, Any]
@@ -160,8 +161,24 @@ class _Session:
     def execute_many(self, query: Query, params: Sequence[Sequence[Any]]) -> None:
         raise NotImplementedError
 
-    def cached(self, table: str) -> list[Doc] | None:
-        """Every document of ``table`` if this session already loaded them (snapshots only)."""
+    def copy_in(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Rows into an empty table by COPY (a copy's load): one stream, not a statement per row."""
+        raise NotImplementedError
+
+    def whole(self, table: str) -> Rows | None:
+        """Every kept record of ``table`` (snapshots: loaded on first use), or None: query instead."""
+        return None
+
+    def kept(self) -> Generation | None:
+        """The row cache's generation this session reads (snapshots), caught up on first use."""
+        return None
+
+    def board(self, dept: str) -> Rows | None:
+        """``dept``'s kept cards (snapshots: loaded on first use), or None: query instead."""
+        return None
+
+    def every_card(self) -> list[Card] | None:
+        """Every card, kept (snapshots), or None: query instead."""
         return None
 
     def all_docs(self, table: str) -> list[Doc]:
@@ -204,17 +221,28 @@ class _WriteSession(_Session):
         except psycopg.OperationalError as exc:
             raise self._lost(exc) from None
 
+    def copy_in(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        self.dirty = True
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        try:
+            with self.conn.cursor() as cur, cur.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except psycopg.OperationalError as exc:
+            raise self._lost(exc) from None
+
 
 class _SnapshotSession(_Session):
-    """Read-only queries, each on a pooled connection, retried on a fresh one if the link dropped.
+    """Read-only: whole small tables and the departments' boards come from the store's row cache
+    (``rowcache.py``: caught up with one statement the first time this session reads, so an open
+    app re-reads only the rows changed since it last looked); other queries each run on a pooled
+    connection, retried on a fresh one if the link dropped."""
 
-    Whole tables read once are kept in ``cache`` (shared by every snapshot of one store version),
-    so a screen that asks for the cards of each column reads the table once.
-    """
-
-    def __init__(self, store: PgStore, cache: dict[str, list[Doc]]) -> None:
+    def __init__(self, store: PgStore, generation: Generation | None) -> None:
         self.store = store
-        self.cache = cache
+        self.generation = generation
 
     def rows(self, query: Query, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.store.read(query, params)
@@ -225,14 +253,28 @@ class _SnapshotSession(_Session):
     def execute_many(self, query: Query, params: Sequence[Sequence[Any]]) -> None:
         self.execute(query)
 
-    def cached(self, table: str) -> list[Doc] | None:
-        return self.cache.get(table)
+    def copy_in(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        self.execute("COPY")
 
-    def all_docs(self, table: str) -> list[Doc]:
-        docs = self.cache.get(table)
-        if docs is None:
-            docs = self.cache[table] = super().all_docs(table)
-        return docs
+    def _having(self, need: Need) -> Generation:
+        generation = self.generation
+        if generation is None or not generation.has(need):
+            generation = self.generation = self.store.catch_up(need)
+        return generation
+
+    def kept(self) -> Generation | None:
+        if self.generation is None and not self.store.rows.current.kept():
+            return None  # nothing in memory to answer from: the caller's own query is the one round trip
+        return self._having(NOTHING)
+
+    def whole(self, table: str) -> Rows:
+        return self._having(Need(tables=frozenset([table]))).tables[table]
+
+    def board(self, dept: str) -> Rows:
+        return self._having(Need(boards=frozenset([dept]))).board(dept)
+
+    def every_card(self) -> list[Card]:
+        return self._having(Need(all_cards=True)).every_card()
 
 
 class PgTable(Generic[T]):
@@ -267,15 +309,18 @@ class PgTable(Generic[T]):
         return []
 
     def get(self, key: str) -> T | None:
-        cached = self._session.cached(self._name)
-        if cached is not None:
-            doc = next((d for d in cached if d["id"] == key), None)
-            return None if doc is None else self._from_doc(doc)
+        kept = self._session.kept()
+        if kept is not None and self._name in kept.tables:
+            entry = kept.tables[self._name].get(key)
+            return None if entry is None else entry[1]
         query = sql.SQL("SELECT doc FROM {} WHERE id = %s").format(sql.Identifier(self._name))
         rows = self._session.rows(query, [key])
         return self._from_doc(rows[0][0]) if rows else None
 
     def list(self) -> list[T]:
+        kept = self._session.whole(self._name)
+        if kept is not None:
+            return [item for _, item in kept.values()]
         return [self._from_doc(doc) for doc in self._session.all_docs(self._name)]
 
     def put(self, item: T) -> None:
@@ -297,9 +342,26 @@ class PgCards(PgTable[Card]):
     def _extra_values(self, doc: Doc) -> list[Any]:
         return [doc["dept"], doc["column"], float(doc.get("rank", 0.0))]
 
+    def get(self, key: str) -> Card | None:
+        kept = self._session.kept()
+        if kept is not None:
+            found = kept.card(key)
+            if not isinstance(found, Unknown):
+                return found
+        return super().get(key)
+
+    def _kept_board(self, dept: str) -> list[Card] | None:
+        """``dept``'s cards from the row cache if this session has it or can load it, in write order."""
+        kept = self._session.board(dept)
+        return None if kept is None else [card for _, card in kept.values()]
+
     def column_summary(
         self, dept: str, column: str, excluding: str | None = None
     ) -> tuple[int, float | None]:
+        kept = self._session.kept()
+        if kept is not None and kept.has_board(dept):
+            cards = [c for _, c in kept.board(dept).values() if c.column == column and c.id != excluding]
+            return len(cards), max((c.rank for c in cards), default=None)
         # The count from the trigger-kept row (less the card left out, if it is there), the rank from
         # the board index read backwards: both cost the same on any size of board.
         rows = self._session.rows(
@@ -318,24 +380,19 @@ class PgCards(PgTable[Card]):
         and every column's card count (``CardService.first_page``, the app's first board): one query
         over the board index and the kept counts, so only the page travels and is decoded, not the
         department's hundreds of cards."""
-        cached = self._session.cached("cards")
-        if cached is not None:
-            docs = [d for d in cached if d["dept"] == dept]
+        kept = self._session.kept()
+        if kept is not None and kept.has_board(dept):  # already in memory: slice it (no round trip)
             order = {name: n for n, name in enumerate(columns)}
-            docs.sort(
-                key=lambda d: (
-                    order.get(d["column"], len(order)),
-                    d["column"],
-                    float(d.get("rank", 0.0)),
-                    d["id"],
-                )
+            cards = sorted(
+                (c for _, c in kept.board(dept).values()),
+                key=lambda c: (order.get(c.column, len(order)), c.column, c.rank, c.id),
             )
             taken: dict[str, int] = {}
             page = []
-            for doc in docs:
-                taken[doc["column"]] = taken.get(doc["column"], 0) + 1
-                if taken[doc["column"]] <= per_column:
-                    page.append(codecs.card_from_doc(doc))
+            for card in cards:
+                taken[card.column] = taken.get(card.column, 0) + 1
+                if taken[card.column] <= per_column:
+                    page.append(card)
             return page, {**dict.fromkeys(columns, 0), **taken}
         rows = self._session.rows(
             "SELECT col, doc, 0 FROM (SELECT col, doc, rank, id, row_number() OVER "
@@ -357,20 +414,24 @@ class PgCards(PgTable[Card]):
         return page, counts
 
     def list_for_department(self, dept: str) -> list[Card]:
-        cached = self._session.cached("cards")
-        if cached is not None:
-            return [codecs.card_from_doc(d) for d in cached if d["dept"] == dept]
+        kept = self._kept_board(dept)
+        if kept is not None:
+            return kept
         rows = self._session.rows("SELECT doc FROM cards WHERE dept = %s ORDER BY seq", [dept])
         return [codecs.card_from_doc(row[0]) for row in rows]
 
     def list_in_column(self, dept: str, column: str) -> list[Card]:
-        cached = self._session.cached("cards")
-        if cached is not None:
-            return [codecs.card_from_doc(d) for d in cached if d["dept"] == dept and d["column"] == column]
+        kept = self._kept_board(dept)
+        if kept is not None:
+            return [card for card in kept if card.column == column]
         rows = self._session.rows(
             "SELECT doc FROM cards WHERE dept = %s AND col = %s ORDER BY seq", [dept, column]
         )
         return [codecs.card_from_doc(row[0]) for row in rows]
+
+    def list(self) -> list[Card]:  # last: inside the class body, ``list`` names this method from here on
+        kept = self._session.every_card()
+        return kept if kept is not None else super().list()
 
 
 class PgActivity:
@@ -402,6 +463,7 @@ class PgUnitOfWork:
 
     def __init__(self, session: _Session) -> None:
         self._session = session
+        self._bulk = False
         self.departments = PgTable[Department](
             session, "departments", codecs.department_to_doc, codecs.department_from_doc
         )
@@ -430,11 +492,41 @@ class PgUnitOfWork:
 
     def clear(self, *, counters: bool = False, published: bool = False) -> None:
         """Remove the project data (``demo --force``, restore); ``published`` too only for a copy,
-        which brings the source's push records in their place."""
-        for table in (*schema.DATA_TABLES, "published") if published else schema.DATA_TABLES:
-            self._session.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
+        which brings the source's push records in their place. As a bulk change: no tombstone or
+        count per row (the open apps' row caches start again, the counts are taken afresh)."""
+        with self.bulk():
+            for table in (*schema.DATA_TABLES, "published") if published else schema.DATA_TABLES:
+                self._session.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
         if counters:
             self._session.execute("DELETE FROM counters")
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Many rows at once (a copy's load, ``clear``) without the per-row bookkeeping of the triggers.
+
+        Inside, the column-count trigger and the tombstones do nothing (``huddle.bulk``, a setting of
+        this transaction only, which any role may set: no superuser, no table lock). At the end, in
+        the same transaction, the counts are taken once from the cards and the epoch moves, so every
+        open app's row cache reads afresh. A per-row count update made a 100,000-card copy take
+        about two minutes: each card rewrote its column's count row, whose versions pile up inside
+        one transaction.
+        """
+        if self._bulk:
+            yield
+            return
+        self._bulk = True
+        self._session.execute("SET LOCAL huddle.bulk = 'on'")
+        try:
+            yield
+            self._session.execute(
+                "DELETE FROM card_columns; "
+                "INSERT INTO card_columns SELECT dept, col, count(*) FROM cards GROUP BY dept, col; "
+                "DELETE FROM huddle_deleted; "
+                "UPDATE huddle_state SET epoch = epoch + 1; "
+                "SET LOCAL huddle.bulk = 'off'"
+            )
+        finally:
+            self._bulk = False
 
     def next_number(self, counter: str) -> int:
         self._session.dirty = True
@@ -459,16 +551,18 @@ class PgUnitOfWork:
         return self._session.all_docs(table)
 
     def load_raw(self, table: str, docs: Sequence[Doc]) -> None:
-        """Insert documents as they are (copies): the hot columns come from each document."""
+        """Insert documents as they are into an empty table (copies; ``seq`` in the order given):
+        the hot columns come from each document. By COPY, inside ``bulk()``: 100,000 cards load in
+        a few seconds, where a statement per card took 15."""
         if table == "activity":
-            self._session.execute_many(
-                "INSERT INTO activity (id, entity_id, doc) VALUES (%s, %s, %s)",
-                [[d["id"], d["entity_id"], Jsonb(d, dumps=_dumps)] for d in docs],
+            self._session.copy_in(
+                "activity",
+                ("id", "entity_id", "doc"),
+                ([d["id"], d["entity_id"], Jsonb(d, dumps=_dumps)] for d in docs),
             )
             return
         repo: PgTable[Any] = getattr(self, table)
-        if docs:
-            self._session.execute_many(repo._upsert, [repo._params(d) for d in docs])
+        self._session.copy_in(table, ("id", *repo.extra, "doc"), (repo._params(d) for d in docs))
 
 
 class PgStore:
@@ -486,7 +580,7 @@ class PgStore:
         self._schema_ok = False
         self._schema_lock = threading.Lock()
         self._last_version: object = None
-        self._snapshot_cache: tuple[object, dict[str, list[Doc]]] = (None, {})
+        self.rows = RowCache(self._read_composed)
         self._listener: Any = None
         self._warming: threading.Thread | None = threading.Thread(
             target=self._warm_up, name="huddle-connect", daemon=True
@@ -500,6 +594,7 @@ class PgStore:
         """Close the kept connections and stop the change listener (tests, the end of the app)."""
         self._await_warm_up()
         if self._listener is not None:
+            self.rows.listener = lambda: None
             self._listener.stop()
             self._listener = None
         self._pool.close()
@@ -518,6 +613,23 @@ class PgStore:
                 self._ensure_schema(conn)
             finally:
                 self._pool.put(conn)
+
+    def read_ahead(self) -> None:
+        """The app is about to start: read what its first board shows (the departments and the first
+        one's cards) into the row cache in a thread, while the main thread imports Textual.
+
+        Those reads are mostly waits on the server, which the Textual import fills; the board then
+        comes from memory after one cheap catch-up (the changes since, normally none), and so does the
+        whole department read that follows the first frame. A one-shot command does not call this:
+        it would only pay for the decoding."""
+        threading.Thread(target=self._read_ahead, name="huddle-read-ahead", daemon=True).start()
+
+    def _read_ahead(self) -> None:
+        with contextlib.suppress(psycopg.Error, StorageError):  # the app's own reads report any failure
+            generation = self.catch_up(Need(tables=frozenset(["departments"])))
+            first = next(iter(generation.tables["departments"].values()), None)
+            if first is not None:
+                self.catch_up(Need(boards=frozenset([first[1].name])))
 
     def _await_warm_up(self) -> None:
         thread = self._warming
@@ -609,6 +721,9 @@ class PgStore:
                     f"lost the connection to {self._where} while saving ({_one_line(exc)}); "
                     "the change may or may not be saved: look with 'huddle activity'"
                 ) from None
+            finally:
+                if session.dirty:  # the next snapshot asks the server, whatever the listener heard
+                    self.rows.committed()
         except psycopg.Error as exc:
             if isinstance(exc, psycopg.errors.LockNotAvailable | psycopg.errors.QueryCanceled):
                 raise StorageError(
@@ -621,17 +736,37 @@ class PgStore:
             self._pool.put(conn)
 
     def snapshot(self) -> PgUnitOfWork:
-        version = self.version()
-        cached_version, cache = self._snapshot_cache
-        if cached_version != version or version is None:
-            cache = {}
-            self._snapshot_cache = (version, cache)
-        return PgUnitOfWork(_SnapshotSession(self, cache))
+        """A read-only view. It catches the row cache up with the server at once (one statement, the
+        changed rows only; none at all while the listener has heard of no change, or while nothing
+        is kept yet: the first read loads what it needs in the same statement), so the app's read
+        before it announces a change (``HuddleApp._read_snapshot``) does the work off the event
+        loop; a server out of reach is reported by the first read instead, which retries."""
+        generation = self.rows.quiet()
+        if generation is None and self.rows.current.kept():  # with nothing kept, the first read loads
+            with contextlib.suppress(StorageError):
+                generation = self.catch_up(NOTHING)
+        return PgUnitOfWork(_SnapshotSession(self, generation))
+
+    def catch_up(self, need: Need) -> Generation:
+        """The row cache brought up to date, holding at least what ``need`` asks for."""
+        return self.rows.ensure(need)
+
+    def _read_composed(self, query: sql.Composed, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        return self.read(query, params)
 
     def version(self) -> object:
         """The change counter row: one indexed single-row read. The last known value while the server
-        cannot be reached (the app keeps showing what it has, and polls again)."""
+        cannot be reached (the app keeps showing what it has, and polls again).
+
+        Once the row cache keeps something (an open app), the check *is* the catch-up: the same one
+        round trip also brings the changed rows, so the reload the app starts next reads from memory;
+        and while the listener has heard nothing (and this process wrote nothing), the kept version
+        is the answer, with no round trip at all."""
         try:
+            if self.rows.current.kept():
+                generation = self.rows.quiet() or self.catch_up(NOTHING)
+                self._last_version = generation.version
+                return self._last_version
             rows = self.read("SELECT version FROM huddle_state")
         except StorageError:
             return self._last_version
@@ -715,9 +850,12 @@ class PgStore:
         from storage.postgres.listener import ChangeListener
 
         if self._listener is None:
-            self._listener = ChangeListener(self._pool, schema.CHANNEL)
-        listener: ChangeListener = self._listener
-        return listener.add(callback)
+            listener = self._listener = ChangeListener(self._pool, schema.CHANNEL)
+            listener.add(self.rows.hear)  # before anyone else's callback: their reads must catch up
+            self.rows.listener = lambda: listener.serial if listener.connected else None
+        listener = self._listener
+        stop: Callable[[], None] = listener.add(callback)
+        return stop
 
     def listening(self) -> bool:
         """True while the notification connection is up (otherwise the app's version poll carries on)."""

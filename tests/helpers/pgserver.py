@@ -182,3 +182,31 @@ def start_server(*, fsync: bool = False) -> PgServer | str:
         server.destroy()
         return f"cannot start a throwaway PostgreSQL server: {exc}"
     return server
+
+
+# ----- older schemas (migration tests) ---------------------------------------------------------
+
+
+def migration_number(name: str) -> int:
+    """The number ``huddle_schema`` records for the migration called ``name``."""
+    from storage.postgres import schema
+
+    return next(n for n, (named, _) in enumerate(schema.MIGRATIONS, start=1) if named == name)
+
+
+def undo_row_versions() -> str:
+    """SQL that takes a database back to before the row-versions migration (a database an older
+    Huddle made); the caller also deletes its ``huddle_schema`` row."""
+    from storage.postgres import schema
+
+    return (
+        "DROP TABLE huddle_deleted; "
+        + "".join(
+            f"DROP TRIGGER {t}_stamped ON {t}; DROP TRIGGER {t}_deleted ON {t}; "
+            f"ALTER TABLE {t} DROP COLUMN ver; "
+            for t in schema.VERSIONED_TABLES
+        )
+        + "DROP FUNCTION huddle_stamp_row; DROP FUNCTION huddle_note_deleted; "
+        "DROP SEQUENCE huddle_row_version; "
+        "ALTER TABLE huddle_state DROP COLUMN epoch; "
+    )

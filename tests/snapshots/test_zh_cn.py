@@ -1,6 +1,6 @@
-"""The boards, portfolio, risks (heatmap and register), help and card detail in Simplified Chinese, at
-80x24 and 120x40, with the fixed clock: labels, key bar and column headers measured in cells hold in a
-language whose characters take two cells each."""
+"""The boards, portfolio, risks (heatmap, register, warnings), help, palette, card detail and the import
+and export dialogs in Simplified Chinese, at 80x24 and 120x40, with the fixed clock: labels, key bar and
+column headers measured in cells hold in a language whose characters take two cells each."""
 
 from __future__ import annotations
 
@@ -58,3 +58,15 @@ class TestChinese:
 
     def test_risk_register(self, snap_compare: SnapCompare, context: Context, size: tuple[int, int]) -> None:
         assert chinese_snapshot(snap_compare, context, "risks", size, "r")
+
+    def test_risk_warnings(self, snap_compare: SnapCompare, context: Context, size: tuple[int, int]) -> None:
+        assert chinese_snapshot(snap_compare, context, "risks", size, "w")
+
+    def test_palette(self, snap_compare: SnapCompare, context: Context, size: tuple[int, int]) -> None:
+        assert chinese_snapshot(snap_compare, context, "boards", size, "ctrl+p")
+
+    def test_import_form(self, snap_compare: SnapCompare, context: Context, size: tuple[int, int]) -> None:
+        assert chinese_snapshot(snap_compare, context, "boards", size, "I")
+
+    def test_export_format(self, snap_compare: SnapCompare, context: Context, size: tuple[int, int]) -> None:
+        assert chinese_snapshot(snap_compare, context, "boards", size, "E")

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from domain.repository import Store
 from storage import transfer
 from storage.postgres import PgStore
 from tests.helpers.clock import FixedClock
-from tests.helpers.pgserver import PgServer, start_server
+from tests.helpers.pgserver import PgServer
 from tests.helpers.procs import (
     REPO,
     interleavings,
@@ -149,18 +148,6 @@ def test_a_client_killed_inside_its_transaction_frees_the_lock_and_changes_nothi
     print(
         f"\n[postgres lock holder kill -9] next write waited {waited:.3f} s, nothing of the killed one kept"
     )
-
-
-@pytest.fixture
-def private_server() -> Iterator[PgServer]:
-    """A server of this test's own, to restart without disturbing the others."""
-    server = start_server()
-    if isinstance(server, str):
-        pytest.skip(server)
-    try:
-        yield server
-    finally:
-        server.destroy()
 
 
 def test_a_server_restart_is_ridden_out_by_running_clients(private_server: PgServer) -> None:

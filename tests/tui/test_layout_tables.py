@@ -96,7 +96,10 @@ def test_live_header_keeps_id_and_state_and_cuts_the_title_in_cells() -> None:
     assert line.startswith("M-2 为新")
     assert line.endswith("… · you are the scribe")
     assert cell_len(line) <= 40
-    assert header_line("M-2", LONG, "", "ended", width=10) == "M-2 · ended"
+    assert header_line("M-2", LONG, "", "ended", width=11) == "M-2 · ended"
+    # Narrower than the id and the state: cut with an ellipsis rather than wrapped out of the header.
+    assert header_line("M-2", LONG, "", "ended", width=10) == "M-2 · end…"
+    assert cell_len(header_line("M-2", LONG, "", "你是记录人", width=12)) <= 12
 
 
 async def test_live_meeting_header_shows_state_and_clock_at_80(context: Context, clock: Any) -> None:
@@ -113,6 +116,39 @@ async def test_live_meeting_header_shows_state_and_clock_at_80(context: Context,
         assert "M-2" in str(title.content)
         assert "meeting" in str(screen.query_one("#meeting-clock", Static).content)
         assert title.region.right <= screen.query_one("#meeting-clock", Static).region.x
+
+
+async def test_live_meeting_header_in_chinese_keeps_state_and_clock_at_80(
+    context: Context, clock: Any
+) -> None:
+    """The clock's Chinese text is wider and arrives after the title was first fitted: the title refits
+    to its own new width (measured in cells), so the state is on the one header line, not wrapped off."""
+    from rich.cells import cell_len
+    from textual.widgets import Static
+
+    from domain.i18n import using_language
+    from tests.helpers.meetings import busy_meeting, open_live_for_snapshot
+
+    busy_meeting(context, clock)
+    with using_language("zh-CN"):
+        app = HuddleApp(context, start_mode="meetings")
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_live_for_snapshot(pilot)
+            title = screen.query_one("#meeting-title", Static)
+            clock_line = screen.query_one("#meeting-clock", Static)
+
+            def fitted() -> bool:
+                text = str(title.content)
+                return (
+                    "会议已进行" in str(clock_line.content)
+                    and text.endswith(" · 你是记录人")
+                    and 0 < cell_len(text) <= title.size.width
+                )
+
+            await until(pilot, fitted)
+            assert str(title.content).startswith("M-2 ")
+            assert title.region.right <= clock_line.region.x
+            assert clock_line.region.right <= 80
 
 
 async def test_card_detail_shows_every_button_at_80(context: Context) -> None:

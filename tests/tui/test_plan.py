@@ -127,7 +127,7 @@ async def test_records_tab_lists_decisions_and_approves_or_rejects_changes(conte
         decisions = screen.query_one("#decision-table", DataTable)
         assert column(decisions, "text") == ["采用方案B [b]not markup[/b]"]
         assert column(decisions, "meeting") == [meeting.id]
-        assert column(decisions, "when") == ["2026-11-25 10:00"]
+        assert column(decisions, "when") == ["Wed 25 Nov 10:00"]  # format_moment, as the rest of the TUI
 
         await pilot.press("down", "a")  # CR-1
         await pilot.press("y")

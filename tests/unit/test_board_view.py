@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from domain.models import Card, Column
-from tui.views.board import PAGE_SIZE, TileView, page_start, state_classes, tile_view, wip_state
+from tui.views.board import (
+    PAGE_SIZE,
+    TileView,
+    changed_columns,
+    page_start,
+    state_classes,
+    tile_view,
+    wip_state,
+)
 
 TODAY = date(2026, 11, 25)
 
@@ -43,3 +51,20 @@ def test_page_start_keeps_the_cursor_row_on_the_drawn_page() -> None:
     assert page_start(PAGE_SIZE, 0) == PAGE_SIZE
     assert page_start(PAGE_SIZE + 2, 5) == 5
     assert page_start(2 * PAGE_SIZE + 1, 0) == 2 * PAGE_SIZE
+
+
+def test_changed_columns_names_only_the_columns_a_reload_must_draw_again() -> None:
+    a, b, c = (Card(f"OPS-{n}", "Ops", f"t{n}", "Todo") for n in range(3))
+    d = Card("OPS-9", "Ops", "d", "Done")
+    shown = {"Todo": [a, b, c], "Doing": [], "Done": [d]}
+    same = {"Todo": [a, b, c], "Doing": [], "Done": [d]}
+    assert changed_columns(shown, same, frozenset()) == set()
+    edited = {**same, "Todo": [a, Card("OPS-1", "Ops", "renamed", "Todo"), c]}
+    assert changed_columns(shown, edited, frozenset()) == {"Todo"}
+    reordered = {**same, "Todo": [b, a, c]}
+    assert changed_columns(shown, reordered, frozenset()) == {"Todo"}
+    moved = {"Todo": [a, b], "Doing": [Card("OPS-2", "Ops", "t2", "Doing")], "Done": [d]}
+    assert changed_columns(shown, moved, frozenset()) == {"Todo", "Doing"}
+    assert changed_columns(shown, same, frozenset({"OPS-9"})) == {"Done"}  # a blocked mark changed
+    assert changed_columns(shown, {**same, "Review": []}, frozenset()) == set()  # a new empty column
+    assert changed_columns(shown, {**same, "Review": [a]}, frozenset()) == {"Review"}

@@ -81,6 +81,9 @@ def _run(argv: list[str], ran_app: list[bool]) -> int:
 
             timeline.mark("command line parsed", at=parsed)
             timeline.mark("context built (store opened)", at=opened)
+            read_ahead = getattr(ctx.services.store, "read_ahead", None)
+            if read_ahead is not None:  # a server store reads the first board while Textual loads
+                read_ahead()
             importlib.import_module("tui.app").run_app(ctx)
             return 0
         return handler(ctx, args)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import sys
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from domain.dates import get_zone, parse_date, parse_datetime
 from domain.errors import ValidationError
@@ -38,6 +39,31 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(
             _("{message} (see '{prog} --help')").format(message=message, prog=printable(self.prog))
         )
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        """argparse's formatter, given the width it would find itself.
+
+        argparse makes a formatter for every ``add_argument``, and a formatter left to find the width
+        imports shutil, which loads bz2 and lzma: a few milliseconds of every command, for one number.
+        """
+        make: Any = self.formatter_class
+        formatter: argparse.HelpFormatter = make(prog=self.prog, width=terminal_columns() - 2)
+        return formatter
+
+
+def terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns`` (``$COLUMNS``, else the terminal of stdout, else 80),
+    without importing shutil."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
 
 
 # ---------------------------------------------------------------- types given to add_argument

@@ -19,6 +19,7 @@ from domain.models import Activity, Card
 from domain.rules import is_blocked, is_overdue
 from tui.translated import TranslatedBindings
 from tui.views.board import PRIORITY_NAMES
+from tui.views.plan import activity_text
 from tui.widgets.safe import literal, pad_cells, printable
 
 
@@ -102,8 +103,10 @@ def detail_content(detail: CardDetail, today: date) -> Content:
     lines.append(Content.styled(_("Activity"), "bold $text-accent"))
     for entry in detail.history:
         stamp = entry.at.strftime("%Y-%m-%d %H:%M")
-        detail_text = f": {entry.detail}" if entry.detail else ""
-        lines.append(literal(f"  {stamp}  {entry.user} ({entry.os_user})  {entry.action}{detail_text}"))
+        action = activity_text(entry.action)
+        if entry.detail:
+            action = _("{action}: {detail}").format(action=action, detail=entry.detail)
+        lines.append(literal(f"  {stamp}  {entry.user} ({entry.os_user})  {action}"))
     if not detail.history:
         lines.append(Content(_("  none recorded")))
     return Content("\n").join(lines)

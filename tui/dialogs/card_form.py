@@ -15,22 +15,21 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from domain.dates import DATE_FORMS, parse_date
+from domain.dates import parse_date
 from domain.errors import ValidationError
-from domain.i18n import N_, _, pgettext
+from domain.i18n import N_, _
 from domain.models import Card, Department, Priority
 from domain.text import clean_text, clean_title
 from tui.dialogs.base import DraftKeeper
 from tui.dialogs.discard import close_or_ask
 from tui.translated import TranslatedBindings
 from tui.views.board import PRIORITY_NAMES
+from tui.widgets.date_input import resolved_date
 from tui.widgets.safe import literal
 
 LIST_FIELDS = ("tags", "blocked_by", "responsible", "consulted", "informed")
 TEXT_FIELDS = ("title", "owner", "accountable", "parent", "blocked_reason")
 DATE_FIELDS = ("start", "due")
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-"""English short weekdays, Monday first: msgids of ``pgettext("weekday", ...)`` (``domain/dates.py``)."""
 
 
 @dataclass(frozen=True)
@@ -275,18 +274,7 @@ class CardFormModal(TranslatedBindings, ModalScreen[CardFormResult | None]):
             self._unregister_flush()
 
     def _resolve(self, text: str) -> Content:
-        if not text.strip():
-            return Content("")
-        try:
-            day = parse_date(text, self.today)
-        except ValidationError:
-            return literal(_("not a date; use {forms}").format(forms=DATE_FORMS), "$error")
-        return literal(
-            _("→ {weekday} {date}").format(
-                weekday=pgettext("weekday", WEEKDAYS[day.weekday()]), date=day.isoformat()
-            ),
-            "$success",
-        )
+        return resolved_date(text, self.today)
 
     @on(Input.Changed, "#start, #due")
     def show_resolved_date(self, event: Input.Changed) -> None:

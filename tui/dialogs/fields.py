@@ -15,7 +15,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from domain.errors import ValidationError
+from domain.i18n import N_, _
 from tui.dialogs.discard import close_or_ask
+from tui.translated import TranslatedBindings
 from tui.widgets.date_input import DateInput
 from tui.widgets.safe import literal
 
@@ -32,7 +34,7 @@ class FormField:
     """A date field: the form's ``today`` resolves what is typed and shows the date below it."""
 
 
-class FieldsModal(ModalScreen[dict[str, str] | None]):
+class FieldsModal(TranslatedBindings, ModalScreen[dict[str, str] | None]):
     """A small form of one-line fields, dismissed with the typed values by key (None when cancelled).
 
     ``check`` raises ValidationError for values that must not be saved: the form stays open with the
@@ -40,8 +42,8 @@ class FieldsModal(ModalScreen[dict[str, str] | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="fields.save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="fields.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="fields.save", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="fields.cancel"),
     ]
 
     def __init__(
@@ -79,8 +81,8 @@ class FieldsModal(ModalScreen[dict[str, str] | None]):
                     )
             yield Static(literal(self.error), id="fields-error", classes="error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
-                yield Button("Cancel  esc", id="cancel", compact=True)
+                yield Button(_("Save  ctrl+s"), id="save", variant="primary", compact=True)
+                yield Button(_("Cancel  esc"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#fields-error", Static).display = bool(self.error)

@@ -19,7 +19,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, Static
 
+from domain.dates import format_day
 from domain.i18n import N_, _, pgettext
+from domain.models import ReviewOutcome
 from tui.translated import TranslatedBindings
 from tui.views.plan import MilestoneFacts, state_text
 from tui.widgets.safe import literal
@@ -34,16 +36,26 @@ class CriterionRequest:
     criterion: str | None = None
 
 
+def outcome_text(outcome: ReviewOutcome | None) -> str:
+    """A milestone review's outcome as shown (None: the review has not been held); the stored values
+    stay English (``huddle milestone review --outcome passed``)."""
+    texts = {
+        None: pgettext("review outcome", "open"),
+        ReviewOutcome.PASSED: pgettext("review outcome", "passed"),
+        ReviewOutcome.CONDITIONS: pgettext("review outcome", "passed with conditions"),
+        ReviewOutcome.FAILED: pgettext("review outcome", "failed"),
+    }
+    return texts.get(outcome, str(outcome))
+
+
 def facts_content(facts: MilestoneFacts) -> Content:
     """The milestone's header lines: due, Accountable, slack, reviews, late predecessors."""
     card = facts.card
     comma = pgettext("list separator", ", ")
     slack = "-" if facts.slack is None else _("{n:+d} days").format(n=facts.slack)
     critical = _("  on the critical path") if facts.critical else ""
-    reviews = comma.join(
-        f"{mid} {o.value if o else pgettext('review outcome', 'open')}" for mid, o in facts.reviews
-    ) or _("none yet")
-    due = _("Due {date}").format(date=card.due or "-")
+    reviews = comma.join(f"{mid} {outcome_text(o)}" for mid, o in facts.reviews) or _("none yet")
+    due = _("Due {date}").format(date=format_day(card.due, today=facts.today) if card.due else "-")
     accountable = _("Accountable {handle}").format(handle=card.accountable or _("none (set one to accept)"))
     reviews_line = _("Reviews: {reviews}").format(reviews=reviews)
     parts: list[Content] = [

@@ -24,7 +24,8 @@ ADD = "+add"
 
 def person_line(person: Person) -> str:
     """One row: handle, name, department and e-mail."""
-    return f"@{person.handle}  {person.name}  ·  {person.dept or _('no department')}  ·  {person.email}"
+    dept = person.dept or _("no department")  # outside the f-string, where extraction finds it
+    return f"@{person.handle}  {person.name}  ·  {dept}  ·  {person.email}"
 
 
 class PeopleModal(TranslatedBindings, ModalScreen[str | None]):

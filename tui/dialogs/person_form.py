@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from domain.errors import ValidationError
-from domain.i18n import _
+from domain.i18n import _, pgettext
 from domain.models import Department, Person
 from domain.text import clean_email, clean_handle, clean_title
 from tui.dialogs.fields import FieldsModal, FormField
@@ -23,8 +23,8 @@ def check_person(values: dict[str, str], departments: Sequence[Department]) -> N
     clean_email(values["email"])
     dept = values["dept"].strip()
     if dept and not any(d.name.casefold() == dept.casefold() for d in departments):
-        known = ", ".join(d.name for d in departments) or "none yet"
-        raise ValidationError(f"no department {dept!r}; known: {known}")
+        known = pgettext("list separator", ", ").join(d.name for d in departments) or _("none yet")
+        raise ValidationError(_("no department {dept}; known: {known}").format(dept=repr(dept), known=known))
 
 
 def department_named(text: str, departments: Sequence[Department]) -> str | None:

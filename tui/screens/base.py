@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Collection
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on
 from textual.screen import Screen
@@ -22,41 +23,81 @@ class ChangeFollower:
     A screen of the current mode (under a dialog too: it shows through) repaints at once; a screen of
     another mode only remembers that it is stale and repaints when it is shown again, so a change costs
     one read and one repaint per visible screen, not one per open screen.
+
+    A screen that names the tables it shows (``tables``) repaints only when one of them changed since
+    the version it last followed (the app's ``tables_changed``, from the store's change log), or the day
+    did (overdue marks): an edited risk costs the board nothing. When the store cannot tell, it repaints.
     """
 
-    def __init__(self, screen: Screen[Any], repaint: Callable[[object], object]) -> None:
+    def __init__(
+        self,
+        screen: Screen[Any],
+        repaint: Callable[[object], object],
+        tables: Collection[str] | None = None,
+        today: Callable[[], date] | None = None,
+    ) -> None:
         self.screen = screen
         self.repaint = repaint
+        self.tables = None if tables is None else frozenset(tables)
+        self.today = today
         self.stale: object | None = None
         """The newest version that arrived while the screen was not shown (None: up to date)."""
+        self.seen: object | None = None
+        """The version of the last change this screen followed (its data is at least that new)."""
+        self.day: date | None = None
 
     def subscribe(self) -> None:
         """Subscribe (the screen must be mounted); an app without the signal (a test harness) has none."""
-        signal = getattr(self.screen.app, "data_changed", None)
+        app = self.screen.app
+        signal = getattr(app, "data_changed", None)
         if isinstance(signal, Signal):
+            # Before this screen's first read: its data is at least as new as the last version announced.
+            self.seen = getattr(app, "data_version", None)
+            self.day = self.today() if self.today is not None else None
             signal.subscribe(self.screen, self.changed)
 
     def changed(self, version: object) -> None:
         if self.screen in self.screen.app.screen_stack:
             self.stale = None
-            self.repaint(version)
+            if self.affects(version):
+                self.repaint(version)
         else:
             self.stale = version
 
     def resume(self) -> None:
-        """The screen is shown again: repaint if a change came while it was away."""
+        """The screen is shown again: repaint if a change it shows came while it was away."""
         version, self.stale = self.stale, None
-        if version is not None:
+        if version is not None and self.affects(version):
             self.repaint(version)
+
+    def affects(self, version: object) -> bool:
+        """Whether what changed up to ``version`` since the last version followed touches this screen."""
+        since, self.seen = self.seen, version
+        if self.tables is None or since is None:
+            return True
+        day = self.today() if self.today is not None else None
+        new_day, self.day = day != self.day, day
+        ask = getattr(self.screen.app, "tables_changed", None)
+        changed = ask(since, version) if callable(ask) else None
+        return new_day or changed is None or not changed.isdisjoint(self.tables)
 
 
 class AreaScreen(Screen[None]):
     """Base of the five area screens (one per app mode)."""
 
+    TABLES: ClassVar[frozenset[str] | None] = None
+    """The tables of the data file this screen shows: a change elsewhere to any other table does not
+    reload it (see :class:`ChangeFollower`). None: every change reloads it."""
+
     def __init__(self, context: Context) -> None:
         super().__init__()
         self.context = context
-        self.data_changes = ChangeFollower(self, lambda version: self.post_message(DataChanged(version)))
+        self.data_changes = ChangeFollower(
+            self,
+            lambda version: self.post_message(DataChanged(version)),
+            self.TABLES,
+            context.services.cards.today,
+        )
 
     @property
     def services(self) -> Services:

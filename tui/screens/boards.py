@@ -28,7 +28,7 @@ from tui import timeline
 from tui.screens.base import AreaScreen
 from tui.shell import UndoEntry, WriteJob, shell_of
 from tui.translated import TranslatedBindings
-from tui.views.board import PAGE_SIZE, page_start
+from tui.views.board import PAGE_SIZE, changed_columns, page_start
 from tui.widgets.board_column import BoardColumn
 from tui.widgets.card_tile import CardTile
 from tui.widgets.department_bar import DepartmentBar
@@ -75,6 +75,7 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
     """Kanban board of one department; ``[``/``]`` or the tabs switch department."""
 
     BINDING_GROUP_TITLE = N_("Board")
+    TABLES = frozenset({"cards", "departments"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left,h", "cursor(-1, 0)", N_("Column left"), id="board.cursor-left", show=False),
         Binding("right,l", "cursor(1, 0)", N_("Column right"), id="board.cursor-right", show=False),
@@ -249,6 +250,8 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
         ):
             return
         timeline.mark("board: whole department shown")
+        shown = (self.columns, self.blocked, self.today, self.counts, self._selected_tile)
+        cursor = self._cursor_place()
         self._set_departments(data.departments, data.department)
         rebuild = self._take(data)
         empty = self.query_one("#board-empty", Static)
@@ -262,9 +265,42 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
                 await board.remove_children()
             await board.mount_all(self._build_columns())
         else:
-            self._render_columns()
-        self._update_selection()
+            self._repaint_changes(*shown)
+        if rebuild or self._cursor_place() != cursor:
+            self._update_selection()
+        else:  # the cursor is on the same card where it was: no class to move, nothing to scroll
+            selected = self.selected_id
+            widget = (
+                self.board_columns[self.cursor_col] if self.cursor_col < len(self.board_columns) else None
+            )
+            self._selected_tile = widget.tile_for(selected) if widget is not None and selected else None
         self._run_kept_actions()
+
+    def _cursor_place(self) -> tuple[object, ...]:
+        """The selected card, the cursor's column and row, and the first row drawn of that column."""
+        names = self.column_names
+        offset = self.offsets.get(names[self.cursor_col]) if 0 <= self.cursor_col < len(names) else None
+        return self.selected_id, self.cursor_col, self.cursor_row, offset
+
+    def _repaint_changes(
+        self,
+        columns: Mapping[str, list[Card]],
+        blocked: frozenset[str],
+        today: date,
+        counts: Mapping[str, int] | None,
+        selected_tile: CardTile | None,
+    ) -> None:
+        """After a reload of the same department: show again only the columns whose cards (or blocked
+        marks) differ from what was shown, so a card edited elsewhere redraws that card's column, where
+        its tile is the only one whose text changes. A new day or the end of the first page: every column."""
+        only: set[str] | None = None
+        if today == self.today and counts is None and self.counts is None:
+            only = changed_columns(columns, self.columns, blocked ^ self.blocked)
+            if self._ensure_window() and self.column_names:  # the cursor's row moved to another page
+                only.add(self.column_names[self.cursor_col])
+        self._render_columns(only)
+        if selected_tile is not None and selected_tile.card.id != self.selected_id:
+            selected_tile.remove_class("-selected")  # it may sit in a column not shown again
 
     def _take(self, data: BoardData) -> bool:
         """Adopt ``data`` as the view state; True when the columns must be built anew."""

@@ -191,12 +191,37 @@ def header_line(meeting_id: str, title: str, series: str, state: str, *, width: 
         return full
     room = width - cell_len(f"{meeting_id} ") - cell_len(tail)
     if room <= 1:
-        return f"{meeting_id}{tail}"
+        short = f"{meeting_id}{tail}"
+        return short if cell_len(short) <= width else f"{set_cell_size(short, width - 1).rstrip()}…"
     return (
         f"{meeting_id} {set_cell_size(title, room - 1).rstrip()}…{tail}"
         if cell_len(title) > room
         else (f"{meeting_id} {title}{tail}")
     )
+
+
+class MeetingTitle(Static):
+    """The live header's left part, refitted (:func:`header_line`) whenever its own width changes.
+
+    Its width changes without the screen's: the clock beside it grows once the meeting has started
+    (``· meeting 07:00``), and a line fitted to the earlier width would wrap out of the one-line header,
+    taking the state with it (in Chinese, where the clock's text is wider, it did at 80 columns)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.parts: tuple[str, str, str, str] | None = None
+        """Meeting id, title, series (empty: not shown) and state, as :func:`header_line` takes them."""
+
+    def show(self, meeting_id: str, title: str, series: str, state: str) -> None:
+        self.parts = (meeting_id, title, series, state)
+        self._fit()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        if self.parts is not None:
+            self.update(literal(header_line(*self.parts, width=self.size.width)))
 
 
 class LiveMeetingScreen(TranslatedBindings, Screen[None]):
@@ -267,20 +292,9 @@ class LiveMeetingScreen(TranslatedBindings, Screen[None]):
 
     # --- layout -------------------------------------------------------------------------------------
 
-    def on_resize(self, event: events.Resize) -> None:
-        """Refit the header line: which of its parts fit depends on the width."""
-        self._show_title()
-
-    def _show_title(self) -> None:
-        parts = getattr(self, "_title_parts", None)
-        if parts is None:
-            return
-        title = self.query_one("#meeting-title", Static)
-        title.update(literal(header_line(*parts, width=title.size.width)))
-
     def compose(self) -> ComposeResult:
         with Horizontal(id="meeting-top"):
-            yield Static(id="meeting-title")
+            yield MeetingTitle(id="meeting-title")
             yield MeetingClock(
                 self.context.clock, self.context.zone, self.context.zone_name, id="meeting-clock"
             )
@@ -467,8 +481,7 @@ class LiveMeetingScreen(TranslatedBindings, Screen[None]):
         if meeting.status == MeetingStatus.ENDED:
             state = _("ended")
         series = meeting.series if meeting.series and meeting.series != meeting.title else ""
-        self._title_parts = (meeting.id, meeting.title, series, state)
-        self._show_title()
+        self.query_one("#meeting-title", MeetingTitle).show(meeting.id, meeting.title, series, state)
         clock = self.query_one("#meeting-clock", MeetingClock)
         clock.started = meeting.held_from
         clock.zone = get_zone(meeting.tz)

@@ -80,6 +80,7 @@ class MeetingsScreen(TranslatedBindings, AreaScreen):
 
     CSS_PATH = "meetings.tcss"
     BINDING_GROUP_TITLE = N_("Meetings")
+    TABLES = frozenset({"meetings", "people"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_meeting", N_("New meeting"), id="meetings.new"),
         Binding("s", "start_next", N_("Start next in series"), id="meetings.start-next"),

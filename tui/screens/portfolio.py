@@ -66,6 +66,7 @@ class PortfolioScreen(TranslatedBindings, AreaScreen):
     """Departments x columns with counts, and a filtered list of all cards."""
 
     BINDING_GROUP_TITLE = N_("Portfolio")
+    TABLES = frozenset({"cards", "departments", "people"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", N_("Search"), id="portfolio.search"),
         Binding("escape", "clear_search", N_("Clear"), id="portfolio.clear"),

@@ -78,6 +78,8 @@ class RisksScreen(TranslatedBindings, AreaScreen):
 
     CSS_PATH = "risks.tcss"
     BINDING_GROUP_TITLE = N_("Risks")
+    TABLES = frozenset({"risks", "cards", "projects"})
+    """The register, the warnings (blocked and overdue cards, the project's escalation days), linked cards."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "show_tab('heatmap')", N_("Heatmap"), id="risks.show-heatmap"),
         Binding("r", "show_tab('register')", N_("Register"), id="risks.show-register"),

@@ -7,6 +7,7 @@ classes, so a board's look is tested here without Pilot.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -72,3 +73,20 @@ def page_start(row: int, offset: int) -> int:
     if offset <= row < offset + PAGE_SIZE:
         return offset
     return max(0, row // PAGE_SIZE * PAGE_SIZE)
+
+
+def changed_columns(
+    shown: Mapping[str, Sequence[Card]], loaded: Mapping[str, Sequence[Card]], blocked: frozenset[str]
+) -> set[str]:
+    """The columns whose cards in ``loaded`` differ from ``shown`` (a card added, gone, moved, reordered or
+    changed) or hold a card in ``blocked`` (whose blocked mark changed): what a reload must draw again.
+
+    Cheap for the unchanged columns of a reload: the store hands back the very same card objects for
+    records that did not change, and list equality checks identity first.
+    """
+    return {
+        name
+        for name in shown.keys() | loaded.keys()
+        if list(shown.get(name, ())) != list(loaded.get(name, ()))
+        or not blocked.isdisjoint(card.id for card in loaded.get(name, ()))
+    }

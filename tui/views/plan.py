@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from domain.i18n import pgettext
+from domain.i18n import N_, _, pgettext
 from domain.models import (
     Activity,
     Card,
@@ -331,6 +331,30 @@ def _number(record_id: str) -> int:
     """``CR-12`` -> 12 (newest first within a status)."""
     digits = record_id.rpartition("-")[2]
     return int(digits) if digits.isdigit() else 0
+
+
+ACTIVITY_ACTIONS = {
+    "created": N_("created"), "edited": N_("edited"), "moved": N_("moved"), "reordered": N_("reordered"),
+    "deleted": N_("deleted"), "restored": N_("restored"), "updated": N_("updated"), "renamed": N_("renamed"),
+    "started": N_("started"), "ended": N_("ended"), "closed": N_("closed"), "reopened": N_("reopened"),
+    "note": N_("note"), "decision": N_("decision"), "action": N_("action item"),
+    "requested": N_("requested"), "approved": N_("approved"), "rejected": N_("rejected"),
+    "wip": N_("WIP limit"), "column added": N_("column added"), "column renamed": N_("column renamed"),
+    "column moved": N_("column moved"), "column removed": N_("column removed"),
+    "goal added": N_("goal added"), "goal actual": N_("goal actual"),
+    "criterion added": N_("criterion added"), "criterion accepted": N_("criterion accepted"),
+    "criterion waived": N_("criterion waived"), "review outcome": N_("review outcome"),
+    "rescheduled": N_("rescheduled"), "cancelled follow-up": N_("cancelled follow-up"),
+    "cards linked": N_("cards linked"), "rsvp": N_("RSVP"), "push": N_("pushed"),
+}  # fmt: skip
+"""Activity verbs as shown; the stored ``Activity.action`` stays English (``huddle activity --json``)."""
+
+
+def activity_text(action: str) -> str:
+    """An activity entry's verb in the current language (an unknown one as stored). Its ``detail`` is
+    what the service wrote at the time, in English, and is shown as stored."""
+    label = ACTIVITY_ACTIONS.get(action)
+    return _(label) if label else action
 
 
 def state_text(state: str) -> str:

@@ -77,6 +77,8 @@ class BoardColumn(Vertical):
         self.above = Static("", markup=False, classes="column-above")
         self.more = Static("", markup=False, classes="column-more")
         self._tiles: list[CardTile] = []
+        self._shown: dict[str, object] = {}
+        """What the header and the lines above and below the page show now (see ``_show_counts``)."""
 
     def prime(
         self,
@@ -157,20 +159,29 @@ class BoardColumn(Vertical):
         """The header (count, WIP), the over-WIP and empty marks, and the rows above and below the page."""
         column, offset = self.column, self.first_row
         count = len(self.cards) if self.total is None else self.total
-        self.header.update(header_content(column, count), layout=False)
+        # Each text is updated only when it changes: a refresh of a line scrolled out of view (``more``
+        # below a long page) makes Textual lay the whole screen out again, and a card edited elsewhere
+        # should cost the repaint of its tile alone.
+        header = header_content(column, count)
+        if header != self._shown.get("header"):
+            self._shown["header"] = header
+            self.header.update(header, layout=False)
         over = column.wip_limit is not None and count > column.wip_limit
         self.header.set_class(over, "-over-wip")
         self.set_class(over, "-over-wip")
         hidden = count - offset - drawn
-        more = self.more
-        more.update(_("+{n} more (j / ↓ / pgdn)").format(n=hidden) if hidden > 0 else "", layout=False)
-        if more.display != (hidden > 0):
-            more.display = hidden > 0
-        above = self.above
-        above.update(_("↑ {n} above (k / pgup)").format(n=offset) if offset else "", layout=False)
-        if above.display != (offset > 0):
-            above.display = offset > 0
+        more = _("+{n} more (j / ↓ / pgdn)").format(n=hidden) if hidden > 0 else ""
+        self._show_line(self.more, "more", more)
+        self._show_line(self.above, "above", _("↑ {n} above (k / pgup)").format(n=offset) if offset else "")
         self.set_class(count == 0, "-empty")
+
+    def _show_line(self, line: Static, key: str, text: str) -> None:
+        """Show ``text`` in ``line`` (hidden when empty), touching the widget only if it changes."""
+        if text != self._shown.get(key):
+            self._shown[key] = text
+            line.update(text, layout=False)
+        if line.display != bool(text):
+            line.display = bool(text)
 
     def tile_for(self, card_id: str) -> CardTile | None:
         for tile in self._tiles:

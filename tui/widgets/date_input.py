@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Static
 
-from domain.dates import DATE_FORMS, parse_date
+from domain.dates import DATE_FORMS, parse_date, weekday_name
 from domain.errors import ValidationError
 from domain.i18n import _
 from tui.widgets.safe import literal
@@ -28,7 +28,9 @@ def resolved_date(text: str, today: date) -> Content:
         day = parse_date(text, today)
     except ValidationError:
         return literal(_("not a date; use {forms}").format(forms=DATE_FORMS), "$error")
-    return literal(f"→ {day:%a} {day.isoformat()}", "$success")
+    return literal(
+        _("→ {weekday} {date}").format(weekday=weekday_name(day), date=day.isoformat()), "$success"
+    )
 
 
 class DateInput(Vertical):

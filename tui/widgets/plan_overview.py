@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Label, Static, TabPane
 
+from domain.dates import format_day
 from domain.i18n import N_, _, ngettext, pgettext
 from domain.rules import goal_progress
 from domain.text import printable
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 MILESTONE_HINT = N_("Milestones (enter opens the card, m its acceptance criteria, v starts its review)")
 
 
+GOAL_PRIORITY = ("goal", "deadline", "progress", "target", "actual", "metric")
+"""The goals' columns, most important first: the goal's text shrinks before the deadline is cut."""
 MILESTONE_PRIORITY = ("id", "title", "due", "status", "slack", "progress", "accepted", "dept", "preds")
 """The milestone table's columns, most important first (narrow terminals drop from the end)."""
 
@@ -53,7 +56,7 @@ class PlanOverviewTab(TabPane):
             if project.closed:
                 if project.closed_at:
                     note = _("Closed on {date} (read-only)").format(
-                        date=f"{project.closed_at.astimezone(zone):%Y-%m-%d}"
+                        date=format_day(project.closed_at.astimezone(zone).date(), today=data.today)
                     )
                 else:
                     note = _("Closed (read-only)")
@@ -81,18 +84,18 @@ class PlanOverviewTab(TabPane):
                 deadline = Text("-")
             else:
                 days = (goal.deadline - data.today).days
+                day = format_day(goal.deadline, today=data.today)
                 when = (
-                    ngettext("{date} ({n} day left)", "{date} ({n} days left)", days).format(
-                        date=goal.deadline, n=days
-                    )
+                    ngettext("{date} ({n} day left)", "{date} ({n} days left)", days).format(date=day, n=days)
                     if days >= 0
                     else ngettext("{date} ({n} day ago)", "{date} ({n} days ago)", -days).format(
-                        date=goal.deadline, n=-days
+                        date=day, n=-days
                     )
                 )
                 deadline = Text(when, style=styles.get("error", "") if days < 0 else "")
             progress = goal_progress(goal)
-            actual = Text(f"{progress.actual} ({progress.measured_on})" if progress.actual else "-")
+            measured = format_day(progress.measured_on, today=data.today) if progress.measured_on else "-"
+            actual = Text(f"{progress.actual} ({measured})" if progress.actual else "-")
             if progress.percent is None:
                 bar = Text("-")
             else:
@@ -104,7 +107,7 @@ class PlanOverviewTab(TabPane):
             )
         if goals.row_count == 0:
             goals.add_row(Text(_("No SMART goals yet")), *[Text("")] * 5)
-        fit_columns(goals)
+        fit_columns(goals, priority=GOAL_PRIORITY, shrink="goal")
         table = self.query_one("#milestone-table", DataTable)
         selected = cursor_key(table)
         table.clear(columns=True)
@@ -152,7 +155,7 @@ class PlanOverviewTab(TabPane):
                 Text(card.id),
                 Text(card.title),
                 Text(card.dept),
-                Text(card.due.isoformat() if card.due else "-"),
+                Text(format_day(card.due, today=data.today) if card.due else "-"),
                 Text(progress_bar(row.progress)),
                 Text(accepted),
                 slack,
@@ -178,5 +181,6 @@ class PlanOverviewTab(TabPane):
             if n:
                 parts.append(" · ")
             parts.append((fact.card.id, "bold"))
-            parts.append(f" {printable(fact.card.title)} ({fact.card.due})")
+            day = format_day(fact.card.due, today=data.today) if fact.card.due else "-"
+            parts.append(f" {printable(fact.card.title)} ({day})")
         self.query_one("#reviews-due", Static).update(Content.assemble(*parts))

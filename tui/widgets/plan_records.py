@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Label, TabPane
 
+from domain.dates import format_day, format_moment
 from domain.i18n import N_, _
 from domain.models import ChangeStatus
 from domain.services.records import impact_text
-from tui.views.plan import change_status_text
+from tui.views.plan import activity_text, change_status_text
 from tui.widgets.tables import cursor_key, fit_columns, restore_cursor
 
 if TYPE_CHECKING:
@@ -55,11 +56,10 @@ class PlanRecordsTab(TabPane):
         ):  # fmt: skip
             table.add_column(label, key=key)
         for change in data.changes:
-            decided = (
-                f"{change.decided_by} {change.decided_at.astimezone(zone):%Y-%m-%d}"
-                if change.decided_at
-                else "-"
-            )
+            decided = "-"
+            if change.decided_at:
+                day = format_day(change.decided_at.astimezone(zone).date(), today=data.today)
+                decided = f"{change.decided_by} {day}"
             if change.meeting_id:
                 decided = _("{decided} in {meeting}").format(decided=decided, meeting=change.meeting_id)
             table.add_row(
@@ -77,7 +77,11 @@ class PlanRecordsTab(TabPane):
                     else impact_text(change)
                 ),
                 Text(change.requested_by or "-"),
-                Text(f"{change.created_at.astimezone(zone):%Y-%m-%d}" if change.created_at else "-"),
+                Text(
+                    format_day(change.created_at.astimezone(zone).date(), today=data.today)
+                    if change.created_at
+                    else "-"
+                ),
                 Text(decided),
                 key=change.id,
             )
@@ -101,7 +105,7 @@ class PlanRecordsTab(TabPane):
             decisions.add_column(label, key=key)
         for decision in data.decisions:
             decisions.add_row(
-                Text(f"{decision.at.astimezone(zone):%Y-%m-%d %H:%M}"),
+                Text(format_moment(decision.at, zone, today=data.today)),
                 Text(decision.meeting_id or "-"),
                 Text(decision.text),
                 Text(decision.by or "-"),
@@ -124,10 +128,10 @@ class PlanRecordsTab(TabPane):
             activity.add_column(label, key=key)
         for entry in data.activity:
             activity.add_row(
-                Text(f"{entry.at.astimezone(zone):%Y-%m-%d %H:%M}"),
+                Text(format_moment(entry.at, zone, today=data.today)),
                 Text(f"{entry.user} ({entry.os_user})" if entry.os_user != entry.user else entry.user),
                 Text(entry.entity_id),
-                Text(entry.action),
+                Text(activity_text(entry.action)),
                 Text(entry.detail[:80]),
                 key=entry.id,
             )

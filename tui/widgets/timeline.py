@@ -10,6 +10,7 @@ from rich.cells import set_cell_size
 from textual.content import Content
 from textual.widget import Widget
 
+from domain.dates import format_day
 from domain.i18n import _, ngettext, pgettext
 from tui.views.plan import TimelineRow
 
@@ -96,9 +97,10 @@ class TimelineChart(Widget):
         if row.last < 0 or row.first >= weeks:
             if row.last < 0:
                 when = card.due or card.start
-                note = _("◀ due {date}").format(date=when)
+                note = _("◀ due {date}").format(date=format_day(when, today=self.today) if when else "-")
             else:
-                note = _("▶ from {date}").format(date=card.start or card.due)
+                begin = card.start or card.due
+                note = _("▶ from {date}").format(date=format_day(begin, today=self.today) if begin else "-")
             parts.append(Content.styled(note, style).truncate(weeks * WEEK_WIDTH))
             return Content.assemble(*parts)
         for n in range(weeks):
