@@ -727,16 +727,31 @@ def rsvp_statuses(meeting: Meeting) -> dict[str, RsvpStatus]:
     return result
 
 
+def rsvp_status_text(status: RsvpStatus) -> str:
+    """A reply as shown (``accepted``, ``no answer`` ...); the stored value stays ``no-answer`` etc."""
+    texts = {
+        RsvpStatus.ACCEPTED: pgettext("rsvp", "accepted"),
+        RsvpStatus.DECLINED: pgettext("rsvp", "declined"),
+        RsvpStatus.TENTATIVE: pgettext("rsvp", "tentative"),
+        RsvpStatus.NO_ANSWER: pgettext("rsvp", "no answer"),
+    }
+    return texts.get(status, status.value)
+
+
 def rsvp_summary(meeting: Meeting) -> str:
     """``ann accepted, wei no answer (tentative to an earlier time)``; empty without a follow-up."""
     earlier = {a.handle: a for a in meeting.rsvp if a.sequence < meeting.next_sequence}
     parts = []
     for handle, status in rsvp_statuses(meeting).items():
-        text = f"{handle} {status.value.replace('-', ' ')}"
+        shown = rsvp_status_text(status)
         if status == RsvpStatus.NO_ANSWER and handle in earlier:
-            text += f" ({earlier[handle].status.value} to an earlier time)"
+            text = _("{handle} {status} ({earlier} to an earlier time)").format(
+                handle=handle, status=shown, earlier=rsvp_status_text(earlier[handle].status)
+            )
+        else:
+            text = _("{handle} {status}").format(handle=handle, status=shown)
         parts.append(text)
-    return ", ".join(parts)
+    return pgettext("list separator", ", ").join(parts)
 
 
 def rsvp_counts(meeting: Meeting) -> str:
@@ -746,7 +761,9 @@ def rsvp_counts(meeting: Meeting) -> str:
     counts: dict[RsvpStatus, int] = {}
     for status in rsvp_statuses(meeting).values():
         counts[status] = counts.get(status, 0) + 1
-    return ", ".join(f"{n} {s.value.replace('-', ' ')}" for s, n in counts.items())
+    return pgettext("list separator", ", ").join(
+        _("{n} {status}").format(n=n, status=rsvp_status_text(s)) for s, n in counts.items()
+    )
 
 
 def reply_supersedes(current: RsvpAnswer | None, sequence: int, stamp: datetime | None) -> bool:

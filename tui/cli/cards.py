@@ -9,13 +9,15 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from domain.dates import DATE_FORMS
-from domain.i18n import _
+from domain.dates import DATE_FORMS, format_day
+from domain.i18n import _, pgettext
 from domain.text import printable
 from tui.cli.args import Bounded, UsageError, date_arg, days
-from tui.cli.output import due_text, emit_json, iso, print_table, resolved
+from tui.cli.output import due_text, emit_json, iso, label_line, print_table, resolved
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from domain.models import Card
     from tui.cli.parser import Builder
     from tui.wiring import Context
@@ -148,7 +150,9 @@ def cmd_card_list(ctx: Context, args: argparse.Namespace) -> int:
             c.title,
             c.column,
             c.owner or "",
-            _("{due} OVERDUE").format(due=due_text(c.due)) if is_overdue(c, today) else due_text(c.due),
+            _("{due} OVERDUE").format(due=due_text(c.due, today))
+            if is_overdue(c, today)
+            else due_text(c.due, today),
             " ".join(f for f, on in ((_("milestone"), c.milestone), (_("blocked"), c.id in blocked)) if on),
         ]
         for c in cards
@@ -165,28 +169,77 @@ SHOWN = (
 """The fields ``card show`` prints, in order (empty ones are left out but for id, title and column)."""
 
 
+def _field_labels() -> dict[str, str]:
+    """``card show``'s labels in the current language; in English the JSON keys, as it always printed."""
+    return {
+        "id": pgettext("card field", "id"),
+        "title": pgettext("card field", "title"),
+        "dept": pgettext("card field", "dept"),
+        "column": pgettext("card field", "column"),
+        "owner": pgettext("card field", "owner"),
+        "due": pgettext("card field", "due"),
+        "start": pgettext("card field", "start"),
+        "priority": pgettext("card field", "priority"),
+        "progress": pgettext("card field", "progress"),
+        "milestone": pgettext("card field", "milestone"),
+        "blocked": pgettext("card field", "blocked"),
+        "blocked_by": pgettext("card field", "blocked_by"),
+        "blocked_reason": pgettext("card field", "blocked_reason"),
+        "overdue": pgettext("card field", "overdue"),
+        "parent": pgettext("card field", "parent"),
+        "tags": pgettext("card field", "tags"),
+        "responsible": pgettext("card field", "responsible"),
+        "accountable": pgettext("card field", "accountable"),
+        "consulted": pgettext("card field", "consulted"),
+        "informed": pgettext("card field", "informed"),
+        "meeting_id": pgettext("card field", "meeting_id"),
+        "description": pgettext("card field", "description"),
+        "history": pgettext("card field", "history"),
+    }
+
+
+def _shown_value(card: Card, key: str, value: Any, today: date) -> str:
+    """One ``card show`` value as a person reads it: dates as the language writes them, flags and the
+    priority in words; ids, names and text as typed."""
+    from tui.cli import words
+    from tui.views.board import PRIORITY_NAMES
+
+    if key in ("due", "start"):
+        day = card.due if key == "due" else card.start
+        return format_day(day, today=today) if day else ""
+    if key == "priority":
+        return _(PRIORITY_NAMES.get(value, value))
+    if isinstance(value, bool):
+        return words.yes_no(value)
+    if isinstance(value, list):
+        return pgettext("list separator", ", ").join(value)
+    return str(value)
+
+
 def cmd_card_show(ctx: Context, args: argparse.Namespace) -> int:
+    from domain.dates import format_moment
     from domain.rules import is_overdue
+    from tui.cli import words
 
     card = ctx.services.cards.get(args.id)
+    today = ctx.services.cards.today()
     data = card_json(
-        card,
-        blocked=bool(ctx.services.cards.blocked_among([card])),
-        overdue=is_overdue(card, ctx.services.cards.today()),
+        card, blocked=bool(ctx.services.cards.blocked_among([card])), overdue=is_overdue(card, today)
     )
     if args.json:
         emit_json(data)
         return 0
+    labels = _field_labels()
     for key in SHOWN:
         value = data[key]
         if value in (None, "", [], False) and key not in ("id", "title", "column"):
             continue
-        shown = ", ".join(value) if isinstance(value, list) else str(value)
-        print(f"{key:>15}: {printable(shown)}")
-    print("        history:")
+        print(label_line(labels[key], printable(_shown_value(card, key, value, today)), 15))
+    print(label_line(labels["history"], "", 15).rstrip())
     for entry in ctx.services.cards.history(card.id):
-        at = entry.at.astimezone(ctx.zone).strftime("%Y-%m-%d %H:%M")
-        print(f"  {at}  {entry.user} ({entry.os_user})  {entry.action}  {printable(entry.detail)}")
+        at = format_moment(entry.at, ctx.zone, today=today)
+        action = words.activity_action(entry.action)
+        print(f"  {at}  {entry.user} ({entry.os_user})  {action}  {printable(entry.detail)}")
     return 0
 
 

@@ -74,14 +74,10 @@ def _open(target: str, role: str) -> Store:
     return open_store(Path(target).expanduser())
 
 
-def _summary(counts: dict[str, int]) -> str:
-    return ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in counts.items())
-
-
 def cmd_db_copy(ctx: Context, args: argparse.Namespace) -> int:
     from storage import transfer
     from tui.cli.args import UsageError
-    from tui.cli.output import emit_json
+    from tui.cli.output import counts_text, emit_json
 
     source, target = _open(args.src, "SRC"), _open(args.dst, "DST")
     if source.describe() == target.describe():
@@ -96,7 +92,7 @@ def cmd_db_copy(ctx: Context, args: argparse.Namespace) -> int:
     else:
         print(
             _("copied {counts} from {source} to {target}; verified").format(
-                counts=_summary(counts), source=source.describe(), target=target.describe()
+                counts=counts_text(counts), source=source.describe(), target=target.describe()
             )
         )
     return 0
@@ -105,14 +101,21 @@ def cmd_db_copy(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_db_check(ctx: Context, args: argparse.Namespace) -> int:
     from domain.text import printable
     from storage import transfer
-    from tui.cli.output import emit_json
+    from tui.cli.output import counts_text, emit_json
 
     report = transfer.check(ctx.services.store)
     if args.json:
         emit_json(report.as_json())
     else:
-        print(f"{report.backend} {report.where}: schema {report.schema}, documents {report.document_schema}")
-        print(_summary(report.counts))
+        print(
+            _("{backend} {where}: schema {schema}, documents {documents}").format(
+                backend=report.backend,
+                where=report.where,
+                schema=report.schema,
+                documents=report.document_schema,
+            )
+        )
+        print(counts_text(report.counts))
         for problem in report.problems:
             print(_("problem: {problem}").format(problem=printable(problem)))
         n = len(report.problems)

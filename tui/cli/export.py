@@ -80,7 +80,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Bui
     p.add_argument(
         "--cancel", action="store_true", help=_("with --meeting: cancel the follow-up (METHOD:CANCEL)")
     )
-    output_options(p, "ID-follow-up.ics, milestones.ics or actions.ics")
+    output_options(p, _("ID-follow-up.ics, milestones.ics or actions.ics"))
     p.set_defaults(handler=cmd_export_ics)
     add_table_parsers(export_sub, common)
 

@@ -24,7 +24,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], b: Bui
     common = short_common()
     imp_sub = b.group(sub, "import", metavar="KIND", common=common)
     helps = {
-        "csv": "a CSV sheet (UTF-8, UTF-8 with BOM, GB18030/GBK; comma, semicolon or tab)",
+        "csv": _("a CSV sheet (UTF-8, UTF-8 with BOM, GB18030/GBK; comma, semicolon or tab)"),
         "xlsx": _("an Excel .xlsx workbook (first sheet)"),
         "trello": _("a Trello board export (JSON)"),
         "jira": _("a Jira CSV export"),
@@ -123,6 +123,7 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle backup -o FILE [--force]``."""
     from outbound.exporting import write_file
     from storage.backup import dump_backup, encode_backup
+    from tui.cli.output import counts_text
 
     if args.output != "-":
         from outbound.exporting import check_destination
@@ -135,9 +136,8 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
         sys.stdout.buffer.flush()
         return 0
     path = write_file(Path(args.output), data, force=args.force)
-    counts = ", ".join(
-        f"{len(document[k])} {k.replace('_', ' ')}"
-        for k in ("departments", "people", "cards", "risks", "meetings")
+    counts = counts_text(
+        {k: len(document[k]) for k in ("departments", "people", "cards", "risks", "meetings")}
     )
     print(_("wrote {path} ({counts})").format(path=path, counts=counts))
     return 0
@@ -147,10 +147,11 @@ def cmd_restore(ctx: Context, args: argparse.Namespace) -> int:
     """``huddle restore FILE [--force]``."""
     from importers import read_file
     from storage.backup import decode_backup, restore_backup
+    from tui.cli.output import counts_text
 
     path = Path(args.file)
     document = decode_backup(read_file(path), path.name)
     counts = restore_backup(ctx.services.store, document, force=args.force)
-    shown = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
+    shown = counts_text(counts)
     print(_("restored {path}: {counts}").format(path=path, counts=shown))
     return 0

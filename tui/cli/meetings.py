@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from domain.dates import local_zone_name
+from domain.dates import format_day, format_moment, local_zone_name
 from domain.errors import ValidationError
-from domain.i18n import _
+from domain.i18n import _, ngettext, pgettext
 from domain.models import MAX_MEETING_MINUTES, RETRO_SECTIONS, MeetingKind
 from domain.text import clean_title, printable
 from tui.cli.args import Bounded, UsageError, agenda_item, date_arg, datetime_arg, zone_arg
@@ -176,18 +177,21 @@ def cmd_meeting_end(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_meeting_list(ctx: Context, args: argparse.Namespace) -> int:
+    from tui.views.meetings import status_text
+
     meetings = ctx.services.meetings.list()
     if args.json:
         emit_json([meeting_json(m) for m in meetings])
         return 0
+    today = ctx.services.cards.today()
     rows = [
         [
             m.id,
             m.title,
             m.series,
-            m.start.astimezone(ZoneInfo(m.tz)).strftime("%Y-%m-%d %H:%M"),
+            format_moment(m.start, ZoneInfo(m.tz), today=today),
             m.tz,
-            m.status.value,
+            status_text(m.status),
         ]
         for m in meetings
     ]
@@ -195,33 +199,64 @@ def cmd_meeting_list(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _kind_line(meeting: Meeting) -> str:
+    """``kind: review of OPS-2, outcome passed`` (or just the kind) for a meeting that is not regular."""
+    from tui.cli.words import meeting_kind, outcome
+
+    kind = meeting_kind(meeting.kind.value)
+    if meeting.milestone_id and meeting.outcome:
+        text = _("kind: {kind} of {milestone}, outcome {outcome}")
+    elif meeting.milestone_id:
+        text = _("kind: {kind} of {milestone}")
+    elif meeting.outcome:
+        text = _("kind: {kind}, outcome {outcome}")
+    else:
+        text = _("kind: {kind}")
+    shown = outcome(meeting.outcome.value) if meeting.outcome else ""
+    return text.format(kind=kind, milestone=meeting.milestone_id, outcome=shown)
+
+
 def cmd_meeting_show(ctx: Context, args: argparse.Namespace) -> int:
     from domain.rules import rsvp_summary
+    from tui.cli.words import entry_kind
+    from tui.views.meetings import status_text, when_text
 
     meeting = ctx.services.meetings.get(args.id)
     if args.json:
         emit_json(meeting_json(meeting))
         return 0
     zone = ZoneInfo(meeting.tz)
-    print(f"{meeting.id}  {printable(meeting.title)}  [{meeting.status.value}]")
+    today = ctx.services.cards.today()
+    comma = pgettext("list separator", ", ")
+    print(f"{meeting.id}  {printable(meeting.title)}  [{status_text(meeting.status)}]")
     if meeting.kind.value != "regular":
-        outcome = f", outcome {meeting.outcome.value}" if meeting.outcome else ""
-        about = f" of {meeting.milestone_id}" if meeting.milestone_id else ""
-        print(f"  kind: {meeting.kind.value}{about}{outcome}")
-    print(f"  start: {meeting.start.astimezone(zone).strftime('%Y-%m-%d %H:%M')} {meeting.tz}")
+        print("  " + _kind_line(meeting))
+    print("  " + _("start: {when}").format(when=when_text(meeting.start, meeting.tz)))
     for number, point in enumerate(meeting.agenda, 1):
-        refs = f" [{', '.join(point.refs)}]" if point.refs else ""
-        print(f"  agenda {number}. {printable(point.title)} ({point.minutes} min){refs}")
-    present = ", ".join(f"{a.handle}{'' if a.present else ' (absent)'}" for a in meeting.attendees)
-    print(f"  attendees: {present or '-'}")
+        item = _("agenda {n}. {title} ({minutes} min)").format(
+            n=number, title=printable(point.title), minutes=point.minutes
+        )
+        print(f"  {item}" + (f" [{comma.join(point.refs)}]" if point.refs else ""))
+    present = comma.join(
+        a.handle if a.present else _("{handle} (absent)").format(handle=a.handle) for a in meeting.attendees
+    )
+    print("  " + _("attendees: {names}").format(names=present or "-"))
     for entry in meeting.notes:
-        print(f"  {entry.at.astimezone(zone).strftime('%H:%M')} [{entry.kind.value}] {printable(entry.text)}")
-    for item in meeting.actions:
-        print(f"  action {item.card_id} @{item.owner} due {item.due or '-'}: {printable(item.text)}")
+        at = entry.at.astimezone(zone).strftime("%H:%M")
+        print(f"  {at} [{entry_kind(entry.kind.value)}] {printable(entry.text)}")
+    for action in meeting.actions:
+        due = format_day(action.due, today=today) if action.due else "-"
+        line = _("action {card} @{owner} due {due}: {text}").format(
+            card=action.card_id, owner=action.owner, due=due, text=printable(action.text)
+        )
+        print(f"  {line}")
     if meeting.next_start:
-        state = " (cancelled)" if meeting.next_cancelled else ""
-        print(f"  next: {meeting.next_start.astimezone(zone).strftime('%Y-%m-%d %H:%M')} {meeting.tz}{state}")
-        print(f"  rsvp: {rsvp_summary(meeting) or '-'}")
+        when = when_text(meeting.next_start, meeting.tz)
+        if meeting.next_cancelled:
+            print("  " + _("next: {when} (cancelled)").format(when=when))
+        else:
+            print("  " + _("next: {when}").format(when=when))
+        print("  " + _("rsvp: {replies}").format(replies=rsvp_summary(meeting) or "-"))
     return 0
 
 
@@ -249,13 +284,26 @@ def cmd_meeting_cancel_next(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+REFS_SHOWN = 4
+"""How many board items a ``meeting prep`` row names before it says how many more there are (with the
+hint, the cell fits the table's widest column, 48 cells, for ids such as ``RND-12``)."""
+
+
+def _refs_text(refs: Sequence[str]) -> str:
+    """``OPS-1, OPS-2 … and 3 more``: the first REFS_SHOWN ids and a count of the rest."""
+    shown = pgettext("list separator", ", ").join(refs[:REFS_SHOWN])
+    more = len(refs) - REFS_SHOWN
+    if more <= 0:
+        return shown
+    return ngettext("{refs} … and {n} more", "{refs} … and {n} more", more).format(refs=shown, n=more)
+
+
 def cmd_meeting_prep(ctx: Context, args: argparse.Namespace) -> int:
     suggestions = ctx.services.agenda.suggest(args.attendee or ())
     if args.json:
         emit_json([suggestion_json(n, s) for n, s in enumerate(suggestions, 1)])
         return 0
-    rows = [[str(n), s.key, s.title, ", ".join(s.refs[:6]) + (" …" if len(s.refs) > 6 else "")]
-            for n, s in enumerate(suggestions, 1)]  # fmt: skip
+    rows = [[str(n), s.key, s.title, _refs_text(s.refs)] for n, s in enumerate(suggestions, 1)]
     print_table(rows, ["#", _("KEY"), _("SUGGESTED AGENDA ITEM"), _("BOARD ITEMS")])
     if suggestions:
         who = "".join(f" --attendee {a}" for a in args.attendee or ())

@@ -11,13 +11,13 @@ import itertools
 import os
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from domain.dates import format_day, format_moment, weekday_name
-from domain.i18n import _, current_language
+from domain.dates import format_day, format_moment
+from domain.i18n import _, current_language, ngettext, pgettext
 from domain.text import EXCERPT, excerpt, printable, quoted
 
 # ---------------------------------------------------------------- tables
@@ -29,6 +29,13 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
+
+
+def label_line(label: str, value: str, width: int) -> str:
+    """``label: value`` with the label right-aligned in ``width`` cells (``card show``, ``risk show``):
+    measured in cells, so Chinese labels (two cells a character) line up with English ones."""
+    shown = " " * max(0, width - _width(label)) + label
+    return _("{label}: {value}").format(label=shown, value=value)
 
 
 def _clip(text: str, width: int) -> str:
@@ -52,6 +59,27 @@ def print_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:
     print("  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip())
     for row in cells:
         print("  ".join(_pad(_clip(c, w), w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def counts_text(counts: Mapping[str, int]) -> str:
+    """``7 departments, 10 people, 66 cards``: what a backup, restore, copy or check holds, table by
+    table in the language (a table this does not know is named as stored)."""
+    return pgettext("list separator", ", ").join(_count(table, n) for table, n in counts.items())
+
+
+def _count(table: str, n: int) -> str:
+    forms = {
+        "departments": ngettext("{n} department", "{n} departments", n),
+        "people": ngettext("{n} person", "{n} people", n),
+        "projects": ngettext("{n} project", "{n} projects", n),
+        "cards": ngettext("{n} card", "{n} cards", n),
+        "risks": ngettext("{n} risk", "{n} risks", n),
+        "meetings": ngettext("{n} meeting", "{n} meetings", n),
+        "change_requests": ngettext("{n} change request", "{n} change requests", n),
+        "published": ngettext("{n} published event", "{n} published events", n),
+        "activity": ngettext("{n} activity entry", "{n} activity entries", n),
+    }
+    return forms.get(table, "{n} " + table.replace("_", " ")).format(n=n)
 
 
 # ---------------------------------------------------------------- JSON
@@ -79,9 +107,16 @@ def local(value: datetime | None, tz: str) -> str | None:
     return None if value is None else value.astimezone(ZoneInfo(tz)).isoformat()
 
 
-def due_text(due: date | None) -> str:
-    """A due date in a table: ISO (sortable, the same in every language) and the weekday's name."""
-    return "" if due is None else f"{due.isoformat()} {weekday_name(due)}"
+def due_text(due: date | None, today: date) -> str:
+    """A due date in a table, as the language writes it (``Fri 4 Dec`` / ``12月4日 周五``, the year
+    added when it is not ``today``'s): :func:`domain.dates.format_day`. ``--json`` keeps ISO."""
+    return "" if due is None else format_day(due, today=today)
+
+
+def script_day(day: date) -> str:
+    """A day on a line scripts read from a command without ``--json`` (``project goal-update``): ISO in
+    English, as it has always printed; as :func:`domain.dates.format_day` writes it in any other language."""
+    return day.isoformat() if current_language() == "en" else format_day(day)
 
 
 def resolved(label: str, value: date | datetime | None, tz: str | None = None) -> None:

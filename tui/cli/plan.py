@@ -10,13 +10,16 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from domain.i18n import _
+from domain.dates import format_day
+from domain.i18n import _, ngettext, pgettext
 from domain.text import printable
 from tui.cli.args import zone_arg
 from tui.cli.output import emit_json, iso, print_table, resolved
-from tui.views.plan import MilestoneFacts, milestone_facts
+from tui.views.plan import MilestoneFacts, milestone_facts, state_text
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from domain.models import Card, Criterion
     from tui.cli.parser import Builder
     from tui.wiring import Context
@@ -67,10 +70,32 @@ def _facts(ctx: Context) -> list[MilestoneFacts]:
     return milestone_facts(services.cards.list(), services.meetings.list(), services.cards.today())
 
 
+def _days(n: int) -> str:
+    """Slack in a table: ``+2d`` / ``+2 天``."""
+    return pgettext("slack", "{n:+d}d").format(n=n)
+
+
 def _slack_text(f: MilestoneFacts) -> str:
     if f.slack is None:
         return "-"
-    return f"{f.slack:+d}d" + (" *" if f.critical else "")
+    return _days(f.slack) + (" *" if f.critical else "")
+
+
+def _review_text(f: MilestoneFacts) -> str:
+    """The REVIEW column: ``due``, the last review's outcome, ``held`` (no outcome yet) or ``-``."""
+    from tui.cli.words import outcome, review_state
+
+    if f.review_due:
+        return review_state("due")
+    if not f.reviews:
+        return "-"
+    last = f.reviews[-1][1]
+    return outcome(last.value) if last else review_state("held")
+
+
+def _day(day: date | None, today: date) -> str:
+    """A due date in human output, as the language writes it; ``-`` when there is none."""
+    return format_day(day, today=today) if day else "-"
 
 
 def cmd_milestone_list(ctx: Context, args: argparse.Namespace) -> int:
@@ -78,16 +103,17 @@ def cmd_milestone_list(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         emit_json([milestone_json(f) for f in facts])
         return 0
+    today = ctx.services.cards.today()
     rows = [
         [
             f.card.id,
             f.card.title,
             f.card.dept,
-            iso(f.card.due) or "-",
+            _day(f.card.due, today),
             f"{f.accepted}/{f.total}" if f.total else "-",
             _slack_text(f),
-            "due" if f.review_due else (f.reviews[-1][1] or "held") if f.reviews else "-",
-            f.status,
+            _review_text(f),
+            state_text(f.status),
         ]
         for f in facts
     ]
@@ -98,35 +124,68 @@ def cmd_milestone_list(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _criterion_line(c: Criterion, today: date) -> str:
+    """One acceptance criterion of ``milestone show``: id, state, text, and who accepted or waived it."""
+    from tui.cli.words import criterion_state
+
+    line = f"{c.id} [{criterion_state(c.state)}] {printable(c.text)}"
+    if c.state == "accepted":
+        if c.accepted_at:
+            line += " — " + _("{who} {day}").format(
+                who=c.accepted_by, day=format_day(c.accepted_at.date(), today=today)
+            )
+        if c.evidence:
+            line += _(", evidence: {evidence}").format(evidence=printable(c.evidence))
+    elif c.state == "waived":
+        line += " — " + _("{who}: {reason}").format(who=c.accepted_by, reason=printable(c.waive_reason))
+    return line
+
+
 def cmd_milestone_show(ctx: Context, args: argparse.Namespace) -> int:
+    from tui.cli.words import outcome
+
     card = ctx.services.milestones.get(args.id)
     facts = next(f for f in _facts(ctx) if f.card.id == card.id)
     if args.json:
         emit_json(milestone_json(facts))
         return 0
-    print(f"{card.id}  {printable(card.title)}  [{facts.status}]")
-    print(f"  dept: {card.dept}   due: {iso(card.due) or '-'}   accountable: {card.accountable or '-'}")
-    slack = "-" if facts.slack is None else f"{facts.slack:+d} days"
-    print(f"  slack: {slack}{'  (on the critical path)' if facts.critical else ''}")
+    today = ctx.services.cards.today()
+    print(f"{card.id}  {printable(card.title)}  [{state_text(facts.status)}]")
+    print(
+        "  "
+        + _("dept: {dept}   due: {due}   accountable: {accountable}").format(
+            dept=card.dept, due=_day(card.due, today), accountable=card.accountable or "-"
+        )
+    )
+    if facts.slack is None:
+        slack = "-"
+    else:
+        slack = ngettext("{n:+d} day", "{n:+d} days", abs(facts.slack)).format(n=facts.slack)
+    if facts.critical:
+        print("  " + _("slack: {slack}  (on the critical path)").format(slack=slack))
+    else:
+        print("  " + _("slack: {slack}").format(slack=slack))
     if card.blocked_by:
         late = set(facts.late)
-        preds = ", ".join(f"{d}{' (late)' if d in late else ''}" for d in card.blocked_by)
-        print(f"  predecessors: {preds}")
-    print(f"  acceptance criteria ({facts.accepted}/{facts.total} accepted or waived):")
+        preds = pgettext("list separator", ", ").join(
+            _("{id} (late)").format(id=d) if d in late else d for d in card.blocked_by
+        )
+        print("  " + _("predecessors: {ids}").format(ids=preds))
+    print(
+        "  "
+        + _("acceptance criteria ({accepted}/{total} accepted or waived):").format(
+            accepted=facts.accepted, total=facts.total
+        )
+    )
     if not card.criteria:
-        print(f"    none yet (huddle milestone criterion add {card.id} TEXT)")
+        print("    " + _("none yet (huddle milestone criterion add {id} TEXT)").format(id=card.id))
     for c in card.criteria:
-        line = f"    {c.id} [{c.state}] {printable(c.text)}"
-        if c.state == "accepted":
-            line += f" — {c.accepted_by} {c.accepted_at:%Y-%m-%d}" if c.accepted_at else ""
-            line += f", evidence: {printable(c.evidence)}" if c.evidence else ""
-        elif c.state == "waived":
-            line += f" — {c.accepted_by}: {printable(c.waive_reason)}"
-        print(line)
-    for meeting_id, outcome in facts.reviews:
-        print(f"  review {meeting_id}: {outcome.value if outcome else 'no outcome yet'}")
+        print("    " + _criterion_line(c, today))
+    for meeting_id, result in facts.reviews:
+        shown = outcome(result.value) if result else _("no outcome yet")
+        print("  " + _("review {meeting}: {outcome}").format(meeting=meeting_id, outcome=shown))
     if facts.review_due:
-        print(f"  review due: huddle milestone review {card.id} --at DATETIME")
+        print("  " + _("review due: huddle milestone review {id} --at DATETIME").format(id=card.id))
     return 0
 
 
@@ -137,11 +196,19 @@ def cmd_criterion_add(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _accepted_line(card: Card, criterion: Criterion) -> None:
+    from tui.cli.words import criterion_state
+
     done = sum(1 for c in card.criteria if c.state != "open")
-    tail = f"; {card.id} is done" if done == len(card.criteria) else ""
-    print(
-        f"{card.id} {criterion.id} {criterion.state} ({done}/{len(card.criteria)} accepted or waived){tail}"
-    )
+    fields = {"card": card.id, "criterion": criterion.id, "state": criterion_state(criterion.state),
+              "done": done, "total": len(card.criteria)}  # fmt: skip
+    if done == len(card.criteria):
+        print(
+            _("{card} {criterion} {state} ({done}/{total} accepted or waived); {card} is done").format(
+                **fields
+            )
+        )
+    else:
+        print(_("{card} {criterion} {state} ({done}/{total} accepted or waived)").format(**fields))
 
 
 def cmd_milestone_accept(ctx: Context, args: argparse.Namespace) -> int:
@@ -188,8 +255,9 @@ def cmd_milestone_path(ctx: Context, args: argparse.Namespace) -> int:
     if not path.chain:
         print(_("no dated milestone: give milestones a due date to see the critical path"))
         return 0
+    today = ctx.services.cards.today()
     rows = [
-        [cid, by_id[cid].title, by_id[cid].dept, iso(by_id[cid].due) or "-", f"{path.slack.get(cid, 0):+d}d"]
+        [cid, by_id[cid].title, by_id[cid].dept, _day(by_id[cid].due, today), _days(path.slack.get(cid, 0))]
         for cid in path.chain
     ]
     print_table(rows, ["ID", _("ON THE CRITICAL PATH"), _("DEPT"), _("DUE"), _("SLACK")])

@@ -4,17 +4,19 @@ measured actuals, escalation, and the close phase."""
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from domain.dates import format_day
 from domain.errors import ConflictError
-from domain.i18n import _
+from domain.i18n import _, ngettext, pgettext
 from domain.models import MAX_ESCALATION_DAYS
 from domain.text import clean_title, printable
 from tui.cli.args import Bounded, UsageError, date_arg
-from tui.cli.output import emit_json, iso, print_table, resolved
+from tui.cli.output import emit_json, iso, print_table, resolved, script_day
 
 if TYPE_CHECKING:
-    from domain.models import Project
+    from domain.models import Goal, Project
     from domain.rules import OpenItem
     from tui.cli.parser import Builder
     from tui.wiring import Context
@@ -60,22 +62,33 @@ def item_json(item: OpenItem) -> dict[str, Any]:
     return {"kind": item.kind, "id": item.id, "text": item.text}
 
 
+def _goal_line(goal: Goal, today: date) -> str:
+    """``goal: TEXT; metric M; target T; by DAY`` (the parts that are set)."""
+    parts = [
+        goal.metric and _("metric {metric}").format(metric=printable(goal.metric)),
+        goal.target and _("target {target}").format(target=printable(goal.target)),
+        goal.deadline and _("by {day}").format(day=format_day(goal.deadline, today=today)),
+    ]
+    separator = pgettext("goal parts", "; ")
+    return _("goal: {text}").format(text=printable(goal.text)) + "".join(separator + p for p in parts if p)
+
+
 def cmd_project_show(ctx: Context, args: argparse.Namespace) -> int:
     project = ctx.services.directory.project()
     if args.json:
         emit_json(project_json(project))
         return 0
+    today = ctx.services.cards.today()
     print(printable(project.name))
     if project.vision:
-        print(f"  vision: {printable(project.vision)}")
+        print("  " + _("vision: {vision}").format(vision=printable(project.vision)))
     for goal in project.goals:
-        parts = [
-            goal.metric and f"metric {goal.metric}",
-            goal.target and f"target {goal.target}",
-            goal.deadline and f"by {goal.deadline}",
-        ]
-        print(f"  goal: {printable(goal.text)}" + "".join(f"; {printable(str(p))}" for p in parts if p))
-    print(f"  blocked cards are escalated after {project.blocked_escalation_days} day(s)")
+        print("  " + _goal_line(goal, today))
+    days = project.blocked_escalation_days
+    escalation = ngettext(
+        "blocked cards are escalated after {n} day", "blocked cards are escalated after {n} days", days
+    )
+    print("  " + escalation.format(n=days))
     return 0
 
 
@@ -112,10 +125,19 @@ def cmd_goal_update(ctx: Context, args: argparse.Namespace) -> int:
     project = ctx.services.directory.project()
     index = project.goals.index(goal)
     data = goal_json(index, project)
-    share = f" ({data['progress']}%)" if data["progress"] is not None else ""
-    met = "; met" if data["met"] else ""
-    print(f"goal {index + 1}: {printable(data['actual'])} of {printable(data['target'] or '-')}{share} "
-          f"on {data['measured_on']}{met}")  # fmt: skip
+    measured = data["measured_on"]
+    fields = {
+        "n": index + 1,
+        "actual": printable(data["actual"]),
+        "target": printable(data["target"] or "-"),
+        "progress": data["progress"],
+        "day": measured and script_day(date.fromisoformat(measured)),
+    }
+    if data["progress"] is None:
+        line = _("goal {n}: {actual} of {target} on {day}")
+    else:
+        line = _("goal {n}: {actual} of {target} ({progress}%) on {day}")
+    print(line.format(**fields) + (pgettext("goal parts", "; ") + _("met") if data["met"] else ""))
     return 0
 
 
@@ -125,6 +147,7 @@ def cmd_project_goals(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         emit_json(goals)
         return 0
+    today = ctx.services.cards.today()
     rows = [
         [
             str(g["number"]),
@@ -132,17 +155,23 @@ def cmd_project_goals(ctx: Context, args: argparse.Namespace) -> int:
             g["target"] or "-",
             g["actual"] or "-",
             f"{g['progress']}%" if g["progress"] is not None else "-",
-            g["measured_on"] or "-",
-            g["deadline"] or "-",
+            _day(goal.actuals[-1].on if goal.actuals else None, today),
+            _day(goal.deadline, today),
         ]
-        for g in goals
+        for g, goal in zip(goals, project.goals, strict=True)
     ]
     print_table(rows, ["#", _("GOAL"), _("TARGET"), _("ACTUAL"), _("PROGRESS"), _("MEASURED"), _("DEADLINE")])
     return 0
 
 
+def _day(day: date | None, today: date) -> str:
+    return format_day(day, today=today) if day else "-"
+
+
 def _print_items(items: list[OpenItem]) -> None:
-    print_table([[i.kind, i.id, i.text] for i in items], [_("OPEN"), "ID", _("WHAT")])
+    from tui.cli.words import open_item_kind
+
+    print_table([[open_item_kind(i.kind), i.id, i.text] for i in items], [_("OPEN"), "ID", _("WHAT")])
 
 
 def cmd_project_close(ctx: Context, args: argparse.Namespace) -> int:

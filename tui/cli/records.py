@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from domain.i18n import _
+from domain.dates import format_day, format_moment
+from domain.i18n import _, pgettext
 from tui.cli.args import Bounded, amount
 from tui.cli.output import emit_json, iso, print_table
 from tui.cli.parser import group_help
@@ -36,13 +37,16 @@ def cmd_change_decide(ctx: Context, args: argparse.Namespace) -> int:
     request = ctx.services.records.decide_change(
         args.id, approve=args.approve, meeting_id=args.meeting, note=args.note or ""
     )
-    print(f"{request.id} {request.status.value}")
+    from tui.views.plan import change_status_text
+
+    print(f"{request.id} {change_status_text(request.status)}")
     return 0
 
 
 def cmd_change_link(ctx: Context, args: argparse.Namespace) -> int:
     request = ctx.services.records.link_cards(args.id, args.card)
-    print(f"{request.id} changes {', '.join(request.cards)}")
+    cards = pgettext("list separator", ", ").join(request.cards)
+    print(_("{id} changes {cards}").format(id=request.id, cards=cards))
     return 0
 
 
@@ -71,8 +75,10 @@ def cmd_change_list(ctx: Context, args: argparse.Namespace) -> int:
             ]
         )
         return 0
+    from tui.views.plan import change_status_text
+
     print_table(
-        [[r.id, r.title, r.status.value, r.requested_by, r.decided_by] for r in requests],
+        [[r.id, r.title, change_status_text(r.status), r.requested_by, r.decided_by] for r in requests],
         ["ID", _("TITLE"), _("STATUS"), _("REQUESTED BY"), _("DECIDED BY")],
     )
     return 0
@@ -88,7 +94,11 @@ def cmd_decision_list(ctx: Context, args: argparse.Namespace) -> int:
             ]
         )
         return 0
-    rows = [[d.at.astimezone(ctx.zone).strftime("%Y-%m-%d"), d.meeting_id or "", d.text] for d in decisions]
+    today = ctx.services.cards.today()
+    rows = [
+        [format_day(d.at.astimezone(ctx.zone).date(), today=today), d.meeting_id or "", d.text]
+        for d in decisions
+    ]
     print_table(rows, [_("DATE"), _("MEETING"), _("DECISION")])
     return 0
 
@@ -111,17 +121,21 @@ def cmd_activity(ctx: Context, args: argparse.Namespace) -> int:
             ]
         )
         return 0
+    from tui.cli.words import activity_action
+
+    today = ctx.services.cards.today()
     rows = [
         [
-            a.at.astimezone(ctx.zone).strftime("%Y-%m-%d %H:%M"),
+            format_moment(a.at, ctx.zone, today=today),
             f"{a.user} ({a.os_user})",
             a.entity_id,
-            a.action,
+            activity_action(a.action),
             a.detail,
         ]
         for a in entries
     ]
-    print_table(rows, [_("WHEN"), _("WHO"), _("WHAT"), _("ACTION"), _("DETAIL")])
+    headers = [_("WHEN"), _("WHO"), _("WHAT"), pgettext("activity column", "ACTION"), _("DETAIL")]
+    print_table(rows, headers)
     return 0
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from domain.i18n import _
+from domain.i18n import _, pgettext
 from domain.text import printable
 from tui.cli.args import UsageError, date_arg, score
-from tui.cli.output import emit_json, iso, print_table, resolved
+from tui.cli.output import emit_json, iso, label_line, print_table, resolved
 
 if TYPE_CHECKING:
     from domain.models import Risk
@@ -87,6 +87,8 @@ def cmd_risk_edit(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_risk_list(ctx: Context, args: argparse.Namespace) -> int:
+    from tui.views.risks import status_label
+
     risks = ctx.services.risks.list()
     if args.json:
         emit_json([risk_json(r) for r in risks])
@@ -99,7 +101,7 @@ def cmd_risk_list(ctx: Context, args: argparse.Namespace) -> int:
             str(r.impact or "-"),
             str(r.score or "-"),
             r.owner or "",
-            r.status.value,
+            status_label(r.status.value),
         ]
         for r in sorted(risks, key=lambda r: -(r.score or 0))
     ]
@@ -107,23 +109,64 @@ def cmd_risk_list(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _field_labels() -> dict[str, str]:
+    """``risk show``'s labels in the current language; in English the JSON keys, as it always printed."""
+    return {
+        "id": pgettext("risk field", "id"),
+        "title": pgettext("risk field", "title"),
+        "probability": pgettext("risk field", "probability"),
+        "impact": pgettext("risk field", "impact"),
+        "owner": pgettext("risk field", "owner"),
+        "score": pgettext("risk field", "score"),
+        "residual_probability": pgettext("risk field", "residual_probability"),
+        "residual_impact": pgettext("risk field", "residual_impact"),
+        "residual_score": pgettext("risk field", "residual_score"),
+        "status": pgettext("risk field", "status"),
+        "category": pgettext("risk field", "category"),
+        "description": pgettext("risk field", "description"),
+        "mitigation": pgettext("risk field", "mitigation"),
+        "contingency": pgettext("risk field", "contingency"),
+        "trigger": pgettext("risk field", "trigger"),
+        "review_date": pgettext("risk field", "review_date"),
+        "linked_cards": pgettext("risk field", "linked_cards"),
+        "history": pgettext("risk field", "history"),
+    }
+
+
 def cmd_risk_show(ctx: Context, args: argparse.Namespace) -> int:
+    from domain.dates import format_day, format_moment
+    from tui.views.risks import status_label
+
     risk = ctx.services.risks.get(args.id)
     if args.json:
         emit_json(risk_json(risk))
         return 0
-    data = risk_json(risk)
-    for key, value in data.items():
+    today = ctx.services.cards.today()
+    labels = _field_labels()
+    for key, value in risk_json(risk).items():
         if key == "history" or value in (None, "", []):
             continue
-        shown = ", ".join(value) if isinstance(value, list) else str(value)
-        print(f"{key:>20}: {printable(shown)}")
-    print("             history:")
+        if key == "status":
+            shown = status_label(value)
+        elif key == "review_date" and risk.review_date:
+            shown = format_day(risk.review_date, today=today)
+        elif isinstance(value, list):
+            shown = pgettext("list separator", ", ").join(value)
+        else:
+            shown = str(value)
+        print(label_line(labels.get(key, key), printable(shown), 20))
+    print(label_line(labels["history"], "", 20).rstrip())
     for h in risk.history:
-        at = h.at.astimezone(ctx.zone).strftime("%Y-%m-%d %H:%M")
         print(
-            f"  {at}  P{h.probability or '-'} I{h.impact or '-'}  residual P{h.residual_probability or '-'} "
-            f"I{h.residual_impact or '-'}  by {h.by}"
+            "  "
+            + _("{at}  P{p} I{i}  residual P{rp} I{ri}  by {by}").format(
+                at=format_moment(h.at, ctx.zone, today=today),
+                p=h.probability or "-",
+                i=h.impact or "-",
+                rp=h.residual_probability or "-",
+                ri=h.residual_impact or "-",
+                by=h.by,
+            )
         )
     return 0
 
