@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.content import Content
 
 from tests.helpers.boards import boards, column, tile
 from tests.helpers.clock import FixedClock
@@ -20,23 +21,24 @@ from tui.wiring import Context
 
 
 class Spy:
-    """Counts, per card id and per column, the tile text updates and the column redraws."""
+    """Counts, per card id and per column, the tile texts built and the column redraws (a tile builds its
+    text when it renders after a change, and keeps it for every repaint until the next one)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.tiles: Counter[str] = Counter()
         self.columns: Counter[str] = Counter()
-        update, show = CardTile.update, BoardColumn.show
+        content, show = CardTile._content, BoardColumn.show
         spy = self
 
-        def counting_update(tile: CardTile, *args: Any, **kwargs: Any) -> None:
+        def counting_content(tile: CardTile) -> Content:
             spy.tiles[tile.card.id] += 1
-            update(tile, *args, **kwargs)
+            return content(tile)
 
         def counting_show(widget: BoardColumn, *args: Any, **kwargs: Any) -> None:
             spy.columns[widget.column.name] += 1
             show(widget, *args, **kwargs)
 
-        monkeypatch.setattr(CardTile, "update", counting_update)
+        monkeypatch.setattr(CardTile, "_content", counting_content)
         monkeypatch.setattr(BoardColumn, "show", counting_show)
 
     def clear(self) -> None:
