@@ -178,7 +178,7 @@ def _parse_action(rest: str, today: date, people: Sequence[Person]) -> Capture:
                         handle=owner.handle
                     )
                 )
-            return Capture(CaptureKind.ACTION, clean_title(text, "action item"), owner, due)
+            return Capture(CaptureKind.ACTION, clean_title(text, N_("action item")), owner, due)
         if not after:
             raise ValidationError(
                 _("action for @{handle} needs a date ({forms}) and the text").format(
@@ -195,11 +195,11 @@ def parse_capture(line: str, *, today: date, people: Sequence[Person]) -> Captur
     """Resolve a typed line; raises ValidationError with a message fit to show under the input."""
     command, rest = _split_command(line)
     if command is None:
-        return Capture(CaptureKind.NOTE, clean_text(rest, "note"))
+        return Capture(CaptureKind.NOTE, clean_text(rest, N_("note")))
     if command == "d":
-        return Capture(CaptureKind.DECISION, clean_text(rest, "decision"))
+        return Capture(CaptureKind.DECISION, clean_text(rest, N_("decision")))
     if command == "r":
-        return Capture(CaptureKind.RISK, clean_title(rest, "risk"))
+        return Capture(CaptureKind.RISK, clean_title(rest, N_("risk")))
     if command == "n":
         if rest:
             raise ValidationError(_("/n takes no text; it moves to the next agenda item"))
@@ -231,7 +231,7 @@ def parse_agenda(text: str, default_minutes: int = 10) -> list[tuple[str, int]]:
                     item=quoted(title), minutes=str(minutes)[:12], most=MAX_MEETING_MINUTES
                 )
             )
-        items.append((clean_title(title, "agenda item"), minutes))
+        items.append((clean_title(title, N_("agenda item")), minutes))
     return items
 
 
