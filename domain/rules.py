@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from domain.errors import ConflictError, ValidationError
-from domain.i18n import _, ngettext, pgettext
+from domain.i18n import N_, _, ngettext, pgettext
 from domain.models import (
     DONE_COLUMN,
     MAX_WIP,
@@ -675,6 +675,9 @@ class OpenItem:
     """``criterion``, ``card``, ``risk``, ``change`` or ``meeting``."""
     id: str
     text: str
+    """What it is, in the current language (tables, the TUI, the close report)."""
+    english: str = ""
+    """The same in English, as ``--json`` writes it in every language (empty: ``text`` is data only)."""
 
 
 def close_blockers(
@@ -686,22 +689,39 @@ def close_blockers(
     """What is still open: unaccepted criteria, open cards, risks and change requests, live meetings."""
     items: list[OpenItem] = []
     ordered = sorted(cards, key=lambda c: id_order(c.id))
+    risk_status = {
+        RiskStatus.OPEN: pgettext("risk status", "open"),
+        RiskStatus.MITIGATING: pgettext("risk status", "mitigating"),
+    }
     for card in ordered:
         for crit in open_criteria(card):
-            items.append(OpenItem("criterion", f"{card.id}/{crit.id}", f"{card.title}: {crit.text}"))
+            fields = {"card": card.title, "criterion": crit.text}
+            items.append(_open_item("criterion", f"{card.id}/{crit.id}", N_("{card}: {criterion}"), fields))
     for card in ordered:
         if not is_done(card):
-            items.append(OpenItem("card", card.id, f"{card.title} ({card.dept}, {card.column})"))
+            fields = {"title": card.title, "dept": card.dept, "column": card.column}
+            items.append(_open_item("card", card.id, N_("{title} ({dept}, {column})"), fields))
     for risk in risks:
-        if risk.status in (RiskStatus.OPEN, RiskStatus.MITIGATING):
-            items.append(OpenItem("risk", risk.id, f"{risk.title} ({risk.status.value})"))
+        if risk.status in risk_status:
+            shown = {"title": risk.title, "status": risk_status[risk.status]}
+            stored = {"title": risk.title, "status": risk.status.value}
+            items.append(_open_item("risk", risk.id, N_("{title} ({status})"), shown, stored))
     for change in changes:
         if change.status == ChangeStatus.OPEN:
-            items.append(OpenItem("change", change.id, change.title))
+            items.append(OpenItem("change", change.id, change.title, change.title))
     for meeting in meetings:
         if meeting.status == MeetingStatus.LIVE:
-            items.append(OpenItem("meeting", meeting.id, f"{meeting.title} is still live"))
+            fields = {"title": meeting.title}
+            items.append(_open_item("meeting", meeting.id, N_("{title} is still live"), fields))
     return items
+
+
+def _open_item(
+    kind: str, item_id: str, template: str, fields: Mapping[str, str], stored: Mapping[str, str] | None = None
+) -> OpenItem:
+    """An open item whose text is ``template`` translated, and in English (with the stored values) for
+    ``--json``."""
+    return OpenItem(kind, item_id, _(template).format(**fields), template.format(**(stored or fields)))
 
 
 def rsvp_statuses(meeting: Meeting) -> dict[str, RsvpStatus]:

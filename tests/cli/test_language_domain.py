@@ -44,3 +44,19 @@ def test_a_service_error_names_the_field_in_chinese(cli: Cli) -> None:
     assert chinese.code == english.code != 0
     assert "标题为空" in chinese.err, chinese.err
     assert "title is empty" in english.err, english.err
+
+
+def test_project_close_lists_open_items_in_chinese_and_json_keeps_english(cli: Cli) -> None:
+    cli.ok("demo")
+    live = cli.ok("meeting", "start", "--title", "站会", "--attendee", "ann")
+    chinese = cli("--lang", "zh-CN", "project", "close")
+    english = cli("--lang", "en", "project", "close")
+    assert chinese.code == english.code == 1
+    assert "站会仍在进行中" in chinese.out, chinese.out
+    assert "（缓解中）" in chinese.out or "（未关闭）" in chinese.out, chinese.out
+    assert "站会 is still live" in english.out
+    assert " (open)" in english.out or " (mitigating)" in english.out
+    assert live in chinese.out
+    as_json = [cli("--lang", lang, "project", "close", "--json").out for lang in ("en", "zh-CN")]
+    assert as_json[0] == as_json[1]
+    assert "站会 is still live" in as_json[0]

@@ -59,7 +59,7 @@ def goal_json(index: int, project: Project) -> dict[str, Any]:
 
 
 def item_json(item: OpenItem) -> dict[str, Any]:
-    return {"kind": item.kind, "id": item.id, "text": item.text}
+    return {"kind": item.kind, "id": item.id, "text": item.english or item.text}
 
 
 def _goal_line(goal: Goal, today: date) -> str:
