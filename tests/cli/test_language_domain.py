@@ -60,3 +60,21 @@ def test_project_close_lists_open_items_in_chinese_and_json_keeps_english(cli: C
     as_json = [cli("--lang", lang, "project", "close", "--json").out for lang in ("en", "zh-CN")]
     assert as_json[0] == as_json[1]
     assert "站会 is still live" in as_json[0]
+
+
+def test_demo_summary_in_chinese_and_english(cli: Cli) -> None:
+    chinese = cli("--lang", "zh-CN", "demo")
+    assert chinese.code == 0, chinese.err
+    assert chinese.out.rstrip().endswith("：6 个部门、10 人、60 张卡片、12 个风险、2 次会议"), chinese.out
+    english = cli("--lang", "en", "demo", "--force")
+    assert english.out.rstrip().endswith(": 6 departments, 10 people, 60 cards, 12 risks, 2 meetings")
+    again = cli("--lang", "zh-CN", "demo")
+    assert again.code == 1
+    assert "已有数据；使用 'huddle demo --force' 以演示项目替换它" in again.err, again.err
+    # The demo's data is the same whatever the language.
+    typed = ("title", "dept", "column", "owner", "tags", "blocked_reason")
+    after_english = {k: v for k, v in cli("card", "show", "RND-8", "--json").json().items() if k in typed}
+    cli.ok("--lang", "zh-CN", "demo", "--force")
+    after_chinese = {k: v for k, v in cli("card", "show", "RND-8", "--json").json().items() if k in typed}
+    assert after_chinese == after_english
+    assert "title" in after_chinese
