@@ -25,7 +25,7 @@ from typing import Any
 
 from domain.dates import DATE_FORMS, format_day, parse_date
 from domain.errors import UnknownPersonError, ValidationError
-from domain.i18n import N_, _, pgettext
+from domain.i18n import N_, _, ngettext, pgettext
 from domain.models import MAX_MEETING_MINUTES, Meeting, Person
 from domain.services.meetings import MeetingService
 from domain.text import clean_text, clean_title, quoted
@@ -139,7 +139,11 @@ def known_people(people: Sequence[Person], shown: int = KNOWN_SHOWN) -> str:
         return _("nobody yet")
     handles = pgettext("list separator", ", ").join(f"@{p.handle}" for p in people[:shown])
     more = len(people) - shown
-    return _("{handles} ... and {n} more").format(handles=handles, n=more) if more > 0 else handles
+    if more <= 0:
+        return handles
+    return ngettext("{handles} ... and {n} more", "{handles} ... and {n} more", more).format(
+        handles=handles, n=more
+    )
 
 
 def _parse_action(rest: str, today: date, people: Sequence[Person]) -> Capture:

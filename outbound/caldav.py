@@ -30,7 +30,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
 from domain.errors import DeliveryError, ValidationError
-from domain.i18n import _
+from domain.i18n import _, pgettext
 from domain.models import PublishedEvent
 from domain.services import Services
 from outbound.secrets import is_loopback, password_from_env, scrub
@@ -71,16 +71,27 @@ class PushResult:
     dry_run: bool = False
 
     def summary(self) -> str:
-        counts = f"{self.followups} follow-up meeting(s) and {self.milestones} milestone(s)"
+        counts = _("{followups} follow-up meeting(s) and {milestones} milestone(s)").format(
+            followups=self.followups, milestones=self.milestones
+        )
         if self.dry_run:
-            plan = f"{len(self.created)} new, {len(self.updated)} update(s)"
-            lines = [f"would publish {counts} to {self.url}: {plan}"]
-            lines += [f"  would remove (no longer exported): {name}" for name in self.removed]
-            lines += [f"  conflict: {text}" for text in self.conflicts]
+            plan = _("{new} new, {updates} update(s)").format(
+                new=len(self.created), updates=len(self.updated)
+            )
+            lines = [
+                _("would publish {counts} to {url}: {plan}").format(counts=counts, url=self.url, plan=plan)
+            ]
+            lines += [
+                "  " + _("would remove (no longer exported): {name}").format(name=name)
+                for name in self.removed
+            ]
+            lines += ["  " + _("conflict: {text}").format(text=text) for text in self.conflicts]
             return "\n".join(lines)
-        line = f"published {counts} to {self.url}"
+        line = _("published {counts} to {url}").format(counts=counts, url=self.url)
         if self.removed:
-            line += f"; removed {len(self.removed)} no longer exported: " + ", ".join(self.removed)
+            line = _("{line}; removed {n} no longer exported: {names}").format(
+                line=line, n=len(self.removed), names=pgettext("list separator", ", ").join(self.removed)
+            )
         return line
 
 

@@ -5,12 +5,18 @@ reports, the "… and N more" of unknown people, meeting prep suggestions. Engli
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from domain.errors import ValidationError
 from domain.i18n import using_language
 from domain.text import clean_handle, clean_text, clean_title
+from outbound.caldav import PushResult
+from outbound.rsvp import import_files
 from tests.helpers.cli import Cli
+from tests.helpers.delivery import World
 
 
 def _message(call: object, *args: object, **kwargs: object) -> str:
@@ -78,3 +84,82 @@ def test_demo_summary_in_chinese_and_english(cli: Cli) -> None:
     after_chinese = {k: v for k, v in cli("card", "show", "RND-8", "--json").json().items() if k in typed}
     assert after_chinese == after_english
     assert "title" in after_chinese
+
+
+def test_export_descriptions_in_chinese_and_english(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("demo")
+    milestones = cli("--lang", "zh-CN", "export", "ics", "--milestones", "-o", str(tmp_path / "m.ics"))
+    assert milestones.code == 0, milestones.err
+    assert re.search(r"（\d+ 个里程碑）$", milestones.out.rstrip()), milestones.out
+    english = cli("--lang", "en", "export", "ics", "--milestones", "-o", str(tmp_path / "m2.ics"))
+    assert re.search(r" \(\d+ milestones\)$", english.out.rstrip()), english.out
+    minutes = cli("--lang", "zh-CN", "export", "minutes", "M-2", "-o", str(tmp_path / "m.docx"))
+    assert re.search(r"（M-2 的会议纪要（\d+ 条记录，\d+ 项待办））$", minutes.out.rstrip()), minutes.out
+    risks = cli("--lang", "zh-CN", "export", "risks", "--csv", "-o", str(tmp_path / "r.csv"))
+    assert risks.out.rstrip().endswith("（risks 表 12 行（csv））"), risks.out
+    english = cli("--lang", "en", "export", "risks", "--csv", "-o", str(tmp_path / "r2.csv"))
+    assert english.out.rstrip().endswith("(12 risks rows as csv)"), english.out
+
+
+def test_calendar_push_summary_in_chinese_and_english() -> None:
+    done = PushResult("https://dav.example/cal/", 1, 2, removed=("旧里程碑", "Old one"))
+    preview = PushResult(
+        "https://dav.example/cal/", 1, 1, ("a",), ("b",), ("c",), ("x changed",), dry_run=True
+    )
+    with using_language("zh-CN"):
+        assert done.summary() == (
+            "已发布1 个后续会议和 2 个里程碑到 https://dav.example/cal/；"
+            "已删除 2 个不再导出的事件：旧里程碑、Old one"
+        )
+        assert preview.summary().splitlines() == [
+            "将发布1 个后续会议和 1 个里程碑到 https://dav.example/cal/：1 个新建，1 个更新",
+            "  将删除（不再导出）：c",
+            "  冲突：x changed",
+        ]
+    assert done.summary() == (
+        "published 1 follow-up meeting(s) and 2 milestone(s) to https://dav.example/cal/; "
+        "removed 2 no longer exported: 旧里程碑, Old one"
+    )
+    assert preview.summary().splitlines()[1:] == [
+        "  would remove (no longer exported): c",
+        "  conflict: x changed",
+    ]
+
+
+def test_rsvp_report_lines_in_chinese_and_json_in_english(world: World, tmp_path: Path) -> None:
+    from tests.helpers.imap import reply_ics
+
+    uid = world.meeting.next_uid
+    bob = tmp_path / "bob.ics"
+    bob.write_bytes(reply_ics(uid, "bob@example.com", "ACCEPTED", name="Bob Stone"))
+    eve = tmp_path / "eve.ics"
+    eve.write_bytes(reply_ics(uid, "eve@example.org", "DECLINED", name="Eve"))
+    empty = tmp_path / "empty.eml"
+    empty.write_bytes(b"Subject: hello\r\n\r\nno calendar here\r\n")
+    with using_language("zh-CN"):
+        report = import_files(world.services, [bob, eve, empty])
+        again = import_files(world.services, [bob])
+        lines = report.lines()
+        assert lines[0] == f"M-1 @bob 已接受（{bob}）"
+        assert lines[1] == f"未匹配：eve@example.org 已拒绝（{eve}）：eve@example.org 不是 M-1 的参会人员"
+        assert lines[2] == f"{empty}：其中没有日历回复（METHOD:REPLY）"
+        assert again.lines()[0] == f"M-1 @bob 已接受（{bob}）：未变化，已记录过"
+        as_json = report.as_json()
+    assert as_json == report.as_json()
+    assert as_json["notes"] == [f"{empty}: no calendar reply (METHOD:REPLY) in it"]
+    replies = as_json["replies"]
+    assert isinstance(replies, list)
+    assert replies[1]["detail"] == "eve@example.org is not an attendee of M-1"
+    assert again.lines()[0] == f"M-1 @bob accepted ({bob}): unchanged, already recorded"
+
+
+def test_known_people_counts_the_rest_in_chinese() -> None:
+    from domain.capture import known_people
+    from domain.models import Person
+
+    people = [Person(f"p{i:02}", f"Person {i}", "") for i in range(1, 16)]
+    with using_language("zh-CN"):
+        assert known_people(people, 3) == "@p01、@p02、@p03 …… 另有 12 人"
+        assert known_people(people[:4], 3) == "@p01、@p02、@p03 …… 另有 1 人"
+        assert known_people([]) != "nobody yet"
+    assert known_people(people, 3) == "@p01, @p02, @p03 ... and 12 more"
