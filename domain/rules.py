@@ -575,6 +575,15 @@ class AgendaSuggestion:
     refs: tuple[str, ...]
     """The board items it discusses (card, risk or change request ids)."""
     minutes: int = 10
+    english: str = ""
+    """``title`` in English, as ``--json`` writes it in every language (``title`` is the current one's)."""
+
+
+def _suggestion(
+    key: str, kind: str, template: str, fields: Mapping[str, object], refs: tuple[str, ...], minutes: int
+) -> AgendaSuggestion:
+    """A suggestion titled ``template`` (an ``N_`` message) in the current language, and in English."""
+    return AgendaSuggestion(key, kind, _(template).format(**fields), refs, minutes, template.format(**fields))
 
 
 def suggest_agenda(
@@ -610,9 +619,15 @@ def suggest_agenda(
             flagged.setdefault(card.dept, []).append(card.id)
     for dept in sorted(flagged):
         ids = flagged[dept]
+        fields = {"dept": dept, "n": len(ids)}
         out.append(
-            AgendaSuggestion(
-                f"overdue:{dept}", "overdue", f"Overdue and escalated in {dept} ({len(ids)})", tuple(ids), 10
+            _suggestion(
+                f"overdue:{dept}",
+                "overdue",
+                N_("Overdue and escalated in {dept} ({n})"),
+                fields,
+                tuple(ids),
+                10,
             )
         )
     risky = [
@@ -622,8 +637,10 @@ def suggest_agenda(
         and ((r.review_date is not None and r.review_date <= today) or bands.band(r.score) == "red")
     ]
     if risky:
-        out.append(AgendaSuggestion("risks", "risks", f"Risks due for review or red ({len(risky)})",
-                                    tuple(risky), 10))  # fmt: skip
+        fields = {"n": len(risky)}
+        out.append(
+            _suggestion("risks", "risks", N_("Risks due for review or red ({n})"), fields, tuple(risky), 10)
+        )
     by_id = {c.id: c for c in cards}
     carried = {cid for m in meetings for cid in m.carried_over}
 
@@ -638,23 +655,18 @@ def suggest_agenda(
     )
     if actions:
         n_carried = sum(1 for a in actions if a in carried)
-        out.append(
-            AgendaSuggestion(
-                "actions", "actions", f"Open action items ({len(actions)}, {n_carried} carried over)",
-                tuple(actions), 10,
-            )
-        )  # fmt: skip
+        fields = {"n": len(actions), "carried": n_carried}
+        template = N_("Open action items ({n}, {carried} carried over)")
+        out.append(_suggestion("actions", "actions", template, fields, tuple(actions), 10))
     for card in reviews_due(cards, meetings, today):
-        out.append(
-            AgendaSuggestion(
-                f"milestone:{card.id}", "milestone",
-                f"Milestone review due: {card.id} {card.title} ({card.due})", (card.id,), 15,
-            )
-        )  # fmt: skip
+        fields = {"id": card.id, "title": card.title, "due": card.due}
+        template = N_("Milestone review due: {id} {title} ({due})")
+        out.append(_suggestion(f"milestone:{card.id}", "milestone", template, fields, (card.id,), 15))
     open_changes = [c.id for c in changes if c.status == ChangeStatus.OPEN]
     if open_changes:
-        out.append(AgendaSuggestion("changes", "changes", f"Open change requests ({len(open_changes)})",
-                                    tuple(open_changes), 10))  # fmt: skip
+        fields = {"n": len(open_changes)}
+        template = N_("Open change requests ({n})")
+        out.append(_suggestion("changes", "changes", template, fields, tuple(open_changes), 10))
     return out
 
 

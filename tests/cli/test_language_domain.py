@@ -163,3 +163,23 @@ def test_known_people_counts_the_rest_in_chinese() -> None:
         assert known_people(people[:4], 3) == "@p01、@p02、@p03 …… 另有 1 人"
         assert known_people([]) != "nobody yet"
     assert known_people(people, 3) == "@p01, @p02, @p03 ... and 12 more"
+
+
+def test_meeting_prep_suggests_in_chinese_and_json_keeps_english(cli: Cli) -> None:
+    cli.ok("demo")
+    chinese = cli("--lang", "zh-CN", "meeting", "prep")
+    english = cli("--lang", "en", "meeting", "prep")
+    assert chinese.code == english.code == 0, chinese.err
+    assert "的逾期和升级卡片（" in chinese.out, chinese.out
+    assert "Overdue and escalated in " in english.out
+    assert "Overdue and escalated" not in chinese.out
+    as_json = [cli("--lang", lang, "meeting", "prep", "--json").out for lang in ("en", "zh-CN")]
+    assert as_json[0] == as_json[1]
+    assert "Overdue and escalated in " in as_json[0]
+    # A suggestion picked in zh-CN is the agenda item's title in Chinese.
+    started = cli(
+        "--lang", "zh-CN", "meeting", "start", "--title", "周会", "--pick", "1", "--attendee", "ann"
+    )
+    assert started.code == 0, started.err
+    shown = cli("--lang", "zh-CN", "meeting", "show", started.out.split()[0]).out
+    assert "的逾期和升级卡片（" in shown, shown
