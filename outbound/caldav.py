@@ -276,7 +276,11 @@ class _Push:
             return
         if not _same_server(record.href, self.target.url):
             self.removed.pop()
-            self.problems.append(f"{record.summary} ({record.uid}): recorded at another server, not removed")
+            self.problems.append(
+                _("{summary} ({uid}): recorded at another server, not removed").format(
+                    summary=record.summary, uid=record.uid
+                )
+            )
             return
         headers = {} if self.force or not record.etag else {"If-Match": record.etag}
         response = self.client.request(record.href, "DELETE", "", headers)
@@ -290,7 +294,11 @@ class _Push:
         if response.status == 412:
             self.problems.append(self._changed(record.summary, record.uid, "removed"))
         else:
-            self.problems.append(f"{record.summary} ({record.uid}): not removed, {self._status(response)}")
+            self.problems.append(
+                _("{summary} ({uid}): not removed, {status}").format(
+                    summary=record.summary, uid=record.uid, status=self._status(response)
+                )
+            )
 
     def _rewritten_by_huddle(self, uid: str, hit: _Found) -> bool:
         latest = self.latest(uid)
@@ -344,11 +352,19 @@ class _Push:
                 )
             return True
         if response.status == 412 and creating:
-            self.problems.append(f"{obj.summary} ({obj.uid}): the name {href} is taken by another event")
+            self.problems.append(
+                _("{summary} ({uid}): the name {href} is taken by another event").format(
+                    summary=obj.summary, uid=obj.uid, href=href
+                )
+            )
         elif response.status == 412:
             self.problems.append(self._changed(obj.summary, obj.uid, "overwritten"))
         else:
-            self.problems.append(f"{obj.summary} ({obj.uid}): {self._status(response)}")
+            self.problems.append(
+                _("{summary} ({uid}): {status}").format(
+                    summary=obj.summary, uid=obj.uid, status=self._status(response)
+                )
+            )
         return False
 
     def _etag(self, href: str) -> str:
@@ -368,10 +384,19 @@ class _Push:
 
     @staticmethod
     def _changed(summary: str, uid: str, what: str) -> str:
-        return (
-            f"{summary} ({uid}) was changed on the server since Huddle pushed it (412 Precondition Failed); "
-            f"not {what}, 'huddle calendar push --force' replaces the server's version"
-        )
+        if what == "removed":
+            text = _(
+                "{summary} ({uid}) was changed on the server since Huddle pushed it "
+                "(412 Precondition Failed); not removed, "
+                "'huddle calendar push --force' replaces the server's version"
+            )
+        else:
+            text = _(
+                "{summary} ({uid}) was changed on the server since Huddle pushed it "
+                "(412 Precondition Failed); not overwritten, "
+                "'huddle calendar push --force' replaces the server's version"
+            )
+        return text.format(summary=summary, uid=uid)
 
 
 def _same(a: str, b: str) -> bool:

@@ -183,3 +183,17 @@ def test_meeting_prep_suggests_in_chinese_and_json_keeps_english(cli: Cli) -> No
     assert started.code == 0, started.err
     shown = cli("--lang", "zh-CN", "meeting", "show", started.out.split()[0]).out
     assert "的逾期和升级卡片（" in shown, shown
+
+
+def test_calendar_push_problems_in_chinese() -> None:
+    from outbound.caldav import _Push
+
+    with using_language("zh-CN"):
+        text = _Push._changed("里程碑：发布", "uid-1", "removed")
+    assert text.startswith(
+        "里程碑：发布（uid-1）在 Huddle 推送后已在服务器上被修改（412 Precondition Failed）；未删除"
+    )
+    assert _Push._changed("x", "u", "overwritten") == (
+        "x (u) was changed on the server since Huddle pushed it (412 Precondition Failed); not overwritten, "
+        "'huddle calendar push --force' replaces the server's version"
+    )
