@@ -220,6 +220,8 @@ def _goal_index(project: Project, text: str) -> int:
     if len(matches) == 1:
         return matches[0]
     hint = (
-        "several goals start so; give its number" if matches else "give its number or the start of its text"
+        _("several goals start so; give its number")
+        if matches
+        else _("give its number or the start of its text")
     )
     raise NotFoundError("goal", text, hint)

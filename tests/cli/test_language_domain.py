@@ -197,3 +197,15 @@ def test_calendar_push_problems_in_chinese() -> None:
         "x (u) was changed on the server since Huddle pushed it (412 Precondition Failed); not overwritten, "
         "'huddle calendar push --force' replaces the server's version"
     )
+
+
+def test_agenda_pick_and_goal_hints_in_chinese(cli: Cli) -> None:
+    cli.ok("demo")
+    pick = cli("--lang", "zh-CN", "meeting", "start", "--title", "周会", "--pick", "99", "--attendee", "ann")
+    assert pick.code != 0
+    assert "议程选择 99：建议的编号是 1 到 " in pick.err, pick.err
+    goal = cli("--lang", "zh-CN", "project", "goal-update", "不存在的目标", "1")
+    assert goal.code != 0
+    assert "请给出它的编号或其文字的开头" in goal.err, goal.err
+    english = cli("--lang", "en", "project", "goal-update", "no such goal", "1")
+    assert "give its number or the start of its text" in english.err, english.err
