@@ -30,7 +30,7 @@ class RsvpReport:
     notes: tuple[str, ...] = ()
     """Sources without replies, in English (``--json``)."""
     shown_notes: tuple[str, ...] = ()
-    """The same in the current language, when it differs (the report's lines)."""
+    """The same in the current language (the report's lines); empty: ``notes`` as they are."""
 
     def lines(self) -> list[str]:
         lines = [o.line() for o in self.outcomes] + list(self.shown_notes or self.notes)
