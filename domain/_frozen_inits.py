@@ -306,12 +306,13 @@ def _domain_models_ScoreChange(_defaults, _set, _FACTORY):
 
 
 def _domain_rules_AgendaSuggestion(_defaults, _set, _FACTORY):
-    def __init__(self, key, kind, title, refs, minutes=_defaults['minutes']):
+    def __init__(self, key, kind, title, refs, minutes=_defaults['minutes'], english=_defaults['english']):
         _set(self, 'key', key)
         _set(self, 'kind', kind)
         _set(self, 'title', title)
         _set(self, 'refs', refs)
         _set(self, 'minutes', minutes)
+        _set(self, 'english', english)
     return __init__
 
 
@@ -333,10 +334,11 @@ def _domain_rules_GoalProgress(_defaults, _set, _FACTORY):
 
 
 def _domain_rules_OpenItem(_defaults, _set, _FACTORY):
-    def __init__(self, kind, id, text):
+    def __init__(self, kind, id, text, english=_defaults['english']):
         _set(self, 'kind', kind)
         _set(self, 'id', id)
         _set(self, 'text', text)
+        _set(self, 'english', english)
     return __init__
 
 
@@ -459,10 +461,10 @@ INITS = {
     'domain.models.RsvpAnswer': ((('handle', ''), ('status', ''), ('sequence', ''), ('stamp', ''), ('received_at', '')), _domain_models_RsvpAnswer),
     'domain.models.RsvpReply': ((('uid', ''), ('email', ''), ('status', ''), ('sequence', ''), ('stamp', ''), ('source', '')), _domain_models_RsvpReply),
     'domain.models.ScoreChange': ((('at', ''), ('probability', ''), ('impact', ''), ('residual_probability', ''), ('residual_impact', ''), ('by', '=')), _domain_models_ScoreChange),
-    'domain.rules.AgendaSuggestion': ((('key', ''), ('kind', ''), ('title', ''), ('refs', ''), ('minutes', '=')), _domain_rules_AgendaSuggestion),
+    'domain.rules.AgendaSuggestion': ((('key', ''), ('kind', ''), ('title', ''), ('refs', ''), ('minutes', '='), ('english', '=')), _domain_rules_AgendaSuggestion),
     'domain.rules.CriticalPath': ((('milestone', ''), ('chain', ''), ('slack', '')), _domain_rules_CriticalPath),
     'domain.rules.GoalProgress': ((('actual', ''), ('measured_on', ''), ('percent', ''), ('met', '')), _domain_rules_GoalProgress),
-    'domain.rules.OpenItem': ((('kind', ''), ('id', ''), ('text', '')), _domain_rules_OpenItem),
+    'domain.rules.OpenItem': ((('kind', ''), ('id', ''), ('text', ''), ('english', '=')), _domain_rules_OpenItem),
     'domain.rules.ProjectWarning': ((('kind', ''), ('target', ''), ('message', '')), _domain_rules_ProjectWarning),
     'domain.rules.ScoreBands': ((('amber', '='), ('red', '=')), _domain_rules_ScoreBands),
     'domain.services.cards.BoardPage': ((('departments', ''), ('department', ''), ('cards', ''), ('counts', ''), ('blocked', '')), _domain_services_cards_BoardPage),

@@ -25,7 +25,7 @@ from typing import Any
 
 from domain.dates import DATE_FORMS, format_day, parse_date
 from domain.errors import UnknownPersonError, ValidationError
-from domain.i18n import N_, _, pgettext
+from domain.i18n import N_, _, ngettext, pgettext
 from domain.models import MAX_MEETING_MINUTES, Meeting, Person
 from domain.services.meetings import MeetingService
 from domain.text import clean_text, clean_title, quoted
@@ -139,7 +139,11 @@ def known_people(people: Sequence[Person], shown: int = KNOWN_SHOWN) -> str:
         return _("nobody yet")
     handles = pgettext("list separator", ", ").join(f"@{p.handle}" for p in people[:shown])
     more = len(people) - shown
-    return _("{handles} ... and {n} more").format(handles=handles, n=more) if more > 0 else handles
+    if more <= 0:
+        return handles
+    return ngettext("{handles} ... and {n} more", "{handles} ... and {n} more", more).format(
+        handles=handles, n=more
+    )
 
 
 def _parse_action(rest: str, today: date, people: Sequence[Person]) -> Capture:
@@ -178,7 +182,7 @@ def _parse_action(rest: str, today: date, people: Sequence[Person]) -> Capture:
                         handle=owner.handle
                     )
                 )
-            return Capture(CaptureKind.ACTION, clean_title(text, "action item"), owner, due)
+            return Capture(CaptureKind.ACTION, clean_title(text, N_("action item")), owner, due)
         if not after:
             raise ValidationError(
                 _("action for @{handle} needs a date ({forms}) and the text").format(
@@ -195,11 +199,11 @@ def parse_capture(line: str, *, today: date, people: Sequence[Person]) -> Captur
     """Resolve a typed line; raises ValidationError with a message fit to show under the input."""
     command, rest = _split_command(line)
     if command is None:
-        return Capture(CaptureKind.NOTE, clean_text(rest, "note"))
+        return Capture(CaptureKind.NOTE, clean_text(rest, N_("note")))
     if command == "d":
-        return Capture(CaptureKind.DECISION, clean_text(rest, "decision"))
+        return Capture(CaptureKind.DECISION, clean_text(rest, N_("decision")))
     if command == "r":
-        return Capture(CaptureKind.RISK, clean_title(rest, "risk"))
+        return Capture(CaptureKind.RISK, clean_title(rest, N_("risk")))
     if command == "n":
         if rest:
             raise ValidationError(_("/n takes no text; it moves to the next agenda item"))
@@ -231,7 +235,7 @@ def parse_agenda(text: str, default_minutes: int = 10) -> list[tuple[str, int]]:
                     item=quoted(title), minutes=str(minutes)[:12], most=MAX_MEETING_MINUTES
                 )
             )
-        items.append((clean_title(title, "agenda item"), minutes))
+        items.append((clean_title(title, N_("agenda item")), minutes))
     return items
 
 

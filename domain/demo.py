@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime, time, timedelta
 
 from domain.errors import ConflictError
+from domain.i18n import _, ngettext, pgettext
 from domain.models import Goal
 from domain.repository import Store, UnitOfWork
 from domain.services import Services
@@ -161,7 +162,9 @@ def fill_demo(services: Services, *, force: bool = False) -> str:
     with store.transaction() as uow:
         if not uow.is_empty() and not force:
             raise ConflictError(
-                f"{store.describe()} already has data; use 'huddle demo --force' to replace it with the demo"
+                _("{where} already has data; use 'huddle demo --force' to replace it with the demo").format(
+                    where=store.describe()
+                )
             )
         uow.clear(counters=True)
         staged = Services.build(_Within(uow, store), services.clock, services.actor, services.zone)
@@ -227,8 +230,19 @@ def _fill(services: Services) -> str:
                 risk.id, {"status": "mitigating", "linked_cards": [ids[21]] if owner == "omar" else []}
             )
     _past_meetings(services, today)
-    counts = f"{len(DEPARTMENTS)} departments, {len(PEOPLE)} people, {len(CARDS)} cards"
-    return f"{counts}, {len(RISKS)} risks, 2 meetings"
+    return demo_summary(len(DEPARTMENTS), len(PEOPLE), len(CARDS), len(RISKS), 2)
+
+
+def demo_summary(departments: int, people: int, cards: int, risks: int, meetings: int) -> str:
+    """``6 departments, 10 people, 40 cards, 12 risks, 2 meetings`` in the current language."""
+    counts = (
+        ngettext("{n} department", "{n} departments", departments).format(n=departments),
+        ngettext("{n} person", "{n} people", people).format(n=people),
+        ngettext("{n} card", "{n} cards", cards).format(n=cards),
+        ngettext("{n} risk", "{n} risks", risks).format(n=risks),
+        ngettext("{n} meeting", "{n} meetings", meetings).format(n=meetings),
+    )
+    return pgettext("list separator", ", ").join(counts)
 
 
 def _past_meetings(services: Services, today: date) -> None:
@@ -288,7 +302,7 @@ def _past_meetings(services: Services, today: date) -> None:
             elif line[0] == "decide":
                 past.meetings.decide(meeting.id, str(line[1]))
             else:
-                _, owner, days, text = line
+                _kind, owner, days, text = line
                 assert isinstance(days, int)
                 past.meetings.action(meeting.id, str(owner), day + timedelta(days=days), str(text))
         next_start = start + timedelta(days=7)

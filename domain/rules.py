@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from domain.errors import ConflictError, ValidationError
-from domain.i18n import _, ngettext, pgettext
+from domain.i18n import N_, _, ngettext, pgettext
 from domain.models import (
     DONE_COLUMN,
     MAX_WIP,
@@ -575,6 +575,15 @@ class AgendaSuggestion:
     refs: tuple[str, ...]
     """The board items it discusses (card, risk or change request ids)."""
     minutes: int = 10
+    english: str = ""
+    """``title`` in English, as ``--json`` writes it in every language (``title`` is the current one's)."""
+
+
+def _suggestion(
+    key: str, kind: str, template: str, fields: Mapping[str, object], refs: tuple[str, ...], minutes: int
+) -> AgendaSuggestion:
+    """A suggestion titled ``template`` (an ``N_`` message) in the current language, and in English."""
+    return AgendaSuggestion(key, kind, _(template).format(**fields), refs, minutes, template.format(**fields))
 
 
 def suggest_agenda(
@@ -610,9 +619,15 @@ def suggest_agenda(
             flagged.setdefault(card.dept, []).append(card.id)
     for dept in sorted(flagged):
         ids = flagged[dept]
+        fields = {"dept": dept, "n": len(ids)}
         out.append(
-            AgendaSuggestion(
-                f"overdue:{dept}", "overdue", f"Overdue and escalated in {dept} ({len(ids)})", tuple(ids), 10
+            _suggestion(
+                f"overdue:{dept}",
+                "overdue",
+                N_("Overdue and escalated in {dept} ({n})"),
+                fields,
+                tuple(ids),
+                10,
             )
         )
     risky = [
@@ -622,8 +637,10 @@ def suggest_agenda(
         and ((r.review_date is not None and r.review_date <= today) or bands.band(r.score) == "red")
     ]
     if risky:
-        out.append(AgendaSuggestion("risks", "risks", f"Risks due for review or red ({len(risky)})",
-                                    tuple(risky), 10))  # fmt: skip
+        fields = {"n": len(risky)}
+        out.append(
+            _suggestion("risks", "risks", N_("Risks due for review or red ({n})"), fields, tuple(risky), 10)
+        )
     by_id = {c.id: c for c in cards}
     carried = {cid for m in meetings for cid in m.carried_over}
 
@@ -638,23 +655,18 @@ def suggest_agenda(
     )
     if actions:
         n_carried = sum(1 for a in actions if a in carried)
-        out.append(
-            AgendaSuggestion(
-                "actions", "actions", f"Open action items ({len(actions)}, {n_carried} carried over)",
-                tuple(actions), 10,
-            )
-        )  # fmt: skip
+        fields = {"n": len(actions), "carried": n_carried}
+        template = N_("Open action items ({n}, {carried} carried over)")
+        out.append(_suggestion("actions", "actions", template, fields, tuple(actions), 10))
     for card in reviews_due(cards, meetings, today):
-        out.append(
-            AgendaSuggestion(
-                f"milestone:{card.id}", "milestone",
-                f"Milestone review due: {card.id} {card.title} ({card.due})", (card.id,), 15,
-            )
-        )  # fmt: skip
+        fields = {"id": card.id, "title": card.title, "due": card.due}
+        template = N_("Milestone review due: {id} {title} ({due})")
+        out.append(_suggestion(f"milestone:{card.id}", "milestone", template, fields, (card.id,), 15))
     open_changes = [c.id for c in changes if c.status == ChangeStatus.OPEN]
     if open_changes:
-        out.append(AgendaSuggestion("changes", "changes", f"Open change requests ({len(open_changes)})",
-                                    tuple(open_changes), 10))  # fmt: skip
+        fields = {"n": len(open_changes)}
+        template = N_("Open change requests ({n})")
+        out.append(_suggestion("changes", "changes", template, fields, tuple(open_changes), 10))
     return out
 
 
@@ -675,6 +687,9 @@ class OpenItem:
     """``criterion``, ``card``, ``risk``, ``change`` or ``meeting``."""
     id: str
     text: str
+    """What it is, in the current language (tables, the TUI, the close report)."""
+    english: str = ""
+    """The same in English, as ``--json`` writes it in every language (empty: ``text`` is data only)."""
 
 
 def close_blockers(
@@ -686,22 +701,39 @@ def close_blockers(
     """What is still open: unaccepted criteria, open cards, risks and change requests, live meetings."""
     items: list[OpenItem] = []
     ordered = sorted(cards, key=lambda c: id_order(c.id))
+    risk_status = {
+        RiskStatus.OPEN: pgettext("risk status", "open"),
+        RiskStatus.MITIGATING: pgettext("risk status", "mitigating"),
+    }
     for card in ordered:
         for crit in open_criteria(card):
-            items.append(OpenItem("criterion", f"{card.id}/{crit.id}", f"{card.title}: {crit.text}"))
+            fields = {"card": card.title, "criterion": crit.text}
+            items.append(_open_item("criterion", f"{card.id}/{crit.id}", N_("{card}: {criterion}"), fields))
     for card in ordered:
         if not is_done(card):
-            items.append(OpenItem("card", card.id, f"{card.title} ({card.dept}, {card.column})"))
+            fields = {"title": card.title, "dept": card.dept, "column": card.column}
+            items.append(_open_item("card", card.id, N_("{title} ({dept}, {column})"), fields))
     for risk in risks:
-        if risk.status in (RiskStatus.OPEN, RiskStatus.MITIGATING):
-            items.append(OpenItem("risk", risk.id, f"{risk.title} ({risk.status.value})"))
+        if risk.status in risk_status:
+            shown = {"title": risk.title, "status": risk_status[risk.status]}
+            stored = {"title": risk.title, "status": risk.status.value}
+            items.append(_open_item("risk", risk.id, N_("{title} ({status})"), shown, stored))
     for change in changes:
         if change.status == ChangeStatus.OPEN:
-            items.append(OpenItem("change", change.id, change.title))
+            items.append(OpenItem("change", change.id, change.title, change.title))
     for meeting in meetings:
         if meeting.status == MeetingStatus.LIVE:
-            items.append(OpenItem("meeting", meeting.id, f"{meeting.title} is still live"))
+            fields = {"title": meeting.title}
+            items.append(_open_item("meeting", meeting.id, N_("{title} is still live"), fields))
     return items
+
+
+def _open_item(
+    kind: str, item_id: str, template: str, fields: Mapping[str, str], stored: Mapping[str, str] | None = None
+) -> OpenItem:
+    """An open item whose text is ``template`` translated, and in English (with the stored values) for
+    ``--json``."""
+    return OpenItem(kind, item_id, _(template).format(**fields), template.format(**(stored or fields)))
 
 
 def rsvp_statuses(meeting: Meeting) -> dict[str, RsvpStatus]:

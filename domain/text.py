@@ -15,6 +15,11 @@ import re
 import unicodedata
 
 from domain.errors import ValidationError
+from domain.i18n import N_, _
+
+TITLE = N_("title")
+TEXT = N_("text")
+HANDLE = N_("handle")
 
 REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
 MAX_TITLE = 200
@@ -28,6 +33,12 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 """Embeddings, overrides and isolates: they can reorder text after them, so they are never drawn."""
 
 
+def field_name(what: str) -> str:
+    """The field name ``what`` as shown: callers pass ``N_()`` constants ("title", "owner"), translated
+    here when the message is built; a name not in the catalog (``--due``, ``HUDDLE_NOW``) is shown as is."""
+    return _(what) if what else what
+
+
 def _is_control(ch: str) -> bool:
     """C0/C1 controls (escape sequences start with one) and lone surrogates (undecodable bytes)."""
     return unicodedata.category(ch) in ("Cc", "Cs")
@@ -36,7 +47,9 @@ def _is_control(ch: str) -> bool:
 def check_utf8(text: str, what: str) -> str:
     """``text`` unless it holds bytes that were not UTF-8 (Python keeps them as lone surrogates)."""
     if any("\ud800" <= ch <= "\udfff" for ch in text):
-        raise ValidationError(f"{what} is not valid UTF-8: {quoted(text)}")
+        raise ValidationError(
+            _("{what} is not valid UTF-8: {text}").format(what=field_name(what), text=quoted(text))
+        )
     return text
 
 
@@ -46,10 +59,16 @@ def _reject_controls(text: str, what: str, *, allow_newlines: bool) -> None:
         if allow_newlines and ch in "\n\t\u2028\u2029":
             continue
         if ch in LINE_BREAKS and not allow_newlines:
-            raise ValidationError(f"{what} contains a line break (U+{ord(ch):04X}); it must be one line")
+            raise ValidationError(
+                _("{what} contains a line break (U+{code}); it must be one line").format(
+                    what=field_name(what), code=f"{ord(ch):04X}"
+                )
+            )
         if _is_control(ch) or ch in LINE_BREAKS:
             raise ValidationError(
-                f"{what} contains a control character (U+{ord(ch):04X}); type it without escape sequences"
+                _("{what} contains a control character (U+{code}); type it without escape sequences").format(
+                    what=field_name(what), code=f"{ord(ch):04X}"
+                )
             )
 
 
@@ -59,35 +78,44 @@ def check_line(text: str, what: str) -> str:
     return text
 
 
-def clean_title(text: str, what: str = "title") -> str:
+def clean_title(text: str, what: str = TITLE) -> str:
     """Return a one-line title with outer spaces removed, or raise ValidationError."""
     value = text.strip()
     if not value:
-        raise ValidationError(f"{what} is empty")
+        raise ValidationError(_("{what} is empty").format(what=field_name(what)))
     _reject_controls(value, what, allow_newlines=False)
     if len(value) > MAX_TITLE:
-        raise ValidationError(f"{what} is {len(value)} characters long; the limit is {MAX_TITLE}")
+        raise ValidationError(
+            _("{what} is {n} characters long; the limit is {limit}").format(
+                what=field_name(what), n=len(value), limit=MAX_TITLE
+            )
+        )
     return value
 
 
-def clean_text(text: str, what: str = "text", *, required: bool = True) -> str:
+def clean_text(text: str, what: str = TEXT, *, required: bool = True) -> str:
     """Return multi-line text (notes, descriptions) checked for control characters and size."""
     value = text.strip()
     if required and not value:
-        raise ValidationError(f"{what} is empty")
+        raise ValidationError(_("{what} is empty").format(what=field_name(what)))
     _reject_controls(value, what, allow_newlines=True)
     if len(value) > MAX_TEXT:
-        raise ValidationError(f"{what} is {len(value)} characters long; the limit is {MAX_TEXT}")
+        raise ValidationError(
+            _("{what} is {n} characters long; the limit is {limit}").format(
+                what=field_name(what), n=len(value), limit=MAX_TEXT
+            )
+        )
     return value
 
 
-def clean_handle(text: str, what: str = "handle") -> str:
+def clean_handle(text: str, what: str = HANDLE) -> str:
     """Return a lower-case handle (letters, digits, dot, dash, underscore), or raise."""
     value = text.strip().lstrip("@").lower()
     if not _HANDLE.match(value):
         raise ValidationError(
-            f"{what} {quoted(text)} is not valid; use 1-32 letters, digits, '.', '-' or '_' "
-            "(for example 'li.wei')"
+            _(
+                "{what} {text} is not valid; use 1-32 letters, digits, '.', '-' or '_' (for example 'li.wei')"
+            ).format(what=field_name(what), text=quoted(text))
         )
     return value
 
@@ -98,7 +126,9 @@ def handle_from_login(login: str) -> str:
     value = re.sub(r"[^a-z0-9._-]+", "-", login.strip().lower()).lstrip("._-")[:32].rstrip("-")
     if not _HANDLE.match(value):
         raise ValidationError(
-            f"the login name {quoted(login)} gives no valid handle; set one with --user or $HUDDLE_USER"
+            _("the login name {login} gives no valid handle; set one with --user or $HUDDLE_USER").format(
+                login=quoted(login)
+            )
         )
     return value
 
@@ -114,10 +144,10 @@ def clean_email(text: str) -> str:
         for ch in value
     )
     if bad or value.count("@") != 1 or len(value) > 254:
-        raise ValidationError(f"e-mail address {quoted(text)} is not valid")
-    local, _, host = value.partition("@")
+        raise ValidationError(_("e-mail address {text} is not valid").format(text=quoted(text)))
+    local, _sep, host = value.partition("@")
     if not local or "." not in host or host.startswith(".") or host.endswith(".") or ".." in host:
-        raise ValidationError(f"e-mail address {quoted(text)} is not valid")
+        raise ValidationError(_("e-mail address {text} is not valid").format(text=quoted(text)))
     return value
 
 

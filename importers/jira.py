@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from domain.errors import ValidationError
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.text import clean_text, clean_title
 from importers.model import ImportFormatError, SourceBatch, SourceComment, SourceItem, SourcePerson, located
 from importers.text import cell_date, cell_priority, csv_rows, decode, normal_header
@@ -90,7 +90,7 @@ def read_jira(data: bytes, name: str, encoding: str | None = None) -> SourceBatc
 
         def field(label: str, text: str, *, title: bool = False, row_number: int = number) -> str:
             try:
-                return clean_title(text, "it") if title else clean_text(text, "it", required=False)
+                return clean_title(text, N_("it")) if title else clean_text(text, N_("it"), required=False)
             except ValidationError as exc:
                 raise located(name, row_number, label, str(exc)) from None
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from domain import rules
 from domain.errors import ConflictError, DomainError, ValidationError
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.models import DONE_COLUMN, Card, Column, Department, Person, Priority
 from domain.repository import UnitOfWork
 from domain.services import Services
@@ -232,7 +232,7 @@ class _Planner:
                 f"{who.label()}: created as {new_handle} with a placeholder e-mail address ({email})"
             )
         label = who.name or who.handle or who.email.partition("@")[0] or new_handle
-        self.new_people.append(Person(new_handle, clean_title(label, "a name"), email))
+        self.new_people.append(Person(new_handle, clean_title(label, N_("a name")), email))
         return new_handle
 
     def _step(self, item: SourceItem) -> CardStep:
@@ -400,7 +400,7 @@ def _execute(services: Services, plan: ImportPlan, planner: _Planner, uow: UnitO
         dept = _find_dept(uow, dept_name)
         cols = list(dept.columns)
         at = next((i for i, c in enumerate(cols) if c.name == DONE_COLUMN), len(cols))
-        new = tuple(Column(clean_title(c, "a column name")) for c in columns)
+        new = tuple(Column(clean_title(c, N_("a column name"))) for c in columns)
         uow.departments.put(replace(dept, columns=(*cols[:at], *new, *cols[at:])))
         services.directory.record(uow, "department", dept.name, "columns", "imported: " + ", ".join(columns))
     for person in plan.people:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from domain.errors import ValidationError
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.text import clean_text, clean_title
 from importers.model import ImportFormatError, SourceBatch, SourceItem, SourcePerson, located
 from importers.text import (
@@ -162,16 +162,16 @@ def _item(
         except (ValueError, ValidationError) as exc:
             raise located(name, number, _what(header, columns, field), str(exc)) from None
 
-    title = convert("title", lambda v: clean_title(cell_text(v), "the title"))
-    source_id = convert("id", lambda v: clean_title(cell_text(v), "the id")) if "id" in columns else ""
+    title = convert("title", lambda v: clean_title(cell_text(v), N_("the title")))
+    source_id = convert("id", lambda v: clean_title(cell_text(v), N_("the id"))) if "id" in columns else ""
     values: dict[str, Any] = {}
     if "dept" in columns and cell_text(cell("dept")):
-        values["dept"] = convert("dept", lambda v: clean_title(cell_text(v), "the department"))
+        values["dept"] = convert("dept", lambda v: clean_title(cell_text(v), N_("the department")))
     if "status" in columns and cell_text(cell("status")):
-        values["status"] = convert("status", lambda v: clean_title(cell_text(v), "the column"))
+        values["status"] = convert("status", lambda v: clean_title(cell_text(v), N_("the column")))
     if "owner" in columns:
         values["has_owner"] = True
-        owner = convert("owner", lambda v: clean_title(cell_text(v), "the owner") if cell_text(v) else "")
+        owner = convert("owner", lambda v: clean_title(cell_text(v), N_("the owner")) if cell_text(v) else "")
         values["owner"] = _person(owner) if owner else None
     if "due" in columns:
         values.update(has_due=True, due=convert("due", cell_date))
@@ -179,10 +179,10 @@ def _item(
         values.update(has_start=True, start=convert("start", cell_date))
     if "description" in columns:
         values["description"] = convert(
-            "description", lambda v: clean_text(cell_text(v), "the description", required=False)
+            "description", lambda v: clean_text(cell_text(v), N_("the description"), required=False)
         )
     if "tags" in columns:
-        values["tags"] = convert("tags", lambda v: tuple(clean_title(t, "a tag") for t in split_list(v)))
+        values["tags"] = convert("tags", lambda v: tuple(clean_title(t, N_("a tag")) for t in split_list(v)))
     if "priority" in columns:
         values["priority"] = convert("priority", cell_priority)
     if "blocked_by" in columns:

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.errors import ValidationError
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.text import clean_text, clean_title
 from importers.model import ImportFormatError, SourceBatch, SourceComment, SourceItem, SourcePerson
 
@@ -162,8 +162,8 @@ def _text(
     text = "" if value is None else str(value).replace("\r\n", "\n")
     try:
         if title:
-            return clean_title(text, "the name") if text.strip() or required else ""
-        return clean_text(text, "the text", required=False)
+            return clean_title(text, N_("the name")) if text.strip() or required else ""
+        return clean_text(text, N_("the text"), required=False)
     except ValidationError as exc:
         raise ImportFormatError(_where(name, what, f"{ident}: {exc}")) from None
 

@@ -30,7 +30,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
 from domain.errors import DeliveryError, ValidationError
-from domain.i18n import _
+from domain.i18n import _, pgettext
 from domain.models import PublishedEvent
 from domain.services import Services
 from outbound.secrets import is_loopback, password_from_env, scrub
@@ -71,16 +71,27 @@ class PushResult:
     dry_run: bool = False
 
     def summary(self) -> str:
-        counts = f"{self.followups} follow-up meeting(s) and {self.milestones} milestone(s)"
+        counts = _("{followups} follow-up meeting(s) and {milestones} milestone(s)").format(
+            followups=self.followups, milestones=self.milestones
+        )
         if self.dry_run:
-            plan = f"{len(self.created)} new, {len(self.updated)} update(s)"
-            lines = [f"would publish {counts} to {self.url}: {plan}"]
-            lines += [f"  would remove (no longer exported): {name}" for name in self.removed]
-            lines += [f"  conflict: {text}" for text in self.conflicts]
+            plan = _("{new} new, {updates} update(s)").format(
+                new=len(self.created), updates=len(self.updated)
+            )
+            lines = [
+                _("would publish {counts} to {url}: {plan}").format(counts=counts, url=self.url, plan=plan)
+            ]
+            lines += [
+                "  " + _("would remove (no longer exported): {name}").format(name=name)
+                for name in self.removed
+            ]
+            lines += ["  " + _("conflict: {text}").format(text=text) for text in self.conflicts]
             return "\n".join(lines)
-        line = f"published {counts} to {self.url}"
+        line = _("published {counts} to {url}").format(counts=counts, url=self.url)
         if self.removed:
-            line += f"; removed {len(self.removed)} no longer exported: " + ", ".join(self.removed)
+            line = _("{line}; removed {n} no longer exported: {names}").format(
+                line=line, n=len(self.removed), names=pgettext("list separator", ", ").join(self.removed)
+            )
         return line
 
 
@@ -265,7 +276,11 @@ class _Push:
             return
         if not _same_server(record.href, self.target.url):
             self.removed.pop()
-            self.problems.append(f"{record.summary} ({record.uid}): recorded at another server, not removed")
+            self.problems.append(
+                _("{summary} ({uid}): recorded at another server, not removed").format(
+                    summary=record.summary, uid=record.uid
+                )
+            )
             return
         headers = {} if self.force or not record.etag else {"If-Match": record.etag}
         response = self.client.request(record.href, "DELETE", "", headers)
@@ -279,7 +294,11 @@ class _Push:
         if response.status == 412:
             self.problems.append(self._changed(record.summary, record.uid, "removed"))
         else:
-            self.problems.append(f"{record.summary} ({record.uid}): not removed, {self._status(response)}")
+            self.problems.append(
+                _("{summary} ({uid}): not removed, {status}").format(
+                    summary=record.summary, uid=record.uid, status=self._status(response)
+                )
+            )
 
     def _rewritten_by_huddle(self, uid: str, hit: _Found) -> bool:
         latest = self.latest(uid)
@@ -333,11 +352,19 @@ class _Push:
                 )
             return True
         if response.status == 412 and creating:
-            self.problems.append(f"{obj.summary} ({obj.uid}): the name {href} is taken by another event")
+            self.problems.append(
+                _("{summary} ({uid}): the name {href} is taken by another event").format(
+                    summary=obj.summary, uid=obj.uid, href=href
+                )
+            )
         elif response.status == 412:
             self.problems.append(self._changed(obj.summary, obj.uid, "overwritten"))
         else:
-            self.problems.append(f"{obj.summary} ({obj.uid}): {self._status(response)}")
+            self.problems.append(
+                _("{summary} ({uid}): {status}").format(
+                    summary=obj.summary, uid=obj.uid, status=self._status(response)
+                )
+            )
         return False
 
     def _etag(self, href: str) -> str:
@@ -357,10 +384,19 @@ class _Push:
 
     @staticmethod
     def _changed(summary: str, uid: str, what: str) -> str:
-        return (
-            f"{summary} ({uid}) was changed on the server since Huddle pushed it (412 Precondition Failed); "
-            f"not {what}, 'huddle calendar push --force' replaces the server's version"
-        )
+        if what == "removed":
+            text = _(
+                "{summary} ({uid}) was changed on the server since Huddle pushed it "
+                "(412 Precondition Failed); not removed, "
+                "'huddle calendar push --force' replaces the server's version"
+            )
+        else:
+            text = _(
+                "{summary} ({uid}) was changed on the server since Huddle pushed it "
+                "(412 Precondition Failed); not overwritten, "
+                "'huddle calendar push --force' replaces the server's version"
+            )
+        return text.format(summary=summary, uid=uid)
 
 
 def _same(a: str, b: str) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from domain.errors import ConflictError, StorageError, ValidationError
-from domain.i18n import _
+from domain.i18n import _, ngettext
 from domain.models import Card, Meeting, Person
 from domain.services import Services
 from domain.text import check_line, quoted
@@ -163,7 +163,13 @@ def minutes_export(services: Services, meeting_id: str, *, now: datetime, paper:
     return Export(
         data,
         minutes_filename(meeting),
-        f"minutes of {meeting.id} ({len(meeting.notes)} notes, {len(meeting.actions)} actions)",
+        _("minutes of {id} ({notes}, {actions})").format(
+            id=meeting.id,
+            notes=ngettext("{n} note", "{n} notes", len(meeting.notes)).format(n=len(meeting.notes)),
+            actions=ngettext("{n} action", "{n} actions", len(meeting.actions)).format(
+                n=len(meeting.actions)
+            ),
+        ),
     )
 
 
@@ -192,7 +198,9 @@ def followup_export(services: Services, meeting_id: str, *, cancel: bool, now: d
     return Export(
         data,
         safe_filename(f"{meeting.id} follow-up", ".ics", fallback=meeting.id),
-        f"{method} for the follow-up of {meeting.id} (sequence {meeting.next_sequence})",
+        _("{method} for the follow-up of {id} (sequence {sequence})").format(
+            method=method, id=meeting.id, sequence=meeting.next_sequence
+        ),
     )
 
 
@@ -203,7 +211,9 @@ def milestones_export(services: Services, *, now: datetime) -> Export:
     cards = [c for c in services.cards.list() if c.milestone and c.due is not None]
     name = f"{services.directory.project().name} milestones"
     data = render_milestones_ics(cards, calendar_name=name, now=now, organizer=_exporter(services))
-    return Export(data, "milestones.ics", f"{len(cards)} milestone(s)")
+    return Export(
+        data, "milestones.ics", ngettext("{n} milestone", "{n} milestones", len(cards)).format(n=len(cards))
+    )
 
 
 def actions_export(services: Services, *, now: datetime) -> Export:
@@ -216,7 +226,7 @@ def actions_export(services: Services, *, now: datetime) -> Export:
     data = render_actions_ics(
         cards, calendar_name=name, now=now, people=people, organizer=_exporter(services, people)
     )
-    return Export(data, "actions.ics", f"{len(cards)} action item(s)")
+    return Export(data, "actions.ics", _("{n} action item(s)").format(n=len(cards)))
 
 
 def _exporter(services: Services, people: list[Person] | None = None) -> Person | None:
@@ -237,8 +247,18 @@ def report_export(services: Services, *, now: datetime) -> Export:
     report = services.closing.report()
     data = render_report_docx(report, now=now, tz=services.zone.key)
     name = safe_filename(f"{report.project.name} close report", ".docx", fallback="close-report")
-    state = "closed" if report.project.closed else "not closed yet"
-    return Export(data, name, f"close report ({state}, {len(report.open_items)} open item(s) handed over)")
+    n = len(report.open_items)
+    if report.project.closed:
+        what = ngettext(
+            "close report (closed, {n} open item handed over)",
+            "close report (closed, {n} open items handed over)",
+            n,
+        )
+    else:
+        what = ngettext(
+            "close report (not closed yet, {n} open item)", "close report (not closed yet, {n} open items)", n
+        )
+    return Export(data, name, what.format(n=n))
 
 
 def export_of(rendered: Rendered, fallback: str) -> Export:

@@ -119,7 +119,10 @@ def fetch_replies(services: Services, config: ImapConfig, env: Mapping[str, str]
         try:
             if target.password is not None:
                 login(client, target.username, target.password)
-            _ok(client.select(quote_mailbox(target.mailbox)), f"cannot open the mailbox {target.mailbox!r}")
+            _ok(
+                client.select(quote_mailbox(target.mailbox)),
+                _("cannot open the mailbox {mailbox}").format(mailbox=repr(target.mailbox)),
+            )
             processed: list[str] = []
             for uid in _unseen_with_calendar(client):
                 source = f"imap:{target.mailbox}/{uid}"
@@ -172,18 +175,18 @@ def login(client: imaplib.IMAP4, username: str, password: str) -> None:
 
 def _unseen_with_calendar(client: imaplib.IMAP4) -> list[str]:
     """UIDs of unread messages whose structure has a calendar part, oldest first."""
-    data = _ok(client.uid("SEARCH", "UNSEEN"), "cannot search the mailbox")
+    data = _ok(client.uid("SEARCH", "UNSEEN"), _("cannot search the mailbox"))
     uids = [u.decode() for u in data[0].split()] if data and data[0] else []
     wanted = []
     for uid in uids:
-        structure = _flatten(_ok(client.uid("FETCH", uid, "(BODYSTRUCTURE)"), "cannot read a message"))
+        structure = _flatten(_ok(client.uid("FETCH", uid, "(BODYSTRUCTURE)"), _("cannot read a message")))
         if _CALENDAR_PART.search(structure):
             wanted.append(uid)
     return wanted
 
 
 def _fetch(client: imaplib.IMAP4, uid: str) -> bytes:
-    data = _ok(client.uid("FETCH", uid, "(BODY.PEEK[])"), "cannot read a message")
+    data = _ok(client.uid("FETCH", uid, "(BODY.PEEK[])"), _("cannot read a message"))
     for item in data:
         if isinstance(item, tuple) and len(item) == 2:
             return bytes(item[1])
@@ -198,22 +201,22 @@ def _mark_processed(client: imaplib.IMAP4, target: ImapTarget, uids: list[str]) 
         if b"MOVE" in _capabilities(client):
             _ok(
                 client.uid("MOVE", ids, quote_mailbox(target.move_to)),
-                f"cannot move replies to {target.move_to!r}",
+                _("cannot move replies to {mailbox}").format(mailbox=repr(target.move_to)),
             )
             return
         _ok(
             client.uid("COPY", ids, quote_mailbox(target.move_to)),
-            f"cannot copy replies to {target.move_to!r}",
+            _("cannot copy replies to {mailbox}").format(mailbox=repr(target.move_to)),
         )
-        _ok(client.uid("STORE", ids, "+FLAGS.SILENT", r"(\Seen \Deleted)"), "cannot flag replies")
+        _ok(client.uid("STORE", ids, "+FLAGS.SILENT", r"(\Seen \Deleted)"), _("cannot flag replies"))
         if b"UIDPLUS" in _capabilities(client):
             client.uid("EXPUNGE", ids)
         return
-    _ok(client.uid("STORE", ids, "+FLAGS.SILENT", r"(\Seen)"), "cannot flag replies as read")
+    _ok(client.uid("STORE", ids, "+FLAGS.SILENT", r"(\Seen)"), _("cannot flag replies as read"))
 
 
 def _capabilities(client: imaplib.IMAP4) -> set[bytes]:
-    data = _ok(client.capability(), "cannot list capabilities")
+    data = _ok(client.capability(), _("cannot list capabilities"))
     return set(b" ".join(d for d in data if isinstance(d, bytes)).upper().split())
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from domain.errors import ValidationError
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.models import RsvpReply
 from domain.services import Services
 from domain.services.rsvp import RsvpOutcome
@@ -28,9 +28,12 @@ class RsvpReport:
 
     outcomes: tuple[RsvpOutcome, ...]
     notes: tuple[str, ...] = ()
+    """Sources without replies, in English (``--json``)."""
+    shown_notes: tuple[str, ...] = ()
+    """The same in the current language (the report's lines); empty: ``notes`` as they are."""
 
     def lines(self) -> list[str]:
-        lines = [o.line() for o in self.outcomes] + list(self.notes)
+        lines = [o.line() for o in self.outcomes] + list(self.shown_notes or self.notes)
         recorded = sum(1 for o in self.outcomes if o.result == "recorded")
         unmatched = sum(1 for o in self.outcomes if o.result == "unmatched")
         lines.append(
@@ -65,13 +68,17 @@ def import_files(services: Services, paths: Sequence[Path]) -> RsvpReport:
 
     replies: list[RsvpReply] = []
     notes: list[str] = []
+    shown: list[str] = []
     for path in paths:
         name = printable(str(path))
         found = parse_replies(read_reply_file(path), name)
         if not found:
-            notes.append(f"{name}: no calendar reply (METHOD:REPLY) in it")
+            template = N_("{name}: no calendar reply (METHOD:REPLY) in it")
+            notes.append(template.format(name=name))
+            shown.append(_(template).format(name=name))
         replies += found
-    return RsvpReport(tuple(services.rsvp.record_replies(replies)) if replies else (), tuple(notes))
+    outcomes = tuple(services.rsvp.record_replies(replies)) if replies else ()
+    return RsvpReport(outcomes, tuple(notes), tuple(shown))
 
 
 def read_reply_file(path: Path) -> bytes:

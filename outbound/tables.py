@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.errors import ValidationError
-from domain.i18n import _
+from domain.i18n import _, ngettext
 from domain.rules import is_done
 from domain.services import Services
 
@@ -70,9 +70,11 @@ def table_export(
         data = render_xlsx(table, created=now)
     else:
         data = render_markdown(table)
-    return Rendered(
-        data, f"{what} {scope}".strip(), FORMATS[fmt], f"{len(table.rows)} {what} row(s) as {fmt}"
+    rows = len(table.rows)
+    shown = ngettext("{n} {what} row as {fmt}", "{n} {what} rows as {fmt}", rows).format(
+        n=rows, what=what, fmt=fmt
     )
+    return Rendered(data, f"{what} {scope}".strip(), FORMATS[fmt], shown)
 
 
 def meeting_markdown_export(services: Services, meeting_id: str) -> Rendered:
@@ -86,4 +88,6 @@ def meeting_markdown_export(services: Services, meeting_id: str) -> Rendered:
         people=services.directory.people(),
         action_cards={a.card_id: cards.get(a.card_id) for a in meeting.actions},
     )
-    return Rendered(data, f"{meeting.id} {meeting.title}", ".md", f"minutes of {meeting.id} as Markdown")
+    return Rendered(
+        data, f"{meeting.id} {meeting.title}", ".md", _("minutes of {id} as Markdown").format(id=meeting.id)
+    )

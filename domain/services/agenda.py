@@ -50,9 +50,13 @@ class AgendaService(Service):
                     number = int(word)
                     if not 1 <= number <= len(suggestions):
                         raise ValidationError(
-                            f"agenda pick {number}: the suggestions are numbered 1 to {len(suggestions)}"
+                            _("agenda pick {number}: the suggestions are numbered 1 to {n}").format(
+                                number=number, n=len(suggestions)
+                            )
                             if suggestions
-                            else f"agenda pick {number}: the board suggests nothing right now"
+                            else _("agenda pick {number}: the board suggests nothing right now").format(
+                                number=number
+                            )
                         )
                     found = suggestions[number - 1]
                 else:

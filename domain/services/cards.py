@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from domain import rules
 from domain.dates import check_date
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.models import MAX_ESTIMATE_DAYS, Activity, Card, Department, Priority
 from domain.repository import UnitOfWork
 from domain.services.base import Service, require_card, require_dept, require_person
@@ -46,6 +46,15 @@ class BoardPage:
     """Every column's card count, the page's and the rest."""
     blocked: frozenset[str]
     """The ids of ``cards`` that :func:`domain.rules.is_blocked` says are blocked."""
+
+
+_FIELD_NAMES = {
+    "description": N_("description"),
+    "blocked_reason": N_("blocked reason"),
+    "source": N_("source"),
+    "source_id": N_("source id"),
+}
+"""How the text fields are named in messages (translated when the message is built)."""
 
 
 class CardService(Service):
@@ -425,7 +434,7 @@ class CardService(Service):
             if key == "title":
                 values[key] = clean_title(str(value))
             elif key in ("description", "blocked_reason"):
-                values[key] = clean_text(str(value or ""), key.replace("_", " "), required=False)
+                values[key] = clean_text(str(value or ""), _FIELD_NAMES[key], required=False)
             elif key in ("owner", "accountable"):
                 values[key] = require_person(uow, str(value)).handle if value else None
             elif key in ("responsible", "consulted", "informed"):
@@ -444,7 +453,7 @@ class CardService(Service):
                         )
                     ) from None
             elif key == "tags":
-                values[key] = tuple(dict.fromkeys(clean_title(str(t), "tag") for t in value))
+                values[key] = tuple(dict.fromkeys(clean_title(str(t), N_("tag")) for t in value))
             elif key == "blocked_by":
                 deps = tuple(dict.fromkeys(str(d).strip().upper() for d in value))
                 rules.check_dependencies(
@@ -488,7 +497,7 @@ class CardService(Service):
                     )
                 values[key] = None if estimate is None else float(estimate)
             elif key in ("source", "source_id"):
-                values[key] = clean_title(str(value), key.replace("_", " ")) if value else ""
+                values[key] = clean_title(str(value), _FIELD_NAMES[key]) if value else ""
         if "blocked_reason" in values and values["blocked_reason"] and card.blocked_since is None:
             values.setdefault("blocked_since", self.now())
         if "start" in values or "due" in values:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from domain import rules
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.models import (
     RETRO_SECTIONS,
     Card,
@@ -72,8 +72,8 @@ class ClosingService(Service):
 
         ``goal`` is the goal's number (1 = first) or the start of its text.
         """
-        value = clean_title(value, "value")
-        note = clean_text(note, "note", required=False)
+        value = clean_title(value, N_("value"))
+        note = clean_text(note, N_("note"), required=False)
         with self.store.transaction() as uow:
             project = self._project(uow)
             index = _goal_index(project, goal)
@@ -136,7 +136,7 @@ class ClosingService(Service):
         A forced close also ends meetings still live, which nobody could end afterwards. Returns the
         closed project and the items that were open at the close (handed over).
         """
-        reason = clean_text(reason, "reason", required=False)
+        reason = clean_text(reason, N_("reason"), required=False)
         if force and not reason:
             raise ValidationError(_("a forced close needs --reason: why the project closes with items open"))
         with self.store.transaction() as uow:
@@ -166,7 +166,7 @@ class ClosingService(Service):
 
     def reopen(self, reason: str) -> Project:
         """Open a closed project again for changes; the reason is kept in the activity record."""
-        reason = clean_text(reason, "reason")
+        reason = clean_text(reason, N_("reason"))
         store = self.store.unguarded if isinstance(self.store, ClosedGuard) else self.store
         with store.transaction() as uow:
             project = self._project(uow)
@@ -220,6 +220,8 @@ def _goal_index(project: Project, text: str) -> int:
     if len(matches) == 1:
         return matches[0]
     hint = (
-        "several goals start so; give its number" if matches else "give its number or the start of its text"
+        _("several goals start so; give its number")
+        if matches
+        else _("give its number or the start of its text")
     )
     raise NotFoundError("goal", text, hint)

@@ -8,7 +8,7 @@ from datetime import date
 from domain import rules
 from domain.dates import check_date
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.models import MAX_ESCALATION_DAYS, MAX_WIP, Column, Department, Goal, Person, Project
 from domain.repository import UnitOfWork
 from domain.services.base import PROJECT_ID, Service, require_dept, require_person
@@ -29,7 +29,7 @@ class DirectoryService(Service):
         self, uow: UnitOfWork, name: str, key: str | None = None, columns: list[Column] | None = None
     ) -> Department:
         """Add a department inside a transaction the caller already holds (an import adds several)."""
-        name = clean_title(name, "department name")
+        name = clean_title(name, N_("department name"))
         existing = uow.departments.list()
         if any(d.name.casefold() == name.casefold() for d in existing):
             raise ConflictError(_("department {name} already exists").format(name=quoted(name)))
@@ -88,7 +88,7 @@ class DirectoryService(Service):
         self, dept_name: str, name: str, *, wip_limit: int | None = None, before: str | None = None
     ) -> Department:
         """Add a column to a board, at the end or before another column."""
-        name = clean_title(name, "column name")
+        name = clean_title(name, N_("column name"))
         if wip_limit is not None and wip_limit < 1:
             raise ValidationError(_("a WIP limit must be at least 1 (or none)"))
         with self.store.transaction() as uow:
@@ -104,7 +104,7 @@ class DirectoryService(Service):
 
     def rename_column(self, dept_name: str, old: str, new: str) -> Department:
         """Rename a column; the cards in it follow in the same transaction."""
-        new = clean_title(new, "column name")
+        new = clean_title(new, N_("column name"))
         with self.store.transaction() as uow:
             dept = require_dept(uow, dept_name)
             col = _require_column(dept, old)
@@ -156,7 +156,7 @@ class DirectoryService(Service):
 
     def rename_department(self, old: str, new: str) -> Department:
         """Rename a department (its key and card ids stay); its cards and people follow."""
-        new = clean_title(new, "department name")
+        new = clean_title(new, N_("department name"))
         with self.store.transaction() as uow:
             dept = require_dept(uow, old)
             if any(
@@ -192,7 +192,7 @@ class DirectoryService(Service):
             person = require_person(uow, handle)
             changes: list[str] = []
             if name is not None:
-                person = replace(person, name=clean_title(name, "name"))
+                person = replace(person, name=clean_title(name, N_("name")))
                 changes.append(f"name {person.name}")
             if email is not None:
                 person = replace(person, email=clean_email(email))
@@ -219,7 +219,7 @@ class DirectoryService(Service):
     ) -> Person:
         """Add a person inside a transaction the caller already holds (an import adds several)."""
         handle = clean_handle(handle)
-        name = clean_title(name, "name")
+        name = clean_title(name, N_("name"))
         email = clean_email(email)
         if uow.people.get(handle) is not None:
             raise ConflictError(_("person {handle} already exists").format(handle=quoted(handle)))
@@ -241,8 +241,8 @@ class DirectoryService(Service):
     def set_project(self, name: str, vision: str = "", goals: list[Goal] | None = None) -> Project:
         project = Project(
             id=PROJECT_ID,
-            name=clean_title(name, "project name"),
-            vision=clean_text(vision, "vision", required=False),
+            name=clean_title(name, N_("project name")),
+            vision=clean_text(vision, N_("vision"), required=False),
             goals=tuple(goals or ()),
         )
         with self.store.transaction() as uow:
@@ -257,9 +257,9 @@ class DirectoryService(Service):
         with self.store.transaction() as uow:
             project = uow.projects.get(PROJECT_ID) or Project(id=PROJECT_ID, name="Huddle project")
             if name is not None:
-                project = replace(project, name=clean_title(name, "project name"))
+                project = replace(project, name=clean_title(name, N_("project name")))
             if vision is not None:
-                project = replace(project, vision=clean_text(vision, "vision", required=False))
+                project = replace(project, vision=clean_text(vision, N_("vision"), required=False))
             if escalate_after_days is not None:
                 if not 1 <= escalate_after_days <= MAX_ESCALATION_DAYS:
                     raise ValidationError(
@@ -277,9 +277,9 @@ class DirectoryService(Service):
     ) -> Project:
         """Add a SMART goal: what, measured by which metric, to which target, by when."""
         goal = Goal(
-            clean_title(text, "goal"),
-            clean_text(metric, "metric", required=False),
-            clean_text(target, "target", required=False),
+            clean_title(text, N_("goal")),
+            clean_text(metric, N_("metric"), required=False),
+            clean_text(target, N_("target"), required=False),
             None if deadline is None else check_date(deadline, "deadline"),
         )
         with self.store.transaction() as uow:

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from domain.dates import check_date, get_zone
 from domain.errors import ConflictError, ValidationError
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.models import (
     MAX_MEETING_MINUTES,
     ActionItem,
@@ -58,7 +58,7 @@ class MeetingService(Service):
             check_date(at, "start")
         timeboxes = [
             (
-                clean_title(item[0], "agenda item"),
+                clean_title(item[0], N_("agenda item")),
                 _minutes(item[1], "agenda timebox"),
                 tuple(item[2]) if len(item) > 2 else (),
             )
@@ -75,8 +75,8 @@ class MeetingService(Service):
                 start=at or now,
                 started_at=now,
                 tz=tz,
-                series=clean_title(series, "series") if series else "",
-                place=clean_text(place, "place", required=False),
+                series=clean_title(series, N_("series")) if series else "",
+                place=clean_text(place, N_("place"), required=False),
                 organizer=self.actor.handle
                 if uow.people.get(self.actor.handle)
                 else (handles[0] if handles else None),
@@ -124,7 +124,7 @@ class MeetingService(Service):
     def note(
         self, meeting_id: str, text: str, *, entry_id: str | None = None, agenda_index: int | None = None
     ) -> MinuteEntry:
-        text = clean_text(text, "note")
+        text = clean_text(text, N_("note"))
         with self.store.transaction() as uow:
             meeting = self._live(uow, meeting_id)
             existing = next((n for n in meeting.notes if entry_id and n.id == entry_id), None)
@@ -138,7 +138,7 @@ class MeetingService(Service):
     def decide(
         self, meeting_id: str, text: str, *, entry_id: str | None = None, agenda_index: int | None = None
     ) -> Decision:
-        text = clean_text(text, "decision")
+        text = clean_text(text, N_("decision"))
         with self.store.transaction() as uow:
             meeting = self._live(uow, meeting_id)
             existing = next((d for d in meeting.decisions if entry_id and d.id == entry_id), None)
@@ -163,7 +163,7 @@ class MeetingService(Service):
         agenda_index: int | None = None,
     ) -> tuple[ActionItem, Card]:
         """Record an action item and create its card on the owner's department board."""
-        text = clean_title(text, "action item")
+        text = clean_title(text, N_("action item"))
         with self.store.transaction() as uow:
             meeting = self._live(uow, meeting_id)
             if entry_id and (done := next((n for n in meeting.notes if n.id == entry_id), None)):
@@ -199,7 +199,7 @@ class MeetingService(Service):
 
     def raise_risk(self, meeting_id: str, text: str, *, entry_id: str | None = None) -> Risk:
         """Record a risk raised in the room; it enters the register unassessed."""
-        text = clean_title(text, "risk")
+        text = clean_title(text, N_("risk"))
         with self.store.transaction() as uow:
             meeting = self._live(uow, meeting_id)
             if entry_id and any(n.id == entry_id for n in meeting.notes):
@@ -254,7 +254,7 @@ class MeetingService(Service):
         return self.goto_item(meeting_id, meeting.current_item + 1)
 
     def add_agenda_item(self, meeting_id: str, title: str, minutes: int = 10) -> Meeting:
-        title = clean_title(title, "agenda item")
+        title = clean_title(title, N_("agenda item"))
         minutes = _minutes(minutes, "agenda timebox")
         with self.store.transaction() as uow:
             meeting = self._live(uow, meeting_id)

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from domain import rules
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.models import (
     DONE_COLUMN,
     Card,
@@ -70,7 +70,7 @@ class MilestoneService(Service):
 
     def add_criterion(self, card_id: str, text: str) -> tuple[Card, Criterion]:
         """Add an acceptance criterion; it is accepted later by the milestone's Accountable."""
-        text = clean_title(text, "criterion")
+        text = clean_title(text, N_("criterion"))
         with self.store.transaction() as uow:
             card = _milestone(uow, card_id)
             if rules.milestone_done(card):
@@ -84,12 +84,12 @@ class MilestoneService(Service):
 
     def accept(self, card_id: str, criterion_id: str, evidence: str = "") -> tuple[Card, Criterion]:
         """The Accountable accepts a criterion; the last one accepted moves the milestone to Done."""
-        evidence = clean_text(evidence, "evidence", required=False)
+        evidence = clean_text(evidence, N_("evidence"), required=False)
         return self._resolve(card_id, criterion_id, waived=False, note=evidence)
 
     def waive(self, card_id: str, criterion_id: str, reason: str) -> tuple[Card, Criterion]:
         """The Accountable waives a criterion; the reason is kept on the criterion and in the activity."""
-        reason = clean_text(reason, "reason")
+        reason = clean_text(reason, N_("reason"))
         return self._resolve(card_id, criterion_id, waived=True, note=reason)
 
     def _resolve(self, card_id: str, criterion_id: str, *, waived: bool, note: str) -> tuple[Card, Criterion]:
@@ -232,7 +232,7 @@ class MilestoneService(Service):
                     "review outcome {outcome!r}: say passed, conditions (passed with conditions) or failed"
                 ).format(outcome=outcome)
             )
-        note = clean_text(note, "note", required=False)
+        note = clean_text(note, N_("note"), required=False)
         with self.store.transaction() as uow:
             meeting = require_meeting(uow, meeting_id)
             if meeting.kind != MeetingKind.REVIEW or meeting.milestone_id is None:

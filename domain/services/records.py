@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.models import (
     Activity,
     ChangeRequest,
@@ -48,10 +48,10 @@ class RecordService(Service):
             request = ChangeRequest(
                 id=f"CR-{number}",
                 title=clean_title(title),
-                description=clean_text(description, "description", required=False),
+                description=clean_text(description, N_("description"), required=False),
                 requested_by=self.actor.handle,
                 created_at=self.now(),
-                scope=clean_text(scope, "scope", required=False),
+                scope=clean_text(scope, N_("scope"), required=False),
                 schedule_days=schedule_days,
                 cost=cost,
                 cards=tuple(dict.fromkeys(require_card(uow, c).id for c in cards)),
@@ -64,7 +64,7 @@ class RecordService(Service):
         self, change_id: str, approve: bool, *, meeting_id: str | None = None, note: str = ""
     ) -> ChangeRequest:
         """Approve or reject; with ``meeting_id`` the verdict is also a decision of that live meeting."""
-        note = clean_text(note, "note", required=False)
+        note = clean_text(note, N_("note"), required=False)
         with self.store.transaction() as uow:
             request = uow.change_requests.get(change_id.strip().upper())
             if request is None:

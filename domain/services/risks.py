@@ -11,7 +11,7 @@ from typing import Any
 from domain import rules
 from domain.dates import check_date
 from domain.errors import ValidationError
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.models import Risk, RiskStatus, ScoreChange
 from domain.services.base import Service, require_card, require_person, require_risk
 from domain.text import clean_text, clean_title, quoted
@@ -23,6 +23,15 @@ EDITABLE = frozenset(
         "status", "review_date", "linked_cards",
     }
 )  # fmt: skip
+
+_FIELD_NAMES = {
+    "description": N_("description"),
+    "mitigation": N_("mitigation"),
+    "contingency": N_("contingency"),
+    "trigger": N_("trigger"),
+    "category": N_("category"),
+}
+"""How the text fields are named in messages (translated when the message is built)."""
 
 
 class RiskService(Service):
@@ -117,7 +126,7 @@ class RiskService(Service):
             elif key == "title":
                 values[key] = clean_title(str(value))
             elif key in ("description", "mitigation", "contingency", "trigger", "category"):
-                values[key] = clean_text(str(value or ""), key, required=False)
+                values[key] = clean_text(str(value or ""), _FIELD_NAMES[key], required=False)
             elif key == "owner":
                 values[key] = require_person(uow, str(value)).handle if value else None
             elif key == "status":

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from domain.i18n import N_, _, pgettext
 from domain.models import Meeting, Person, RsvpAnswer, RsvpReply
-from domain.rules import reply_supersedes
+from domain.rules import reply_supersedes, rsvp_status_text
 from domain.services.base import Service
 from domain.text import printable
 
@@ -20,16 +21,41 @@ class RsvpOutcome:
     meeting_id: str | None = None
     handle: str | None = None
     detail: str = ""
+    """Why, in English (``--json`` writes it so in every language)."""
+    template: str = ""
+    """``detail``'s message id, translated for :meth:`line`, with ``values`` as its fields."""
+    values: tuple[tuple[str, object], ...] = ()
 
     def line(self) -> str:
-        """One line for the report, such as ``M-1 @bob accepted (reply.eml)``."""
-        where = f" ({printable(self.reply.source)})"
+        """One line for the report, such as ``M-1 @bob accepted (reply.eml)``, in the current language."""
+        where = printable(self.reply.source)
+        status = rsvp_status_text(self.reply.status)
+        detail = _(self.template).format(**dict(self.values)) if self.template else self.detail
         if self.result == "unmatched":
-            return f"unmatched: {printable(self.reply.email)} {self.reply.status.value}{where}: {self.detail}"
-        text = f"{self.meeting_id} @{self.handle} {self.reply.status.value}"
+            return _("unmatched: {email} {status} ({where}): {detail}").format(
+                email=printable(self.reply.email), status=status, where=where, detail=detail
+            )
+        text = _("{meeting} @{handle} {status} ({where})").format(
+            meeting=self.meeting_id, handle=self.handle, status=status, where=where
+        )
         if self.result == "recorded":
-            return text + where
-        return f"{text}{where}: {self.result}, {self.detail}"
+            return text
+        results = {
+            "unchanged": pgettext("rsvp result", "unchanged"),
+            "outdated": pgettext("rsvp result", "outdated"),
+        }
+        return _("{line}: {result}, {detail}").format(
+            line=text, result=results.get(self.result, self.result), detail=detail
+        )
+
+
+def _outcome(
+    reply: RsvpReply, result: str, meeting_id: str | None, handle: str | None, template: str, **values: object
+) -> RsvpOutcome:
+    """An outcome whose detail is ``template`` (an ``N_`` message) with ``values``, kept in English."""
+    return RsvpOutcome(
+        reply, result, meeting_id, handle, template.format(**values), template, tuple(values.items())
+    )
 
 
 class RsvpService(Service):
@@ -59,24 +85,35 @@ class RsvpService(Service):
 
     def _match(self, reply: RsvpReply, meeting: Meeting | None, by_email: dict[str, Person]) -> RsvpOutcome:
         if meeting is None:
-            return RsvpOutcome(
-                reply, "unmatched", detail=f"no follow-up meeting has the UID {printable(reply.uid)}"
+            return _outcome(
+                reply,
+                "unmatched",
+                None,
+                None,
+                N_("no follow-up meeting has the UID {uid}"),
+                uid=printable(reply.uid),
             )
         person = by_email.get(reply.email.casefold())
         if person is None or person.handle not in {a.handle for a in meeting.attendees}:
-            return RsvpOutcome(
+            return _outcome(
                 reply,
                 "unmatched",
                 meeting.id,
-                detail=f"{printable(reply.email)} is not an attendee of {meeting.id}",
+                None,
+                N_("{email} is not an attendee of {meeting}"),
+                email=printable(reply.email),
+                meeting=meeting.id,
             )
         if reply.sequence > meeting.next_sequence:
-            return RsvpOutcome(
+            return _outcome(
                 reply,
                 "unmatched",
                 meeting.id,
                 person.handle,
-                f"it answers invite sequence {reply.sequence}, but {meeting.id}'s is {meeting.next_sequence}",
+                N_("it answers invite sequence {sequence}, but {meeting}'s is {current}"),
+                sequence=reply.sequence,
+                meeting=meeting.id,
+                current=meeting.next_sequence,
             )
         current = next((a for a in meeting.rsvp if a.handle == person.handle), None)
         if current is not None and (current.status, current.sequence, current.stamp) == (
@@ -84,15 +121,17 @@ class RsvpService(Service):
             reply.sequence,
             reply.stamp,
         ):
-            return RsvpOutcome(reply, "unchanged", meeting.id, person.handle, "already recorded")
+            return _outcome(reply, "unchanged", meeting.id, person.handle, N_("already recorded"))
         if not reply_supersedes(current, reply.sequence, reply.stamp):
             assert current is not None
-            return RsvpOutcome(
+            return _outcome(
                 reply,
                 "outdated",
                 meeting.id,
                 person.handle,
-                f"a newer answer ({current.status.value}, sequence {current.sequence}) is kept",
+                N_("a newer answer ({status}, sequence {sequence}) is kept"),
+                status=current.status.value,
+                sequence=current.sequence,
             )
         return RsvpOutcome(reply, "recorded", meeting.id, person.handle)
 

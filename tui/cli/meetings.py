@@ -70,7 +70,8 @@ def meeting_json(m: Meeting) -> dict[str, Any]:
 
 
 def suggestion_json(number: int, s: AgendaSuggestion) -> dict[str, Any]:
-    return {"number": number, "key": s.key, "kind": s.kind, "title": s.title, "refs": list(s.refs),
+    title = s.english or s.title
+    return {"number": number, "key": s.key, "kind": s.kind, "title": title, "refs": list(s.refs),
             "minutes": s.minutes}  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.dates import format_day
 from domain.errors import ConflictError
-from domain.i18n import _, ngettext, pgettext
+from domain.i18n import N_, _, ngettext, pgettext
 from domain.models import MAX_ESCALATION_DAYS
 from domain.text import clean_title, printable
 from tui.cli.args import Bounded, UsageError, date_arg
@@ -59,7 +59,7 @@ def goal_json(index: int, project: Project) -> dict[str, Any]:
 
 
 def item_json(item: OpenItem) -> dict[str, Any]:
-    return {"kind": item.kind, "id": item.id, "text": item.text}
+    return {"kind": item.kind, "id": item.id, "text": item.english or item.text}
 
 
 def _goal_line(goal: Goal, today: date) -> str:
@@ -116,7 +116,7 @@ def cmd_project_goal(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_goal_update(ctx: Context, args: argparse.Namespace) -> int:
     for given in (args.value, args.value_option):
         if given is not None:
-            clean_title(given, "goal value")
+            clean_title(given, N_("goal value"))
     if (args.value is None) == (args.value_option is None):
         raise UsageError(_("project goal-update: give the value once, as VALUE or --value VALUE"))
     value = args.value if args.value is not None else args.value_option
