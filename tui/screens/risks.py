@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Header, Input, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
+from domain.dates import format_day
 from domain.errors import HuddleError
 from domain.i18n import N_, _
 from domain.models import Card, Risk
@@ -336,6 +337,7 @@ class RisksScreen(TranslatedBindings, AreaScreen):
             table.add_column(label, key=key)
         shown = [r for r in self.data.risks if matches(r, self.filter_text, self.bands)]
         styles = self._band_styles()
+        today = self.services.risks.today()
         for risk in sort_risks(shown, self.sort_column, reverse=self.sort_reverse):
             table.add_row(
                 Text(risk.id),
@@ -347,7 +349,7 @@ class RisksScreen(TranslatedBindings, AreaScreen):
                 self._score_text(risk.score, styles),
                 self._score_text(risk.residual_score, styles),
                 Text(status_label(risk.status.value)),
-                Text(risk.review_date.isoformat() if risk.review_date else ""),
+                Text(format_day(risk.review_date, today=today) if risk.review_date else ""),
                 key=risk.id,
             )
         fit_columns(table, priority=REGISTER_PRIORITY, shrink="title", width=self.size.width - 4)
