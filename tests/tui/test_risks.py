@@ -220,6 +220,9 @@ async def test_warnings_list_and_jump_to_risk_and_card(context: Context) -> None
         assert focus_of(app) is warning_list
         kinds = [w.kind for w in warning_list.warnings]
         assert kinds == ["milestone-at-risk", "overdue", "risk-review"]
+        review = warning_list.warnings[2].message
+        assert "on Fri 20 Nov" in review
+        assert "2026-11-20" not in review
         assert str(screen.tabs.get_tab("warnings-tab").label) == "Warnings (3)"
         await pilot.press("down", "down", "enter")
         await until(pilot, lambda: screen.query_one(TabbedContent).active == "register-tab")

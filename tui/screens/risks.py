@@ -39,6 +39,7 @@ from tui.views.risks import (
     HeatmapView,
     Position,
     build_heatmap,
+    dated_warnings,
     describe_move,
     matches,
     position_of,
@@ -182,9 +183,11 @@ class RisksScreen(TranslatedBindings, AreaScreen):
         """Read risks, warnings and cards off the event loop and post them back."""
         try:
             services = self.services
+            risks = tuple(services.risks.list())
+            warnings = services.risks.warnings(self.context.settings.blocked_escalation_days)
             data = RiskData(
-                risks=tuple(services.risks.list()),
-                warnings=tuple(services.risks.warnings(self.context.settings.blocked_escalation_days)),
+                risks=risks,
+                warnings=tuple(dated_warnings(warnings, risks, services.risks.today())),
                 cards={c.id: c for c in services.cards.list()},
             )
         except HuddleError as exc:
