@@ -592,7 +592,12 @@ class RisksScreen(TranslatedBindings, AreaScreen):
             elif choice is not None and choice.startswith("card:"):
                 self.post_message(OpenCard(choice.removeprefix("card:")))
 
-        self.app.push_screen(RiskDetailModal(risk, cards=self.data.cards, zone=self.context.zone), closed)
+        self.app.push_screen(
+            RiskDetailModal(
+                risk, cards=self.data.cards, zone=self.context.zone, today=self.services.risks.today()
+            ),
+            closed,
+        )
 
     def action_export_register(self) -> None:
         """Export the risk register as CSV (for Excel), .xlsx or Markdown."""
