@@ -8,6 +8,7 @@ from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable, Input, OptionList, TabbedContent
 
+from domain.dates import format_moment
 from tests.helpers.clock import FixedClock
 from tests.helpers.wait import settle, until
 from tui.app import HuddleApp
@@ -89,6 +90,11 @@ async def test_enter_on_a_cell_lists_and_opens_a_risk_with_its_history(context: 
         assert type(detail).__name__ == "RiskDetailModal"
         history = detail.query_one("#history-table", DataTable)
         assert history.row_count == 1
+        change = detail.risk.history[0]  # type: ignore[attr-defined]
+        today = context.services.risks.today()
+        when = str(history.get_cell_at(Coordinate(0, 0)))
+        assert when == format_moment(change.at, context.zone, today=today)
+        assert when[:3] in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
         await pilot.press("escape")
         assert app.screen is screen
 
@@ -220,6 +226,9 @@ async def test_warnings_list_and_jump_to_risk_and_card(context: Context) -> None
         assert focus_of(app) is warning_list
         kinds = [w.kind for w in warning_list.warnings]
         assert kinds == ["milestone-at-risk", "overdue", "risk-review"]
+        review = warning_list.warnings[2].message
+        assert "on Fri 20 Nov" in review
+        assert "2026-11-20" not in review
         assert str(screen.tabs.get_tab("warnings-tab").label) == "Warnings (3)"
         await pilot.press("down", "down", "enter")
         await until(pilot, lambda: screen.query_one(TabbedContent).active == "register-tab")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, tzinfo
 from typing import ClassVar
 
 from textual import on
@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from domain.dates import format_day, format_moment
 from domain.i18n import N_, _
 from domain.models import Activity, Card
 from domain.rules import is_blocked, is_overdue
@@ -36,8 +37,9 @@ class CardDetail:
     history: list[Activity] = field(default_factory=list)
 
 
-def detail_content(detail: CardDetail, today: date) -> Content:
-    """The card's fields, dependencies and activity as literal text."""
+def detail_content(detail: CardDetail, today: date, zone: tzinfo = UTC) -> Content:
+    """The card's fields, dependencies and activity as literal text; dates as the language writes them,
+    activity stamps as wall-clock time in ``zone``."""
     card = detail.card
     lines: list[Content] = []
 
@@ -47,12 +49,12 @@ def detail_content(detail: CardDetail, today: date) -> Content:
     row(N_("Title"), card.title)
     row(N_("Department"), f"{card.dept} / {card.column}")
     row(N_("Owner"), f"@{card.owner}" if card.owner else _("unassigned"))
-    due = card.due.isoformat() if card.due else "-"
+    due = format_day(card.due, today=today) if card.due else "-"
     if card.due and is_overdue(card, today):
         late = (today - card.due).days
         due += _("  overdue by {n} day(s)").format(n=late)
     row(N_("Due"), due)
-    row(N_("Start"), card.start.isoformat() if card.start else "-")
+    row(N_("Start"), format_day(card.start, today=today) if card.start else "-")
     row(N_("Priority"), _(PRIORITY_NAMES.get(card.priority.value, card.priority.value)))
     row(N_("Milestone"), _("yes") if card.milestone else _("no"))
     row(N_("Progress"), f"{card.progress}%")
@@ -102,7 +104,7 @@ def detail_content(detail: CardDetail, today: date) -> Content:
             lines.append(literal(f"  {child.id}  {child.title}  [{child.column}]"))
     lines.append(Content.styled(_("Activity"), "bold $text-accent"))
     for entry in detail.history:
-        stamp = entry.at.strftime("%Y-%m-%d %H:%M")
+        stamp = format_moment(entry.at, zone, today=today)
         action = activity_text(entry.action)
         if entry.detail:
             action = _("{action}: {detail}").format(action=action, detail=entry.detail)
@@ -123,10 +125,13 @@ class CardDetailModal(TranslatedBindings, ModalScreen[str | None]):
         Binding("delete", "choose('delete')", N_("Delete"), id="detail.delete"),
     ]
 
-    def __init__(self, detail: CardDetail, *, today: date, can_left: bool, can_right: bool) -> None:
+    def __init__(
+        self, detail: CardDetail, *, today: date, can_left: bool, can_right: bool, zone: tzinfo = UTC
+    ) -> None:
         super().__init__()
         self.detail = detail
         self.today = today
+        self.zone = zone
         self.can_left = can_left
         self.can_right = can_right
 
@@ -135,7 +140,7 @@ class CardDetailModal(TranslatedBindings, ModalScreen[str | None]):
         with Vertical(id="card-detail", classes="dialog"):
             yield Static(literal(f"{card.id}  {card.title}"), classes="dialog-title")
             with VerticalScroll(id="detail-body"):
-                yield Static(detail_content(self.detail, self.today), id="detail-text")
+                yield Static(detail_content(self.detail, self.today, self.zone), id="detail-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("← Move"), id="move-left", disabled=not self.can_left, compact=True)
                 yield Button(_("Move →"), id="move-right", disabled=not self.can_right, compact=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import date, tzinfo
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from domain.dates import format_day, format_moment
 from domain.i18n import N_, _
 from domain.models import Card, Risk
 from tui.translated import TranslatedBindings
@@ -34,11 +35,15 @@ class RiskDetailModal(TranslatedBindings, ModalScreen[str | None]):
         Binding("escape", "close", N_("Close"), id="risk-detail.close"),
     ]
 
-    def __init__(self, risk: Risk, *, cards: dict[str, Card], zone: tzinfo) -> None:
+    def __init__(
+        self, risk: Risk, *, cards: dict[str, Card], zone: tzinfo, today: date | None = None
+    ) -> None:
         super().__init__()
         self.risk = risk
         self.cards = cards
         self.zone = zone
+        self.today = today
+        """Dates in this year are shown without it (None: always with the year)."""
 
     def compose(self) -> ComposeResult:
         risk = self.risk
@@ -64,7 +69,10 @@ class RiskDetailModal(TranslatedBindings, ModalScreen[str | None]):
             (_("Category"), risk.category or "-"),
             (_("Inherent"), score),
             (_("Residual"), residual),
-            (_("Review"), risk.review_date.isoformat() if risk.review_date else _("no date set")),
+            (
+                _("Review"),
+                format_day(risk.review_date, today=self.today) if risk.review_date else _("no date set"),
+            ),
             (_("Description"), risk.description or "-"),
             (_("Mitigation"), risk.mitigation or "-"),
             (_("Contingency"), risk.contingency or "-"),
@@ -117,7 +125,7 @@ class RiskDetailModal(TranslatedBindings, ModalScreen[str | None]):
                 else f"P{change.residual_probability} I{change.residual_impact} = "
                 f"{change.residual_probability * change.residual_impact}"
             )
-            when = change.at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+            when = format_moment(change.at, self.zone, today=self.today)
             table.add_row(Text(when), Text(change.by or "-"), Text(inherent), Text(res))
         self.query_one("#close", Button).focus()
 

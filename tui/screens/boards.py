@@ -945,7 +945,11 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
                 self.action_delete_card()
 
         modal = CardDetailModal(
-            detail, today=self.today, can_left=index > 0, can_right=index < len(names) - 1
+            detail,
+            today=self.today,
+            can_left=index > 0,
+            can_right=index < len(names) - 1,
+            zone=self.context.zone,
         )
         self.app.push_screen(modal, chosen)
 

@@ -204,9 +204,13 @@ class PortfolioScreen(TranslatedBindings, AreaScreen):
         table = self.query_one("#cards", DataTable)
         selected = cursor_key(table)
         table.clear(columns=True)
+        due_texts = [_("{due} late").format(due=row.due) if row.late else row.due for row in rows]
         for key, label, width in CARD_COLUMNS:
+            if key == "due":
+                # the due date's width in cells depends on the language and on the year being shown
+                width = max([cell_len(_(label)), 10, *(cell_len(text) for text in due_texts)])
             table.add_column(_(label), key=key, width=width)
-        for row in rows:
+        for row, due_text in zip(rows, due_texts, strict=True):
             card = row.card
             flags = [MILESTONE_MARK] if card.milestone else []
             if row.accepted is not None:
@@ -219,9 +223,7 @@ class PortfolioScreen(TranslatedBindings, AreaScreen):
                 literal(card.column),
                 literal(card.title),
                 literal(f"@{card.owner}" if card.owner else ""),
-                Content.styled(_("{due} late").format(due=row.due), "bold $error")
-                if row.late
-                else Content(row.due),
+                Content.styled(due_text, "bold $error") if row.late else Content(due_text),
                 Content(" ".join(flags)),
                 key=card.id,
             )

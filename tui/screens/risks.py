@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Header, Input, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
+from domain.dates import format_day
 from domain.errors import HuddleError
 from domain.i18n import N_, _
 from domain.models import Card, Risk
@@ -38,6 +39,7 @@ from tui.views.risks import (
     HeatmapView,
     Position,
     build_heatmap,
+    dated_warnings,
     describe_move,
     matches,
     position_of,
@@ -181,9 +183,11 @@ class RisksScreen(TranslatedBindings, AreaScreen):
         """Read risks, warnings and cards off the event loop and post them back."""
         try:
             services = self.services
+            risks = tuple(services.risks.list())
+            warnings = services.risks.warnings(self.context.settings.blocked_escalation_days)
             data = RiskData(
-                risks=tuple(services.risks.list()),
-                warnings=tuple(services.risks.warnings(self.context.settings.blocked_escalation_days)),
+                risks=risks,
+                warnings=tuple(dated_warnings(warnings, risks, services.risks.today())),
                 cards={c.id: c for c in services.cards.list()},
             )
         except HuddleError as exc:
@@ -336,6 +340,7 @@ class RisksScreen(TranslatedBindings, AreaScreen):
             table.add_column(label, key=key)
         shown = [r for r in self.data.risks if matches(r, self.filter_text, self.bands)]
         styles = self._band_styles()
+        today = self.services.risks.today()
         for risk in sort_risks(shown, self.sort_column, reverse=self.sort_reverse):
             table.add_row(
                 Text(risk.id),
@@ -347,7 +352,7 @@ class RisksScreen(TranslatedBindings, AreaScreen):
                 self._score_text(risk.score, styles),
                 self._score_text(risk.residual_score, styles),
                 Text(status_label(risk.status.value)),
-                Text(risk.review_date.isoformat() if risk.review_date else ""),
+                Text(format_day(risk.review_date, today=today) if risk.review_date else ""),
                 key=risk.id,
             )
         fit_columns(table, priority=REGISTER_PRIORITY, shrink="title", width=self.size.width - 4)
@@ -587,7 +592,12 @@ class RisksScreen(TranslatedBindings, AreaScreen):
             elif choice is not None and choice.startswith("card:"):
                 self.post_message(OpenCard(choice.removeprefix("card:")))
 
-        self.app.push_screen(RiskDetailModal(risk, cards=self.data.cards, zone=self.context.zone), closed)
+        self.app.push_screen(
+            RiskDetailModal(
+                risk, cards=self.data.cards, zone=self.context.zone, today=self.services.risks.today()
+            ),
+            closed,
+        )
 
     def action_export_register(self) -> None:
         """Export the risk register as CSV (for Excel), .xlsx or Markdown."""

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from domain.i18n import N_, _, pgettext
+from domain.i18n import N_, _, ngettext, pgettext
 from domain.models import (
     Activity,
     Card,
@@ -379,3 +379,8 @@ def change_status_text(status: ChangeStatus) -> str:
         ChangeStatus.REJECTED: pgettext("change status", "rejected"),
     }
     return texts.get(status, status.value)
+
+
+def slack_text(days: int) -> str:
+    """A slack of ``days`` days, signed, with the unit as the language writes it: ``+3d`` / ``+3天``."""
+    return ngettext("{days}d", "{days}d", abs(days)).format(days=f"{days:+d}")

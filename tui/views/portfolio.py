@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from domain.dates import format_day
 from domain.i18n import N_, _, pgettext
 from domain.models import Card, Department
 from domain.rules import is_overdue
@@ -153,6 +154,6 @@ def card_rows(
         accepted = None
         if card.milestone and card.criteria:
             accepted = (sum(1 for c in card.criteria if c.state != "open"), len(card.criteria))
-        due = card.due.isoformat() if card.due else ""
+        due = format_day(card.due, today=today) if card.due else ""
         rows.append(CardRow(card, due, is_overdue(card, today), card.id in blocked, accepted))
     return rows, len(matched)

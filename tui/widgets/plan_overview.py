@@ -15,7 +15,7 @@ from domain.dates import format_day
 from domain.i18n import N_, _, ngettext, pgettext
 from domain.rules import goal_progress
 from domain.text import printable
-from tui.views.plan import progress_bar, state_text
+from tui.views.plan import progress_bar, slack_text, state_text
 from tui.widgets.tables import cursor_key, fit_columns, restore_cursor
 
 if TYPE_CHECKING:
@@ -140,9 +140,9 @@ class PlanOverviewTab(TabPane):
                     else ""
                 )
                 text = (
-                    _("{slack} critical").format(slack=f"{fact.slack:+d}d")
+                    _("{slack} critical").format(slack=slack_text(fact.slack))
                     if fact.critical
-                    else f"{fact.slack:+d}d"
+                    else slack_text(fact.slack)
                 )
                 slack = Text(text, style=slack_style)
             preds = Text()

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Static, TabPane
 
 from domain.i18n import _
+from tui.views.plan import slack_text
 from tui.widgets.timeline import TimelineChart
 
 if TYPE_CHECKING:
@@ -31,6 +32,6 @@ class PlanTimelineTab(TabPane):
             ("████", "bold $error"), _(" late  "), ("████", "$success"), _(" done  "),
             ("◆", "bold"), _(" milestone  "), ("●", ""), _(" due  "),
             (" │ ", "$text-muted"), _(" this week  "),
-            ("+3d", "$text-muted"), _(" slack"),
+            (slack_text(3), "$text-muted"), _(" slack"),
         )  # fmt: skip
         self.query_one("#timeline-legend", Static).update(legend)

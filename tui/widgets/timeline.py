@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from textual.content import Content
 from textual.widget import Widget
 
 from domain.dates import format_day
 from domain.i18n import _, ngettext, pgettext
-from tui.views.plan import TimelineRow
+from tui.views.plan import TimelineRow, slack_text
 
 WEEK_WIDTH = 4
 MAX_ROWS = 300
@@ -85,9 +85,10 @@ class TimelineChart(Widget):
 
     def _row_line(self, row: TimelineRow, label_w: int, weeks: int, today_week: int) -> Content:
         card = row.card
-        slack = "" if row.slack is None or row.state == "done" else f" {row.slack:+d}d"
-        label = Content(f"{card.id} {card.title}").truncate(label_w - len(slack), ellipsis=True)
-        label = label.extend_right(label_w - len(slack) - label.cell_length)
+        slack = "" if row.slack is None or row.state == "done" else " " + slack_text(row.slack)
+        slack_w = cell_len(slack)
+        label = Content(f"{card.id} {card.title}").truncate(label_w - slack_w, ellipsis=True)
+        label = label.extend_right(label_w - slack_w - label.cell_length)
         slack_style = "bold $error" if row.slack is not None and row.slack < 0 else "$text-muted"
         label = Content.assemble(label, (slack, "bold $warning" if row.critical and slack else slack_style))
         style = {"done": "$success", "late": "bold $error"}.get(
