@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from domain.dates import format_day
 from domain.errors import ConflictError, ValidationError
 from domain.i18n import N_, _, ngettext, pgettext
 from domain.models import (
@@ -289,7 +290,7 @@ def early_warnings(
                     "risk-review",
                     risk.id,
                     _("risk {id} {title} was due for review on {date}").format(
-                        id=risk.id, title=risk.title, date=risk.review_date
+                        id=risk.id, title=risk.title, date=format_day(risk.review_date, today=today)
                     ),
                 )
             )

@@ -8,12 +8,11 @@ import pytest
 
 from domain.i18n import using_language
 from domain.models import Risk, RiskStatus
-from domain.rules import ProjectWarning, ScoreBands, early_warnings
+from domain.rules import ScoreBands, early_warnings
 from tui.views.plan import slack_text
 from tui.views.risks import (
     arrow,
     build_heatmap,
-    dated_warnings,
     describe_move,
     matches,
     position_of,
@@ -125,14 +124,12 @@ def test_escalation_threshold_defers_to_the_project_unless_configured() -> None:
 def test_risk_review_warnings_show_the_date_as_the_language_writes_it() -> None:
     today = date(2026, 11, 25)
     risks = [risk("R-1", 3, 3, title="Vendor late", review_date=date(2026, 11, 20))]
-    other = ProjectWarning("overdue", "OPS-1", "OPS-1 x is 5 day(s) overdue")
-    warnings = [other, *early_warnings([], risks, today=today, now=datetime(2026, 11, 25, 9, tzinfo=UTC))]
-    shown = dated_warnings(warnings, risks, today)
-    assert shown[0] == other
-    assert shown[1].message == "risk R-1 Vendor late was due for review on Fri 20 Nov"
+    now = datetime(2026, 11, 25, 9, tzinfo=UTC)
+    shown = early_warnings([], risks, today=today, now=now)
+    assert shown[0].message == "risk R-1 Vendor late was due for review on Fri 20 Nov"
     with using_language("zh-CN"):
-        shown = dated_warnings(warnings, risks, today)
-        assert "11月20日 周五" in shown[1].message
-        assert "2026-11-20" not in shown[1].message
+        shown = early_warnings([], risks, today=today, now=now)
+        assert "11月20日 周五" in shown[0].message
+        assert "2026-11-20" not in shown[0].message
         assert (slack_text(3), slack_text(-1)) == ("+3天", "-1天")
     assert (slack_text(3), slack_text(0)) == ("+3d", "+0d")

@@ -39,7 +39,6 @@ from tui.views.risks import (
     HeatmapView,
     Position,
     build_heatmap,
-    dated_warnings,
     describe_move,
     matches,
     position_of,
@@ -187,7 +186,7 @@ class RisksScreen(TranslatedBindings, AreaScreen):
             warnings = services.risks.warnings(self.context.settings.blocked_escalation_days)
             data = RiskData(
                 risks=risks,
-                warnings=tuple(dated_warnings(warnings, risks, services.risks.today())),
+                warnings=tuple(warnings),
                 cards={c.id: c for c in services.cards.list()},
             )
         except HuddleError as exc:

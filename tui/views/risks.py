@@ -6,14 +6,13 @@ No Textual import: these are plain functions over domain values, unit-tested in 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from domain.dates import format_day
 from domain.i18n import N_, _, pgettext
 from domain.models import Risk
-from domain.rules import ProjectWarning, ScoreBands
+from domain.rules import ScoreBands
 
 Position = tuple[int, int]
 """(probability, impact), each 1-5."""
@@ -203,21 +202,3 @@ def matches(risk: Risk, query: str, bands: ScoreBands) -> bool:
         elif word not in haystack:
             return False
     return True
-
-
-def dated_warnings(
-    warnings: Iterable[ProjectWarning], risks: Iterable[Risk], today: date
-) -> list[ProjectWarning]:
-    """``warnings`` with each risk-review line's date written as the language writes it (``Fri 20 Nov`` /
-    ``11月20日 周五``) instead of ISO; the other lines, and the data, unchanged."""
-    by_id = {risk.id: risk for risk in risks}
-    shown = []
-    for warning in warnings:
-        risk = by_id.get(warning.target) if warning.kind == "risk-review" else None
-        if risk is not None and risk.review_date is not None:
-            message = _("risk {id} {title} was due for review on {date}").format(
-                id=risk.id, title=risk.title, date=format_day(risk.review_date, today=today)
-            )
-            warning = replace(warning, message=message)
-        shown.append(warning)
-    return shown
