@@ -259,7 +259,11 @@ class RisksScreen(TranslatedBindings, AreaScreen):
         if self.since is not None:
             # The date is bold inside a translated sentence: split the message at its field.
             before, _sep, after = _("Moved since {date}: arrow = moved in, ◦ = was here").partition("{date}")
-            parts += ["\n" + before, (self.since.isoformat(), "bold"), after]
+            parts += [
+                "\n" + before,
+                (format_day(self.since, today=self.services.risks.today()), "bold"),
+                after,
+            ]
         self.query_one("#heatmap-caption", Static).update(Content.assemble(*parts))
         amber, red = self.bands.amber, self.bands.red
         legend = Content.assemble(

@@ -15,6 +15,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
+from domain.dates import format_day
 from domain.i18n import N_, _
 from tui.views.risks import BAND_NAMES, IMPACT_LABELS, PROBABILITY_LABELS, CellView, HeatmapView, Position
 
@@ -166,7 +167,9 @@ class HeatmapGrid(Widget, can_focus=True):
             band = _(BAND_NAMES.get(cell_view.band, cell_view.band))
             tooltip = _("P{p} x I{i} = {score} ({band}): {n} risk(s)")
             cell.tooltip = tooltip.format(p=p, i=i, score=p * i, band=band, n=cell_view.count) + (
-                _("; {n} moved away since {date}").format(n=len(cell_view.previous_ids), date=view.since)
+                _("; {n} moved away since {date}").format(
+                    n=len(cell_view.previous_ids), date=format_day(view.since) if view.since else ""
+                )
                 if cell_view.previous_ids
                 else ""
             )
