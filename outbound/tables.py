@@ -55,15 +55,19 @@ def table_export(
     if what == "risks":
         if dept:
             raise ValidationError(_("--dept goes with cards and raci; the risk register is the project's"))
-        table = risks_table(services.risks.list(), title=f"{project} – risk register")
+        table = risks_table(
+            services.risks.list(), title=_("{project} – risk register").format(project=project)
+        )
     else:
         cards = services.cards.list(dept=dept)
         scope = cards[0].dept if dept and cards else (dept or "")
-        label = f"{project} – {scope}" if scope else project
+        label = _("{project} – {department}").format(project=project, department=scope) if scope else project
         if what == "cards":
-            table = cards_table(cards, title=f"{label} – cards")
+            table = cards_table(cards, title=_("{label} – cards").format(label=label))
         else:
-            table = raci_table([c for c in cards if not is_done(c)], title=f"{label} – RACI")
+            table = raci_table(
+                [c for c in cards if not is_done(c)], title=_("{label} – RACI").format(label=label)
+            )
     if fmt == "csv":
         data = render_csv(table)
     elif fmt == "xlsx":
