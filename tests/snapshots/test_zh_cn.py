@@ -1,5 +1,5 @@
-"""The boards, portfolio, risks (heatmap, register, warnings), help, palette, card detail and the import
-and export dialogs in Simplified Chinese, at 80x24 and 120x40, with the fixed clock: labels, key bar and
+"""The boards, portfolio, risks (heatmap, register, warnings), help, palette, card detail, the card form,
+the people and column set-up dialogs, and the import and export dialogs in Simplified Chinese, at 80x24 and 120x40, with the fixed clock: labels, key bar and
 column headers measured in cells hold in a language whose characters take two cells each."""
 
 from __future__ import annotations
@@ -70,3 +70,12 @@ class TestChinese:
 
     def test_export_format(self, snap_compare: SnapCompare, context: Context, size: tuple[int, int]) -> None:
         assert chinese_snapshot(snap_compare, context, "boards", size, "E")
+
+    def test_card_form(self, snap_compare: SnapCompare, context: Context, size: tuple[int, int]) -> None:
+        assert chinese_snapshot(snap_compare, context, "boards", size, "e")
+
+    def test_people(self, snap_compare: SnapCompare, context: Context, size: tuple[int, int]) -> None:
+        assert chinese_snapshot(snap_compare, context, "boards", size, "P")
+
+    def test_column_setup(self, snap_compare: SnapCompare, context: Context, size: tuple[int, int]) -> None:
+        assert chinese_snapshot(snap_compare, context, "boards", size, "C")
