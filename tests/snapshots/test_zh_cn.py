@@ -1,6 +1,7 @@
 """The boards, portfolio, risks (heatmap, register, warnings), help, palette, card detail, the card form,
-the people and column set-up dialogs, and the import and export dialogs in Simplified Chinese, at 80x24 and 120x40, with the fixed clock: labels, key bar and
-column headers measured in cells hold in a language whose characters take two cells each."""
+the people and column set-up dialogs, and the import and export dialogs in Simplified Chinese, at 80x24
+and 120x40, with the fixed clock: labels, key bar and column headers measured in cells hold in a language
+whose characters take two cells each."""
 
 from __future__ import annotations
 
