@@ -152,7 +152,13 @@ class CardService(Service):
         if fields:
             card = self._apply(uow, card, fields)
         uow.cards.put(card)
-        self.record(uow, "card", card.id, "created", f"{card.title} in {card.dept}/{card.column}")
+        self.record(
+            uow,
+            "card",
+            card.id,
+            "created",
+            _("{title} in {dept}/{column}").format(title=card.title, dept=card.dept, column=card.column),
+        )
         return card
 
     def get(self, card_id: str) -> Card:
@@ -269,7 +275,13 @@ class CardService(Service):
         rank = rules.rank_between(after, before)
         moved = self._touch(replace(card, rank=rank))
         uow.cards.put(moved)
-        self.record(uow, "card", card.id, "reordered", f"position {index + 1} -> {target + 1}")
+        self.record(
+            uow,
+            "card",
+            card.id,
+            "reordered",
+            _("position {old} -> {new}").format(old=index + 1, new=target + 1),
+        )
         return moved
 
     def edit(self, card_id: str, changes: Mapping[str, Any]) -> Card:
@@ -286,7 +298,7 @@ class CardService(Service):
         edited = self._touch(self._apply(uow, card, changes), card)
         uow.cards.put(edited)
         changed = [k for k in sorted(changes) if getattr(card, k) != getattr(edited, k)]
-        self.record(uow, "card", card.id, "edited", ", ".join(changed) or "no change")
+        self.record(uow, "card", card.id, "edited", ", ".join(changed) or _("no change"))
         return edited
 
     def link_in(self, uow: UnitOfWork, links: Mapping[str, Mapping[str, Any]]) -> builtins.list[Card]:
@@ -337,7 +349,7 @@ class CardService(Service):
             require_dept(uow, previous.dept)
             restored = self._touch(previous, uow.cards.get(previous.id))
             uow.cards.put(restored)
-            self.record(uow, "card", previous.id, "restored", "undo")
+            self.record(uow, "card", previous.id, "restored", _("undo"))
         return restored
 
     def tracked(self, card_id: str, change: Callable[[UnitOfWork], Card]) -> tuple[Card, Card]:
@@ -373,7 +385,7 @@ class CardService(Service):
                 require_dept(uow, before.dept)
                 restored = self._touch(before)
                 uow.cards.put(restored)
-                self.record(uow, "card", card_id, "restored", "undo of delete")
+                self.record(uow, "card", card_id, "restored", _("undo of delete"))
                 return UndoOutcome(restored, ("created",), (), None)
             if now is None:
                 raise ConflictError(
@@ -401,7 +413,13 @@ class CardService(Service):
             require_dept(uow, before.dept)
             restored = self._touch(replace(now, **{f: getattr(before, f) for f in mine}), now)
             uow.cards.put(restored)
-            self.record(uow, "card", card_id, "restored", "undo of " + (", ".join(mine) or "no change"))
+            self.record(
+                uow,
+                "card",
+                card_id,
+                "restored",
+                _("undo of {change}").format(change=", ".join(mine) or _("no change")),
+            )
             return UndoOutcome(restored, tuple(mine), tuple(theirs), now.updated_by if theirs else None)
 
     def history(self, card_id: str) -> builtins.list[Activity]:

@@ -388,3 +388,14 @@ def test_clock_from_environment_starts_at_huddle_now_and_runs_on() -> None:
     assert abs(first - datetime(2027, 3, 1, 1, 0, tzinfo=UTC)).total_seconds() < 1
     time.sleep(0.02)
     assert clock() > first
+
+
+def test_card_activity_details_are_written_in_the_language_of_the_change(seeded: Services) -> None:
+    from domain.i18n import using_language
+
+    english = seeded.cards.add("OPS", "Order racks")
+    with using_language("zh-CN"):
+        chinese = seeded.cards.add("OPS", "订购机柜")
+    details = {a.entity_id: a.detail for a in seeded.records.feed() if a.action == "created"}
+    assert details[english.id] == "Order racks in Operations/Backlog"
+    assert details[chinese.id] == "订购机柜，位于 Operations/Backlog"
