@@ -5,6 +5,7 @@ Datetimes are ISO 8601 with offset (always UTC), dates ISO, enums by value, tupl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -334,3 +335,17 @@ def activity_from_doc(doc: Doc) -> Activity:
     assert at is not None
     return Activity(doc["id"], at, doc["user"], doc["os_user"], doc["entity"], doc["entity_id"],
                     doc["action"], doc.get("detail", ""))  # fmt: skip
+
+
+DECODERS: dict[str, Callable[[Doc], Any]] = {
+    "departments": department_from_doc,
+    "people": person_from_doc,
+    "projects": project_from_doc,
+    "cards": card_from_doc,
+    "risks": risk_from_doc,
+    "meetings": meeting_from_doc,
+    "change_requests": change_from_doc,
+    "published": published_from_doc,
+    "activity": activity_from_doc,
+}
+"""Each stored table's document decoder: what a copy verifies with and what a cache decodes with."""

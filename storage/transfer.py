@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -45,17 +45,7 @@ TABLES = (*DOC_TABLES, "activity")
 """Every table a copy moves and verifies; ``tests/storage/test_postgres_copy.py`` checks that no table
 of either backend is missing here."""
 
-DECODERS: dict[str, Callable[[Doc], object]] = {
-    "departments": codecs.department_from_doc,
-    "people": codecs.person_from_doc,
-    "projects": codecs.project_from_doc,
-    "cards": codecs.card_from_doc,
-    "risks": codecs.risk_from_doc,
-    "meetings": codecs.meeting_from_doc,
-    "change_requests": codecs.change_from_doc,
-    "published": codecs.published_from_doc,
-    "activity": codecs.activity_from_doc,
-}
+DECODERS = codecs.DECODERS
 COUNTED = {"risks": ("risk", "R"), "meetings": ("meeting", "M"), "change_requests": ("change", "CR")}
 """Tables whose ids are ``PREFIX-n`` numbered by a named counter (cards use ``card:KEY``)."""
 

@@ -89,15 +89,10 @@ def context(db_path: Path, clock: FixedClock) -> Context:
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     """A throwaway PostgreSQL server for the whole run (initdb + pg_ctl), or a skip saying why not."""
-    from tests.helpers.pgserver import start_server
+    from tests.helpers.pgserver import server_or_skip
 
-    server = start_server()
-    if isinstance(server, str):
-        pytest.skip(server)
-    try:
+    with server_or_skip() as server:
         yield server
-    finally:
-        server.destroy()
 
 
 @pytest.fixture

@@ -40,17 +40,7 @@ from storage.postgres import schema
 Rows = Mapping[str, tuple[int, Any]]
 """A kept table (or one department's cards): id -> (write order ``seq``, decoded record), by ``seq``."""
 
-DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
-    "departments": codecs.department_from_doc,
-    "people": codecs.person_from_doc,
-    "projects": codecs.project_from_doc,
-    "cards": codecs.card_from_doc,
-    "risks": codecs.risk_from_doc,
-    "meetings": codecs.meeting_from_doc,
-    "change_requests": codecs.change_from_doc,
-    "published": codecs.published_from_doc,
-}
-assert set(DECODERS) == set(schema.VERSIONED_TABLES)
+DECODERS = {table: codecs.DECODERS[table] for table in schema.VERSIONED_TABLES}
 
 _IDENTITY: LiteralString = (
     "concat_ws(' ', epoch, pg_postmaster_start_time(), "

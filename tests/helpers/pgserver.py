@@ -18,7 +18,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 SUPERUSER = "huddle"
@@ -210,3 +210,17 @@ def undo_row_versions() -> str:
         "DROP SEQUENCE huddle_row_version; "
         "ALTER TABLE huddle_state DROP COLUMN epoch; "
     )
+
+
+@contextlib.contextmanager
+def server_or_skip() -> Iterator[PgServer]:
+    """A server of the caller's own, destroyed afterwards, or a skip of the test saying why there is none."""
+    import pytest
+
+    server = start_server()
+    if isinstance(server, str):
+        pytest.skip(server)
+    try:
+        yield server
+    finally:
+        server.destroy()

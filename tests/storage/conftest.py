@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.pgserver import PgServer, start_server
+from tests.helpers.pgserver import PgServer, server_or_skip
 
 
 @pytest.fixture
@@ -36,10 +36,5 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
 @pytest.fixture
 def private_server() -> Iterator[PgServer]:
     """A server of this test's own, to restart without disturbing the others."""
-    server = start_server()
-    if isinstance(server, str):
-        pytest.skip(server)
-    try:
+    with server_or_skip() as server:
         yield server
-    finally:
-        server.destroy()
