@@ -75,23 +75,20 @@ class WriteSeries:
 
 async def refresh_latency(target: str, samples: int) -> list[float]:
     """Seconds from another client's write returning to this app drawing the changed tile."""
+    from bench.tile_probe import tile_paints
     from tui.app import HuddleApp
     from tui.screens.boards import BoardsScreen
-    from tui.widgets.card_tile import CardTile
     from tui.wiring import build_context
 
     painted: list[tuple[float, str, str]] = []
-    original = CardTile.render_lines
 
-    def render_lines(self: CardTile, crop: Any) -> Any:
-        painted.append((time.perf_counter(), self.card.id, self.card.title))
-        return original(self, crop)
+    def paint(card: Any, selected: bool, y: int) -> None:
+        painted.append((time.perf_counter(), card.id, card.title))
 
-    CardTile.render_lines = render_lines  # type: ignore[method-assign,assignment]
     other = services_on(target, "other")
     results = []
     app = HuddleApp(build_context(target, "viewer"))
-    try:
+    with tile_paints(paint):
         async with app.run_test(size=(120, 40)):
             deadline = time.monotonic() + 60
             while not painted and time.monotonic() < deadline:  # noqa: ASYNC110 (the probe is a plain list)
@@ -115,8 +112,6 @@ async def refresh_latency(target: str, samples: int) -> list[float]:
                 else:
                     raise RuntimeError(f"the app never showed {title!r}")
                 await asyncio.sleep(0.05)  # let the repaint finish before the next write
-    finally:
-        CardTile.render_lines = original  # type: ignore[method-assign]
     return results
 
 

@@ -109,22 +109,34 @@ HUDDLE_CHILD = """
 import os, sys, time
 start = float(sys.argv[1]); out = sys.argv[2]; db = sys.argv[3]
 sys.path.insert(0, {root!r})
-from tui.widgets.card_tile import CardTile
+from tui.widgets import board_column
 from tui.wiring import build_context
 from tui.app import HuddleApp
 
-original = CardTile.render
 done = []
 
-def render(self):
+def seen(app):
     if not done:
         done.append(True)
         with open(out, "w") as f:
             f.write(str(time.monotonic() - start))
-        self.app.call_later(self.app.exit)
-    return original(self)
+        app.call_later(app.exit)
 
-CardTile.render = render
+if hasattr(board_column, "ColumnBody"):  # a tree whose columns draw their tiles
+    original = board_column.ColumnBody.render_line
+    def render_line(self, y):
+        line = original(self, y)
+        if self.tile_at(y + self.scroll_offset.y) is not None:
+            seen(self.app)
+        return line
+    board_column.ColumnBody.render_line = render_line
+else:  # a tree with a widget per tile
+    from tui.widgets.card_tile import CardTile
+    original = CardTile.render
+    def render(self):
+        seen(self.app)
+        return original(self)
+    CardTile.render = render
 HuddleApp(build_context(db, "bench")).run(headless=True, size=(120, 40))
 """
 
@@ -166,27 +178,19 @@ def percentile(values: list[float], pct: float) -> float:
 
 async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
     """Post keys to a running app and time the render of the tile each key changed."""
+    from bench.tile_probe import tile_paints
     from tui.app import HuddleApp
     from tui.screens.boards import BoardsScreen
-    from tui.widgets.card_tile import CardTile
     from tui.wiring import build_context
 
     painted: list[tuple[float, str, str, bool, str, str, int]] = []
-    original = CardTile.render_lines
 
-    def render_lines(self: CardTile, crop: Any) -> Any:
-        lines = original(self, crop)
-        card = self.card
-        selected = self.has_class("-selected")
-        painted.append(
-            (time.perf_counter(), card.id, card.column, selected, card.title, card.dept, self.region.y)
-        )
-        return lines
+    def paint(card: Any, selected: bool, y: int) -> None:
+        painted.append((time.perf_counter(), card.id, card.column, selected, card.title, card.dept, y))
 
-    CardTile.render_lines = render_lines  # type: ignore[method-assign,assignment]
     app = HuddleApp(build_context(str(db), "bench"))
     results: dict[str, list[float]] = {"move": [], "reorder": [], "cursor": [], "edit": [], "switch": []}
-    try:
+    with tile_paints(paint):
         async with app.run_test(size=(120, 40)) as pilot:
 
             async def settle() -> None:
@@ -291,8 +295,6 @@ async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
                 results["switch"].append(await timed(key, None, None, None, dept=there))
                 await settle()
             results["filter"] = await filter_to_repaint(app, pilot, settle, presses)
-    finally:
-        CardTile.render_lines = original  # type: ignore[method-assign]
     return results
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from textual.pilot import Pilot
 
 from tui.app import HuddleApp
 from tui.dialogs.card_form import CardFormModal
 from tui.screens.boards import BoardsScreen
 from tui.screens.portfolio import PortfolioScreen
-from tui.widgets.board_column import BoardColumn
+from tui.widgets.board_column import TILE_ROWS, BoardColumn, ColumnBody
 from tui.widgets.card_tile import CardTile
 
 
@@ -41,6 +43,43 @@ def tile(app: HuddleApp, card_id: str) -> CardTile:
         if found is not None:
             return found
     raise AssertionError(f"no tile {card_id}")
+
+
+def body_of(app: HuddleApp, card_id: str) -> ColumnBody:
+    """The column body that draws ``card_id``'s tile."""
+    for widget in boards(app).board_columns:
+        if widget.tile_for(card_id) is not None:
+            return widget.body
+    raise AssertionError(f"no tile {card_id}")
+
+
+def tile_offset(app: HuddleApp, card_id: str) -> tuple[int, int]:
+    """A point inside ``card_id``'s tile (on its title line), relative to the body that draws it."""
+    body, region = body_of(app, card_id), tile(app, card_id).region
+    return region.x - body.region.x + 2, region.y - body.region.y + 1
+
+
+async def click_tile(pilot: Pilot[None], app: HuddleApp, card_id: str, *, times: int = 1) -> None:
+    """Click (``times`` 2: double click) with the mouse where ``card_id``'s tile is on screen."""
+    assert await pilot.click(body_of(app, card_id), offset=tile_offset(app, card_id), times=times)
+
+
+def board_has_tiles(app: HuddleApp) -> bool:
+    """The boards screen is shown and has drawn at least one tile."""
+    screen = app.screen
+    return isinstance(screen, BoardsScreen) and any(c.tiles for c in screen.board_columns)
+
+
+def drawn_ids(widget: BoardColumn) -> list[str]:
+    """The card ids in the order the column's body draws them, read from its drawn lines (the head line
+    of each tile), not from the column's own list."""
+    body = widget.body
+    lines = body.line_texts()
+    top = 1 if body.above else 0
+    heads = [
+        lines[row] for row in range(top, len(lines), TILE_ROWS) if row < top + len(body.tiles) * TILE_ROWS
+    ]
+    return [match.group(0) for line in heads if (match := re.search(r"[A-Z]+-\d+", line))]
 
 
 def tile_text(widget: CardTile) -> str:

@@ -5,19 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tests.helpers.boards import boards, column, tile, tile_ids
+from tests.helpers.boards import boards, column, drawn_ids, tile, tile_ids
 from tests.helpers.wait import settle, until
 from tui.app import HuddleApp
 from tui.screens.boards import tiles_that_fit
 from tui.views.board import PAGE_SIZE
-from tui.widgets.board_column import BoardColumn
-from tui.widgets.card_tile import CardTile
 from tui.wiring import Context
-
-
-def shown_ids(widget: BoardColumn) -> list[str]:
-    """The card ids in the order the column's body lays its tiles out (not the column's own list)."""
-    return [child.card.id for child in widget.body.children if isinstance(child, CardTile)]
 
 
 def add_backlog_cards(context: Context, count: int) -> None:
@@ -48,7 +41,7 @@ async def test_pages_are_whole_after_the_first_frame_and_the_cursor_reaches_past
         await settle(pilot)
         backlog = column(app, "Backlog")
         assert len(backlog.tiles) == 12
-        assert shown_ids(backlog) == tile_ids(app, "Backlog")
+        assert drawn_ids(backlog) == tile_ids(app, "Backlog")
         screen = boards(app)
         assert screen.selected_id == tile_ids(app, "Backlog")[9]
         assert tile(app, tile_ids(app, "Backlog")[9]).has_class("-selected")
@@ -76,7 +69,7 @@ async def test_move_and_reorder_draw_the_cards_in_board_order(context: Context) 
 
         await pilot.press("J")  # reorder OPS-1 one down
         assert tile_ids(app, "Backlog")[:2] == ["OPS-3", "OPS-1"]
-        assert shown_ids(backlog) == tile_ids(app, "Backlog")
+        assert drawn_ids(backlog) == tile_ids(app, "Backlog")
         assert tile(app, "OPS-1").has_class("-selected")
         await settle(pilot)
 
@@ -89,6 +82,6 @@ async def test_move_and_reorder_draw_the_cards_in_board_order(context: Context) 
         await pilot.press("h", "g", "L")  # OPS-3 on top of OPS-1
         await settle(pilot)
         assert tile_ids(app, "To do") == ["OPS-3", "OPS-1"]
-        assert shown_ids(todo) == tile_ids(app, "To do")
-        assert shown_ids(backlog) == tile_ids(app, "Backlog")
+        assert drawn_ids(todo) == tile_ids(app, "To do")
+        assert drawn_ids(backlog) == tile_ids(app, "Backlog")
         assert sum(t.has_class("-selected") for c in screen.board_columns for t in c.tiles) == 1

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Button, Input, Static
 
-from tests.helpers.boards import boards, column, edit_form, tile, tile_ids, tile_text
+from tests.helpers.boards import boards, click_tile, column, edit_form, tile, tile_ids, tile_text
 from tests.helpers.clock import FixedClock
 from tests.helpers.wait import settle, until
 from tui.app import HuddleApp
@@ -292,7 +292,7 @@ async def test_click_selects_and_header_click_moves_the_selected_card(context: C
     app = HuddleApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.click(tile(app, "OPS-2"))
+        await click_tile(pilot, app, "OPS-2")
         assert boards(app).selected_id == "OPS-2"
         await pilot.click(column(app, "Review").query_one(ColumnHeader))
         assert tile_ids(app, "Review") == ["OPS-2"]
@@ -304,7 +304,7 @@ async def test_double_click_opens_detail(context: Context) -> None:
     app = HuddleApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.double_click(tile(app, "OPS-3"))
+        await click_tile(pilot, app, "OPS-3", times=2)
         await settle(pilot)
         assert isinstance(app.screen, CardDetailModal)
         assert app.screen.detail.card.id == "OPS-3"
@@ -411,22 +411,21 @@ async def test_big_column_draws_one_page_and_pages_on(context: Context, clock: F
         backlog = column(app, "Backlog")
         assert len(backlog.cards) == 2002
         assert len(backlog.tiles) == PAGE_SIZE
-        more = backlog.query_one(".column-more", Static)
-        assert f"+{2002 - PAGE_SIZE} more" in str(more.render())
+        body = backlog.body
+        assert f"+{2002 - PAGE_SIZE} more" in body.line_texts()[-1]  # the row below the last tile
         await pilot.press("end")
         await settle(pilot)
         assert boards(app).selected_id == "OPS-2099"
         assert backlog.tiles[-1].card.id == "OPS-2099"
         assert len(backlog.tiles) <= PAGE_SIZE
-        assert not more.display
-        above = backlog.query_one(".column-above", Static)
-        assert above.display
-        assert "above" in str(above.render())
+        assert not body.more
+        assert "above" in body.line_texts()[0]
         await pilot.press("home")
         await settle(pilot)
         assert boards(app).selected_id == "OPS-1"
         assert backlog.tiles[0].card.id == "OPS-1"
-        assert not above.display
+        assert not body.above
+        assert "OPS-1" in body.line_texts()[0]
         await pilot.press("pagedown", "pagedown", "pagedown")
         assert boards(app).selected_id == f"OPS-{100 + 28}"
         assert backlog.first_row == 30 // PAGE_SIZE * PAGE_SIZE

@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from tests.helpers.boards import board_has_tiles
 from tests.helpers.clock import FixedClock
 from tests.helpers.wait import until
 from tests.helpers.workspace import make_context
@@ -21,7 +22,7 @@ def messages(app: HuddleApp) -> list[str]:
 
 
 async def edit_title(app: HuddleApp, pilot: Pilot[None], title: str) -> None:
-    await until(pilot, lambda: app.screen.query("CardTile").first() is not None, 30)
+    await until(pilot, lambda: board_has_tiles(app), 30)
     await pilot.press("e")
     await until(pilot, lambda: isinstance(app.screen, CardFormModal), 30)
     app.screen.query_one("#title", Input).value = title
@@ -68,7 +69,7 @@ async def test_undo_refuses_when_another_person_changed_the_same_field(
 async def test_undo_of_a_move_with_nobody_in_between_says_undid(context: Context) -> None:
     app = HuddleApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: app.screen.query("CardTile").first() is not None, 30)
+        await until(pilot, lambda: board_has_tiles(app), 30)
         await pilot.press("L")
         await until(pilot, lambda: len(app.undo) == 1 and app.writes_in_flight == 0, 30)
         assert context.services.cards.get("OPS-1").column == "To do"

@@ -29,7 +29,7 @@ from tui.screens.base import AreaScreen
 from tui.shell import UndoEntry, WriteJob, shell_of
 from tui.translated import TranslatedBindings
 from tui.views.board import PAGE_SIZE, changed_columns, page_start
-from tui.widgets.board_column import BoardColumn
+from tui.widgets.board_column import BoardColumn, ColumnBody
 from tui.widgets.card_tile import CardTile
 from tui.widgets.department_bar import DepartmentBar
 from tui.widgets.key_bar import KeyBar
@@ -69,7 +69,7 @@ class BoardData:
 
 
 TILE_ROWS = 4
-"""Rows a tile takes on the board: three lines and a margin (``CardTile``'s CSS)."""
+"""Rows a tile takes on the board: three lines and a blank one (``board_column.TILE_ROWS``)."""
 CHROME_ROWS = 5
 """Rows of the board screen that are not a column's body: header, department tabs (2), column header,
 key bar."""
@@ -556,8 +556,8 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
 
     # ----- mouse ---------------------------------------------------------------------------------
 
-    @on(CardTile.Clicked)
-    def select_clicked_card(self, message: CardTile.Clicked) -> None:
+    @on(ColumnBody.TileClicked)
+    def select_clicked_card(self, message: ColumnBody.TileClicked) -> None:
         if self._when_whole(lambda: self.select_clicked_card(message)):
             return
         self._select_card(message.card_id)
