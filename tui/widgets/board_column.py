@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual import events
 from textual._styles_cache import StylesCache
@@ -20,6 +21,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.style import Style as TextualStyle
 from textual.style import Style as VisualStyle
 from textual.visual import RenderOptions
 from textual.widgets import Static
@@ -135,6 +137,23 @@ class ColumnBody(ScrollView, can_focus=False):
         self._looks: dict[tuple[str, ...], _Look] = {}
         self._looks_for: object = None
         self._lines: dict[str, tuple[object, Strip]] = {}
+        self._frames: dict[tuple[int, int], tuple[list[Segment], list[Segment], RichStyle] | None] = {}
+        self._sized: tuple[Size, Size, Size] | None = None
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Skip Textual's scroll bar update when nothing changed since the last layout.
+
+        ``ScrollView`` compares the size the layout hands it with the line count set here, which never
+        match for a column taller than its body, so every layout of the screen (a dialog closing) set
+        the scroll bar again and drew all of it: 5 scroll bars, 4-30 ms per layout at 20,000 cards.
+        """
+        key = (size, container_size, self.virtual_size)
+        if key == self._sized:
+            return False
+        self._sized = key
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     # ----- what the column shows -----------------------------------------------------------------
 
@@ -233,6 +252,7 @@ class ColumnBody(ScrollView, can_focus=False):
             self._looks_for = key
             self._looks.clear()
             self._lines.clear()
+            self._frames.clear()
             for tile in self.tiles:
                 tile.drawn = None
         look = self._looks.get(states)
@@ -287,9 +307,26 @@ class ColumnBody(ScrollView, can_focus=False):
         )
 
     def _framed(self, look: _Look, width: int, height: int, text: list[Strip]) -> list[Strip]:
-        """``text`` inside the look's border and padding, ``width`` by ``height`` cells (StylesCache)."""
+        """``text`` inside the look's border and padding, ``width`` by ``height`` cells, as Textual's
+        ``StylesCache`` draws a widget's lines (the border, padding and text itself are cut once per
+        look and width, then reused for every tile drawn with them)."""
         styles = look.styles
-        blank = Strip.blank(max(0, width - styles.gutter.width), look.visual.rich_style)
+        content_width = max(0, width - styles.gutter.width)
+        blank = Strip.blank(content_width, look.visual.rich_style)
+        frame = self._frame(look, width)
+        if frame is not None:
+            prefix, suffix, inner = frame
+            return [
+                Strip(
+                    [
+                        *prefix,
+                        *(text[y] if y < len(text) else blank).adjust_cell_length(content_width, inner),
+                        *suffix,
+                    ],
+                    width,
+                )
+                for y in range(height)
+            ]
         app = self.app
         return StylesCache().render(
             styles,
@@ -300,12 +337,58 @@ class ColumnBody(ScrollView, can_focus=False):
             [],
             None,
             None,
-            content_size=Size(max(0, width - styles.gutter.width), height),
+            content_size=Size(content_width, height),
             padding=styles.padding,
             opacity=styles.opacity,
             ansi_theme=app.ansi_theme,
             native_ansi=app.native_ansi_color,
         )
+
+    def _frame(self, look: _Look, width: int) -> tuple[list[Segment], list[Segment], RichStyle] | None:
+        """What ``StylesCache`` puts before and after a line of text for this look and width (border
+        and padding), cut from one line it draws around a marker; None when the look has effects that
+        change the text itself (tint, opacity, hatch, an outline, rows of border or padding)."""
+        key = (id(look), width)
+        if key in self._frames:
+            return self._frames[key]
+        styles = look.styles
+        gutter = styles.gutter
+        plain = (
+            not styles.tint.a
+            and styles.opacity == 1
+            and styles.text_opacity == 1
+            and not gutter.top
+            and not gutter.bottom
+            and not (styles.has_rule("hatch") and styles.hatch != "none")
+            and not any(edge for edge, _color in styles.outline)
+        )
+        frame = None
+        content_width = width - gutter.width
+        if plain and content_width > 0:
+            marker = Segment(" " * content_width, RichStyle(link="huddle:frame-marker"))
+            app = self.app
+            line = StylesCache().render(
+                styles,
+                Size(width, 1),
+                look.base_background,
+                look.background,
+                lambda y: Strip([marker], content_width),
+                [],
+                None,
+                None,
+                content_size=Size(content_width, 1),
+                padding=styles.padding,
+                opacity=1.0,
+                ansi_theme=app.ansi_theme,
+                native_ansi=app.native_ansi_color,
+            )[0]
+            segments = list(line)
+            if segments.count(marker) == 1:
+                at = segments.index(marker)
+                inner = TextualStyle(background=look.base_background + look.background).rich_style
+                frame = (segments[:at], segments[at + 1 :], inner)
+        self._frames[key] = frame
+        return frame
 
     def _tile_strips(self, tile: CardTile, width: int) -> list[Strip]:
         states = tile.look + (("hover",) if tile is self._hover else ())
