@@ -84,7 +84,7 @@ async def test_a_reorder_redraws_the_two_tiles_it_swapped_and_nothing_else(
         await pilot.press("J")  # OPS-1 one down: it and the card below swap rows
         await settle(pilot)
         assert tile_ids(app, "Backlog")[:2] == ["OPS-3", "OPS-1"]
-        assert set(drawn) == {("Backlog", row) for row in (0, 1, 2, 4, 5, 6)}
+        assert set(drawn) == {("Backlog", row) for row in range(7)}  # two tiles and the line between
 
 
 async def test_hover_tints_the_tile_under_the_pointer_only(context: Context) -> None:
@@ -122,3 +122,28 @@ async def test_the_wheel_scrolls_and_the_cursor_keeps_its_tile_in_view(context: 
         await pilot.press("g")
         await settle(pilot)
         assert body.scroll_offset.y == 0
+
+
+async def test_a_department_switch_draws_into_the_same_columns_from_the_top(context: Context) -> None:
+    add_backlog_cards(context, 10)
+    departments = context.services.directory.departments()
+    assert len(departments[0].columns) == len(departments[1].columns)  # so the columns can be reused
+    app = HuddleApp(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        widgets = list(boards(app).board_columns)
+        assert widgets[0].body.scroll_offset.y > 0
+        await pilot.press("right_square_bracket")
+        await until(pilot, lambda: boards(app).department == departments[1])
+        await settle(pilot)
+        screen = boards(app)
+        assert screen.board_columns == widgets  # the same widgets, showing the other department
+        assert [w.column for w in widgets] == list(departments[1].columns)
+        assert widgets[0].body.scroll_offset.y == 0
+        shown = [card.id for cards in screen.columns.values() for card in cards[:2]]
+        text = "\n".join(screen_text(app))
+        assert shown
+        assert all(card_id in text for card_id in shown)
+        assert not any(line for line in widgets[0].body.line_texts() if "OPS-" in line)

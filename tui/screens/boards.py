@@ -284,12 +284,12 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
         if self.department is None:
             empty.update(_(EMPTY_TEXT))
             return
-        if rebuild:
+        if rebuild and not self._reuse_columns():
             board = self.query_one("#board", Horizontal)
             if board.children:
                 await board.remove_children()
             await board.mount_all(self._build_columns())
-        else:
+        elif not rebuild:
             self._repaint_changes(*shown)
         if rebuild or self._cursor_place() != cursor:
             self._update_selection()
@@ -380,6 +380,21 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
         ]
         self._pages_partial = False
         return self._board_columns
+
+    def _reuse_columns(self) -> bool:
+        """Show another department in the column widgets already mounted when it has as many columns
+        (True): each column draws the new cards into its body, which is quicker than mounting new
+        widgets (compose, CSS, layout) on a department switch."""
+        assert self.department is not None
+        widgets, columns = self._board_columns, self.department.columns
+        if not widgets or len(widgets) != len(columns) or not all(w.is_mounted for w in widgets):
+            return False
+        for widget, column in zip(widgets, columns, strict=True):
+            widget.column = column
+            widget.body.scroll_home(animate=False, immediate=True)
+        self._ensure_window()
+        self._render_columns()
+        return True
 
     def _set_departments(self, departments: list[Department], current: Department | None) -> None:
         """Show one tab per department, ``current`` highlighted."""

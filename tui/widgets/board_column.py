@@ -158,18 +158,31 @@ class ColumnBody(ScrollView, can_focus=False):
     # ----- what the column shows -----------------------------------------------------------------
 
     def set_tiles(self, tiles: list[CardTile]) -> None:
-        """Show ``tiles`` (the body keeps the list; rows added or taken away are drawn again)."""
-        for tile in self.tiles:
-            if tile not in tiles:
+        """Show ``tiles`` top to bottom; only the rows whose tile changed are drawn again (a tile that
+        moved keeps its drawing, so a card inserted on top redraws the rows, not the tiles' texts)."""
+        old, self.tiles = self.tiles, tiles
+        kept = {id(tile) for tile in tiles}
+        for tile in old:
+            if id(tile) not in kept:
                 tile.attach(None)
-        old = len(self.tiles)
+                if tile is self._hover:
+                    self._hover = None
         for tile in tiles:
             if tile._body is not self:
                 tile.attach(self)
-        self.tiles = tiles
-        if len(tiles) != old:
+        changed = [
+            i
+            for i in range(max(len(old), len(tiles)))
+            if i >= len(old) or i >= len(tiles) or old[i] is not tiles[i]
+        ]
+        if changed:
             top = self._top
-            self._refresh_rows(top + min(old, len(tiles)) * TILE_ROWS, abs(len(tiles) - old) * TILE_ROWS + 1)
+            first, last = changed[0], changed[-1]
+            self._refresh_rows(top + first * TILE_ROWS, (last - first) * TILE_ROWS + TILE_LINES)
+        if len(tiles) != len(old):  # the ``more`` line follows the last tile
+            self._refresh_rows(
+                self._top + min(len(old), len(tiles)) * TILE_ROWS, abs(len(tiles) - len(old)) * TILE_ROWS + 1
+            )
         self._fit()
 
     def set_lines(self, above: str, more: str) -> None:
@@ -549,26 +562,28 @@ class BoardColumn(Vertical):
         blocked: frozenset[str] = frozenset(),
         total: int | None = None,
     ) -> None:
-        """Draw one page of cards from row ``offset``, reusing tiles, and mark ``selected``; ``blocked``
-        holds the ids that :func:`domain.rules.is_blocked` says are blocked; ``total`` as in :meth:`prime`."""
+        """Draw one page of cards from row ``offset``, reusing each card's tile, and mark ``selected``;
+        ``blocked`` holds the ids that :func:`domain.rules.is_blocked` says are blocked; ``total`` as in
+        :meth:`prime`."""
         self.total = total
         self.column = column
         self.cards = list(cards)
         self.first_row = offset
         self.selected = selected
         visible = self.cards[offset : offset + PAGE_SIZE]
-        # Each tile keeps its row and shows the card of that row; a tile whose row shows the same text
-        # and state is not drawn again (CardTile.show), so a move redraws the rows that changed.
-        tiles = self._tiles
-        for tile, card in zip(tiles, visible, strict=False):
-            tile.show(card, today, selected=card.id == selected, blocked=card.id in blocked)
-        if len(tiles) > len(visible):
-            del tiles[len(visible) :]
-        elif len(visible) > len(tiles):
-            tiles.extend(
-                CardTile(card, today, selected=card.id == selected, blocked=card.id in blocked)
-                for card in visible[len(tiles) :]
-            )
+        # A card keeps its tile while it stays on the page, so a tile drawn once is not drawn again when
+        # a move or reorder shifts it: only its row is composed again. CardTile.show redraws a tile
+        # whose text or state changed.
+        shown = {tile.card.id: tile for tile in self._tiles}
+        tiles = []
+        for card in visible:
+            tile = shown.pop(card.id, None)
+            if tile is None:
+                tile = CardTile(card, today, selected=card.id == selected, blocked=card.id in blocked)
+            else:
+                tile.show(card, today, selected=card.id == selected, blocked=card.id in blocked)
+            tiles.append(tile)
+        self._tiles = tiles
         self.body.set_tiles(list(tiles))
         self._show_counts(len(visible))
 
