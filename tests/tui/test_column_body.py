@@ -147,3 +147,16 @@ async def test_a_department_switch_draws_into_the_same_columns_from_the_top(cont
         assert shown
         assert all(card_id in text for card_id in shown)
         assert not any(line for line in widgets[0].body.line_texts() if "OPS-" in line)
+
+
+async def test_a_theme_change_redraws_the_tiles_in_its_colours(context: Context) -> None:
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        body = body_of(app, "OPS-3")
+        dark = backgrounds(tile_strip(body, "OPS-3"))
+        blank = backgrounds(body.render_line(body.size.height - 1))
+        app.theme = "textual-light"
+        await until(pilot, lambda: backgrounds(tile_strip(body, "OPS-3")) != dark)
+        assert backgrounds(body.render_line(body.size.height - 1)) != blank
+        assert "OPS-3" in tile_strip(body, "OPS-3", 0).text

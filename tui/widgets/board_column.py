@@ -139,6 +139,9 @@ class ColumnBody(ScrollView, can_focus=False):
         self._lines: dict[str, tuple[object, Strip]] = {}
         self._frames: dict[tuple[int, int], tuple[list[Segment], list[Segment], RichStyle] | None] = {}
         self._sized: tuple[Size, Size, Size] | None = None
+        self._drawing: tuple[int, int] | None = None
+        """The scroll offset and width while :meth:`render_lines` runs."""
+        self._blank: tuple[int, Strip] | None = None
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
@@ -258,16 +261,7 @@ class ColumnBody(ScrollView, can_focus=False):
     def _look(self, states: tuple[str, ...]) -> _Look:
         """The look of a tile in ``states`` (or of the lines, for ``(LINE_CLASS,)``): one merged style of
         its component classes, in CSS order, over the backgrounds of this body's ancestors."""
-        # Component styles are new objects whenever the CSS is applied again (a theme change, a class
-        # on the column): then every look is worked out again.
-        key = (id(self._component_styles.get(TILE_CLASS)), id(self._component_styles.get(LINE_CLASS)))
-        if key != self._looks_for:
-            self._looks_for = key
-            self._looks.clear()
-            self._lines.clear()
-            self._frames.clear()
-            for tile in self.tiles:
-                tile.drawn = None
+        self._check_looks()
         look = self._looks.get(states)
         if look is None:
             if states == (LINE_CLASS,):
@@ -278,6 +272,19 @@ class ColumnBody(ScrollView, can_focus=False):
                     names += (HOVER_CLASS,)
             look = self._looks[states] = self._make_look(self.get_component_styles(*names))
         return look
+
+    def _check_looks(self) -> None:
+        """Forget every look and drawing when the CSS was applied again (a theme change, a class on the
+        column or an ancestor): component styles are new objects then."""
+        key = (id(self._component_styles.get(TILE_CLASS)), id(self._component_styles.get(LINE_CLASS)))
+        if key != self._looks_for:
+            self._looks_for = key
+            self._looks.clear()
+            self._lines.clear()
+            self._frames.clear()
+            self._blank = None
+            for tile in self.tiles:
+                tile.drawn = None
 
     def _make_look(self, styles: RenderStyles) -> _Look:
         """Backgrounds and text style as Textual works them out for a widget with ``styles`` placed in
@@ -425,9 +432,22 @@ class ColumnBody(ScrollView, can_focus=False):
             drawn = self._lines[name] = ((width, text), self._framed(look, width, 1, lines[:1])[0])
         return drawn[1]
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Textual's drawing of the lines in ``crop`` (each through :meth:`render_line`), with the scroll
+        offset and width read once for all of them."""
+        self._check_looks()
+        self._drawing = (self.scroll_offset.y, self.scrollable_content_region.width)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing = None
+
     def render_line(self, y: int) -> Strip:
-        row = y + self.scroll_offset.y
-        width = self.scrollable_content_region.width
+        if self._drawing is None:
+            scroll_y, width = self.scroll_offset.y, self.scrollable_content_region.width
+        else:
+            scroll_y, width = self._drawing
+        row = y + scroll_y
         if row == 0 and self.above:
             return self._line_strip("above", self.above, width)
         index, line = divmod(row - self._top, TILE_ROWS)
@@ -435,7 +455,10 @@ class ColumnBody(ScrollView, can_focus=False):
             return self._tile_strips(self.tiles[index], width)[line]
         if self.more and row == self._top + len(self.tiles) * TILE_ROWS:
             return self._line_strip("more", self.more, width)
-        return Strip.blank(width, RichStyle.from_color(bgcolor=self.background_colors[1].rich_color))
+        if self._blank is None or self._blank[0] != width:
+            background = RichStyle.from_color(bgcolor=self.background_colors[1].rich_color)
+            self._blank = (width, Strip.blank(width, background))
+        return self._blank[1]
 
     def line_texts(self) -> list[str]:
         """The text of every row of the body, scrolled out of view or not (for tests and benches)."""
