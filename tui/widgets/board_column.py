@@ -101,6 +101,9 @@ class ColumnBody(ScrollView, can_focus=False):
         HOVER_CLASS,
         LINE_CLASS,
     }
+    ALLOW_SELECT = False
+    """Text selection by dragging is off here: Textual selects a widget's ``render()`` text, and these
+    lines are drawn by ``render_line`` (the tile widgets let a drag select a tile's text)."""
     DEFAULT_CSS = """
     ColumnBody {
         overflow-x: hidden;
