@@ -43,6 +43,7 @@ import orjson
 from storage import shape
 from storage.files import parse_json
 from storage.migrations import META
+from storage.records import RecordScan
 
 Data = dict[str, Any]
 _HEAD = re.compile(rb'"([A-Za-z0-9_]+)":\{')
@@ -67,19 +68,22 @@ class _Base:
 
 class _Encoded:
     """A table as it sits in the file (``raw[start:stop]``), not decoded yet; ``base`` is the same table
-    of the version read before, when that one was decoded: only the changed records are then decoded."""
+    of the version read before, when that one was decoded: only the changed records are then decoded.
+    ``scan`` is that version's record scan, when it was read record by record instead
+    (``storage/records.py``)."""
 
-    __slots__ = ("base", "raw", "start", "stop")
+    __slots__ = ("base", "raw", "scan", "start", "stop")
 
     def __init__(self, raw: bytes, start: int, stop: int, base: _Base | None = None) -> None:
         self.raw, self.start, self.stop, self.base = raw, start, stop, base
+        self.scan: RecordScan | None = None
 
     @property
     def body(self) -> memoryview:
         return memoryview(self.raw)[self.start : self.stop]
 
 
-def _same(raw: bytes, start: int, stop: int, old: _Base | _Encoded) -> bool:
+def _same(raw: bytes, start: int, stop: int, old: _Base | _Encoded | RecordScan) -> bool:
     """Whether ``raw[start:stop]`` holds the same bytes as ``old``'s line (compared without copying)."""
     return stop - start == old.stop - old.start and raw.startswith(
         memoryview(old.raw)[old.start : old.stop], start
@@ -223,8 +227,11 @@ class LazyData(dict[str, Any]):
         lines: dict[str, _Encoded] | None = None,
         starts: dict[str, list[int]] | None = None,
         changed: frozenset[str] | None = None,
+        known: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__(pieces)
+        self._known = known
+        """Tables of this version already checked by the store: decoded without the shape check."""
         self._raw: bytes | None = raw
         self._path = path
         self._check = check
@@ -236,6 +243,36 @@ class LazyData(dict[str, Any]):
         self.changed = changed
         """The tables whose line differs from the version this one was loaded after (``load``'s
         ``previous``): None when there was none to compare with, or it was not in the layout."""
+        self._scans: dict[str, RecordScan | None] = {}
+        """Tables read record by record (:meth:`records`), while they are not decoded whole."""
+        self.verified: set[str] = set(known)
+        """The tables decoded whole from this version, each checked (or known checked): ``TinyStore``
+        skips the check of these, and only these, when it reads the same version again."""
+
+    def records(self, name: str) -> RecordScan | None:
+        """Table ``name`` as a :class:`~storage.records.RecordScan` while it is not decoded whole, for a
+        read-only snapshot (its documents are shared); None when it is decoded, or cannot be scanned."""
+        value = dict.get(self, name)
+        if type(value) is not _Encoded or value.base is not None:
+            return None  # decoded, or cheaper to patch from the version before
+        with self._decoding:
+            if name not in self._scans:
+                old = value.scan
+                if old is not None and _same(value.raw, value.start, value.stop, old):
+                    scan: RecordScan | None = old.moved(
+                        value.raw, value.start, value.stop, self._checks(name)
+                    )
+                else:
+                    scan = RecordScan.build(
+                        name, value.raw, value.start, value.stop, self._path, self._checks(name), old
+                    )
+                value.scan = None
+                self._scans[name] = scan
+            return self._scans[name]
+
+    def _checks(self, name: str) -> bool:
+        """Whether table ``name`` is shape-checked as it is decoded."""
+        return self._check and name not in self._known
 
     def _decoded(self, name: str, value: Any) -> Any:
         if type(value) is not _Encoded:
@@ -246,7 +283,7 @@ class LazyData(dict[str, Any]):
             value = dict.__getitem__(self, name)
             if type(value) is not _Encoded:
                 return value
-            patched = None if value.base is None else _patched(name, value, self._path, self._check)
+            patched = None if value.base is None else _patched(name, value, self._path, self._checks(name))
             if patched is not None:
                 table, self._starts[name] = patched
             else:
@@ -254,10 +291,17 @@ class LazyData(dict[str, Any]):
                     table = orjson.loads(value.body)
                 except orjson.JSONDecodeError:
                     return dict.__getitem__(self._parse_whole(), name)
-                if self._check:
+                if self._checks(name):
                     shape.check_table(name, table, self._path)
-            value.base = None  # the old version's line and table are no longer needed
+                scan = self._scans.get(name)
+                if scan is not None:  # the documents already handed out stay the table's documents
+                    keys = scan.region.keys
+                    for index, doc in list(scan.docs.items()):
+                        table[keys[index].decode()] = doc
+            value.base = value.scan = None  # the old version's line and table are no longer needed
+            self._scans.pop(name, None)
             dict.__setitem__(self, name, table)
+            self.verified.add(name)
             return table
 
     def _parse_whole(self) -> Data:
@@ -268,6 +312,8 @@ class LazyData(dict[str, Any]):
         dict.update(self, whole)  # update, then drop what the split made up: no table is ever missing
         for extra in set(dict.keys(self)) - whole.keys():
             dict.__delitem__(self, extra)
+        self._scans.clear()
+        self.verified.update(whole)
         self._raw = None
         return self
 
@@ -310,7 +356,9 @@ class LazyData(dict[str, Any]):
         return super().__iter__()
 
 
-def load(raw: bytes, path: Path, *, check: bool, previous: Data | None = None) -> Data:
+def load(
+    raw: bytes, path: Path, *, check: bool, previous: Data | None = None, known: frozenset[str] = frozenset()
+) -> Data:
     """The data of a file's bytes: lazily by table when the file has the layout, else parsed whole.
 
     ``check`` runs the shape check (``storage/shape.py``) on each table as it is decoded; ``_meta`` (the
@@ -321,6 +369,9 @@ def load(raw: bytes, path: Path, *, check: bool, previous: Data | None = None) -
     shared with the result, so neither may ever be changed): a table with the same line is its decoded
     table, a changed table is decoded from the changed records (see the module's docstring), and the
     result's ``changed`` names the tables whose lines differ.
+
+    ``known`` names the tables of this very version the caller has already checked: they are not checked
+    again (the result's ``verified`` is ``known`` and every table decoded whole since).
     """
     if raw.startswith(b'{"_meta":') and raw.endswith(b"}\n"):
         pieces: dict[str, _Encoded] = {}
@@ -337,7 +388,7 @@ def load(raw: bytes, path: Path, *, check: bool, previous: Data | None = None) -
             pieces[name] = _Encoded(raw, head.end() - 1, end)
             start = end + len(_SEP)
         else:
-            data = _after(previous, pieces, raw, path, check)
+            data = _after(previous, pieces, raw, path, check, known)
             data.get(META)  # decoded and checked now: the marker and the schema come first
             return data
     whole = parse_json(raw, path)
@@ -347,14 +398,20 @@ def load(raw: bytes, path: Path, *, check: bool, previous: Data | None = None) -
 
 
 def _after(
-    previous: Data | None, pieces: dict[str, _Encoded], raw: bytes, path: Path, check: bool
+    previous: Data | None,
+    pieces: dict[str, _Encoded],
+    raw: bytes,
+    path: Path,
+    check: bool,
+    known: frozenset[str],
 ) -> LazyData:
     """The lazy data of ``pieces``, sharing what it can with ``previous`` (see :func:`load`)."""
     if not isinstance(previous, LazyData) or previous._raw is None:
-        return LazyData(pieces, raw, path, check)
+        return LazyData(pieces, raw, path, check, known=known)
     values: dict[str, Any] = dict(pieces)
     starts: dict[str, list[int]] = {}
     changed = set(previous._lines.keys() ^ pieces.keys())
+    shared = set(known)  # a table shared with the version before is as checked as it was there
     for name, line in pieces.items():
         old = previous._lines.get(name)
         if old is None:
@@ -363,13 +420,19 @@ def _after(
         if _same(raw, line.start, line.stop, old):
             if decoded is not None and type(decoded) is not _Encoded:
                 values[name] = decoded
+                if name in previous.verified:
+                    shared.add(name)
                 if name in previous._starts:
                     starts[name] = previous._starts[name]
+            else:
+                line.scan = previous._scans.get(name) or (decoded.scan if type(decoded) is _Encoded else None)
             continue
         changed.add(name)
         if decoded is not None and type(decoded) is not _Encoded:
             line.base = _Base(old.raw, old.start, old.stop, decoded, previous._starts.get(name))
-    return LazyData(values, raw, path, check, pieces, starts, frozenset(changed))
+        else:  # read record by record before (or not read): scan what changed, from that version's scan
+            line.scan = previous._scans.get(name) or (decoded.scan if type(decoded) is _Encoded else None)
+    return LazyData(values, raw, path, check, pieces, starts, frozenset(changed), frozenset(shared))
 
 
 def dump(data: Data) -> bytes:
