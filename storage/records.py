@@ -39,6 +39,7 @@ import re
 import threading
 from bisect import bisect_left, bisect_right
 from itertools import compress, repeat
+from operator import add, itemgetter
 from pathlib import Path
 from re import Match
 from typing import Any
@@ -85,8 +86,8 @@ def _scan_region(raw: bytes, base: int, lo: int, hi: int) -> _Region | None:
         return found
     if raw[hi - 1] != ord("}"):
         return None
-    cuts = [match.start() for match in _BOUNDARY.finditer(raw, lo, hi)]
-    begins = [lo, *(cut + 2 for cut in cuts)]
+    cuts = list(map(Match.start, _BOUNDARY.finditer(raw, lo, hi)))
+    begins = [lo, *map(add, cuts, repeat(2))]
     count = len(begins)
     if raw.count(_DEPT_KEY, lo, hi) != count:
         return None
@@ -96,8 +97,8 @@ def _scan_region(raw: bytes, base: int, lo: int, hi: int) -> _Region | None:
     found.matches = matches  # type: ignore[assignment]
     found.keys = list(map(Match.group, matches, repeat(1)))  # type: ignore[arg-type]
     found.depts = list(map(Match.group, matches, repeat(3)))  # type: ignore[arg-type]
-    found.begins = [begin - base for begin in begins]
-    found.ends = [*(cut + 1 - base for cut in cuts), hi - base]
+    found.begins = list(map(add, begins, repeat(-base)))
+    found.ends = [*map(add, cuts, repeat(1 - base)), hi - base]
     return found
 
 
@@ -225,36 +226,38 @@ class RecordScan:
 
     def department(self, dept: str) -> list[Data] | None:
         """The documents of ``dept``'s records in file order, each decoded on its own (and shape-checked);
-        None when one of them is not sure (read the whole table)."""
+        None when one of them is not sure (read the whole table). The work per record runs in C."""
         indexes = self.in_department(dept)
-        missing = [index for index in indexes if index not in self.docs]
+        known = self.docs
+        missing = [index for index in indexes if index not in known]
         if missing:
-            region, raw, start = self.region, memoryview(self.raw), self.start
-            keys, begins, ends = region.keys, region.begins, region.ends
+            region, start = self.region, self.start
+            take = itemgetter(*missing) if len(missing) > 1 else (lambda values: (values[missing[0]],))
+            keys, heads = take(region.keys), take(region.matches)
+            # The value of ``"N":{...}``: past the key's two quotes and the colon.
+            firsts = list(map(add, map(len, keys), map(add, take(region.begins), repeat(start + 3))))
+            pieces = map(
+                memoryview(self.raw).__getitem__,
+                map(slice, firsts, map(add, take(region.ends), repeat(start))),
+            )
             try:
-                docs = [
-                    orjson.loads(raw[start + begins[i] + len(keys[i]) + 3 : start + ends[i]]) for i in missing
-                ]
-            except orjson.JSONDecodeError:
+                docs = list(map(orjson.loads, pieces))
+                ids = list(map(str.encode, map(itemgetter("id"), docs)))
+                depts = list(map(str.encode, map(itemgetter("dept"), docs)))
+            except (orjson.JSONDecodeError, KeyError, TypeError):
+                return None  # not one JSON value, not an object, or no id or department as text
+            if ids != list(map(Match.group, heads, repeat(2))) or depts != list(take(region.depts)):
                 return None
-            heads, depts = region.matches, region.depts
-            for index, doc in zip(missing, docs, strict=True):
-                if type(doc) is not dict or _utf8(doc.get("id")) != heads[index][2]:
-                    return None
-                if _utf8(doc.get("dept")) != depts[index]:
-                    return None
             if self.check:
                 try:
                     shape.check_table(
-                        self.name,
-                        {keys[i].decode(): doc for i, doc in zip(missing, docs, strict=True)},
-                        self.path,
+                        self.name, dict(zip(map(bytes.decode, keys), docs, strict=True)), self.path
                     )
                 except shape.ShapeError:
                     return None
             with self._lock:
                 for index, doc in zip(missing, docs, strict=True):
-                    self.docs.setdefault(index, doc)
+                    known.setdefault(index, doc)
         docs_by_index = self.docs
         return [docs_by_index[index] for index in indexes]
 
