@@ -64,17 +64,17 @@ def _utf8(value: object) -> bytes | None:
 
 
 class _Region:
-    """Records of a table's line: offsets relative to the line's start, each record's match of ``_HEAD``
-    (its id is read from it when asked), the keys and departments as bytes."""
+    """Records of a table's line: offsets relative to the line's start, and each record's key, id and
+    department as scanned (bytes)."""
 
-    __slots__ = ("begins", "depts", "ends", "keys", "matches")
+    __slots__ = ("begins", "depts", "ends", "ids", "keys")
 
     def __init__(self) -> None:
         self.begins: list[int] = []
         self.ends: list[int] = []
         self.keys: list[bytes] = []
         self.depts: list[bytes] = []
-        self.matches: list[Match[bytes]] = []
+        self.ids: list[bytes] = []
 
 
 def _scan_region(raw: bytes, base: int, lo: int, hi: int) -> _Region | None:
@@ -94,7 +94,9 @@ def _scan_region(raw: bytes, base: int, lo: int, hi: int) -> _Region | None:
     matches = list(map(_HEAD.match, repeat(raw), begins))
     if None in matches:
         return None
-    found.matches = matches  # type: ignore[assignment]
+    # Copies of the values, not the matches: a match holds the whole file's bytes, and the records a later
+    # version shares with this one would keep this version's bytes alive with it.
+    found.ids = list(map(Match.group, matches, repeat(2)))  # type: ignore[arg-type]
     found.keys = list(map(Match.group, matches, repeat(1)))  # type: ignore[arg-type]
     found.depts = list(map(Match.group, matches, repeat(3)))  # type: ignore[arg-type]
     found.begins = list(map(add, begins, repeat(-base)))
@@ -173,7 +175,7 @@ class RecordScan:
         if lo == hi + 1 and kept and after < count and raw[start + hi] != ord(","):
             return False
         new = self.region
-        for field in ("keys", "depts", "matches"):
+        for field in ("keys", "depts", "ids"):
             values: list[Any] = getattr(was, field)
             setattr(new, field, values[:kept] + getattr(middle, field) + values[after:])
         for field in ("begins", "ends"):
@@ -212,7 +214,7 @@ class RecordScan:
             return None
         if (
             type(doc) is not dict
-            or _utf8(doc.get("id")) != region.matches[index][2]
+            or _utf8(doc.get("id")) != region.ids[index]
             or _utf8(doc.get("dept")) != region.depts[index]
         ):
             return None
@@ -233,7 +235,7 @@ class RecordScan:
         if missing:
             region, start = self.region, self.start
             take = itemgetter(*missing) if len(missing) > 1 else (lambda values: (values[missing[0]],))
-            keys, heads = take(region.keys), take(region.matches)
+            keys = take(region.keys)
             # The value of ``"N":{...}``: past the key's two quotes and the colon.
             firsts = list(map(add, map(len, keys), map(add, take(region.begins), repeat(start + 3))))
             pieces = map(
@@ -246,7 +248,7 @@ class RecordScan:
                 depts = list(map(str.encode, map(itemgetter("dept"), docs)))
             except (orjson.JSONDecodeError, KeyError, TypeError):
                 return None  # not one JSON value, not an object, or no id or department as text
-            if ids != list(map(Match.group, heads, repeat(2))) or depts != list(take(region.depts)):
+            if ids != list(take(region.ids)) or depts != list(take(region.depts)):
                 return None
             if self.check:
                 try:
@@ -266,8 +268,8 @@ class RecordScan:
         ``(False, None)`` when the scan cannot tell (read the whole table). The last record wins, as in
         the store's id index."""
         if self._by_id is None:
-            matches = self.region.matches
-            self._by_id = dict(zip(map(Match.group, matches, repeat(2)), range(len(matches)), strict=True))
+            ids = self.region.ids
+            self._by_id = dict(zip(ids, range(len(ids)), strict=True))
         index = self._by_id.get(card_id.encode())
         if index is None:
             if self._late_ids is None:
