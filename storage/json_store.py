@@ -549,7 +549,7 @@ class TinyStore:
             self._memory_token = next(self._memory_version)
             return
         remove_stale_temp_files(self.path)
-        atomic_write(self.path, tables.dump(data))
+        atomic_write(self.path, tables.dump_pieces(data))
         self._checked = file_version(self.path)  # under the lock: nobody else replaced it since
 
 
