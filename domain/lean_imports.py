@@ -1,5 +1,5 @@
-"""``dataclasses`` without ``inspect``: the 7 ms of ``inspect``, ``ast``, ``dis`` and ``tokenize`` that every
-``huddle`` command paid for one line of the standard library it never runs.
+"""``dataclasses`` without ``inspect``, ``uuid`` without ``platform``: 7 ms and 2-3 ms that every ``huddle``
+command paid for a line of the standard library it never runs, or could answer without the module.
 
 ``dataclasses`` imports ``inspect`` at its top, but calls it in one place only: ``inspect.signature(cls)``,
 when the standard decorator writes the ``__doc__`` of a class that has none. Huddle's frozen classes
@@ -12,18 +12,40 @@ are built by ``domain.frozen`` (they have docstrings, and their methods are byte
 and the first attribute read from it (that one ``signature`` call, if it ever comes) imports the real
 module and answers from it. Nothing else ever sees the stand-in: a later ``import inspect`` anywhere
 loads the real module as usual, and when ``inspect`` or ``dataclasses`` is already loaded (the TUI,
-pytest) nothing is done at all. ``tests/unit/test_lean_imports.py`` checks both halves: the commands
-load no ``inspect``, and the standard decorator still writes the same ``__doc__``.
+pytest) nothing is done at all.
+
+``uuid`` (which orjson imports, for its UUID type) imports ``platform`` on Linux for one call made at
+import, ``platform.system()``, to learn whether it runs on AIX; ``platform`` compiles a dozen regular
+expressions as it loads. The stand-in answers that call itself (:data:`ANSWERS`: ``os.uname()``'s system
+name, which is what ``platform.system()`` returns on every POSIX system), and anything else read from
+it imports the real ``platform``.
+
+``tests/unit/test_lean_imports.py`` checks both halves: the commands load neither ``inspect`` nor
+``platform``, the standard decorator still writes the same ``__doc__``, and the stand-in's answer is
+the real ``platform.system()``.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-LEAN = {"dataclasses": ("inspect",)}
-"""Module -> the modules it imports at its top but uses only on a path Huddle's commands do not take."""
+LEAN = {"dataclasses": ("inspect",), "uuid": ("platform",)}
+"""Module -> the modules it imports at its top but uses only on a path Huddle's commands do not take,
+or only for what :data:`ANSWERS` says."""
+
+
+def _system() -> str:
+    """``platform.system()`` on a POSIX system: the system name ``os.uname()`` reports."""
+    return os.uname().sysname
+
+
+ANSWERS: dict[str, dict[str, Callable[[], str]]] = {"platform": {"system": _system}}
+"""What a stand-in answers itself, without importing its module (only where ``uuid`` imports it: not
+on Windows or macOS, which have no ``os.uname`` or where ``uuid`` does not import ``platform``)."""
 
 
 class _OnFirstUse(ModuleType):
@@ -43,9 +65,13 @@ def import_lean(name: str) -> ModuleType:
     if name in sys.modules:
         return sys.modules[name]
     deferred = [used for used in LEAN[name] if used not in sys.modules]
+    if sys.platform in ("win32", "darwin"):
+        deferred = [used for used in deferred if used not in ANSWERS]
     stand_ins = {used: _OnFirstUse(used) for used in deferred}
     for used, stand_in in stand_ins.items():
         stand_in.__spec__ = None  # the import system reads __spec__ of a module found in sys.modules
+        for attribute, answer in ANSWERS.get(used, {}).items():
+            setattr(stand_in, attribute, answer)
         sys.modules[used] = stand_in
     try:
         __import__(name)

@@ -14,7 +14,7 @@ import pytest
 from domain.lean_imports import LEAN, _OnFirstUse, import_lean
 
 REPO = Path(__file__).resolve().parents[2]
-DEFERRED = ("inspect", "ast", "dis", "tokenize")
+DEFERRED = ("inspect", "ast", "dis", "tokenize", "platform")
 
 RUN = f"""
 import sys
@@ -41,7 +41,7 @@ def run(code: str, *args: str, env: dict[str, str] | None = None) -> subprocess.
     ],
     ids=lambda words: "-".join(words[:2]),
 )
-def test_the_card_commands_load_no_inspect_ast_or_dis(words: list[str], tmp_path: Path) -> None:
+def test_the_card_commands_load_no_inspect_ast_dis_or_platform(words: list[str], tmp_path: Path) -> None:
     env = {**os.environ, "HUDDLE_DB": str(tmp_path / "h.json"), "HUDDLE_USER": "ann"}
     for setup in (["dept", "add", "Ops"], ["card", "add", "--dept", "Ops", "--title", "第一"]):
         assert run(RUN, *setup, env=env).stderr.strip().endswith("exit 0 loaded -")
@@ -83,4 +83,21 @@ def test_an_already_loaded_module_is_returned_as_it_is() -> None:
     import dataclasses
 
     assert import_lean("dataclasses") is dataclasses
-    assert set(LEAN) == {"dataclasses"}
+    assert set(LEAN) == {"dataclasses", "uuid"}
+
+
+def test_uuid_learns_the_system_platform_would_have_told_it() -> None:
+    code = (
+        "import sys, domain, uuid, orjson\n"
+        "assert 'platform' not in sys.modules\n"
+        "import platform\n"
+        "print(platform.system(), uuid._LINUX, uuid._AIX, uuid.platform.machine() == platform.machine())\n"
+        "print(orjson.dumps(uuid.UUID(int=7)).decode())\n"
+    )
+    result = run(code)
+    assert result.returncode == 0, result.stderr
+    real = run("import platform; print(platform.system())").stdout.strip()
+    assert result.stdout.splitlines() == [
+        f"{real} {real == 'Linux'} {real == 'AIX'} True",
+        '"00000000-0000-0000-0000-000000000007"',
+    ]
