@@ -20,6 +20,10 @@ expressions as it loads. The stand-in answers that call itself (:data:`ANSWERS`:
 name, which is what ``platform.system()`` returns on every POSIX system), and anything else read from
 it imports the real ``platform``.
 
+``urllib.parse`` (which pathlib imports) imports ``ipaddress`` for URLs with a bracketed host
+(``http://[::1]/``), which only the PostgreSQL URL of ``--db`` might hold: 1 ms, now taken when such a
+URL is first parsed.
+
 ``tests/unit/test_lean_imports.py`` checks both halves: the commands load neither ``inspect`` nor
 ``platform``, the standard decorator still writes the same ``__doc__``, and the stand-in's answer is
 the real ``platform.system()``.
@@ -33,7 +37,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-LEAN = {"dataclasses": ("inspect",), "uuid": ("platform",)}
+LEAN = {"dataclasses": ("inspect",), "uuid": ("platform",), "urllib.parse": ("ipaddress",)}
 """Module -> the modules it imports at its top but uses only on a path Huddle's commands do not take,
 or only for what :data:`ANSWERS` says."""
 

@@ -14,7 +14,7 @@ import pytest
 from domain.lean_imports import LEAN, _OnFirstUse, import_lean
 
 REPO = Path(__file__).resolve().parents[2]
-DEFERRED = ("inspect", "ast", "dis", "tokenize", "platform")
+DEFERRED = ("inspect", "ast", "dis", "tokenize", "platform", "ipaddress")
 
 RUN = f"""
 import sys
@@ -41,7 +41,7 @@ def run(code: str, *args: str, env: dict[str, str] | None = None) -> subprocess.
     ],
     ids=lambda words: "-".join(words[:2]),
 )
-def test_the_card_commands_load_no_inspect_ast_dis_or_platform(words: list[str], tmp_path: Path) -> None:
+def test_the_card_commands_load_none_of_the_deferred_modules(words: list[str], tmp_path: Path) -> None:
     env = {**os.environ, "HUDDLE_DB": str(tmp_path / "h.json"), "HUDDLE_USER": "ann"}
     for setup in (["dept", "add", "Ops"], ["card", "add", "--dept", "Ops", "--title", "第一"]):
         assert run(RUN, *setup, env=env).stderr.strip().endswith("exit 0 loaded -")
@@ -83,7 +83,24 @@ def test_an_already_loaded_module_is_returned_as_it_is() -> None:
     import dataclasses
 
     assert import_lean("dataclasses") is dataclasses
-    assert set(LEAN) == {"dataclasses", "uuid"}
+    assert set(LEAN) == {"dataclasses", "uuid", "urllib.parse"}
+
+
+def test_a_bracketed_host_is_still_checked() -> None:
+    """urllib.parse's one use of ipaddress: an IPv6 host in brackets (a PostgreSQL URL may hold one)."""
+    code = (
+        "import sys, domain, pathlib\n"
+        "from urllib.parse import urlsplit\n"
+        "assert 'ipaddress' not in sys.modules\n"
+        "print(urlsplit('postgresql://u@[::1]:5432/db').hostname)\n"
+        "try:\n"
+        "    urlsplit('postgresql://u@[::1x]/db')\n"
+        "except ValueError as exc:\n"
+        "    print('refused', 'ipaddress' in sys.modules)\n"
+    )
+    result = run(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["::1", "refused True"]
 
 
 def test_uuid_learns_the_system_platform_would_have_told_it() -> None:
