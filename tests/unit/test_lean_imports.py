@@ -37,7 +37,7 @@ def run(code: str, *args: str, env: dict[str, str] | None = None) -> subprocess.
         ["card", "add", "--dept", "Ops", "--title", "运维 检查", "--due", "fri"],
         ["card", "list", "--json"],
         ["card", "move", "OPS-1", "Doing"],
-        ["card", "show", "OPS-1", "--json"],
+        ["card", "delete", "OPS-1"],
     ],
     ids=lambda words: "-".join(words[:2]),
 )
