@@ -21,7 +21,6 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
-from textual.widgets import Input, TextArea
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -190,6 +189,15 @@ class HuddleApp(App[None]):
 
     def _make_area(self, name: str, path: str) -> AreaScreen:
         screen = area_class(path)(self.context)
+        # A new screen is styled from the current stylesheet as it mounts. Textual 8 still counts it as
+        # behind the app's CSS and re-parses every rule when its mode first opens (and, as the count is
+        # only updated on a mounted screen, again on every later switch to it): for the board that was
+        # a full parse, and a lost parse cache, before the first frame.
+        screen._css_update_count = self._css_update_count
+        # That refresh also styled the app itself before the screen's widgets composed; without it the
+        # app's own rules (its text colour) come only after them, and a widget that worked out its
+        # colours in between keeps them (Widget.visual_style is cached on the widget's own styles).
+        self.stylesheet.apply(self)
         self.area_screens[name] = screen
         return screen
 
@@ -211,7 +219,11 @@ class HuddleApp(App[None]):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Headless (tests, snapshots), a focused field's cursor stays drawn instead of blinking: a
         blink is a timer, so what a snapshot shows would depend on how long the machine took."""
-        if self.is_headless and isinstance(event.widget, Input | TextArea):
+        if not self.is_headless:
+            return
+        from textual.widgets import Input, TextArea  # here: TextArea is not on the board's first frame
+
+        if isinstance(event.widget, Input | TextArea):
             event.widget.cursor_blink = False
 
     def on_unmount(self) -> None:

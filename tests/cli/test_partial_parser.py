@@ -87,3 +87,26 @@ def test_argparse_translates_as_before_once_the_parser_is_built() -> None:
     before = vars(argparse)["_"]
     build_parser(["card", "add"])
     assert vars(argparse)["_"] is before
+
+
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["--db", "x.json", "--help"], ["--version"], ["--lang"], ["--db"]]
+)
+def test_without_a_command_the_top_level_is_the_full_parsers(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TUI's command line (no command word) builds no group, yet shows the same help and errors."""
+    monkeypatch.setenv("COLUMNS", "100")
+    assert shown(build_parser(argv), argv) == shown(build_parser(), argv)
+
+
+def test_the_tuis_command_line_builds_no_group() -> None:
+    """Opening the app parses ``--db FILE`` only: building every group's parsers cost its start-up."""
+    tui = build_parser(["--db", "x.json", "--user", "me"])
+    sub = next(a for a in tui._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) == set(GROUPS)
+    assert not [
+        name for name, p in sub.choices.items() if p._subparsers is not None or p.get_default("handler")
+    ]
+    args = tui.parse_args(["--db", "x.json", "--user", "me"])
+    assert (args.command, args.db, args.user) == (None, "x.json", "me")

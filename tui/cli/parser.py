@@ -191,7 +191,9 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
 
 def _build(argv: Sequence[str] | None) -> Parser:
     wanted = command_in(argv) if argv is not None else None
-    build_all = argv is None or wanted not in GROUPS
+    # No command word (the TUI, or ``huddle --help``): the top level's help lists every group from
+    # GROUPS alone, so no group is built; a word that names no group builds them all for the error.
+    build_all = argv is None or (wanted is not None and wanted not in GROUPS)
     builder = Builder()
     parser = Parser(
         prog="huddle",
