@@ -1,0 +1,64 @@
+"""Start-up parses the stylesheet once, and the areas are still styled from the current theme.
+
+The app lets a newly built area screen skip Textual's full re-parse of every rule when its mode first
+opens (``HuddleApp._make_area``): these tests check that the board starts without one, and that a theme
+changed afterwards still reaches a screen built after the change and one built before it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.color import Color
+from textual.css.stylesheet import Stylesheet
+from textual.theme import BUILTIN_THEMES
+
+from tests.helpers.wait import settle, until
+from tui.app import HuddleApp
+from tui.wiring import Context
+
+
+def background(app: HuddleApp) -> Color:
+    """The background the current screen is drawn with."""
+    return app.screen.styles.background
+
+
+async def test_the_board_starts_without_reparsing_the_stylesheet(
+    context: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reparsed: list[object] = []
+    original = Stylesheet.reparse
+
+    def counted(self: Stylesheet) -> None:
+        reparsed.append(self)
+        original(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counted)
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "boards"
+        assert app.screen.query(".column-header")
+        assert reparsed == []
+        header = app.screen.query(".column-header").first()
+        assert header.visual_style.foreground == app.styles.color  # the text colour, as before
+
+
+async def test_a_theme_changed_later_reaches_new_and_old_area_screens(context: Context) -> None:
+    assert {"textual-light", "textual-dark"} <= set(BUILTIN_THEMES)
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        dark = background(app)
+        app.theme = "textual-light"
+        await until(pilot, lambda: background(app) != dark)
+        light = background(app)
+        await pilot.press("2")  # the portfolio: a screen built after the change
+        await settle(pilot)
+        assert app.current_mode == "portfolio"
+        assert background(app) == light
+        app.theme = "textual-dark"
+        await until(pilot, lambda: background(app) == dark)
+        await pilot.press("1")  # the board: built before both changes, hidden during the last
+        await settle(pilot)
+        assert app.current_mode == "boards"
+        assert background(app) == dark
