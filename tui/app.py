@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import importlib
 import signal
 import threading
@@ -497,9 +498,27 @@ class HuddleApp(App[None]):
         self.hang_up(signum == signal.SIGHUP, exit_code=128 + signum)
 
 
+def resume_collection() -> None:
+    """Turn the garbage collector back on, leaving out of its scans what start-up built.
+
+    The ``huddle`` command turns it off before Textual is imported: until the first frame, start-up
+    allocates little but long-lived objects (modules, classes, style rules, widgets), which every
+    collection scanned again for nothing (about 40 ms more than a bare Textual app's collections, one of
+    them a full one). ``gc.freeze`` moves what exists now to the permanent generation, so the first
+    collections after the frame do not scan it all at once while the whole department loads. Objects
+    are still freed by reference count; only a start-up object that later ends in a reference cycle is
+    never collected, which bounds what that can keep to what start-up built.
+    """
+    gc.freeze()
+    gc.enable()
+
+
 def run_app(context: Context) -> None:
     timeline.mark("tui.app imported (Textual loaded)")
     try:
-        HuddleApp(context).run()
+        app = HuddleApp(context)
+        app.after_first_frame(resume_collection)
+        app.run()
     finally:
+        gc.enable()  # whatever happened before the first frame
         timeline.write_report()

@@ -1,4 +1,5 @@
-"""Start-up parses the stylesheet once, and the areas are still styled from the current theme.
+"""Start-up parses the stylesheet once (the areas still styled from the current theme), and the garbage
+collector paused for it is back once the first frame is out.
 
 The app lets a newly built area screen skip Textual's full re-parse of every rule when its mode first
 opens (``HuddleApp._make_area``): these tests check that the board starts without one, and that a theme
@@ -7,13 +8,15 @@ changed afterwards still reaches a screen built after the change and one built b
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from textual.color import Color
 from textual.css.stylesheet import Stylesheet
 from textual.theme import BUILTIN_THEMES
 
 from tests.helpers.wait import settle, until
-from tui.app import HuddleApp
+from tui.app import HuddleApp, resume_collection
 from tui.wiring import Context
 
 
@@ -62,3 +65,19 @@ async def test_a_theme_changed_later_reaches_new_and_old_area_screens(context: C
         await settle(pilot)
         assert app.current_mode == "boards"
         assert background(app) == dark
+
+
+async def test_the_collector_is_back_on_once_the_first_frame_is_out(context: Context) -> None:
+    """``huddle`` turns the garbage collector off before Textual loads; the first frame turns it on."""
+    app = HuddleApp(context)
+    app.after_first_frame(resume_collection)
+    frozen_before = gc.get_freeze_count()
+    gc.disable()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, gc.isenabled)
+            assert gc.get_freeze_count() > frozen_before
+            assert app.screen.query(".column-header")
+    finally:
+        gc.enable()
+        gc.unfreeze()
