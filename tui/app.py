@@ -170,7 +170,9 @@ class HuddleApp(App[None]):
     def _display(self, screen: Screen[Any], renderable: Any) -> None:
         """Textual's frame output, noted on the start-up timeline (:mod:`tui.timeline`) when it is on."""
         super()._display(screen, renderable)
-        if renderable is None:
+        if renderable is None or self._batch_count:
+            # Inside a batch Textual draws nothing (start-up composes and mounts in one): the first
+            # frame is the one after it, and work kept for after that frame must wait for it.
             return
         if timeline.ENABLED:
             timeline.mark("first frame written" if not self.is_headless else "first frame (headless)")
