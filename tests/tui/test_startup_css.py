@@ -9,12 +9,15 @@ changed afterwards still reaches a screen built after the change and one built b
 from __future__ import annotations
 
 import gc
+from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.color import Color
 from textual.css.stylesheet import Stylesheet
 from textual.theme import BUILTIN_THEMES
 
+import tui.app as app_module
 from tests.helpers.wait import settle, until
 from tui.app import HuddleApp, resume_collection
 from tui.wiring import Context
@@ -81,3 +84,29 @@ async def test_the_collector_is_back_on_once_the_first_frame_is_out(context: Con
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+class FrameCountingApp(HuddleApp):
+    """The app, counting the frames Textual draws (outside a batch, where ``_display`` draws nothing)."""
+
+    CSS_PATH = str(Path(app_module.__file__).with_name("app.tcss"))
+    frames = 0
+
+    def _display(self, screen: Any, renderable: Any) -> None:
+        if renderable is not None and not self._batch_count:
+            self.frames += 1
+        super()._display(screen, renderable)
+
+
+async def test_work_kept_for_after_the_first_frame_waits_for_the_frame_textual_draws(
+    context: Context,
+) -> None:
+    """Start-up composes and mounts inside one batch, where ``_display`` draws nothing: the kept work
+    (the whole department, the collector) runs once a frame was drawn, not right after that batch."""
+    app = FrameCountingApp(context)
+    frames_when_run: list[int] = []
+    app.after_first_frame(lambda: frames_when_run.append(app.frames))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: bool(frames_when_run))
+        assert frames_when_run[0] >= 1
+        assert app.screen.query(".column-header")
