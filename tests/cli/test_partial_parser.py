@@ -131,3 +131,26 @@ def test_the_subcommand_is_found_unless_an_abbreviated_option_leaves_a_doubt() -
     assert action_in(["card", "--us", "bob", "add"]) is None  # --us may be --user, taking "bob"
     assert action_in(["--la", "en", "card", "add"]) is None
     assert action_in(["card", "--", "add"]) is None
+
+
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["--db", "x.json", "--help"], ["--version"], ["--lang"], ["--db"]]
+)
+def test_without_a_command_the_top_level_is_the_full_parsers(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TUI's command line (no command word) builds no group, yet shows the same help and errors."""
+    monkeypatch.setenv("COLUMNS", "100")
+    assert shown(build_parser(argv), argv) == shown(build_parser(), argv)
+
+
+def test_the_tuis_command_line_builds_no_group() -> None:
+    """Opening the app parses ``--db FILE`` only: building every group's parsers cost its start-up."""
+    tui = build_parser(["--db", "x.json", "--user", "me"])
+    sub = next(a for a in tui._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) == set(GROUPS)
+    assert not [
+        name for name, p in sub.choices.items() if p._subparsers is not None or p.get_default("handler")
+    ]
+    args = tui.parse_args(["--db", "x.json", "--user", "me"])
+    assert (args.command, args.db, args.user) == (None, "x.json", "me")

@@ -87,6 +87,7 @@ def _run(argv: list[str], ran_app: list[bool]) -> int:
             read_ahead = getattr(ctx.services.store, "read_ahead", None)
             if read_ahead is not None:  # a server store reads the first board while Textual loads
                 read_ahead()
+            gc.disable()  # until the app's first frame is out: tui.app.run_app turns it back on
             importlib.import_module("tui.app").run_app(ctx)
             return 0
         return handler(ctx, args)

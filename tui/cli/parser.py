@@ -265,7 +265,10 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
 def _build(argv: Sequence[str] | None) -> Parser:
     at = None if argv is None else _positional(argv)
     wanted = None if argv is None or at is None else argv[at]
-    build_all = argv is None or wanted not in GROUPS or _in_doubt(argv[:at])
+    # No command word (the TUI, or ``huddle --help``): the top level's help lists every group from
+    # GROUPS alone, so no group is built. A word that names no group, or one that an abbreviated option
+    # may have taken as its value (``--us card``), builds them all, so argparse says what it says.
+    build_all = argv is None or (wanted is not None and (wanted not in GROUPS or _in_doubt(argv[:at])))
     builder = Builder(None if build_all or argv is None else action_in(argv))
     parser = Parser(
         prog="huddle",
