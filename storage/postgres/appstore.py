@@ -1,22 +1,23 @@
-"""The store the app opens on a PostgreSQL database: the first frame from the pre-reader, the rest
+"""The store the app opens on a PostgreSQL database: the first board from the pre-reader, the rest
 from a :class:`PgStore` made, and psycopg imported, only when something else is needed.
 
 Why: the app's first board on the server used to wait for ``import psycopg`` (about 170 ms of the
-main thread) and the connection on top of what the JSON file costs. This module imports no
-psycopg: the first snapshot and the version the app starts from come from
-:mod:`storage.postgres.preread`'s child process, which read them while the app loaded Textual.
-Everything after that (the whole department, the listener, the version poll, every write) goes to
-the real store, made in whichever thread first needs it: the app's workers and the listener's
-starter, after the first frame (``HuddleApp`` subscribes once that frame is out), so the import is
-off the event loop.
+main thread) and the connection, on top of what the JSON file costs. This module imports no
+psycopg: the snapshots and the version the app starts with come from the board that
+:mod:`storage.postgres.preread`'s child process read while the app loaded Textual (the
+departments, the first department's cards, the blockers they name: one moment of the database).
+That covers the first frame and the whole-department read after it. Anything else (another
+department, people, meetings, every write, the version poll) makes the real store, in whichever
+thread first needs it (the app's workers: off the event loop), and from then on every snapshot is
+the real store's. The change listener starts once the real store is wanted, or once the app has its
+whole first department; when it connects, the app's version check brings in whatever changed since
+the child's read. So psycopg is imported after the first frame, and the import does not compete
+with the frame reaching the terminal.
 
-The first snapshot answers exactly what the first page reads (``CardService.first_page``: the
-departments, the first department's first cards of each column and their counts, the blockers
-they name) from the child's one moment of the database; any other read on it is passed to a
-snapshot of the real store, a later moment, as a snapshot taken a little later would be. Used
-once: the next snapshot is the real store's. When the child has no page (any failure, or a schema
-that is not this Huddle's), the first snapshot is the real store's too: the in-process read, with
-its retries and its one-line errors, exactly as without the pre-reader.
+When the child has no board (any failure, or a schema that is not this Huddle's), every snapshot is
+the real store's: the in-process read, with its retries and its one-line errors, exactly as without
+the pre-reader. A snapshot from the board answers the reads it holds and passes any other read to
+a snapshot of the real store (a later moment, as a snapshot taken a little later would be).
 One-shot commands never use this: they open :class:`PgStore` directly.
 """
 
@@ -32,7 +33,8 @@ from domain.models import Card, Department
 from domain.repository import CardRepository, Repository, UnitOfWork
 from domain.services.cards import FIRST_PAGE
 from storage.dburl import redact
-from storage.postgres.preread import FirstPage, PreRead
+from storage.postgres import firstpage
+from storage.postgres.preread import Board, PreRead, Unknown
 
 if TYPE_CHECKING:
     from storage.postgres.store import PgStore
@@ -55,12 +57,13 @@ class AppPgStore:
         self._where = redact(url)
         self._lock = threading.Lock()
         """Held while the real store is made (the psycopg import): one thread makes it, others wait."""
-        self._first_lock = threading.Lock()
         self._real: PgStore | None = None
         self._closed = False
         self._ahead = PreRead.start(url, per_column) if pre_read else None
-        self._first_taken = self._ahead is None
-        """The first page was handed out (or there is none): from now on the real store answers."""
+        self._asked_version = False
+        self._wanted = threading.Event()
+        """Set once the real store is needed: made for a read or write the child's board cannot
+        answer, or the board has served the whole department (the listener may start then)."""
 
     @property
     def pre_reader(self) -> PreRead | None:
@@ -72,6 +75,7 @@ class AppPgStore:
 
     def real(self) -> PgStore:
         """The in-process store, made on first use (importing psycopg)."""
+        self._wanted.set()
         with self._lock:
             if self._real is None:
                 if self._closed:
@@ -81,51 +85,62 @@ class AppPgStore:
                 self._real = PgStore(self.url, retry_seconds=self._retry)
             return self._real
 
-    def _first(self) -> FirstPage | None:
-        """The child's answer the first time the app reads (waiting for it), None afterwards."""
-        with self._first_lock:
-            if self._first_taken:
-                return None
-            self._first_taken = True
-        assert self._ahead is not None
-        return self._ahead.page()
+    def board_served(self) -> None:
+        """The child's board has given the app its whole department: the listener may start."""
+        self._wanted.set()
+
+    def _board(self) -> Board | None:
+        """The child's board while the real store is not made yet (waiting for the child), else None."""
+        if self._real is not None or self._ahead is None:
+            return None
+        return self._ahead.board()
 
     # ----- the Store protocol ------------------------------------------------------------------
 
     def snapshot(self) -> UnitOfWork:
-        first = self._first()
-        if first is not None:
-            return _FirstView(first, lambda: self.real().snapshot())
+        board = self._board()
+        if board is not None:
+            return _BoardView(board, self)
         return self.real().snapshot()
 
     def transaction(self) -> contextlib.AbstractContextManager[UnitOfWork]:
         return self.real().transaction()
 
     def version(self) -> object:
-        """The version the first page was read at while that page is still to be shown (the app asks
-        before its first frame), then the server's (the real store: one cheap check)."""
-        if not self._first_taken and self._ahead is not None:
-            first = self._ahead.page()
-            if first is not None:
-                return first.version
+        """The first time (the app asks before its first frame), the version the child read at: the
+        version of the data the first board shows. Later, the server's (one cheap check): the app's
+        version poll is what brings in whatever changed since."""
+        if not self._asked_version:
+            self._asked_version = True
+            board = self._board()
+            if board is not None:
+                return board.version
         return self.real().version()
 
     def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
-        """Hear of other clients' changes (``PgStore.subscribe``), set up in a thread: making the real
-        store imports psycopg, which must not hold up the event loop. The real store's listener calls
-        ``callback`` once it is connected, so a change made meanwhile is not missed."""
+        """Hear of other clients' changes (``PgStore.subscribe``), set up in a thread (making the real
+        store imports psycopg, which must not hold up the event loop) once the real store is wanted:
+        at once when the child read nothing or the first page was the whole department, else after
+        the app's whole-department read (served from the child's board) or any read or write the
+        board cannot answer. The listener calls ``callback`` once it is connected, so whatever
+        changed since the child's read is looked for then."""
+        board = self._board()
+        if board is None or board.whole:
+            self._wanted.set()
         stopped = threading.Event()
         stops: list[Callable[[], None]] = []
 
         def listen() -> None:
+            self._wanted.wait()
+            if stopped.is_set():
+                return
             with contextlib.suppress(StorageError):
                 stop = self.real().subscribe(callback)
                 stops.append(stop)
                 if stopped.is_set():
                     stop()
 
-        starter = threading.Thread(target=listen, name="huddle-listen", daemon=True)
-        starter.start()
+        threading.Thread(target=listen, name="huddle-listen", daemon=True).start()
 
         def unsubscribe() -> None:
             stopped.set()
@@ -142,24 +157,26 @@ class AppPgStore:
         with self._lock:
             self._closed = True
             real, self._real = self._real, None
+        self._wanted.set()
         if self._ahead is not None:
             self._ahead.close()
         if real is not None:
             real.close()
 
 
-class _FirstView:
-    """The first snapshot: the pre-read first page, and a real snapshot for anything else."""
+class _BoardView:
+    """A snapshot from the child's board: the departments, the first department's cards and the
+    blockers they name; a real snapshot (made once, on first need) for anything else."""
 
-    def __init__(self, first: FirstPage, later: Callable[[], UnitOfWork]) -> None:
-        self._later_snapshot = later
+    def __init__(self, board: Board, store: AppPgStore) -> None:
+        self._store = store
         self._kept: UnitOfWork | None = None
-        self._departments = _FirstDepartments(first, self._later)
-        self._cards = _FirstCards(first, self._later)
+        self._departments = _BoardDepartments(board, self._later)
+        self._cards = _BoardCards(board, self._later, store)
 
     def _later(self) -> UnitOfWork:
         if self._kept is None:
-            self._kept = self._later_snapshot()
+            self._kept = self._store.real().snapshot()
         return self._kept
 
     @property
@@ -208,11 +225,11 @@ class _FirstView:
         return self._later().next_number(counter)
 
 
-class _FirstDepartments:
-    """The departments as the pre-reader read them; writes go to the real snapshot (which refuses)."""
+class _BoardDepartments:
+    """The departments as the child read them; writes go to the real snapshot (which refuses)."""
 
-    def __init__(self, first: FirstPage, later: Callable[[], UnitOfWork]) -> None:
-        self._all = first.departments
+    def __init__(self, board: Board, later: Callable[[], UnitOfWork]) -> None:
+        self._all = board.departments
         self._later = later
 
     def get(self, key: str) -> Department | None:
@@ -224,53 +241,49 @@ class _FirstDepartments:
     def delete(self, key: str) -> None:
         self._later().departments.delete(key)
 
-    def list(self) -> list[Department]:  # last, as in _FirstCards
+    def list(self) -> list[Department]:  # last, as in _BoardCards
         return list(self._all)
 
 
-class _FirstCards:
-    """The first department's first page and the blockers it names; other reads: the real snapshot."""
+class _BoardCards:
+    """The first department's cards and the blockers they name; other reads: the real snapshot."""
 
-    def __init__(self, first: FirstPage, later: Callable[[], UnitOfWork]) -> None:
-        self._first = first
+    def __init__(self, board: Board, later: Callable[[], UnitOfWork], store: AppPgStore) -> None:
+        self._board = board
         self._later = later
-        self._known: dict[str, Card | None] = {**first.blockers, **{c.id: c for c in first.cards}}
+        self._store = store
+
+    def _ours(self, dept: str) -> bool:
+        return self._board.department is not None and dept == self._board.department.name
 
     def first_in_columns(
         self, dept: str, columns: Sequence[str], per_column: int
     ) -> tuple[list[Card], dict[str, int]]:
-        first = self._first
-        read = first.departments[0] if first.departments else None
-        if read is None or dept != read.name or list(columns) != [c.name for c in read.columns]:
-            return self._later_first_in_columns(dept, columns, per_column)
-        if per_column > first.per_column:
-            return self._later_first_in_columns(dept, columns, per_column)
-        taken: dict[str, int] = {}
-        page = []
-        for card in first.cards:  # in board order: the first ``per_column`` of each column
-            taken[card.column] = taken.get(card.column, 0) + 1
-            if taken[card.column] <= per_column:
-                page.append(card)
-        return page, dict(first.counts)
-
-    def _later_first_in_columns(
-        self, dept: str, columns: Sequence[str], per_column: int
-    ) -> tuple[list[Card], dict[str, int]]:
+        board = self._board
+        if self._ours(dept) and list(columns) == board.columns and per_column <= board.per_column:
+            return firstpage.first_of_each(board.page, per_column), dict(board.counts)
         found: tuple[list[Card], dict[str, int]] = self._later().cards.first_in_columns(  # type: ignore[attr-defined]
             dept, columns, per_column
         )
         return found
 
-    def get(self, key: str) -> Card | None:
-        if key in self._known:
-            return self._known[key]
-        return self._later().cards.get(key)
-
     def list_for_department(self, dept: str) -> list[Card]:
-        return self._later().cards.list_for_department(dept)
+        if not self._ours(dept):
+            return self._later().cards.list_for_department(dept)
+        cards = self._board.department_cards()
+        self._store.board_served()
+        return cards
 
     def list_in_column(self, dept: str, column: str) -> list[Card]:
-        return self._later().cards.list_in_column(dept, column)
+        if not self._ours(dept):
+            return self._later().cards.list_in_column(dept, column)
+        return [c for c in self._board.department_cards() if c.column == column]
+
+    def get(self, key: str) -> Card | None:
+        found = self._board.card(key)
+        if isinstance(found, Unknown):
+            return self._later().cards.get(key)
+        return found
 
     def column_summary(
         self, dept: str, column: str, excluding: str | None = None

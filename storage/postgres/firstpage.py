@@ -23,26 +23,26 @@ placeholders: dept, per_column, dept): only the page travels and is decoded."""
 
 PRE_READ: LiteralString = """
 WITH first AS (SELECT doc->>'name' AS name FROM departments ORDER BY seq LIMIT 1),
-page AS (
-    SELECT id, col, doc FROM (
-        SELECT id, col, doc, row_number() OVER (PARTITION BY col ORDER BY rank, id COLLATE "C") AS n
-        FROM cards WHERE dept = (SELECT name FROM first)
-    ) p WHERE n <= $1::int
-)
-SELECT 'state', version::text, (SELECT coalesce(max(version), 0) FROM huddle_schema)::text, doc_schema::text
-    FROM huddle_state
-UNION ALL SELECT 'department', seq::text, NULL, doc::text FROM departments
-UNION ALL SELECT 'card', col, NULL, doc::text FROM page
-UNION ALL SELECT 'count', col, cards::text, NULL FROM card_columns
+board AS (
+    SELECT id, col, seq, doc, row_number() OVER (PARTITION BY col ORDER BY rank, id COLLATE "C") AS n
+    FROM cards WHERE dept = (SELECT name FROM first)
+),
+named AS (SELECT DISTINCT jsonb_array_elements_text(doc->'blocked_by') AS id FROM board)
+SELECT 'state', version::text, (SELECT coalesce(max(version), 0) FROM huddle_schema)::text,
+    doc_schema::text, NULL FROM huddle_state
+UNION ALL SELECT 'department', seq::text, NULL, NULL, doc::text FROM departments
+UNION ALL SELECT CASE WHEN n <= $1::int THEN 'page' ELSE 'card' END, col, seq::text, id, doc::text FROM board
+UNION ALL SELECT 'count', col, cards::text, NULL, NULL FROM card_columns
     WHERE dept = (SELECT name FROM first) AND cards > 0
-UNION ALL SELECT 'blocker', id, NULL, doc::text FROM cards
-    WHERE id IN (SELECT jsonb_array_elements_text(doc->'blocked_by') FROM page)
-    AND id NOT IN (SELECT id FROM page)
+UNION ALL SELECT 'blocker', id, NULL, NULL, doc::text FROM cards
+    WHERE id IN (SELECT id FROM named) AND id NOT IN (SELECT id FROM board)
+UNION ALL SELECT 'missing', id, NULL, NULL, NULL FROM named WHERE id NOT IN (SELECT id FROM cards)
 """
-"""Everything ``CardService.first_page(None, per_column)`` reads, in one statement, so from one
-moment of the database: the state row (data version, SQL and document schema versions), every
-department, the first department's page (``PAGE``) and column counts, and the cards off the page
-that page cards name as blockers. Values as text (libpq's text format; documents as JSON text)."""
+"""What the app's first board reads, in one statement, so from one moment of the database: the state
+row (data version, SQL and document schema versions), every department, every card of the first
+department (its first ``$1`` of each column marked ``page``, as ``PAGE`` picks them), that
+department's column counts, the cards off it that its cards name as blockers, and the names that
+match no card. Values as text (libpq's text format; documents as JSON text)."""
 
 
 def arrange(

@@ -7,16 +7,17 @@ of the machine's other core instead of psycopg's import.
 It loads the libpq that psycopg itself uses (the one bundled with psycopg-binary, found by the app)
 with ctypes and connects with ``PQconnectdbParams``, the URL expanded as psycopg expands it, so
 libpq's service files, ``PGPASSFILE``, ``PG*`` variables and TLS settings act as they do in the app.
-The request (libpq's path, the URL, the statement and its parameters) comes as JSON on stdin, never
-in argv or the environment. The answer, pickled on stdout: ``("rows", [tuple of str or None, ...])``
-or ``("failed", libpq's message)``; the app then reads in-process, whose errors are the ones shown.
+The request (libpq's path, the URL, the statement and its parameters) comes on stdin, never in argv
+or the environment. The answer on stdout: ``("rows", [tuple of str or None, ...])`` or
+``("failed", libpq's message)``; the app then reads in-process, whose errors are the ones shown.
+Both in ``marshal``'s format: built into the interpreter (nothing to import on either side), and
+both ends are the same interpreter, so the same format version.
 """
 
 from __future__ import annotations
 
 import ctypes
-import json
-import pickle
+import marshal
 import sys
 
 CONNECTION_OK = 0
@@ -63,7 +64,10 @@ def _message(raw: bytes | None) -> str:
     return " ".join((raw or b"").decode(errors="replace").split())
 
 
-def read(libpq: str, url: str, statement: str, params: list[str]) -> tuple[str, object]:
+Answer = tuple[str, list[tuple[str | None, ...]] | str]
+
+
+def read(libpq: str, url: str, statement: str, params: list[str]) -> Answer:
     """Run ``statement`` once on a connection to ``url``; its rows, or why not."""
     try:
         lib = ctypes.CDLL(libpq)
@@ -103,12 +107,13 @@ def read(libpq: str, url: str, statement: str, params: list[str]) -> tuple[str, 
 
 
 def main() -> None:
-    request = json.loads(sys.stdin.buffer.read())
+    request = marshal.loads(sys.stdin.buffer.read())
+    answer: Answer
     try:
         answer = read(request["libpq"], request["url"], request["sql"], [str(p) for p in request["params"]])
     except Exception as exc:  # whatever it was, the app reads in-process and says what is wrong
         answer = ("failed", f"{type(exc).__name__}: {exc}")
-    pickle.dump(answer, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    sys.stdout.buffer.write(marshal.dumps(answer))
     sys.stdout.buffer.flush()
 
 

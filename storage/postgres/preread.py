@@ -14,10 +14,11 @@ only after that frame (``appstore.py``).
   else the system's ``libpq.so.5``), gets the URL on its standard input (never in its argv or an
   environment variable of ours) and inherits the environment as it is, so libpq's service files,
   ``PGPASSFILE``, ``PG*`` settings and TLS options act as in the app.
-- **One moment.** One statement: the state row, the departments, the first department's page and
-  counts, the blockers the page names. The app decodes the page's documents with the store's codecs
-  and arranges them with the store's own code (``firstpage.arrange``), so it is the page the
-  in-process read makes.
+- **One moment.** One statement: the state row, the departments, every card of the first
+  department (its first page marked), its column counts, the blockers its cards name. The app
+  decodes the page's documents with the store's codecs and arranges them with the store's own code
+  (``firstpage.arrange``), so it is the page the in-process read makes; the rest of the department
+  is decoded when the app reads the whole department after its first frame, still without psycopg.
 - **Any failure reads in-process**, with the errors of today: the child could not load libpq, the
   server is out of reach, the password is wrong, the schema is not this Huddle's (older: the store
   migrates it; newer: it refuses), the database is fresh, the child crashed, said nothing, or took
@@ -30,12 +31,10 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-import json
-import pickle
+import marshal
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,21 +54,84 @@ CHILD = Path(__file__).with_name("libpq_read.py")
 its import path (so no module of ours can stand in for the standard library's)."""
 
 
-@dataclass(frozen=True, slots=True)
-class FirstPage:
-    """What the app's first frame reads (``CardService.first_page``), as of one moment."""
+Row = tuple[str | None, ...]
 
-    version: int
-    """``huddle_state.version`` at that moment: the version the app starts from."""
-    departments: list[Department]
-    cards: list[Card]
-    """The first ``per_column`` cards of each column of ``departments[0]``, in board order."""
-    counts: dict[str, int]
-    """Every column's card count in ``departments[0]``."""
-    per_column: int
-    blockers: dict[str, Card | None] = field(default_factory=dict)
-    """Every id the page's cards name in ``blocked_by`` and that is not on the page: its card, or
-    None when there is no such card."""
+
+class Board:
+    """What the child read: the first department's page decoded at once (the first frame needs it),
+    the rest of that department and the blockers its cards name kept as text until asked for."""
+
+    def __init__(self, rows: list[Row], per_column: int) -> None:
+        state = next(row for row in rows if row[0] == "state")
+        self.version = int(str(state[1]))
+        self.schema = (int(str(state[2])), int(str(state[3])))
+        by_seq = sorted((int(str(r[1])), orjson.loads(str(r[4]))) for r in rows if r[0] == "department")
+        self.departments = [codecs.department_from_doc(doc) for _, doc in by_seq]
+        self.per_column = per_column
+        self.columns = [c.name for c in self.departments[0].columns] if self.departments else []
+        page_rows: list[tuple[str, dict[str, Any] | None, int]] = []
+        self._seq: dict[str, int] = {}
+        self._rest: dict[str, str] = {}
+        self._blockers: dict[str, str] = {}
+        self._missing = {str(r[1]) for r in rows if r[0] == "missing"}
+        for kind, a, b, c, doc in rows:
+            if kind == "page":
+                page_rows.append((str(a), orjson.loads(str(doc)), 0))
+                self._seq[str(c)] = int(str(b))
+            elif kind == "card":
+                self._rest[str(c)] = str(doc)
+                self._seq[str(c)] = int(str(b))
+            elif kind == "count":
+                page_rows.append((str(a), None, int(str(b))))
+            elif kind == "blocker":
+                self._blockers[str(a)] = str(doc)
+        self.page, self.counts = firstpage.arrange(self.columns, page_rows)
+        self._cards: dict[str, Card] = {c.id: c for c in self.page}
+        self._lock = threading.Lock()
+        self._whole: list[Card] | None = None if self._rest else sorted(self.page, key=self._order)
+
+    def _order(self, card: Card) -> int:
+        return self._seq[card.id]
+
+    @property
+    def department(self) -> Department | None:
+        return self.departments[0] if self.departments else None
+
+    @property
+    def whole(self) -> bool:
+        """The page holds every card of the department (no whole read follows the first frame)."""
+        return not self._rest
+
+    def department_cards(self) -> list[Card]:
+        """Every card of the first department in write order (as ``list_for_department``), decoded
+        the first time (off the event loop: the app's whole-department read runs in a worker)."""
+        with self._lock:
+            if self._whole is None:
+                rest = {key: codecs.card_from_doc(orjson.loads(doc)) for key, doc in self._rest.items()}
+                self._cards.update(rest)
+                self._whole = sorted(self._cards.values(), key=self._order)
+            return list(self._whole)
+
+    def card(self, key: str) -> Card | Unknown | None:
+        """The card ``key`` if this read has it (a card of the department, or one its cards name),
+        None if its cards name it and there is no such card, else ``UNKNOWN``: ask the server."""
+        with self._lock:
+            if key in self._cards:
+                return self._cards[key]
+            if key in self._rest:
+                self._cards[key] = codecs.card_from_doc(orjson.loads(self._rest[key]))
+                return self._cards[key]
+            if key in self._blockers:
+                self._cards[key] = codecs.card_from_doc(orjson.loads(self._blockers.pop(key)))
+                return self._cards[key]
+        return None if key in self._missing else UNKNOWN
+
+
+class Unknown:
+    """``Board.card``: this read cannot tell; the server can."""
+
+
+UNKNOWN = Unknown()
 
 
 def bundled_libpq() -> str:
@@ -93,8 +155,8 @@ class PreRead:
         self._per_column = per_column
         self._answered = threading.Event()
         self._done = threading.Event()
-        self._rows: list[tuple[str | None, ...]] | None = None
-        self._page: FirstPage | None = None
+        self._rows: list[Row] | None = None
+        self._board: Board | None = None
         self._decoding = threading.Lock()
         self.failure: str | None = None
         """Why there is no page (tests, and anyone looking): libpq's message, or what went wrong."""
@@ -116,7 +178,7 @@ class PreRead:
             return None
         assert proc.stdin is not None
         with contextlib.suppress(OSError):  # it died at once: the collector finds no answer
-            proc.stdin.write(json.dumps(request).encode())
+            proc.stdin.write(marshal.dumps(request))
             proc.stdin.close()
         return cls(proc, per_column)
 
@@ -128,7 +190,7 @@ class PreRead:
         out = self._proc.stdout
         assert out is not None
         try:
-            kind, value = pickle.load(out)
+            kind, value = marshal.loads(out.read())
             if kind == "rows":
                 self._rows = value
             else:
@@ -141,8 +203,8 @@ class PreRead:
             self._proc.wait()
             self._done.set()
 
-    def page(self, timeout: float = WAIT_SECONDS) -> FirstPage | None:
-        """The first page, waiting for the child; None when there is none to use (read in-process)."""
+    def board(self, timeout: float = WAIT_SECONDS) -> Board | None:
+        """What the child read, waiting for it; None when there is none to use (read in-process)."""
         if not self._answered.wait(timeout):
             self.failure = f"no answer from the pre-reader in {timeout:.0f} s"
             self.close()
@@ -151,37 +213,15 @@ class PreRead:
             rows, self._rows = self._rows, None
             if rows is not None:
                 try:
-                    self._page = self._decode(rows)
+                    board = Board(rows, self._per_column)
                 except (KeyError, TypeError, ValueError, StopIteration, orjson.JSONDecodeError) as exc:
                     self.failure = f"the pre-read rows did not decode ({type(exc).__name__}: {exc})"
-            return self._page
-
-    def _decode(self, rows: list[tuple[str | None, ...]]) -> FirstPage | None:
-        state = next(row for row in rows if row[0] == "state")
-        if (int(str(state[2])), int(str(state[3]))) != (schema.SCHEMA_VERSION, DOC_SCHEMA_VERSION):
-            self.failure = f"the database's schema is {state[2]}.{state[3]}: the store opens it"
-            return None  # older: the store migrates it; newer: it refuses, in its own words
-        by_seq = sorted((int(str(r[1])), orjson.loads(str(r[3]))) for r in rows if r[0] == "department")
-        departments = [codecs.department_from_doc(doc) for _, doc in by_seq]
-        if not departments:
-            return FirstPage(int(str(state[1])), [], [], {}, self._per_column)
-        page_rows: list[tuple[str, dict[str, Any] | None, int]] = []
-        blockers: dict[str, Card | None] = {}
-        for kind, key, count, doc in rows:
-            if kind == "card":
-                page_rows.append((str(key), orjson.loads(str(doc)), 0))
-            elif kind == "count":
-                page_rows.append((str(key), None, int(str(count))))
-            elif kind == "blocker":
-                blockers[str(key)] = codecs.card_from_doc(orjson.loads(str(doc)))
-        columns = [c.name for c in departments[0].columns]
-        cards, counts = firstpage.arrange(columns, page_rows)
-        on_page = {c.id for c in cards}
-        named = {dep for c in cards for dep in c.blocked_by} - on_page
-        missing: dict[str, Card | None] = dict.fromkeys(named - blockers.keys())
-        return FirstPage(
-            int(str(state[1])), departments, cards, counts, self._per_column, {**blockers, **missing}
-        )
+                else:
+                    if board.schema == (schema.SCHEMA_VERSION, DOC_SCHEMA_VERSION):
+                        self._board = board
+                    else:  # older: the store migrates it; newer: it refuses, in its own words
+                        self.failure = f"the database's schema is {board.schema[0]}.{board.schema[1]}"
+            return self._board
 
     def finished(self) -> bool:
         """True once the child has exited and been reaped."""

@@ -94,6 +94,11 @@ def test_the_first_page_from_the_pre_reader_equals_the_in_process_read(
     assert {"OPS-2", "OPS-3"} <= page.blocked  # by RND-1, off the page; by OPS-1, on it
     assert store.pre_reader is not None
     assert store.pre_reader.failure is None
+    services = make_services(store, clock)
+    whole = services.cards.list(dept="Operations")  # the app's read after its first frame
+    assert whole == other.cards.list(dept="Operations")
+    assert services.cards.blocked_among(whole) == other.cards.blocked_among(whole)
+    assert services.directory.departments() == other.directory.departments()
     assert store.listening() is False  # nothing but the child has talked to the server yet
 
 
@@ -107,8 +112,12 @@ def test_the_app_store_reads_its_first_page_without_importing_psycopg(other: Ser
         from domain.models import Actor
         from zoneinfo import ZoneInfo
         store = open_store(sys.argv[1], for_app=True)
-        page = CardService(store, None, Actor("ann", "ann"), ZoneInfo("UTC")).first_page(None, 4)
-        print(len(page.cards), "psycopg" in sys.modules, store.version())
+        cards = CardService(store, None, Actor("ann", "ann"), ZoneInfo("UTC"))
+        version = store.version()
+        page = cards.first_page(None, 4)
+        whole = cards.list(dept="Operations")
+        blocked = cards.blocked_among(whole)
+        print(len(page.cards), len(whole), len(blocked), "psycopg" in sys.modules, version)
         store.close()
         """
     )
@@ -116,7 +125,7 @@ def test_the_app_store_reads_its_first_page_without_importing_psycopg(other: Ser
         [sys.executable, "-c", program, pg_url], cwd=REPO, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["5", "False", str(other.store.version())]
+    assert result.stdout.split() == ["5", "12", "2", "False", str(other.store.version())]
 
 
 def test_the_pre_reader_is_gone_once_the_page_is_in_and_no_zombie_is_left(
@@ -144,7 +153,9 @@ def test_the_app_still_sees_later_changes_and_hears_of_them(
     heard: list[int] = []
     stop = store.subscribe(lambda: heard.append(1))
     try:
-        assert poll(store.listening), "the listener did not come up after the first page"
+        assert services.cards.list(dept="Operations") == other.cards.list(dept="Operations")
+        assert poll(store.listening), "the listener did not come up after the whole board was read"
+        assert poll(lambda: len(heard) >= 1), "the listener did not call back once connected"
         before = len(heard)
         other.cards.edit("OPS-1", {"title": "changed after the first page 首页之后"})
         assert poll(lambda: len(heard) > before), "the other client's change was not heard"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-import json
+import marshal
 import os
 import subprocess
 import sys
@@ -75,17 +75,15 @@ def test_the_pre_readers_child_runs_on_the_standard_library_alone() -> None:
 
     result = subprocess.run(
         [sys.executable, "-S", "-P", str(CHILD)],
-        input=json.dumps(
+        input=marshal.dumps(
             {"libpq": "/nonexistent/libpq.so", "url": "postgresql://x@h/x", "sql": "", "params": []}
-        ).encode(),
+        ),
         capture_output=True,
         timeout=60,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    import pickle
-
-    kind, message = pickle.loads(result.stdout)
+    kind, message = marshal.loads(result.stdout)
     assert kind == "failed"
     assert "cannot load libpq" in message
 
