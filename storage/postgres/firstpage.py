@@ -22,6 +22,7 @@ PAGE: LiteralString = (
 placeholders: dept, per_column, dept): only the page travels and is decoded."""
 
 PRE_READ: LiteralString = """
+SELECT coalesce(json_agg(json_build_array(kind, a, b, c, doc)), '[]')::text FROM (
 WITH first AS (SELECT doc->>'name' AS name FROM departments ORDER BY seq LIMIT 1),
 board AS (
     SELECT id, col, seq, doc, row_number() OVER (PARTITION BY col ORDER BY rank, id COLLATE "C") AS n
@@ -37,12 +38,14 @@ UNION ALL SELECT 'count', col, cards::text, NULL, NULL FROM card_columns
 UNION ALL SELECT 'blocker', id, NULL, NULL, doc::text FROM cards
     WHERE id IN (SELECT id FROM named) AND id NOT IN (SELECT id FROM board)
 UNION ALL SELECT 'missing', id, NULL, NULL, NULL FROM named WHERE id NOT IN (SELECT id FROM cards)
+) AS pre_read (kind, a, b, c, doc)
 """
 """What the app's first board reads, in one statement, so from one moment of the database: the state
 row (data version, SQL and document schema versions), every department, every card of the first
 department (its first ``$1`` of each column marked ``page``, as ``PAGE`` picks them), that
 department's column counts, the cards off it that its cards name as blockers, and the names that
-match no card. Values as text (libpq's text format; documents as JSON text)."""
+match no card. Its rows (kind and four values, as text; documents as JSON text) come as one JSON
+array in one value: the pre-reader's child fetches one value, not thousands."""
 
 
 def arrange(

@@ -213,8 +213,15 @@ class PreRead:
             rows, self._rows = self._rows, None
             if rows is not None:
                 try:
-                    board = Board(rows, self._per_column)
-                except (KeyError, TypeError, ValueError, StopIteration, orjson.JSONDecodeError) as exc:
+                    board = Board(orjson.loads(str(rows[0][0])), self._per_column)
+                except (
+                    KeyError,
+                    IndexError,
+                    TypeError,
+                    ValueError,
+                    StopIteration,
+                    orjson.JSONDecodeError,
+                ) as exc:
                     self.failure = f"the pre-read rows did not decode ({type(exc).__name__}: {exc})"
                 else:
                     if board.schema == (schema.SCHEMA_VERSION, DOC_SCHEMA_VERSION):
