@@ -257,7 +257,7 @@ def test_a_wrong_password_is_the_same_one_line_error_and_never_shown(
     assert "password authentication failed" in str(store.pre_reader.failure)
 
 
-def test_the_password_file_and_a_password_in_the_url_reach_the_child_but_not_its_argv(
+def test_the_password_and_service_files_and_a_password_in_the_url_reach_the_child_but_not_its_argv(
     pg_server: PgServer,
     pg_url: str,
     other: Services,
@@ -274,6 +274,16 @@ def test_the_password_file_and_a_password_in_the_url_reach_the_child_but_not_its
     assert first_page(make_services(by_file, clock)) == first_page(other)
     assert by_file.pre_reader is not None
     assert by_file.pre_reader.failure is None
+
+    services_file = tmp_path / "pg_service.conf"
+    services_file.write_text(
+        f"[team]\nhost=127.0.0.1\nport={pg_server.port}\ndbname={database}\nuser={PASSWORD_ROLE}\n"
+    )
+    monkeypatch.setenv("PGSERVICEFILE", str(services_file))
+    by_service = app_store("postgresql://?service=team")
+    assert first_page(make_services(by_service, clock)) == first_page(other)
+    assert by_service.pre_reader is not None
+    assert by_service.pre_reader.failure is None
 
     monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
     in_url = app_store(f"postgresql://{PASSWORD_ROLE}:pa55-x@127.0.0.1:{pg_server.port}/{database}")
