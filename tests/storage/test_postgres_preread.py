@@ -19,22 +19,13 @@ from domain.services import Services
 from domain.services.cards import BoardPage
 from storage.postgres import PgStore
 from storage.postgres.appstore import AppPgStore
+from storage.postgres.preread import PreRead
 from tests.helpers.clock import FixedClock
 from tests.helpers.pgserver import PASSWORD_ROLE, PgServer, free_port
 from tests.helpers.wait import poll
 from tests.helpers.workspace import make_services
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def other(pg_url: str, clock: FixedClock) -> Iterator[Services]:
-    """Another client of the same database, with its own in-process store."""
-    store = PgStore(pg_url)
-    try:
-        yield make_services(store, clock, handle="other")
-    finally:
-        store.close()
 
 
 @pytest.fixture
@@ -67,6 +58,14 @@ def fill(services: Services) -> None:
         services.cards.add("OPS", f"运维 {n}")
     services.cards.move("OPS-6", "To do")
     services.cards.delete(gone.id)
+
+
+def started(other: Services, make: Callable[..., AppPgStore]) -> tuple[AppPgStore, PreRead]:
+    """The boards filled by ``other``, then an app store and its pre-reader, just started."""
+    fill(other)
+    store = make()
+    assert store.pre_reader is not None
+    return store, store.pre_reader
 
 
 def first_page(services: Services) -> BoardPage:
@@ -131,10 +130,7 @@ def test_the_app_store_reads_its_first_page_without_importing_psycopg(other: Ser
 def test_the_pre_reader_is_gone_once_the_page_is_in_and_no_zombie_is_left(
     other: Services, app_store: Callable[..., AppPgStore], clock: FixedClock
 ) -> None:
-    fill(other)
-    store = app_store()
-    child = store.pre_reader
-    assert child is not None
+    store, child = started(other, app_store)
     first_page(make_services(store, clock))
     assert poll(child.finished), "the pre-reader did not exit"
     with pytest.raises(ChildProcessError):  # reaped: no zombie left for anyone to wait for
@@ -171,10 +167,7 @@ def test_the_app_still_sees_later_changes_and_hears_of_them(
 def test_a_killed_pre_reader_means_the_app_reads_in_process(
     other: Services, app_store: Callable[..., AppPgStore], clock: FixedClock
 ) -> None:
-    fill(other)
-    store = app_store()
-    child = store.pre_reader
-    assert child is not None
+    store, child = started(other, app_store)
     os.kill(child.pid, signal.SIGKILL)
     assert poll(child.finished)
     assert first_page(make_services(store, clock)) == first_page(other)

@@ -5,7 +5,6 @@ restarted server, a database from before the row versions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,16 +20,6 @@ from tests.helpers.clock import FixedClock
 from tests.helpers.pgserver import PgServer, migration_number, undo_row_versions
 from tests.helpers.wait import poll
 from tests.helpers.workspace import make_services
-
-
-@pytest.fixture
-def other(pg_url: str, clock: FixedClock) -> Iterator[Services]:
-    """Another client of the same database (its own store and connections), as another process."""
-    store = PgStore(pg_url)
-    try:
-        yield make_services(store, clock, handle="other")
-    finally:
-        store.close()
 
 
 def two_boards(services: Services, cards: int = 4) -> None:
