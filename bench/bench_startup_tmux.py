@@ -18,6 +18,7 @@ at most 1.5x at the demo, 5,000 and 20,000 cards).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -26,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +57,33 @@ def tmux(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True, check=False)
 
 
+def parse_args(doc: str | None, runs: int) -> tuple[argparse.Namespace, dict[str, list[str]]] | None:
+    """The options both tmux benches take (``--runs``, ``--sizes``, ``--checkout``) and the Huddle
+    command of each tree by label; None, after saying why, when tmux is not installed."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
+    parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--sizes", default="demo,5000,20000", help="comma-separated: demo and card counts")
+    parser.add_argument("--checkout", action="append", default=[], help="a source tree to compare (repeat)")
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        print("tmux is not installed: nothing measured (apt-get install tmux)")
+        return None
+    return args, {(f" {k}" if k else k): v for k, v in huddle_commands(args.checkout).items()}
+
+
+@contextlib.contextmanager
+def tmux_session(prefix: str) -> Iterator[Path]:
+    """Our own tmux server with a 120x40 session, and a work folder; both gone afterwards."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    tmux("kill-server")
+    tmux("new-session", "-d", "-s", "bench", "-x", "120", "-y", "40")
+    try:
+        yield work
+    finally:
+        tmux("kill-server")
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def time_to_screen(command: list[str], seen: Callable[[str], bool], timeout: float = 30.0) -> float:
     """Seconds from asking tmux to start ``command`` until ``seen(screen text)`` is true."""
     name = f"run{time.monotonic_ns()}"
@@ -74,44 +102,34 @@ def time_to_screen(command: list[str], seen: Callable[[str], bool], timeout: flo
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--runs", type=int, default=9)
-    parser.add_argument("--sizes", default="demo,5000,20000", help="comma-separated: demo and card counts")
-    parser.add_argument("--checkout", action="append", default=[], help="a source tree to compare (repeat)")
-    args = parser.parse_args()
-    if shutil.which("tmux") is None:
-        print("tmux is not installed: nothing measured (apt-get install tmux)")
+    parsed = parse_args(__doc__, runs=9)
+    if parsed is None:
         return 1
-    huddles = {(f" {k}" if k else k): v for k, v in huddle_commands(args.checkout).items()}
-    work = Path(tempfile.mkdtemp(prefix="huddle-bench-"))
-    config = work / "none.toml"
-    programs: dict[str, tuple[list[str], Callable[[str], bool]]] = {
-        "bare Textual app": ([sys.executable, "-c", BARE], lambda s: "bare-textual-ready" in s),
-    }
-    for size in args.sizes.split(","):
-        db = work / f"{size}.json"
-        if size == "demo":
-            make_demo(db)
-        else:
-            make_big(db, int(size))
-        for tag, huddle in huddles.items():
-            cmd = ["env", f"HUDDLE_CONFIG={config}", *huddle, "--db", str(db), "--user", "bench"]
-            programs[(f"Huddle, {size} cards" if size != "demo" else "Huddle, demo") + tag] = (
-                cmd,
-                lambda s: CARD_ID.search(s) is not None,
-            )
-    tmux("kill-server")
-    tmux("new-session", "-d", "-s", "bench", "-x", "120", "-y", "40")
-    results: dict[str, list[float]] = {name: [] for name in programs}
-    try:
+    args, huddles = parsed
+    results: dict[str, list[float]] = {}
+    with tmux_session("huddle-bench-") as work:
+        config = work / "none.toml"
+        programs: dict[str, tuple[list[str], Callable[[str], bool]]] = {
+            "bare Textual app": ([sys.executable, "-c", BARE], lambda s: "bare-textual-ready" in s),
+        }
+        for size in args.sizes.split(","):
+            db = work / f"{size}.json"
+            if size == "demo":
+                make_demo(db)
+            else:
+                make_big(db, int(size))
+            for tag, huddle in huddles.items():
+                cmd = ["env", f"HUDDLE_CONFIG={config}", *huddle, "--db", str(db), "--user", "bench"]
+                programs[(f"Huddle, {size} cards" if size != "demo" else "Huddle, demo") + tag] = (
+                    cmd,
+                    lambda s: CARD_ID.search(s) is not None,
+                )
+        results = {name: [] for name in programs}
         for command, seen in programs.values():
             time_to_screen(command, seen)  # warm the page cache and the bytecode once
         for _ in range(args.runs):
             for name, (command, seen) in programs.items():
                 results[name].append(time_to_screen(command, seen))
-    finally:
-        tmux("kill-server")
-        shutil.rmtree(work, ignore_errors=True)
     reference = statistics.median(results["bare Textual app"])
     print(f"first paint in tmux (120x40), {args.runs} alternating runs, medians")
     width = max(28, *(len(name) for name in results))

@@ -13,21 +13,18 @@ every mark over the runs. Bytecode is written, as an installed copy runs.
 
 from __future__ import annotations
 
-import argparse
 import re
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_startup_tmux import CARD_ID, tmux  # noqa: E402
+from bench.bench_startup_tmux import CARD_ID, parse_args, tmux, tmux_session  # noqa: E402
 from bench.bench_tui import make_big, make_demo  # noqa: E402
-from bench.installed import ENV, huddle_commands  # noqa: E402
+from bench.installed import ENV  # noqa: E402
 
 MARK = re.compile(r"^\s*([\d.]+)\s+\+\s*[\d.]+\s+(.*)$")
 SEEN = "card id on screen (tmux, outside)"
@@ -84,20 +81,12 @@ def show(what: str, runs: list[dict[str, float]]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--sizes", default="demo,5000,20000", help="comma-separated: demo and card counts")
-    parser.add_argument("--checkout", action="append", default=[], help="a source tree to compare (repeat)")
-    args = parser.parse_args()
-    if shutil.which("tmux") is None:
-        print("tmux is not installed: nothing measured (apt-get install tmux)")
+    parsed = parse_args(__doc__, runs=5)
+    if parsed is None:
         return 1
-    huddles = {(f" {k}" if k else k): v for k, v in huddle_commands(args.checkout).items()}
-    work = Path(tempfile.mkdtemp(prefix="huddle-timeline-"))
-    config = work / "none.toml"
-    tmux("kill-server")
-    tmux("new-session", "-d", "-s", "bench", "-x", "120", "-y", "40")
-    try:
+    args, huddles = parsed
+    with tmux_session("huddle-timeline-") as work:
+        config = work / "none.toml"
         for size in args.sizes.split(","):
             db = work / f"{size}.json"
             make_demo(db) if size == "demo" else make_big(db, int(size))
@@ -109,9 +98,6 @@ def main() -> int:
                     every[tag].append(one_run(huddle, db, config, work / "t.txt"))
             for tag, runs in every.items():
                 show(("demo file" if size == "demo" else f"{size} cards") + tag, runs)
-    finally:
-        tmux("kill-server")
-        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

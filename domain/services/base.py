@@ -6,12 +6,15 @@ import contextlib
 import os
 from collections.abc import Iterator
 from datetime import date, datetime
+from enum import Enum
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from domain.errors import ConflictError, NotFoundError
+from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.i18n import _
 from domain.models import Activity, Actor, Card, Clock, Department, Meeting, Person, Risk
 from domain.repository import Store, UnitOfWork
+from domain.text import quoted
 
 PROJECT_ID = "main"
 """The one project a data file holds."""
@@ -92,6 +95,20 @@ class Service:
                 detail=detail,
             )
         )
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def choice(kind: type[E], value: object, message: str) -> E:
+    """``value`` as one of ``kind``'s members (any case), or ValidationError from ``message`` (translated,
+    with ``{value}`` and ``{items}``): ``priority "urgent" is not one of low, normal, high``."""
+    try:
+        return kind(str(value).lower())
+    except ValueError:
+        raise ValidationError(
+            message.format(value=quoted(str(value)), items=", ".join(str(m.value) for m in kind))
+        ) from None
 
 
 def require_dept(uow: UnitOfWork, name: str) -> Department:

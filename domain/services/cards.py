@@ -15,7 +15,7 @@ from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.i18n import N_, _
 from domain.models import MAX_ESTIMATE_DAYS, Activity, Card, Department, Priority
 from domain.repository import UnitOfWork
-from domain.services.base import Service, require_card, require_dept, require_person
+from domain.services.base import Service, choice, require_card, require_dept, require_person
 from domain.text import clean_text, clean_title, quoted
 
 if TYPE_CHECKING:
@@ -462,14 +462,7 @@ class CardService(Service):
                     raise ValidationError(_("{key} must be a date").format(key=key))
                 values[key] = None if value is None else check_date(value, key)
             elif key == "priority":
-                try:
-                    values[key] = Priority(str(value).lower())
-                except ValueError:
-                    raise ValidationError(
-                        _("priority {value} is not one of {items}").format(
-                            value=quoted(str(value)), items=", ".join(p.value for p in Priority)
-                        )
-                    ) from None
+                values[key] = choice(Priority, value, _("priority {value} is not one of {items}"))
             elif key == "tags":
                 values[key] = tuple(dict.fromkeys(clean_title(str(t), N_("tag")) for t in value))
             elif key == "blocked_by":

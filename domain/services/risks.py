@@ -13,8 +13,8 @@ from domain.dates import check_date
 from domain.errors import ValidationError
 from domain.i18n import N_, _
 from domain.models import Risk, RiskStatus, ScoreChange
-from domain.services.base import Service, require_card, require_person, require_risk
-from domain.text import clean_text, clean_title, quoted
+from domain.services.base import Service, choice, require_card, require_person, require_risk
+from domain.text import clean_text, clean_title
 
 SCORE_FIELDS = ("probability", "impact", "residual_probability", "residual_impact")
 EDITABLE = frozenset(
@@ -130,14 +130,7 @@ class RiskService(Service):
             elif key == "owner":
                 values[key] = require_person(uow, str(value)).handle if value else None
             elif key == "status":
-                try:
-                    values[key] = RiskStatus(str(value).lower())
-                except ValueError:
-                    raise ValidationError(
-                        _("status {value} is not one of {items}").format(
-                            value=quoted(str(value)), items=", ".join(s.value for s in RiskStatus)
-                        )
-                    ) from None
+                values[key] = choice(RiskStatus, value, _("status {value} is not one of {items}"))
             elif key == "review_date":
                 if value is not None and not isinstance(value, date):
                     raise ValidationError(_("review date must be a date"))

@@ -23,7 +23,7 @@ import os
 import subprocess
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -31,6 +31,8 @@ import pytest
 
 from domain.text import BIDI_CONTROLS
 from outbound.settings import CalDavSettings, ImapSettings, SmtpSettings
+from storage import open_store
+from tests.helpers.imap import reply_ics
 from tui.cli import build_parser, main
 from tui.config import NESTED, Settings
 
@@ -122,8 +124,8 @@ GOOD: dict[tuple[str, ...], list[str]] = {
 ``{data}`` the sample files of tests/data, ``{seed}`` where the seeded file's backup is)."""
 DATA = Path(__file__).parents[1] / "data"
 NEEDS_A_SERVER = {("send", "invite"), ("calendar", "push"), ("rsvp", "import"), ("rsvp", "fetch")}
-"""Their valid invocation would reach for SMTP, CalDAV, IMAP or an attendee's reply (tests/exporters and
-the rsvp tests cover those); their bad ones must fail before that."""
+"""Their valid invocation reaches SMTP, CalDAV, IMAP or reads an attendee's reply, which the valid
+invocation's test provides (:func:`server_for`); their bad ones must fail before that."""
 SINGLE_LINE = {"title", "name", "tag", "series", "agenda"} | {"meeting action text", "project goal text"}
 """Arguments stored as one-line text, where a line separator (U+2028/U+2029) is refused too."""
 
@@ -417,7 +419,12 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> bytes:
         mp.setenv("HUDDLE_NOW", "2026-11-25T02:00:00+00:00")
         mp.setenv("TZ", "Asia/Shanghai")
         mp.setenv("XDG_CONFIG_HOME", str(folder / "config"))
-        return _seed(folder / "team.json")
+        seeded = _seed(folder / "team.json")
+    meeting = open_store(folder / "team.json").snapshot().meetings.get("M-2")
+    assert meeting is not None
+    # What `rsvp import` reads: wei's answer to M-2's follow-up, as a mail client saves it.
+    (folder / "reply.ics").write_bytes(reply_ics(meeting.next_uid, "wei@example.com", "ACCEPTED"))
+    return seeded
 
 
 def _bad_characters(text: str) -> list[str]:
@@ -501,15 +508,63 @@ def test_every_subcommand_has_a_valid_invocation() -> None:
 
 @pytest.mark.parametrize("command", sorted(GOOD), ids=" ".join)
 def test_valid_invocation_succeeds(
-    command: tuple[str, ...], seeded: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    command: tuple[str, ...],
+    seeded: bytes,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Each bad case changes one thing of an invocation that works, so it fails for that thing."""
-    if command in NEEDS_A_SERVER:
-        pytest.skip("needs an SMTP or CalDAV server (tests/exporters cover it)")
+    """Each bad case changes one thing of an invocation that works, so it fails for that thing. The four
+    that reach a server get a real one on 127.0.0.1 (:func:`server_for`), and what arrived is checked."""
     db, out, _ = _layout(tmp_path, seeded, command)
     good = [w.format(out=out, data=DATA, seed=SEED[0]) for w in GOOD[command]]
-    code = main(["--db", str(db), "--user", "ann", *command, *good])
-    assert code == 0, capsys.readouterr().err
+    with contextlib.ExitStack() as stack:
+        arrived = server_for(command, db, tmp_path, stack, monkeypatch) if command in NEEDS_A_SERVER else None
+        code = main(["--db", str(db), "--user", "ann", *command, *good])
+        assert code == 0, capsys.readouterr().err
+        if arrived is not None:
+            assert arrived(), f"{' '.join(command)} exited 0 but nothing reached the server"
+
+
+def server_for(
+    command: tuple[str, ...], db: Path, tmp_path: Path, stack: contextlib.ExitStack, mp: pytest.MonkeyPatch
+) -> Callable[[], bool]:
+    """Start the server ``command`` talks to, point the environment at it, and return a check that
+    something arrived (mail, a calendar object, an answer recorded)."""
+    from tests.helpers.delivery import CALDAV_PASSWORD, running_radicale, running_smtp
+    from tests.helpers.imap import IMAP_PASSWORD, IMAP_USER, reply_mail, running_dovecot
+
+    if command == ("send", "invite"):
+        smtp = stack.enter_context(running_smtp())
+        mp.setenv("HUDDLE_SMTP_HOST", "127.0.0.1")
+        mp.setenv("HUDDLE_SMTP_PORT", str(smtp.port))
+        return lambda: bool(smtp.inbox.envelopes)
+    if command == ("calendar", "push"):
+        radicale = stack.enter_context(running_radicale(tmp_path))
+        mp.setenv("HUDDLE_CALDAV_URL", radicale.url)
+        mp.setenv("HUDDLE_CALDAV_USERNAME", "alice")
+        mp.setenv("HUDDLE_CALDAV_PASSWORD", CALDAV_PASSWORD)
+        return lambda: bool(radicale.stored_objects())
+
+    def answered() -> bool:
+        meeting = open_store(db).snapshot().meetings.get("M-2")
+        return meeting is not None and any(
+            a.handle == "wei" and a.status.value == "accepted" for a in meeting.rsvp
+        )
+
+    if command == ("rsvp", "import"):
+        return answered  # the reply file is in the seed folder
+    imap = stack.enter_context(running_dovecot())
+    imap.append(reply_mail((SEED[0] / "reply.ics").read_bytes(), "李伟 <wei@example.com>"))
+    for name, value in {
+        "HUDDLE_IMAP_HOST": "127.0.0.1",
+        "HUDDLE_IMAP_PORT": str(imap.port),
+        "HUDDLE_IMAP_SECURITY": "none",
+        "HUDDLE_IMAP_USERNAME": IMAP_USER,
+        "HUDDLE_IMAP_PASSWORD": IMAP_PASSWORD,
+    }.items():
+        mp.setenv(name, value)
+    return answered
 
 
 @pytest.mark.parametrize("command", sorted(GOOD), ids=" ".join)

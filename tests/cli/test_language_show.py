@@ -103,7 +103,7 @@ def test_card_show_labels_values_and_history_in_chinese(demo: Cli) -> None:
     fields = lines[: lines.index("           历史：") + 1]
     assert {cells(line.partition("：")[0]) for line in fields} == {15}
     assert "  11月25日 周三 10:00  ann (" in lines[-1]
-    assert " 添加验收标准  AC-" in lines[-1]
+    assert " 已添加验收标准  AC-" in lines[-1]
     english = demo("--lang", "en", "card", "show", "RND-8").out.splitlines()
     assert "            due: Wed 16 Dec" in english
     assert "      milestone: True" in english
@@ -186,7 +186,7 @@ def test_status_words_are_translated_in_tables_only(demo: Cli) -> None:
         ("meeting", "list"): ("已结束",),
         ("milestone", "list"): ("正常", "有风险", "已完成", "到期"),
         ("change", "list"): ("已批准",),
-        ("activity", "--limit", "5"): ("已批准", "提出申请"),
+        ("activity", "--limit", "5"): ("已批准", "已申请"),
     }
     raw = {"mitigating", "open", "ended", "on track", "at risk", "done", "approved", "requested"}
     for words, statuses in wanted.items():

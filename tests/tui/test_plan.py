@@ -105,8 +105,7 @@ async def test_reloads_when_data_changes(context: Context) -> None:
         assert list(screen.milestone_table.rows) == ["OPS-3"]
         context.services.cards.add("MKT", "Press day", milestone=True, due=date(2026, 12, 20))
         app.announce_change(object())
-        await settle(pilot)
-        assert list(screen.milestone_table.rows) == ["OPS-3", "MKT-3"]
+        await until(pilot, lambda: list(screen.milestone_table.rows) == ["OPS-3", "MKT-3"])
 
 
 async def test_records_tab_lists_decisions_and_approves_or_rejects_changes(context: Context) -> None:

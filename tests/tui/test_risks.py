@@ -265,8 +265,7 @@ async def test_data_changed_elsewhere_reloads(context: Context) -> None:
         screen = risks_screen(app)
         context.services.risks.add("Strike at the port", 4, 4)
         app.announce_change(object())
-        await settle(pilot)
-        assert listed_ids(screen) == ["R-1", "R-3"]
+        await until(pilot, lambda: listed_ids(screen) == ["R-1", "R-3"])
 
 
 async def test_compact_heatmap_on_a_small_terminal(context: Context) -> None:

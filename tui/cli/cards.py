@@ -219,7 +219,7 @@ def _shown_value(card: Card, key: str, value: Any, today: date) -> str:
 def cmd_card_show(ctx: Context, args: argparse.Namespace) -> int:
     from domain.dates import format_moment
     from domain.rules import is_overdue
-    from tui.cli import words
+    from tui.views.plan import activity_text
 
     card = ctx.services.cards.get(args.id)
     today = ctx.services.cards.today()
@@ -238,7 +238,7 @@ def cmd_card_show(ctx: Context, args: argparse.Namespace) -> int:
     print(label_line(labels["history"], "", 15).rstrip())
     for entry in ctx.services.cards.history(card.id):
         at = format_moment(entry.at, ctx.zone, today=today)
-        action = words.activity_action(entry.action)
+        action = activity_text(entry.action)
         print(f"  {at}  {entry.user} ({entry.os_user})  {action}  {printable(entry.detail)}")
     return 0
 

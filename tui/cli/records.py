@@ -121,7 +121,7 @@ def cmd_activity(ctx: Context, args: argparse.Namespace) -> int:
             ]
         )
         return 0
-    from tui.cli.words import activity_action
+    from tui.views.plan import activity_text
 
     today = ctx.services.cards.today()
     rows = [
@@ -129,7 +129,7 @@ def cmd_activity(ctx: Context, args: argparse.Namespace) -> int:
             format_moment(a.at, ctx.zone, today=today),
             f"{a.user} ({a.os_user})",
             a.entity_id,
-            activity_action(a.action),
+            activity_text(a.action),
             a.detail,
         ]
         for a in entries

@@ -16,6 +16,7 @@ from textual.markup import escape
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable, Header, Static, TabbedContent
+from textual.worker import get_current_worker
 
 from domain.dates import parse_date
 from domain.errors import HuddleError, ValidationError
@@ -172,7 +173,9 @@ class PlanScreen(TranslatedBindings, AreaScreen):
                 self.LoadFailed(_one_line(f"{self.context.db_path}: {type(exc).__name__}: {exc}"))
             )
             return
-        self.post_message(self.Loaded(data))
+        # A newer load replaced this one (thread workers run to the end): its older read must not land after.
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(data))
 
     def on_plan_screen_loaded(self, message: Loaded) -> None:
         self.data = message.data

@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable, Header, Input, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from domain.dates import format_day
 from domain.errors import HuddleError
@@ -192,7 +193,9 @@ class RisksScreen(TranslatedBindings, AreaScreen):
         except HuddleError as exc:
             self.post_message(self.LoadFailed(str(exc)))
             return
-        self.post_message(self.Loaded(data))
+        # A newer load replaced this one (thread workers run to the end): its older read must not land after.
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(data))
 
     def on_risks_screen_loaded(self, message: Loaded) -> None:
         self.data = message.data

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from domain.i18n import N_, _, ngettext, pgettext
+from domain.i18n import ngettext, pgettext
 from domain.models import (
     Activity,
     Card,
@@ -333,28 +333,48 @@ def _number(record_id: str) -> int:
     return int(digits) if digits.isdigit() else 0
 
 
-ACTIVITY_ACTIONS = {
-    "created": N_("created"), "edited": N_("edited"), "moved": N_("moved"), "reordered": N_("reordered"),
-    "deleted": N_("deleted"), "restored": N_("restored"), "updated": N_("updated"), "renamed": N_("renamed"),
-    "started": N_("started"), "ended": N_("ended"), "closed": N_("closed"), "reopened": N_("reopened"),
-    "note": N_("note"), "decision": N_("decision"), "action": N_("action item"),
-    "requested": N_("requested"), "approved": N_("approved"), "rejected": N_("rejected"),
-    "wip": N_("WIP limit"), "column added": N_("column added"), "column renamed": N_("column renamed"),
-    "column moved": N_("column moved"), "column removed": N_("column removed"),
-    "goal added": N_("goal added"), "goal actual": N_("goal actual"),
-    "criterion added": N_("criterion added"), "criterion accepted": N_("criterion accepted"),
-    "criterion waived": N_("criterion waived"), "review outcome": N_("review outcome"),
-    "rescheduled": N_("rescheduled"), "cancelled follow-up": N_("cancelled follow-up"),
-    "cards linked": N_("cards linked"), "rsvp": N_("RSVP"), "push": N_("pushed"),
-}  # fmt: skip
-"""Activity verbs as shown; the stored ``Activity.action`` stays English (``huddle activity --json``)."""
-
-
 def activity_text(action: str) -> str:
-    """An activity entry's verb in the current language (an unknown one as stored). Its ``detail`` is
-    what the service wrote at the time, in English, and is shown as stored."""
-    label = ACTIVITY_ACTIONS.get(action)
-    return _(label) if label else action
+    """An activity entry's verb in the current language, as the TUI and the CLI show it; one not known
+    here (written by a newer Huddle) is shown as stored. The stored ``Activity.action`` stays English
+    (``huddle activity --json``), and its ``detail`` is shown as written, in the writer's language."""
+    texts = {
+        "created": pgettext("activity", "created"),
+        "edited": pgettext("activity", "edited"),
+        "moved": pgettext("activity", "moved"),
+        "reordered": pgettext("activity", "reordered"),
+        "deleted": pgettext("activity", "deleted"),
+        "restored": pgettext("activity", "restored"),
+        "updated": pgettext("activity", "updated"),
+        "renamed": pgettext("activity", "renamed"),
+        "started": pgettext("activity", "started"),
+        "ended": pgettext("activity", "ended"),
+        "closed": pgettext("activity", "closed"),
+        "reopened": pgettext("activity", "reopened"),
+        "note": pgettext("activity", "note"),
+        "decision": pgettext("activity", "decision"),
+        "action": pgettext("activity", "action item"),
+        "requested": pgettext("activity", "requested"),
+        "approved": pgettext("activity", "approved"),
+        "rejected": pgettext("activity", "rejected"),
+        "wip": pgettext("activity", "WIP limit"),
+        "columns": pgettext("activity", "columns"),
+        "column added": pgettext("activity", "column added"),
+        "column renamed": pgettext("activity", "column renamed"),
+        "column moved": pgettext("activity", "column moved"),
+        "column removed": pgettext("activity", "column removed"),
+        "goal added": pgettext("activity", "goal added"),
+        "goal actual": pgettext("activity", "goal actual"),
+        "criterion added": pgettext("activity", "criterion added"),
+        "criterion accepted": pgettext("activity", "criterion accepted"),
+        "criterion waived": pgettext("activity", "criterion waived"),
+        "review outcome": pgettext("activity", "review outcome"),
+        "rescheduled": pgettext("activity", "rescheduled"),
+        "cancelled follow-up": pgettext("activity", "cancelled follow-up"),
+        "cards linked": pgettext("activity", "cards linked"),
+        "rsvp": pgettext("activity", "RSVP"),
+        "push": pgettext("activity", "pushed"),
+    }
+    return texts.get(action, action)
 
 
 def state_text(state: str) -> str:
