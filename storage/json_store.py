@@ -11,7 +11,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import itertools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -60,6 +60,9 @@ class BufferStorage(Storage):
         self.data = data
         self.writable = writable
         self.dirty = False
+        self.edited: set[str] = set()
+        """The tables with a record replaced in place (``replace``): ``tables.dump_pieces`` encodes
+        them again; any other table whose records were only added to keeps its line as read."""
 
     def read(self) -> Data:
         return self.data
@@ -98,6 +101,7 @@ class BufferStorage(Storage):
         current.clear()
         current.update(doc)
         self.dirty = True
+        self.edited.add(name)
 
 
 class ReadOnlyTable(Table):
@@ -458,7 +462,8 @@ class TinyStore:
             yield TinyUnitOfWork(db, self._archive_path(), self.describe())
             if storage.dirty or changed or created:
                 self._archive_activity(storage.data)
-                self._save(storage.data)
+                # A migration may have changed any record in place: then every table is encoded again.
+                self._save(storage.data, None if changed else storage.edited)
 
     def snapshot(self) -> TinyUnitOfWork:
         version = self.version()
@@ -543,13 +548,15 @@ class TinyStore:
         ``tables.load``); a transaction changes what it reads, so it never shares."""
         return self._load_for_write(previous)
 
-    def _save(self, data: Data) -> None:
+    def _save(self, data: Data, edited: Collection[str] | None = None) -> None:
+        """Write ``data``; ``edited``: the tables whose records may have changed in place (None: any),
+        see ``tables.dump_pieces``."""
         if self.path is None:
             self._memory = data
             self._memory_token = next(self._memory_version)
             return
         remove_stale_temp_files(self.path)
-        atomic_write(self.path, tables.dump(data))
+        atomic_write(self.path, tables.dump_pieces(data, edited))
         self._checked = file_version(self.path)  # under the lock: nobody else replaced it since
 
 

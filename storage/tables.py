@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import ItemsView, Iterator, ValuesView
+from collections.abc import Container, ItemsView, Iterator, ValuesView
 from pathlib import Path
 from typing import Any
 
@@ -236,6 +236,8 @@ class LazyData(dict[str, Any]):
         self.changed = changed
         """The tables whose line differs from the version this one was loaded after (``load``'s
         ``previous``): None when there was none to compare with, or it was not in the layout."""
+        self._origins: dict[str, tuple[Data, tuple[str, ...]]] = {}
+        """Each table decoded whole from its line: the dict made, and its keys then (:func:`_appended`)."""
 
     def _decoded(self, name: str, value: Any) -> Any:
         if type(value) is not _Encoded:
@@ -256,6 +258,7 @@ class LazyData(dict[str, Any]):
                     return dict.__getitem__(self._parse_whole(), name)
                 if self._check:
                     shape.check_table(name, table, self._path)
+                self._origins[name] = (table, tuple(table))
             value.base = None  # the old version's line and table are no longer needed
             dict.__setitem__(self, name, table)
             return table
@@ -372,22 +375,62 @@ def _after(
     return LazyData(values, raw, path, check, pieces, starts, frozenset(changed))
 
 
-def dump(data: Data) -> bytes:
-    """The file's bytes in the layout; a table still undecoded is written back byte for byte."""
+def dump(data: Data, edited: Container[str] | None = None) -> bytes:
+    """The file's bytes in the layout; a table still undecoded is written back byte for byte.
+
+    ``edited``: see :func:`dump_pieces`."""
+    return b"".join(dump_pieces(data, edited))
+
+
+def dump_pieces(data: Data, edited: Container[str] | None = None) -> list[bytes | memoryview]:
+    """:func:`dump`'s bytes as the pieces they are joined from, in order, for ``os.writev``: the store's
+    write path writes them without one more copy of the whole file.
+
+    ``edited`` names the tables some of whose records read from the file may have been changed in
+    place since (None: any table): the store's write path knows, since its storage makes every such
+    change (``json_store.BufferStorage``). A table not named there whose only change is records added
+    at its end (``card add``) is not encoded again: its line as read, with the new records' encoding
+    spliced in before its closing brace (:func:`_appended`), which is the same bytes as encoding it
+    whole when the line is orjson's own (as Huddle writes every line).
+    """
     names = sorted(dict.keys(data), key=lambda name: name != META)  # _meta first: it names the layout
     parts: list[bytes | memoryview] = []
     for name in names:
         value = dict.__getitem__(data, name)
-        # An undecoded table's bytes go into the one join as the view they are: copied once, not twice.
-        parts += (
-            _SEP,
-            orjson.dumps(name),
-            b":",
-            value.body if type(value) is _Encoded else orjson.dumps(value),
-        )
+        parts += (_SEP, orjson.dumps(name), b":")
+        if type(value) is _Encoded:
+            # An undecoded table's bytes go into the write as the view they are: never copied.
+            parts.append(value.body)
+        elif edited is None or name in edited or not _appended(data, name, value, parts):
+            parts.append(orjson.dumps(value))
     parts[:1] = [b"{"]  # in place of the first separator (or the only part of an empty file)
     parts.append(b"}\n")
-    return b"".join(parts)
+    return parts
 
 
-__all__ = ["Data", "LazyData", "dump", "load"]
+def _appended(data: Data, name: str, table: Data, parts: list[bytes | memoryview]) -> bool:
+    """Add table ``name``'s encoding to ``parts`` as its line read from the file plus the records added
+    since, when that is all that changed: the very dict decoded from the line (TinyDB's own writes
+    replace a table's dict), its keys then still its first keys, in order. False (nothing added) when
+    the table was not decoded whole from a line of this file, or anything else changed."""
+    if not isinstance(data, LazyData) or name == META:  # _meta: tiny, and migrate() sets it in place
+        return False
+    origin = data._origins.get(name)
+    if origin is None or origin[0] is not table:
+        return False
+    keys = tuple(table)
+    before = len(origin[1])
+    if keys[:before] != origin[1]:
+        return False
+    line = data._lines[name].body  # the table's line as read, ``{...}``
+    added = keys[before:]
+    if not added:
+        parts.append(line)
+        return True
+    parts.append(line[:-1] if before else b"{")
+    encoded = b",".join(orjson.dumps(key) + b":" + orjson.dumps(table[key]) for key in added)
+    parts += (b"," if before else b"", encoded, b"}")
+    return True
+
+
+__all__ = ["Data", "LazyData", "dump", "dump_pieces", "load"]

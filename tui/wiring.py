@@ -68,8 +68,9 @@ class Context:
 
     @property
     def os_user(self) -> str:
-        """The OS account of this process (journals are kept per account)."""
-        return self.services.meetings.actor.os_user
+        """The OS account of this process (journals are kept per account); from the services' actor, as
+        the meeting service's would build that service (and import its module) before the first frame."""
+        return self.services.actor.os_user
 
     def open_journal(self, meeting_id: str) -> ClosableJournal | None:
         """This OS account's journal for ``meeting_id``, held (flock) until ``close()``.

@@ -109,6 +109,7 @@ def test_outbound_is_reachable_without_the_tui_and_loads_no_network_library_on_i
         "tui.hangup",
         "tui.wiring",
         "tui.cli",
+        "tui.entry",
         "tui.views.plan",
         "outbound.exporting",
     ],

@@ -79,9 +79,13 @@ def _run(argv: list[str], ran_app: list[bool]) -> int:
             # tui.cli (pyproject.toml) checks the static graph, which this import stays out of.
             ran_app.append(True)
             from tui import timeline
+            from tui.entry import restore_collector
+
+            restore_collector()  # the app is long-running: the collector's usual pace (tui/entry.py)
 
             timeline.mark("command line parsed", at=parsed)
             timeline.mark("context built (store opened)", at=opened)
+            gc.disable()  # until the app's first frame is out: tui.app.run_app turns it back on
             importlib.import_module("tui.app").run_app(ctx)
             return 0
         return handler(ctx, args)
