@@ -216,7 +216,9 @@ class HuddleApp(App[None]):
         if self.start_mode != self.current_mode:
             self.switch_mode(self.start_mode)
         self.set_interval(self.context.settings.poll_seconds, self.check_for_changes)
-        self._listen_for_changes()
+        # After the first frame: on PostgreSQL, setting up the listener loads the driver (psycopg),
+        # which the first board no longer waits for (storage/postgres/appstore.py).
+        self.after_first_frame(self._listen_for_changes)
         self._install_hangup_handlers()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
