@@ -20,14 +20,21 @@ __all__ = ["TinyStore", "is_server_url", "open_json_store", "open_store"]
 
 
 @overload
-def open_store(url_or_path: Path) -> TinyStore: ...
+def open_store(url_or_path: Path, *, for_app: bool = False) -> TinyStore: ...
 @overload
-def open_store(url_or_path: str | Path) -> Store: ...
+def open_store(url_or_path: str | Path, *, for_app: bool = False) -> Store: ...
 
 
-def open_store(url_or_path: str | Path) -> Store:
-    """The store named by ``url_or_path``: a PostgreSQL URL, or the path of a JSON data file."""
+def open_store(url_or_path: str | Path, *, for_app: bool = False) -> Store:
+    """The store named by ``url_or_path``: a PostgreSQL URL, or the path of a JSON data file.
+
+    ``for_app``: the TUI is starting. A server database then opens as ``AppPgStore``, which reads
+    the first board in a process of its own while the app loads Textual (``storage/postgres/preread.py``)."""
     if isinstance(url_or_path, str) and is_server_url(url_or_path):
+        if for_app:
+            from storage.postgres.appstore import AppPgStore
+
+            return AppPgStore(url_or_path.strip())
         from storage.postgres import PgStore
 
         return PgStore(url_or_path.strip())

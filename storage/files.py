@@ -20,7 +20,7 @@ import pwd
 import stat
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import orjson
@@ -505,10 +505,15 @@ def read_bytes_safely(
     except FileNotFoundError:
         return None
     try:
+        # One read of the size fstat gives (and one more that finds the end): the file's bytes arrive
+        # in the one object returned, where 1 MB chunks were copied again by the join (a data file is
+        # read by every command). A file that grows meanwhile is still read to its end.
         chunks = []
-        while chunk := os.read(fd, 1 << 20):
+        want = os.fstat(fd).st_size + 1
+        while chunk := os.read(fd, want):
             chunks.append(chunk)
-        return b"".join(chunks)
+            want = 1 << 20
+        return b"".join(chunks)  # one chunk: that very object, not a copy
     except OSError as exc:
         name = f"{what} {path}" if what else str(path)
         raise StorageError(
@@ -563,11 +568,25 @@ def dump_json(data: object) -> bytes:
     return orjson.dumps(data) + b"\n"
 
 
-def write_all(fd: int, payload: bytes) -> None:
-    """Write every byte of ``payload`` (``os.write`` may write less than asked)."""
-    view = memoryview(payload)
-    while view:
-        view = view[os.write(fd, view) :]
+def write_all(fd: int, payload: bytes | Sequence[bytes | memoryview]) -> None:
+    """Write every byte of ``payload`` (``os.write`` may write less than asked); a sequence of pieces
+    is written in order with ``os.writev``, without first joining them into one copy."""
+    if isinstance(payload, bytes):
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+        return
+    pieces = [memoryview(piece).cast("B") for piece in payload if len(piece)]
+    while pieces:
+        done = os.writev(fd, pieces[:WRITEV_PIECES])
+        while pieces and done >= len(pieces[0]):  # drop the pieces written whole, then cut the next one
+            done -= len(pieces.pop(0))
+        if done:
+            pieces[0] = pieces[0][done:]
+
+
+WRITEV_PIECES = 512
+"""Pieces handed to one ``os.writev`` (the kernel takes at most IOV_MAX, 1024 on Linux)."""
 
 
 def fsync_dir(folder: Path, *, dir_fd: int | None = None) -> None:
@@ -582,8 +601,11 @@ def fsync_dir(folder: Path, *, dir_fd: int | None = None) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
+def atomic_write(path: Path, payload: bytes | Sequence[bytes | memoryview]) -> None:
     """Write via a temp file in the same folder, fsync, ``os.replace``, fsync the folder.
+
+    ``payload`` is the new content, or its pieces in order (``tables.dump_pieces``: a data file is not
+    joined into one more copy of itself just to be written).
 
     A crash at any point leaves the old or the new complete file. The new file keeps the old one's
     mode (or the folder's shared mode) and group; the temp file is created with ``O_EXCL`` and no link
@@ -641,9 +663,17 @@ def atomic_write(path: Path, payload: bytes) -> None:
 def remove_stale_temp_files(path: Path) -> None:
     """Delete temp files left by writers killed mid-write; call only while holding the lock,
     when no live writer can own one."""
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
+    # The names atomic_write gives its temp files, ``.NAME.<anything>.tmp``, matched literally: a
+    # glob would compile a pattern on every write, and read ``[`` or ``*`` in the data file's name
+    # as wildcards.
+    prefix, suffix = f".{path.name}.", ".tmp"
+    names: list[str] = []
+    with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
+        names = [entry.name for entry in entries]
+    for name in names:
+        if len(name) >= len(prefix) + len(suffix) and name.startswith(prefix) and name.endswith(suffix):
+            with contextlib.suppress(OSError):
+                (path.parent / name).unlink()
 
 
 def file_version(path: Path) -> tuple[int, int, int] | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import itertools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -48,6 +48,7 @@ from storage.files import (
     resolve_data_file,
 )
 from storage.migrations import META, SCHEMA_VERSION, meta, migrate
+from storage.records import RecordScan
 
 T = TypeVar("T")
 Data = dict[str, Any]
@@ -60,6 +61,9 @@ class BufferStorage(Storage):
         self.data = data
         self.writable = writable
         self.dirty = False
+        self.edited: set[str] = set()
+        """The tables with a record replaced in place (``replace``): ``tables.dump_pieces`` encodes
+        them again; any other table whose records were only added to keeps its line as read."""
 
     def read(self) -> Data:
         return self.data
@@ -98,6 +102,7 @@ class BufferStorage(Storage):
         current.clear()
         current.update(doc)
         self.dirty = True
+        self.edited.add(name)
 
 
 class ReadOnlyTable(Table):
@@ -257,22 +262,47 @@ class TableRepository(Generic[T]):
 
 
 class CardTable(TableRepository[Card]):
+    """The cards; in a snapshot, a department, its first page and a card by id are read record by record
+    (``storage/records.py``) until something reads the whole table, with the same results."""
+
+    def _scan(self) -> RecordScan | None:
+        """The snapshot's cards table read record by record, or None (a transaction, or not sure)."""
+        if self._memo is None:
+            return None
+        data = self._db.storage.read()
+        return data.records(self._name) if isinstance(data, tables.LazyData) else None
+
+    def _department(self, dept: str) -> Iterable[Data]:
+        """The documents of ``dept``'s cards in file order: from the record scan in a snapshot (only
+        those records decoded), else filtered from the whole table."""
+        scan = self._scan()
+        docs = None if scan is None else scan.department(dept)
+        return docs if docs is not None else (doc for doc in self.raw() if doc["dept"] == dept)
+
+    def get(self, key: str) -> Card | None:
+        scan = self._scan()
+        if scan is not None:
+            sure, doc = scan.find(key)
+            if sure:
+                return None if doc is None else self.stored(doc)
+        return super().get(key)
+
     def list_for_department(self, dept: str) -> list[Card]:
-        return [self.stored(doc) for doc in self.raw() if doc["dept"] == dept]
+        return [self.stored(doc) for doc in self._department(dept)]
 
     def list_in_column(self, dept: str, column: str) -> list[Card]:
-        return [self.stored(d) for d in self.raw() if d["dept"] == dept and d["column"] == column]
+        return [self.stored(d) for d in self._department(dept) if d["column"] == column]
 
     def first_in_columns(
         self, dept: str, columns: Sequence[str], per_column: int
     ) -> tuple[list[Card], dict[str, int]]:
         """The first ``per_column`` cards of each of ``dept``'s columns in board order (rank, then id),
-        and how many cards each column holds. Only the returned cards are decoded: the first board of
-        the app shows one department's first page, not its 600 cards (``CardService.first_page``)."""
+        and how many cards each column holds. Only the returned cards become Card objects (the first board
+        of the app shows one department's first page, not its 2,500 cards: ``CardService.first_page``),
+        and in a snapshot only the department's records are decoded from the file."""
         by_column: dict[str, list[Data]] = {name: [] for name in columns}
-        for doc in self.raw():
-            if doc["dept"] == dept:
-                by_column.setdefault(doc["column"], []).append(doc)
+        for doc in self._department(dept):
+            by_column.setdefault(doc["column"], []).append(doc)
         page: list[Card] = []
         for docs in by_column.values():
             docs.sort(key=lambda d: (float(d.get("rank", 0.0)), d["id"]))
@@ -423,8 +453,9 @@ class TinyStore:
         self._memory_version = itertools.count()
         self._memory_token = next(self._memory_version)
         self._cache: tuple[object, Data, DecodeMemo] | None = None
-        self._checked: object = None
-        """The file version this store last shape-checked or wrote: reading it again skips the check."""
+        self._checked: tuple[object, set[str]] | None = None
+        """The file version this store last read or wrote, and which of its tables are checked (shape-checked
+        when decoded, or written from checked data): reading that version again skips their check only."""
         self._changes: collections.deque[tuple[object, object, frozenset[str] | None]] = collections.deque(
             maxlen=CHANGE_LOG
         )
@@ -458,7 +489,8 @@ class TinyStore:
             yield TinyUnitOfWork(db, self._archive_path(), self.describe())
             if storage.dirty or changed or created:
                 self._archive_activity(storage.data)
-                self._save(storage.data)
+                # A migration may have changed any record in place: then every table is encoded again.
+                self._save(storage.data, None if changed else storage.edited)
 
     def snapshot(self) -> TinyUnitOfWork:
         version = self.version()
@@ -532,10 +564,18 @@ class TinyStore:
         # file replaced in between (a snapshot reads without the lock) is always checked. Tables are
         # decoded (and checked) as they are first used: see storage/tables.py.
         same = before is not None and file_version(self.path) == before
-        check = not same or before != self._checked
-        data = {} if raw is None else tables.load(raw, self.path, check=check, previous=previous)
-        if check:
-            self._checked = before if same else None
+        checked = self._checked
+        known = (
+            frozenset(checked[1]) if same and checked is not None and checked[0] == before else frozenset()
+        )
+        data = {} if raw is None else tables.load(raw, self.path, check=True, previous=previous, known=known)
+        if not same:
+            self._checked = None
+        elif isinstance(data, tables.LazyData):
+            # The very set the data adds to as it decodes (and checks) its tables, in this thread or another.
+            self._checked = (before, data.verified)
+        else:  # parsed (and checked) whole
+            self._checked = (before, set(data))
         return data
 
     def _load_for_read(self, previous: Data | None = None) -> Data:
@@ -543,14 +583,19 @@ class TinyStore:
         ``tables.load``); a transaction changes what it reads, so it never shares."""
         return self._load_for_write(previous)
 
-    def _save(self, data: Data) -> None:
+    def _save(self, data: Data, edited: Collection[str] | None = None) -> None:
+        """Write ``data``; ``edited``: the tables whose records may have changed in place (None: any),
+        see ``tables.dump_pieces``."""
         if self.path is None:
             self._memory = data
             self._memory_token = next(self._memory_version)
             return
         remove_stale_temp_files(self.path)
-        atomic_write(self.path, tables.dump(data))
-        self._checked = file_version(self.path)  # under the lock: nobody else replaced it since
+        atomic_write(self.path, tables.dump_pieces(data, edited))
+        # Under the lock: nobody else replaced it since. Checked: what was decoded (checked, then changed by
+        # this transaction) and what was known checked before; a table copied unread is as it was.
+        verified = set(data.verified) if isinstance(data, tables.LazyData) else set(data)
+        self._checked = (file_version(self.path), verified)
 
 
 def open_store(path: Path) -> TinyStore:

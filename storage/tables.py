@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import ItemsView, Iterator, ValuesView
+from collections.abc import Container, ItemsView, Iterator, ValuesView
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ import orjson
 from storage import shape
 from storage.files import parse_json
 from storage.migrations import META
+from storage.records import RecordScan
 
 Data = dict[str, Any]
 _HEAD = re.compile(rb'"([A-Za-z0-9_]+)":\{')
@@ -67,19 +68,22 @@ class _Base:
 
 class _Encoded:
     """A table as it sits in the file (``raw[start:stop]``), not decoded yet; ``base`` is the same table
-    of the version read before, when that one was decoded: only the changed records are then decoded."""
+    of the version read before, when that one was decoded: only the changed records are then decoded.
+    ``scan`` is that version's record scan, when it was read record by record instead
+    (``storage/records.py``)."""
 
-    __slots__ = ("base", "raw", "start", "stop")
+    __slots__ = ("base", "raw", "scan", "start", "stop")
 
     def __init__(self, raw: bytes, start: int, stop: int, base: _Base | None = None) -> None:
         self.raw, self.start, self.stop, self.base = raw, start, stop, base
+        self.scan: RecordScan | None = None
 
     @property
     def body(self) -> memoryview:
         return memoryview(self.raw)[self.start : self.stop]
 
 
-def _same(raw: bytes, start: int, stop: int, old: _Base | _Encoded) -> bool:
+def _same(raw: bytes, start: int, stop: int, old: _Base | _Encoded | RecordScan) -> bool:
     """Whether ``raw[start:stop]`` holds the same bytes as ``old``'s line (compared without copying)."""
     return stop - start == old.stop - old.start and raw.startswith(
         memoryview(old.raw)[old.start : old.stop], start
@@ -223,8 +227,11 @@ class LazyData(dict[str, Any]):
         lines: dict[str, _Encoded] | None = None,
         starts: dict[str, list[int]] | None = None,
         changed: frozenset[str] | None = None,
+        known: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__(pieces)
+        self._known = known
+        """Tables of this version already checked by the store: decoded without the shape check."""
         self._raw: bytes | None = raw
         self._path = path
         self._check = check
@@ -236,6 +243,38 @@ class LazyData(dict[str, Any]):
         self.changed = changed
         """The tables whose line differs from the version this one was loaded after (``load``'s
         ``previous``): None when there was none to compare with, or it was not in the layout."""
+        self._origins: dict[str, tuple[Data, tuple[str, ...]]] = {}
+        """Each table decoded whole from its line: the dict made, and its keys then (:func:`_appended`)."""
+        self._scans: dict[str, RecordScan | None] = {}
+        """Tables read record by record (:meth:`records`), while they are not decoded whole."""
+        self.verified: set[str] = set(known)
+        """The tables decoded whole from this version, each checked (or known checked): ``TinyStore``
+        skips the check of these, and only these, when it reads the same version again."""
+
+    def records(self, name: str) -> RecordScan | None:
+        """Table ``name`` as a :class:`~storage.records.RecordScan` while it is not decoded whole, for a
+        read-only snapshot (its documents are shared); None when it is decoded, or cannot be scanned."""
+        value = dict.get(self, name)
+        if type(value) is not _Encoded or value.base is not None:
+            return None  # decoded, or cheaper to patch from the version before
+        with self._decoding:
+            if name not in self._scans:
+                old = value.scan
+                if old is not None and _same(value.raw, value.start, value.stop, old):
+                    scan: RecordScan | None = old.moved(
+                        value.raw, value.start, value.stop, self._checks(name)
+                    )
+                else:
+                    scan = RecordScan.build(
+                        name, value.raw, value.start, value.stop, self._path, self._checks(name), old
+                    )
+                value.scan = None
+                self._scans[name] = scan
+            return self._scans[name]
+
+    def _checks(self, name: str) -> bool:
+        """Whether table ``name`` is shape-checked as it is decoded."""
+        return self._check and name not in self._known
 
     def _decoded(self, name: str, value: Any) -> Any:
         if type(value) is not _Encoded:
@@ -246,7 +285,7 @@ class LazyData(dict[str, Any]):
             value = dict.__getitem__(self, name)
             if type(value) is not _Encoded:
                 return value
-            patched = None if value.base is None else _patched(name, value, self._path, self._check)
+            patched = None if value.base is None else _patched(name, value, self._path, self._checks(name))
             if patched is not None:
                 table, self._starts[name] = patched
             else:
@@ -254,10 +293,18 @@ class LazyData(dict[str, Any]):
                     table = orjson.loads(value.body)
                 except orjson.JSONDecodeError:
                     return dict.__getitem__(self._parse_whole(), name)
-                if self._check:
+                if self._checks(name):
                     shape.check_table(name, table, self._path)
-            value.base = None  # the old version's line and table are no longer needed
+                scan = self._scans.get(name)
+                if scan is not None:  # the documents already handed out stay the table's documents
+                    keys = scan.region.keys
+                    for index, doc in list(scan.docs.items()):
+                        table[keys[index].decode()] = doc
+                self._origins[name] = (table, tuple(table))
+            value.base = value.scan = None  # the old version's line and table are no longer needed
+            self._scans.pop(name, None)
             dict.__setitem__(self, name, table)
+            self.verified.add(name)
             return table
 
     def _parse_whole(self) -> Data:
@@ -268,6 +315,8 @@ class LazyData(dict[str, Any]):
         dict.update(self, whole)  # update, then drop what the split made up: no table is ever missing
         for extra in set(dict.keys(self)) - whole.keys():
             dict.__delitem__(self, extra)
+        self._scans.clear()
+        self.verified.update(whole)
         self._raw = None
         return self
 
@@ -310,7 +359,9 @@ class LazyData(dict[str, Any]):
         return super().__iter__()
 
 
-def load(raw: bytes, path: Path, *, check: bool, previous: Data | None = None) -> Data:
+def load(
+    raw: bytes, path: Path, *, check: bool, previous: Data | None = None, known: frozenset[str] = frozenset()
+) -> Data:
     """The data of a file's bytes: lazily by table when the file has the layout, else parsed whole.
 
     ``check`` runs the shape check (``storage/shape.py``) on each table as it is decoded; ``_meta`` (the
@@ -321,6 +372,9 @@ def load(raw: bytes, path: Path, *, check: bool, previous: Data | None = None) -
     shared with the result, so neither may ever be changed): a table with the same line is its decoded
     table, a changed table is decoded from the changed records (see the module's docstring), and the
     result's ``changed`` names the tables whose lines differ.
+
+    ``known`` names the tables of this very version the caller has already checked: they are not checked
+    again (the result's ``verified`` is ``known`` and every table decoded whole since).
     """
     if raw.startswith(b'{"_meta":') and raw.endswith(b"}\n"):
         pieces: dict[str, _Encoded] = {}
@@ -337,7 +391,7 @@ def load(raw: bytes, path: Path, *, check: bool, previous: Data | None = None) -
             pieces[name] = _Encoded(raw, head.end() - 1, end)
             start = end + len(_SEP)
         else:
-            data = _after(previous, pieces, raw, path, check)
+            data = _after(previous, pieces, raw, path, check, known)
             data.get(META)  # decoded and checked now: the marker and the schema come first
             return data
     whole = parse_json(raw, path)
@@ -347,14 +401,20 @@ def load(raw: bytes, path: Path, *, check: bool, previous: Data | None = None) -
 
 
 def _after(
-    previous: Data | None, pieces: dict[str, _Encoded], raw: bytes, path: Path, check: bool
+    previous: Data | None,
+    pieces: dict[str, _Encoded],
+    raw: bytes,
+    path: Path,
+    check: bool,
+    known: frozenset[str],
 ) -> LazyData:
     """The lazy data of ``pieces``, sharing what it can with ``previous`` (see :func:`load`)."""
     if not isinstance(previous, LazyData) or previous._raw is None:
-        return LazyData(pieces, raw, path, check)
+        return LazyData(pieces, raw, path, check, known=known)
     values: dict[str, Any] = dict(pieces)
     starts: dict[str, list[int]] = {}
     changed = set(previous._lines.keys() ^ pieces.keys())
+    shared = set(known)  # a table shared with the version before is as checked as it was there
     for name, line in pieces.items():
         old = previous._lines.get(name)
         if old is None:
@@ -363,31 +423,77 @@ def _after(
         if _same(raw, line.start, line.stop, old):
             if decoded is not None and type(decoded) is not _Encoded:
                 values[name] = decoded
+                if name in previous.verified:
+                    shared.add(name)
                 if name in previous._starts:
                     starts[name] = previous._starts[name]
+            else:
+                line.scan = previous._scans.get(name) or (decoded.scan if type(decoded) is _Encoded else None)
             continue
         changed.add(name)
         if decoded is not None and type(decoded) is not _Encoded:
             line.base = _Base(old.raw, old.start, old.stop, decoded, previous._starts.get(name))
-    return LazyData(values, raw, path, check, pieces, starts, frozenset(changed))
+        else:  # read record by record before (or not read): scan what changed, from that version's scan
+            line.scan = previous._scans.get(name) or (decoded.scan if type(decoded) is _Encoded else None)
+    return LazyData(values, raw, path, check, pieces, starts, frozenset(changed), frozenset(shared))
 
 
-def dump(data: Data) -> bytes:
-    """The file's bytes in the layout; a table still undecoded is written back byte for byte."""
+def dump(data: Data, edited: Container[str] | None = None) -> bytes:
+    """The file's bytes in the layout; a table still undecoded is written back byte for byte.
+
+    ``edited``: see :func:`dump_pieces`."""
+    return b"".join(dump_pieces(data, edited))
+
+
+def dump_pieces(data: Data, edited: Container[str] | None = None) -> list[bytes | memoryview]:
+    """:func:`dump`'s bytes as the pieces they are joined from, in order, for ``os.writev``: the store's
+    write path writes them without one more copy of the whole file.
+
+    ``edited`` names the tables some of whose records read from the file may have been changed in
+    place since (None: any table): the store's write path knows, since its storage makes every such
+    change (``json_store.BufferStorage``). A table not named there whose only change is records added
+    at its end (``card add``) is not encoded again: its line as read, with the new records' encoding
+    spliced in before its closing brace (:func:`_appended`), which is the same bytes as encoding it
+    whole when the line is orjson's own (as Huddle writes every line).
+    """
     names = sorted(dict.keys(data), key=lambda name: name != META)  # _meta first: it names the layout
     parts: list[bytes | memoryview] = []
     for name in names:
         value = dict.__getitem__(data, name)
-        # An undecoded table's bytes go into the one join as the view they are: copied once, not twice.
-        parts += (
-            _SEP,
-            orjson.dumps(name),
-            b":",
-            value.body if type(value) is _Encoded else orjson.dumps(value),
-        )
+        parts += (_SEP, orjson.dumps(name), b":")
+        if type(value) is _Encoded:
+            # An undecoded table's bytes go into the write as the view they are: never copied.
+            parts.append(value.body)
+        elif edited is None or name in edited or not _appended(data, name, value, parts):
+            parts.append(orjson.dumps(value))
     parts[:1] = [b"{"]  # in place of the first separator (or the only part of an empty file)
     parts.append(b"}\n")
-    return b"".join(parts)
+    return parts
 
 
-__all__ = ["Data", "LazyData", "dump", "load"]
+def _appended(data: Data, name: str, table: Data, parts: list[bytes | memoryview]) -> bool:
+    """Add table ``name``'s encoding to ``parts`` as its line read from the file plus the records added
+    since, when that is all that changed: the very dict decoded from the line (TinyDB's own writes
+    replace a table's dict), its keys then still its first keys, in order. False (nothing added) when
+    the table was not decoded whole from a line of this file, or anything else changed."""
+    if not isinstance(data, LazyData) or name == META:  # _meta: tiny, and migrate() sets it in place
+        return False
+    origin = data._origins.get(name)
+    if origin is None or origin[0] is not table:
+        return False
+    keys = tuple(table)
+    before = len(origin[1])
+    if keys[:before] != origin[1]:
+        return False
+    line = data._lines[name].body  # the table's line as read, ``{...}``
+    added = keys[before:]
+    if not added:
+        parts.append(line)
+        return True
+    parts.append(line[:-1] if before else b"{")
+    encoded = b",".join(orjson.dumps(key) + b":" + orjson.dumps(table[key]) for key in added)
+    parts += (b"," if before else b"", encoded, b"}")
+    return True
+
+
+__all__ = ["Data", "LazyData", "dump", "dump_pieces", "load"]

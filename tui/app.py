@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import importlib
 import signal
 import threading
@@ -21,7 +22,6 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
-from textual.widgets import Input, TextArea
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -170,7 +170,9 @@ class HuddleApp(App[None]):
     def _display(self, screen: Screen[Any], renderable: Any) -> None:
         """Textual's frame output, noted on the start-up timeline (:mod:`tui.timeline`) when it is on."""
         super()._display(screen, renderable)
-        if renderable is None:
+        if renderable is None or self._batch_count:
+            # Inside a batch Textual draws nothing (start-up composes and mounts in one): the first
+            # frame is the one after it, and work kept for after that frame must wait for it.
             return
         if timeline.ENABLED:
             timeline.mark("first frame written" if not self.is_headless else "first frame (headless)")
@@ -190,6 +192,15 @@ class HuddleApp(App[None]):
 
     def _make_area(self, name: str, path: str) -> AreaScreen:
         screen = area_class(path)(self.context)
+        # A new screen is styled from the current stylesheet as it mounts. Textual 8 still counts it as
+        # behind the app's CSS and re-parses every rule when its mode first opens (and, as the count is
+        # only updated on a mounted screen, again on every later switch to it): for the board that was
+        # a full parse, and a lost parse cache, before the first frame.
+        screen._css_update_count = self._css_update_count
+        # That refresh also styled the app itself before the screen's widgets composed; without it the
+        # app's own rules (its text colour) come only after them, and a widget that worked out its
+        # colours in between keeps them (Widget.visual_style is cached on the widget's own styles).
+        self.stylesheet.apply(self)
         self.area_screens[name] = screen
         return screen
 
@@ -205,13 +216,19 @@ class HuddleApp(App[None]):
         if self.start_mode != self.current_mode:
             self.switch_mode(self.start_mode)
         self.set_interval(self.context.settings.poll_seconds, self.check_for_changes)
-        self._listen_for_changes()
+        # After the first frame: on PostgreSQL, setting up the listener loads the driver (psycopg),
+        # which the first board no longer waits for (storage/postgres/appstore.py).
+        self.after_first_frame(self._listen_for_changes)
         self._install_hangup_handlers()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Headless (tests, snapshots), a focused field's cursor stays drawn instead of blinking: a
         blink is a timer, so what a snapshot shows would depend on how long the machine took."""
-        if self.is_headless and isinstance(event.widget, Input | TextArea):
+        if not self.is_headless:
+            return
+        from textual.widgets import Input, TextArea  # here: TextArea is not on the board's first frame
+
+        if isinstance(event.widget, Input | TextArea):
             event.widget.cursor_blink = False
 
     def on_unmount(self) -> None:
@@ -485,9 +502,27 @@ class HuddleApp(App[None]):
         self.hang_up(signum == signal.SIGHUP, exit_code=128 + signum)
 
 
+def resume_collection() -> None:
+    """Turn the garbage collector back on, leaving out of its scans what start-up built.
+
+    The ``huddle`` command turns it off before Textual is imported: until the first frame, start-up
+    allocates little but long-lived objects (modules, classes, style rules, widgets), which every
+    collection scanned again for nothing (about 40 ms more than a bare Textual app's collections, one of
+    them a full one). ``gc.freeze`` moves what exists now to the permanent generation, so the first
+    collections after the frame do not scan it all at once while the whole department loads. Objects
+    are still freed by reference count; only a start-up object that later ends in a reference cycle is
+    never collected, which bounds what that can keep to what start-up built.
+    """
+    gc.freeze()
+    gc.enable()
+
+
 def run_app(context: Context) -> None:
     timeline.mark("tui.app imported (Textual loaded)")
     try:
-        HuddleApp(context).run()
+        app = HuddleApp(context)
+        app.after_first_frame(resume_collection)
+        app.run()
     finally:
+        gc.enable()  # whatever happened before the first frame
         timeline.write_report()

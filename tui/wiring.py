@@ -68,8 +68,9 @@ class Context:
 
     @property
     def os_user(self) -> str:
-        """The OS account of this process (journals are kept per account)."""
-        return self.services.meetings.actor.os_user
+        """The OS account of this process (journals are kept per account); from the services' actor, as
+        the meeting service's would build that service (and import its module) before the first frame."""
+        return self.services.actor.os_user
 
     def open_journal(self, meeting_id: str) -> ClosableJournal | None:
         """This OS account's journal for ``meeting_id``, held (flock) until ``close()``.
@@ -121,13 +122,15 @@ def build_context(
     *,
     settings: Settings | None = None,
     clock: Clock | None = None,
+    for_app: bool = False,
 ) -> Context:
-    """Resolve the DB and the user, open the store and wire the services."""
+    """Resolve the DB and the user, open the store and wire the services (``for_app``: for the TUI,
+    which may open a server database its own way: ``storage.open_store``)."""
     clock = clock or clock_from_environment()
     settings = settings or load_settings()
     target, is_default = resolve_db(db, settings)
     if isinstance(target, str):
-        store = open_store(target)
+        store = open_store(target, for_app=for_app)
         path = server_journal_anchor(target)
         _make_folder(path.parent)
     else:

@@ -54,7 +54,7 @@ from storage import codecs
 from storage.dburl import redact
 from storage.migrations import SCHEMA_VERSION as DOC_SCHEMA_VERSION
 from storage.migrations import migrate
-from storage.postgres import schema
+from storage.postgres import firstpage, schema
 from storage.postgres.rowcache import NOTHING, Generation, Need, RowCache, Rows, Unknown
 
 T = TypeVar("T")
@@ -388,30 +388,10 @@ class PgCards(PgTable[Card]):
                 key=lambda c: (order.get(c.column, len(order)), c.column, c.rank, c.id),
             )
             taken: dict[str, int] = {}
-            page = []
             for card in cards:
                 taken[card.column] = taken.get(card.column, 0) + 1
-                if taken[card.column] <= per_column:
-                    page.append(card)
-            return page, {**dict.fromkeys(columns, 0), **taken}
-        rows = self._session.rows(
-            "SELECT col, doc, 0 FROM (SELECT col, doc, rank, id, row_number() OVER "
-            '(PARTITION BY col ORDER BY rank, id COLLATE "C") AS n FROM cards WHERE dept = %s) p '
-            "WHERE n <= %s UNION ALL SELECT col, NULL, cards FROM card_columns WHERE dept = %s AND cards > 0",
-            [dept, per_column, dept],
-        )
-        counts: dict[str, int] = dict.fromkeys(columns, 0)
-        by_column: dict[str, list[Doc]] = {name: [] for name in columns}
-        for col, doc, count in rows:
-            if doc is None:
-                counts[col] = int(count)
-            else:
-                by_column.setdefault(col, []).append(doc)
-        page = []
-        for docs in by_column.values():
-            docs.sort(key=lambda d: (float(d.get("rank", 0.0)), d["id"]))
-            page += [codecs.card_from_doc(doc) for doc in docs]
-        return page, counts
+            return firstpage.first_of_each(cards, per_column), {**dict.fromkeys(columns, 0), **taken}
+        return firstpage.arrange(columns, self._session.rows(firstpage.PAGE, [dept, per_column, dept]))
 
     def list_for_department(self, dept: str) -> list[Card]:
         kept = self._kept_board(dept)
@@ -573,8 +553,10 @@ class PgStore:
     Nothing is contacted until the first read or write; the first one applies the migrations.
     """
 
-    def __init__(self, url: str, *, keep_connections: int = 4) -> None:
+    def __init__(self, url: str, *, keep_connections: int = 4, retry_seconds: float | None = None) -> None:
         self.url = url
+        self.retry_seconds = retry_seconds
+        """How long to keep trying to reach the server; None: RETRY_SECONDS (as it is when asked)."""
         self._where = redact(url)
         self._pool = _Pool(url, keep_connections)
         self._schema_ok = False
@@ -613,23 +595,6 @@ class PgStore:
                 self._ensure_schema(conn)
             finally:
                 self._pool.put(conn)
-
-    def read_ahead(self) -> None:
-        """The app is about to start: read what its first board shows (the departments and the first
-        one's cards) into the row cache in a thread, while the main thread imports Textual.
-
-        Those reads are mostly waits on the server, which the Textual import fills; the board then
-        comes from memory after one cheap catch-up (the changes since, normally none), and so does the
-        whole department read that follows the first frame. A one-shot command does not call this:
-        it would only pay for the decoding."""
-        threading.Thread(target=self._read_ahead, name="huddle-read-ahead", daemon=True).start()
-
-    def _read_ahead(self) -> None:
-        with contextlib.suppress(psycopg.Error, StorageError):  # the app's own reads report any failure
-            generation = self.catch_up(Need(tables=frozenset(["departments"])))
-            first = next(iter(generation.tables["departments"].values()), None)
-            if first is not None:
-                self.catch_up(Need(boards=frozenset([first[1].name])))
 
     def _await_warm_up(self) -> None:
         thread = self._warming
@@ -671,7 +636,8 @@ class PgStore:
                     with contextlib.suppress(psycopg.Error):
                         conn.close()
                 waited = time.monotonic() - started
-                if _permanent(exc) or waited + delay > RETRY_SECONDS:
+                limit = RETRY_SECONDS if self.retry_seconds is None else self.retry_seconds
+                if _permanent(exc) or waited + delay > limit:
                     raise self._unreachable(exc, waited) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)

@@ -6,7 +6,7 @@ suite builds a world-readable virtual environment on the system ``/usr/bin/pytho
 (pip installing the pinned dependencies) takes about half a minute, so it is cached in
 ``/var/tmp/huddle-multiuser/`` by the hash of ``pyproject.toml`` and ``constraints.txt``; the project's
 own source is copied beside it (cached by its hash), with a ``huddle`` command on the venv's
-interpreter that puts that copy first on the path and runs ``tui.cli:main``, as the installed console
+interpreter that puts that copy first on the path and runs ``tui.entry:main``, as the installed console
 script does.
 """
 
@@ -121,7 +121,7 @@ def system_venv() -> Path:
             command.parent.mkdir(exist_ok=True)
             command.write_text(
                 f"#!{venv / 'bin' / 'python'}\nimport sys\nsys.path.insert(0, {str(src)!r})\n"
-                "from tui.cli import main\nsys.exit(main())\n",
+                "from tui.entry import main\nsys.exit(main())\n",
                 encoding="utf-8",
             )
             command.chmod(0o755)

@@ -50,8 +50,21 @@ async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
     """
     await pilot.pause()
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        await workers_finished(pilot)
         await pilot.pause()
+
+
+async def workers_finished(pilot: Pilot[Any], seconds: float = DEADLINE) -> None:
+    """Wait until every worker of the app has finished: succeeded, failed or been cancelled.
+
+    Not ``App.workers.wait_for_complete()``: that raises ``WorkerCancelled`` when a load is replaced by a
+    newer one (``exclusive=True``) while it waits, which is the app working as meant, not a failure.
+    """
+    deadline = time.monotonic() + seconds
+    while running := [w.name for w in pilot.app.workers if not w.is_finished]:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"workers still running: {running}")
+        await asyncio.sleep(0.01)  # a poll interval: the workers run meanwhile
 
 
 RESIDENT_WORKERS = frozenset({"meeting-journal", "meeting-db"})

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from domain.services import Services
+from tests.helpers.clock import FixedClock
 from tests.helpers.pgserver import PgServer, server_or_skip
+from tests.helpers.workspace import make_services
 
 
 @pytest.fixture
@@ -38,3 +41,15 @@ def private_server() -> Iterator[PgServer]:
     """A server of this test's own, to restart without disturbing the others."""
     with server_or_skip() as server:
         yield server
+
+
+@pytest.fixture
+def other(pg_url: str, clock: FixedClock) -> Iterator[Services]:
+    """Another client of the same database (its own store and connections), as another process."""
+    from storage.postgres import PgStore
+
+    store = PgStore(pg_url)
+    try:
+        yield make_services(store, clock, handle="other")
+    finally:
+        store.close()

@@ -5,7 +5,6 @@ restarted server, a database from before the row versions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,16 +20,6 @@ from tests.helpers.clock import FixedClock
 from tests.helpers.pgserver import PgServer, migration_number, undo_row_versions
 from tests.helpers.wait import poll
 from tests.helpers.workspace import make_services
-
-
-@pytest.fixture
-def other(pg_url: str, clock: FixedClock) -> Iterator[Services]:
-    """Another client of the same database (its own store and connections), as another process."""
-    store = PgStore(pg_url)
-    try:
-        yield make_services(store, clock, handle="other")
-    finally:
-        store.close()
 
 
 def two_boards(services: Services, cards: int = 4) -> None:
@@ -196,26 +185,3 @@ def test_a_database_from_before_the_row_versions_gets_them_on_open(
         assert transfer.check(reopened).problems == []
     finally:
         reopened.close()
-
-
-def test_the_read_ahead_keeps_the_first_board_and_the_first_page_comes_from_it(
-    pg_url: str, other: Services, clock: FixedClock
-) -> None:
-    two_boards(other, cards=20)
-    store = PgStore(pg_url)
-    try:
-        store.read_ahead()
-        assert poll(lambda: "Operations" in store.rows.current.boards), "the first board was not read ahead"
-        assert set(store.rows.current.boards) == {"Operations"}
-        assert "departments" in store.rows.current.tables
-        other.cards.edit("OPS-3", {"title": "read-ahead, then changed"})  # before the app's first read
-        services = make_services(store, clock)
-        page = services.cards.first_page(None, per_column=5)
-        assert page.department is not None
-        assert page.department.name == "Operations"
-        plain = other.cards.first_page(None, per_column=5)  # a store that read nothing ahead
-        assert [(c.id, c.title) for c in page.cards] == [(c.id, c.title) for c in plain.cards]
-        assert "read-ahead, then changed" in {c.title for c in page.cards}
-        assert page.counts == plain.counts
-    finally:
-        store.close()

@@ -15,6 +15,7 @@ from tui.dialogs.card_detail import CardDetailModal
 from tui.dialogs.card_form import CardFormModal
 from tui.dialogs.confirm import ConfirmModal
 from tui.dialogs.department_picker import DepartmentPickerModal
+from tui.screens.boards import BoardsScreen
 from tui.views.board import PAGE_SIZE
 from tui.widgets.board_column import ColumnHeader
 from tui.widgets.department_bar import DepartmentBar
@@ -575,3 +576,49 @@ def test_the_timeline_names_each_step_to_the_first_frame(
     names = [m.group(1) for line in lines if (m := re.match(r"^\s*[\d.]+\s+\+\s*[\d.]+\s+(.*)$", line))]
     order = ["board: first page read", "board: compose done", "first tile render", "first frame (headless)"]
     assert [n for n in names if n in order] == order
+
+
+async def test_a_department_switch_shows_its_first_page_then_the_whole_department(context: Context) -> None:
+    """``]`` to a department with a column of 2,002 cards: its first page arrives first (a read of one
+    page per column, every column's count in the header), then the whole department; a key pressed
+    meanwhile waits for it and acts on the whole board (``end`` goes to the column's last card)."""
+    with context.services.store.transaction() as uow:
+        base = uow.cards.get("MKT-1")
+        assert base is not None
+        from dataclasses import replace
+
+        first = uow.departments.get("市场部")
+        assert first is not None
+        name = first.columns[0].name
+        for n in range(2002):
+            uow.cards.put(
+                replace(
+                    base, id=f"MKT-{100 + n}", column=name, title=f"批量 {n}", rank=10_000.0 + n, due=None
+                )
+            )
+    loaded: list[int | None] = []
+    seen: list[object] = []  # a message bubbles: the hook sees it at each node it reaches
+
+    def record(message: object) -> None:
+        if isinstance(message, BoardsScreen.Loaded) and not any(message is other for other in seen):
+            seen.append(message)
+            counts = message.data.counts
+            loaded.append(None if counts is None else sum(counts.values()))
+
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40), message_hook=record) as pilot:
+        await settle(pilot)
+        screen = boards(app)
+        before = len(loaded)
+        await pilot.press("right_square_bracket", "end")
+        await until(pilot, lambda: len(loaded) >= before + 2 and screen.counts is None)
+        await settle(pilot)
+        assert screen.department is not None
+        assert screen.department.name == "市场部"
+        total = len(context.services.cards.list(dept="市场部"))
+        assert loaded[before] == total  # the page first, with the department's count
+        assert loaded[before + 1] is None  # then the whole department
+        bulk = column(app, name)
+        assert len(bulk.cards) == 2002
+        assert screen.selected_id == "MKT-2101"
+        assert bulk.tiles[-1].card.id == "MKT-2101"

@@ -40,6 +40,16 @@ async def test_bidi_controls_are_dropped_from_the_output_and_nothing_else(contex
     assert driver.written == ["\x1b[1;1H\x1b[38;2;1;2;3m" + "xy" * len(BIDI_CONTROLS) + "\u200b\u200e 周报"]
 
 
+async def test_output_without_bidi_controls_is_written_as_it_is(context: Context) -> None:
+    app = HuddleApp(context)
+    driver = inert_bidi(Recording)(app)
+    frame = "\x1b[1;1H\x1b[38;2;1;2;3m RND-12 需求评审 \u200b\u200e\u200f\u061c \x1b[0m"
+    driver.write(frame)
+    assert isinstance(driver, Recording)
+    assert driver.written == [frame]
+    assert driver.written[0] is frame  # no copy made when there is nothing to drop
+
+
 def test_the_app_uses_the_platform_driver_with_that_filter(context: Context) -> None:
     app = HuddleApp(context)
     base = super(HuddleApp, app).get_driver_class()

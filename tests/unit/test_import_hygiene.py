@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import marshal
 import os
 import subprocess
 import sys
@@ -55,6 +56,38 @@ def test_storage_is_reachable_without_the_tui() -> None:
     probe(modules_in("storage"), ["textual", "rich"])
 
 
+def test_the_apps_postgresql_store_and_its_pre_reader_load_no_psycopg() -> None:
+    # The first board on a server must not wait for the driver (storage/postgres/preread.py).
+    probe(
+        [
+            "storage.postgres",
+            "storage.postgres.appstore",
+            "storage.postgres.preread",
+            "storage.postgres.firstpage",
+        ],
+        ["psycopg", "psycopg_binary", "textual"],
+    )
+
+
+def test_the_pre_readers_child_runs_on_the_standard_library_alone() -> None:
+    # Run as the app runs it (no site-packages): a request it cannot serve is answered, not crashed on.
+    from storage.postgres.preread import CHILD
+
+    result = subprocess.run(
+        [sys.executable, "-S", "-P", str(CHILD)],
+        input=marshal.dumps(
+            {"libpq": "/nonexistent/libpq.so", "url": "postgresql://x@h/x", "sql": "", "params": []}
+        ),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    kind, message = marshal.loads(result.stdout)
+    assert kind == "failed"
+    assert "cannot load libpq" in message
+
+
 def test_exporters_are_reachable_without_the_tui() -> None:
     modules = modules_in("exporters")
     if not modules:
@@ -76,6 +109,7 @@ def test_outbound_is_reachable_without_the_tui_and_loads_no_network_library_on_i
         "tui.hangup",
         "tui.wiring",
         "tui.cli",
+        "tui.entry",
         "tui.views.plan",
         "outbound.exporting",
     ],

@@ -68,9 +68,10 @@ def _run(argv: list[str], ran_app: list[bool]) -> int:
         parsed = time.monotonic()  # for the start-up timeline (tui.timeline), should this be the TUI
         from tui.wiring import build_context
 
-        ctx = build_context(getattr(args, "db", None), getattr(args, "user", None))
-        opened = time.monotonic()
         handler: Handler | None = getattr(args, "handler", None)
+        for_app = handler is None and args.command is None
+        ctx = build_context(getattr(args, "db", None), getattr(args, "user", None), for_app=for_app)
+        opened = time.monotonic()
         if handler is None:
             if args.command is not None:
                 parser.parse_args([args.command, "--help"])
@@ -78,12 +79,13 @@ def _run(argv: list[str], ran_app: list[bool]) -> int:
             # tui.cli (pyproject.toml) checks the static graph, which this import stays out of.
             ran_app.append(True)
             from tui import timeline
+            from tui.entry import restore_collector
+
+            restore_collector()  # the app is long-running: the collector's usual pace (tui/entry.py)
 
             timeline.mark("command line parsed", at=parsed)
             timeline.mark("context built (store opened)", at=opened)
-            read_ahead = getattr(ctx.services.store, "read_ahead", None)
-            if read_ahead is not None:  # a server store reads the first board while Textual loads
-                read_ahead()
+            gc.disable()  # until the app's first frame is out: tui.app.run_app turns it back on
             importlib.import_module("tui.app").run_app(ctx)
             return 0
         return handler(ctx, args)

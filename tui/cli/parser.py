@@ -1,11 +1,13 @@
 """Building the ``huddle`` argument parser: the global options, the command groups, and for a command
-only the group it names.
+only the group and the subcommand it names.
 
 Building every group's subparsers costs more than some commands do, so ``build_parser(argv)`` builds
-the group named on the command line in full and every other group as a bare name (so ``huddle bogus``
-still lists them all). ``--help`` without a group, an unknown group and ``build_parser()`` build
-everything: the help and error text is the same as a full build. Each group lives in its own module,
-imported only when its parser is built; its handlers come with it (``set_defaults(handler=...)``).
+the group named on the command line, and of that group the subcommand named after it (``card add``),
+in full; every other group and subcommand is a bare name with its help (so ``huddle bogus`` and
+``huddle card bogus`` still list them all). ``--help`` without a group, an unknown group and
+``build_parser()`` build everything: the help and error text is the same as a full build. Each group
+lives in its own module, imported only when its parser is built; its handlers come with it
+(``set_defaults(handler=...)``).
 """
 
 from __future__ import annotations
@@ -124,11 +126,41 @@ def date_epilog() -> str:
     return _(DATE_EPILOG).format(forms=DATE_FORMS)
 
 
-class Builder:
-    """What a group module needs to add its commands: the shared parent and the usual shapes."""
+class _Unbuilt:
+    """What a group module gets for a subcommand that is not run: every call it makes on it (add an
+    argument, a group, subparsers, defaults) is accepted and does nothing."""
 
-    def __init__(self) -> None:
+    def __getattr__(self, name: str) -> Callable[..., _Unbuilt]:
+        return self._ignore
+
+    def _ignore(self, *args: object, **kwargs: object) -> _Unbuilt:
+        return self
+
+
+class _OneActionBuilt(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """A group's subparsers of which only ``only`` is built in full; every other subcommand is there by
+    name and help (what the group's help and its invalid-choice error list), with no arguments."""
+
+    def __init__(self, *args: Any, only: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._only = only
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if name == self._only:
+            return super().add_parser(name, **kwargs)
+        super().add_parser(name, **{key: kwargs[key] for key in ("help", "aliases") if key in kwargs})
+        return _Unbuilt()
+
+
+class Builder:
+    """What a group module needs to add its commands: the shared parent and the usual shapes.
+
+    ``action``: the subcommand named on the command line, when known (:func:`action_in`); its group's
+    other subcommands are then added by name only (``_OneActionBuilt``)."""
+
+    def __init__(self, action: str | None = None) -> None:
         self.common = global_parent()
+        self.action = action
 
     def group(
         self, sub: Any, name: str, *, metavar: str = "ACTION", description: str | None = None,
@@ -138,7 +170,10 @@ class Builder:
         group = sub.add_parser(
             name, help=group_help(name), description=description, parents=[common or self.common]
         )
-        return group.add_subparsers(dest="action", metavar=metavar, required=True, parser_class=Parser)
+        only = {} if self.action is None else {"action": _OneActionBuilt, "only": self.action}
+        return group.add_subparsers(
+            dest="action", metavar=metavar, required=True, parser_class=Parser, **only
+        )
 
     def command(self, sub: Any, name: str, handler: Handler, help_text: str) -> Parser:
         """A runnable subcommand: its help is also its description; the epilog explains DATE forms."""
@@ -155,14 +190,52 @@ class Builder:
 
 def command_in(argv: Sequence[str]) -> str | None:
     """The first positional word of the command line (the command group), skipping global options."""
+    found = _positional(argv)
+    return None if found is None else argv[found]
+
+
+def action_in(argv: Sequence[str]) -> str | None:
+    """The positional word after the command group (its subcommand), skipping global options; None
+    when there is none, or when a ``--`` or an abbreviated option leaves room for doubt."""
+    group = _positional(argv)
+    if group is None:
+        return None
+    rest = argv[group + 1 :]
+    found = _positional(rest)
+    if found is None or _in_doubt(argv[: group + 1 + found]):
+        return None
+    return rest[found]
+
+
+def _in_doubt(words: Sequence[str]) -> bool:
+    """Whether argparse may read the words after ``words`` otherwise than :func:`_positional` does: a
+    ``--``, or an abbreviation of a global option taking a value (``--us`` for ``--user``), which then
+    takes the next word as its value."""
+    return any(word == "--" or _abbreviated(word) for word in words)
+
+
+def _abbreviated(word: str) -> bool:
+    """Whether ``word`` may be an abbreviation that argparse expands to a global option taking the next
+    word as its value (``--us`` for ``--user``): then the next word is not what it seems."""
+    return (
+        word.startswith("--")
+        and len(word) > 2
+        and "=" not in word
+        and word not in VALUE_OPTIONS
+        and any(option.startswith(word) for option in VALUE_OPTIONS)
+    )
+
+
+def _positional(argv: Sequence[str]) -> int | None:
+    """The index of the first positional word of ``argv``, skipping global options and their values."""
     skip = False
-    for word in argv:
+    for index, word in enumerate(argv):
         if skip:
             skip = False
         elif word in VALUE_OPTIONS:
             skip = True
         elif not word.startswith("-"):
-            return word
+            return index
     return None
 
 
@@ -190,9 +263,13 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
 
 
 def _build(argv: Sequence[str] | None) -> Parser:
-    wanted = command_in(argv) if argv is not None else None
-    build_all = argv is None or wanted not in GROUPS
-    builder = Builder()
+    at = None if argv is None else _positional(argv)
+    wanted = None if argv is None or at is None else argv[at]
+    # No command word (the TUI, or ``huddle --help``): the top level's help lists every group from
+    # GROUPS alone, so no group is built. A word that names no group, or one that an abbreviated option
+    # may have taken as its value (``--us card``), builds them all, so argparse says what it says.
+    build_all = argv is None or (wanted is not None and (wanted not in GROUPS or _in_doubt(argv[:at])))
+    builder = Builder(None if build_all or argv is None else action_in(argv))
     parser = Parser(
         prog="huddle",
         description=_(

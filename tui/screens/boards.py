@@ -148,6 +148,8 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
         """Key and mouse actions that came while the board was partial, run once it is whole."""
         self._pages_partial = False
         """The first frame built only the tiles that fit on screen; the next repaint builds whole pages."""
+        self._switches = 0
+        """Department switches asked for so far (:meth:`_switch_to`)."""
 
     def compose(self) -> ComposeResult:
         # The first board is read here, before the first frame: one department's first page (decoding
@@ -203,17 +205,21 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
         self.load_board(dept, self._pending_select or self.selected_id)
 
     @work(thread=True, exclusive=True, group="board-load", exit_on_error=False)
-    def load_board(self, dept: str | None, select: str | None = None) -> None:
-        """Read the departments and one department's cards (in a thread)."""
-        data = self._read_board(dept, select, shell_of(self.app).writes_submitted)
+    def load_board(self, dept: str | None, select: str | None = None, *, first_page: bool = False) -> None:
+        """Read the departments and one department's cards (in a thread). ``first_page`` (a switch to
+        another department): read only its first page, which shows at once; the whole department is
+        read once that page is on screen (:meth:`apply_board`), as on the first board."""
+        writes = shell_of(self.app).writes_submitted
+        data = self._read_first_page(writes, dept) if first_page else self._read_board(dept, select, writes)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(data))
 
-    def _read_first_page(self, writes_seen: int) -> BoardData:
-        """The first department's first page of each column, from one snapshot (what the first frame
-        shows); ``counts`` is None when that page already holds every card of the department."""
+    def _read_first_page(self, writes_seen: int, dept: str | None = None) -> BoardData:
+        """The first page of each column of ``dept`` (the first department when None or gone), from one
+        snapshot (what the first frame shows); ``counts`` is None when that page already holds every
+        card of the department."""
         cards = self.services.cards
-        page = cards.first_page(None, PAGE_SIZE)
+        page = cards.first_page(dept, PAGE_SIZE)
         whole = page.department is None or sum(page.counts.values()) == len(page.cards)
         return BoardData(
             page.departments,
@@ -225,6 +231,18 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
             page.blocked,
             None if whole else dict(page.counts),
         )
+
+    def _switch_to(self, dept: str) -> None:
+        """Show ``dept``: its first page as soon as it is read (from the snapshot already in memory when
+        the file did not change), then the whole department (:meth:`_read_whole_after_page`)."""
+        self._switches += 1
+        self.load_board(dept, first_page=True)
+
+    def _read_whole_after_page(self, switch: int) -> None:
+        """A department's first page is on screen: read the whole department, unless another switch
+        came since (its own page is on the way, and a read of this one would cancel it)."""
+        if switch == self._switches:
+            self.reload()
 
     def _when_whole(self, action: Callable[[], object]) -> bool:
         """While only the first page is shown, keep ``action`` for when the whole board is in (True):
@@ -274,7 +292,8 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
             self.department is None or data.department is None or data.department.name == self.department.name
         ):
             return
-        timeline.mark("board: whole department shown")
+        if data.counts is None:
+            timeline.mark("board: whole department shown")
         shown = (self.columns, self.blocked, self.today, self.counts, self._selected_tile)
         cursor = self._cursor_place()
         self._set_departments(data.departments, data.department)
@@ -288,18 +307,25 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
             board = self.query_one("#board", Horizontal)
             if board.children:
                 await board.remove_children()
-            await board.mount_all(self._build_columns())
+            if data.counts is not None:  # a department's first page: the tiles that show, the rest after
+                await board.mount_all(self._build_columns(limit=tiles_that_fit(self.app.size.height)))
+                self._pages_partial = True
+            else:
+                await board.mount_all(self._build_columns())
         elif not rebuild:
             self._repaint_changes(*shown)
+        if data.counts is not None:  # once this page is on screen, the whole department
+            self.call_after_refresh(self._read_whole_after_page, self._switches)
         if rebuild or self._cursor_place() != cursor:
-            self._update_selection()
+            self._update_selection(fill=data.counts is None)
         else:  # the cursor is on the same card where it was: no class to move, nothing to scroll
             selected = self.selected_id
             widget = (
                 self.board_columns[self.cursor_col] if self.cursor_col < len(self.board_columns) else None
             )
             self._selected_tile = widget.tile_for(selected) if widget is not None and selected else None
-        self._run_kept_actions()
+        if data.counts is None:  # keys pressed meanwhile need the whole board
+            self._run_kept_actions()
 
     def _cursor_place(self) -> tuple[object, ...]:
         """The selected card, the cursor's column and row, and the first row drawn of that column."""
@@ -550,14 +576,14 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
             return
         names = [d.name for d in self.departments]
         index = names.index(self.department.name) if self.department.name in names else 0
-        self.load_board(names[(index + step) % len(names)])
+        self._switch_to(names[(index + step) % len(names)])
 
     def action_pick_dept(self) -> None:
         from tui.dialogs.department_picker import DepartmentPickerModal
 
         def chosen(name: str | None) -> None:
             if name is not None:
-                self.load_board(name)
+                self._switch_to(name)
 
         self.app.push_screen(
             DepartmentPickerModal(self.departments, self.department.name if self.department else None),
@@ -567,7 +593,7 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
     @on(DepartmentBar.Chosen)
     def switch_to_clicked_department(self, event: DepartmentBar.Chosen) -> None:
         if self.department is None or event.name != self.department.name:
-            self.load_board(event.name)
+            self._switch_to(event.name)
 
     # ----- mouse ---------------------------------------------------------------------------------
 

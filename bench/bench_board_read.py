@@ -1,0 +1,92 @@
+"""The board's reads from the JSON file, in-process, for one or two source trees alternating run by run.
+
+python bench/bench_board_read.py [--cards 20000] [--runs 7] [--checkout OLD --checkout .]
+
+What the app reads for the first board and for a department switch, each on a fresh store (as a new
+process opens the file): the first department's first page (``CardService.first_page``: what the first
+frame shows), that whole department with its blocked marks (read after the first frame), then from the
+same snapshot another department's first page (what a switch shows at once) and that whole department
+(read after it). Every tree runs in a process of its own per round (``-P``, ``PYTHONPATH`` = the tree), the
+trees taking turns, so the machine's load hits them alike; medians, and the ratio to the first tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.generate import generate
+from bench.installed import ENV, precompile
+
+READS = """
+import sys, time
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+from domain.models import Actor
+from domain.services import Services
+from storage import open_store
+db = Path(sys.argv[1])
+services = Services.build(open_store(db), lambda: datetime.now(UTC), Actor("bench", "bench"), ZoneInfo("UTC"))
+cards = services.cards
+def timed(what, read):
+    started = time.perf_counter()
+    result = read()
+    print(what, time.perf_counter() - started)
+    return result
+page = timed("first page (first board)", lambda: cards.first_page(None, 15))
+first = page.department.name
+timed("whole department after it", lambda: cards.blocked_among(cards.list(dept=first)))
+other = page.departments[1].name
+timed("switch: first page", lambda: cards.first_page(other, 15))
+timed("switch: whole department", lambda: cards.blocked_among(cards.list(dept=other)))
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--cards", type=int, default=20000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--checkout", type=Path, action="append", help="a source tree (repeat); default: this one"
+    )
+    args = parser.parse_args()
+    trees = [tree.resolve() for tree in args.checkout or [Path(__file__).resolve().parent.parent]]
+    figures: dict[Path, dict[str, list[float]]] = {tree: {} for tree in trees}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.json"
+        generate(db, args.cards)
+        precompile()
+        for _ in range(args.runs):
+            for tree in trees:
+                env = {**ENV, "PYTHONPATH": str(tree)}
+                out = subprocess.run(
+                    [sys.executable, "-P", "-c", READS, str(db)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    env=env,
+                ).stdout
+                for line in out.splitlines():
+                    what, seconds = line.rsplit(" ", 1)
+                    figures[tree].setdefault(what, []).append(float(seconds))
+    names = list(figures[trees[0]])
+    print(f"at {args.cards} cards, median of {args.runs} (ms)" + "".join(f" | {tree}" for tree in trees))
+    for what in names:
+        medians = [statistics.median(figures[tree][what]) * 1000 for tree in trees]
+        cells = [
+            f"{value:8.1f}" + (f" ({value / medians[0]:.2f}x)" if i else "")
+            for i, value in enumerate(medians)
+        ]
+        print(f"{what:28} " + " | ".join(cells))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

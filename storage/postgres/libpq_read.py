@@ -1,0 +1,121 @@
+"""The pre-reader's child: one read-only statement through libpq itself, the rows back on stdout.
+
+Run as a script by ``preread.py`` (``python -S -P libpq_read.py``): the standard library only (no
+site-packages, no Huddle package, no psycopg), so the whole child costs a few tens of milliseconds
+of the machine's other core instead of psycopg's import.
+
+It loads the libpq that psycopg itself uses (the one bundled with psycopg-binary, found by the app)
+with ctypes and connects with ``PQconnectdbParams``, the URL expanded as psycopg expands it, so
+libpq's service files, ``PGPASSFILE``, ``PG*`` variables and TLS settings act as they do in the app.
+The request (libpq's path, the URL, the statement and its parameters) comes on stdin, never in argv
+or the environment. The answer on stdout: ``("rows", [tuple of str or None, ...])`` or
+``("failed", libpq's message)``; the app then reads in-process, whose errors are the ones shown.
+Both in ``marshal``'s format: built into the interpreter (nothing to import on either side), and
+both ends are the same interpreter, so the same format version.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import marshal
+import sys
+
+CONNECTION_OK = 0
+PGRES_TUPLES_OK = 2
+
+DEFAULTS = (("connect_timeout", "5"), ("application_name", "huddle"))
+"""Before the URL, so that the URL's own settings win (as in ``PgStore``'s connections)."""
+FORCED = (("client_encoding", "UTF8"),)
+"""After the URL: the text the app decodes is UTF-8 whatever the environment says."""
+
+
+def _bind(lib: ctypes.CDLL) -> None:
+    """The prototypes of the libpq functions used (ctypes would otherwise truncate the pointers)."""
+    pointer, text = ctypes.c_void_p, ctypes.c_char_p
+    texts = ctypes.POINTER(ctypes.c_char_p)
+    for name, restype, argtypes in (
+        ("PQconnectdbParams", pointer, [texts, texts, ctypes.c_int]),
+        ("PQstatus", ctypes.c_int, [pointer]),
+        ("PQerrorMessage", text, [pointer]),
+        (
+            "PQexecParams",
+            pointer,
+            [pointer, text, ctypes.c_int, pointer, texts, pointer, pointer, ctypes.c_int],
+        ),
+        ("PQresultStatus", ctypes.c_int, [pointer]),
+        ("PQresultErrorMessage", text, [pointer]),
+        ("PQntuples", ctypes.c_int, [pointer]),
+        ("PQnfields", ctypes.c_int, [pointer]),
+        ("PQgetisnull", ctypes.c_int, [pointer, ctypes.c_int, ctypes.c_int]),
+        ("PQgetvalue", text, [pointer, ctypes.c_int, ctypes.c_int]),
+        ("PQclear", None, [pointer]),
+        ("PQfinish", None, [pointer]),
+    ):
+        function = getattr(lib, name)
+        function.restype = restype
+        function.argtypes = argtypes
+
+
+def _strings(values: list[str | None]) -> ctypes.Array[ctypes.c_char_p]:
+    return (ctypes.c_char_p * len(values))(*(None if v is None else v.encode() for v in values))
+
+
+def _message(raw: bytes | None) -> str:
+    return " ".join((raw or b"").decode(errors="replace").split())
+
+
+Answer = tuple[str, list[tuple[str | None, ...]] | str]
+
+
+def read(libpq: str, url: str, statement: str, params: list[str]) -> Answer:
+    """Run ``statement`` once on a connection to ``url``; its rows, or why not."""
+    try:
+        lib = ctypes.CDLL(libpq)
+        _bind(lib)
+    except (OSError, AttributeError) as exc:
+        return "failed", f"cannot load libpq: {exc}"
+    pairs = [*DEFAULTS, ("dbname", url), *FORCED]
+    keywords = _strings([k for k, _ in pairs] + [None])
+    values = _strings([v for _, v in pairs] + [None])
+    conn = lib.PQconnectdbParams(keywords, values, 1)
+    if not conn:
+        return "failed", "libpq could not allocate a connection"
+    try:
+        if lib.PQstatus(conn) != CONNECTION_OK:
+            return "failed", _message(lib.PQerrorMessage(conn))
+        result = lib.PQexecParams(
+            conn, statement.encode(), len(params), None, _strings(list(params)), None, None, 0
+        )
+        if not result:
+            return "failed", _message(lib.PQerrorMessage(conn))
+        try:
+            if lib.PQresultStatus(result) != PGRES_TUPLES_OK:
+                return "failed", _message(lib.PQresultErrorMessage(result))
+            width = lib.PQnfields(result)
+            rows = [
+                tuple(
+                    None if lib.PQgetisnull(result, r, c) else lib.PQgetvalue(result, r, c).decode()
+                    for c in range(width)
+                )
+                for r in range(lib.PQntuples(result))
+            ]
+            return "rows", rows
+        finally:
+            lib.PQclear(result)
+    finally:
+        lib.PQfinish(conn)
+
+
+def main() -> None:
+    request = marshal.loads(sys.stdin.buffer.read())
+    answer: Answer
+    try:
+        answer = read(request["libpq"], request["url"], request["sql"], [str(p) for p in request["params"]])
+    except Exception as exc:  # whatever it was, the app reads in-process and says what is wrong
+        answer = ("failed", f"{type(exc).__name__}: {exc}")
+    sys.stdout.buffer.write(marshal.dumps(answer))
+    sys.stdout.buffer.flush()
+
+
+if __name__ == "__main__":
+    main()
