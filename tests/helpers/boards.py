@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from textual.pilot import Pilot
 
@@ -12,6 +13,16 @@ from tui.screens.boards import BoardsScreen
 from tui.screens.portfolio import PortfolioScreen
 from tui.widgets.board_column import TILE_ROWS, BoardColumn, ColumnBody
 from tui.widgets.card_tile import CardTile
+from tui.wiring import Context
+
+
+def add_backlog_cards(context: Context, count: int) -> None:
+    """``count`` more cards like OPS-1 at the end of its column (OPS-100 on), in one transaction."""
+    with context.services.store.transaction() as uow:
+        base = uow.cards.get("OPS-1")
+        assert base is not None
+        for n in range(count):
+            uow.cards.put(replace(base, id=f"OPS-{100 + n}", title=f"Bulk {n}", rank=10_000.0 + n, due=None))
 
 
 def boards(app: HuddleApp) -> BoardsScreen:

@@ -3,22 +3,12 @@ frame, and moves and reorders drawn in board order."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from tests.helpers.boards import boards, column, drawn_ids, tile, tile_ids
+from tests.helpers.boards import add_backlog_cards, boards, column, drawn_ids, tile, tile_ids
 from tests.helpers.wait import settle, until
 from tui.app import HuddleApp
 from tui.screens.boards import tiles_that_fit
 from tui.views.board import PAGE_SIZE
 from tui.wiring import Context
-
-
-def add_backlog_cards(context: Context, count: int) -> None:
-    with context.services.store.transaction() as uow:
-        base = uow.cards.get("OPS-1")
-        assert base is not None
-        for n in range(count):
-            uow.cards.put(replace(base, id=f"OPS-{100 + n}", title=f"Bulk {n}", rank=10_000.0 + n, due=None))
 
 
 def test_first_frame_builds_what_fits_and_overflows() -> None:

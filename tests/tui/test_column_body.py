@@ -4,26 +4,17 @@ changed lines drawn again, hover, the scroll wheel and the cursor kept in view."
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
 from typing import Any
 
 import pytest
 from textual import events
 from textual.strip import Strip
 
-from tests.helpers.boards import boards, body_of, column, tile, tile_ids, tile_offset
+from tests.helpers.boards import add_backlog_cards, boards, body_of, column, tile, tile_ids, tile_offset
 from tests.helpers.wait import settle, until
 from tui.app import HuddleApp
 from tui.widgets.board_column import TILE_ROWS, ColumnBody
 from tui.wiring import Context
-
-
-def add_backlog_cards(context: Context, count: int) -> None:
-    with context.services.store.transaction() as uow:
-        base = uow.cards.get("OPS-1")
-        assert base is not None
-        for n in range(count):
-            uow.cards.put(replace(base, id=f"OPS-{100 + n}", title=f"Bulk {n}", rank=10_000.0 + n, due=None))
 
 
 def screen_text(app: HuddleApp) -> list[str]:
