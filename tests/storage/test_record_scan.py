@@ -207,6 +207,27 @@ def test_a_file_the_scan_cannot_be_sure_of_reads_as_the_whole_decode_does(
     assert found == expected
 
 
+def test_a_nested_object_with_number_keys_stays_inside_its_record(tmp_path: Path) -> None:
+    """A record holding an object with number keys (``},"4":{`` inside it) is not cut there: the file is
+    still read record by record, with the whole decode's answers, that record's document included."""
+    rng = random.Random(5)
+    depts = ["研发部", "Operations"]
+    cards = random_cards(rng, 40, depts)
+    for number in ("7", "8"):
+        cards[number]["dept"] = "研发部"
+        cards[number]["extra"] = {"3": {"x": 1}, "4": {"y": [{"5": {}}]}, "6": {}}
+    path = tmp_path / "team.json"
+    write_file(path, cards, depts)
+    assert b'},"4":{' in path.read_bytes()
+    ids = [doc["id"] for doc in cards.values()]
+    store = open_store(path)
+    lazy = answers(snapshot_cards(store), depts, ids)
+    assert scanned(store), "a nested object without a head made the scan give up"
+    assert lazy == whole_decode(open_store(path), depts, ids)
+    docs = snapshot_cards(store)._department("研发部")
+    assert [doc["extra"] for doc in docs if "extra" in doc] == [cards["7"]["extra"], cards["8"]["extra"]]
+
+
 def test_a_file_changed_between_two_reads_reads_as_the_new_file(tmp_path: Path, clock: FixedClock) -> None:
     """Edits, moves, adds, deletes and other tables' changes between snapshots of one store: each snapshot
     equals the whole decode of its version, and a card whose record did not change is the same object."""
