@@ -8,6 +8,8 @@ frame shows), that whole department with its blocked marks (read after the first
 same snapshot another department's first page (what a switch shows at once) and that whole department
 (read after it). Every tree runs in a process of its own per round (``-P``, ``PYTHONPATH`` = the tree), the
 trees taking turns, so the machine's load hits them alike; medians, and the ratio to the first tree.
+Each read is timed twice: wall time, and the process's CPU time (the ``cpu:`` rows), the steadier figure
+on a busy machine.
 """
 
 from __future__ import annotations
@@ -36,9 +38,10 @@ db = Path(sys.argv[1])
 services = Services.build(open_store(db), lambda: datetime.now(UTC), Actor("bench", "bench"), ZoneInfo("UTC"))
 cards = services.cards
 def timed(what, read):
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = read()
     print(what, time.perf_counter() - started)
+    print("cpu: " + what, time.process_time() - cpu)
     return result
 page = timed("first page (first board)", lambda: cards.first_page(None, 15))
 first = page.department.name
