@@ -40,7 +40,9 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from itertools import compress, repeat
 from operator import add, itemgetter
 from pathlib import Path
@@ -60,6 +62,32 @@ _NEXT_HEAD = re.compile(rb'\},"(\d+)":\{"id":"([^"\\\x00-\x1f]*)","dept":"([^"\\
 """A record's end and the next one's start (``},`` then ``_HEAD``): one regex pass finds them all."""
 _DEPT_KEY = b'"dept":'
 _LATE_ID = b',"id":'
+
+
+BATCH = 200
+"""Records a bulk read off the main thread decodes between two pauses (:func:`pauses`): about 1 ms."""
+PAUSE = 0.0
+"""How long such a read pauses: ``sleep(0)`` lets go of the interpreter lock, and a thread waiting for it
+takes it (measured: as much as with a sleep of 0.1 ms, without slowing the read when nobody waits)."""
+
+
+def pauses() -> Callable[[], None]:
+    """What a bulk read calls between batches: off the main thread, a pause that lets go of the
+    interpreter lock, so that the thread waiting for it (the app's event loop, painting) gets it within
+    about 1 ms instead of Python's 5 ms switch interval; a worker decoding a department otherwise left its
+    event loop about half as much work done (``bench/bench_board_read.py``, "loop work done meanwhile").
+    On the main thread (a command, the app's first page) nothing waits for it, and it does not pause."""
+    if threading.current_thread() is threading.main_thread():
+        return _no_pause
+    return _pause
+
+
+def _no_pause() -> None:
+    return None
+
+
+def _pause() -> None:
+    time.sleep(PAUSE)
 
 
 def _utf8(value: object) -> bytes | None:
@@ -247,12 +275,19 @@ class RecordScan:
             keys = take(region.keys)
             # The value of ``"N":{...}``: past the key's two quotes and the colon.
             firsts = list(map(add, map(len, keys), map(add, take(region.begins), repeat(start + 3))))
-            pieces = map(
-                memoryview(self.raw).__getitem__,
-                map(slice, firsts, map(add, take(region.ends), repeat(start))),
+            pieces = list(
+                map(
+                    memoryview(self.raw).__getitem__,
+                    map(slice, firsts, map(add, take(region.ends), repeat(start))),
+                )
             )
+            pause = pauses()
+            docs: list[Any] = []
             try:
-                docs = list(map(orjson.loads, pieces))
+                for at in range(0, len(pieces), BATCH):
+                    if at:
+                        pause()
+                    docs += map(orjson.loads, pieces[at : at + BATCH])
                 ids = list(map(str.encode, map(itemgetter("id"), docs)))
                 depts = list(map(str.encode, map(itemgetter("dept"), docs)))
             except (orjson.JSONDecodeError, KeyError, TypeError):
