@@ -158,6 +158,8 @@ class RecordScan:
         """Records decoded so far, by index: the same dicts a later whole decode of the table keeps."""
         self._by_id: dict[bytes, int] | None = None
         self._late_ids: bool | None = None
+        self._in_dept: dict[str, list[int]] = {}
+        """:meth:`in_department`'s answers so far (a switch back to a department asks again)."""
         self._lock = threading.Lock()
 
     @classmethod
@@ -234,8 +236,11 @@ class RecordScan:
     def in_department(self, dept: str) -> list[int]:
         """The indexes of the records whose ``dept`` is ``dept``, in file order (exact: module docstring).
         A scanned value holds no escape, so its bytes are the UTF-8 of the decoded string."""
-        depts = self.region.depts
-        return list(compress(range(len(depts)), map(dept.encode().__eq__, depts)))
+        found = self._in_dept.get(dept)
+        if found is None:
+            depts = self.region.depts
+            found = self._in_dept[dept] = list(compress(range(len(depts)), map(dept.encode().__eq__, depts)))
+        return found
 
     def doc(self, index: int) -> Data | None:
         """Record ``index`` decoded (and shape-checked), the same dict each time; None when it does not
@@ -325,7 +330,7 @@ class RecordScan:
     def moved(self, raw: bytes, start: int, stop: int, check: bool) -> RecordScan:
         """This scan for the same line at another place (other tables of the file changed)."""
         scan = RecordScan(self.name, raw, start, stop, self.path, check)
-        scan.region, scan.docs = self.region, self.docs
+        scan.region, scan.docs, scan._in_dept = self.region, self.docs, self._in_dept
         return scan
 
 
