@@ -191,6 +191,7 @@ class CardService(Service):
             handle = require_person(uow, owner).handle
             rows = [r for r in rows if r["owner"] == handle]
         order = {(d.name, col.name): i for d in uow.departments.list() for i, col in enumerate(d.columns)}
+        # list's order; the key is made once per row, and takes the rank out of the row (it is not printed)
         rows.sort(key=lambda r: (r["dept"], order.get((r["dept"], r["column"]), 99), r.pop("rank"), r["id"]))
         # The flags as rules.is_overdue and rules.is_blocked give them, from the listed fields: a card's
         # blockers are read from the listing, or one by id when they sit on another board.

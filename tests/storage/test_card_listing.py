@@ -15,7 +15,9 @@ import pytest
 from domain import rules
 from domain.errors import StorageError
 from domain.models import Card, Priority
+from domain.services import Services
 from storage import codecs, open_store
+from storage.json_store import TinyStore
 from tests.helpers.clock import FixedClock
 from tests.helpers.workspace import make_services
 from tui.cli.cards import card_json
@@ -152,3 +154,22 @@ def test_a_card_that_cannot_be_read_is_refused_as_before(
         with pytest.raises(StorageError) as now:
             services.cards.listing(where)
         assert str(now.value) == str(before.value)
+
+
+def test_each_backend_lists_what_list_gives_or_offers_no_listing(seeded: Services, store: object) -> None:
+    """The memory and JSON stores list their records; the PostgreSQL store has no ``cards.listing``
+    (``card list`` then goes through the Cards)."""
+    cards = seeded.cards
+    blocker = cards.add("OPS", "first", due=date(2026, 1, 5))
+    cards.add("MKT", "waits", blocked_by=[blocker.id], due=date(2030, 1, 1))
+    listing = cards.listing()
+    if listing is None:
+        assert not isinstance(store, TinyStore)
+        return
+    rows, blocked, overdue = listing
+    for row in rows:
+        row |= {"blocked": row["id"] in blocked, "overdue": row["id"] in overdue}
+    everything = {c.id: c for c in cards.list()}
+    assert rows == expected_rows(cards.list(), everything, cards.today())
+    assert blocked
+    assert overdue
