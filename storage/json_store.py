@@ -303,6 +303,15 @@ class CardTable(TableRepository[Card]):
                 self.decode(doc)
             raise
 
+    def department_counts(self) -> dict[str, int]:
+        """How many cards each department holds, by name (``huddle dept list``): in a snapshot counted from
+        the record scan's departments, no record decoded (exact: ``storage/records.py``), else from the
+        documents."""
+        scan = self._scan()
+        if scan is not None:
+            return {dept.decode(): n for dept, n in collections.Counter(scan.region.depts).items()}
+        return dict(collections.Counter(map(itemgetter("dept"), self.raw())))
+
     def list_in_column(self, dept: str, column: str) -> list[Card]:
         return [self.stored(d) for d in self._department(dept) if d["column"] == column]
 

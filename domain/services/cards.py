@@ -227,6 +227,20 @@ class CardService(Service):
         )
         return rows, blocked, overdue
 
+    def department_counts(self) -> dict[str, int]:
+        """How many cards each department holds, by name (a department without cards is left out): from
+        the backend's ``cards.department_counts`` where it has one (the JSON store counts without decoding
+        a card), else counted from ``list()``."""
+        uow = self.store.snapshot()
+        counts = getattr(uow.cards, "department_counts", None)
+        if counts is not None:
+            found: dict[str, int] = counts()
+            return found
+        tally: dict[str, int] = {}
+        for card in uow.cards.list():
+            tally[card.dept] = tally.get(card.dept, 0) + 1
+        return tally
+
     def first_page(self, dept: str | None = None, per_column: int = FIRST_PAGE) -> BoardPage:
         """What the app's first board shows, read from one snapshot: the departments, the department
         named ``dept`` (the first one when None or gone), the first ``per_column`` cards of each of its

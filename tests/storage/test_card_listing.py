@@ -173,3 +173,20 @@ def test_each_backend_lists_what_list_gives_or_offers_no_listing(seeded: Service
     assert rows == expected_rows(cards.list(), everything, cards.today())
     assert blocked
     assert overdue
+
+
+def test_department_counts_are_the_cards_of_each_department(db: Path, clock: FixedClock) -> None:
+    """``huddle dept list`` counts from the record scan, without decoding a card; the same numbers."""
+    services = make_services(open_store(db), clock)
+    services.directory.add_department("Empty", key="EMP")
+    want: dict[str, int] = {}
+    for card in services.cards.list():
+        want[card.dept] = want.get(card.dept, 0) + 1
+    fresh = make_services(open_store(db), clock)
+    assert fresh.cards.department_counts() == want == {"Operations": 60, "市场部": 60}
+    fresh.cards.add("Empty", "the first")  # (the boards above were filled without their id counters)
+    assert fresh.cards.department_counts() == {"Operations": 60, "市场部": 60, "Empty": 1}
+
+
+def test_each_backend_counts_the_departments_cards(seeded: Services) -> None:
+    assert seeded.cards.department_counts() == {"Operations": 1, "市场部": 1}
