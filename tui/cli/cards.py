@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
 
 def card_json(c: Card, *, blocked: bool, overdue: bool) -> dict[str, Any]:
-    """A card's JSON; ``blocked`` and ``overdue`` come from the domain rules (domain/rules.py)."""
+    """A card's JSON; ``blocked`` and ``overdue`` come from the domain rules (domain/rules.py). ``card list``
+    writes the same keys from the stored documents (``storage.codecs.card_listing``): a key changed here
+    changes there too (``tests/storage/test_card_listing.py`` compares the two)."""
     return {
         "id": c.id,
         "title": c.title,
