@@ -1,6 +1,6 @@
 """TUI budgets of docs/budgets.md: first painted board vs a bare Textual app, key press to repaint.
 
-    python bench/bench_tui.py [--runs 7] [--cards 5000] [--presses 40] [--checkout DIR ...]
+    python bench/bench_tui.py [--runs 7] [--cards 5000] [--presses 40] [--keys KIND,...] [--checkout DIR]
 
 (a) First paint: a fresh ``python -c`` process per run, headless, started from here with the monotonic
     start time; the child records the time at which the first widget of interest renders (the first
@@ -16,6 +16,8 @@
 
 ``--checkout DIR`` (repeatable) measures the Huddle of each source tree in the same run, alternating the
 first-paint runs and timing the keys of each tree in a process of its own, for before/after figures.
+``--keys`` times only the kinds of (b) named (``move,reorder,cursor,edit,switch,filter``, all by default),
+and ``--runs 0`` skips (a): ``--runs 0 --keys switch`` times only the department switch.
 """
 
 from __future__ import annotations
@@ -176,8 +178,11 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
-async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
-    """Post keys to a running app and time the render of the tile each key changed."""
+KINDS = ("move", "reorder", "cursor", "edit", "switch", "filter")
+
+
+async def key_to_repaint(db: Path, presses: int, kinds: tuple[str, ...] = KINDS) -> dict[str, list[float]]:
+    """Post keys to a running app and time the render of the tile each key changed (``kinds`` only)."""
     from bench.tile_probe import tile_paints
     from tui.app import HuddleApp
     from tui.screens.boards import BoardsScreen
@@ -189,7 +194,7 @@ async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
         painted.append((time.perf_counter(), card.id, card.column, selected, card.title, card.dept, y))
 
     app = HuddleApp(build_context(str(db), "bench"))
-    results: dict[str, list[float]] = {"move": [], "reorder": [], "cursor": [], "edit": [], "switch": []}
+    results: dict[str, list[float]] = {kind: [] for kind in kinds if kind != "filter"}
     with tile_paints(paint):
         async with app.run_test(size=(120, 40)) as pilot:
 
@@ -246,7 +251,7 @@ async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
                 await press
                 raise RuntimeError(f"no repaint of {card_id} in {column} after {key}")
 
-            for index in range(presses):
+            for index in range(presses if "move" in kinds else 0):
                 card = screen.selected_card
                 assert card is not None
                 names = screen.column_names
@@ -255,7 +260,7 @@ async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
                 target = names[screen.cursor_col + step]
                 results["move"].append(await timed(key, card.id, target, True))
                 await settle()
-            for index in range(presses):
+            for index in range(presses if "reorder" in kinds else 0):
                 card = screen.selected_card
                 assert card is not None
                 cards = screen.columns[screen.column_names[screen.cursor_col]]
@@ -270,14 +275,14 @@ async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
                 await settle()
             await pilot.press("home")
             await settle()
-            for _ in range(presses):
+            for _ in range(presses if "cursor" in kinds else 0):
                 cards = screen.columns[screen.column_names[screen.cursor_col]]
                 nxt = cards[min(len(cards) - 1, screen.cursor_row + 1)]
                 results["cursor"].append(await timed("j", nxt.id, nxt.column, True))
             await settle()
             from textual.widgets import Input
 
-            for index in range(presses):
+            for index in range(presses if "edit" in kinds else 0):
                 card = screen.selected_card
                 assert card is not None
                 await pilot.press("e")
@@ -286,7 +291,7 @@ async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
                 app.screen.query_one("#title", Input).value = title
                 results["edit"].append(await timed("ctrl+s", card.id, card.column, True, title))
                 await settle()
-            for index in range(presses):
+            for index in range(presses if "switch" in kinds else 0):
                 names = [d.name for d in screen.departments]
                 assert screen.department is not None
                 here = names.index(screen.department.name)
@@ -294,7 +299,8 @@ async def key_to_repaint(db: Path, presses: int) -> dict[str, list[float]]:
                 there = names[(here + (1 if index % 2 == 0 else -1)) % len(names)]
                 results["switch"].append(await timed(key, None, None, None, dept=there))
                 await settle()
-            results["filter"] = await filter_to_repaint(app, pilot, settle, presses)
+            if "filter" in kinds:
+                results["filter"] = await filter_to_repaint(app, pilot, settle, presses)
     return results
 
 
@@ -344,12 +350,23 @@ KEY_LABELS = {
 }
 
 
-def keys_in_child(tree: Path, db: Path, presses: int) -> dict[str, list[float]]:
+def keys_in_child(
+    tree: Path, db: Path, presses: int, kinds: tuple[str, ...] = KINDS
+) -> dict[str, list[float]]:
     """:func:`key_to_repaint` in a fresh process running the Huddle of source tree ``tree``."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = Path(handle.name)
     env = {**ENV, "HUDDLE_CONFIG": os.devnull + ".none"}
-    cmd = [sys.executable, __file__, "--keys-child", str(tree), str(db), str(presses), str(out)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--keys-child",
+        str(tree),
+        str(db),
+        str(presses),
+        ",".join(kinds),
+        str(out),
+    ]
     subprocess.run(cmd, check=True, cwd=ROOT, env=env, timeout=1800)
     results: dict[str, list[float]] = json.loads(out.read_text())
     out.unlink()
@@ -362,12 +379,14 @@ def main() -> int:
     parser.add_argument("--cards", type=int, default=5000)
     parser.add_argument("--presses", type=int, default=40, help="0 skips the key press measurement")
     parser.add_argument("--checkout", action="append", default=[], help="a source tree to compare (repeat)")
-    parser.add_argument("--keys-child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--keys", default=",".join(KINDS), help="the key presses to time, comma-separated")
+    parser.add_argument("--keys-child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.keys_child:
-        tree, db, presses, out = args.keys_child
+        tree, db, presses, kinds, out = args.keys_child
         sys.path.insert(0, str(Path(tree).resolve()))
-        Path(out).write_text(json.dumps(asyncio.run(key_to_repaint(Path(db), int(presses)))))
+        found = asyncio.run(key_to_repaint(Path(db), int(presses), tuple(kinds.split(","))))
+        Path(out).write_text(json.dumps(found))
         return 0
     trees = [Path(tree).resolve() for tree in args.checkout] or [ROOT]
     tags = {tree: (f" ({tree.name})" if args.checkout else "") for tree in trees}
@@ -378,9 +397,10 @@ def main() -> int:
     for tree in trees:
         precompile(tree)
     children = {tree: HUDDLE_CHILD.format(root=str(tree)) for tree in trees}
-    first_paint(BARE_CHILD)  # warm the file cache and bytecode
-    for child in children.values():
-        first_paint(child, str(demo))
+    if args.runs > 0:
+        first_paint(BARE_CHILD)  # warm the file cache and bytecode
+        for child in children.values():
+            first_paint(child, str(demo))
     floor_child = FLOOR_CHILD.format(root=str(ROOT))
     labels = {
         "bare": "bare Textual app (1 Static)",
@@ -391,6 +411,7 @@ def main() -> int:
     for tag in tags.values():
         labels[f"demo{tag}"] = f"Huddle, demo DB{tag}"
         labels[f"big{tag}"] = f"Huddle, {args.cards} cards{tag}"
+    kinds = tuple(kind for kind in KINDS if kind in args.keys.split(","))
     times: dict[str, list[float]] = {key: [] for key in labels}
     for _ in range(args.runs):
         times["bare"].append(first_paint(BARE_CHILD))
@@ -400,9 +421,35 @@ def main() -> int:
         for tree, tag in tags.items():
             times[f"demo{tag}"].append(first_paint(children[tree], str(demo)))
             times[f"big{tag}"].append(first_paint(children[tree], str(big)))
-    bare = statistics.median(times["bare"])
-    print(f"First paint, process start to first painted widget (median of {args.runs}, headless 120x40)")
     width = max(28, *(len(label) + 1 for label in labels.values()))
+    if args.runs > 0:
+        first_paints(times, labels, width, args.runs)
+    if args.presses <= 0:
+        return 0
+    keyed: dict[Path, dict[str, list[float]]] = {tree: {} for tree in trees}
+    rounds = 2 if len(trees) > 1 else 1
+    for _ in range(rounds):  # the trees take turns, so that machine noise hits them alike
+        for tree in trees:
+            for key, values in keys_in_child(tree, big, max(2, args.presses // rounds), kinds).items():
+                keyed[tree].setdefault(key, []).extend(values)
+    print(
+        f"\nKey press to repaint on the {args.cards}-card DB ({args.presses} presses each, budget p95 33 ms)"
+    )
+    print(f"  {'action':<{width}}{'p50 ms':>10}{'p95 ms':>9}{'max ms':>9}{'budget':>8}")
+    for key, label in KEY_LABELS.items():
+        for tree, tag in tags.items():
+            if key not in keyed[tree]:
+                continue
+            values = keyed[tree][key]
+            p50, p95 = percentile(values, 50) * 1000, percentile(values, 95) * 1000
+            verdict = "ok" if p95 <= 33 else "OVER"
+            print(f"  {label + tag:<{width}}{p50:>10.1f}{p95:>9.1f}{max(values) * 1000:>9.1f}{verdict:>8}")
+    return 0
+
+
+def first_paints(times: dict[str, list[float]], labels: dict[str, str], width: int, runs: int) -> None:
+    bare = statistics.median(times["bare"])
+    print(f"First paint, process start to first painted widget (median of {runs}, headless 120x40)")
     print(f"  {'app':<{width}}{'median s':>10}{'min s':>9}{'ratio':>8}{'budget':>8}")
     for key, values in times.items():
         median = statistics.median(values)
@@ -411,25 +458,6 @@ def main() -> int:
         if key in ("bare", "chrome") or key.startswith("floor"):
             budget = ""
         print(f"  {labels[key]:<{width}}{median:>10.3f}{min(values):>9.3f}{ratio:>8.2f}{budget:>8}")
-    if args.presses <= 0:
-        return 0
-    keyed: dict[Path, dict[str, list[float]]] = {tree: {} for tree in trees}
-    rounds = 2 if len(trees) > 1 else 1
-    for _ in range(rounds):  # the trees take turns, so that machine noise hits them alike
-        for tree in trees:
-            for key, values in keys_in_child(tree, big, max(2, args.presses // rounds)).items():
-                keyed[tree].setdefault(key, []).extend(values)
-    print(
-        f"\nKey press to repaint on the {args.cards}-card DB ({args.presses} presses each, budget p95 33 ms)"
-    )
-    print(f"  {'action':<{width}}{'p50 ms':>10}{'p95 ms':>9}{'max ms':>9}{'budget':>8}")
-    for key, label in KEY_LABELS.items():
-        for tree, tag in tags.items():
-            values = keyed[tree][key]
-            p50, p95 = percentile(values, 50) * 1000, percentile(values, 95) * 1000
-            verdict = "ok" if p95 <= 33 else "OVER"
-            print(f"  {label + tag:<{width}}{p50:>10.1f}{p95:>9.1f}{max(values) * 1000:>9.1f}{verdict:>8}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from domain.models import (
     PublishedEvent,
     Risk,
 )
-from storage import codecs, shape, tables
+from storage import codecs, records, shape, tables
 from storage.files import (
     append_lines,
     atomic_write,
@@ -288,7 +288,15 @@ class CardTable(TableRepository[Card]):
         return super().get(key)
 
     def list_for_department(self, dept: str) -> list[Card]:
-        return [self.stored(doc) for doc in self._department(dept)]
+        """The department's cards; off the main thread (the app's worker) in batches with a pause
+        between (``records.pauses``), so the event loop painting meanwhile gets the interpreter."""
+        docs = iter(self._department(dept))
+        pause = records.pauses()
+        cards = [self.stored(doc) for doc in itertools.islice(docs, records.BATCH)]
+        while batch := [self.stored(doc) for doc in itertools.islice(docs, records.BATCH)]:
+            pause()
+            cards += batch
+        return cards
 
     def listing(self, dept: str | None) -> list[Data]:
         """``card list``'s fields (``codecs.card_listing``) of ``dept``'s cards, or of every card when None,

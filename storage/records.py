@@ -9,16 +9,19 @@ consistent snapshot as a whole decode.
 
 It is trusted only where it cannot differ from ``orjson.loads`` of the line:
 
-- every record must start the way Huddle's codec writes a card, ``"N":{"id":"..","dept":"..",`` (``_HEAD``,
-  no escape in either value); one that does not makes the whole table decode as before;
-- ``"dept":`` appears once per record found. Inside a JSON string a ``"`` is always escaped, so that
-  pattern is never part of a string: no record repeats its ``dept`` key (``orjson`` keeps the last one),
-  so the department filter is exact;
+- records are found by their heads: the first one at the line's start, each next one just after ``},``;
+  every record must start the way Huddle's codec writes a card, ``"N":{"id":"..","dept":"..",``
+  (``_HEAD``, no escape in either value);
+- ``"dept":`` appears once per record found, in its head. Inside a JSON string a ``"`` is always escaped,
+  so that pattern is never part of a string: a record in another key order, one that repeats its
+  ``dept`` key (``orjson`` keeps the last one) or a nested object with a ``dept`` key makes the whole
+  table decode as before, and the department filter is exact;
 - every record used is decoded on its own: the department's records, the page's, a card found by id. A
-  record boundary ``},"N":{`` found inside a record (a nested object with a number key) leaves a piece
-  that is not one JSON value, so it cannot decode, and a piece that decodes holds the scanned id and
-  department; a lookup by id that finds nothing is trusted only when no record has an ``"id"`` key after
-  its first;
+  head found inside a record (a nested object with number keys whose value starts as a card's does)
+  leaves pieces that are not one JSON value each, so they cannot decode, and a piece that decodes holds
+  the scanned id and department; a nested object with number keys and no such head stays inside its
+  record's piece. A lookup by id that finds nothing is trusted only when no record has an ``"id"`` key
+  after its first;
 - the keys must be unique.
 
 Anything else answers None ("not sure"), and the caller reads the whole table, which gives exactly the
@@ -37,7 +40,9 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from itertools import compress, repeat
 from operator import add, itemgetter
 from pathlib import Path
@@ -53,9 +58,36 @@ Data = dict[str, Any]
 _HEAD = re.compile(rb'"(\d+)":\{"id":"([^"\\\x00-\x1f]*)","dept":"([^"\\\x00-\x1f]*)",')
 """The start of a record as ``storage.codecs.card_to_doc`` writes it (the key order of its dict); an id or
 department with an escape in it does not match (the table is then decoded whole)."""
-_BOUNDARY = re.compile(rb'\},"\d+":\{')
+_NEXT_HEAD = re.compile(rb'\},"(\d+)":\{"id":"([^"\\\x00-\x1f]*)","dept":"([^"\\\x00-\x1f]*)",')
+"""A record's end and the next one's start (``},`` then ``_HEAD``): one regex pass finds them all."""
 _DEPT_KEY = b'"dept":'
 _LATE_ID = b',"id":'
+
+
+BATCH = 200
+"""Records a bulk read off the main thread decodes between two pauses (:func:`pauses`): about 1 ms."""
+PAUSE = 0.0
+"""How long such a read pauses: ``sleep(0)`` lets go of the interpreter lock, and a thread waiting for it
+takes it (measured: as much as with a sleep of 0.1 ms, without slowing the read when nobody waits)."""
+
+
+def pauses() -> Callable[[], None]:
+    """What a bulk read calls between batches: off the main thread, a pause that lets go of the
+    interpreter lock, so that the thread waiting for it (the app's event loop, painting) gets it within
+    about 1 ms instead of Python's 5 ms switch interval; a worker decoding a department otherwise left its
+    event loop about half as much work done (``bench/bench_board_read.py``, "loop work done meanwhile").
+    On the main thread (a command, the app's first page) nothing waits for it, and it does not pause."""
+    if threading.current_thread() is threading.main_thread():
+        return _no_pause
+    return _pause
+
+
+def _no_pause() -> None:
+    return None
+
+
+def _pause() -> None:
+    time.sleep(PAUSE)
 
 
 def _utf8(value: object) -> bytes | None:
@@ -79,27 +111,32 @@ class _Region:
 
 def _scan_region(raw: bytes, base: int, lo: int, hi: int) -> _Region | None:
     """Scan the records of ``raw[lo:hi]`` (``"N":{..},"N":{..}``, offsets kept relative to ``base``); None
-    when any of them is not sure (see the module's docstring). The work per record runs in C (``map``);
-    a match cannot run past its record, since its strings stop at a quote."""
+    when any of them is not sure (see the module's docstring). One regex pass finds every ``},`` + head
+    after the first record's head, and the work per record runs in C (``map``); a match cannot run past
+    its record's head, since its strings stop at a quote.
+
+    A record is cut only where such a head follows: a nested object with number keys inside a record
+    (``},"4":{"x":1}``) stays part of that record's piece, which decodes whole; a nested head-like object
+    adds a ``"dept":`` key outside the heads found, or cuts its record into pieces that are not one JSON
+    value each, as before."""
     found = _Region()
     if lo >= hi:
         return found
     if raw[hi - 1] != ord("}"):
         return None
-    cuts = list(map(Match.start, _BOUNDARY.finditer(raw, lo, hi)))
-    begins = [lo, *map(add, cuts, repeat(2))]
-    count = len(begins)
-    if raw.count(_DEPT_KEY, lo, hi) != count:
+    first = _HEAD.match(raw, lo, hi)
+    if first is None:
         return None
-    matches = list(map(_HEAD.match, repeat(raw), begins))
-    if None in matches:
-        return None
+    matches = [first, *_NEXT_HEAD.finditer(raw, first.end(), hi)]
+    if raw.count(_DEPT_KEY, lo, hi) != len(matches):
+        return None  # a "dept" key outside the heads: another key order, a repeated key, a nested one
     # Copies of the values, not the matches: a match holds the whole file's bytes, and the records a later
     # version shares with this one would keep this version's bytes alive with it.
-    found.ids = list(map(Match.group, matches, repeat(2)))  # type: ignore[arg-type]
-    found.keys = list(map(Match.group, matches, repeat(1)))  # type: ignore[arg-type]
-    found.depts = list(map(Match.group, matches, repeat(3)))  # type: ignore[arg-type]
-    found.begins = list(map(add, begins, repeat(-base)))
+    found.keys, found.ids, found.depts = map(list, zip(*map(Match.groups, matches), strict=True))
+    cuts = list(map(Match.start, matches))
+    cuts[0] = lo - 2  # the first record has no "}," before it
+    found.begins = list(map(add, cuts, repeat(2 - base)))
+    del cuts[0]
     found.ends = [*map(add, cuts, repeat(1 - base)), hi - base]
     return found
 
@@ -121,6 +158,8 @@ class RecordScan:
         """Records decoded so far, by index: the same dicts a later whole decode of the table keeps."""
         self._by_id: dict[bytes, int] | None = None
         self._late_ids: bool | None = None
+        self._in_dept: dict[str, list[int]] = {}
+        """:meth:`in_department`'s answers so far (a switch back to a department asks again)."""
         self._lock = threading.Lock()
 
     @classmethod
@@ -197,8 +236,11 @@ class RecordScan:
     def in_department(self, dept: str) -> list[int]:
         """The indexes of the records whose ``dept`` is ``dept``, in file order (exact: module docstring).
         A scanned value holds no escape, so its bytes are the UTF-8 of the decoded string."""
-        depts = self.region.depts
-        return list(compress(range(len(depts)), map(dept.encode().__eq__, depts)))
+        found = self._in_dept.get(dept)
+        if found is None:
+            depts = self.region.depts
+            found = self._in_dept[dept] = list(compress(range(len(depts)), map(dept.encode().__eq__, depts)))
+        return found
 
     def doc(self, index: int) -> Data | None:
         """Record ``index`` decoded (and shape-checked), the same dict each time; None when it does not
@@ -238,12 +280,19 @@ class RecordScan:
             keys = take(region.keys)
             # The value of ``"N":{...}``: past the key's two quotes and the colon.
             firsts = list(map(add, map(len, keys), map(add, take(region.begins), repeat(start + 3))))
-            pieces = map(
-                memoryview(self.raw).__getitem__,
-                map(slice, firsts, map(add, take(region.ends), repeat(start))),
+            pieces = list(
+                map(
+                    memoryview(self.raw).__getitem__,
+                    map(slice, firsts, map(add, take(region.ends), repeat(start))),
+                )
             )
+            pause = pauses()
+            docs: list[Any] = []
             try:
-                docs = list(map(orjson.loads, pieces))
+                for at in range(0, len(pieces), BATCH):
+                    if at:
+                        pause()
+                    docs += map(orjson.loads, pieces[at : at + BATCH])
                 ids = list(map(str.encode, map(itemgetter("id"), docs)))
                 depts = list(map(str.encode, map(itemgetter("dept"), docs)))
             except (orjson.JSONDecodeError, KeyError, TypeError):
@@ -281,7 +330,7 @@ class RecordScan:
     def moved(self, raw: bytes, start: int, stop: int, check: bool) -> RecordScan:
         """This scan for the same line at another place (other tables of the file changed)."""
         scan = RecordScan(self.name, raw, start, stop, self.path, check)
-        scan.region, scan.docs = self.region, self.docs
+        scan.region, scan.docs, scan._in_dept = self.region, self.docs, self._in_dept
         return scan
 
 

@@ -13,6 +13,7 @@ check of what it never read are covered too.
 from __future__ import annotations
 
 import random
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ import pytest
 
 from domain.errors import StorageError
 from domain.models import Card, Criterion, Priority
-from storage import codecs, open_store, tables
+from storage import codecs, open_store, records, tables
 from storage.json_store import CardTable, TinyStore
 from tests.helpers.clock import FixedClock
 from tests.helpers.workspace import make_services
@@ -205,6 +206,66 @@ def test_a_file_the_scan_cannot_be_sure_of_reads_as_the_whole_decode_does(
     except StorageError as exc:
         found = str(exc)
     assert found == expected
+
+
+def test_a_nested_object_with_number_keys_stays_inside_its_record(tmp_path: Path) -> None:
+    """A record holding an object with number keys (``},"4":{`` inside it) is not cut there: the file is
+    still read record by record, with the whole decode's answers, that record's document included."""
+    rng = random.Random(5)
+    depts = ["研发部", "Operations"]
+    cards = random_cards(rng, 40, depts)
+    for number in ("7", "8"):
+        cards[number]["dept"] = "研发部"
+        cards[number]["extra"] = {"3": {"x": 1}, "4": {"y": [{"5": {}}]}, "6": {}}
+    path = tmp_path / "team.json"
+    write_file(path, cards, depts)
+    assert b'},"4":{' in path.read_bytes()
+    ids = [doc["id"] for doc in cards.values()]
+    store = open_store(path)
+    lazy = answers(snapshot_cards(store), depts, ids)
+    assert scanned(store), "a nested object without a head made the scan give up"
+    assert lazy == whole_decode(open_store(path), depts, ids)
+    docs = snapshot_cards(store)._department("研发部")
+    assert [doc["extra"] for doc in docs if "extra" in doc] == [cards["7"]["extra"], cards["8"]["extra"]]
+
+
+@pytest.mark.parametrize("damaged", [False, True])
+def test_a_department_read_in_batches_off_the_main_thread_reads_as_the_whole_decode(
+    tmp_path: Path, damaged: bool
+) -> None:
+    """An app worker's read of a department (more than two batches of ``records.BATCH``, with a pause
+    between them to let the event loop run) gives the whole decode's cards, or its error for a card
+    damaged in the last batch."""
+    rng = random.Random(17)
+    depts = ["研发部", "Operations"]
+    count = 2 * records.BATCH + 50
+    cards = random_cards(rng, count, depts)
+    for doc in cards.values():
+        doc["dept"] = "研发部"
+    if damaged:
+        cards[str(count - 3)]["priority"] = "whenever"
+    path = tmp_path / "team.json"
+    write_file(path, cards, depts)
+
+    def read() -> object:
+        try:
+            return snapshot_cards(open_store(path)).list_for_department("研发部")
+        except StorageError as exc:
+            return str(exc)
+
+    found: list[object] = []
+    worker = threading.Thread(target=lambda: found.append(read()))
+    worker.start()
+    worker.join()
+    try:
+        expected: object = whole_decode(open_store(path), depts, [])["list 研发部"]
+    except StorageError as exc:
+        expected = str(exc)
+    assert found == [expected]
+    assert found[0] == read()
+    assert isinstance(expected, str) == damaged
+    if not damaged:
+        assert len(found[0]) == count  # type: ignore[arg-type]
 
 
 def test_a_file_changed_between_two_reads_reads_as_the_new_file(tmp_path: Path, clock: FixedClock) -> None:
