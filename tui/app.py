@@ -181,13 +181,6 @@ class HuddleApp(App[None]):
             for callback in kept:
                 self.call_later(callback)
 
-    def _end_batch(self) -> None:
-        """Textual's end of a batch, then a prompt to the current screen: an area screen does not draw
-        inside a batch (``AreaScreen._compositor_refresh``) and draws on its next idle instead."""
-        super()._end_batch()
-        if not self._batch_count and self.screen_stack:
-            self.screen_stack[-1].check_idle()
-
     def after_first_frame(self, callback: Callable[[], object]) -> None:
         """Run ``callback`` on the loop once the first frame has been handed to the terminal: work that
         is not on that frame (the whole department, the rest of each column's page) would otherwise be

@@ -2,7 +2,7 @@
 away), and a screen shown for the first time is not styled a second time; a screen shown again is
 restyled as Textual does, and a mode switch still draws the new screen.
 
-These lean on Textual 8 internals (``Screen._compositor_refresh``, ``App._end_batch``,
+These lean on Textual 8 internals (``Screen._compositor_refresh``, ``App._batch_count``,
 ``ScreenResume.refresh_styles``): :func:`test_the_textual_internals_relied_on_are_there` fails loudly
 when an upgrade renames them, before the others fail in less obvious ways.
 """
@@ -30,8 +30,7 @@ from tui.wiring import Context
 def test_the_textual_internals_relied_on_are_there() -> None:
     assert "_compositor_refresh" in Screen.__dict__
     assert "_compositor_refresh" in AreaScreen.__dict__
-    assert "_end_batch" in App.__dict__
-    assert "_end_batch" in HuddleApp.__dict__
+    assert "_check_resize" in App.__dict__  # what brings the first update after the start-up batch
     plain: App[None] = App()
     assert isinstance(plain._batch_count, int)
     assert isinstance(plain._css_update_count, int)

@@ -130,8 +130,10 @@ class AreaScreen(Screen[None]):
         (start-up composes and mounts inside one; a mode switch holds one for 50 ms), and then drops
         the frame: ``App._display`` writes nothing in a batch. At start-up that was a whole frame of
         the board drawn and thrown away before the first one shown (about a tenth of the CPU time
-        to it). Here the screen only notes that it must be drawn; the app prompts it once the batch
-        is over (``HuddleApp._end_batch``) and the next update draws everything at once.
+        to it). Here the screen only notes that it must be drawn (``refresh``): its first update after
+        the batch draws everything at once. Textual brings that update as it brought the frame shown
+        before: at start-up the app's idle hands the screen the terminal's size (``App._check_resize``,
+        a layout and a draw); after a mode switch the end of the batch refreshes the screen.
         """
         if self.app._batch_count:
             self.refresh()
