@@ -118,7 +118,7 @@ class AreaScreen(Screen[None]):
             # Textual's own handler (Screen._on_screen_resume, after this one in the MRO) styles every
             # node of the screen again when it is shown. A screen shown for the first time was styled
             # node by node as it mounted, from the stylesheet it still has: that second pass over its
-            # widgets (a board's 47) ran before the first frame and changed nothing.
+            # widgets (24 on the demo board) ran before the first frame and changed nothing.
             if self._css_update_count == self.app._css_update_count:
                 event.refresh_styles = False
         self.data_changes.resume()
@@ -129,8 +129,8 @@ class AreaScreen(Screen[None]):
         Textual 8 lays a screen out and draws it when its layout is refreshed, also inside a batch
         (start-up composes and mounts inside one; a mode switch holds one for 50 ms), and then drops
         the frame: ``App._display`` writes nothing in a batch. At start-up that was a whole frame of
-        the board drawn and thrown away before the first one shown (about a tenth of the CPU time
-        to it). Here the screen only notes that it must be drawn (``refresh``): its first update after
+        the board composed and thrown away before the one shown, which was drawn again over it. Here
+        the screen only notes that it must be drawn (``refresh``): its first update after
         the batch draws everything at once. Textual brings that update as it brought the frame shown
         before: at start-up the app's idle hands the screen the terminal's size (``App._check_resize``,
         a layout and a draw); after a mode switch the end of the batch refreshes the screen.
