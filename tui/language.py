@@ -9,9 +9,13 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from domain.errors import ValidationError
 from domain.i18n import N_, _, available_languages, match_language, ngettext, resolve_language, set_language
+
+if TYPE_CHECKING:
+    from tui.config import Settings
 
 ARGPARSE_MESSAGES = (
     N_("usage: "),
@@ -64,25 +68,32 @@ def lang_option(argv: Sequence[str]) -> str | None:
     return None
 
 
-def _config_language() -> str | None:
-    """Config ``language``, or None; a config that does not load is reported later by the context
-    (as it always was), so ``--help`` still works with a broken file."""
+def read_config() -> Settings | None:
+    """The config file's settings, or None when it does not load: the context reports that later (as
+    it always did, in the language chosen by then), so ``--help`` still works with a broken file.
+    ``main()`` reads the file here once and hands the settings to the context as well."""
     from tui.config import load_settings
 
     try:
-        return load_settings().language or None
+        return load_settings()
     except ValidationError:
         return None
 
 
-def choose_language(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> str:
+def choose_language(
+    argv: Sequence[str], environ: Mapping[str, str] | None = None, *, settings: Settings | None = None
+) -> str:
     """Resolve (``--lang`` > config > locale > English), install it and return its tag.
+
+    ``settings``: the config already read (:func:`read_config`); without it the file is read here.
 
     Raises UnknownLanguageError for a ``--lang`` that names no available language (a usage error), and
     ValidationError when a language named by ``--lang`` or the config has a catalog that was never
     compiled (a checkout without ``make``); the locale asking for one falls back to English.
     """
-    asked, configured = lang_option(argv), _config_language()
+    if settings is None:
+        settings = read_config()
+    asked, configured = lang_option(argv), (settings.language or None) if settings is not None else None
     tag = resolve_language(asked, configured, os.environ if environ is None else environ)
     try:
         set_language(tag)

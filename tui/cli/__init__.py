@@ -22,7 +22,7 @@ from domain.i18n import UnknownLanguageError, _
 from tui.cli.args import UsageError, check_input, refuse_password_in_url
 from tui.cli.output import error
 from tui.cli.parser import Handler, build_parser
-from tui.language import choose_language
+from tui.language import choose_language, read_config
 
 __all__ = ["build_parser", "main"]
 
@@ -58,8 +58,9 @@ def _run(argv: list[str], ran_app: list[bool]) -> int:
     """Parse ``argv`` and run its command (or the TUI, noted in ``ran_app``); errors become one line."""
     try:
         check_input(argv)
+        settings = read_config()  # once: for the language and for the context (None: it does not load)
         try:
-            choose_language(argv)  # before the parser: its help and errors are in that language
+            choose_language(argv, settings=settings)  # before the parser: its help and errors are in it
         except UnknownLanguageError as exc:
             raise UsageError(str(exc)) from None
         parser = build_parser(argv)
@@ -70,7 +71,10 @@ def _run(argv: list[str], ran_app: list[bool]) -> int:
 
         handler: Handler | None = getattr(args, "handler", None)
         for_app = handler is None and args.command is None
-        ctx = build_context(getattr(args, "db", None), getattr(args, "user", None), for_app=for_app)
+        # A config that did not load is read again there, to say why in the language now chosen.
+        ctx = build_context(
+            getattr(args, "db", None), getattr(args, "user", None), settings=settings, for_app=for_app
+        )
         opened = time.monotonic()
         if handler is None:
             if args.command is not None:

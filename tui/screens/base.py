@@ -98,6 +98,8 @@ class AreaScreen(Screen[None]):
             self.TABLES,
             context.services.cards.today,
         )
+        self._resumed = False
+        """Whether this screen was ever shown (see :meth:`repaint_if_stale`)."""
 
     @property
     def services(self) -> Services:
@@ -110,8 +112,33 @@ class AreaScreen(Screen[None]):
         self.data_changes.subscribe()
 
     @on(events.ScreenResume)
-    def repaint_if_stale(self) -> None:
+    def repaint_if_stale(self, event: events.ScreenResume) -> None:
+        if not self._resumed:
+            self._resumed = True
+            # Textual's own handler (Screen._on_screen_resume, after this one in the MRO) styles every
+            # node of the screen again when it is shown. A screen shown for the first time was styled
+            # node by node as it mounted, from the stylesheet it still has: that second pass over its
+            # widgets (24 on the demo board) ran before the first frame and changed nothing.
+            if self._css_update_count == self.app._css_update_count:
+                event.refresh_styles = False
         self.data_changes.resume()
+
+    def _compositor_refresh(self) -> None:
+        """Draw what changed, unless the app is inside a batch, where this screen waits for its end.
+
+        Textual 8 lays a screen out and draws it when its layout is refreshed, also inside a batch
+        (start-up composes and mounts inside one; a mode switch holds one for 50 ms), and then drops
+        the frame: ``App._display`` writes nothing in a batch. At start-up that was a whole frame of
+        the board composed and thrown away before the one shown, which was drawn again over it. Here
+        the screen only notes that it must be drawn (``refresh``): its first update after
+        the batch draws everything at once. Textual brings that update as it brought the frame shown
+        before: at start-up the app's idle hands the screen the terminal's size (``App._check_resize``,
+        a layout and a draw); after a mode switch the end of the batch refreshes the screen.
+        """
+        if self.app._batch_count:
+            self.refresh()
+            return
+        super()._compositor_refresh()
 
     def on_data_changed(self, message: DataChanged) -> None:
         """Reload what the screen shows; subclasses override ``reload``."""
