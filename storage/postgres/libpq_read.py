@@ -1,17 +1,19 @@
-"""The pre-reader's child: one read-only statement through libpq itself, the rows back on stdout.
+"""The pre-reader's child: one read-only statement through libpq itself, the rows back to the app.
 
-Run as a script by ``preread.py`` (``python -S -P libpq_read.py``): the standard library only (no
-site-packages, no Huddle package, no psycopg), so the whole child costs a few tens of milliseconds
-of the machine's other core instead of psycopg's import.
+Two ways in, from ``preread.py``: a fork of the app calls :func:`answer` (the usual way: no new
+interpreter to start), or, while the app runs other threads, a new interpreter runs this file as a
+script (``python -S -P libpq_read.py``). Either way only the standard library is used here (no
+site-packages, no psycopg, no other Huddle module), so the child costs a few milliseconds of the
+machine's other core instead of psycopg's import.
 
 It loads the libpq that psycopg itself uses (the one bundled with psycopg-binary, found by the app)
 with ctypes and connects with ``PQconnectdbParams``, the URL expanded as psycopg expands it, so
 libpq's service files, ``PGPASSFILE``, ``PG*`` variables and TLS settings act as they do in the app.
-The request (libpq's path, the URL, the statement and its parameters) comes on stdin, never in argv
-or the environment. The answer on stdout: ``("rows", [tuple of str or None, ...])`` or
-``("failed", libpq's message)``; the app then reads in-process, whose errors are the ones shown.
-Both in ``marshal``'s format: built into the interpreter (nothing to import on either side), and
-both ends are the same interpreter, so the same format version.
+The request (libpq's path, the URL, the statement and its parameters) is in the fork's memory or
+comes on stdin, never in argv or the environment. The answer: ``("rows", [tuple of str or None,
+...])`` or ``("failed", libpq's message)``; the app then reads in-process, whose errors are the ones
+shown. Both in ``marshal``'s format: built into the interpreter (nothing to import on either side),
+and both ends are the same interpreter, so the same format version.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ from __future__ import annotations
 import ctypes
 import marshal
 import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # not at run time: importing typing would cost the spawned child a few ms
+    from typing import Any
 
 CONNECTION_OK = 0
 PGRES_TUPLES_OK = 2
@@ -106,14 +112,16 @@ def read(libpq: str, url: str, statement: str, params: list[str]) -> Answer:
         lib.PQfinish(conn)
 
 
-def main() -> None:
-    request = marshal.loads(sys.stdin.buffer.read())
-    answer: Answer
+def answer(request: dict[str, Any]) -> Answer:
+    """The answer to one request (libpq's path, the URL, the statement, its parameters); never raises."""
     try:
-        answer = read(request["libpq"], request["url"], request["sql"], [str(p) for p in request["params"]])
+        return read(request["libpq"], request["url"], request["sql"], [str(p) for p in request["params"]])
     except Exception as exc:  # whatever it was, the app reads in-process and says what is wrong
-        answer = ("failed", f"{type(exc).__name__}: {exc}")
-    sys.stdout.buffer.write(marshal.dumps(answer))
+        return "failed", f"{type(exc).__name__}: {exc}"
+
+
+def main() -> None:
+    sys.stdout.buffer.write(marshal.dumps(answer(marshal.loads(sys.stdin.buffer.read()))))
     sys.stdout.buffer.flush()
 
 

@@ -4,19 +4,22 @@ nor connecting is on the way to the first frame.
 Why: ``import psycopg`` costs about 170 ms of interpreter time (its libpq binding alone 110 ms),
 and the app's main thread cannot overlap it with importing Textual, since both hold the GIL; a
 thread gained little. A second process has its own interpreter. Started before Textual is imported,
-the child (``libpq_read.py``: the standard library and libpq through ctypes, no psycopg, no
-site-packages) connects and runs one statement (``firstpage.PRE_READ``) on the machine's other
-core while the app loads Textual, and hands back the rows; it costs a few tens of milliseconds of
-processor time in all, less than the app's own read of the JSON file. The app imports psycopg
-only after that frame (``appstore.py``).
+the child (``libpq_read.py``: the standard library and libpq through ctypes, no psycopg) connects
+and runs one statement (``firstpage.PRE_READ``) on the machine's other core while the app loads
+Textual, and hands back the rows. The app imports psycopg only after that frame (``appstore.py``).
 
+- **A fork, not a new interpreter**, while the app runs one thread (it does, that early): a fork
+  of the app before Textual is loaded costs the app under a millisecond, and the child then spends
+  about 15 ms of processor time (ctypes, loading libpq, the connection) where a new interpreter
+  (``python -S -P libpq_read.py``, still used when other threads run) spent 25-35 ms, 12 of them
+  starting up. On a machine whose cores are all busy that time is taken from the app's own.
 - **The same connection.** The child loads the libpq psycopg uses (psycopg-binary's bundled one,
-  else the system's ``libpq.so.5``), gets the URL on its standard input (never in its argv or an
-  environment variable of ours) and inherits the environment as it is, so libpq's service files,
-  ``PGPASSFILE``, ``PG*`` settings and TLS options act as in the app.
+  else the system's ``libpq.so.5``), gets the URL in memory (forked) or on its standard input
+  (never in its argv or an environment variable of ours) and has the app's environment, so libpq's
+  service files, ``PGPASSFILE``, ``PG*`` settings and TLS options act as in the app.
 - **One moment.** One statement: the state row, the departments, every card of the first
-  department (its first page marked), its column counts, the blockers its cards name. The app
-  decodes the page's documents with the store's codecs and arranges them with the store's own code
+  department, the blockers its cards name. The app picks the page out of those rows as ``PAGE``
+  does, decodes its documents with the store's codecs and arranges them with the store's own code
   (``firstpage.arrange``), so it is the page the in-process read makes; the rest of the department
   is decoded when the app reads the whole department after its first frame, still without psycopg.
 - **Any failure reads in-process**, with the errors of today: the child could not load libpq, the
@@ -30,13 +33,16 @@ only after that frame (``appstore.py``).
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib.util
 import marshal
+import os
+import signal
 import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, NoReturn
 
 import orjson
 
@@ -59,32 +65,33 @@ Row = tuple[str | None, ...]
 
 class Board:
     """What the child read: the first department's page decoded at once (the first frame needs it),
-    the rest of that department and the blockers its cards name kept as text until asked for."""
+    the rest of that department and the blockers its cards name kept as documents until asked for."""
 
-    def __init__(self, rows: list[Row], per_column: int) -> None:
-        state = next(row for row in rows if row[0] == "state")
-        self.version = int(str(state[1]))
-        self.schema = (int(str(state[2])), int(str(state[3])))
-        by_seq = sorted((int(str(r[1])), orjson.loads(str(r[4]))) for r in rows if r[0] == "department")
-        self.departments = [codecs.department_from_doc(doc) for _, doc in by_seq]
+    def __init__(self, value: list[Any], per_column: int) -> None:
+        (version, sql_schema, doc_schema), departments, cards, blockers = value
+        self.version = int(version)
+        self.schema = (int(sql_schema), int(doc_schema))
+        self.departments = [codecs.department_from_doc(doc) for _, doc in sorted(departments, key=_first)]
         self.per_column = per_column
         self.columns = [c.name for c in self.departments[0].columns] if self.departments else []
-        page_rows: list[tuple[str, dict[str, Any] | None, int]] = []
+        # Each column's cards in board order (rank, then id in code point order, as ``PAGE``'s
+        # ``COLLATE "C"``); the first ``per_column`` of each are the page, as ``PAGE`` picks them.
+        by_column: dict[str, list[tuple[float, str, dict[str, Any]]]] = {}
         self._seq: dict[str, int] = {}
-        self._rest: dict[str, str] = {}
-        self._blockers: dict[str, str] = {}
-        self._missing = {str(r[1]) for r in rows if r[0] == "missing"}
-        for kind, a, b, c, doc in rows:
-            if kind == "page":
-                page_rows.append((str(a), orjson.loads(str(doc)), 0))
-                self._seq[str(c)] = int(str(b))
-            elif kind == "card":
-                self._rest[str(c)] = str(doc)
-                self._seq[str(c)] = int(str(b))
-            elif kind == "count":
-                page_rows.append((str(a), None, int(str(b))))
-            elif kind == "blocker":
-                self._blockers[str(a)] = str(doc)
+        named: set[str] = set()
+        for seq, col, rank, key, doc in cards:
+            self._seq[key] = int(seq)
+            by_column.setdefault(col, []).append((float(rank), key, doc))
+            named.update(doc.get("blocked_by", ()))
+        page_rows: list[tuple[str, dict[str, Any] | None, int]] = []
+        self._rest: dict[str, dict[str, Any]] = {}
+        for col, entries in by_column.items():
+            entries.sort(key=_rank_and_id)
+            page_rows.append((col, None, len(entries)))
+            page_rows += [(col, doc, 0) for _, _, doc in entries[:per_column]]
+            self._rest.update((key, doc) for _, key, doc in entries[per_column:])
+        self._blockers: dict[str, dict[str, Any]] = {doc["id"]: doc for doc in blockers}
+        self._missing = named - self._seq.keys() - self._blockers.keys()
         self.page, self.counts = firstpage.arrange(self.columns, page_rows)
         self._cards: dict[str, Card] = {c.id: c for c in self.page}
         self._lock = threading.Lock()
@@ -107,7 +114,7 @@ class Board:
         the first time (off the event loop: the app's whole-department read runs in a worker)."""
         with self._lock:
             if self._whole is None:
-                rest = {key: codecs.card_from_doc(orjson.loads(doc)) for key, doc in self._rest.items()}
+                rest = {key: codecs.card_from_doc(doc) for key, doc in self._rest.items()}
                 self._cards.update(rest)
                 self._whole = sorted(self._cards.values(), key=self._order)
             return list(self._whole)
@@ -119,12 +126,20 @@ class Board:
             if key in self._cards:
                 return self._cards[key]
             if key in self._rest:
-                self._cards[key] = codecs.card_from_doc(orjson.loads(self._rest[key]))
+                self._cards[key] = codecs.card_from_doc(self._rest[key])
                 return self._cards[key]
             if key in self._blockers:
-                self._cards[key] = codecs.card_from_doc(orjson.loads(self._blockers.pop(key)))
+                self._cards[key] = codecs.card_from_doc(self._blockers.pop(key))
                 return self._cards[key]
         return None if key in self._missing else UNKNOWN
+
+
+def _first(entry: list[Any]) -> Any:
+    return entry[0]
+
+
+def _rank_and_id(entry: tuple[float, str, dict[str, Any]]) -> tuple[float, str]:
+    return entry[0], entry[1]
 
 
 class Unknown:
@@ -147,11 +162,96 @@ def bundled_libpq() -> str:
     return "libpq.so.5"
 
 
+class _Spawned:
+    """The child as a new interpreter running ``libpq_read.py`` (``python -S -P``), its request on stdin."""
+
+    def __init__(self, request: dict[str, Any]) -> None:
+        self._proc = subprocess.Popen(
+            [sys.executable, "-S", "-P", str(CHILD)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # the terminal is the app's: nothing of the child's goes there
+            start_new_session=True,  # see ``PreRead.start``
+        )
+        assert self._proc.stdin is not None
+        assert self._proc.stdout is not None
+        with contextlib.suppress(OSError):  # it died at once: the collector finds no answer
+            self._proc.stdin.write(marshal.dumps(request))
+            self._proc.stdin.close()
+        self.pid = self._proc.pid
+        self.out: IO[bytes] = self._proc.stdout
+
+    def wait(self) -> None:
+        self._proc.wait()
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self._proc.kill()
+
+
+class _Forked:
+    """The child as a fork of this process, before Textual is loaded (no new interpreter to start:
+    about half the child's processor time). Only while this process runs one thread: a fork copies
+    just the calling thread, and a lock another thread held at that moment would stay held in the
+    child."""
+
+    def __init__(self, request: dict[str, Any]) -> None:
+        read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            raise
+        if pid == 0:  # the child: never returns
+            os.close(read_end)
+            _serve(request, write_end)
+        os.close(write_end)
+        self.pid = pid
+        self.out: IO[bytes] = os.fdopen(read_end, "rb")
+        self._reaped = False
+        self._lock = threading.Lock()
+        """Held while reaping and while killing, so that a pid reused after the reaping is never hit."""
+
+    def wait(self) -> None:
+        with contextlib.suppress(ChildProcessError):  # until it has exited, leaving it to reap
+            os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOWAIT)
+        with self._lock:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self._reaped = True
+
+    def kill(self) -> None:
+        with self._lock, contextlib.suppress(OSError):
+            if not self._reaped:  # a zombie at worst: its pid is not anyone else's yet
+                os.kill(self.pid, signal.SIGKILL)
+
+
+def _serve(request: dict[str, Any], out: int) -> NoReturn:
+    """The forked child's whole life: the read, its answer on ``out``, then ``os._exit`` (never the
+    parent's exit handlers, buffers or terminal: its standard streams go to /dev/null first)."""
+    try:
+        gc.disable()  # nothing to collect in a short life, and no pages of the parent's to touch
+        os.setsid()  # a session of its own (see ``PreRead.start``)
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        from storage.postgres import libpq_read
+
+        data = memoryview(marshal.dumps(libpq_read.answer(request)))
+        while data:
+            data = data[os.write(out, data) :]
+    except BaseException:  # the parent sees no answer and reads in-process
+        pass
+    finally:
+        os._exit(0)
+
+
 class PreRead:
     """The child process, and the first page it read once it has answered (a thread collects it)."""
 
-    def __init__(self, proc: subprocess.Popen[bytes], per_column: int) -> None:
-        self._proc = proc
+    def __init__(self, child: _Spawned | _Forked, per_column: int) -> None:
+        self._child = child
         self._per_column = per_column
         self._answered = threading.Event()
         self._done = threading.Event()
@@ -164,31 +264,35 @@ class PreRead:
         self._collector.start()
 
     @classmethod
-    def start(cls, url: str, per_column: int) -> PreRead | None:
-        """The child started with its request written, or None when it cannot be started at all."""
-        request = {"libpq": bundled_libpq(), "url": url, "sql": firstpage.PRE_READ, "params": [per_column]}
+    def start(cls, url: str, per_column: int, *, fork: bool | None = None) -> PreRead | None:
+        """The child started with its request, or None when it cannot be started at all. ``fork``:
+        fork this process (None: when it runs one thread only), else start ``libpq_read.py``.
+
+        Either way the child runs in a session of its own: away from the terminal (its keys and
+        hang-up are the app's, and the app kills and reaps the child itself), and, where Linux
+        schedules by session (autogroup, the default of most desktop distributions), scheduled
+        beside the app instead of out of the app's own share of a busy machine, as the server's
+        backend that answers it is."""
+        request = {"libpq": bundled_libpq(), "url": url, "sql": firstpage.PRE_READ, "params": []}
+        if fork is None:
+            fork = hasattr(os, "fork") and threading.active_count() == 1
         try:
-            proc = subprocess.Popen(
-                [sys.executable, "-S", "-P", str(CHILD)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,  # the terminal is the app's: nothing of the child's goes there
-            )
+            child = _Forked(request) if fork else _Spawned(request)
         except OSError:
             return None
-        assert proc.stdin is not None
-        with contextlib.suppress(OSError):  # it died at once: the collector finds no answer
-            proc.stdin.write(marshal.dumps(request))
-            proc.stdin.close()
-        return cls(proc, per_column)
+        return cls(child, per_column)
 
     @property
     def pid(self) -> int:
-        return self._proc.pid
+        return self._child.pid
+
+    @property
+    def forked(self) -> bool:
+        """The child is a fork of this process (else a new interpreter)."""
+        return isinstance(self._child, _Forked)
 
     def _collect(self) -> None:
-        out = self._proc.stdout
-        assert out is not None
+        out = self._child.out
         try:
             kind, value = marshal.loads(out.read())
             if kind == "rows":
@@ -200,7 +304,7 @@ class PreRead:
         finally:
             self._answered.set()
             out.close()
-            self._proc.wait()
+            self._child.wait()
             self._done.set()
 
     def board(self, timeout: float = WAIT_SECONDS) -> Board | None:
@@ -215,6 +319,7 @@ class PreRead:
                 try:
                     board = Board(orjson.loads(str(rows[0][0])), self._per_column)
                 except (
+                    AttributeError,
                     KeyError,
                     IndexError,
                     TypeError,
@@ -237,6 +342,5 @@ class PreRead:
     def close(self) -> None:
         """Stop a child still running and reap it (the app is leaving, or gave up waiting)."""
         if not self._done.is_set():
-            with contextlib.suppress(OSError):
-                self._proc.kill()
+            self._child.kill()
         self._collector.join(WAIT_SECONDS)
