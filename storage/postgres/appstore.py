@@ -49,7 +49,6 @@ class AppPgStore:
         *,
         per_column: int = FIRST_PAGE,
         pre_read: bool = True,
-        fork: bool | None = None,
         retry_seconds: float | None = None,
     ) -> None:
         self.url = url
@@ -60,8 +59,7 @@ class AppPgStore:
         """Held while the real store is made (the psycopg import): one thread makes it, others wait."""
         self._real: PgStore | None = None
         self._closed = False
-        self._ahead = PreRead.start(url, per_column, fork=fork) if pre_read else None
-        """The child reading the first board (``fork``: how it is started, ``PreRead.start``)."""
+        self._ahead = PreRead.start(url, per_column) if pre_read else None
         self._asked_version = False
         self._wanted = threading.Event()
         """Set once the real store is needed: made for a read or write the child's board cannot

@@ -1,19 +1,17 @@
-"""The pre-reader's child: one read-only statement through libpq itself, the rows back to the app.
+"""The pre-reader's child: one read-only statement through libpq itself, the rows back on stdout.
 
-Two ways in, from ``preread.py``: a fork of the app calls :func:`answer` (the usual way: no new
-interpreter to start), or, while the app runs other threads, a new interpreter runs this file as a
-script (``python -S -P libpq_read.py``). Either way only the standard library is used here (no
-site-packages, no psycopg, no other Huddle module), so the child costs a few milliseconds of the
-machine's other core instead of psycopg's import.
+Run as a script by ``preread.py`` (``python -S -P libpq_read.py``): the standard library only (no
+site-packages, no Huddle package, no psycopg), so the whole child costs a few tens of milliseconds
+of the machine's other core instead of psycopg's import.
 
 It loads the libpq that psycopg itself uses (the one bundled with psycopg-binary, found by the app)
 with ctypes and connects with ``PQconnectdbParams``, the URL expanded as psycopg expands it, so
 libpq's service files, ``PGPASSFILE``, ``PG*`` variables and TLS settings act as they do in the app.
-The request (libpq's path, the URL, the statement and its parameters) is in the fork's memory or
-comes on stdin, never in argv or the environment. The answer: ``("rows", [tuple of str or None,
-...])`` or ``("failed", libpq's message)``; the app then reads in-process, whose errors are the ones
-shown. Both in ``marshal``'s format: built into the interpreter (nothing to import on either side),
-and both ends are the same interpreter, so the same format version.
+The request (libpq's path, the URL, the statement and its parameters) comes on stdin, never in argv
+or the environment. The answer on stdout: ``("rows", [tuple of str or None, ...])`` or
+``("failed", libpq's message)``; the app then reads in-process, whose errors are the ones shown.
+Both in ``marshal``'s format: built into the interpreter (nothing to import on either side), and
+both ends are the same interpreter, so the same format version.
 """
 
 from __future__ import annotations

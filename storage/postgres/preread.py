@@ -8,15 +8,12 @@ the child (``libpq_read.py``: the standard library and libpq through ctypes, no 
 and runs one statement (``firstpage.PRE_READ``) on the machine's other core while the app loads
 Textual, and hands back the rows. The app imports psycopg only after that frame (``appstore.py``).
 
-- **A fork, not a new interpreter**, while the app runs one thread (it does, that early): a fork
-  of the app before Textual is loaded costs the app under a millisecond, and the child then spends
-  about 15 ms of processor time (ctypes, loading libpq, the connection) where a new interpreter
-  (``python -S -P libpq_read.py``, still used when other threads run) spent 25-35 ms, 12 of them
-  starting up. On a machine whose cores are all busy that time is taken from the app's own.
+- **In a session of its own**, so that on a busy machine its 25-35 ms of processor time (12 of
+  them starting the interpreter) is not taken out of the app's own share (``PreRead.start``).
 - **The same connection.** The child loads the libpq psycopg uses (psycopg-binary's bundled one,
-  else the system's ``libpq.so.5``), gets the URL in memory (forked) or on its standard input
-  (never in its argv or an environment variable of ours) and has the app's environment, so libpq's
-  service files, ``PGPASSFILE``, ``PG*`` settings and TLS options act as in the app.
+  else the system's ``libpq.so.5``), gets the URL on its standard input (never in its argv or an
+  environment variable of ours) and inherits the environment as it is, so libpq's service files,
+  ``PGPASSFILE``, ``PG*`` settings and TLS options act as in the app.
 - **One moment.** One statement: the state row, the departments, every card of the first
   department, the blockers its cards name. The app picks the page out of those rows as ``PAGE``
   does, decodes its documents with the store's codecs and arranges them with the store's own code
@@ -33,16 +30,13 @@ Textual, and hands back the rows. The app imports psycopg only after that frame 
 from __future__ import annotations
 
 import contextlib
-import gc
 import importlib.util
 import marshal
-import os
-import signal
 import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any
 
 import orjson
 
@@ -163,7 +157,13 @@ def bundled_libpq() -> str:
 
 
 class _Spawned:
-    """The child as a new interpreter running ``libpq_read.py`` (``python -S -P``), its request on stdin."""
+    """The child: a new interpreter running ``libpq_read.py`` (``python -S -P``), its request on stdin.
+
+    Not a fork of the app, though that would spare the interpreter's start (12 of the child's 25-35 ms
+    of CPU): the fork's copy-on-write faults land on the app's own main thread while it loads
+    Textual, and on a quiet machine, where the new interpreter starts on the other core for free, the
+    forked start was the slower one (1.04x and 1.13x the JSON file's first paint, against 1.01x and
+    1.06x, alternating in tmux)."""
 
     def __init__(self, request: dict[str, Any]) -> None:
         self._proc = subprocess.Popen(
@@ -189,68 +189,10 @@ class _Spawned:
             self._proc.kill()
 
 
-class _Forked:
-    """The child as a fork of this process, before Textual is loaded (no new interpreter to start:
-    about half the child's processor time). Only while this process runs one thread: a fork copies
-    just the calling thread, and a lock another thread held at that moment would stay held in the
-    child."""
-
-    def __init__(self, request: dict[str, Any]) -> None:
-        read_end, write_end = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read_end)
-            os.close(write_end)
-            raise
-        if pid == 0:  # the child: never returns
-            os.close(read_end)
-            _serve(request, write_end)
-        os.close(write_end)
-        self.pid = pid
-        self.out: IO[bytes] = os.fdopen(read_end, "rb")
-        self._reaped = False
-        self._lock = threading.Lock()
-        """Held while reaping and while killing, so that a pid reused after the reaping is never hit."""
-
-    def wait(self) -> None:
-        with contextlib.suppress(ChildProcessError):  # until it has exited, leaving it to reap
-            os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOWAIT)
-        with self._lock:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self.pid, 0)
-            self._reaped = True
-
-    def kill(self) -> None:
-        with self._lock, contextlib.suppress(OSError):
-            if not self._reaped:  # a zombie at worst: its pid is not anyone else's yet
-                os.kill(self.pid, signal.SIGKILL)
-
-
-def _serve(request: dict[str, Any], out: int) -> NoReturn:
-    """The forked child's whole life: the read, its answer on ``out``, then ``os._exit`` (never the
-    parent's exit handlers, buffers or terminal: its standard streams go to /dev/null first)."""
-    try:
-        gc.disable()  # nothing to collect in a short life, and no pages of the parent's to touch
-        os.setsid()  # a session of its own (see ``PreRead.start``)
-        null = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(null, fd)
-        from storage.postgres import libpq_read
-
-        data = memoryview(marshal.dumps(libpq_read.answer(request)))
-        while data:
-            data = data[os.write(out, data) :]
-    except BaseException:  # the parent sees no answer and reads in-process
-        pass
-    finally:
-        os._exit(0)
-
-
 class PreRead:
     """The child process, and the first page it read once it has answered (a thread collects it)."""
 
-    def __init__(self, child: _Spawned | _Forked, per_column: int) -> None:
+    def __init__(self, child: _Spawned, per_column: int) -> None:
         self._child = child
         self._per_column = per_column
         self._answered = threading.Event()
@@ -264,20 +206,16 @@ class PreRead:
         self._collector.start()
 
     @classmethod
-    def start(cls, url: str, per_column: int, *, fork: bool | None = None) -> PreRead | None:
-        """The child started with its request, or None when it cannot be started at all. ``fork``:
-        fork this process (None: when it runs one thread only), else start ``libpq_read.py``.
+    def start(cls, url: str, per_column: int) -> PreRead | None:
+        """The child started with its request, or None when it cannot be started at all.
 
-        Either way the child runs in a session of its own: away from the terminal (its keys and
-        hang-up are the app's, and the app kills and reaps the child itself), and, where Linux
-        schedules by session (autogroup, the default of most desktop distributions), scheduled
-        beside the app instead of out of the app's own share of a busy machine, as the server's
-        backend that answers it is."""
+        It runs in a session of its own: away from the terminal (its keys and hang-up are the app's,
+        and the app kills and reaps the child itself), and, where Linux schedules by session
+        (autogroup, the default of most desktop distributions), beside the app instead of out of
+        the app's own share of a busy machine, as the server's backend that answers it is."""
         request = {"libpq": bundled_libpq(), "url": url, "sql": firstpage.PRE_READ, "params": []}
-        if fork is None:
-            fork = hasattr(os, "fork") and threading.active_count() == 1
         try:
-            child = _Forked(request) if fork else _Spawned(request)
+            child = _Spawned(request)
         except OSError:
             return None
         return cls(child, per_column)
@@ -285,11 +223,6 @@ class PreRead:
     @property
     def pid(self) -> int:
         return self._child.pid
-
-    @property
-    def forked(self) -> bool:
-        """The child is a fork of this process (else a new interpreter)."""
-        return isinstance(self._child, _Forked)
 
     def _collect(self) -> None:
         out = self._child.out

@@ -28,17 +28,14 @@ from tests.helpers.workspace import make_services
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(params=[True, False], ids=["forked", "spawned"])
-def app_store(request: pytest.FixtureRequest, pg_url: str) -> Iterator[Callable[..., AppPgStore]]:
-    """``AppPgStore`` makers whose stores are closed (and children reaped) at the end; each test runs
-    with the child forked from this process and with it started as a new interpreter."""
+@pytest.fixture
+def app_store(pg_url: str) -> Iterator[Callable[..., AppPgStore]]:
+    """``AppPgStore`` makers whose stores are closed (and children reaped) at the end."""
     made: list[AppPgStore] = []
 
     def make(url: str = pg_url, **options: float) -> AppPgStore:
-        store = AppPgStore(url, fork=request.param, **options)  # type: ignore[arg-type]
+        store = AppPgStore(url, **options)  # type: ignore[arg-type]
         made.append(store)
-        assert store.pre_reader is not None
-        assert store.pre_reader.forked is request.param
         return store
 
     yield make
@@ -119,8 +116,7 @@ def test_the_app_store_reads_its_first_page_without_importing_psycopg(other: Ser
         page = cards.first_page(None, 4)
         whole = cards.list(dept="Operations")
         blocked = cards.blocked_among(whole)
-        forked = store.pre_reader.forked  # one thread here, as in the app: the child is a fork
-        print(len(page.cards), len(whole), len(blocked), "psycopg" in sys.modules, version, forked)
+        print(len(page.cards), len(whole), len(blocked), "psycopg" in sys.modules, version)
         store.close()
         """
     )
@@ -128,7 +124,7 @@ def test_the_app_store_reads_its_first_page_without_importing_psycopg(other: Ser
         [sys.executable, "-c", program, pg_url], cwd=REPO, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["5", "12", "2", "False", str(other.store.version()), "True"]
+    assert result.stdout.split() == ["5", "12", "2", "False", str(other.store.version())]
 
 
 def test_the_pre_reader_is_gone_once_the_page_is_in_and_no_zombie_is_left(
