@@ -15,7 +15,8 @@ Starts its own throwaway PostgreSQL server (fsync on, as a real one) in a tempor
 (c) First paint of the board at 5,000 cards on both backends: ``huddle`` started in tmux, timed from
     outside until a card id is on screen (bench_startup_tmux's method), the backends alternating, each
     run once the app before it has exited; also the run-by-run ratios (each PostgreSQL run against
-    the JSON run just before it) with their median and quartiles.
+    the JSON run just before it) with their median and quartiles, and the processor time used by
+    the moment the card is seen: the app's with the pre-reader's, and the server's (from /proc).
 (d) 50 client processes at once, each adding cards with a short pause between writes: per-write
     latency p50/p95 and the total rate, on both backends at 5,000 cards.
 Budgets: PostgreSQL write p50 at 100,000 within 1.5x of 5,000; refresh p95 within 0.2 s; first
@@ -170,27 +171,46 @@ def many_clients(target: str, clients: int, each: int) -> tuple[list[float], flo
     return seconds, len(seconds) / elapsed, refused
 
 
-def first_paint_both(targets: dict[str, str], folder: Path, runs: int) -> dict[str, list[float]]:
+def first_paint_both(
+    targets: dict[str, str], folder: Path, runs: int, server_data: Path | None = None
+) -> tuple[dict[str, list[float]], dict[str, list[float]], dict[str, list[float]]]:
     """The first card on screen, as users see it: ``huddle`` in tmux, timed from outside the process
     (``bench_startup_tmux``'s method), the two backends alternating run by run, bytecode written.
     Each run starts once the app of the run before has exited: under load an app takes a good part of
-    a second to end after its window closes, and that work would fall on the next run."""
+    a second to end after its window closes, and that work would fall on the next run.
+
+    Also, at the moment the card is seen, the processor time the app has used (its own and that of
+    the children it has reaped: the pre-reader) and what the server's processes used meanwhile (the
+    backends that exited are the postmaster's reaped children), from ``/proc`` in clock ticks: on a
+    machine whose cores are all busy, wall time follows the processor time of everything involved."""
     from bench.bench_startup_tmux import CARD_ID, tmux
 
     huddle = Path(sys.executable).with_name("huddle")
     config = folder / "none.toml"
     env_args = [arg for key, value in ENV.items() for arg in ("-e", f"{key}={value}")]
+    postmaster = int((server_data / "postmaster.pid").read_text().split()[0]) if server_data else None
 
-    def one(target: str) -> float:
+    def server_cpu() -> float:
+        if postmaster is None:
+            return 0.0
+        total = _cpu(postmaster, children=True)
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and _parent(int(entry)) == postmaster:
+                total += _cpu(int(entry), children=False)
+        return total
+
+    def one(target: str) -> tuple[float, float, float]:
         name = f"run{time.monotonic_ns()}"
         command = ["env", f"HUDDLE_CONFIG={config}", str(huddle), "--db", target, "--user", "bench"]
+        before = server_cpu()
         start = time.monotonic()
         tmux("new-window", "-d", "-t", "bench", "-n", name, *env_args, "--", *command)
         pid = tmux("display-message", "-p", "-t", f"bench:{name}", "#{pane_pid}").stdout.strip()
         try:
             while time.monotonic() - start < 60:
                 if CARD_ID.search(tmux("capture-pane", "-p", "-t", f"bench:{name}").stdout):
-                    return time.monotonic() - start
+                    seen = time.monotonic() - start
+                    return seen, _cpu(int(pid), children=True), server_cpu() - before
                 time.sleep(0.002)  # a poll interval: the loop checks the screen
             raise TimeoutError(f"{command!r} showed no card in 60 s")
         finally:
@@ -202,22 +222,50 @@ def first_paint_both(targets: dict[str, str], folder: Path, runs: int) -> dict[s
     tmux("kill-server")
     tmux("new-session", "-d", "-s", "bench", "-x", "120", "-y", "40")
     paint: dict[str, list[float]] = {backend: [] for backend in targets}
+    app_cpu: dict[str, list[float]] = {backend: [] for backend in targets}
+    server: dict[str, list[float]] = {backend: [] for backend in targets}
     try:
         for target in targets.values():
             one(target)  # the page cache, the bytecode and the server's caches warm
         for _ in range(runs):
             for backend, target in targets.items():
-                paint[backend].append(one(target))
+                seen, used, served = one(target)
+                paint[backend].append(seen)
+                app_cpu[backend].append(used)
+                server[backend].append(served)
     finally:
         tmux("kill-server")
-    return paint
+    return paint, app_cpu, server
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        return stat.read().rsplit(")", 1)[1].split()
+
+
+def _cpu(pid: int, *, children: bool) -> float:
+    """Seconds of processor time of ``pid`` (with its reaped children's), 0 once it is gone."""
+    try:
+        fields = _stat(pid)
+    except (OSError, IndexError):
+        return 0.0
+    return sum(int(value) for value in fields[11 : 15 if children else 13]) / TICK
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(_stat(pid)[1])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _running(pid: int) -> bool:
     """Whether process ``pid`` is still there (a zombie waiting for tmux to reap it counts as gone)."""
     try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+        return _stat(pid)[0] != "Z"
     except (OSError, IndexError):
         return False
 
@@ -297,7 +345,7 @@ def main() -> int:
                 if verdict == "OVER":
                     failed.append("refresh")
         if "c" in args.only:
-            paint = first_paint_both(base, folder, args.paints)
+            paint, app_cpu, server_cpu = first_paint_both(base, folder, args.paints, server.data)
             print(
                 f"\n(c) first painted board, {min(sizes)} cards, fresh process "
                 f"(median of {args.paints}, alternating)"
@@ -305,7 +353,9 @@ def main() -> int:
             for backend, values in paint.items():
                 print(
                     f"  {backend:<10} median {statistics.median(values) * 1000:7.0f} ms   "
-                    f"min {min(values) * 1000:5.0f} ms   max {max(values) * 1000:5.0f} ms"
+                    f"min {min(values) * 1000:5.0f} ms   max {max(values) * 1000:5.0f} ms   "
+                    f"CPU by then: app {statistics.median(app_cpu[backend]) * 1000:4.0f} ms (median), "
+                    f"server {statistics.mean(server_cpu[backend]) * 1000:4.1f} ms (mean)"
                 )
             ratio = statistics.median(paint["postgresql"]) / statistics.median(paint["json"])
             pairs = sorted(p / j for p, j in zip(paint["postgresql"], paint["json"], strict=True))

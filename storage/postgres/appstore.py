@@ -9,10 +9,10 @@ departments, the first department's cards, the blockers they name: one moment of
 That covers the first frame and the whole-department read after it. Anything else (another
 department, people, meetings, every write, the version poll) makes the real store, in whichever
 thread first needs it (the app's workers: off the event loop), and from then on every snapshot is
-the real store's. The change listener starts once the real store is wanted, or once the app has its
-whole first department; when it connects, the app's version check brings in whatever changed since
-the child's read. So psycopg is imported after the first frame, and the import does not compete
-with the frame reaching the terminal.
+the real store's. The change listener starts once the real store is wanted, or half a second
+(``LISTEN_AFTER``) after the app has its whole first department; when it connects, the app's
+version check brings in whatever changed since the child's read. So psycopg is imported after the
+first frame, and the import does not compete with the frame reaching the terminal.
 
 When the child has no board (any failure, or a schema that is not this Huddle's), every snapshot is
 the real store's: the in-process read, with its retries and its one-line errors, exactly as without
@@ -40,6 +40,12 @@ if TYPE_CHECKING:
     from storage.postgres.store import PgStore
 
 
+LISTEN_AFTER = 0.5
+"""Seconds the change listener waits after the board has served the whole first department, unless
+the real store is made sooner. The listener calls back once it is connected, so a change made
+meanwhile is fetched then: it only comes that much later, once, at start-up."""
+
+
 class AppPgStore:
     """A Huddle database on a PostgreSQL server, as the app opens it (see the module's docstring)."""
 
@@ -64,6 +70,8 @@ class AppPgStore:
         self._wanted = threading.Event()
         """Set once the real store is needed: made for a read or write the child's board cannot
         answer, or the board has served the whole department (the listener may start then)."""
+        self._needed = threading.Event()
+        """Set once something other than the listener needs the real store (it is being made)."""
 
     @property
     def pre_reader(self) -> PreRead | None:
@@ -75,6 +83,7 @@ class AppPgStore:
 
     def real(self) -> PgStore:
         """The in-process store, made on first use (importing psycopg)."""
+        self._needed.set()
         self._wanted.set()
         with self._lock:
             if self._real is None:
@@ -122,8 +131,9 @@ class AppPgStore:
         store imports psycopg, which must not hold up the event loop) once the real store is wanted:
         at once when the child read nothing or the first page was the whole department, else after
         the app's whole-department read (served from the child's board) or any read or write the
-        board cannot answer. The listener calls ``callback`` once it is connected, so whatever
-        changed since the child's read is looked for then."""
+        board cannot answer; when only the board's whole-department read wanted it, ``LISTEN_AFTER``
+        later. The listener calls ``callback`` once it is connected, so whatever changed since the
+        child's read is looked for then."""
         board = self._board()
         if board is None or board.whole:
             self._wanted.set()
@@ -132,6 +142,10 @@ class AppPgStore:
 
         def listen() -> None:
             self._wanted.wait()
+            # Served from the board: give the terminal a moment to take in the first frames before
+            # the listener imports psycopg (100-170 ms of CPU holding the GIL); anything that needs
+            # the real store meanwhile makes it, and the listener follows at once.
+            self._needed.wait(LISTEN_AFTER)
             if stopped.is_set():
                 return
             with contextlib.suppress(StorageError):
@@ -158,6 +172,7 @@ class AppPgStore:
             self._closed = True
             real, self._real = self._real, None
         self._wanted.set()
+        self._needed.set()
         if self._ahead is not None:
             self._ahead.close()
         if real is not None:

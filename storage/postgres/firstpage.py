@@ -22,30 +22,25 @@ PAGE: LiteralString = (
 placeholders: dept, per_column, dept): only the page travels and is decoded."""
 
 PRE_READ: LiteralString = """
-SELECT coalesce(json_agg(json_build_array(kind, a, b, c, doc)), '[]')::text FROM (
 WITH first AS (SELECT doc->>'name' AS name FROM departments ORDER BY seq LIMIT 1),
-board AS (
-    SELECT id, col, seq, doc, row_number() OVER (PARTITION BY col ORDER BY rank, id COLLATE "C") AS n
-    FROM cards WHERE dept = (SELECT name FROM first)
-),
-named AS (SELECT DISTINCT jsonb_array_elements_text(doc->'blocked_by') AS id FROM board)
-SELECT 'state', version::text, (SELECT coalesce(max(version), 0) FROM huddle_schema)::text,
-    doc_schema::text, NULL FROM huddle_state
-UNION ALL SELECT 'department', seq::text, NULL, NULL, doc::text FROM departments
-UNION ALL SELECT CASE WHEN n <= $1::int THEN 'page' ELSE 'card' END, col, seq::text, id, doc::text FROM board
-UNION ALL SELECT 'count', col, cards::text, NULL, NULL FROM card_columns
-    WHERE dept = (SELECT name FROM first) AND cards > 0
-UNION ALL SELECT 'blocker', id, NULL, NULL, doc::text FROM cards
-    WHERE id IN (SELECT id FROM named) AND id NOT IN (SELECT id FROM board)
-UNION ALL SELECT 'missing', id, NULL, NULL, NULL FROM named WHERE id NOT IN (SELECT id FROM cards)
-) AS pre_read (kind, a, b, c, doc)
+board AS (SELECT seq, col, rank, id, doc FROM cards WHERE dept = (SELECT name FROM first))
+SELECT json_build_array(
+    (SELECT json_build_array(version, (SELECT coalesce(max(version), 0) FROM huddle_schema), doc_schema)
+        FROM huddle_state),
+    (SELECT coalesce(json_agg(json_build_array(seq, doc)), '[]') FROM departments),
+    (SELECT coalesce(json_agg(json_build_array(seq, col, rank, id, doc)), '[]') FROM board),
+    (SELECT coalesce(json_agg(doc), '[]') FROM cards
+        WHERE id IN (SELECT jsonb_array_elements_text(doc->'blocked_by') FROM board)
+        AND dept <> (SELECT name FROM first))
+)::text
 """
-"""What the app's first board reads, in one statement, so from one moment of the database: the state
-row (data version, SQL and document schema versions), every department, every card of the first
-department (its first ``$1`` of each column marked ``page``, as ``PAGE`` picks them), that
-department's column counts, the cards off it that its cards name as blockers, and the names that
-match no card. Its rows (kind and four values, as text; documents as JSON text) come as one JSON
-array in one value: the pre-reader's child fetches one value, not thousands."""
+"""What the app's first board reads, in one statement, so from one moment of the database, as one
+JSON value (the pre-reader's child fetches one value, not hundreds of rows): the state row's data
+version with the SQL and document schema versions, every department (``seq``, document), every card
+of the first department (``seq``, board column, rank, id, document) and the cards off that board
+that its cards name as blockers. The page, the column counts and the names that match no card are
+worked out by the app from these (``preread.Board``), so the statement stays simple: on the new
+connection the child makes, each relation and each step costs the server its first use."""
 
 
 def arrange(

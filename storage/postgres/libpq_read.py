@@ -20,6 +20,10 @@ import ctypes
 import marshal
 import sys
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # not at run time: importing typing would cost the spawned child a few ms
+    from typing import Any
+
 CONNECTION_OK = 0
 PGRES_TUPLES_OK = 2
 
@@ -106,14 +110,16 @@ def read(libpq: str, url: str, statement: str, params: list[str]) -> Answer:
         lib.PQfinish(conn)
 
 
-def main() -> None:
-    request = marshal.loads(sys.stdin.buffer.read())
-    answer: Answer
+def answer(request: dict[str, Any]) -> Answer:
+    """The answer to one request (libpq's path, the URL, the statement, its parameters); never raises."""
     try:
-        answer = read(request["libpq"], request["url"], request["sql"], [str(p) for p in request["params"]])
+        return read(request["libpq"], request["url"], request["sql"], [str(p) for p in request["params"]])
     except Exception as exc:  # whatever it was, the app reads in-process and says what is wrong
-        answer = ("failed", f"{type(exc).__name__}: {exc}")
-    sys.stdout.buffer.write(marshal.dumps(answer))
+        return "failed", f"{type(exc).__name__}: {exc}"
+
+
+def main() -> None:
+    sys.stdout.buffer.write(marshal.dumps(answer(marshal.loads(sys.stdin.buffer.read()))))
     sys.stdout.buffer.flush()
 
 

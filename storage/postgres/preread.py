@@ -4,19 +4,19 @@ nor connecting is on the way to the first frame.
 Why: ``import psycopg`` costs about 170 ms of interpreter time (its libpq binding alone 110 ms),
 and the app's main thread cannot overlap it with importing Textual, since both hold the GIL; a
 thread gained little. A second process has its own interpreter. Started before Textual is imported,
-the child (``libpq_read.py``: the standard library and libpq through ctypes, no psycopg, no
-site-packages) connects and runs one statement (``firstpage.PRE_READ``) on the machine's other
-core while the app loads Textual, and hands back the rows; it costs a few tens of milliseconds of
-processor time in all, less than the app's own read of the JSON file. The app imports psycopg
-only after that frame (``appstore.py``).
+the child (``libpq_read.py``: the standard library and libpq through ctypes, no psycopg) connects
+and runs one statement (``firstpage.PRE_READ``) on the machine's other core while the app loads
+Textual, and hands back the rows. The app imports psycopg only after that frame (``appstore.py``).
 
+- **In a session of its own**, so that on a busy machine its 25-35 ms of processor time (12 of
+  them starting the interpreter) is not taken out of the app's own share (``PreRead.start``).
 - **The same connection.** The child loads the libpq psycopg uses (psycopg-binary's bundled one,
   else the system's ``libpq.so.5``), gets the URL on its standard input (never in its argv or an
   environment variable of ours) and inherits the environment as it is, so libpq's service files,
   ``PGPASSFILE``, ``PG*`` settings and TLS options act as in the app.
 - **One moment.** One statement: the state row, the departments, every card of the first
-  department (its first page marked), its column counts, the blockers its cards name. The app
-  decodes the page's documents with the store's codecs and arranges them with the store's own code
+  department, the blockers its cards name. The app picks the page out of those rows as ``PAGE``
+  does, decodes its documents with the store's codecs and arranges them with the store's own code
   (``firstpage.arrange``), so it is the page the in-process read makes; the rest of the department
   is decoded when the app reads the whole department after its first frame, still without psycopg.
 - **Any failure reads in-process**, with the errors of today: the child could not load libpq, the
@@ -36,7 +36,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
@@ -59,32 +59,33 @@ Row = tuple[str | None, ...]
 
 class Board:
     """What the child read: the first department's page decoded at once (the first frame needs it),
-    the rest of that department and the blockers its cards name kept as text until asked for."""
+    the rest of that department and the blockers its cards name kept as documents until asked for."""
 
-    def __init__(self, rows: list[Row], per_column: int) -> None:
-        state = next(row for row in rows if row[0] == "state")
-        self.version = int(str(state[1]))
-        self.schema = (int(str(state[2])), int(str(state[3])))
-        by_seq = sorted((int(str(r[1])), orjson.loads(str(r[4]))) for r in rows if r[0] == "department")
-        self.departments = [codecs.department_from_doc(doc) for _, doc in by_seq]
+    def __init__(self, value: list[Any], per_column: int) -> None:
+        (version, sql_schema, doc_schema), departments, cards, blockers = value
+        self.version = int(version)
+        self.schema = (int(sql_schema), int(doc_schema))
+        self.departments = [codecs.department_from_doc(doc) for _, doc in sorted(departments, key=_first)]
         self.per_column = per_column
         self.columns = [c.name for c in self.departments[0].columns] if self.departments else []
-        page_rows: list[tuple[str, dict[str, Any] | None, int]] = []
+        # Each column's cards in board order (rank, then id in code point order, as ``PAGE``'s
+        # ``COLLATE "C"``); the first ``per_column`` of each are the page, as ``PAGE`` picks them.
+        by_column: dict[str, list[tuple[float, str, dict[str, Any]]]] = {}
         self._seq: dict[str, int] = {}
-        self._rest: dict[str, str] = {}
-        self._blockers: dict[str, str] = {}
-        self._missing = {str(r[1]) for r in rows if r[0] == "missing"}
-        for kind, a, b, c, doc in rows:
-            if kind == "page":
-                page_rows.append((str(a), orjson.loads(str(doc)), 0))
-                self._seq[str(c)] = int(str(b))
-            elif kind == "card":
-                self._rest[str(c)] = str(doc)
-                self._seq[str(c)] = int(str(b))
-            elif kind == "count":
-                page_rows.append((str(a), None, int(str(b))))
-            elif kind == "blocker":
-                self._blockers[str(a)] = str(doc)
+        named: set[str] = set()
+        for seq, col, rank, key, doc in cards:
+            self._seq[key] = int(seq)
+            by_column.setdefault(col, []).append((float(rank), key, doc))
+            named.update(doc.get("blocked_by", ()))
+        page_rows: list[tuple[str, dict[str, Any] | None, int]] = []
+        self._rest: dict[str, dict[str, Any]] = {}
+        for col, entries in by_column.items():
+            entries.sort(key=_rank_and_id)
+            page_rows.append((col, None, len(entries)))
+            page_rows += [(col, doc, 0) for _, _, doc in entries[:per_column]]
+            self._rest.update((key, doc) for _, key, doc in entries[per_column:])
+        self._blockers: dict[str, dict[str, Any]] = {doc["id"]: doc for doc in blockers}
+        self._missing = named - self._seq.keys() - self._blockers.keys()
         self.page, self.counts = firstpage.arrange(self.columns, page_rows)
         self._cards: dict[str, Card] = {c.id: c for c in self.page}
         self._lock = threading.Lock()
@@ -107,7 +108,7 @@ class Board:
         the first time (off the event loop: the app's whole-department read runs in a worker)."""
         with self._lock:
             if self._whole is None:
-                rest = {key: codecs.card_from_doc(orjson.loads(doc)) for key, doc in self._rest.items()}
+                rest = {key: codecs.card_from_doc(doc) for key, doc in self._rest.items()}
                 self._cards.update(rest)
                 self._whole = sorted(self._cards.values(), key=self._order)
             return list(self._whole)
@@ -119,12 +120,20 @@ class Board:
             if key in self._cards:
                 return self._cards[key]
             if key in self._rest:
-                self._cards[key] = codecs.card_from_doc(orjson.loads(self._rest[key]))
+                self._cards[key] = codecs.card_from_doc(self._rest[key])
                 return self._cards[key]
             if key in self._blockers:
-                self._cards[key] = codecs.card_from_doc(orjson.loads(self._blockers.pop(key)))
+                self._cards[key] = codecs.card_from_doc(self._blockers.pop(key))
                 return self._cards[key]
         return None if key in self._missing else UNKNOWN
+
+
+def _first(entry: list[Any]) -> Any:
+    return entry[0]
+
+
+def _rank_and_id(entry: tuple[float, str, dict[str, Any]]) -> tuple[float, str]:
+    return entry[0], entry[1]
 
 
 class Unknown:
@@ -147,11 +156,44 @@ def bundled_libpq() -> str:
     return "libpq.so.5"
 
 
+class _Spawned:
+    """The child: a new interpreter running ``libpq_read.py`` (``python -S -P``), its request on stdin.
+
+    Not a fork of the app, though that would spare the interpreter's start (12 of the child's 25-35 ms
+    of CPU): the fork's copy-on-write faults land on the app's own main thread while it loads
+    Textual, and on a quiet machine, where the new interpreter starts on the other core for free, the
+    forked start was the slower one (1.04x and 1.13x the JSON file's first paint, against 1.01x and
+    1.06x, alternating in tmux)."""
+
+    def __init__(self, request: dict[str, Any]) -> None:
+        self._proc = subprocess.Popen(
+            [sys.executable, "-S", "-P", str(CHILD)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # the terminal is the app's: nothing of the child's goes there
+            start_new_session=True,  # see ``PreRead.start``
+        )
+        assert self._proc.stdin is not None
+        assert self._proc.stdout is not None
+        with contextlib.suppress(OSError):  # it died at once: the collector finds no answer
+            self._proc.stdin.write(marshal.dumps(request))
+            self._proc.stdin.close()
+        self.pid = self._proc.pid
+        self.out: IO[bytes] = self._proc.stdout
+
+    def wait(self) -> None:
+        self._proc.wait()
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self._proc.kill()
+
+
 class PreRead:
     """The child process, and the first page it read once it has answered (a thread collects it)."""
 
-    def __init__(self, proc: subprocess.Popen[bytes], per_column: int) -> None:
-        self._proc = proc
+    def __init__(self, child: _Spawned, per_column: int) -> None:
+        self._child = child
         self._per_column = per_column
         self._answered = threading.Event()
         self._done = threading.Event()
@@ -165,30 +207,25 @@ class PreRead:
 
     @classmethod
     def start(cls, url: str, per_column: int) -> PreRead | None:
-        """The child started with its request written, or None when it cannot be started at all."""
-        request = {"libpq": bundled_libpq(), "url": url, "sql": firstpage.PRE_READ, "params": [per_column]}
+        """The child started with its request, or None when it cannot be started at all.
+
+        It runs in a session of its own: away from the terminal (its keys and hang-up are the app's,
+        and the app kills and reaps the child itself), and, where Linux schedules by session
+        (autogroup, the default of most desktop distributions), beside the app instead of out of
+        the app's own share of a busy machine, as the server's backend that answers it is."""
+        request = {"libpq": bundled_libpq(), "url": url, "sql": firstpage.PRE_READ, "params": []}
         try:
-            proc = subprocess.Popen(
-                [sys.executable, "-S", "-P", str(CHILD)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,  # the terminal is the app's: nothing of the child's goes there
-            )
+            child = _Spawned(request)
         except OSError:
             return None
-        assert proc.stdin is not None
-        with contextlib.suppress(OSError):  # it died at once: the collector finds no answer
-            proc.stdin.write(marshal.dumps(request))
-            proc.stdin.close()
-        return cls(proc, per_column)
+        return cls(child, per_column)
 
     @property
     def pid(self) -> int:
-        return self._proc.pid
+        return self._child.pid
 
     def _collect(self) -> None:
-        out = self._proc.stdout
-        assert out is not None
+        out = self._child.out
         try:
             kind, value = marshal.loads(out.read())
             if kind == "rows":
@@ -200,7 +237,7 @@ class PreRead:
         finally:
             self._answered.set()
             out.close()
-            self._proc.wait()
+            self._child.wait()
             self._done.set()
 
     def board(self, timeout: float = WAIT_SECONDS) -> Board | None:
@@ -215,6 +252,7 @@ class PreRead:
                 try:
                     board = Board(orjson.loads(str(rows[0][0])), self._per_column)
                 except (
+                    AttributeError,
                     KeyError,
                     IndexError,
                     TypeError,
@@ -237,6 +275,5 @@ class PreRead:
     def close(self) -> None:
         """Stop a child still running and reap it (the app is leaving, or gave up waiting)."""
         if not self._done.is_set():
-            with contextlib.suppress(OSError):
-                self._proc.kill()
+            self._child.kill()
         self._collector.join(WAIT_SECONDS)

@@ -9,6 +9,12 @@ from tests.helpers.cli import Cli
 COLUMN_KEYS = {"name", "wip_limit", "cards"}
 
 
+@pytest.fixture
+def cli(backend_cli: Cli) -> Cli:
+    """Every test here runs on the JSON file and on PostgreSQL."""
+    return backend_cli
+
+
 def columns(cli: Cli, dept: str = "OPS") -> list[dict[str, object]]:
     result = cli("column", "list", dept, "--json")
     assert result.code == 0, result.err
@@ -122,7 +128,7 @@ def test_person_edit(team: Cli) -> None:
 
 def test_real_process_exit_codes(team: Cli) -> None:
     """The installed ``huddle`` script: a usage error is 2, a refused change 1, with no traceback."""
-    usage = team.run("--db", str(team.db), "column", "wip", "OPS", "Doing", "-1")
-    refused = team.run("--db", str(team.db), "column", "remove", "OPS", "Done")
+    usage = team.run("--db", team.target, "column", "wip", "OPS", "Doing", "-1")
+    refused = team.run("--db", team.target, "column", "remove", "OPS", "Done")
     assert (usage.code, refused.code) == (2, 1)
     assert "Traceback" not in usage.err + refused.err

@@ -131,3 +131,70 @@ def test_libpq_password_and_service_files_work_and_a_missing_password_is_one_lin
     assert [d["name"] for d in by_service("dept", "list", "--json").json()] == ["Operations"]
     shown = by_service("db", "check", "--json").json()
     assert "pa55" not in json.dumps(shown, ensure_ascii=False)
+
+
+def test_the_configs_db_and_huddle_db_select_the_server(
+    pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``db = "postgresql://..."`` in the config file selects the server; ``$HUDDLE_DB`` wins over it."""
+    config = tmp_path / "huddle.toml"
+    config.write_text(f'db = "{pg_url}"\n', encoding="utf-8")
+    monkeypatch.setenv("HUDDLE_CONFIG", str(config))
+    plain = Cli(tmp_path / "unused.json", capsys)
+    capsys.readouterr()
+    from tui.cli import main
+
+    assert main(["--user", "ann", "dept", "add", "运维部", "--key", "OPS"]) == 0
+    assert main(["--user", "ann", "card", "add", "--dept", "OPS", "--title", "配置里的服务器"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "OPS-1"
+    on_server = Cli(tmp_path / "unused.json", capsys, pg_url)
+    assert [c["title"] for c in on_server("card", "list", "--json").json()] == ["配置里的服务器"]
+    assert not plain.db.exists()  # nothing went to a file
+
+    elsewhere = tmp_path / "env.json"
+    monkeypatch.setenv("HUDDLE_DB", str(elsewhere))
+    assert main(["--user", "ann", "dept", "add", "Elsewhere"]) == 0
+    assert elsewhere.exists()
+    assert [d["name"] for d in on_server("dept", "list", "--json").json()] == ["运维部"]
+
+
+def test_a_password_from_the_environment_works_and_is_never_printed(
+    pg_server: PgServer, pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Only the command line refuses a password in the URL; from ``$HUDDLE_DB`` it is used, and no
+    message, report or title shows it, right or wrong."""
+    from storage.postgres import PgStore
+    from storage.postgres.appstore import AppPgStore
+    from tests.helpers.pgserver import PASSWORD_ROLE
+    from tui.cli import main
+
+    database = pg_url.rsplit("/", 1)[1]
+    pg_server.sql(f"DO $$ BEGIN CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD 'pa55-秘密'; "
+                  "EXCEPTION WHEN duplicate_object THEN NULL; END $$")  # fmt: skip
+    pg_server.sql(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {PASSWORD_ROLE}", database)
+    pg_server.sql(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {PASSWORD_ROLE}", database)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-such-pgpass"))
+    where = f"127.0.0.1:{pg_server.port}/{database}"
+
+    monkeypatch.setenv("HUDDLE_DB", f"postgresql://{PASSWORD_ROLE}:wrong-错误@{where}")
+    capsys.readouterr()
+    assert main(["--user", "ann", "dept", "list"]) == 1
+    refused = capsys.readouterr()
+    assert "password authentication failed" in refused.err
+    assert "wrong-错误" not in refused.out + refused.err
+    assert len(refused.err.strip().splitlines()) == 1
+
+    right = f"postgresql://{PASSWORD_ROLE}:pa55-秘密@{where}"
+    monkeypatch.setenv("HUDDLE_DB", right)
+    assert main(["--user", "ann", "dept", "add", "Operations", "--key", "OPS"]) == 0
+    assert main(["--user", "ann", "db", "check", "--json"]) == 0
+    assert main(["--user", "ann", "db", "check"]) == 0
+    shown = capsys.readouterr()
+    assert "pa55" not in shown.out + shown.err
+    server, app_store = PgStore(right), AppPgStore(right, pre_read=False)
+    try:  # what the app's title shows
+        assert server.describe() == app_store.describe() == f"postgresql://{PASSWORD_ROLE}@{where}"
+    finally:
+        server.close()
+        app_store.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.helpers.cli import Cli
@@ -44,6 +46,17 @@ BAD = [
     (("meeting", "action", "M-1", "--owner", "ann", "--due", "soon", "x"), FAILURE, "cannot read date"),
     (("bogus",), USAGE, "invalid choice"),
 ]  # fmt: skip
+
+
+@pytest.fixture
+def cli(backend_cli: Cli) -> Cli:
+    """The contract tests here run on the JSON file and on PostgreSQL; the file's own, on the file."""
+    return backend_cli
+
+
+@pytest.fixture
+def file_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(tmp_path / "team.json", capsys)
 
 
 @pytest.fixture
@@ -90,26 +103,26 @@ def test_dependency_cycle_is_refused(ready: Cli) -> None:
     assert f"dependency cycle: {a} -> {c} -> {b} -> {a}" in result.err
 
 
-def test_corrupt_file_is_named_and_left_untouched(cli: Cli) -> None:
-    cli.db.write_bytes(b'{"cards": {"1": {"id": "OPS-1", ')
-    before = cli.digest()
-    result = cli("card", "add", "--dept", "OPS", "--title", "x")
+def test_corrupt_file_is_named_and_left_untouched(file_cli: Cli) -> None:
+    file_cli.db.write_bytes(b'{"cards": {"1": {"id": "OPS-1", ')
+    before = file_cli.digest()
+    result = file_cli("card", "add", "--dept", "OPS", "--title", "x")
     assert result.code == 1
-    assert str(cli.db) in result.err
+    assert str(file_cli.db) in result.err
     assert "left untouched" in result.err
     assert len(result.err.strip().splitlines()) == 1
-    assert cli.digest() == before
-    assert cli("card", "list").code == 1
-    assert cli.digest() == before
+    assert file_cli.digest() == before
+    assert file_cli("card", "list").code == 1
+    assert file_cli.digest() == before
 
 
-def test_folder_as_db_is_refused(cli: Cli) -> None:
-    result = cli.run("--db", str(cli.db.parent), "dept", "list")
+def test_folder_as_db_is_refused(file_cli: Cli) -> None:
+    result = file_cli.run("--db", str(file_cli.db.parent), "dept", "list")
     assert result.code == 1
     assert "is a folder" in result.err
 
 
-def test_missing_folder_is_refused(cli: Cli) -> None:
-    result = cli.run("--db", str(cli.db.parent / "no" / "such" / "team.json"), "dept", "add", "Ops")
+def test_missing_folder_is_refused(file_cli: Cli) -> None:
+    result = file_cli.run("--db", str(file_cli.db.parent / "no" / "such" / "team.json"), "dept", "add", "Ops")
     assert result.code == 1
     assert "does not exist" in result.err
