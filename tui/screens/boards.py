@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -80,6 +81,10 @@ def tiles_that_fit(screen_rows: int) -> int:
     can show, and more, so that a long column overflows (and shows its scroll bar) in that frame as it
     will once the whole page is built after it."""
     return max(1, min(PAGE_SIZE, max(0, screen_rows - CHROME_ROWS) // TILE_ROWS + 2))
+
+
+FRAME_WAIT = 0.5
+"""Seconds :meth:`BoardsScreen._after_paint` waits for a frame before running its work anyway."""
 
 
 EMPTY_TEXT = N_("No departments yet. Add one with: huddle dept add NAME")
@@ -238,6 +243,21 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
         self._switches += 1
         self.load_board(dept, first_page=True)
 
+    def _after_paint(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` once the next frame is out, or after :data:`FRAME_WAIT` seconds if none comes:
+        a read started before the frame holds it up (decoding 2,500 cards in a thread takes the
+        interpreter from the loop while it draws; ``call_after_refresh`` can run before the frame)."""
+        done = False
+
+        def once() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                callback()
+
+        shell_of(self.app).after_next_frame(once)
+        self.set_timer(FRAME_WAIT, once)
+
     def _read_whole_after_page(self, switch: int) -> None:
         """A department's first page is on screen: read the whole department, unless another switch
         came since (its own page is on the way, and a read of this one would cancel it)."""
@@ -315,7 +335,7 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
         elif not rebuild:
             self._repaint_changes(*shown)
         if data.counts is not None:  # once this page is on screen, the whole department
-            self.call_after_refresh(self._read_whole_after_page, self._switches)
+            self._after_paint(partial(self._read_whole_after_page, self._switches))
         if rebuild or self._cursor_place() != cursor:
             self._update_selection(fill=data.counts is None)
         else:  # the cursor is on the same card where it was: no class to move, nothing to scroll
