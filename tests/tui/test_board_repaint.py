@@ -12,7 +12,7 @@ from tests.helpers.boards import add_backlog_cards, boards, column, drawn_ids, e
 from tests.helpers.wait import settle, until
 from tui.app import HuddleApp
 from tui.dialogs.confirm import ConfirmModal
-from tui.screens.boards import BoardsScreen, tiles_that_fit
+from tui.screens.boards import BoardData, BoardsScreen, tiles_that_fit
 from tui.views.board import PAGE_SIZE
 from tui.widgets.key_bar import KeyBar
 from tui.wiring import Context
@@ -139,13 +139,13 @@ async def test_a_switch_reads_the_whole_department_once_its_first_page_is_drawn(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = boards(app)
-        reload = screen.reload
+        read_board = screen._read_board
 
-        def noted_reload() -> None:
-            app.events.append("whole read")
-            reload()
+        def noted_read(dept: str | None, select: str | None, writes_seen: int) -> BoardData:
+            app.events.append("whole read")  # in the worker's thread, as it starts reading
+            return read_board(dept, select, writes_seen)
 
-        screen.reload = noted_reload  # type: ignore[method-assign]
+        screen._read_board = noted_read  # type: ignore[method-assign]
         app.events.clear()
         await pilot.press("right_square_bracket")
         await until(pilot, lambda: "whole read" in app.events and screen.counts is None)
@@ -154,3 +154,26 @@ async def test_a_switch_reads_the_whole_department_once_its_first_page_is_drawn(
         assert screen.department.name == "市场部"
         assert "page frame" in app.events
         assert app.events.index("page frame") < app.events.index("whole read")
+
+
+async def test_a_move_is_written_once_the_frame_that_shows_it_is_out(context: Context) -> None:
+    """A write holds the interpreter while it reads and writes the file: it starts after the frame that
+    shows the moved card."""
+    cards = context.services.cards
+    tracked = cards.tracked
+    app = FrameNotingApp(context)
+
+    def noted(card_id: str, change: Any) -> Any:
+        app.events.append("write")  # in the write's thread, as it starts
+        return tracked(card_id, change)
+
+    cards.tracked = noted  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.events.clear()
+        await pilot.press("L")
+        await until(pilot, lambda: "write" in app.events)
+        await settle(pilot)
+        assert cards.get("OPS-1").column == "To do"
+        assert "frame" in app.events
+        assert app.events.index("frame") < app.events.index("write")
