@@ -531,9 +531,10 @@ def resume_collection() -> None:
     them a full one). ``gc.freeze`` moves what exists now to the permanent generation, so the first
     collections after the frame do not scan it all at once while the whole department loads. Objects
     are still freed by reference count; a frozen object that later ends in a reference cycle waits for
-    the next pass that unfreezes (:mod:`tui.collector`, which also keeps full passes for pauses in the keys).
+    the next pass that unfreezes (:mod:`tui.collector`: each full pass freezes what it leaves, and the
+    app adds passes in pauses between keys).
     """
-    COLLECTOR.resume()  # and full passes wait for a pause in the keys (tui.collector)
+    COLLECTOR.resume()  # and each full pass freezes what it leaves (tui.collector)
 
 
 def collect_when_idle(app: App[Any]) -> None:

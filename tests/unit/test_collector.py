@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tui.collector import FULL_PASS_EVERY, IDLE_SECONDS, Collector
+from tui.collector import IDLE_SECONDS, Collector
 
 
 class Clock:
@@ -21,10 +21,11 @@ class Clock:
 @pytest.fixture
 def collector_state() -> Iterator[None]:
     """Put the interpreter's collector back as it was, whatever the test did to it."""
-    thresholds, enabled = gc.get_threshold(), gc.isenabled()
+    thresholds, enabled, callbacks = gc.get_threshold(), gc.isenabled(), list(gc.callbacks)
     try:
         yield
     finally:
+        gc.callbacks[:] = callbacks
         gc.unfreeze()
         gc.set_threshold(*thresholds)
         if enabled:
@@ -42,14 +43,19 @@ def test_inert_until_resumed(collector_state: None) -> None:
     assert collector.passes == 0
 
 
-def test_resume_freezes_what_exists_and_spaces_the_automatic_full_passes(collector_state: None) -> None:
+def test_resume_freezes_what_exists_and_what_each_full_pass_leaves(collector_state: None) -> None:
     gc.disable()
     collector = Collector(Clock())
     collector.resume()
     assert gc.isenabled()
-    assert gc.get_freeze_count() > 0
-    assert gc.get_threshold()[2] == FULL_PASS_EVERY
-    assert FULL_PASS_EVERY > 10  # Python's default
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    kept = [[index] for index in range(1000)]
+    gc.collect(1)  # a young pass: nothing frozen
+    assert gc.get_freeze_count() == frozen
+    gc.collect()  # a full pass, as the collector makes one itself: what survives is frozen
+    assert gc.get_freeze_count() >= frozen + len(kept)
+    assert not gc.get_objects(2)
 
 
 def test_a_full_pass_waits_for_a_pause_and_freezes_what_survives(collector_state: None) -> None:
