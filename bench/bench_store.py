@@ -54,6 +54,10 @@ print("cards.list(dept)", best(lambda s: s.cards.list(dept="Sales")))
 first = getattr(__import__("domain.services.cards", fromlist=["CardService"]).CardService, "first_page", None)
 if first is not None:
     print("cards.first_page(dept)", best(lambda s: s.cards.first_page("Sales")))
+print("cards.list() + blocked_among", best(lambda s: s.cards.blocked_among(s.cards.list())))
+if hasattr(__import__("domain.services.cards", fromlist=["CardService"]).CardService, "listing"):
+    print("cards.listing() (card list)", best(lambda s: s.cards.listing()))
+    print("cards.listing(dept)", best(lambda s: s.cards.listing("Sales")))
 """
 
 

@@ -191,6 +191,13 @@ def is_done(card: Card) -> bool:
     return card.column == DONE_COLUMN or card.progress >= 100
 
 
+def is_done_listed(column: str, progress: int) -> bool:
+    """:func:`is_done` of a card known by its listed fields (``huddle card list`` flags its cards without
+    making Card objects: ``CardService.listing``); the same test, ``tests/storage/test_card_listing.py``
+    compares the two."""
+    return column == DONE_COLUMN or progress >= 100
+
+
 def open_blockers(card: Card, cards: Mapping[str, Card]) -> tuple[str, ...]:
     """The ``blocked_by`` cards that still hold ``card`` up: known and not done (a deleted one holds none)."""
     return tuple(

@@ -167,6 +167,10 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
     soft hyphen, direction marks, joiners, emoji tags) are drawn as they are. Used by the TUI and
     the CLI alike for anything typed by a person, and for error messages.
     """
+    if text.isprintable():
+        # No control, surrogate, line break, tab or format character (bidi controls are format
+        # characters): nothing to replace. ``str.isprintable`` runs in C; most text takes this way.
+        return text
     out: list[str] = []
     for ch in text:
         if ch in LINE_BREAKS or ch == "\t":

@@ -183,6 +183,64 @@ def card_from_doc(doc: Doc) -> Card:
     )  # fmt: skip
 
 
+_PRIORITY_VALUES = frozenset(p.value for p in Priority)
+
+
+def _listed_day(value: str | None) -> str | None:
+    """A stored date as ``card_from_doc`` and then ``isoformat`` give it back: ``YYYY-MM-DD`` as stored
+    once it parses, any other form parsed and written out again."""
+    if value is None:
+        return None
+    day = date.fromisoformat(value)
+    return value if len(value) == 10 and value[4] == value[7] == "-" else day.isoformat()
+
+
+def _listed_moment(value: str | None) -> str | None:
+    """A stored moment as ``card_from_doc`` and then ``isoformat`` give it back, without the 2 µs of
+    ``isoformat``: the form Huddle writes (``YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00``, a moment in UTC) is
+    its own ``isoformat`` once it parses (parsing also refuses a bad one, as decoding does); any other
+    form (``Z``, another offset, a space, no seconds, ``.000000``) is parsed and written out again."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value)
+    size = len(value)
+    if (
+        (size == 25 or (size == 32 and value[19] == "." and value[20:26] != "000000"))
+        and value.endswith("+00:00")
+        and value[4] == value[7] == "-"
+        and value[10] == "T"
+        and value[13] == value[16] == ":"
+    ):
+        return value
+    return moment.isoformat()
+
+
+def card_listing(doc: Doc) -> Doc:
+    """The fields ``huddle card list`` prints of a stored card, as JSON values, straight from its document:
+    the ``--json`` keys of ``tui.cli.cards.card_json`` in its order but the two flags, then ``rank`` (for
+    the listing's order; the caller takes it out). Each value is the one ``card_json(card_from_doc(doc))``
+    writes (``tests/storage/test_card_listing.py`` compares the two on random cards); the fields not
+    printed (criteria, the estimate, the uid) are not read, so no Card is made. A value that
+    ``card_from_doc`` would refuse among the printed ones raises here too (KeyError, TypeError,
+    ValueError)."""
+    get = doc.get
+    priority = get("priority", "normal")
+    if priority not in _PRIORITY_VALUES:
+        raise ValueError(f"{priority!r} is not a valid Priority")
+    return {
+        "id": doc["id"], "title": doc["title"], "dept": doc["dept"], "column": doc["column"],
+        "owner": get("owner"), "due": _listed_day(get("due")), "milestone": get("milestone", False),
+        "blocked_by": list(get("blocked_by", ())), "start": _listed_day(get("start")), "priority": priority,
+        "tags": list(get("tags", ())), "progress": get("progress", 0), "parent": get("parent"),
+        "description": get("description", ""), "responsible": list(get("responsible", ())),
+        "accountable": get("accountable"), "consulted": list(get("consulted", ())),
+        "informed": list(get("informed", ())), "blocked_reason": get("blocked_reason", ""),
+        "meeting_id": get("meeting_id"), "created_at": _listed_moment(get("created_at")),
+        "created_by": get("created_by", ""), "updated_at": _listed_moment(get("updated_at")),
+        "updated_by": get("updated_by", ""), "rank": get("rank", 0.0),
+    }  # fmt: skip
+
+
 def _score_to_doc(s: ScoreChange) -> Doc:
     return {"at": _dt(s.at), "probability": s.probability, "impact": s.impact,
             "residual_probability": s.residual_probability, "residual_impact": s.residual_impact,

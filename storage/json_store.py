@@ -290,6 +290,28 @@ class CardTable(TableRepository[Card]):
     def list_for_department(self, dept: str) -> list[Card]:
         return [self.stored(doc) for doc in self._department(dept)]
 
+    def listing(self, dept: str | None) -> list[Data]:
+        """``card list``'s fields (``codecs.card_listing``) of ``dept``'s cards, or of every card when None,
+        in file order, made from the stored documents without Card objects (in a snapshot only the
+        department's records are decoded from the file). A document that a Card cannot be made of raises
+        the ShapeError that decoding it raises."""
+        docs = list(self._department(dept) if dept is not None else self.raw())
+        try:
+            return list(map(codecs.card_listing, docs))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            for doc in docs:
+                self.decode(doc)
+            raise
+
+    def department_counts(self) -> dict[str, int]:
+        """How many cards each department holds, by name (``huddle dept list``): in a snapshot counted from
+        the record scan's departments, no record decoded (exact: ``storage/records.py``), else from the
+        documents."""
+        scan = self._scan()
+        if scan is not None:
+            return {dept.decode(): n for dept, n in collections.Counter(scan.region.depts).items()}
+        return dict(collections.Counter(map(itemgetter("dept"), self.raw())))
+
     def list_in_column(self, dept: str, column: str) -> list[Card]:
         return [self.stored(d) for d in self._department(dept) if d["column"] == column]
 

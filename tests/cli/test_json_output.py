@@ -55,3 +55,26 @@ def test_chinese_emoji_control_escapes_and_empty_containers_match(capsys: pytest
     assert out == stdlib(value)
     assert "需求评审" in out
     assert "\\u001b" in out  # the control character is escaped, as before
+
+
+def test_a_stream_in_another_encoding_gets_the_document_through_print(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bytes go straight to a UTF-8 stream's buffer, after what was printed before; a stream without
+    a buffer, or in another encoding, is written as text."""
+    import io
+    import sys
+
+    value = {"title": "需求评审", "n": [1, 2]}
+    print("before")
+    emit_json(value)
+    assert capsys.readouterr().out == "before\n" + stdlib(value)
+    text = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", text)
+    emit_json(value)
+    assert text.getvalue() == stdlib(value)
+    other = io.TextIOWrapper(io.BytesIO(), encoding="gb18030")
+    monkeypatch.setattr(sys, "stdout", other)
+    emit_json(value)
+    other.flush()
+    assert other.buffer.getvalue().decode("gb18030") == stdlib(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from domain.dates import EARLIEST, LATEST, get_zone, local_zone_name, parse_date, parse_datetime
 from domain.errors import ValidationError
-from domain.text import clean_email, excerpt, handle_from_login, quoted
+from domain.text import clean_email, excerpt, handle_from_login, printable, quoted
 from outbound.exporting import MAX_STEM_BYTES, check_destination, safe_filename, write_file
 from outbound.settings import check_caldav_url
 from tui.config import Settings, load_settings, resolve_user
@@ -153,3 +154,17 @@ class TestExportNames:
         with pytest.raises(ValidationError, match=r"bytes long; the limit is 241 bytes"):
             check_destination(tmp_path / ("字" * 81 + ".ics"), force=False)
         assert list(tmp_path.iterdir()) == []
+
+
+def test_printable_returns_text_that_str_isprintable_passes_unchanged_and_only_that() -> None:
+    """``printable``'s shortcut (``str.isprintable``) skips no character the loop would replace: every
+    code point that ``isprintable`` passes is drawn by the loop as it is."""
+    from domain.text import BIDI_CONTROLS, LINE_BREAKS
+
+    replaced = LINE_BREAKS | BIDI_CONTROLS | {"\t"}
+    for code in range(0x110000):
+        ch = chr(code)
+        if ch.isprintable():
+            assert ch not in replaced, hex(code)
+            assert unicodedata.category(ch) not in ("Cc", "Cs"), hex(code)
+    assert printable("预算 \u202e评审\t#1") == "预算 \ufffd评审 #1"

@@ -36,10 +36,12 @@ def run(code: str, *args: str, env: dict[str, str] | None = None) -> subprocess.
     [
         ["card", "add", "--dept", "Ops", "--title", "运维 检查", "--due", "fri"],
         ["card", "list", "--json"],
+        ["card", "list", "--dept", "Ops"],
+        ["card", "show", "OPS-1"],
         ["card", "move", "OPS-1", "Doing"],
         ["card", "delete", "OPS-1"],
     ],
-    ids=lambda words: "-".join(words[:2]),
+    ids=lambda words: "-".join(words[:3]),
 )
 def test_the_card_commands_load_none_of_the_deferred_modules(words: list[str], tmp_path: Path) -> None:
     env = {**os.environ, "HUDDLE_DB": str(tmp_path / "h.json"), "HUDDLE_USER": "ann"}

@@ -7,6 +7,7 @@ needs (``domain.rules`` is loaded by the commands that show derived flags).
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from domain.dates import DATE_FORMS, format_day
@@ -16,15 +17,15 @@ from tui.cli.args import Bounded, UsageError, date_arg, days
 from tui.cli.output import due_text, emit_json, iso, label_line, print_table, resolved
 
 if TYPE_CHECKING:
-    from datetime import date
-
     from domain.models import Card
     from tui.cli.parser import Builder
     from tui.wiring import Context
 
 
 def card_json(c: Card, *, blocked: bool, overdue: bool) -> dict[str, Any]:
-    """A card's JSON; ``blocked`` and ``overdue`` come from the domain rules (domain/rules.py)."""
+    """A card's JSON; ``blocked`` and ``overdue`` come from the domain rules (domain/rules.py). ``card list``
+    writes the same keys from the stored documents (``storage.codecs.card_listing``): a key changed here
+    changes there too (``tests/storage/test_card_listing.py`` compares the two)."""
     return {
         "id": c.id,
         "title": c.title,
@@ -136,6 +137,40 @@ def cmd_card_delete(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_card_list(ctx: Context, args: argparse.Namespace) -> int:
+    listing = ctx.services.cards.listing(dept=args.dept, owner=args.owner)
+    if listing is None:  # a backend without a listing of its records: through the Card objects
+        return _card_list_of_cards(ctx, args)
+    rows, blocked, overdue = listing
+    if args.json:
+        for row in rows:  # the listed fields are card_json's keys in its order; the two flags close it
+            row["blocked"] = row["id"] in blocked
+            row["overdue"] = row["id"] in overdue
+        emit_json(rows)
+        return 0
+    today = ctx.services.cards.today()
+    due_texts: dict[str | None, str] = {None: ""}  # a due day's text, worked out once per day
+    for day in {row["due"] for row in rows} - {None}:
+        due_texts[day] = due_text(date.fromisoformat(day), today)
+    late = _("{due} OVERDUE")
+    milestone, held = _("milestone"), _("blocked")
+    print_table(
+        [
+            [
+                row["id"],
+                row["title"],
+                row["column"],
+                row["owner"] or "",
+                late.format(due=due_texts[row["due"]]) if row["id"] in overdue else due_texts[row["due"]],
+                " ".join(f for f, on in ((milestone, row["milestone"]), (held, row["id"] in blocked)) if on),
+            ]
+            for row in rows
+        ],
+        ["ID", _("TITLE"), _("COLUMN"), _("OWNER"), _("DUE"), _("FLAGS")],
+    )
+    return 0
+
+
+def _card_list_of_cards(ctx: Context, args: argparse.Namespace) -> int:
     from domain.rules import is_overdue
 
     cards = ctx.services.cards.list(dept=args.dept, owner=args.owner)
@@ -219,7 +254,7 @@ def _shown_value(card: Card, key: str, value: Any, today: date) -> str:
 def cmd_card_show(ctx: Context, args: argparse.Namespace) -> int:
     from domain.dates import format_moment
     from domain.rules import is_overdue
-    from tui.views.plan import activity_text
+    from tui.views.activity import activity_text
 
     card = ctx.services.cards.get(args.id)
     today = ctx.services.cards.today()

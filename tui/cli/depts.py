@@ -33,8 +33,8 @@ def cmd_dept_list(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         emit_json([department_json(d) for d in depts])
         return 0
-    cards = ctx.services.cards.list()
-    rows = [[d.name, d.key, str(sum(1 for c in cards if c.dept == d.name))] for d in depts]
+    counts = ctx.services.cards.department_counts()  # counted without decoding the cards (JSON store)
+    rows = [[d.name, d.key, str(counts.get(d.name, 0))] for d in depts]
     print_table(rows, [_("NAME"), _("KEY"), _("CARDS")])
     return 0
 

@@ -121,7 +121,7 @@ def cmd_activity(ctx: Context, args: argparse.Namespace) -> int:
             ]
         )
         return 0
-    from tui.views.plan import activity_text
+    from tui.views.activity import activity_text
 
     today = ctx.services.cards.today()
     rows = [

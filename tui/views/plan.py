@@ -37,10 +37,13 @@ from domain.rules import (
     raci_problems,
     reviews_due,
 )
+from tui.views.activity import activity_text as activity_text  # re-exported: widgets, dialogs import it here
 
 
 @dataclass(frozen=True, slots=True)
 class Predecessor:
+    """One predecessor of a milestone and its state."""
+
     card_id: str
     state: str
     """``done``, ``late`` (past due and not done) or ``open``."""
@@ -48,6 +51,8 @@ class Predecessor:
 
 @dataclass(frozen=True, slots=True)
 class MilestoneRow:
+    """One milestone of the Plan area with its predecessors, progress and status."""
+
     card: Card
     predecessors: tuple[Predecessor, ...]
     progress: int
@@ -107,6 +112,8 @@ def week_start(day: date) -> date:
 
 @dataclass(frozen=True, slots=True)
 class TimelineRow:
+    """One card on the Plan timeline and the first week it covers."""
+
     card: Card
     first: int
     """Index of the first week covered (may be < 0 when it started before the window)."""
@@ -166,6 +173,8 @@ def raci_letters(card: Card, handle: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RaciRow:
+    """One open card of the RACI matrix: each person's letters and what its RACI is missing."""
+
     card: Card
     letters: Mapping[str, str]
     problems: tuple[str, ...]
@@ -186,6 +195,8 @@ def raci_rows(cards: Iterable[Card], handles: Sequence[str], *, problems_only: b
 
 @dataclass(frozen=True, slots=True)
 class LoadRow:
+    """One person's open cards per department."""
+
     handle: str
     per_dept: Mapping[str, int]
     total: int
@@ -331,50 +342,6 @@ def _number(record_id: str) -> int:
     """``CR-12`` -> 12 (newest first within a status)."""
     digits = record_id.rpartition("-")[2]
     return int(digits) if digits.isdigit() else 0
-
-
-def activity_text(action: str) -> str:
-    """An activity entry's verb in the current language, as the TUI and the CLI show it; one not known
-    here (written by a newer Huddle) is shown as stored. The stored ``Activity.action`` stays English
-    (``huddle activity --json``), and its ``detail`` is shown as written, in the writer's language."""
-    texts = {
-        "created": pgettext("activity", "created"),
-        "edited": pgettext("activity", "edited"),
-        "moved": pgettext("activity", "moved"),
-        "reordered": pgettext("activity", "reordered"),
-        "deleted": pgettext("activity", "deleted"),
-        "restored": pgettext("activity", "restored"),
-        "updated": pgettext("activity", "updated"),
-        "renamed": pgettext("activity", "renamed"),
-        "started": pgettext("activity", "started"),
-        "ended": pgettext("activity", "ended"),
-        "closed": pgettext("activity", "closed"),
-        "reopened": pgettext("activity", "reopened"),
-        "note": pgettext("activity", "note"),
-        "decision": pgettext("activity", "decision"),
-        "action": pgettext("activity", "action item"),
-        "requested": pgettext("activity", "requested"),
-        "approved": pgettext("activity", "approved"),
-        "rejected": pgettext("activity", "rejected"),
-        "wip": pgettext("activity", "WIP limit"),
-        "columns": pgettext("activity", "columns"),
-        "column added": pgettext("activity", "column added"),
-        "column renamed": pgettext("activity", "column renamed"),
-        "column moved": pgettext("activity", "column moved"),
-        "column removed": pgettext("activity", "column removed"),
-        "goal added": pgettext("activity", "goal added"),
-        "goal actual": pgettext("activity", "goal actual"),
-        "criterion added": pgettext("activity", "criterion added"),
-        "criterion accepted": pgettext("activity", "criterion accepted"),
-        "criterion waived": pgettext("activity", "criterion waived"),
-        "review outcome": pgettext("activity", "review outcome"),
-        "rescheduled": pgettext("activity", "rescheduled"),
-        "cancelled follow-up": pgettext("activity", "cancelled follow-up"),
-        "cards linked": pgettext("activity", "cards linked"),
-        "rsvp": pgettext("activity", "RSVP"),
-        "push": pgettext("activity", "pushed"),
-    }
-    return texts.get(action, action)
 
 
 def state_text(state: str) -> str:
