@@ -7,7 +7,7 @@ stopped (issue 13). Here, once the first frame is out (``resume``):
 
 - the objects start-up built are frozen (left out of every pass) and the collector is turned back on;
 - what survives a full pass is frozen after it, so the next pass scans only what was built since (the
-  same 20 edits: 8-40 ms a pass);
+  same 20 edits: 6-40 ms a pass);
 - after a second without a key or a click (:meth:`Collector.tick`, on a timer) a full pass runs, so
   passes happen in pauses rather than during keys. Freezing keeps an object that later ends in an
   unreachable cycle (a closed dialog that was open at a pass) until a pass that unfreezes: once the
