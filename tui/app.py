@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 from domain.errors import StorageError
 from domain.i18n import N_, _
 from tui import timeline
+from tui.collector import COLLECTOR, TICK_SECONDS
 from tui.hangup import (
     GRACE_SECONDS,
     HANGUP_SIGNALS,
@@ -155,6 +156,8 @@ class HuddleApp(App[None]):
         self._stop_listening: Callable[[], None] | None = None
         self._after_first_frame: list[Callable[[], object]] | None = []
         """Work kept until the first frame is out (None once it is): see :meth:`after_first_frame`."""
+        self._after_next_frame: list[Callable[[], object]] = []
+        """Work kept until the next frame is out: see :meth:`after_next_frame`."""
         if context.settings.keymap:
             # Before any screen mounts: a key bar drawn earlier would keep showing the default keys.
             self.set_keymap(context.settings.keymap)
@@ -180,6 +183,23 @@ class HuddleApp(App[None]):
             kept, self._after_first_frame = self._after_first_frame, None
             for callback in kept:
                 self.call_later(callback)
+        if self._after_next_frame:
+            kept, self._after_next_frame = self._after_next_frame, []
+            for callback in kept:
+                self.call_later(callback)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):  # a key or the mouse: not idle (tui.collector)
+            COLLECTOR.touch()
+        await super().on_event(event)
+
+    def after_next_frame(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` on the loop once the next frame has been handed to the terminal (the first
+        frame if none was yet): a screen's work that should not hold up what a key has changed (a thread
+        that decodes holds the interpreter while the frame is drawn). ``call_after_refresh`` can run
+        before the frame: the screen may see no widget to draw yet when a widget's refresh is still on
+        its way to it."""
+        self._after_next_frame.append(callback)
 
     def after_first_frame(self, callback: Callable[[], object]) -> None:
         """Run ``callback`` on the loop once the first frame has been handed to the terminal: work that
@@ -510,11 +530,16 @@ def resume_collection() -> None:
     collection scanned again for nothing (about 40 ms more than a bare Textual app's collections, one of
     them a full one). ``gc.freeze`` moves what exists now to the permanent generation, so the first
     collections after the frame do not scan it all at once while the whole department loads. Objects
-    are still freed by reference count; only a start-up object that later ends in a reference cycle is
-    never collected, which bounds what that can keep to what start-up built.
+    are still freed by reference count; a frozen object that later ends in a reference cycle waits for
+    the next pass that unfreezes (:mod:`tui.collector`: each full pass freezes what it leaves, and the
+    app adds passes in pauses between keys).
     """
-    gc.freeze()
-    gc.enable()
+    COLLECTOR.resume()  # and each full pass freezes what it leaves (tui.collector)
+
+
+def collect_when_idle(app: App[Any]) -> None:
+    """After :func:`resume_collection`: let :data:`COLLECTOR` make its full passes while no key comes."""
+    app.set_interval(TICK_SECONDS, COLLECTOR.tick)
 
 
 def run_app(context: Context) -> None:
@@ -522,6 +547,7 @@ def run_app(context: Context) -> None:
     try:
         app = HuddleApp(context)
         app.after_first_frame(resume_collection)
+        app.after_first_frame(lambda: collect_when_idle(app))
         app.run()
     finally:
         gc.enable()  # whatever happened before the first frame

@@ -53,6 +53,11 @@ class Shell(Protocol):
         """Run ``callback`` on the loop once the first frame is on the terminal (work it does not show)."""
         ...
 
+    def after_next_frame(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` on the loop once the next frame is on the terminal (work that should not hold
+        up the frame a key changed)."""
+        ...
+
     def register_flush(self, callback: Callable[[], None]) -> Callable[[], None]:
         """Run ``callback`` on SIGHUP (terminal gone) or SIGTERM, in the signal handler; returns an unregister
         function. Every wait in it needs a timeout: the event loop may be stuck."""

@@ -3,11 +3,18 @@ frame, and moves and reorders drawn in board order."""
 
 from __future__ import annotations
 
-from tests.helpers.boards import add_backlog_cards, boards, column, drawn_ids, tile, tile_ids
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import tui.app as app_module
+from tests.helpers.boards import add_backlog_cards, boards, column, drawn_ids, edit_form, tile, tile_ids
 from tests.helpers.wait import settle, until
 from tui.app import HuddleApp
-from tui.screens.boards import tiles_that_fit
+from tui.dialogs.confirm import ConfirmModal
+from tui.screens.boards import BoardData, BoardsScreen, tiles_that_fit
 from tui.views.board import PAGE_SIZE
+from tui.widgets.key_bar import KeyBar
 from tui.wiring import Context
 
 
@@ -75,3 +82,98 @@ async def test_move_and_reorder_draw_the_cards_in_board_order(context: Context) 
         assert drawn_ids(todo) == tile_ids(app, "To do")
         assert drawn_ids(backlog) == tile_ids(app, "Backlog")
         assert sum(t.has_class("-selected") for c in screen.board_columns for t in c.tiles) == 1
+
+
+async def test_closing_a_form_keeps_the_key_bar_and_a_change_under_it_shows(context: Context) -> None:
+    """The bar does not redraw for a dialog on top of its screen (the app's checks see the dialog then),
+    so closing the form costs the full repaint alone; what changed meanwhile shows once it is closed."""
+    app = HuddleApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        items = bar._items
+        assert ("ctrl+z", "Undo", True) in bar._shown  # the app hides undo on a dialog, not under one
+        await edit_form(pilot)
+        await settle(pilot)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, BoardsScreen))
+        await settle(pilot)
+        assert bar._items is items  # not worked out again: the same keys
+        assert "Edit" in str(bar.render())
+
+        screen = boards(app)
+        while screen.selected_card is not None:  # delete every card of the column through its dialog
+            await pilot.press("x")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+            await pilot.press("y")
+            await settle(pilot)
+        # no card selected: the card keys are drawn dimmed, worked out once the dialog had closed
+        await until(pilot, lambda: ("e", "Edit", False) in bar._shown)
+        assert bar._items is not items
+
+
+class FrameNotingApp(HuddleApp):
+    """The app, noting each frame it draws (outside a batch) and whether the board showed a first page."""
+
+    CSS_PATH = str(Path(app_module.__file__).with_name("app.tcss"))
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.events: list[str] = []
+
+    def _display(self, screen: Any, renderable: Any) -> None:
+        if renderable is not None and not self._batch_count and isinstance(screen, BoardsScreen):
+            self.events.append("page frame" if screen.counts is not None else "frame")
+        super()._display(screen, renderable)
+
+
+async def test_a_switch_reads_the_whole_department_once_its_first_page_is_drawn(context: Context) -> None:
+    """The whole department is read after the frame that shows the first page: a decoding thread holds
+    the interpreter, and started earlier it held up the frame the key changed."""
+    with context.services.store.transaction() as uow:
+        base = uow.cards.get("MKT-1")
+        assert base is not None
+        for n in range(PAGE_SIZE + 5):
+            uow.cards.put(replace(base, id=f"MKT-{100 + n}", title=f"批量 {n}", rank=10_000.0 + n, due=None))
+    app = FrameNotingApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = boards(app)
+        read_board = screen._read_board
+
+        def noted_read(dept: str | None, select: str | None, writes_seen: int) -> BoardData:
+            app.events.append("whole read")  # in the worker's thread, as it starts reading
+            return read_board(dept, select, writes_seen)
+
+        screen._read_board = noted_read  # type: ignore[method-assign]
+        app.events.clear()
+        await pilot.press("right_square_bracket")
+        await until(pilot, lambda: "whole read" in app.events and screen.counts is None)
+        await settle(pilot)
+        assert screen.department is not None
+        assert screen.department.name == "市场部"
+        assert "page frame" in app.events
+        assert app.events.index("page frame") < app.events.index("whole read")
+
+
+async def test_a_move_is_written_once_the_frame_that_shows_it_is_out(context: Context) -> None:
+    """A write holds the interpreter while it reads and writes the file: it starts after the frame that
+    shows the moved card."""
+    cards = context.services.cards
+    tracked = cards.tracked
+    app = FrameNotingApp(context)
+
+    def noted(card_id: str, change: Any) -> Any:
+        app.events.append("write")  # in the write's thread, as it starts
+        return tracked(card_id, change)
+
+    cards.tracked = noted  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.events.clear()
+        await pilot.press("L")
+        await until(pilot, lambda: "write" in app.events)
+        await settle(pilot)
+        assert cards.get("OPS-1").column == "To do"
+        assert "frame" in app.events
+        assert app.events.index("frame") < app.events.index("write")

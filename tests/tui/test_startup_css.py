@@ -20,6 +20,7 @@ from textual.theme import BUILTIN_THEMES
 import tui.app as app_module
 from tests.helpers.wait import settle, until
 from tui.app import HuddleApp, resume_collection
+from tui.collector import COLLECTOR
 from tui.wiring import Context
 
 
@@ -75,15 +76,20 @@ async def test_the_collector_is_back_on_once_the_first_frame_is_out(context: Con
     app = HuddleApp(context)
     app.after_first_frame(resume_collection)
     frozen_before = gc.get_freeze_count()
+    thresholds = gc.get_threshold()
     gc.disable()
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await until(pilot, gc.isenabled)
             assert gc.get_freeze_count() > frozen_before
+            assert COLLECTOR._after_pass in gc.callbacks  # each full pass freezes what it leaves
             assert app.screen.query(".column-header")
     finally:
         gc.enable()
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
+        COLLECTOR.active = False
+        gc.callbacks[:] = [callback for callback in gc.callbacks if callback != COLLECTOR._after_pass]
 
 
 class FrameCountingApp(HuddleApp):

@@ -7,6 +7,7 @@ write to the app's write queue. A reload that started before a pending write is 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -80,6 +81,10 @@ def tiles_that_fit(screen_rows: int) -> int:
     can show, and more, so that a long column overflows (and shows its scroll bar) in that frame as it
     will once the whole page is built after it."""
     return max(1, min(PAGE_SIZE, max(0, screen_rows - CHROME_ROWS) // TILE_ROWS + 2))
+
+
+FRAME_WAIT = 0.5
+"""Seconds a worker waits for the frame of :meth:`BoardsScreen._frame_event` before it reads anyway."""
 
 
 EMPTY_TEXT = N_("No departments yet. Add one with: huddle dept add NAME")
@@ -199,16 +204,31 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
     # ----- data in -------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        # A card or department just added is what shows, even when this reload (after the write's change
-        # notice) replaces the load that was to show it.
+        self.load_board(*self._reload_target())
+
+    def _reload_target(self) -> tuple[str | None, str | None]:
+        """The department and card a reload shows: a card or department just added, even when this reload
+        (after the write's change notice) replaces the load that was to show it."""
         dept = self._pending_dept or (self.department.name if self.department else None)
-        self.load_board(dept, self._pending_select or self.selected_id)
+        return dept, self._pending_select or self.selected_id
 
     @work(thread=True, exclusive=True, group="board-load", exit_on_error=False)
-    def load_board(self, dept: str | None, select: str | None = None, *, first_page: bool = False) -> None:
+    def load_board(
+        self,
+        dept: str | None,
+        select: str | None = None,
+        *,
+        first_page: bool = False,
+        after: threading.Event | None = None,
+    ) -> None:
         """Read the departments and one department's cards (in a thread). ``first_page`` (a switch to
         another department): read only its first page, which shows at once; the whole department is
-        read once that page is on screen (:meth:`apply_board`), as on the first board."""
+        read once that page is on screen (:meth:`apply_board`), as on the first board. ``after``: wait
+        for it first (at most :data:`FRAME_WAIT` seconds)."""
+        if after is not None:
+            after.wait(FRAME_WAIT)
+            if get_current_worker().is_cancelled:
+                return
         writes = shell_of(self.app).writes_submitted
         data = self._read_first_page(writes, dept) if first_page else self._read_board(dept, select, writes)
         if not get_current_worker().is_cancelled:
@@ -238,11 +258,20 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
         self._switches += 1
         self.load_board(dept, first_page=True)
 
-    def _read_whole_after_page(self, switch: int) -> None:
-        """A department's first page is on screen: read the whole department, unless another switch
-        came since (its own page is on the way, and a read of this one would cancel it)."""
+    def _frame_event(self) -> threading.Event:
+        """An event set once the next frame is out: a worker that waits on it (at most
+        :data:`FRAME_WAIT` seconds) does not hold up that frame. A thread that decodes holds the
+        interpreter while the loop draws, and ``call_after_refresh`` can run before the frame. The worker
+        starts at once and waits in its thread, so whoever waits for the app's workers waits for it too."""
+        shown = threading.Event()
+        shell_of(self.app).after_next_frame(shown.set)
+        return shown
+
+    def _read_whole_after_page(self, switch: int, shown: threading.Event | None = None) -> None:
+        """A department's first page is shown: read the whole department once ``shown`` is set, unless
+        another switch came since (its own page is on the way, and a read of this one would cancel it)."""
         if switch == self._switches:
-            self.reload()
+            self.load_board(*self._reload_target(), after=shown)
 
     def _when_whole(self, action: Callable[[], object]) -> bool:
         """While only the first page is shown, keep ``action`` for when the whole board is in (True):
@@ -314,8 +343,8 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
                 await board.mount_all(self._build_columns())
         elif not rebuild:
             self._repaint_changes(*shown)
-        if data.counts is not None:  # once this page is on screen, the whole department
-            self.call_after_refresh(self._read_whole_after_page, self._switches)
+        if data.counts is not None:  # the whole department, read once this page is on screen
+            self._read_whole_after_page(self._switches, self._frame_event())
         if rebuild or self._cursor_place() != cursor:
             self._update_selection(fill=data.counts is None)
         else:  # the cursor is on the same card where it was: no class to move, nothing to scroll

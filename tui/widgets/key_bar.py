@@ -75,7 +75,11 @@ class KeyBar(Static, can_focus=False):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        if screen is self.screen:
+        # Not while a dialog is on top of this bar's screen: the app's checks then see the dialog (undo is
+        # off in one), so the bar would draw other keys under the dialog and draw its own again when the
+        # dialog closes, on top of the full repaint of the screen. Textual refreshes a screen's bindings
+        # when it comes back on top (``Screen.stack_updates``), and the keys are worked out then.
+        if screen is self.screen and self.app.screen is screen:
             self.show_keys()
 
     def show_keys(self) -> None:
