@@ -148,10 +148,17 @@ def build_context(
     return Context(settings, path, Services.build(store, clock, actor, zone), zone, clock)
 
 
+PRE_READ_FROM_BYTES = 1 << 20
+"""Smaller JSON files are read in-process as before: at the demo file the read is ~1 ms, less than the
+fork's own cost (the page tables copied, ~1,400 copy-on-write faults in the app while the child lives);
+at 5,000 cards (2.6 MB) it is ~15 ms of CPU, at 20,000 (10 MB) ~50 ms."""
+
+
 def read_first_page_ahead(ctx: Context) -> JsonPreRead | None:
-    """For the TUI, just before Textual is imported: a JSON data file's first board page is read in a
-    forked child meanwhile (``storage/json_preread.py``), and the board's first read takes it when the
-    file is still the version it read. A server database has its own pre-reader (``open_store``).
+    """For the TUI, just before Textual is imported: a JSON data file's first board page (a file of at
+    least :data:`PRE_READ_FROM_BYTES`) is read in a forked child meanwhile (``storage/json_preread.py``),
+    and the board's first read takes it when the file is still the version it read. A server database
+    has its own pre-reader (``open_store``).
     ``HUDDLE_PRE_READ=0`` turns it off (the benches compare the two)."""
     if os.environ.get("HUDDLE_PRE_READ", "1") == "0":
         return None
@@ -160,6 +167,11 @@ def read_first_page_ahead(ctx: Context) -> JsonPreRead | None:
     store = ctx.services.store
     if not isinstance(store, TinyStore) or store.path is None:
         return None
+    try:
+        if store.path.stat().st_size < PRE_READ_FROM_BYTES:
+            return None  # a small file: today's read costs less than the fork
+    except OSError:
+        return None  # no file yet (or unreadable): today's read says so
     from domain.services.cards import FIRST_PAGE
     from storage.json_preread import JsonPreRead
 

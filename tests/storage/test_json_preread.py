@@ -20,6 +20,7 @@ from storage.json_preread import JsonPreRead
 from tests.helpers.clock import FixedClock
 from tests.helpers.wait import poll
 from tests.helpers.workspace import make_context, seed_workspace
+from tui import wiring
 from tui.wiring import Context, read_first_page_ahead
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +48,12 @@ def _store(ctx: Context) -> TinyStore:
     store = ctx.services.store
     assert isinstance(store, TinyStore)
     return store
+
+
+@pytest.fixture(autouse=True)
+def _any_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workspaces here are small files: pre-read them all the same (``PRE_READ_FROM_BYTES``)."""
+    monkeypatch.setattr(wiring, "PRE_READ_FROM_BYTES", 0)
 
 
 @pytest.fixture
@@ -189,4 +196,13 @@ def test_the_spawned_child_reads_the_same_page_and_is_reaped(
 def test_turned_off_the_read_is_in_process(big: Context, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HUDDLE_PRE_READ", "0")
     assert read_first_page_ahead(big) is None
+    assert big.services.cards.first_page(None, FIRST_PAGE).counts["Backlog"] == 42
+
+
+def test_a_small_file_is_read_in_process(big: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wiring, "PRE_READ_FROM_BYTES", big.db_path.stat().st_size + 1)
+    assert read_first_page_ahead(big) is None
+    monkeypatch.setattr(wiring, "PRE_READ_FROM_BYTES", big.db_path.stat().st_size)
+    ahead = read_first_page_ahead(big)
+    assert ahead is not None
     assert big.services.cards.first_page(None, FIRST_PAGE).counts["Backlog"] == 42

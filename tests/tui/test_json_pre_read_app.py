@@ -6,13 +6,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from tests.helpers.boards import boards, column, tile_ids
 from tests.helpers.clock import FixedClock
 from tests.helpers.wait import poll, until
 from tests.helpers.workspace import make_context
+from tui import wiring
 from tui.app import HuddleApp
 from tui.widgets.board_column import ColumnHeader
 from tui.wiring import Context, read_first_page_ahead
+
+
+@pytest.fixture(autouse=True)
+def _any_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workspaces here are small files: pre-read them all the same (``PRE_READ_FROM_BYTES``)."""
+    monkeypatch.setattr(wiring, "PRE_READ_FROM_BYTES", 0)
 
 
 def _fill(context: Context) -> Context:
