@@ -23,6 +23,8 @@ from tui.config import Settings, load_settings, os_user, resolve_db, resolve_use
 
 if TYPE_CHECKING:
     from dataclasses import dataclass
+
+    from storage.json_preread import JsonPreRead
 else:  # the same classes, their __init__ generated ahead of time: domain/frozen.py
     from domain.frozen import dataclass
 
@@ -144,3 +146,45 @@ def build_context(
     zone = get_zone(settings.timezone or local_zone_name())
     actor = Actor(handle=resolve_user(user, settings), os_user=os_user())
     return Context(settings, path, Services.build(store, clock, actor, zone), zone, clock)
+
+
+PRE_READ_FROM_BYTES = 1 << 20
+"""Smaller JSON files are read in-process as before: at the demo file the read is ~1 ms, less than the
+fork's own cost (the page tables copied, ~1,400 copy-on-write faults in the app while the child lives);
+at 5,000 cards (2.6 MB) it is ~15 ms of CPU, at 20,000 (10 MB) ~50 ms."""
+
+
+def read_first_page_ahead(ctx: Context) -> JsonPreRead | None:
+    """For the TUI, just before Textual is imported: a JSON data file's first board page (a file of at
+    least :data:`PRE_READ_FROM_BYTES`) is read in a forked child meanwhile (``storage/json_preread.py``),
+    and the board's first read takes it when the file is still the version it read. A server database
+    has its own pre-reader (``open_store``).
+    ``HUDDLE_PRE_READ=0`` turns it off (the benches compare the two)."""
+    if os.environ.get("HUDDLE_PRE_READ", "1") == "0":
+        return None
+    from storage import TinyStore
+
+    store = ctx.services.store
+    if not isinstance(store, TinyStore) or store.path is None:
+        return None
+    try:
+        if store.path.stat().st_size < PRE_READ_FROM_BYTES:
+            return None  # a small file: today's read costs less than the fork
+    except OSError:
+        return None  # no file yet (or unreadable): today's read says so
+    from domain.services.cards import FIRST_PAGE
+    from storage.json_preread import JsonPreRead
+
+    cards = ctx.services.cards
+
+    def read() -> tuple[object, object]:
+        seen = store.version()
+        return seen, cards.first_page(None, FIRST_PAGE)
+
+    if os.environ.get("HUDDLE_PRE_READ") == "spawn":
+        ahead = JsonPreRead.spawn(str(store.path), FIRST_PAGE)
+    else:
+        ahead = JsonPreRead.start(read, store.version)
+    if ahead is not None:
+        cards.expect_first_page(ahead.page)
+    return ahead

@@ -60,6 +60,15 @@ _FIELD_NAMES = {
 class CardService(Service):
     """Everything people do to cards; each method is one transaction and one activity entry."""
 
+    _ahead: Callable[[], tuple[object, BoardPage] | None] | None = None
+    """The app's first board page read ahead (``expect_first_page``), until the first ``first_page``."""
+
+    def expect_first_page(self, ahead: Callable[[], tuple[object, BoardPage] | None]) -> None:
+        """The next ``first_page()`` of the first department (``FIRST_PAGE`` cards a column) may be
+        ``ahead()``'s: (the store's version it was read at, the page), or None. It is used only while
+        that version is still the store's; else, and for any other read, the read is today's."""
+        self._ahead = ahead
+
     def add(
         self,
         dept: str,
@@ -251,6 +260,11 @@ class CardService(Service):
         offering ``cards.first_in_columns`` (the JSON store) does the slicing before decoding; any other
         slices the department's cards. The full board is then read with ``list(dept)`` as before.
         """
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and dept is None and per_column == FIRST_PAGE:
+            got = ahead()
+            if got is not None and got[0] == self.store.version():
+                return got[1]
         uow = self.store.snapshot()
         departments = uow.departments.list()
         department = next((d for d in departments if d.name == dept), departments[0] if departments else None)

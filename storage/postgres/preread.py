@@ -44,6 +44,7 @@ from domain.models import Card, Department
 from storage import codecs
 from storage.migrations import SCHEMA_VERSION as DOC_SCHEMA_VERSION
 from storage.postgres import firstpage, schema
+from storage.preread import Collector
 
 WAIT_SECONDS = 10.0
 """The longest the app waits for the child's answer: it connects with libpq's 5 s timeout and runs
@@ -189,21 +190,17 @@ class _Spawned:
             self._proc.kill()
 
 
-class PreRead:
-    """The child process, and the first page it read once it has answered (a thread collects it)."""
+class PreRead(Collector):
+    """The child process, and the first page it read once it has answered (a thread collects it:
+    ``storage.preread.Collector``, shared with the JSON file's pre-reader)."""
+
+    ANSWER = "rows"
 
     def __init__(self, child: _Spawned, per_column: int) -> None:
-        self._child = child
         self._per_column = per_column
-        self._answered = threading.Event()
-        self._done = threading.Event()
-        self._rows: list[Row] | None = None
         self._board: Board | None = None
         self._decoding = threading.Lock()
-        self.failure: str | None = None
-        """Why there is no page (tests, and anyone looking): libpq's message, or what went wrong."""
-        self._collector = threading.Thread(target=self._collect, name="huddle-pre-read", daemon=True)
-        self._collector.start()
+        super().__init__(child, WAIT_SECONDS)
 
     @classmethod
     def start(cls, url: str, per_column: int) -> PreRead | None:
@@ -220,34 +217,12 @@ class PreRead:
             return None
         return cls(child, per_column)
 
-    @property
-    def pid(self) -> int:
-        return self._child.pid
-
-    def _collect(self) -> None:
-        out = self._child.out
-        try:
-            kind, value = marshal.loads(out.read())
-            if kind == "rows":
-                self._rows = value
-            else:
-                self.failure = str(value)
-        except Exception as exc:  # a crashed child said nothing readable: the app reads in-process
-            self.failure = f"no answer from the pre-reader ({type(exc).__name__})"
-        finally:
-            self._answered.set()
-            out.close()
-            self._child.wait()
-            self._done.set()
-
     def board(self, timeout: float = WAIT_SECONDS) -> Board | None:
         """What the child read, waiting for it; None when there is none to use (read in-process)."""
-        if not self._answered.wait(timeout):
-            self.failure = f"no answer from the pre-reader in {timeout:.0f} s"
-            self.close()
+        if not self.answer(timeout):
             return None
         with self._decoding:  # once, whoever asks first (the app's version check, then its board)
-            rows, self._rows = self._rows, None
+            rows: list[Row] | None = self.take()
             if rows is not None:
                 try:
                     board = Board(orjson.loads(str(rows[0][0])), self._per_column)
@@ -267,13 +242,3 @@ class PreRead:
                     else:  # older: the store migrates it; newer: it refuses, in its own words
                         self.failure = f"the database's schema is {board.schema[0]}.{board.schema[1]}"
             return self._board
-
-    def finished(self) -> bool:
-        """True once the child has exited and been reaped."""
-        return self._done.is_set()
-
-    def close(self) -> None:
-        """Stop a child still running and reap it (the app is leaving, or gave up waiting)."""
-        if not self._done.is_set():
-            self._child.kill()
-        self._collector.join(WAIT_SECONDS)

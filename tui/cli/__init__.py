@@ -86,6 +86,9 @@ def _run(argv: list[str], ran_app: list[bool]) -> int:
             from tui.entry import restore_collector
 
             restore_collector()  # the app is long-running: the collector's usual pace (tui/entry.py)
+            from tui.wiring import read_first_page_ahead
+
+            read_first_page_ahead(ctx)  # a JSON file's first page, read while Textual is imported
 
             timeline.mark("command line parsed", at=parsed)
             timeline.mark("context built (store opened)", at=opened)
