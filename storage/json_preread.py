@@ -29,13 +29,12 @@ import marshal
 import os
 import pickle
 import signal
-import subprocess
 import sys
 import threading
 from collections.abc import Callable
 from typing import IO, Any
 
-from storage.preread import Collector
+from storage.preread import Collector, SpawnedChild
 
 WAIT_SECONDS = 2.0
 """The longest the app waits for the child: its read is ~50 ms of CPU at 20,000 cards; past this the
@@ -84,7 +83,7 @@ class _Forked:
                     os.kill(self.pid, signal.SIGKILL)
 
 
-class _Spawned:
+class _Spawned(SpawnedChild):
     """A new interpreter (this one's, with the app's import path) that reads ``db``'s first page."""
 
     PROGRAM = (
@@ -93,27 +92,8 @@ class _Spawned:
     )
 
     def __init__(self, db: str, per_column: int) -> None:
-        self._proc = subprocess.Popen(
-            [sys.executable, "-c", self.PROGRAM],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,  # the terminal is the app's
-            start_new_session=True,
-        )
-        assert self._proc.stdin is not None
-        assert self._proc.stdout is not None
-        with contextlib.suppress(OSError):  # it died at once: the collector finds no answer
-            self._proc.stdin.write(marshal.dumps({"path": sys.path, "db": db, "per_column": per_column}))
-            self._proc.stdin.close()
-        self.pid = self._proc.pid
-        self.out: IO[bytes] = self._proc.stdout
-
-    def wait(self) -> None:
-        self._proc.wait()
-
-    def kill(self) -> None:
-        with contextlib.suppress(OSError):
-            self._proc.kill()
+        request = {"path": sys.path, "db": db, "per_column": per_column}
+        super().__init__([sys.executable, "-c", self.PROGRAM], request)
 
 
 def serve(request: dict[str, Any]) -> None:

@@ -11,7 +11,9 @@ caller then reads in-process, as without the child.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
+import subprocess
 import threading
 from typing import IO, Any, Protocol
 
@@ -86,3 +88,32 @@ class Collector:
         if not self._done.is_set():
             self._child.kill()
         self._collector.join(self._wait_seconds)
+
+
+class SpawnedChild:
+    """A child: a new interpreter started with ``argv``, handed ``request`` (marshalled) on stdin, its
+    answer on stdout; in its own session (``start_new_session``: its CPU is not the app's share under
+    autogroup scheduling) and silent (the terminal is the app's). Both pre-readers' spawned form."""
+
+    def __init__(self, argv: list[str], request: dict[str, Any]) -> None:
+        self._proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        assert self._proc.stdin is not None
+        assert self._proc.stdout is not None
+        with contextlib.suppress(OSError):  # it died at once: the collector finds no answer
+            self._proc.stdin.write(marshal.dumps(request))
+            self._proc.stdin.close()
+        self.pid = self._proc.pid
+        self.out: IO[bytes] = self._proc.stdout
+
+    def wait(self) -> None:
+        self._proc.wait()
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self._proc.kill()

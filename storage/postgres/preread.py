@@ -31,12 +31,10 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-import marshal
-import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import orjson
 
@@ -44,7 +42,7 @@ from domain.models import Card, Department
 from storage import codecs
 from storage.migrations import SCHEMA_VERSION as DOC_SCHEMA_VERSION
 from storage.postgres import firstpage, schema
-from storage.preread import Collector
+from storage.preread import Collector, SpawnedChild
 
 WAIT_SECONDS = 10.0
 """The longest the app waits for the child's answer: it connects with libpq's 5 s timeout and runs
@@ -157,7 +155,7 @@ def bundled_libpq() -> str:
     return "libpq.so.5"
 
 
-class _Spawned:
+class _Spawned(SpawnedChild):
     """The child: a new interpreter running ``libpq_read.py`` (``python -S -P``), its request on stdin.
 
     Not a fork of the app, though that would spare the interpreter's start (12 of the child's 25-35 ms
@@ -167,27 +165,7 @@ class _Spawned:
     1.06x, alternating in tmux)."""
 
     def __init__(self, request: dict[str, Any]) -> None:
-        self._proc = subprocess.Popen(
-            [sys.executable, "-S", "-P", str(CHILD)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,  # the terminal is the app's: nothing of the child's goes there
-            start_new_session=True,  # see ``PreRead.start``
-        )
-        assert self._proc.stdin is not None
-        assert self._proc.stdout is not None
-        with contextlib.suppress(OSError):  # it died at once: the collector finds no answer
-            self._proc.stdin.write(marshal.dumps(request))
-            self._proc.stdin.close()
-        self.pid = self._proc.pid
-        self.out: IO[bytes] = self._proc.stdout
-
-    def wait(self) -> None:
-        self._proc.wait()
-
-    def kill(self) -> None:
-        with contextlib.suppress(OSError):
-            self._proc.kill()
+        super().__init__([sys.executable, "-S", "-P", str(CHILD)], request)
 
 
 class PreRead(Collector):
