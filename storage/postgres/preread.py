@@ -64,17 +64,19 @@ class Board:
         (version, sql_schema, doc_schema), departments, cards, blockers = value
         self.version = int(version)
         self.schema = (int(sql_schema), int(doc_schema))
-        self.departments = [codecs.department_from_doc(doc) for _, doc in sorted(departments, key=_first)]
+        self.departments = [codecs.department_from_doc(doc) for doc in departments]  # in write order
         self.per_column = per_column
         self.columns = [c.name for c in self.departments[0].columns] if self.departments else []
         # Each column's cards in board order (rank, then id in code point order, as ``PAGE``'s
         # ``COLLATE "C"``); the first ``per_column`` of each are the page, as ``PAGE`` picks them.
+        # The documents come in write order: a card's place in that list is its order.
         by_column: dict[str, list[tuple[float, str, dict[str, Any]]]] = {}
         self._seq: dict[str, int] = {}
         named: set[str] = set()
-        for seq, col, rank, key, doc in cards:
-            self._seq[key] = int(seq)
-            by_column.setdefault(col, []).append((float(rank), key, doc))
+        for seq, doc in enumerate(cards):
+            key = doc["id"]
+            self._seq[key] = seq
+            by_column.setdefault(doc["column"], []).append((float(doc.get("rank", 0.0)), key, doc))
             named.update(doc.get("blocked_by", ()))
         page_rows: list[tuple[str, dict[str, Any] | None, int]] = []
         self._rest: dict[str, dict[str, Any]] = {}
@@ -125,10 +127,6 @@ class Board:
                 self._cards[key] = codecs.card_from_doc(self._blockers.pop(key))
                 return self._cards[key]
         return None if key in self._missing else UNKNOWN
-
-
-def _first(entry: list[Any]) -> Any:
-    return entry[0]
 
 
 def _rank_and_id(entry: tuple[float, str, dict[str, Any]]) -> tuple[float, str]:
