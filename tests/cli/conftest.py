@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,20 @@ def backend_cli(request: pytest.FixtureRequest, tmp_path: Path, capsys: pytest.C
     if request.param == "postgres":
         return Cli(tmp_path / "unused.json", capsys, request.getfixturevalue("pg_url"))
     return Cli(tmp_path / "team.json", capsys)
+
+
+@pytest.fixture
+def fresh_cli(backend_cli: Cli, request: pytest.FixtureRequest) -> Callable[[str], Cli]:
+    """Another, empty data store on ``backend_cli``'s backend: a file named ``NAME.json`` beside its
+    own, or a fresh database on the same test server."""
+
+    def make(name: str) -> Cli:
+        db = backend_cli.folder / f"{name}.json"
+        if backend_cli.url is None:
+            return Cli(db, backend_cli.capsys)
+        return Cli(db, backend_cli.capsys, request.getfixturevalue("pg_server").new_database())
+
+    return make
 
 
 @pytest.fixture

@@ -12,6 +12,10 @@ that real argv bytes and environment bytes behave the same) and asserts:
 - no exception escaping (no traceback) and no control, surrogate or bidi-control character in the
   output; the line quotes no more than a short excerpt of any input;
 - the data file byte-identical and no export file written.
+
+The table and the valid invocations run on the JSON file and on PostgreSQL (``--db postgresql://``,
+a copy of the seeded database per subcommand): "nothing written" there is the database's documents,
+counters and activity unchanged (:class:`Target`).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -35,6 +40,11 @@ from storage import open_store
 from tests.helpers.imap import reply_ics
 from tui.cli import build_parser, main
 from tui.config import NESTED, Settings
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from tests.helpers.pgserver import PgServer
 
 USAGE = 2
 FAILURE = 1
@@ -371,10 +381,17 @@ def extra_cases(command: tuple[str, ...], good: list[str]) -> Iterator[Case]:
                    env={"HUDDLE_SMTP_SENDER": "a@b.example\r\nBcc: c@d.example"})  # fmt: skip
 
 
-def all_cases(command: tuple[str, ...], out: Path) -> list[Case]:
+UNIVERSAL_ON_THE_SERVER = {("card", "add"), ("card", "list"), ("meeting", "note")}
+"""The subcommands whose universal cases (environment, config, ``--user``) also run on PostgreSQL.
+Those are refused while the command line, environment and config are read, before the store is
+asked anything, so on the server they repeat the file's run; a write, a read and a meeting's journal
+stand for the rest, and every subcommand's own argument cases run on both backends."""
+
+
+def all_cases(command: tuple[str, ...], out: Path, *, universal: bool = True) -> list[Case]:
     good = [w.format(out=out, data=DATA, seed=SEED[0]) for w in GOOD[command]]
     return [
-        *universal_cases(good),
+        *(universal_cases(good) if universal else ()),
         *argument_cases(command, SUBCOMMANDS[command], good, out),
         *extra_cases(command, good),
     ]
@@ -427,6 +444,108 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return seeded
 
 
+@pytest.fixture(scope="module")
+def seeded_database(seeded: bytes, pg_server: PgServer) -> str:
+    """The seeded file copied into a database of the test server (copied again for each test)."""
+    url = pg_server.new_database("seed")
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["db", "copy", str(SEED[0] / "team.json"), url]) == 0
+    return url
+
+
+@pytest.fixture(params=["json", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+WATERMARK = (
+    "SELECT (SELECT last_value FROM huddle_row_version), (SELECT row_to_json(s)::text FROM huddle_state s),"
+    " (SELECT count(*) || ':' || coalesce(max(seq), 0) FROM activity),"
+    " (SELECT coalesce(string_agg(name || '=' || value, ',' ORDER BY name), '') FROM counters)"
+)
+"""What any committed change on the server moves: the row-version sequence (every insert, update and
+tombstone draws from it), the state row (version, epoch), the activity log and the id counters. A
+rolled-back change may draw from the sequence too, so a moved mark is only a reason to compare all."""
+
+
+class Target:
+    """What the cases run against (``--db``) and how "nothing written" is checked: the file's bytes,
+    or the database's watermark, then every document when the mark moved."""
+
+    def __init__(self, db: Path, seeded: bytes, setup: list[str], request: pytest.FixtureRequest) -> None:
+        self.db, self.seeded, self.setup, self.request = db, seeded, setup, request
+        self.url: str | None = None
+        self.conn: psycopg.Connection[tuple[object, ...]] | None = None
+        self.server: PgServer | None = None
+        self.reset()
+
+    @property
+    def arg(self) -> str:
+        return self.url or str(self.db)
+
+    def reset(self) -> None:
+        """Back to the seeded data (and the subcommand's set-up step)."""
+        callspec = getattr(self.request.node, "callspec", None)
+        if callspec is not None and callspec.params.get("backend") == "postgres":
+            if self.server is None:
+                self.server = self.request.getfixturevalue("pg_server")
+                self.request.addfinalizer(self.close)
+            self.close()
+            self.url = self.server.new_database(like=self.request.getfixturevalue("seeded_database"))
+            import psycopg
+
+            self.conn = psycopg.connect(self.url, autocommit=True)
+        else:
+            self.db.write_bytes(self.seeded)
+        if self.setup:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                assert main(["--db", self.arg, "--user", "ann", *self.setup]) == 0
+        self.bytes = self.db.read_bytes() if self.url is None else b""
+        self.mark = self._mark()
+        self.documents = self._documents()
+
+    def _mark(self) -> tuple[object, ...]:
+        if self.conn is None:
+            return ()
+        row = self.conn.execute(WATERMARK).fetchone()
+        assert row is not None
+        return tuple(row)
+
+    def changed(self) -> bool:
+        if self.url is None:
+            return self.db.read_bytes() != self.bytes
+        mark = self._mark()
+        if mark == self.mark:
+            return False
+        if self._documents() == self.documents:
+            self.mark = mark  # a refused change drew from the sequence and rolled back
+            return False
+        return True
+
+    def close(self) -> None:
+        """Drop the database copy (a run makes a hundred; the server's folder stays small)."""
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+        if self.url is not None and self.server is not None:
+            self.server.sql(f"DROP DATABASE {self.url.rsplit('/', 1)[1]} WITH (FORCE)")
+            self.url = None
+
+    def _documents(self) -> object:
+        """Every document and counter of the database (``transfer.dump``)."""
+        if self.url is None:
+            return None
+        from storage import transfer
+        from storage.postgres import PgStore
+
+        store = PgStore(self.url)
+        try:
+            data = transfer.dump(store)
+        finally:
+            store.close()
+        return (data.tables, data.counters)
+
+
 def _bad_characters(text: str) -> list[str]:
     return [
         f"U+{ord(ch):04X}"
@@ -437,21 +556,20 @@ def _bad_characters(text: str) -> list[str]:
 
 def run_case(
     case: Case,
-    db: Path,
+    db: Target,
     out: Path,
     config: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> str | None:
     """Run one case; a description of what went wrong, or None."""
-    before = db.read_bytes()
     with monkeypatch.context() as mp:
         for name, value in case.env.items():
             mp.setenv(name, value)
         if case.config is not None:
             config.write_bytes(case.config)
             mp.setenv("HUDDLE_CONFIG", str(config))
-        case_args = ["--db", str(db), *case.args] if "HUDDLE_DB" not in case.env else list(case.args)
+        case_args = ["--db", db.arg, *case.args] if "HUDDLE_DB" not in case.env else list(case.args)
         if case.user is not None:
             case_args = ["--user", case.user, *case_args]
         capsys.readouterr()
@@ -474,9 +592,9 @@ def run_case(
         problems.append(f"control characters {bad[:5]} in the output")
     if lines and len(lines[0]) > LONGEST_LINE:
         problems.append(f"error line of {len(lines[0])} characters")
-    if db.read_bytes() != before:
-        problems.append("the data file changed")
-        db.write_bytes(before)  # so the cases after this one start from the seeded file again
+    if db.changed():
+        problems.append("the data changed")
+        db.reset()  # so the cases after this one start from the seeded data again
     if written := sorted(out.iterdir()):
         problems.append(f"wrote {[p.name for p in written]}")
         for path in written:
@@ -490,12 +608,10 @@ SETUP: dict[tuple[str, ...], list[str]] = {
 """A step some subcommands need before their valid invocation can work (reopen needs a closed project)."""
 
 
-def _layout(tmp_path: Path, seeded: bytes, command: tuple[str, ...] = ()) -> tuple[Path, Path, Path]:
-    db = tmp_path / "team.json"
-    db.write_bytes(seeded)
-    if command in SETUP:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            assert main(["--db", str(db), "--user", "ann", *SETUP[command]]) == 0
+def _layout(
+    tmp_path: Path, seeded: bytes, request: pytest.FixtureRequest, command: tuple[str, ...] = ()
+) -> tuple[Target, Path, Path]:
+    db = Target(tmp_path / "team.json", seeded, SETUP.get(command, []), request)
     out = tmp_path / "out"
     out.mkdir()
     return db, out, tmp_path / "huddle.toml"
@@ -509,25 +625,35 @@ def test_every_subcommand_has_a_valid_invocation() -> None:
 @pytest.mark.parametrize("command", sorted(GOOD), ids=" ".join)
 def test_valid_invocation_succeeds(
     command: tuple[str, ...],
+    backend: str,
     seeded: bytes,
     tmp_path: Path,
+    request: pytest.FixtureRequest,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Each bad case changes one thing of an invocation that works, so it fails for that thing. The four
     that reach a server get a real one on 127.0.0.1 (:func:`server_for`), and what arrived is checked."""
-    db, out, _ = _layout(tmp_path, seeded, command)
+    db, out, _ = _layout(tmp_path, seeded, request, command)
     good = [w.format(out=out, data=DATA, seed=SEED[0]) for w in GOOD[command]]
     with contextlib.ExitStack() as stack:
-        arrived = server_for(command, db, tmp_path, stack, monkeypatch) if command in NEEDS_A_SERVER else None
-        code = main(["--db", str(db), "--user", "ann", *command, *good])
+        arrived = (
+            server_for(command, db.url or db.db, tmp_path, stack, monkeypatch)
+            if command in NEEDS_A_SERVER
+            else None
+        )
+        code = main(["--db", db.arg, "--user", "ann", *command, *good])
         assert code == 0, capsys.readouterr().err
         if arrived is not None:
             assert arrived(), f"{' '.join(command)} exited 0 but nothing reached the server"
 
 
 def server_for(
-    command: tuple[str, ...], db: Path, tmp_path: Path, stack: contextlib.ExitStack, mp: pytest.MonkeyPatch
+    command: tuple[str, ...],
+    db: Path | str,
+    tmp_path: Path,
+    stack: contextlib.ExitStack,
+    mp: pytest.MonkeyPatch,
 ) -> Callable[[], bool]:
     """Start the server ``command`` talks to, point the environment at it, and return a check that
     something arrived (mail, a calendar object, an answer recorded)."""
@@ -570,14 +696,16 @@ def server_for(
 @pytest.mark.parametrize("command", sorted(GOOD), ids=" ".join)
 def test_bad_input_table(
     command: tuple[str, ...],
+    backend: str,
     seeded: bytes,
     tmp_path: Path,
+    request: pytest.FixtureRequest,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    db, out, config = _layout(tmp_path, seeded, command)
-    cases = all_cases(command, out)
+    db, out, config = _layout(tmp_path, seeded, request, command)
+    cases = all_cases(command, out, universal=backend == "json" or command in UNIVERSAL_ON_THE_SERVER)
     failures = []
     for case in cases:
         case.args = [*command, *case.args]
@@ -593,9 +721,12 @@ def test_table_size(tmp_path: Path) -> None:
     assert total > 2000
 
 
-def test_real_process_sample(seeded: bytes, tmp_path: Path) -> None:
-    """The same rules in a real process: undecodable argv and environment bytes, a bad config."""
-    db, _, config = _layout(tmp_path, seeded)
+def test_real_process_sample(seeded: bytes, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """The same rules in a real process: undecodable argv and environment bytes, a bad config. On the
+    file only: its subject is how a real process receives argv and environment bytes; the in-process
+    table above runs the same classes of input on both backends."""
+    target, _, config = _layout(tmp_path, seeded, request)
+    db = target.db
     huddle = str(Path(sys.executable).with_name("huddle"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUDDLE_CONFIG")}
     config.write_text("[caldav]\nurl = 'https://u:pw@cal.example.com/'\n", encoding="utf-8")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -12,11 +11,19 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.helpers.cli import Cli
 
 HUDDLE = str(Path(sys.executable).with_name("huddle"))
 VOLATILE = {"created_at", "updated_at", "at", "id", "ended_at", "started_at", "uid", "blocked_since"}
 """Keys whose values depend on the moment of writing or on random entry ids."""
+
+
+@pytest.fixture
+def cli(backend_cli: Cli) -> Cli:
+    """Every test here runs on the JSON file and on PostgreSQL (issue 15)."""
+    return backend_cli
 
 
 def _stable(value: Any) -> Any:
@@ -59,40 +66,54 @@ def test_a_refused_demo_writes_nothing(cli: Cli) -> None:
     assert cli.digest() == before
 
 
-def _start(db: Path) -> subprocess.Popen[bytes]:
+def _start(target: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [HUDDLE, "--db", str(db), "--user", "ann", "demo", "--force"],
+        [HUDDLE, "--db", target, "--user", "ann", "demo", "--force"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=os.environ.copy(),
     )
 
 
-def test_a_killed_demo_leaves_the_old_file_or_the_whole_demo(cli: Cli) -> None:
-    """SIGKILL at random moments of ``demo --force``: the file is the old one, byte for byte, or the
-    complete demo; never a half-written project."""
+def test_a_killed_demo_leaves_the_old_data_or_the_whole_demo(
+    cli: Cli, request: pytest.FixtureRequest
+) -> None:
+    """SIGKILL at random moments of ``demo --force``: the data is the old one (the file byte for byte,
+    every document of the database), or the complete demo; never a half-written project. On
+    PostgreSQL each kill gets its own copy of the old database (``CREATE DATABASE ... TEMPLATE``)."""
     cli.ok("dept", "add", "Ops")
     cli.ok("card", "add", "--dept", "Ops", "--title", "keep me")
-    old = cli.db.read_bytes()
+    old = cli.digest()
+    old_bytes = cli.db.read_bytes() if cli.url is None else b""
+
+    def old_data() -> Cli:
+        if cli.url is None:
+            cli.db.write_bytes(old_bytes)
+            return cli
+        copy = Cli(cli.db, cli.capsys, request.getfixturevalue("pg_server").new_database(like=cli.url))
+        assert copy.digest() == old
+        return copy
+
     begun = time.monotonic()
-    assert _start(cli.db).wait(timeout=120) == 0
+    assert _start(old_data().target).wait(timeout=120) == 0
     took = time.monotonic() - begun
     rng = random.Random(9)
     outcomes = {"old": 0, "demo": 0}
-    for _ in range(16):
-        cli.db.write_bytes(old)
-        proc = _start(cli.db)
+    kills = 16 if cli.url is None else 8  # a database copy and a slower start each: half as many
+    for _ in range(kills):
+        target = old_data()
+        proc = _start(target.target)
         deadline = time.monotonic() + rng.uniform(0.0, took)
         while time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.002)  # the kill moment is the test's input, not a wait for a condition
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
-        data = cli.db.read_bytes()
-        if data == old:
+        if target.digest() == old:
             outcomes["old"] += 1
             continue
-        cards = json.loads(data)["cards"]
-        assert len(cards) == 65, "a killed demo left a partial project"
+        titles = [c["title"] for c in target("card", "list", "--json").json()]
+        assert len(titles) == 65, "a killed demo left a partial project"
+        assert "keep me" not in titles, "a killed demo left the old cards beside the new"
         outcomes["demo"] += 1
-    assert sum(outcomes.values()) == 16
+    assert sum(outcomes.values()) == kills
     assert outcomes["old"] >= 1, outcomes  # some kills landed before the one write

@@ -12,6 +12,12 @@ FAILURE = 1
 
 
 @pytest.fixture
+def cli(backend_cli: Cli) -> Cli:
+    """Every test here runs on the JSON file and on PostgreSQL (issue 15)."""
+    return backend_cli
+
+
+@pytest.fixture
 def project(team: Cli) -> Cli:
     """OPS-1 (overdue) blocks milestone OPS-2 (Accountable wei) with two criteria; one goal."""
     team.ok(

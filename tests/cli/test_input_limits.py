@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.cli import Cli
+
+
+@pytest.fixture
+def cli(backend_cli: Cli) -> Cli:
+    """On the JSON file and on PostgreSQL: the extreme dates and numbers come back from jsonb too."""
+    return backend_cli
 
 
 def test_the_extreme_accepted_values_export(team: Cli, tmp_path: Path) -> None:

@@ -135,9 +135,12 @@ def test_undo_refuses_when_someone_changed_the_same_field_again(
     assert mine.cards.get(card.id).title == "Rack the servers (wei)"
 
 
-@pytest.fixture
-def db_path_services(db_path: Path, clock: FixedClock) -> tuple[Services, Services]:
-    """Two accounts (ann, wei) on one real data file with the test workspace."""
-    mine = make_services(open_store(db_path), clock, "ann")
+@pytest.fixture(params=["json", "postgres"])
+def db_path_services(
+    db_path: Path, clock: FixedClock, request: pytest.FixtureRequest
+) -> tuple[Services, Services]:
+    """Two accounts (ann, wei) on one real data file, or on one database, with the test workspace."""
+    target: Path | str = db_path if request.param == "json" else request.getfixturevalue("pg_url")
+    mine = make_services(open_store(target), clock, "ann")
     seed_workspace(mine)
-    return mine, make_services(open_store(db_path), clock, "wei")
+    return mine, make_services(open_store(target), clock, "wei")
