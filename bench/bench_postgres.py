@@ -17,6 +17,9 @@ Starts its own throwaway PostgreSQL server (fsync on, as a real one) in a tempor
     run once the app before it has exited; also the run-by-run ratios (each PostgreSQL run against
     the JSON run just before it) with their median and quartiles, and the processor time used by
     the moment the card is seen: the app's with the pre-reader's, and the server's (from /proc).
+    ``--checkout DIR`` (repeat) runs the app of each source tree instead, all alternating, and adds
+    each backend's run-by-run ratio of the last tree to the first (before/after in one run):
+    ``python bench/bench_postgres.py --only c --paints 15 --checkout /tmp/base --checkout .``
 (d) 50 client processes at once, each adding cards with a short pause between writes: per-write
     latency p50/p95 and the total rate, on both backends at 5,000 cards.
 Budgets: PostgreSQL write p50 at 100,000 within 1.5x of 5,000; refresh p95 within 0.2 s; first
@@ -42,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_tui import percentile  # noqa: E402
 from bench.generate import generate  # noqa: E402
-from bench.installed import ENV, precompile  # noqa: E402
+from bench.installed import ENV, huddle_commands, precompile  # noqa: E402
 
 
 def ms(values: list[float]) -> str:
@@ -172,10 +175,11 @@ def many_clients(target: str, clients: int, each: int) -> tuple[list[float], flo
 
 
 def first_paint_both(
-    targets: dict[str, str], folder: Path, runs: int, server_data: Path | None = None
+    variants: dict[str, tuple[list[str], str]], folder: Path, runs: int, server_data: Path | None = None
 ) -> tuple[dict[str, list[float]], dict[str, list[float]], dict[str, list[float]]]:
-    """The first card on screen, as users see it: ``huddle`` in tmux, timed from outside the process
-    (``bench_startup_tmux``'s method), the two backends alternating run by run, bytecode written.
+    """The first card on screen, as users see it: each variant's ``huddle`` command on its target
+    (label: (command, target)) in tmux, timed from outside the process (``bench_startup_tmux``'s
+    method), the variants alternating run by run in the order given, bytecode written.
     Each run starts once the app of the run before has exited: under load an app takes a good part of
     a second to end after its window closes, and that work would fall on the next run.
 
@@ -185,7 +189,6 @@ def first_paint_both(
     machine whose cores are all busy, wall time follows the processor time of everything involved."""
     from bench.bench_startup_tmux import CARD_ID, tmux
 
-    huddle = Path(sys.executable).with_name("huddle")
     config = folder / "none.toml"
     env_args = [arg for key, value in ENV.items() for arg in ("-e", f"{key}={value}")]
     postmaster = int((server_data / "postmaster.pid").read_text().split()[0]) if server_data else None
@@ -199,9 +202,9 @@ def first_paint_both(
                 total += _cpu(int(entry), children=False)
         return total
 
-    def one(target: str) -> tuple[float, float, float]:
+    def one(huddle: list[str], target: str) -> tuple[float, float, float]:
         name = f"run{time.monotonic_ns()}"
-        command = ["env", f"HUDDLE_CONFIG={config}", str(huddle), "--db", target, "--user", "bench"]
+        command = ["env", f"HUDDLE_CONFIG={config}", *huddle, "--db", target, "--user", "bench"]
         before = server_cpu()
         start = time.monotonic()
         tmux("new-window", "-d", "-t", "bench", "-n", name, *env_args, "--", *command)
@@ -221,24 +224,54 @@ def first_paint_both(
 
     tmux("kill-server")
     tmux("new-session", "-d", "-s", "bench", "-x", "120", "-y", "40")
-    paint: dict[str, list[float]] = {backend: [] for backend in targets}
-    app_cpu: dict[str, list[float]] = {backend: [] for backend in targets}
-    server: dict[str, list[float]] = {backend: [] for backend in targets}
+    paint: dict[str, list[float]] = {label: [] for label in variants}
+    app_cpu: dict[str, list[float]] = {label: [] for label in variants}
+    server: dict[str, list[float]] = {label: [] for label in variants}
     try:
-        for target in targets.values():
-            one(target)  # the page cache, the bytecode and the server's caches warm
+        for huddle, target in variants.values():
+            one(huddle, target)  # the page cache, the bytecode and the server's caches warm
         for _ in range(runs):
-            for backend, target in targets.items():
-                seen, used, served = one(target)
-                paint[backend].append(seen)
-                app_cpu[backend].append(used)
-                server[backend].append(served)
+            for label, (huddle, target) in variants.items():
+                seen, used, served = one(huddle, target)
+                paint[label].append(seen)
+                app_cpu[label].append(used)
+                server[label].append(served)
     finally:
         tmux("kill-server")
     return paint, app_cpu, server
 
 
+def paint_variants(targets: dict[str, str], checkouts: list[str]) -> dict[str, tuple[list[str], str]]:
+    """(command, target) by label: both backends with this venv's ``huddle``, or with each source tree
+    of ``checkouts`` (run from its own tree), the JSON file first in each pair."""
+    if not checkouts:
+        huddle = [str(Path(sys.executable).with_name("huddle"))]
+        return {backend: (huddle, target) for backend, target in targets.items()}
+    variants = {}
+    for tree, huddle in huddle_commands(checkouts).items():
+        for backend, target in sorted(targets.items(), key=lambda item: item[0] != "json"):
+            variants[f"{backend} {tree}"] = (huddle, target)
+    return variants
+
+
+def ratio_line(what: str, over: list[float], under: list[float]) -> str:
+    """Run by run ``over / under`` (each run against the one just before it): median and quartiles."""
+    pairs = sorted(o / u for o, u in zip(over, under, strict=True))
+    quartiles = statistics.quantiles(pairs, n=4) if len(pairs) > 1 else pairs * 3
+    return (
+        f"  run by run ({what}): median {statistics.median(pairs):.2f}x, "
+        f"quartiles {quartiles[0]:.2f}-{quartiles[2]:.2f}x, "
+        f"quicker in {sum(p < 1 for p in pairs)} of {len(pairs)}; "
+        f"ratio of medians {statistics.median(over) / statistics.median(under):.2f}x"
+    )
+
+
 TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _quartiles_ms(values: list[float]) -> str:
+    low, _, high = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
+    return f"{low * 1000:5.0f}-{high * 1000:5.0f} ms"
 
 
 def _stat(pid: int) -> list[str]:
@@ -279,6 +312,12 @@ def main() -> int:
     parser.add_argument("--each", type=int, default=6, help="writes per client in (d)")
     parser.add_argument("--only", default="abcd", help="which parts to run, such as 'ac'")
     parser.add_argument("--paints", type=int, default=11, help="first-paint runs per backend in (c)")
+    parser.add_argument(
+        "--checkout",
+        action="append",
+        default=[],
+        help="(c): a source tree to run the app from (repeat to compare)",
+    )
     args = parser.parse_args()
     precompile()
     from storage import open_store, transfer
@@ -345,29 +384,35 @@ def main() -> int:
                 if verdict == "OVER":
                     failed.append("refresh")
         if "c" in args.only:
-            paint, app_cpu, server_cpu = first_paint_both(base, folder, args.paints, server.data)
+            variants = paint_variants(base, args.checkout)
+            paint, app_cpu, server_cpu = first_paint_both(variants, folder, args.paints, server.data)
             print(
                 f"\n(c) first painted board, {min(sizes)} cards, fresh process "
-                f"(median of {args.paints}, alternating)"
+                f"(median of {args.paints}, alternating; load average {os.getloadavg()[0]:.1f})"
             )
-            for backend, values in paint.items():
+            for label, values in paint.items():
                 print(
-                    f"  {backend:<10} median {statistics.median(values) * 1000:7.0f} ms   "
-                    f"min {min(values) * 1000:5.0f} ms   max {max(values) * 1000:5.0f} ms   "
-                    f"CPU by then: app {statistics.median(app_cpu[backend]) * 1000:4.0f} ms (median), "
-                    f"server {statistics.mean(server_cpu[backend]) * 1000:4.1f} ms (mean)"
+                    f"  {label:<24} median {statistics.median(values) * 1000:7.0f} ms   "
+                    f"quartiles {_quartiles_ms(values)}   "
+                    f"CPU by then: app {statistics.median(app_cpu[label]) * 1000:4.0f} ms (median), "
+                    f"server {statistics.mean(server_cpu[label]) * 1000:4.1f} ms (mean)"
                 )
-            ratio = statistics.median(paint["postgresql"]) / statistics.median(paint["json"])
-            pairs = sorted(p / j for p, j in zip(paint["postgresql"], paint["json"], strict=True))
-            quartiles = statistics.quantiles(pairs, n=4) if len(pairs) > 1 else pairs * 3
-            print(
-                f"  run by run (PostgreSQL / the JSON run before it): "
-                f"median {statistics.median(pairs):.2f}x, quartiles {quartiles[0]:.2f}-{quartiles[2]:.2f}x, "
-                "PostgreSQL quicker in "
-                f"{sum(p < 1 for p in pairs)} of {len(pairs)}"
-            )
+            trees = [label.removeprefix("json") for label in variants if label.startswith("json")]
+            for tree in trees:
+                print(
+                    ratio_line(
+                        f"PostgreSQL / the JSON run before it{tree}",
+                        paint["postgresql" + tree],
+                        paint["json" + tree],
+                    )
+                )
+            for backend in ("json", "postgresql") if len(trees) > 1 else ():
+                last, first = backend + trees[-1], backend + trees[0]
+                print(ratio_line(f"{last} / {first}", paint[last], paint[first]))
+            pg, js = paint["postgresql" + trees[-1]], paint["json" + trees[-1]]
+            ratio = statistics.median(pg) / statistics.median(js)
             verdict = "OVER" if ratio > 1 else "within"
-            print(f"budget: PostgreSQL first paint {ratio:.2f}x the JSON file's ({verdict} 1x)")
+            print(f"budget: PostgreSQL first paint {ratio:.2f}x the JSON file's{trees[-1]} ({verdict} 1x)")
             if ratio > 1:
                 failed.append("first paint")
         if "d" in args.only:

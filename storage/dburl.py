@@ -43,12 +43,28 @@ def local_key(url: str) -> str:
     Readable (host, port, database) plus a short hash of the redacted URL, so two databases never
     share a folder and the password, which is not part of the key, can change freely.
     """
-    import hashlib  # here: loading OpenSSL's libcrypto is a few ms of every CLI command's start-up
-
     shown = redact(url)
     parts = urlsplit(shown)
     readable = "-".join(
         filter(None, [parts.hostname or "local", str(parts.port or ""), parts.path.strip("/")])
     )
     readable = re.sub(r"[^A-Za-z0-9_.-]+", "_", readable)[:60].lstrip(".") or "db"
-    return f"{readable}-{hashlib.sha256(shown.encode()).hexdigest()[:10]}"
+    return f"{readable}-{_sha256(shown.encode())[:10]}"
+
+
+def _sha256(data: bytes) -> str:
+    """SHA-256 of ``data`` in hex, without importing ``hashlib`` where the interpreter's own
+    implementation is there: ``hashlib`` loads OpenSSL's libcrypto, about 3 ms of processor time on
+    the app's main thread before its first frame on a server database (``build_context`` makes this
+    key at start-up). The same digest either way (``tests/storage/test_dburl.py``)."""
+    import importlib
+
+    for name in ("_sha256", "_sha2"):  # Python 3.11's builtin module; 3.12 renamed it
+        try:
+            digest: str = importlib.import_module(name).sha256(data).hexdigest()
+        except (ImportError, AttributeError):
+            continue
+        return digest
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()

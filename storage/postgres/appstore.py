@@ -4,14 +4,14 @@ from a :class:`PgStore` made, and psycopg imported, only when something else is 
 Why: the app's first board on the server used to wait for ``import psycopg`` (about 170 ms of the
 main thread) and the connection, on top of what the JSON file costs. This module imports no
 psycopg: the snapshots and the version the app starts with come from the board that
-:mod:`storage.postgres.preread`'s child process read while the app loaded Textual (the
+:mod:`storage.postgres.preread` read through libpq while the app loaded Textual (the
 departments, the first department's cards, the blockers they name: one moment of the database).
 That covers the first frame and the whole-department read after it. Anything else (another
 department, people, meetings, every write, the version poll) makes the real store, in whichever
 thread first needs it (the app's workers: off the event loop), and from then on every snapshot is
 the real store's. The change listener starts once the real store is wanted, or half a second
 (``LISTEN_AFTER``) after the app has its whole first department; when it connects, the app's
-version check brings in whatever changed since the child's read. So psycopg is imported after the
+version check brings in whatever changed since the pre-reader's read. So psycopg is imported after the
 first frame, and the import does not compete with the frame reaching the terminal.
 
 When the child has no board (any failure, or a schema that is not this Huddle's), every snapshot is

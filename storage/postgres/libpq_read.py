@@ -1,14 +1,15 @@
-"""The pre-reader's child: one read-only statement through libpq itself, the rows back on stdout.
+"""The pre-reader: one read-only statement through libpq itself, the rows back as one answer.
 
-Run as a script by ``preread.py`` (``python -S -P libpq_read.py``): the standard library only (no
-site-packages, no Huddle package, no psycopg), so the whole child costs a few tens of milliseconds
-of the machine's other core instead of psycopg's import.
+Imported by ``preread.py``'s thread (``answer``), or run as a script by its child process
+(``python -S -P libpq_read.py``, ``HUDDLE_PRE_READ=spawn``): the standard library only (no
+site-packages, no Huddle package, no psycopg), so it costs a few milliseconds instead of psycopg's
+import, and ctypes lets go of the GIL while libpq works.
 
 It loads the libpq that psycopg itself uses (the one bundled with psycopg-binary, found by the app)
 with ctypes and connects with ``PQconnectdbParams``, the URL expanded as psycopg expands it, so
 libpq's service files, ``PGPASSFILE``, ``PG*`` variables and TLS settings act as they do in the app.
-The request (libpq's path, the URL, the statement and its parameters) comes on stdin, never in argv
-or the environment. The answer on stdout: ``("rows", [tuple of str or None, ...])`` or
+The child's request (libpq's path, the URL, the statement and its parameters) comes on stdin, never
+in argv or the environment. The answer (the child's on stdout): ``("rows", [tuple of str or None, ...])`` or
 ``("failed", libpq's message)``; the app then reads in-process, whose errors are the ones shown.
 Both in ``marshal``'s format: built into the interpreter (nothing to import on either side), and
 both ends are the same interpreter, so the same format version.
@@ -22,7 +23,10 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # not at run time: importing typing would cost the spawned child a few ms
+    from collections.abc import Callable
     from typing import Any
+
+    Watch = Callable[[ctypes.CDLL, int | None], None]
 
 CONNECTION_OK = 0
 PGRES_TUPLES_OK = 2
@@ -54,6 +58,9 @@ def _bind(lib: ctypes.CDLL) -> None:
         ("PQgetvalue", text, [pointer, ctypes.c_int, ctypes.c_int]),
         ("PQclear", None, [pointer]),
         ("PQfinish", None, [pointer]),
+        ("PQgetCancel", pointer, [pointer]),
+        ("PQcancel", ctypes.c_int, [pointer, text, ctypes.c_int]),
+        ("PQfreeCancel", None, [pointer]),
     ):
         function = getattr(lib, name)
         function.restype = restype
@@ -71,8 +78,11 @@ def _message(raw: bytes | None) -> str:
 Answer = tuple[str, list[tuple[str | None, ...]] | str]
 
 
-def read(libpq: str, url: str, statement: str, params: list[str]) -> Answer:
-    """Run ``statement`` once on a connection to ``url``; its rows, or why not."""
+def read(libpq: str, url: str, statement: str, params: list[str], watch: Watch | None = None) -> Answer:
+    """Run ``statement`` once on a connection to ``url``; its rows, or why not.
+
+    ``watch(lib, conn)`` is told of the connection once it is made, and ``watch(lib, None)`` before it
+    is closed (the app's thread-run reader cancels a statement that takes too long through it)."""
     try:
         lib = ctypes.CDLL(libpq)
         _bind(lib)
@@ -84,6 +94,8 @@ def read(libpq: str, url: str, statement: str, params: list[str]) -> Answer:
     conn = lib.PQconnectdbParams(keywords, values, 1)
     if not conn:
         return "failed", "libpq could not allocate a connection"
+    if watch is not None:
+        watch(lib, conn)
     try:
         if lib.PQstatus(conn) != CONNECTION_OK:
             return "failed", _message(lib.PQerrorMessage(conn))
@@ -107,13 +119,16 @@ def read(libpq: str, url: str, statement: str, params: list[str]) -> Answer:
         finally:
             lib.PQclear(result)
     finally:
+        if watch is not None:
+            watch(lib, None)
         lib.PQfinish(conn)
 
 
-def answer(request: dict[str, Any]) -> Answer:
+def answer(request: dict[str, Any], watch: Watch | None = None) -> Answer:
     """The answer to one request (libpq's path, the URL, the statement, its parameters); never raises."""
     try:
-        return read(request["libpq"], request["url"], request["sql"], [str(p) for p in request["params"]])
+        params = [str(p) for p in request["params"]]
+        return read(request["libpq"], request["url"], request["sql"], params, watch)
     except Exception as exc:  # whatever it was, the app reads in-process and says what is wrong
         return "failed", f"{type(exc).__name__}: {exc}"
 

@@ -1,5 +1,6 @@
-"""The app's first board read by a child process (storage/postgres/preread.py, appstore.py): the same
-page as the in-process read, the same one-line errors, no child left behind, later changes seen."""
+"""The app's first board read ahead (storage/postgres/preread.py, appstore.py), in a thread of the app
+(the default) and in a child process (``HUDDLE_PRE_READ=spawn``): the same page as the in-process
+read, the same one-line errors, no child or thread left behind, later changes seen."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -26,6 +28,17 @@ from tests.helpers.wait import poll
 from tests.helpers.workspace import make_services
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True, params=["thread", "spawn"])
+def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test with the read in a thread of the app, and in a child process."""
+    monkeypatch.setenv("HUDDLE_PRE_READ", "spawn" if request.param == "spawn" else "1")
+    return str(request.param)
+
+
+def reader_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "huddle-pre-read-libpq"]
 
 
 @pytest.fixture
@@ -101,7 +114,9 @@ def test_the_first_page_from_the_pre_reader_equals_the_in_process_read(
     assert store.listening() is False  # nothing but the child has talked to the server yet
 
 
-def test_the_app_store_reads_its_first_page_without_importing_psycopg(other: Services, pg_url: str) -> None:
+def test_the_app_store_reads_its_first_page_without_importing_psycopg(
+    other: Services, pg_url: str, mode: str
+) -> None:
     fill(other)
     program = textwrap.dedent(
         """
@@ -121,18 +136,27 @@ def test_the_app_store_reads_its_first_page_without_importing_psycopg(other: Ser
         """
     )
     result = subprocess.run(
-        [sys.executable, "-c", program, pg_url], cwd=REPO, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", program, pg_url],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "HUDDLE_PRE_READ": "spawn" if mode == "spawn" else "1"},
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["5", "12", "2", "False", str(other.store.version())]
 
 
 def test_the_pre_reader_is_gone_once_the_page_is_in_and_no_zombie_is_left(
-    other: Services, app_store: Callable[..., AppPgStore], clock: FixedClock
+    other: Services, app_store: Callable[..., AppPgStore], clock: FixedClock, mode: str
 ) -> None:
     store, child = started(other, app_store)
     first_page(make_services(store, clock))
     assert poll(child.finished), "the pre-reader did not exit"
+    if mode == "thread":
+        assert child.pid == os.getpid()
+        assert not [t for t in reader_threads() if t.is_alive()]
+        return
     with pytest.raises(ChildProcessError):  # reaped: no zombie left for anyone to wait for
         os.waitpid(child.pid, os.WNOHANG)
     assert not Path(f"/proc/{child.pid}").exists()
@@ -165,12 +189,44 @@ def test_the_app_still_sees_later_changes_and_hears_of_them(
 
 
 def test_a_killed_pre_reader_means_the_app_reads_in_process(
-    other: Services, app_store: Callable[..., AppPgStore], clock: FixedClock
+    other: Services, app_store: Callable[..., AppPgStore], clock: FixedClock, mode: str
 ) -> None:
+    if mode == "thread":
+        pytest.skip("a child process only: the thread's stuck statement is cancelled (test below)")
     store, child = started(other, app_store)
     os.kill(child.pid, signal.SIGKILL)
     assert poll(child.finished)
     assert first_page(make_services(store, clock)) == first_page(other)
+
+
+def test_a_statement_still_waiting_when_the_app_gives_up_is_cancelled_and_the_app_reads_in_process(
+    other: Services, pg_url: str, app_store: Callable[..., AppPgStore], clock: FixedClock, mode: str
+) -> None:
+    import psycopg
+
+    fill(other)
+    with psycopg.connect(pg_url) as locker, psycopg.connect(pg_url, autocommit=True) as watcher:
+        locker.execute("LOCK TABLE cards IN ACCESS EXCLUSIVE MODE")  # held until the block ends
+        store = app_store()
+        reader = store.pre_reader
+        assert reader is not None
+
+        def waiting_for_the_lock() -> bool:
+            row = watcher.execute(  # its own connection: a transaction sees one snapshot of this view
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'huddle' "
+                "AND wait_event_type = 'Lock'"
+            ).fetchone()
+            return row is not None and row[0] == 1
+
+        assert poll(waiting_for_the_lock), "the pre-reader's statement never waited for the lock"
+        assert reader.board(timeout=0.01) is None  # the app gives up waiting (here at once)
+        assert "no answer from the pre-reader" in str(reader.failure)
+        # Cancelled (the thread) or killed (the child), not left waiting for the lock to go.
+        assert poll(reader.finished), "the pre-reader was still waiting"
+        assert not [t for t in reader_threads() if t.is_alive()]
+        if mode == "thread":  # the server stopped it too (a killed child's backend waits on)
+            assert poll(lambda: not waiting_for_the_lock())
+    assert first_page(make_services(store, clock)) == first_page(other)  # read in-process
 
 
 def test_a_newer_schema_is_the_same_one_line_error(
