@@ -118,8 +118,13 @@ import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from tui.wiring import build_context
+import tui.app
 from tui.app import HuddleApp
 
+# The hang-up's watchdog ends the process (exit status 129) if the clean exit takes over 3 s, which a
+# loaded machine can make it: this test is about the clean exit (status 0), so the watchdog waits longer.
+assert isinstance(tui.app.GRACE_SECONDS, float)  # the name the hang-up reads
+tui.app.GRACE_SECONDS = 120.0
 ctx = build_context({db!r}, "ann")
 app = HuddleApp(ctx)
 marker = Path({marker!r})
@@ -152,7 +157,7 @@ def test_real_terminal_hangup_flushes_and_exits(context: Context, tmp_path: Path
     os.close(follower)
     output = b""
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 90  # start-up on a loaded machine
         while not ready_file.exists() and time.monotonic() < deadline:
             ready, _, _ = select.select([leader], [], [], 0.2)
             if ready:
@@ -164,7 +169,7 @@ def test_real_terminal_hangup_flushes_and_exits(context: Context, tmp_path: Path
         assert b"\x1b[38;2;" not in output, "no truecolor without COLORTERM"
         proc.send_signal(signal.SIGHUP)
         os.close(leader)
-        assert proc.wait(timeout=10) == 0
+        assert proc.wait(timeout=60) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
