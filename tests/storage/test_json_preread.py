@@ -18,12 +18,20 @@ from domain.services.cards import FIRST_PAGE
 from storage import TinyStore
 from storage.json_preread import JsonPreRead
 from tests.helpers.clock import FixedClock
+from tests.helpers.preread import patient_json_pre_read
 from tests.helpers.wait import poll
 from tests.helpers.workspace import make_context, seed_workspace
 from tui import wiring
 from tui.wiring import Context, read_first_page_ahead
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _patient(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests check the child's answer was used: wait for it past the 2 s fallback, which a loaded
+    machine can hold the child up beyond (``tests.helpers.preread``)."""
+    patient_json_pre_read(monkeypatch)
 
 
 def _gone(pid: int) -> bool:

@@ -24,6 +24,7 @@ from storage.postgres.appstore import AppPgStore
 from storage.postgres.preread import PreRead
 from tests.helpers.clock import FixedClock
 from tests.helpers.pgserver import PASSWORD_ROLE, PgServer, free_port
+from tests.helpers.preread import patient_pg_pre_read
 from tests.helpers.wait import poll
 from tests.helpers.workspace import make_services
 
@@ -39,6 +40,13 @@ def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
 
 def reader_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "huddle-pre-read-libpq"]
+
+
+@pytest.fixture(autouse=True)
+def _patient(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests check the child's answer (or its own reason for failing) was used: wait for it past
+    the 10 s fallback, which a loaded machine can hold the child up beyond (``tests.helpers.preread``)."""
+    patient_pg_pre_read(monkeypatch)
 
 
 @pytest.fixture
@@ -122,6 +130,11 @@ def test_the_app_store_reads_its_first_page_without_importing_psycopg(
         """
         import sys
         from storage import open_store
+        from tests.helpers.preread import PATIENT
+        from storage.postgres import preread
+        preread.WAIT_SECONDS = PATIENT  # the child's answer, however long a loaded machine takes
+        board = preread.PreRead.board
+        preread.PreRead.board = lambda self, timeout=PATIENT: board(self, timeout)
         from domain.services.cards import CardService
         from domain.models import Actor
         from zoneinfo import ZoneInfo

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import pty
 import select
@@ -54,7 +55,20 @@ def other_process_adds_card(db: Path, title: str) -> subprocess.Popen[bytes]:
 
 @pytest.mark.slow
 async def test_another_process_change_shows_within_about_a_second(context: Context) -> None:
+    """The app polls the file's version once a second (``poll_seconds``): the first poll after another
+    process's write sees it, and the board shows the card. The polls are noted and checked, not the
+    seconds to the repaint: timed (under 2.5 s) that failed with two busy loops beside the suite."""
     app = HuddleApp(context)
+    polls: list[tuple[float, object]] = []  # (when a poll read the version, what it read)
+    store_version = app._store_version
+
+    def noted_poll() -> object:
+        started = time.monotonic()
+        version = store_version()
+        polls.append((started, version))
+        return version
+
+    app._store_version = noted_poll  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         before = len(tile_ids(app, "Backlog"))
@@ -62,10 +76,15 @@ async def test_another_process_change_shows_within_about_a_second(context: Conte
         await asyncio.to_thread(proc.wait, 30)
         assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
         done = time.monotonic()
+        written = context.services.store.version()
         assert await eventually(lambda: len(tile_ids(app, "Backlog")) == before + 1)
-        assert time.monotonic() - done < 2.5
         titles = [c.title for c in boards(app).columns["Backlog"]]
         assert "Added elsewhere" in titles
+        await until(pilot, lambda: len(polls) >= 3 and polls[-1][0] > done)
+    after = [version for started, version in polls if started > done]
+    assert after[0] == written, "the first poll after the write did not see it"
+    gaps = [later - earlier for (earlier, _), (later, _) in itertools.pairwise(polls)]
+    assert min(gaps) <= 1.6, f"polls {[round(g, 2) for g in gaps]} s apart, not once a second"
 
 
 @pytest.mark.slow
@@ -118,8 +137,13 @@ import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from tui.wiring import build_context
+import tui.app
 from tui.app import HuddleApp
 
+# The hang-up's watchdog ends the process (exit status 129) if the clean exit takes over 3 s, which a
+# loaded machine can make it: this test is about the clean exit (status 0), so the watchdog waits longer.
+assert isinstance(tui.app.GRACE_SECONDS, float)  # the name the hang-up reads
+tui.app.GRACE_SECONDS = 120.0
 ctx = build_context({db!r}, "ann")
 app = HuddleApp(ctx)
 marker = Path({marker!r})
@@ -152,7 +176,7 @@ def test_real_terminal_hangup_flushes_and_exits(context: Context, tmp_path: Path
     os.close(follower)
     output = b""
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 90  # start-up on a loaded machine
         while not ready_file.exists() and time.monotonic() < deadline:
             ready, _, _ = select.select([leader], [], [], 0.2)
             if ready:
@@ -164,7 +188,7 @@ def test_real_terminal_hangup_flushes_and_exits(context: Context, tmp_path: Path
         assert b"\x1b[38;2;" not in output, "no truecolor without COLORTERM"
         proc.send_signal(signal.SIGHUP)
         os.close(leader)
-        assert proc.wait(timeout=10) == 0
+        assert proc.wait(timeout=60) == 0
     finally:
         if proc.poll() is None:
             proc.kill()

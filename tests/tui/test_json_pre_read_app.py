@@ -10,12 +10,20 @@ import pytest
 
 from tests.helpers.boards import boards, column, tile_ids
 from tests.helpers.clock import FixedClock
+from tests.helpers.preread import patient_json_pre_read
 from tests.helpers.wait import poll, until
 from tests.helpers.workspace import make_context
 from tui import wiring
 from tui.app import HuddleApp
 from tui.widgets.board_column import ColumnHeader
 from tui.wiring import Context, read_first_page_ahead
+
+
+@pytest.fixture(autouse=True)
+def _patient(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests check the child's answer was used: wait for it past the 2 s fallback, which a loaded
+    machine can hold the child up beyond (``tests.helpers.preread``)."""
+    patient_json_pre_read(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

@@ -12,12 +12,20 @@ from domain.repository import Store
 from storage.postgres.appstore import AppPgStore
 from tests.helpers.boards import boards, tile_ids
 from tests.helpers.clock import FixedClock
+from tests.helpers.preread import patient_pg_pre_read
 from tests.helpers.wait import until
 from tests.helpers.workspace import make_services
 from tui.app import HuddleApp
 from tui.wiring import build_context
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def _patient(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests check the child's answer (or its own reason for failing) was used: wait for it past
+    the 10 s fallback, which a loaded machine can hold the child up beyond (``tests.helpers.preread``)."""
+    patient_pg_pre_read(monkeypatch)
 
 
 async def test_the_pre_read_board_then_the_whole_department_then_another_clients_card(
