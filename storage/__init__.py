@@ -29,12 +29,15 @@ def open_store(url_or_path: str | Path, *, for_app: bool = False) -> Store:
     """The store named by ``url_or_path``: a PostgreSQL URL, or the path of a JSON data file.
 
     ``for_app``: the TUI is starting. A server database then opens as ``AppPgStore``, which reads
-    the first board in a process of its own while the app loads Textual (``storage/postgres/preread.py``)."""
+    the first board ahead while the app loads Textual (``storage/postgres/preread.py``), unless
+    ``HUDDLE_PRE_READ=0`` (as for a JSON file: ``tui.wiring.read_first_page_ahead``)."""
     if isinstance(url_or_path, str) and is_server_url(url_or_path):
         if for_app:
+            import os
+
             from storage.postgres.appstore import AppPgStore
 
-            return AppPgStore(url_or_path.strip())
+            return AppPgStore(url_or_path.strip(), pre_read=os.environ.get("HUDDLE_PRE_READ", "1") != "0")
         from storage.postgres import PgStore
 
         return PgStore(url_or_path.strip())

@@ -19,6 +19,7 @@ import pytest
 from domain.errors import HuddleError
 from domain.services import Services
 from domain.services.cards import BoardPage
+from storage import open_store
 from storage.postgres import PgStore
 from storage.postgres.appstore import AppPgStore
 from storage.postgres.preread import PreRead
@@ -120,6 +121,23 @@ def test_the_first_page_from_the_pre_reader_equals_the_in_process_read(
     assert services.cards.blocked_among(whole) == other.cards.blocked_among(whole)
     assert services.directory.departments() == other.directory.departments()
     assert store.listening() is False  # nothing but the child has talked to the server yet
+
+
+def test_pre_read_off_reads_in_process(
+    other: Services, pg_url: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``HUDDLE_PRE_READ=0`` turns the server's pre-read off as it does a file's: the same page, read
+    in-process, and no reader thread or child started."""
+    fill(other)
+    monkeypatch.setenv("HUDDLE_PRE_READ", "0")
+    store = open_store(pg_url, for_app=True)
+    try:
+        assert isinstance(store, AppPgStore)
+        assert store.pre_reader is None
+        assert reader_threads() == []
+        assert first_page(make_services(store, clock)) == first_page(other)
+    finally:
+        store.close()
 
 
 def test_the_app_store_reads_its_first_page_without_importing_psycopg(
