@@ -131,8 +131,8 @@ def test_pre_read_off_reads_in_process(
     fill(other)
     monkeypatch.setenv("HUDDLE_PRE_READ", "0")
     store = open_store(pg_url, for_app=True)
+    assert isinstance(store, AppPgStore)
     try:
-        assert isinstance(store, AppPgStore)
         assert store.pre_reader is None
         assert reader_threads() == []
         assert first_page(make_services(store, clock)) == first_page(other)
