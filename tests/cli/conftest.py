@@ -15,6 +15,12 @@ def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
     return Cli(tmp_path / "team.json", capsys)
 
 
+@pytest.fixture
+def file_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """The CLI on a JSON file, in a module whose ``cli`` runs on both backends: for the file's own tests."""
+    return Cli(tmp_path / "team.json", capsys)
+
+
 @pytest.fixture(params=["json", "postgres"])
 def backend_cli(request: pytest.FixtureRequest, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
     """The CLI on each backend: a JSON file, and ``--db postgresql://...`` on a fresh database."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.helpers.cli import Cli
@@ -52,11 +50,6 @@ BAD = [
 def cli(backend_cli: Cli) -> Cli:
     """The contract tests here run on the JSON file and on PostgreSQL; the file's own, on the file."""
     return backend_cli
-
-
-@pytest.fixture
-def file_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(tmp_path / "team.json", capsys)
 
 
 @pytest.fixture

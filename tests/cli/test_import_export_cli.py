@@ -23,11 +23,6 @@ def cli(backend_cli: Cli) -> Cli:
     return backend_cli
 
 
-@pytest.fixture
-def file_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(tmp_path / "team.json", capsys)
-
-
 def seed(cli: Cli) -> None:
     cli.ok("dept", "add", "研发部", "--key", "RND")
     cli.ok("person", "add", "li.wei", "--name", "李伟", "--email", "li.wei@example.com", "--dept", "研发部")

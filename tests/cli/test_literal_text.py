@@ -125,11 +125,6 @@ def cli(backend_cli: Cli) -> Cli:
     return backend_cli
 
 
-@pytest.fixture
-def file_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(tmp_path / "team.json", capsys)
-
-
 @pytest.mark.parametrize("text", SAMPLES)
 def test_services_keep_text_literally_through_the_store(
     text: str, target: str | Path, clock: FixedClock
