@@ -33,11 +33,10 @@ def open_store(url_or_path: str | Path, *, for_app: bool = False) -> Store:
     ``HUDDLE_PRE_READ=0`` (as for a JSON file: ``tui.wiring.read_first_page_ahead``)."""
     if isinstance(url_or_path, str) and is_server_url(url_or_path):
         if for_app:
-            import os
-
             from storage.postgres.appstore import AppPgStore
+            from storage.preread import pre_read_mode
 
-            return AppPgStore(url_or_path.strip(), pre_read=os.environ.get("HUDDLE_PRE_READ", "1") != "0")
+            return AppPgStore(url_or_path.strip(), pre_read=pre_read_mode() != "off")
         from storage.postgres import PgStore
 
         return PgStore(url_or_path.strip())

@@ -13,9 +13,18 @@ from __future__ import annotations
 
 import contextlib
 import marshal
+import os
 import subprocess
 import threading
 from typing import IO, Any, Protocol
+
+
+def pre_read_mode() -> str:
+    """``HUDDLE_PRE_READ``, read in one place for both pre-readers: ``"off"`` (``0``: the first board is
+    read in-process), ``"spawn"`` (in a new interpreter), else ``"on"`` (the default: a forked child for
+    a JSON file, a thread for a server database)."""
+    value = os.environ.get("HUDDLE_PRE_READ", "1")
+    return "off" if value == "0" else "spawn" if value == "spawn" else "on"
 
 
 class Child(Protocol):

@@ -160,9 +160,12 @@ def read_first_page_ahead(ctx: Context) -> JsonPreRead | None:
     and the board's first read takes it when the file is still the version it read. A server database
     has its own pre-reader (``open_store``).
     ``HUDDLE_PRE_READ=0`` turns it off (the benches compare the two)."""
-    if os.environ.get("HUDDLE_PRE_READ", "1") == "0":
-        return None
     from storage import TinyStore
+    from storage.preread import pre_read_mode
+
+    mode = pre_read_mode()
+    if mode == "off":
+        return None
 
     store = ctx.services.store
     if not isinstance(store, TinyStore) or store.path is None:
@@ -181,7 +184,7 @@ def read_first_page_ahead(ctx: Context) -> JsonPreRead | None:
         seen = store.version()
         return seen, cards.first_page(None, FIRST_PAGE)
 
-    if os.environ.get("HUDDLE_PRE_READ") == "spawn":
+    if mode == "spawn":
         ahead = JsonPreRead.spawn(str(store.path), FIRST_PAGE)
     else:
         ahead = JsonPreRead.start(read, store.version)

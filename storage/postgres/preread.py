@@ -53,7 +53,7 @@ from domain.models import Card, Department
 from storage import codecs
 from storage.migrations import SCHEMA_VERSION as DOC_SCHEMA_VERSION
 from storage.postgres import firstpage, schema
-from storage.preread import Collector, SpawnedChild
+from storage.preread import Collector, SpawnedChild, pre_read_mode
 
 if TYPE_CHECKING:
     import ctypes
@@ -252,7 +252,7 @@ class PreRead(Collector):
         the app's own share of a busy machine, as the server's backend that answers it is."""
         request = {"libpq": bundled_libpq(), "url": url, "sql": firstpage.PRE_READ, "params": []}
         try:
-            child = _Spawned(request) if os.environ.get("HUDDLE_PRE_READ") == "spawn" else _Threaded(request)
+            child = _Spawned(request) if pre_read_mode() == "spawn" else _Threaded(request)
         except (OSError, RuntimeError):  # no process, or no thread, to be had
             return None
         return cls(child, per_column)
