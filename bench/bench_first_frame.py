@@ -21,27 +21,23 @@ pre-read's child, tmux).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_startup_tmux import tmux, tmux_session  # noqa: E402
 from bench.bench_tui import make_big, make_demo  # noqa: E402
 from bench.installed import ENV, precompile  # noqa: E402
 
 PROBE = Path(__file__).resolve().with_name("first_frame_probe.py")
-SOCKET = f"huddle-first-frame-{os.getpid()}"
 FRAME = "first frame written"
 STYLED = "style applications (Stylesheet.apply)"
 PARTS = (
@@ -53,22 +49,6 @@ PARTS = (
     "  of it: scroll bars",
 )
 """The parts ``bench/first_frame_probe.py`` times, in the order printed."""
-
-
-def tmux(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True, check=False)
-
-
-@contextlib.contextmanager
-def tmux_server(columns: str = "120", rows: str = "40") -> Iterator[Path]:
-    """Our own tmux server with a session of that size, and a work folder; both gone afterwards."""
-    work = Path(tempfile.mkdtemp(prefix="huddle-first-frame-"))
-    tmux("new-session", "-d", "-s", "bench", "-x", columns, "-y", rows)
-    try:
-        yield work
-    finally:
-        tmux("kill-server")
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def one_run(tree: Path, db: Path, config: Path, out: Path, timeout: float = 30.0) -> dict[str, Any]:
@@ -154,7 +134,7 @@ def main() -> int:
         precompile(tree)
     labels = {tree: (f" ({tree.name})" if len(trees) > 1 else "") for tree in trees}
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    with tmux_server(columns, rows) as work:
+    with tmux_session("huddle-first-frame-", columns, rows) as work:
         config = work / "none.toml"
         out = work / "frame.json"
         sizes = args.sizes.split(",")

@@ -72,11 +72,12 @@ def parse_args(doc: str | None, runs: int) -> tuple[argparse.Namespace, dict[str
 
 
 @contextlib.contextmanager
-def tmux_session(prefix: str) -> Iterator[Path]:
-    """Our own tmux server with a 120x40 session, and a work folder; both gone afterwards."""
+def tmux_session(prefix: str, columns: str = "120", rows: str = "40") -> Iterator[Path]:
+    """Our own tmux server with a session of that size (120x40 unless told), and a work folder; both
+    gone afterwards."""
     work = Path(tempfile.mkdtemp(prefix=prefix))
     tmux("kill-server")
-    tmux("new-session", "-d", "-s", "bench", "-x", "120", "-y", "40")
+    tmux("new-session", "-d", "-s", "bench", "-x", columns, "-y", rows)
     try:
         yield work
     finally:

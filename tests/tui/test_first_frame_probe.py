@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.bench_first_frame import FRAME, PARTS, STYLED, one_run, tmux_server
+from bench.bench_first_frame import FRAME, PARTS, STYLED, one_run
+from bench.bench_startup_tmux import tmux_session
 from bench.bench_tui import make_demo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +39,7 @@ def test_the_textual_parts_the_probe_wraps_are_there() -> None:
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_the_probe_reports_the_first_frame_of_the_real_app() -> None:
-    with tmux_server("120", "40") as work:
+    with tmux_session("huddle-first-frame-", "120", "40") as work:
         db = work / "demo.json"
         make_demo(db)
         # The probe writes its file once the first frame is out; a loaded machine gets a minute.
