@@ -166,9 +166,10 @@ class JsonPreRead(Collector):
         atexit.register(ahead.close)
         return ahead
 
-    def page(self, timeout: float = WAIT_SECONDS) -> tuple[object, Any] | None:
-        """(the file's version, the page) the child read, waiting for it; None when there is none."""
-        if not self.answer(timeout):
+    def page(self, timeout: float | None = None) -> tuple[object, Any] | None:
+        """(the file's version, the page) the child read, waiting for it (``WAIT_SECONDS`` unless told);
+        None when there is none."""
+        if not self.answer(WAIT_SECONDS if timeout is None else timeout):
             return None
         data = self.take()
         if data is None:

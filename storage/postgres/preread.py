@@ -257,9 +257,10 @@ class PreRead(Collector):
             return None
         return cls(child, per_column)
 
-    def board(self, timeout: float = WAIT_SECONDS) -> Board | None:
-        """What the child read, waiting for it; None when there is none to use (read in-process)."""
-        if not self.answer(timeout):
+    def board(self, timeout: float | None = None) -> Board | None:
+        """What the child read, waiting for it (``WAIT_SECONDS`` unless told); None when there is none
+        to use (read in-process)."""
+        if not self.answer(WAIT_SECONDS if timeout is None else timeout):
             return None
         with self._decoding:  # once, whoever asks first (the app's version check, then its board)
             rows: list[Row] | None = self.take()

@@ -151,8 +151,6 @@ def test_the_app_store_reads_its_first_page_without_importing_psycopg(
         from tests.helpers.preread import PATIENT
         from storage.postgres import preread
         preread.WAIT_SECONDS = PATIENT  # the child's answer, however long a loaded machine takes
-        board = preread.PreRead.board
-        preread.PreRead.board = lambda self, timeout=PATIENT: board(self, timeout)
         from domain.services.cards import CardService
         from domain.models import Actor
         from zoneinfo import ZoneInfo
