@@ -187,10 +187,9 @@ def first_paint_both(
     the children it has reaped: the pre-reader) and what the server's processes used meanwhile (the
     backends that exited are the postmaster's reaped children), from ``/proc`` in clock ticks: on a
     machine whose cores are all busy, wall time follows the processor time of everything involved."""
-    from bench.bench_startup_tmux import CARD_ID, tmux
+    from bench.bench_startup_tmux import CARD_ID, open_and_wait, tmux, tmux_session
 
     config = folder / "none.toml"
-    env_args = [arg for key, value in ENV.items() for arg in ("-e", f"{key}={value}")]
     postmaster = int((server_data / "postmaster.pid").read_text().split()[0]) if server_data else None
 
     def server_cpu() -> float:
@@ -207,27 +206,21 @@ def first_paint_both(
         command = ["env", f"HUDDLE_CONFIG={config}", *huddle, "--db", target, "--user", "bench"]
         before = server_cpu()
         start = time.monotonic()
-        tmux("new-window", "-d", "-t", "bench", "-n", name, *env_args, "--", *command)
-        pid = tmux("display-message", "-p", "-t", f"bench:{name}", "#{pane_pid}").stdout.strip()
+        pid = ""
         try:
-            while time.monotonic() - start < 60:
-                if CARD_ID.search(tmux("capture-pane", "-p", "-t", f"bench:{name}").stdout):
-                    seen = time.monotonic() - start
-                    return seen, _cpu(int(pid), children=True), server_cpu() - before
-                time.sleep(0.002)  # a poll interval: the loop checks the screen
-            raise TimeoutError(f"{command!r} showed no card in 60 s")
+            seen = open_and_wait(name, command, ENV, lambda s: CARD_ID.search(s) is not None, start, 60)
+            pid = tmux("display-message", "-p", "-t", f"bench:{name}", "#{pane_pid}").stdout.strip()
+            return seen, _cpu(int(pid), children=True), server_cpu() - before
         finally:
             tmux("kill-window", "-t", f"bench:{name}")
             deadline = time.monotonic() + 30
             while pid and _running(int(pid)) and time.monotonic() < deadline:
                 time.sleep(0.01)
 
-    tmux("kill-server")
-    tmux("new-session", "-d", "-s", "bench", "-x", "120", "-y", "40")
     paint: dict[str, list[float]] = {label: [] for label in variants}
     app_cpu: dict[str, list[float]] = {label: [] for label in variants}
     server: dict[str, list[float]] = {label: [] for label in variants}
-    try:
+    with tmux_session("huddle-pg-paint-"):
         for huddle, target in variants.values():
             one(huddle, target)  # the page cache, the bytecode and the server's caches warm
         for _ in range(runs):
@@ -236,8 +229,6 @@ def first_paint_both(
                 paint[label].append(seen)
                 app_cpu[label].append(used)
                 server[label].append(served)
-    finally:
-        tmux("kill-server")
     return paint, app_cpu, server
 
 

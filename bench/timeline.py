@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_startup_tmux import CARD_ID, parse_args, tmux, tmux_session  # noqa: E402
+from bench.bench_startup_tmux import CARD_ID, open_and_wait, parse_args, tmux, tmux_session  # noqa: E402
 from bench.bench_tui import make_big, make_demo  # noqa: E402
 from bench.installed import ENV  # noqa: E402
 
@@ -41,17 +41,10 @@ def one_run(huddle: list[str], db: Path, config: Path, out: Path, timeout: float
         "HUDDLE_TIMELINE": str(out),
         "HUDDLE_TIMELINE_START": repr(start),
     }
-    env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
-    tmux("new-window", "-d", "-t", "bench", "-n", name, *env_args, "--", *huddle, "--db", str(db))
-    seen: float | None = None
     try:
-        while time.monotonic() - start < timeout:
-            if CARD_ID.search(tmux("capture-pane", "-p", "-t", f"bench:{name}").stdout):
-                seen = (time.monotonic() - start) * 1000
-                break
-            time.sleep(0.002)  # a poll interval: the loop checks the screen
-        if seen is None:
-            raise TimeoutError(f"no card on screen in {timeout:.0f}s")
+        command = [*huddle, "--db", str(db)]
+        card = lambda screen: CARD_ID.search(screen) is not None  # noqa: E731
+        seen = 1000 * open_and_wait(name, command, env, card, start, timeout)
         settle = time.monotonic() + 1.5  # let the whole department arrive, then quit
         while time.monotonic() < settle:
             time.sleep(0.05)
