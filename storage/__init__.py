@@ -2,19 +2,25 @@
 
 ``open_store`` is the one place a backend is chosen: a ``postgresql://`` URL opens the server
 backend (``storage/postgres``, psycopg imported only then), anything else is a TinyDB JSON file.
+
+The JSON store (``storage.json_store`` with TinyDB, the record scan and the lazy tables) is imported
+when a JSON file is opened, or ``TinyStore``/``open_json_store`` are first asked for here (a module
+``__getattr__``), not with this package: the app on a server database never loads it, which was ~6 ms
+of imports on its main thread before the first frame (``python -X importtime``;
+``tests/tui/test_start_imports.py`` pins it).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from storage.dburl import is_server_url
-from storage.json_store import TinyStore
-from storage.json_store import open_store as open_json_store
 
 if TYPE_CHECKING:
     from domain.repository import Store
+    from storage.json_store import TinyStore
+    from storage.json_store import open_store as open_json_store
 
 __all__ = ["TinyStore", "is_server_url", "open_json_store", "open_store"]
 
@@ -40,4 +46,19 @@ def open_store(url_or_path: str | Path, *, for_app: bool = False) -> Store:
         from storage.postgres import PgStore
 
         return PgStore(url_or_path.strip())
+    from storage.json_store import open_store as open_json_store
+
     return open_json_store(Path(url_or_path))
+
+
+def __getattr__(name: str) -> Any:
+    """``TinyStore`` and ``open_json_store``, imported from ``storage.json_store`` when first asked for."""
+    if name == "TinyStore":
+        from storage.json_store import TinyStore
+
+        return TinyStore
+    if name == "open_json_store":
+        from storage.json_store import open_store
+
+        return open_store
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

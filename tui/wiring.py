@@ -6,6 +6,7 @@ No Textual import here.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -160,7 +161,6 @@ def read_first_page_ahead(ctx: Context) -> JsonPreRead | None:
     and the board's first read takes it when the file is still the version it read. A server database
     has its own pre-reader (``open_store``).
     ``HUDDLE_PRE_READ=0`` turns it off (the benches compare the two)."""
-    from storage import TinyStore
     from storage.preread import pre_read_mode
 
     mode = pre_read_mode()
@@ -168,7 +168,10 @@ def read_first_page_ahead(ctx: Context) -> JsonPreRead | None:
         return None
 
     store = ctx.services.store
-    if not isinstance(store, TinyStore) or store.path is None:
+    # A TinyStore cannot exist before its module is loaded; a server database never loads it, and
+    # asking ``storage`` for the class would import the JSON store there before the first frame.
+    json_store = sys.modules.get("storage.json_store")
+    if json_store is None or not isinstance(store, json_store.TinyStore) or store.path is None:
         return None
     try:
         if store.path.stat().st_size < PRE_READ_FROM_BYTES:
