@@ -111,8 +111,8 @@ WATCH = "events"
 
 
 class ScreenWatch:
-    """A tmux control-mode client on the ``bench`` session: it starts programs in new windows and waits
-    until a window's screen shows what is looked for, asking for the screen only when tmux says the
+    """A tmux control-mode client on the ``bench`` session: it waits until a window's screen (started
+    by :func:`new_window`) shows what is looked for, asking for the screen only when tmux says the
     window had output (``%output``), so the watcher costs next to no processor time while it waits.
 
     Control mode's protocol: every command sent gets one ``%begin ... %end`` (or ``%error``) block, whose
@@ -182,27 +182,17 @@ class ScreenWatch:
             if kind == "reply":
                 return lines
 
-    @staticmethod
-    def start(name: str, command: list[str], env: dict[str, str]) -> bytes:
-        """Start ``command`` in a new window called ``name`` (by a ``tmux`` process, whose argument list
-        needs no quoting); its pane's id. The pane's output meanwhile waits in the client's pipe."""
-        env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
-        made = tmux(
-            "new-window", "-d", "-P", "-F", "#{pane_id}", "-t", "bench", "-n", name, *env_args, "--", *command
-        )
-        return made.stdout.strip().encode()
-
-    def wait_for(self, pane: bytes, seen: Callable[[str], bool], deadline: float) -> None:
+    def wait_for(self, pane: str, seen: Callable[[str], bool], deadline: float) -> None:
         """Return once ``seen(the pane's screen text)`` is true, looking after each output of the pane."""
         asked = False  # a capture is on its way
         again = False  # output came since that capture was asked for
         while True:
             kind, lines = self._next(deadline)
-            if kind == "output" and lines[0] == pane:
+            if kind == "output" and lines[0].decode() == pane:
                 if asked:
                     again = True
                 else:
-                    self._send(f"capture-pane -p -t {pane.decode()}")
+                    self._send(f"capture-pane -p -t {pane}")
                     asked = True
             elif kind == "reply" and asked:
                 if seen(b"\n".join(lines).decode("utf-8", "replace")):
@@ -210,10 +200,19 @@ class ScreenWatch:
                 asked = again
                 again = False
                 if asked:
-                    self._send(f"capture-pane -p -t {pane.decode()}")
+                    self._send(f"capture-pane -p -t {pane}")
 
 
 _watch: ScreenWatch | None = None
+
+
+def new_window(name: str, command: list[str], env: dict[str, str]) -> str:
+    """Start ``command`` with ``env`` in a new window ``name`` of the ``bench`` session (a ``tmux``
+    process, whose argument list needs no quoting); its pane's id. Output the pane writes meanwhile
+    waits in the control client's pipe."""
+    env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
+    window = ["new-window", "-d", "-P", "-F", "#{pane_id}", "-t", "bench", "-n", name]
+    return tmux(*window, *env_args, "--", *command).stdout.strip()
 
 
 def open_and_wait(
@@ -231,12 +230,11 @@ def open_and_wait(
         global _watch  # one client per tmux server, made at its first run
         if _watch is None:
             _watch = ScreenWatch()
-        _watch.wait_for(_watch.start(name, command, env), seen, start + timeout)
+        _watch.wait_for(new_window(name, command, env), seen, start + timeout)
         return time.monotonic() - start
-    env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
-    tmux("new-window", "-d", "-t", "bench", "-n", name, *env_args, "--", *command)
+    pane = new_window(name, command, env)
     while time.monotonic() - start < timeout:
-        if seen(tmux("capture-pane", "-p", "-t", f"bench:{name}").stdout):
+        if seen(tmux("capture-pane", "-p", "-t", pane).stdout):
             return time.monotonic() - start
         time.sleep(0.002)  # a poll interval, not a wait for a result: the loop checks the screen
     raise TimeoutError(f"{command!r} showed nothing recognisable in {timeout:.0f}s")
