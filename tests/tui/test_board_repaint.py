@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.errors import NoWidget
 
 import tui.app as app_module
 import tui.screens.boards as boards_module
@@ -17,6 +18,7 @@ from tui.app import HuddleApp
 from tui.dialogs.confirm import ConfirmModal
 from tui.screens.boards import BoardData, BoardsScreen, tiles_that_fit
 from tui.views.board import PAGE_SIZE
+from tui.widgets.board_column import FIRST_FRAME
 from tui.widgets.key_bar import KeyBar
 from tui.wiring import Context
 
@@ -46,6 +48,37 @@ async def test_pages_are_whole_after_the_first_frame_and_the_cursor_reaches_past
         assert screen.selected_id == tile_ids(app, "Backlog")[9]
         assert tile(app, tile_ids(app, "Backlog")[9]).has_class("-selected")
         assert sum(t.has_class("-selected") for c in screen.board_columns for t in c.tiles) == 1
+
+
+async def test_the_first_frame_draws_no_scroll_bars_and_keeps_their_gutter(context: Context) -> None:
+    add_backlog_cards(context, 10)  # Backlog: 12 cards, more than fit on 24 rows: it overflows
+    seen: list[tuple[bool, bool, int]] = []
+
+    def look(app: HuddleApp) -> tuple[bool, bool, int]:
+        body = column(app, "Backlog").body
+        try:
+            app.screen.find_widget(body.vertical_scrollbar)
+            drawn = True
+        except NoWidget:
+            drawn = False
+        return body.has_class(FIRST_FRAME), drawn, body.scrollable_content_region.width
+
+    app = HuddleApp(context)
+    display = app._display
+
+    def probe(screen: Any, renderable: Any) -> None:  # the app's frame output, noting the first frame
+        first = renderable is not None and not app._batch_count and app._after_first_frame is not None
+        display(screen, renderable)
+        if first:
+            seen.append(look(app))
+
+    app._display = probe  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: bool(seen) and look(app)[:2] == (False, True))
+        width = look(app)[2]
+        # The first frame: no scroll bar drawn, the tiles as wide as once it shows (its gutter kept).
+        assert seen == [(True, False, width)]
+        assert width < column(app, "Backlog").body.size.width
 
 
 async def test_after_first_frame_runs_kept_and_later_callbacks(context: Context) -> None:

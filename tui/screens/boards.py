@@ -30,7 +30,7 @@ from tui.screens.base import AreaScreen
 from tui.shell import UndoEntry, WriteJob, shell_of
 from tui.translated import TranslatedBindings
 from tui.views.board import PAGE_SIZE, changed_columns, page_start
-from tui.widgets.board_column import BoardColumn, ColumnBody
+from tui.widgets.board_column import FIRST_FRAME, BoardColumn, ColumnBody
 from tui.widgets.card_tile import CardTile
 from tui.widgets.department_bar import DepartmentBar
 from tui.widgets.key_bar import KeyBar
@@ -78,8 +78,8 @@ key bar."""
 
 def tiles_that_fit(screen_rows: int) -> int:
     """How many tiles of a column the first frame builds on a screen ``screen_rows`` high: those that
-    can show, and more, so that a long column overflows (and shows its scroll bar) in that frame as it
-    will once the whole page is built after it."""
+    can show, and more, so that a long column overflows in that frame as it will once the whole page is
+    built after it (its scroll bar's gutter is kept: ``FIRST_FRAME``)."""
     return max(1, min(PAGE_SIZE, max(0, screen_rows - CHROME_ROWS) // TILE_ROWS + 2))
 
 
@@ -170,7 +170,8 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
         if data is not None:
             self._set_departments(data.departments, data.department)
             if self._take(data):
-                columns = self._build_columns(limit=tiles_that_fit(self.app.size.height))
+                # No scroll bars in the first frame: they come with the next (_after_first_frame).
+                columns = self._build_columns(limit=tiles_that_fit(self.app.size.height), first_frame=True)
                 self._pages_partial = True
         yield Header()
         yield self._dept_bar
@@ -194,7 +195,10 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
 
     def _after_first_frame(self) -> None:
         """Once the first frame is out: read the whole department when the first page was not all of
-        it (its columns then get their full pages), else build the rest of each column's page."""
+        it (its columns then get their full pages), else build the rest of each column's page. The
+        columns' scroll bars show from the next frame on."""
+        for column in self._board_columns:
+            column.body.remove_class(FIRST_FRAME)
         if self.counts is not None:
             self.reload()
         elif self._pages_partial:
@@ -414,15 +418,15 @@ class BoardsScreen(TranslatedBindings, AreaScreen):
             self._clamp_cursor()
         return rebuild
 
-    def _build_columns(self, limit: int = PAGE_SIZE) -> list[BoardColumn]:
+    def _build_columns(self, limit: int = PAGE_SIZE, *, first_frame: bool = False) -> list[BoardColumn]:
         """New column widgets for the current department, each primed with its first page of tiles (the
-        first ``limit`` of them)."""
+        first ``limit`` of them); ``first_frame``: for the app's first frame (:data:`FIRST_FRAME`)."""
         assert self.department is not None
         self._selected_tile = None
         self._ensure_window()
         selected = self.selected_id
         self._board_columns = [
-            BoardColumn(col, id=f"col-{i}").prime(
+            BoardColumn(col, id=f"col-{i}", first_frame=first_frame).prime(
                 self.columns.get(col.name, []),
                 self.today,
                 selected=selected,

@@ -70,6 +70,11 @@ TILE_ROWS = TILE_LINES + 1
 """Rows a tile takes in a column: its three lines and the blank line below it (the old margin)."""
 LINE_CLASS = "column-body--line"
 """The look of the ``above`` and ``more`` lines."""
+FIRST_FRAME = "-first-frame"
+"""The class of the column bodies of the app's first frame: their scroll bars are not drawn in it (the
+gutter is kept, so nothing moves when they come in the next frame). Drawing the 5 scroll bars cost that
+frame ~6 ms of its ~70 ms of CPU at 5,000 and 20,000 cards (docs/performance.md)."""
+
 TILE_CLASS = "card-tile"
 HOVER_CLASS = "card-tile--hover"
 
@@ -108,6 +113,9 @@ class ColumnBody(ScrollView, can_focus=False):
     ColumnBody {
         overflow-x: hidden;
         overflow-y: auto;
+    }
+    ColumnBody.-first-frame {
+        scrollbar-visibility: hidden;
     }
     ColumnBody .card-tile {
         padding: 0 1;
@@ -521,7 +529,9 @@ class BoardColumn(Vertical):
         def control(self) -> BoardColumn:
             return self.board_column
 
-    def __init__(self, column: Column, *, id: str | None = None) -> None:
+    def __init__(self, column: Column, *, id: str | None = None, first_frame: bool = False) -> None:
+        """``first_frame``: a column of the app's first frame, drawn without its scroll bar
+        (:data:`FIRST_FRAME`) until the board takes the class away once that frame is out."""
         super().__init__(id=id)
         self.column = column
         self.cards: list[Card] = []
@@ -531,7 +541,7 @@ class BoardColumn(Vertical):
         """The column's card count while ``cards`` is only the first page; None: ``cards`` is all."""
 
         self.header = ColumnHeader(header_content(column, 0), markup=False, classes="column-header")
-        self.body = ColumnBody(classes="column-body")
+        self.body = ColumnBody(classes=f"column-body {FIRST_FRAME}" if first_frame else "column-body")
         self._tiles: list[CardTile] = []
         self._shown: dict[str, object] = {}
         """What the header shows now (see ``_show_counts``)."""
